@@ -1,0 +1,67 @@
+package limitsim
+
+// fixed is an epoch-aligned fixed window: a counter for the current window
+// [k·per, (k+1)·per), reset when a request arrives in a later one.
+type fixed struct {
+	quota, per    int64
+	countRejected bool
+
+	window int64 // index k of the current window
+	count  int64 // cost counted in it
+	last   int64
+}
+
+func newFixed(l Limit, countRejected bool) *fixed {
+	return &fixed{quota: l.Quota, per: int64(l.Per), countRejected: countRejected}
+}
+
+func (f *fixed) advance(now int64) int64 {
+	if now < f.last {
+		now = f.last
+	}
+	f.last = now
+	if k := floorDiv(now, f.per); k != f.window {
+		f.window, f.count = k, 0
+	}
+	return now
+}
+
+func (f *fixed) Check(now, cost int64) (bool, int64) {
+	now = f.advance(now)
+	if f.count+cost <= f.quota {
+		return true, now
+	}
+	if cost > f.quota {
+		return false, Never
+	}
+	return false, (f.window + 1) * f.per
+}
+
+func (f *fixed) Take(now, cost int64, admitted bool) {
+	if !admitted && !f.countRejected {
+		return
+	}
+	f.advance(now)
+	f.count += cost
+}
+
+func (f *fixed) Allow(now, cost int64) bool {
+	ok, _ := f.Check(now, cost)
+	if ok {
+		f.count += cost
+	}
+	return ok
+}
+
+func (f *fixed) Remaining(now int64) int64 {
+	f.advance(now)
+	return max(0, f.quota-f.count)
+}
+
+func (f *fixed) ResetAt(now int64) int64 {
+	now = f.advance(now)
+	if f.count == 0 {
+		return now
+	}
+	return (f.window + 1) * f.per
+}

@@ -1,0 +1,273 @@
+package limitsim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/units"
+)
+
+// LoadProfile returns the profile that spec names: a built-in profile's name
+// ("rewst") or the path of a YAML profile file. Errors are
+// *exitcode.InputError values naming the file, line and field.
+func LoadProfile(spec string) (*Profile, error) {
+	if p, ok := Builtin(spec); ok {
+		return p, nil
+	}
+	data, err := os.ReadFile(spec)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(spec, `/\.`) {
+			return nil, &exitcode.InputError{File: "flag --profile", Msg: fmt.Sprintf("unknown profile %q (built-in profiles: %s; or give the path of a YAML profile file)", spec, strings.Join(BuiltinNames(), ", "))}
+		}
+		return nil, &exitcode.InputError{File: spec, Msg: "cannot read profile: " + errors.Unwrap(err).Error()}
+	}
+	return ParseProfile(spec, data)
+}
+
+// ParseProfile reads a profile file. A file may start from a built-in
+// profile with extends and change only what differs:
+//
+//	extends: rewst
+//	limits:
+//	  per_second:
+//	    quota: 50
+//
+// or define every limit itself:
+//
+//	name: my-gateway
+//	headers: ietf
+//	limits:
+//	  per_second: {kind: window, quota: 25, per: 1s}
+//	  bytes:      {kind: credits, quota: 30MB, per: 1m, burst: 30MB, unit: bytes}
+//
+// Top-level fields: name, extends, description, scope, headers (a dialect),
+// count_rejected, ordered, and limits, a mapping from limit name to kind
+// (window, fixed, bucket, credits), quota, per, burst and unit (requests or
+// bytes). Quotas and bursts of byte limits may be sizes such as 30MB. name
+// is the file's base name when absent. Every problem is reported as an
+// *exitcode.InputError with the file, line and field.
+func ParseProfile(file string, data []byte) (*Profile, error) {
+	r := &profileReader{file: file, lines: map[string]int{}}
+	p, err := r.read(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return nil, &exitcode.InputError{File: file, Line: r.lineOf(fe.Field), Field: fe.Field, Msg: fe.Msg}
+		}
+		return nil, &exitcode.InputError{File: file, Msg: err.Error()}
+	}
+	return p, nil
+}
+
+type profileReader struct {
+	file  string
+	lines map[string]int // field path -> line
+}
+
+// lineOf returns the line of field, or of its nearest parent that has one.
+func (r *profileReader) lineOf(field string) int {
+	for f := field; f != ""; {
+		if l, ok := r.lines[f]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(f, '.')
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
+	return 0
+}
+
+func (r *profileReader) errAt(n *yaml.Node, field, format string, args ...any) error {
+	return &exitcode.InputError{File: r.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (r *profileReader) read(data []byte) (*Profile, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &exitcode.InputError{File: r.file, Line: 1, Msg: "the profile is empty"}
+		}
+		return nil, r.yamlErr(err)
+	}
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, &exitcode.InputError{File: r.file, Line: max(1, doc.Line), Msg: "a profile must be a YAML mapping (name:, extends:, limits:, ...)"}
+	}
+	root := doc.Content[0]
+	p := &Profile{Name: strings.TrimSuffix(filepath.Base(r.file), filepath.Ext(r.file)), Dialect: "ietf"}
+	if ext := find(root, "extends"); ext != nil {
+		base, ok := Builtin(ext.Value)
+		if ext.Kind != yaml.ScalarNode || !ok {
+			return nil, r.errAt(ext, "extends", "unknown built-in profile %q (want one of %s)", ext.Value, strings.Join(BuiltinNames(), ", "))
+		}
+		p = base
+		p.Extends = ext.Value
+		p.Name = strings.TrimSuffix(filepath.Base(r.file), filepath.Ext(r.file))
+		p.Source = fmt.Sprintf("%s, extending the built-in %s (%s)", r.file, ext.Value, base.Source)
+	} else {
+		p.Source = r.file
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if _, dup := r.lines[k.Value]; dup {
+			return nil, r.errAt(k, k.Value, "is given twice")
+		}
+		r.lines[k.Value] = k.Line
+		var err error
+		switch k.Value {
+		case "extends":
+		case "name":
+			p.Name, err = r.str(v, "name")
+		case "description":
+			p.Description, err = r.str(v, "description")
+		case "scope":
+			p.Scope, err = r.str(v, "scope")
+		case "headers":
+			p.Dialect, err = r.str(v, "headers")
+		case "count_rejected":
+			p.CountRejected, err = r.boolean(v, "count_rejected")
+		case "ordered":
+			p.Ordered, err = r.boolean(v, "ordered")
+		case "interpretation":
+			p.Interpretation, err = r.str(v, "interpretation")
+		case "limits":
+			err = r.limits(p, v)
+		default:
+			err = r.errAt(k, k.Value, "unknown field (want name, extends, description, scope, headers, count_rejected, ordered, interpretation, limits)")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
+	if v.Kind != yaml.MappingNode {
+		return r.errAt(v, "limits", "must be a mapping from limit name to its fields")
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, body := v.Content[i], v.Content[i+1]
+		name := k.Value
+		path := "limits." + name
+		if _, dup := r.lines[path]; dup {
+			return r.errAt(k, path, "is given twice")
+		}
+		r.lines[path] = k.Line
+		if body.Kind != yaml.MappingNode {
+			return r.errAt(body, path, "must be a mapping of kind, quota, per, burst, unit")
+		}
+		l := p.Limit(name)
+		if l == nil {
+			p.Limits = append(p.Limits, Limit{Name: name, Unit: Requests})
+			l = &p.Limits[len(p.Limits)-1]
+		}
+		// unit first: it decides how quota and burst are read.
+		if u := find(body, "unit"); u != nil {
+			l.Unit = Unit(u.Value)
+		}
+		for j := 0; j+1 < len(body.Content); j += 2 {
+			fk, fv := body.Content[j], body.Content[j+1]
+			field := path + "." + fk.Value
+			if _, dup := r.lines[field]; dup {
+				return r.errAt(fk, field, "is given twice")
+			}
+			r.lines[field] = fk.Line
+			if fv.Kind != yaml.ScalarNode {
+				return r.errAt(fv, field, "must be a single value")
+			}
+			var err error
+			switch fk.Value {
+			case "kind":
+				l.Kind = Kind(fv.Value)
+			case "unit":
+			case "quota":
+				l.Quota, err = r.amount(fv, field, l.Unit)
+			case "burst":
+				l.Burst, err = r.amount(fv, field, l.Unit)
+			case "per":
+				l.Per, err = units.ParseDuration(fv.Value)
+				if err != nil {
+					err = r.errAt(fv, field, "%v", err)
+				}
+			default:
+				err = r.errAt(fk, field, "unknown field (want kind, quota, per, burst, unit)")
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// amount reads a quota or burst: a whole number, or a size for byte limits.
+func (r *profileReader) amount(v *yaml.Node, field string, u Unit) (int64, error) {
+	if u == Bytes {
+		n, err := units.ParseSize(v.Value)
+		if err != nil {
+			return 0, r.errAt(v, field, "%v", err)
+		}
+		return n, nil
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 10, 64)
+	if err != nil {
+		return 0, r.errAt(v, field, "must be a whole number, not %q", v.Value)
+	}
+	return n, nil
+}
+
+func (r *profileReader) str(v *yaml.Node, field string) (string, error) {
+	if v.Kind != yaml.ScalarNode {
+		return "", r.errAt(v, field, "must be a string")
+	}
+	return v.Value, nil
+}
+
+func (r *profileReader) boolean(v *yaml.Node, field string) (bool, error) {
+	var b bool
+	if v.Kind != yaml.ScalarNode || v.Decode(&b) != nil {
+		return false, r.errAt(v, field, "must be true or false, not %q", v.Value)
+	}
+	return b, nil
+}
+
+// yamlErr turns a YAML syntax error into an input error with its line.
+func (r *profileReader) yamlErr(err error) error {
+	msg := err.Error()
+	line := 0
+	if i := strings.Index(msg, "line "); i >= 0 {
+		rest := msg[i+5:]
+		j := strings.IndexFunc(rest, func(c rune) bool { return c < '0' || c > '9' })
+		if j > 0 {
+			line, _ = strconv.Atoi(rest[:j])
+			if k := strings.Index(rest, ": "); k >= 0 {
+				msg = rest[k+2:]
+			}
+		}
+	}
+	return &exitcode.InputError{File: r.file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
+func find(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}

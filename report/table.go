@@ -1,0 +1,51 @@
+// Package report turns what hooklimit measured into answers: the
+// compliance analysis of a trace against a profile's limits, verdicts and
+// thresholds, results files, and the renderers (table, markdown, JSON,
+// JUnit) that print them. It never sends traffic.
+package report
+
+import (
+	"io"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Format is how a report is written.
+type Format string
+
+// The output formats.
+const (
+	Table    Format = "table"
+	Markdown Format = "markdown"
+	JSON     Format = "json"
+	JUnit    Format = "junit"
+)
+
+// NewTable returns a table writing to w in the given format: plain ASCII
+// box drawing for Table (stable across terminals and in golden files), a
+// GitHub-flavoured markdown table for Markdown. Headers are printed as
+// given, not upper-cased.
+func NewTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
+	var r tw.Renderer
+	if f == Markdown {
+		r = renderer.NewMarkdown()
+	} else {
+		r = renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(r),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+	)
+	args := make([]any, len(header))
+	for i, h := range header {
+		args[i] = h
+	}
+	t.Header(args...)
+	return t
+}
