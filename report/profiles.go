@@ -79,13 +79,13 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 		}
 		return writeJSON(w, all)
 	}
-	t := NewTable(w, f, "profile", "per", "limits", "headers", "description")
+	t := NewTable(w, f, "profile", "partition", "limits", "headers")
 	for _, p := range profiles {
 		var ls []string
 		for _, l := range p.Limits {
 			ls = append(ls, shortLimit(l))
 		}
-		if err := t.Append(p.Name, p.Scope, strings.Join(ls, "; "), p.Dialect, p.Description); err != nil {
+		if err := t.Append(p.Name, orDash(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
 			return err
 		}
 	}
@@ -102,17 +102,19 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 // shortLimit writes a limit in a few characters: "25/1s window",
 // "20/1s+18000 credits", "30 MB/1m+30 MB credits".
 func shortLimit(l limitsim.Limit) string {
-	amount := func(n int64) string {
-		if l.Unit == limitsim.Bytes {
-			return units.FormatBytes(n)
-		}
-		return fmt.Sprint(n)
-	}
-	s := amount(l.Quota) + "/" + units.FormatDuration(l.Per)
+	s := amount(l, l.Quota) + "/" + units.FormatDuration(l.Per)
 	if l.Kind == limitsim.Bucket || l.Kind == limitsim.Credits {
-		s += " burst " + amount(l.Burst)
+		s += " burst " + amount(l, l.Burst)
 	}
 	return s + " " + string(l.Kind)
+}
+
+// amount writes n units of l: bytes as "30 MB", counts as they are.
+func amount(l limitsim.Limit, n int64) string {
+	if l.Unit == limitsim.Bytes {
+		return units.FormatBytes(n)
+	}
+	return fmt.Sprint(n)
 }
 
 // ProfileShow writes one profile in full: what it is, where its numbers
@@ -161,13 +163,13 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 		lj := limitJSON(l)
 		burst := "-"
 		if l.Kind == limitsim.Bucket || l.Kind == limitsim.Credits {
-			burst = fmt.Sprint(l.Burst)
+			burst = amount(l, l.Burst)
 		}
 		alt := "-"
 		if a, ok := l.Alternative(); ok {
 			alt = a.String()
 		}
-		if err := t.Append(l.Name, l.Kind.Describe(), fmt.Sprint(l.Quota), lj.Per, burst, lj.Unit, alt); err != nil {
+		if err := t.Append(l.Name, l.Kind.Describe(), amount(l, l.Quota), lj.Per, burst, lj.Unit, alt); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"io"
+
+	"golang.org/x/term"
+)
+
+// IOStreams holds the streams a command reads and writes, and whether they
+// are terminals. Commands never use os.Stdin, os.Stdout or os.Stderr
+// directly: they take an *IOStreams, so a test can hand them buffers and
+// choose either form of output by setting IsTerminal.
+//
+// Render human output (tables, colour) when IsTerminal is true and plain,
+// machine-readable output otherwise. Progress bars go to ErrOut, and only
+// when ErrIsTerminal is true.
+type IOStreams struct {
+	In     io.Reader // standard input
+	Out    io.Writer // standard output: results
+	ErrOut io.Writer // standard error: errors, warnings, progress
+
+	IsTerminal    bool // Out is a terminal
+	ErrIsTerminal bool // ErrOut is a terminal
+}
+
+// NewIOStreams returns the streams in, out and errOut, and detects whether
+// out and errOut are terminals. A writer that is not an *os.File (or
+// anything else with an Fd method) is never a terminal.
+func NewIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
+	return &IOStreams{
+		In:            in,
+		Out:           out,
+		ErrOut:        errOut,
+		IsTerminal:    isTerminal(out),
+		ErrIsTerminal: isTerminal(errOut),
+	}
+}
+
+// isTerminal reports whether w is a file descriptor connected to a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}

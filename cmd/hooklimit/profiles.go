@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
+)
+
+// profilesOptions holds the profiles command's dependencies and flags.
+type profilesOptions struct {
+	IO     *IOStreams
+	Format *FormatFlag
+}
+
+// newProfilesCmd returns the profiles command and its show and validate
+// subcommands.
+func newProfilesCmd(d *Deps) *cobra.Command {
+	opts := &profilesOptions{IO: d.IO, Format: NewFormatFlag(FormatTable)}
+	cmd := &cobra.Command{
+		Use:   "profiles",
+		Short: "List, show and validate rate-limit profiles",
+		Long: `List the built-in rate-limit profiles, show one in full (its limits, the
+vendor document its numbers come from, how they were read and the other
+readings), or validate a profile file.
+
+Every command that takes --profile accepts a built-in name or the path of a
+YAML profile file. A file can extend a built-in and change one number:
+
+  extends: rewst
+  limits:
+    per_second:
+      quota: 50`,
+		Example: `  hooklimit profiles
+  hooklimit profiles show workato
+  hooklimit profiles show rewst --format json
+  hooklimit profiles validate my-limits.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return report.ProfileList(opts.IO.Out, report.Format(opts.Format.String()), limitsim.Builtins())
+		},
+	}
+	registerFormatFlag(cmd, opts.Format)
+	cmd.AddCommand(newProfilesShowCmd(d), newProfilesValidateCmd(d))
+	return cmd
+}
+
+func newProfilesShowCmd(d *Deps) *cobra.Command {
+	opts := &profilesOptions{IO: d.IO, Format: NewFormatFlag(FormatTable)}
+	cmd := &cobra.Command{
+		Use:   "show PROFILE",
+		Short: "Show a profile: its limits, source and interpretation",
+		Long: `Show a profile in full: each limit with its kind, quota, period and burst,
+the alternative interpretation hooklimit also checks, the vendor document the
+numbers come from, and how its words were read. PROFILE is a built-in name or
+the path of a YAML profile file.`,
+		Example: `  hooklimit profiles show workato
+  hooklimit profiles show rewst --format json
+  hooklimit profiles show ./my-limits.yaml`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeProfiles,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := limitsim.LoadProfile(args[0])
+			if err != nil {
+				return err
+			}
+			return report.ProfileShow(opts.IO.Out, report.Format(opts.Format.String()), p)
+		},
+	}
+	registerFormatFlag(cmd, opts.Format)
+	return cmd
+}
+
+func newProfilesValidateCmd(d *Deps) *cobra.Command {
+	opts := &profilesOptions{IO: d.IO}
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check profile files and report the first problem in each",
+		Long: `Check profile files. Each valid file is summarised on one line; the first
+problem in an invalid file is reported with its file, line and field, and the
+command exits with code 2.`,
+		Example: `  hooklimit profiles validate my-limits.yaml`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runProfilesValidate(opts, args)
+		},
+	}
+}
+
+// runProfilesValidate validates every file, printing a summary of each
+// valid one, and returns the first error.
+func runProfilesValidate(opts *profilesOptions, files []string) error {
+	var first error
+	for _, f := range files {
+		p, err := limitsim.LoadProfile(f)
+		if err != nil {
+			if first == nil {
+				first = err
+			} else {
+				fmt.Fprintf(opts.IO.ErrOut, "hooklimit: %v\n", err)
+			}
+			continue
+		}
+		how := "profile " + p.Name
+		if p.Extends != "" {
+			how += ", extending " + p.Extends
+		}
+		fmt.Fprintf(opts.IO.Out, "%s: valid (%s)\n", f, how)
+		for _, l := range p.Limits {
+			fmt.Fprintf(opts.IO.Out, "  %s: %s\n", l.Name, l)
+		}
+	}
+	return first
+}
+
+// completeProfiles offers the built-in profile names, and files.
+func completeProfiles(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return limitsim.BuiltinNames(), cobra.ShellCompDirectiveDefault
+}
