@@ -51,8 +51,8 @@ func (p *Profile) Validate() error {
 			return fieldErr("limits."+l.Name+"."+fe.Field, "%s", fe.Msg)
 		}
 	}
-	if _, ok := dialects[p.Dialect]; !ok {
-		return fieldErr("headers", "unknown header dialect %q (want one of %s)", p.Dialect, strings.Join(DialectNames(), ", "))
+	if _, err := Dialects(p.Dialect); err != nil || strings.TrimSpace(p.Dialect) == "" {
+		return fieldErr("headers", "unknown header dialect %q (want one of %s, or several joined by commas)", p.Dialect, strings.Join(DialectNames(), ", "))
 	}
 	if p.Ordered {
 		for i := 1; i < len(p.Limits); i++ {

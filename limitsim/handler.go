@@ -1,0 +1,199 @@
+package limitsim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// DefaultMaxBody is the bound on request bodies of a profile without a byte
+// limit. A profile with byte limits adds the largest capacity among them.
+const DefaultMaxBody = 1 << 20
+
+// HandlerOptions configures a Handler. Profile (or Sim) and Now are required.
+type HandlerOptions struct {
+	// Profile is the profile to enforce. It may be nil when Sim is given.
+	Profile *Profile
+	// Sim holds the partitions; when nil the handler creates one for
+	// Profile. Passing one lets a caller share it or call Sim.Expire.
+	Sim *Simulator
+	// Dialects names the header dialects to speak, each name possibly a
+	// comma-separated list (see Dialects); the default is the profile's own.
+	// []string{"workato", "ietf"} adds the IETF fields to Workato's.
+	Dialects []string
+	// Key says where the partition key comes from; the zero value is the
+	// last non-empty path segment. See ParseKeySource.
+	Key KeySource
+	// MaxBody bounds request bodies in bytes: a longer body is answered 413
+	// without a decision. Zero means DefaultMaxBody plus the largest
+	// capacity of the profile's byte limits, so that any body a byte limit
+	// could admit is read and decided.
+	MaxBody int64
+	// Now returns the time of a request. The handler never reads the clock
+	// itself: tests pass a fake, servers pass time.Now.
+	Now func() time.Time
+	// OnDecision, when set, is called once for every request before its
+	// answer is written, with the partition key and the body size read. d
+	// is nil when the request was answered without a decision: 404 for a
+	// path that does not match the key pattern, 413 for a body over
+	// MaxBody, 400 for a body that could not be read. It may be called
+	// from many goroutines at once and may keep d; r.Body is already read.
+	OnDecision func(r *http.Request, key string, size int64, d *Decision)
+}
+
+// Handler is the simulator as an http.Handler: a stand-in receiver that
+// enforces a profile per partition key and answers as the vendor does.
+//
+// For each request it finds the partition key (HandlerOptions.Key), reads
+// and counts the body without keeping it, takes the time from Now once the
+// body is read, and decides the request against the key's partition (the
+// body size is the cost against byte limits). Then it answers:
+//
+//	200  admitted: {"status":"accepted"} with the dialects' headers
+//	429  rejected: the dialects' headers (with Retry-After, for those that
+//	     send it) and the first dialect's body
+//	413  the body is longer than a limit can ever hold (Decision.RetryAt is
+//	     Never), with the dialects' headers but no Retry-After, since no
+//	     wait would help; or the body is over MaxBody
+//	404  the path does not match a /prefix/{key} key pattern
+//	400  the body could not be read
+//
+// Every method is decided alike: a webhook is usually a POST, but a probe
+// may send anything.
+//
+// A Handler is safe for concurrent use and exact under concurrency: the
+// decisions of one partition are serialized, so N concurrent requests
+// together are never admitted more than the limits allow.
+type Handler struct {
+	sim        *Simulator
+	dialect    Dialect
+	key        KeySource
+	maxBody    int64
+	now        func() time.Time
+	onDecision func(r *http.Request, key string, size int64, d *Decision)
+}
+
+// NewHandler returns a handler for opt. It fails when the profile is
+// missing or not valid, when Sim simulates another profile, when Now is
+// nil, or on an unknown dialect name.
+func NewHandler(opt HandlerOptions) (*Handler, error) {
+	p := opt.Profile
+	switch {
+	case p == nil && opt.Sim == nil:
+		return nil, errors.New("limitsim: NewHandler: no profile")
+	case p == nil:
+		p = opt.Sim.Profile()
+	case opt.Sim != nil && opt.Sim.Profile() != p:
+		return nil, errors.New("limitsim: NewHandler: Sim simulates another profile")
+	}
+	if opt.Now == nil {
+		return nil, errors.New("limitsim: NewHandler: Now is required")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("limitsim: NewHandler: profile %s: %w", p.Name, err)
+	}
+	names := opt.Dialects
+	if len(names) == 0 {
+		names = []string{p.Dialect}
+	}
+	dl, err := Dialects(names...)
+	if err != nil {
+		return nil, fmt.Errorf("limitsim: NewHandler: %w", err)
+	}
+	h := &Handler{sim: opt.Sim, dialect: dl, key: opt.Key, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision}
+	if h.sim == nil {
+		h.sim = NewSimulator(p)
+	}
+	if h.maxBody <= 0 {
+		h.maxBody = DefaultMaxBody
+		var most int64
+		for _, l := range p.Limits {
+			if l.Unit == Bytes {
+				most = max(most, l.Capacity())
+			}
+		}
+		h.maxBody += most
+	}
+	return h, nil
+}
+
+// Simulator returns the handler's simulator.
+func (h *Handler) Simulator() *Simulator { return h.sim }
+
+// Dialect returns the dialect the handler speaks.
+func (h *Handler) Dialect() Dialect { return h.dialect }
+
+// MaxBody returns the bound on request bodies, in bytes.
+func (h *Handler) MaxBody() int64 { return h.maxBody }
+
+var acceptedBody = []byte(`{"status":"accepted"}`)
+
+const plainTooLarge = "413 Payload Too Large: "
+
+// ServeHTTP decides r and answers it; see Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key, ok := h.key.Key(r)
+	if !ok {
+		h.report(r, key, 0, nil)
+		writePlain(w, http.StatusNotFound, "404 Not Found: the path does not match "+h.key.String()+"\n")
+		return
+	}
+	size, err := h.readBody(w, r)
+	if err != nil {
+		h.report(r, key, size, nil)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writePlain(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("%sthe body is over %d bytes\n", plainTooLarge, h.maxBody))
+			return
+		}
+		writePlain(w, http.StatusBadRequest, "400 Bad Request: reading the body: "+err.Error()+"\n")
+		return
+	}
+	p := h.sim.Profile()
+	d := h.sim.Decide(key, h.now().UnixNano(), size)
+	h.report(r, key, size, &d)
+	h.dialect.WriteHeaders(w.Header(), p, &d)
+	switch {
+	case d.Admitted:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		w.Write(acceptedBody)
+	case d.RetryAt == Never:
+		msg := plainTooLarge
+		if v := d.Violated(); v != nil {
+			msg += fmt.Sprintf("a body of %d bytes is more than limit %q can ever admit (capacity %d)\n", size, v.Limit.Name, v.Limit.Capacity())
+		}
+		writePlain(w, http.StatusRequestEntityTooLarge, msg)
+	default:
+		ct, body := h.dialect.RejectBody(p, &d)
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write(body)
+	}
+}
+
+func (h *Handler) report(r *http.Request, key string, size int64, d *Decision) {
+	if h.onDecision != nil {
+		h.onDecision(r, key, size, d)
+	}
+}
+
+// readBody reads and counts r's body, at most maxBody bytes, keeping none
+// of it. It returns an *http.MaxBytesError for a longer body.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (int64, error) {
+	if r.ContentLength > h.maxBody {
+		return 0, &http.MaxBytesError{Limit: h.maxBody}
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return 0, nil
+	}
+	return io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, h.maxBody))
+}
+
+func writePlain(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", plainType)
+	w.WriteHeader(code)
+	io.WriteString(w, msg)
+}
