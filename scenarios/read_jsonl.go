@@ -1,0 +1,135 @@
+package scenarios
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+)
+
+// jsonlReader reads JSON lines: one flat JSON object per line, such as
+//
+//	{"time": "2024-05-01T12:00:00.250Z", "key": "trigger-7", "size": 1432}
+//
+// The time is a string (RFC 3339 or an epoch number in a string) or a
+// number (epoch seconds, ms, µs or ns; see ParseTime). The key is a string
+// or a number, whose text is the key ("42" for 42); a missing or null key
+// is the key "". The size is a whole number of bytes, as a number or in a
+// string; a missing or null size leaves HasSize false. Other fields, nested
+// values included, are checked for syntax and ignored. Blank lines are
+// skipped.
+//
+// Each line is scanned in place by a small JSON scanner rather than by
+// encoding/json, so a line costs no allocation unless its key is new.
+type jsonlReader struct {
+	skipLog
+	lines  lineReader
+	file   string
+	opt    ReadOptions
+	sc     jsonScanner
+	keys   interner
+	decode []byte // decoded string values with escapes
+}
+
+// newJSONLReader returns a reader of JSON lines from br; file names the
+// input in messages.
+func newJSONLReader(br *bufio.Reader, file string, opt ReadOptions) *jsonlReader {
+	r := &jsonlReader{lines: lineReader{r: br}, file: file, opt: opt}
+	r.sc.names = [3][]byte{[]byte(opt.TimeField), []byte(opt.KeyField), []byte(opt.SizeField)}
+	return r
+}
+
+// Next returns the next record, or io.EOF after the last.
+func (r *jsonlReader) Next() (Record, error) {
+	for {
+		line, err := r.lines.next()
+		if err != nil {
+			if err == io.EOF {
+				return Record{}, io.EOF
+			}
+			if err == errLineTooLong {
+				err = lineError(r.file, r.lines.line, "", err.Error())
+				if r.handle(err, r.opt.SkipInvalid) == nil {
+					continue
+				}
+				return Record{}, err
+			}
+			return Record{}, readError(r.file, r.lines.line+1, err)
+		}
+		if isBlank(line) {
+			continue
+		}
+		rec, err := r.parse(line)
+		if err != nil {
+			if r.handle(err, r.opt.SkipInvalid) == nil {
+				continue
+			}
+			return Record{}, err
+		}
+		return rec, nil
+	}
+}
+
+// parse turns one JSON line into a Record.
+func (r *jsonlReader) parse(line []byte) (Record, error) {
+	n := r.lines.line
+	if e := r.sc.scan(line); e.what != "" {
+		return Record{}, lineError(r.file, n, "", "invalid JSON at column "+strconv.Itoa(e.pos+1)+": "+e.what)
+	}
+	rec := Record{Line: n}
+	tv, kv, sv := &r.sc.vals[0], &r.sc.vals[1], &r.sc.vals[2]
+
+	var e timeErr
+	switch tv.kind {
+	case kindAbsent:
+		return Record{}, lineError(r.file, n, r.opt.TimeField, "missing")
+	case kindNull:
+		return Record{}, lineError(r.file, n, r.opt.TimeField, "is null, want a time")
+	case kindString:
+		s := r.text(tv)
+		if rec.Time, e = parseTime(s); e != timeOK {
+			return Record{}, timeError(r.file, n, r.opt.TimeField, quoteShort(s), e)
+		}
+	case kindNumber:
+		if rec.Time, e = parseEpoch(tv.raw); e != timeOK {
+			return Record{}, timeError(r.file, n, r.opt.TimeField, shorten(tv.raw), e)
+		}
+	default:
+		return Record{}, timeError(r.file, n, r.opt.TimeField, shorten(tv.raw), timeSyntax)
+	}
+
+	switch kv.kind {
+	case kindAbsent, kindNull:
+	case kindString:
+		rec.Key = r.keys.str(r.text(kv))
+	case kindNumber:
+		rec.Key = r.keys.str(kv.raw)
+	default:
+		return Record{}, lineError(r.file, n, r.opt.KeyField,
+			"cannot use "+shorten(kv.raw)+" as a key (want a string or number)")
+	}
+
+	switch sv.kind {
+	case kindAbsent, kindNull:
+	case kindString:
+		s := r.text(sv)
+		if rec.Size, rec.HasSize = parseSize(s); !rec.HasSize {
+			return Record{}, sizeError(r.file, n, r.opt.SizeField, quoteShort(s))
+		}
+	case kindNumber:
+		if rec.Size, rec.HasSize = parseSize(sv.raw); !rec.HasSize {
+			return Record{}, sizeError(r.file, n, r.opt.SizeField, shorten(sv.raw))
+		}
+	default:
+		return Record{}, sizeError(r.file, n, r.opt.SizeField, shorten(sv.raw))
+	}
+	return rec, nil
+}
+
+// text returns a string value's decoded bytes, valid until the next call.
+func (r *jsonlReader) text(v *jsonValue) []byte {
+	if v.plain {
+		return v.raw
+	}
+	r.decode = unquote(r.decode[:0], v.raw)
+	return r.decode
+}

@@ -1,0 +1,149 @@
+package scenarios
+
+import (
+	"errors"
+	"io"
+	"slices"
+	"testing"
+	"time"
+)
+
+// sliceReader is a Reader over a fixed list of records, with an optional
+// error at the end instead of io.EOF.
+type sliceReader struct {
+	skipLog
+	recs []Record
+	err  error
+}
+
+func (s *sliceReader) Next() (Record, error) {
+	if len(s.recs) == 0 {
+		if s.err != nil {
+			return Record{}, s.err
+		}
+		return Record{}, io.EOF
+	}
+	r := s.recs[0]
+	s.recs = s.recs[1:]
+	return r, nil
+}
+
+// at returns records on lines 1, 2, ... at the given times in seconds
+// after t0, keyed by their line.
+func at(secs ...float64) []Record {
+	recs := make([]Record, len(secs))
+	for i, s := range secs {
+		recs[i] = Record{Time: t0 + int64(s*1e9), Key: string(rune('a' + i)), Line: i + 1}
+	}
+	return recs
+}
+
+// pick returns recs[i] for each 1-based line i.
+func pick(recs []Record, lines ...int) []Record {
+	var out []Record
+	for _, l := range lines {
+		out = append(out, recs[l-1])
+	}
+	return out
+}
+
+func TestReorder(t *testing.T) {
+	const beyond = "in.jsonl:4: time: line 4 is 9s earlier than line 3 (more than --max-disorder 5s out of order)"
+	tests := []struct {
+		name      string
+		in        []Record
+		disorder  time.Duration
+		wantLines []int // the lines delivered, in order
+		errMsg    string
+	}{
+		{"in order", at(0, 1, 2, 3), 0, []int{1, 2, 3, 4}, ""},
+		{"within the bound", at(0, 3, 1, 2, 5, 4), 0, []int{1, 3, 4, 2, 6, 5}, ""},
+		{"exactly the bound", at(0, 10, 5, 5), 0, []int{1, 3, 4, 2}, ""},
+		{"equal times keep input order", at(1, 1, 0, 1, 0), 0, []int{3, 5, 1, 2, 4}, ""},
+		{"beyond the bound", at(0, 3, 10, 1), 0, []int{1, 2}, beyond},
+		{"fractional", at(0, 5, 10, 2.8), 2 * time.Second, []int{1, 2},
+			"in.jsonl:4: time: line 4 is 7.2s earlier than line 3 (more than --max-disorder 2s out of order)"},
+		{"strict order", at(0, 1, 1, 0.5), -1, []int{1, 2, 3},
+			"in.jsonl:4: time: line 4 is 500ms earlier than line 2 (more than --max-disorder 0s out of order)"},
+		{"strict order holds nothing back", at(0, 1, 1, 2), -1, []int{1, 2, 3, 4}, ""},
+		{"empty", nil, 0, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Reorder(&sliceReader{recs: slices.Clone(tt.in)}, "in.jsonl", ReadOptions{MaxDisorder: tt.disorder})
+			got, err := drain(r)
+			checkErr(t, err, tt.errMsg)
+			if want := pick(tt.in, tt.wantLines...); !slices.Equal(got, want) {
+				t.Errorf("got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestReorderSkipInvalid(t *testing.T) {
+	inner := &sliceReader{recs: at(0, 3, 10, 1, 2, 11)}
+	inner.add(lineError("in.jsonl", 7, "time", "missing")) // as if the inner reader skipped line 7
+	r := Reorder(inner, "in.jsonl", ReadOptions{SkipInvalid: true})
+	got, err := drain(r)
+	checkErr(t, err, "")
+	if want := pick(at(0, 3, 10, 1, 2, 11), 1, 2, 3, 6); !slices.Equal(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	if r.Skipped() != 3 {
+		t.Errorf("Skipped() = %d, want 3", r.Skipped())
+	}
+	var lines []int
+	for _, err := range r.FirstSkipped() {
+		lines = append(lines, errLine(err))
+	}
+	if !slices.Equal(lines, []int{4, 5, 7}) {
+		t.Errorf("FirstSkipped() lines = %v, want [4 5 7]", lines)
+	}
+}
+
+func TestReorderPassesErrors(t *testing.T) {
+	boom := errors.New("boom")
+	r := Reorder(&sliceReader{recs: at(0), err: boom}, "in.jsonl", ReadOptions{})
+	if _, err := r.Next(); err != boom {
+		t.Errorf("Next() error = %v, want boom", err)
+	}
+}
+
+// TestReorderMemory checks that only the records within the window are
+// held: at one record a second and a 5 s window, at most 6.
+func TestReorderMemory(t *testing.T) {
+	var recs []Record
+	for i := range 1000 {
+		recs = append(recs, Record{Time: t0 + int64(i)*1e9, Line: i + 1})
+	}
+	o := newReorderer(&sliceReader{recs: recs}, "in.jsonl", 5*time.Second, false)
+	held := 0
+	for {
+		_, err := o.Next()
+		if err == io.EOF {
+			break
+		}
+		checkErr(t, err, "")
+		held = max(held, len(o.heap)+1)
+	}
+	if held > 6 {
+		t.Errorf("held up to %d records, want at most 6", held)
+	}
+}
+
+func TestSatSub(t *testing.T) {
+	const maxI, minI = int64(^uint64(0) >> 1), -int64(^uint64(0)>>1) - 1
+	tests := []struct{ a, b, want int64 }{
+		{10, 3, 7},
+		{minI, 1, minI},
+		{minI + 5, 10, minI},
+		{maxI, -1, maxI},
+		{0, minI, maxI},
+		{-1, maxI, minI},
+	}
+	for _, tt := range tests {
+		if got := satSub(tt.a, tt.b); got != tt.want {
+			t.Errorf("satSub(%d, %d) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
