@@ -90,6 +90,7 @@ Exit codes, the same for every command:
 	root.AddCommand(
 		// Later: newProfilesCmd, newScenariosCmd, newCheckCmd, newRunCmd,
 		// newServeCmd, newProbeCmd, newReportCmd.
+		newCheckCmd(d),
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),

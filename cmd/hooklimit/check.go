@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+// checkOptions holds the check command's dependencies and flags.
+type checkOptions struct {
+	IO          *IOStreams
+	Files       []string
+	Profile     string
+	Format      *FormatFlag
+	InputFormat string
+	TimeField   string
+	KeyField    string
+	SizeField   string
+	KeyPattern  string
+	Key         string
+	SkipInvalid bool
+	MaxDisorder time.Duration
+	Thresholds  []string
+}
+
+func newCheckCmd(d *Deps) *cobra.Command {
+	opts := &checkOptions{IO: d.IO, Format: NewFormatFlag(FormatTable, "junit")}
+	cmd := &cobra.Command{
+		Use:   "check FILE... [flags]",
+		Short: "Check whether recorded traffic stays under a profile's limits",
+		Long: `Check recorded webhook traffic against a profile's limits, offline: would
+this traffic have been rate-limited?
+
+For every partition key and every limit, check reports the peak under each
+interpretation of the limit (sliding and fixed windows; the credit model and
+its token-bucket counterpart), how many requests the limiter would have
+rejected, when the first would have been, and the headroom. A limit passes
+when the traffic is under it in every interpretation; "partial" names the
+interpretations under which it is. The exit code is 0 when everything
+passes, 1 when something does not (or a --threshold is breached), 2 for bad
+input.
+
+Input is JSON lines ({"time": ..., "key": ..., "size": ...}), CSV with a
+header row, or an nginx/Apache access log; gzip-compressed files are read as
+they are, and "-" reads standard input. Times may be RFC 3339 or epoch
+seconds, milliseconds, microseconds or nanoseconds. Records a little out of
+order (up to --max-disorder) are put back in order; several files are merged
+by time.`,
+		Example: `  hooklimit check traffic.jsonl --profile rewst
+  hooklimit check traffic.jsonl --profile rewst,workato --format json
+  hooklimit check access.log --profile rewst --input-format access-log
+  cat traffic.csv | hooklimit check - --profile workato --input-format csv
+  hooklimit check traffic.jsonl --profile rewst --threshold 'peak_ratio<0.8'`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			return runCheck(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "profiles to check against: built-in names or profile files, comma-separated")
+	registerFormatFlag(cmd, opts.Format)
+	f.StringVar(&opts.InputFormat, "input-format", "", "input format: jsonl, csv or access-log (default: detected)")
+	f.StringVar(&opts.TimeField, "time-field", "time", "JSON field or CSV column holding the time")
+	f.StringVar(&opts.KeyField, "key-field", "key", "JSON field or CSV column holding the partition key (absent: one partition)")
+	f.StringVar(&opts.SizeField, "size-field", "size", "JSON field or CSV column holding the body size in bytes")
+	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path (default: the whole path)")
+	f.StringVar(&opts.Key, "key", "", "check only this partition key")
+	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip invalid lines, count them and report the first few, instead of stopping")
+	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
+	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
+	_ = cmd.RegisterFlagCompletionFunc("input-format", cobra.FixedCompletions([]string{scenarios.FormatJSONL, scenarios.FormatCSV, scenarios.FormatAccessLog}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// runCheck reads every file, analyses the traffic and writes the report.
+func runCheck(ctx context.Context, opts *checkOptions) error {
+	profiles, err := loadProfiles(opts.Profile)
+	if err != nil {
+		return err
+	}
+	ths, err := parseThresholds(opts.Thresholds)
+	if err != nil {
+		return err
+	}
+	ro := scenarios.ReadOptions{
+		Format: opts.InputFormat, TimeField: opts.TimeField, KeyField: opts.KeyField, SizeField: opts.SizeField,
+		SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder,
+	}
+	if opts.MaxDisorder <= 0 {
+		ro.MaxDisorder = -1
+	}
+	if opts.KeyPattern != "" {
+		re, err := regexp.Compile(opts.KeyPattern)
+		if err != nil {
+			return &exitcode.InputError{File: "flag --key-pattern", Msg: err.Error()}
+		}
+		ro.KeyPattern = re
+	}
+	var readers []scenarios.Reader
+	for _, name := range opts.Files {
+		r, c, err := scenarios.Open(name, opts.IO.In, ro)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		readers = append(readers, r)
+	}
+	in := scenarios.MergeReaders(readers...)
+	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key})
+	interrupted := false
+	for n := 0; ; n++ {
+		if n&0xffff == 0 && ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		rec, err := in.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		an.Add(report.Arrival{Time: rec.Time, Key: rec.Key, Size: rec.Size, HasSize: rec.HasSize})
+	}
+	res := an.Result()
+	res.Input.Files = opts.Files
+	res.Input.Skipped = int64(in.Skipped())
+	if res.Input.Records == 0 && !interrupted {
+		// Checking nothing must not pass: an empty export, a wrong --key
+		// or a file of invalid lines is a mistake to report.
+		msg := "no records to check"
+		switch {
+		case in.Skipped() > 0:
+			msg += fmt.Sprintf(" (%d invalid line(s) skipped, the first: %v)", in.Skipped(), in.FirstSkipped()[0])
+		case opts.Key != "":
+			msg += fmt.Sprintf(" for key %q", opts.Key)
+		}
+		return &exitcode.InputError{File: opts.Files[0], Msg: msg}
+	}
+	if err := res.ApplyThresholds(ths); err != nil {
+		return err
+	}
+	if err := res.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
+		return exitcode.New(exitcode.Runtime, err)
+	}
+	if n := in.Skipped(); n > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "hooklimit: skipped %d invalid line(s); the first:\n", n)
+		for _, e := range in.FirstSkipped() {
+			fmt.Fprintf(opts.IO.ErrOut, "  %v\n", e)
+		}
+	}
+	switch {
+	case interrupted:
+		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the report covers the records read so far"))
+	case res.Verdict != report.VerdictPass:
+		return exitcode.New(exitcode.Fail, nil)
+	}
+	return nil
+}
+
+// completeProfileFlag offers the built-in profile names for --profile.
+func completeProfileFlag(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return completeProfiles(cmd, nil, toComplete)
+}

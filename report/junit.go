@@ -1,0 +1,152 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// The JUnit XML document: testsuites > testsuite per profile > testcase
+// per key and limit, plus a "thresholds" testsuite when there are any.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	SystemOut *junitText    `xml:"system-out,omitempty"`
+}
+
+type junitText struct {
+	Text string `xml:",cdata"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes r as JUnit XML for CI: a testsuite per profile and a
+// testcase per key and limit, named like "t1 / per_second". A testcase
+// that does not pass under every interpretation has a failure whose
+// message names the peak, what is allowed and the interpretation; one that
+// cannot be decided (records without a size) is skipped. Thresholds form
+// a testsuite of their own.
+func (r *CheckResult) WriteJUnit(w io.Writer) error {
+	doc := junitSuites{Name: "hooklimit check"}
+	for _, name := range r.Profiles {
+		doc.Suites = append(doc.Suites, junitSuite{Name: name, Cases: []junitCase{}})
+	}
+	suite := func(name string) *junitSuite {
+		for i := range doc.Suites {
+			if doc.Suites[i].Name == name {
+				return &doc.Suites[i]
+			}
+		}
+		doc.Suites = append(doc.Suites, junitSuite{Name: name})
+		return &doc.Suites[len(doc.Suites)-1]
+	}
+	keyLimitGroups(r.Limits, func(g []LimitRow) {
+		s := suite(g[0].Profile)
+		s.Cases = append(s.Cases, junitKeyLimit(g))
+	})
+	if len(r.Thresholds) > 0 {
+		s := suite("thresholds")
+		for _, t := range r.Thresholds {
+			c := junitCase{Name: t.Threshold, Classname: "hooklimit.check.thresholds"}
+			if t.Verdict != VerdictPass {
+				c.Failure = &junitFailure{
+					Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, shortFloat(t.Actual), t.Op, shortFloat(t.Value)),
+					Type:    "threshold",
+				}
+			}
+			s.Cases = append(s.Cases, c)
+		}
+	}
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Tests = len(s.Cases)
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				s.Failures++
+			}
+			if c.Skipped != nil {
+				s.Skipped++
+			}
+		}
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitKeyLimit is the testcase of one key and limit, from its rows.
+func junitKeyLimit(g []LimitRow) junitCase {
+	c := junitCase{Name: g[0].Key + " / " + g[0].Name, Classname: "hooklimit.check." + g[0].Profile}
+	var detail []string
+	for _, row := range g {
+		line := fmt.Sprintf("%s %s, %s: allowed %d, peak %d (%s), rejected %d", row.Name, row.Limit,
+			row.Interpretation, row.Allowed, row.Peak, ratioPercent(row.PeakRatio), row.Rejected)
+		if row.FirstViolation != 0 {
+			line += ", first violation " + row.FirstViolation.String()
+		}
+		line += ": " + string(row.Verdict)
+		if row.Note != "" {
+			line += " (" + row.Note + ")"
+		}
+		detail = append(detail, line)
+	}
+	text := strings.Join(detail, "\n")
+	v, passing := keyLimitVerdict(g)
+	switch v {
+	case VerdictPass:
+		c.SystemOut = &junitText{Text: text}
+	case VerdictUnknown:
+		c.Skipped = &junitSkipped{Message: g[0].Note}
+	default:
+		var msgs []string
+		for _, row := range g {
+			if row.Verdict == VerdictFail {
+				msgs = append(msgs, fmt.Sprintf("peak %d > allowed %d (%s)", row.Peak, row.Allowed, row.Interpretation))
+			}
+		}
+		msg := strings.Join(msgs, "; ")
+		if len(passing) > 0 {
+			msg += "; passes under " + strings.Join(passing, ", ")
+		}
+		c.Failure = &junitFailure{Message: msg, Type: string(v), Text: text}
+	}
+	return c
+}

@@ -1,0 +1,199 @@
+package report
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// arrivalRing holds one key's recent arrivals, the longest sliding window's
+// worth, for every sliding-window tracker of that key to share. Entries are
+// addressed by absolute index: the i-th arrival ever added is at i, and the
+// ring keeps [start, end). Its length is a power of two and grows by
+// doubling, so steady state allocates nothing.
+type arrivalRing struct {
+	times, sizes []int64
+	start, end   int64
+}
+
+func (r *arrivalRing) push(t, size int64) {
+	if int(r.end-r.start) == len(r.times) {
+		r.grow()
+	}
+	i := r.end & int64(len(r.times)-1)
+	r.times[i], r.sizes[i] = t, size
+	r.end++
+}
+
+func (r *arrivalRing) grow() {
+	n := 2 * len(r.times)
+	if n == 0 {
+		n = 8
+	}
+	times, sizes := make([]int64, n), make([]int64, n)
+	for i := r.start; i < r.end; i++ {
+		j := i & int64(len(r.times)-1)
+		k := i & int64(n-1)
+		times[k], sizes[k] = r.times[j], r.sizes[j]
+	}
+	r.times, r.sizes = times, sizes
+}
+
+// trim forgets the arrivals at or before edge.
+func (r *arrivalRing) trim(edge int64) {
+	mask := int64(len(r.times) - 1)
+	for r.start < r.end && r.times[r.start&mask] <= edge {
+		r.start++
+	}
+}
+
+// tracker computes the peak of one limit under one interpretation for one
+// key, incrementally and exactly, in the limit's own units:
+//
+//   - sliding window of W: the largest total cost in any interval (t-W, t];
+//   - fixed window of W: the largest total cost in any window [kW, (k+1)W);
+//   - bucket of rate n/d (reduced): the smallest capacity that admits the
+//     trace, ceil(max x_j) with x_j = max(0, x_{j-1} - rate·Δt) + cost_j,
+//     kept scaled by d so that it stays an integer;
+//   - credits of R per tick P: the smallest store that admits the trace,
+//     max y_k with y_k = max(0, y_{k-1} + d_k - R), d_k the cost in tick k.
+//
+// Arithmetic saturates instead of overflowing.
+type tracker struct {
+	kind  limitsim.Kind
+	bytes bool  // cost is the size, not 1
+	per   int64 // window or tick in ns
+	quota int64
+	n, d  int64 // bucket rate: n tokens per d ns, reduced
+
+	started bool
+	head    int64 // sliding: absolute ring index of the oldest arrival in the window
+	sum     int64 // window total, tick demand, or scaled bucket level
+	cur     int64 // fixed window index, credit tick, or bucket's last time
+	carry   int64 // credits: y at the end of the previous tick
+	peak    int64 // scaled by d for buckets
+}
+
+func newTracker(l limitsim.Limit) tracker {
+	tr := tracker{kind: l.Kind, bytes: l.Unit == limitsim.Bytes, per: int64(l.Per), quota: l.Quota}
+	if l.Kind == limitsim.Bucket {
+		g := gcd64(l.Quota, int64(l.Per))
+		tr.n, tr.d = l.Quota/g, int64(l.Per)/g
+	}
+	return tr
+}
+
+// add counts an arrival at t (never earlier than the previous one) whose
+// cost against the limit is cost. For sliding windows the arrival must
+// already be the newest entry of ring.
+func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
+	switch tr.kind {
+	case limitsim.Window:
+		edge := t - tr.per
+		mask := int64(len(ring.times) - 1)
+		for ring.times[tr.head&mask] <= edge {
+			c := int64(1)
+			if tr.bytes {
+				c = ring.sizes[tr.head&mask]
+			}
+			tr.sum -= c
+			tr.head++
+		}
+		tr.sum = satAdd(tr.sum, cost)
+	case limitsim.Fixed:
+		if k := floorDiv64(t, tr.per); !tr.started || k != tr.cur {
+			tr.started, tr.cur, tr.sum = true, k, 0
+		}
+		tr.sum = satAdd(tr.sum, cost)
+	case limitsim.Bucket:
+		if tr.started {
+			hi, lo := bits.Mul64(uint64(t-tr.cur), uint64(tr.n))
+			if hi != 0 || lo >= uint64(tr.sum) {
+				tr.sum = 0
+			} else {
+				tr.sum -= int64(lo)
+			}
+		}
+		tr.started, tr.cur = true, t
+		tr.sum = satAdd(tr.sum, satMul(cost, tr.d))
+	case limitsim.Credits:
+		k := floorDiv64(t, tr.per)
+		if !tr.started {
+			tr.started, tr.cur = true, k
+		} else if k != tr.cur {
+			y := max(0, satAdd(tr.carry, tr.sum)-tr.quota)
+			if gap := k - tr.cur - 1; gap > 0 {
+				if gap >= ceilDiv64(y, tr.quota) {
+					y = 0
+				} else {
+					y -= gap * tr.quota
+				}
+			}
+			tr.carry, tr.sum, tr.cur = y, 0, k
+		}
+		tr.sum = satAdd(tr.sum, cost)
+		tr.peak = max(tr.peak, satAdd(tr.carry, tr.sum)-tr.quota)
+		return
+	}
+	tr.peak = max(tr.peak, tr.sum)
+}
+
+// result returns the peak in the limit's units.
+func (tr *tracker) result() int64 {
+	if tr.kind == limitsim.Bucket {
+		return ceilDiv64(tr.peak, tr.d)
+	}
+	return tr.peak
+}
+
+// allowedOf is what a limit allows, in the units of its peak: the quota of a
+// window, the capacity of a bucket, the store cap of a credit model.
+func allowedOf(l limitsim.Limit) int64 {
+	switch l.Kind {
+	case limitsim.Bucket, limitsim.Credits:
+		return l.Burst
+	}
+	return l.Quota
+}
+
+func satAdd(a, b int64) int64 {
+	s := a + b
+	if b > 0 && s < a {
+		return math.MaxInt64
+	}
+	return s
+}
+
+// satMul multiplies non-negative a and b, saturating at math.MaxInt64.
+func satMul(a, b int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(lo)
+}
+
+func gcd64(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func floorDiv64(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// ceilDiv64 divides non-negative a by positive b, rounding up.
+func ceilDiv64(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 {
+		q++
+	}
+	return q
+}

@@ -1,0 +1,291 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// TableKeys is how many keys per profile the table and markdown forms show,
+// worst first; the JSON and JUnit forms show every key.
+const TableKeys = 10
+
+// Write renders r in format f: Table, Markdown, JSON or JUnit.
+func (r *CheckResult) Write(w io.Writer, f Format) error {
+	switch f {
+	case Table, "":
+		return r.WriteText(w, Table, TableKeys)
+	case Markdown:
+		return r.WriteText(w, Markdown, TableKeys)
+	case JSON:
+		return r.WriteJSON(w)
+	case JUnit:
+		return r.WriteJUnit(w)
+	}
+	return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
+}
+
+// WriteJSON writes r as indented JSON in the stable schema of CheckResult,
+// followed by a newline.
+func (r *CheckResult) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteText writes r for people, as a Table (ASCII boxes) or Markdown (for
+// CI step summaries): a headline with the verdict; a row per key, limit and
+// interpretation for the worst maxKeys keys of each profile (all keys when
+// maxKeys <= 0); a summary per limit over all keys; what each profile as a
+// whole would reject; the thresholds. Numbers have thousands separators,
+// ratios are percentages, times are UTC times of day to the millisecond.
+func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
+	md := f == Markdown
+	p := &textPrinter{w: w, md: md}
+	if md {
+		p.linef("**%s**%s", r.headVerdict(), r.headDetail())
+	} else {
+		p.linef("%s%s", r.headVerdict(), r.headDetail())
+	}
+	if line := r.inputLine(); line != "" {
+		if md {
+			p.blank()
+		}
+		p.linef("%s", p.cell(line))
+	}
+	p.blank()
+	if err := r.writeRows(p, f, maxKeys); err != nil {
+		return err
+	}
+	if err := r.writeSummary(p, f); err != nil {
+		return err
+	}
+	r.writeFooter(p)
+	return p.err
+}
+
+// inputLine says where the records came from and when they were sent.
+func (r *CheckResult) inputLine() string {
+	var parts []string
+	if len(r.Input.Files) > 0 {
+		parts = append(parts, strings.Join(r.Input.Files, ", "))
+	}
+	if r.Input.Records > 0 {
+		const layout = "2006-01-02 15:04:05.000"
+		parts = append(parts, r.Input.First.Time().Format(layout)+" to "+r.Input.Last.Time().Format(layout)+" UTC")
+	}
+	if n := r.Input.Skipped; n > 0 {
+		parts = append(parts, countNoun(n, "invalid line")+" skipped")
+	}
+	if n := r.Input.Filtered; n > 0 {
+		parts = append(parts, countNoun(n, "record")+" of other keys left out")
+	}
+	if n := r.Input.OutOfOrder; n > 0 {
+		parts = append(parts, countNoun(n, "record")+" out of order")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (r *CheckResult) headVerdict() string {
+	return "hooklimit check: " + strings.ToUpper(string(r.Verdict))
+}
+
+func (r *CheckResult) headDetail() string {
+	return fmt.Sprintf(" — %s, %s, %s", strings.Join(r.Profiles, ", "),
+		countNoun(int64(r.Input.Keys), "key"), countNoun(r.Input.Records, "record"))
+}
+
+func (r *CheckResult) writeRows(p *textPrinter, f Format, maxKeys int) error {
+	if len(r.Limits) == 0 {
+		p.linef("No records to check.")
+		p.blank()
+		return nil
+	}
+	multi := len(r.Profiles) > 1
+	header := []string{"key", "limit", "interpretation", "allowed", "peak", "ratio", "rejected", "first violation", "verdict"}
+	right := []int{3, 4, 5, 6}
+	if multi {
+		header = append([]string{"profile"}, header...)
+		right = []int{4, 5, 6, 7}
+	}
+	t := newCheckTable(p.w, f, len(header), right, header...)
+	hidden := map[string]int{}
+	shown := map[string]int{}
+	var lastKey string
+	var notes []string
+	for _, row := range r.Limits {
+		if id := row.Profile + "\x00" + row.Key; id != lastKey {
+			lastKey = id
+			shown[row.Profile]++
+			if maxKeys > 0 && shown[row.Profile] > maxKeys {
+				hidden[row.Profile]++
+			}
+		}
+		if maxKeys > 0 && shown[row.Profile] > maxKeys {
+			continue
+		}
+		interp := row.Interpretation
+		if !row.Documented {
+			interp += " (alt.)"
+		}
+		cells := []string{p.cell(row.Key), row.Name + " " + commaDigits(row.Limit), interp,
+			withCommas(row.Allowed), withCommas(row.Peak), ratioPercent(row.PeakRatio), withCommas(row.Rejected),
+			utcTimeOfDay(row.FirstViolation), tableVerdict(row.Verdict)}
+		if multi {
+			cells = append([]string{row.Profile}, cells...)
+		}
+		if err := t.Append(cells); err != nil {
+			return err
+		}
+		if row.Note != "" && row.Documented {
+			notes = append(notes, fmt.Sprintf("%s / %s: %s", row.Key, row.Name, row.Note))
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if p.md && (len(hidden) > 0 || len(notes) > 0) {
+		p.blank()
+	}
+	for _, name := range r.Profiles {
+		if n := hidden[name]; n > 0 {
+			p.linef("… and %s more %s (use --key or --format json)", withCommas(int64(n)), nounFor(int64(n), "key"))
+		}
+	}
+	for _, n := range notes {
+		p.linef("%snote: %s", p.bullet(), p.cell(n))
+	}
+	p.blank()
+	return nil
+}
+
+func (r *CheckResult) writeSummary(p *textPrinter, f Format) error {
+	multi := len(r.Profiles) > 1
+	header := []string{"limit", "verdict", "passes under", "keys", "failing", "worst key", "worst ratio"}
+	right := []int{3, 4, 6}
+	if multi {
+		header = append([]string{"profile"}, header...)
+		right = []int{4, 5, 7}
+	}
+	t := newCheckTable(p.w, f, len(header), right, header...)
+	for _, s := range r.Summary {
+		passes := strings.Join(s.PassingInterpretations, ", ")
+		if passes == "" {
+			passes = "-"
+		}
+		worst := "-"
+		if s.WorstKey != "" || s.Keys > 0 {
+			worst = ratioPercent(s.WorstPeakRatio)
+		}
+		cells := []string{s.Name + " " + commaDigits(s.Limit), tableVerdict(s.Verdict), passes,
+			withCommas(int64(s.Keys)), withCommas(int64(s.KeysFailing)), p.cell(dashIfEmpty(s.WorstKey)), worst}
+		if multi {
+			cells = append([]string{s.Profile}, cells...)
+		}
+		if err := t.Append(cells); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	noted := false
+	for _, s := range r.Summary {
+		if s.Note != "" {
+			if p.md && !noted {
+				p.blank()
+			}
+			noted = true
+			p.linef("%snote: %s: %s", p.bullet(), s.Name, p.cell(s.Note))
+		}
+	}
+	p.blank()
+	return nil
+}
+
+func (r *CheckResult) writeFooter(p *textPrinter) {
+	for _, name := range r.Profiles {
+		var rejected, keys int64
+		var first PolicyRejection
+		for _, pr := range r.PolicyRejected {
+			if pr.Profile != name || pr.Rejected == 0 {
+				continue
+			}
+			if keys == 0 || pr.FirstRejected < first.FirstRejected {
+				first = pr
+			}
+			rejected += pr.Rejected
+			keys++
+		}
+		if rejected == 0 {
+			p.linef("%s%s as documented would reject none of the %s.", p.bullet(), name, countNoun(r.Input.Records, "record"))
+			continue
+		}
+		p.linef("%s%s as documented would reject %s of %s (%s), the first at %s (key %s).", p.bullet(), name,
+			withCommas(rejected), countNoun(r.Input.Records, "record"), countNoun(keys, "key"),
+			utcTimeOfDay(first.FirstRejected), p.cell(first.Key))
+	}
+	for _, t := range r.Thresholds {
+		p.linef("%sthreshold %s: %s (%s is %s)", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, shortFloat(t.Actual))
+	}
+}
+
+// newCheckTable is NewTable with the columns listed in right aligned right.
+func newCheckTable(w io.Writer, f Format, cols int, right []int, header ...string) *tablewriter.Table {
+	t := NewTable(w, f, header...)
+	align := make([]tw.Align, cols)
+	for i := range align {
+		align[i] = tw.AlignLeft
+	}
+	for _, i := range right {
+		align[i] = tw.AlignRight
+	}
+	t.Options(tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}))
+	return t
+}
+
+// textPrinter writes lines, remembering the first error.
+type textPrinter struct {
+	w   io.Writer
+	md  bool
+	err error
+}
+
+func (p *textPrinter) linef(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+	}
+}
+
+func (p *textPrinter) blank() { p.linef("") }
+
+// bullet starts a list item in markdown.
+func (p *textPrinter) bullet() string {
+	if p.md {
+		return "- "
+	}
+	return ""
+}
+
+// cell escapes text from the input (keys, notes) for markdown.
+func (p *textPrinter) cell(s string) string {
+	if !p.md {
+		return s
+	}
+	return mdEscaper.Replace(s)
+}
+
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`", "<", `\<`, "[", `\[`)
+
+// code writes s as code in markdown.
+func (p *textPrinter) code(s string) string {
+	if !p.md {
+		return s
+	}
+	return "`" + s + "`"
+}

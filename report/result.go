@@ -1,0 +1,255 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/hooklimit/hooklimit/internal/units"
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// Result returns what the Analyzer found so far, with the overall verdict
+// from the limits alone; CheckResult.ApplyThresholds adds thresholds. The
+// caller sets Input.Files and Input.Skipped. Result does not change the
+// Analyzer, which can go on taking arrivals.
+func (a *Analyzer) Result() *CheckResult {
+	r := &CheckResult{
+		Kind:           KindCheck,
+		Profiles:       make([]string, len(a.profiles)),
+		Limits:         []LimitRow{},
+		Summary:        []LimitSummary{},
+		PolicyRejected: []PolicyRejection{},
+		Thresholds:     []ThresholdResult{},
+		Input: CheckInput{
+			Files:      []string{},
+			Records:    a.records,
+			Filtered:   a.filtered,
+			OutOfOrder: a.outOfOrder,
+			Keys:       len(a.order),
+		},
+	}
+	if a.records > 0 {
+		r.Input.First, r.Input.Last = Timestamp(a.first), Timestamp(a.last)
+	}
+	for pi, p := range a.profiles {
+		r.Profiles[pi] = p.Name
+		a.profileResult(r, pi)
+	}
+	r.Metrics = checkMetrics(r)
+	r.settle()
+	return r
+}
+
+// rankedKey is a key's rows for one profile, and how bad they are.
+type rankedKey struct {
+	ks       *keyState
+	rows     []LimitRow
+	doc, alt float64 // the largest known peak ratio, documented and alternative
+}
+
+func (a *Analyzer) profileResult(r *CheckResult, pi int) {
+	p := a.profiles[pi]
+	keys := make([]rankedKey, len(a.order))
+	for i, ks := range a.order {
+		rk := rankedKey{ks: ks}
+		for si, s := range a.specs {
+			if s.profile != pi {
+				continue
+			}
+			row := a.row(s, ks, &ks.rows[si])
+			if row.Verdict != VerdictUnknown {
+				if s.documented {
+					rk.doc = max(rk.doc, row.PeakRatio)
+				} else {
+					rk.alt = max(rk.alt, row.PeakRatio)
+				}
+			}
+			rk.rows = append(rk.rows, row)
+		}
+		keys[i] = rk
+	}
+	slices.SortStableFunc(keys, func(x, y rankedKey) int {
+		return cmp.Or(cmp.Compare(y.doc, x.doc), cmp.Compare(y.alt, x.alt), cmp.Compare(x.ks.key, y.ks.key))
+	})
+	for _, k := range keys {
+		r.Limits = append(r.Limits, k.rows...)
+		pol := k.ks.policy[pi]
+		pr := PolicyRejection{Profile: p.Name, Key: k.ks.key, Records: k.ks.records, Rejected: pol.rejected}
+		if pol.rejected > 0 {
+			pr.FirstRejected = Timestamp(pol.first)
+		}
+		if k.ks.unsized > 0 && p.HasBytes() {
+			pr.Note = fmt.Sprintf("%s; they count as 0 bytes, so this is a lower bound", unsizedNote(k.ks))
+		}
+		r.PolicyRejected = append(r.PolicyRejected, pr)
+	}
+	for _, l := range p.Limits {
+		r.Summary = append(r.Summary, summarize(p.Name, l, r.Limits))
+	}
+}
+
+// row builds the LimitRow of one spec for one key.
+func (a *Analyzer) row(s rowSpec, ks *keyState, st *rowState) LimitRow {
+	doc := a.profiles[s.profile].Limits[s.limit]
+	row := LimitRow{
+		Profile:        a.profiles[s.profile].Name,
+		Key:            ks.key,
+		Name:           doc.Name,
+		Limit:          limitSpec(doc),
+		Unit:           string(limitsim.Requests),
+		Interpretation: s.lim.Kind.Describe(),
+		Documented:     s.documented,
+		Allowed:        allowedOf(s.lim),
+		Peak:           st.tr.result(),
+		Rejected:       st.rejected,
+	}
+	if s.lim.Unit == limitsim.Bytes {
+		row.Unit = string(limitsim.Bytes)
+	}
+	row.PeakRatio = float64(row.Peak) / float64(max(row.Allowed, 1))
+	row.Headroom = float64(row.Allowed-row.Peak) / float64(max(row.Allowed, 1))
+	if row.Allowed == 0 {
+		row.Headroom = 1 - row.PeakRatio
+	}
+	if st.rejected > 0 {
+		row.FirstViolation = Timestamp(st.first)
+	}
+	switch {
+	case s.lim.Unit == limitsim.Bytes && ks.unsized > 0:
+		row.Verdict = VerdictUnknown
+		row.Note = fmt.Sprintf("%s; peak and rejected count only the %d with one", unsizedNote(ks), ks.records-ks.unsized)
+	case row.Peak <= row.Allowed:
+		row.Verdict = VerdictPass
+	default:
+		row.Verdict = VerdictFail
+	}
+	return row
+}
+
+func unsizedNote(ks *keyState) string {
+	return fmt.Sprintf("%d of %d records have no size", ks.unsized, ks.records)
+}
+
+// limitSpec writes a limit in a few characters: "25/1s", "20/1s, burst
+// 18000", "30 MB/1m, burst 30 MB".
+func limitSpec(l limitsim.Limit) string {
+	q, b := fmt.Sprint(l.Quota), fmt.Sprint(l.Burst)
+	if l.Unit == limitsim.Bytes {
+		q, b = units.FormatBytes(l.Quota), units.FormatBytes(l.Burst)
+	}
+	s := q + "/" + units.FormatDuration(l.Per)
+	if l.Kind == limitsim.Bucket || l.Kind == limitsim.Credits {
+		s += ", burst " + b
+	}
+	return s
+}
+
+// keyLimitVerdict is the verdict of one key and limit from its rows (one
+// per interpretation), and the interpretations under which it passes.
+func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
+	var known int
+	passing := []string{}
+	for _, row := range rows {
+		switch row.Verdict {
+		case VerdictPass:
+			known++
+			passing = append(passing, row.Interpretation)
+		case VerdictFail:
+			known++
+		}
+	}
+	switch {
+	case known == 0:
+		return VerdictUnknown, passing
+	case len(passing) == known:
+		return VerdictPass, passing
+	case len(passing) == 0:
+		return VerdictFail, passing
+	}
+	return VerdictPartial, passing
+}
+
+// keyLimitGroups calls f with each run of rows of one profile, key and
+// limit, in order.
+func keyLimitGroups(rows []LimitRow, f func(group []LimitRow)) {
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && rows[j].Profile == rows[i].Profile && rows[j].Key == rows[i].Key && rows[j].Name == rows[i].Name {
+			j++
+		}
+		f(rows[i:j])
+		i = j
+	}
+}
+
+// summarize sums up one limit of one profile over the keys in rows.
+func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
+	s := LimitSummary{Profile: profile, Name: l.Name, Limit: limitSpec(l), PassingInterpretations: []string{}}
+	interps := []string{l.Kind.Describe()}
+	if alt, ok := l.Alternative(); ok {
+		interps = append(interps, alt.Kind.Describe())
+	}
+	failed := map[string]bool{}
+	worst := -1.0
+	keyLimitGroups(rows, func(g []LimitRow) {
+		if g[0].Profile != profile || g[0].Name != l.Name {
+			return
+		}
+		v, _ := keyLimitVerdict(g)
+		switch v {
+		case VerdictUnknown:
+			s.KeysUnknown++
+			return
+		case VerdictPartial:
+			s.KeysPartial++
+			s.KeysFailing++
+		case VerdictFail:
+			s.KeysFailing++
+		}
+		s.Keys++
+		for _, row := range g {
+			if row.Verdict == VerdictFail {
+				failed[row.Interpretation] = true
+			}
+			if row.Documented && (row.PeakRatio > worst || row.PeakRatio == worst && row.Key < s.WorstKey) {
+				worst, s.WorstKey, s.WorstPeakRatio = row.PeakRatio, row.Key, row.PeakRatio
+			}
+		}
+	})
+	for _, in := range interps {
+		if !failed[in] {
+			s.PassingInterpretations = append(s.PassingInterpretations, in)
+		}
+	}
+	switch {
+	case s.Keys == 0 && s.KeysUnknown > 0:
+		s.Verdict = VerdictUnknown
+		s.PassingInterpretations = []string{}
+	case len(s.PassingInterpretations) == len(interps):
+		s.Verdict = VerdictPass
+	case len(s.PassingInterpretations) == 0:
+		s.Verdict = VerdictFail
+	default:
+		s.Verdict = VerdictPartial
+	}
+	if s.KeysUnknown > 0 {
+		s.Note = fmt.Sprintf("%d of %d keys have records without a size", s.KeysUnknown, s.Keys+s.KeysUnknown)
+	}
+	return s
+}
+
+// settle sets the overall verdict from the summaries and thresholds.
+func (r *CheckResult) settle() {
+	r.Verdict = VerdictPass
+	for _, s := range r.Summary {
+		if s.Verdict == VerdictFail || s.Verdict == VerdictPartial {
+			r.Verdict = VerdictFail
+		}
+	}
+	for _, t := range r.Thresholds {
+		if t.Verdict != VerdictPass {
+			r.Verdict = VerdictFail
+		}
+	}
+}
