@@ -21,7 +21,7 @@ const ThresholdFlag = "flag --threshold"
 // The syntax is "metric OP number", spaces allowed around OP, where OP is
 // one of < <= > >= == and the number is a decimal (or exponent) number that
 // may end in %, meaning hundredths: peak_ratio<80% is peak_ratio<0.8.
-// Metric names are letters, digits, '_' and '.', starting with a letter,
+// Metric names are letters, digits, '_' and '.' (so 429_rate is a name),
 // and are not case sensitive.
 type Threshold struct {
 	Metric string  // the metric, in lower case
@@ -75,12 +75,12 @@ func ParseThreshold(s string) (Threshold, error) {
 
 func isMetricByte(c byte, first bool) bool {
 	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		return true
 	case first:
 		return false
 	}
-	return '0' <= c && c <= '9' || c == '_' || c == '.'
+	return c == '_' || c == '.'
 }
 
 // isPlainNumber rejects what strconv.ParseFloat accepts but a person would

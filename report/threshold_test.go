@@ -27,7 +27,7 @@ func TestParseThreshold(t *testing.T) {
 		{in: "peak_ratio<80 %", metric: "peak_ratio", op: "<", value: 0.8},
 		{in: "", err: "empty threshold"},
 		{in: "<0.8", err: "want a metric name"},
-		{in: "9lives<1", err: "want a metric name"},
+		{in: "429_rate<1%", metric: "429_rate", op: "<", value: 0.01},
 		{in: "peak_ratio", err: "want one of < <= > >= =="},
 		{in: "peak_ratio=0.8", err: "want one of"},
 		{in: "peak_ratio!=0.8", err: "want one of"},

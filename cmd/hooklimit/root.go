@@ -91,6 +91,7 @@ Exit codes, the same for every command:
 		// Later: newProfilesCmd, newScenariosCmd, newCheckCmd, newRunCmd,
 		// newServeCmd, newProbeCmd, newReportCmd.
 		newCheckCmd(d),
+		newRunCmd(d),
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),

@@ -1,0 +1,369 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+// The scenario `hooklimit run` replays when given none: a bulk operation
+// of 2,000 record updates in one minute, about 33 a second against Rewst's
+// 25 a second and 1,000 a minute, sent with a sender that honours
+// Retry-After.
+const (
+	defaultScenario = "bulk"
+	defaultEvents   = 2000
+	defaultOver     = time.Minute
+	defaultRetry    = "retry-after"
+)
+
+// runOptions holds the run command's dependencies and flags.
+type runOptions struct {
+	IO    *IOStreams
+	Now   func() time.Time
+	flags *pflag.FlagSet
+
+	Scenario     string
+	File         string // replay's traffic file
+	Plan         string
+	Profile      string
+	Retry        string
+	CompareRetry []string
+	Target       string
+	Seed         uint64
+	Format       *FormatFlag
+	Out          string
+	Thresholds   []string
+	Quiet        bool
+	Params       shapeFlags
+	HTTP         httpFlags
+}
+
+func newRunCmd(d *Deps) *cobra.Command {
+	opts := &runOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable, "junit")}
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO [FILE]] [flags]",
+		Short: "Replay a traffic scenario with a retry policy and report delivery and compliance",
+		Long: `Replay a traffic scenario (a burst, a duplicate storm, a bulk operation, a
+retry storm, recorded traffic...) with a sender's retry policy against a
+target, and report what happened to the events (429s, lost events,
+duplicates, whether Retry-After was honored, delivery delay) and whether what
+was sent stayed under the profile's limits.
+
+The default target is the in-process simulator of --profile, in virtual time:
+instant, and the same --seed gives the same result byte for byte. With
+--target URL the scenario is sent to a real webhook URL in real time ("{key}"
+in the URL is replaced by each event's partition key).
+
+With no arguments, run replays a bulk operation of 2,000 events in one
+minute against the Rewst simulator with a Retry-After-honoring sender. See
+'hooklimit scenarios' for the scenarios and retry policies.
+
+The exit code is 0 when what was sent stayed under every limit and every
+--threshold held, 1 when not, 130 when interrupted (the partial results are
+still reported and written).`,
+		Example: `  hooklimit run
+  hooklimit run burst --events 18100 --profile workato --retry none --format json
+  hooklimit run steady --rate 30 --duration 60s --profile rewst --retry retry-after --format json
+  hooklimit run steady --rate 30 --duration 60s --profile rewst --compare-retry none,immediate,exponential,retry-after
+  hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
+  hooklimit run replay traffic.jsonl --speed 2 --profile rewst
+  hooklimit run --plan plan.yaml`,
+		Args: cobra.MaximumNArgs(2),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return scenarios.Names(), cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveDefault
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.flags = cmd.Flags()
+			if len(args) > 0 {
+				opts.Scenario = args[0]
+			}
+			if len(args) > 1 {
+				if opts.Scenario != "replay" {
+					return exitcode.Usagef("only replay takes a FILE argument, not %s", opts.Scenario)
+				}
+				opts.File = args[1]
+			}
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "the limits to simulate and check against: a built-in name or a profile file")
+	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after")
+	f.StringSliceVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them (policies separated by commas; parameters in parentheses are not supported here, use ';' inside: exponential;base=2s)")
+	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
+	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
+	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file")
+	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
+	registerFormatFlag(cmd, opts.Format)
+	opts.Params.register(f)
+	opts.HTTP.register(f)
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
+	return cmd
+}
+
+// runSpec is everything one run needs, from flags or a plan.
+type runSpec struct {
+	name       string // the scenario as shown: "steady 30/s for 1m"
+	newSource  func() (scenarios.Source, error)
+	profile    *limitsim.Profile
+	target     string
+	thresholds []report.Threshold
+}
+
+func runRun(ctx context.Context, opts *runOptions) error {
+	spec, err := opts.spec()
+	if err != nil {
+		return err
+	}
+	retries := []string{opts.Retry}
+	if len(opts.CompareRetry) > 0 {
+		retries = nil
+		for _, r := range opts.CompareRetry {
+			retries = append(retries, strings.ReplaceAll(r, ";", ","))
+		}
+	}
+	policies := make([]probe.Policy, len(retries))
+	for i, r := range retries {
+		if policies[i], err = probe.ParsePolicy(r); err != nil {
+			return err
+		}
+	}
+	var out io.Writer
+	var outFile *os.File
+	if opts.Out != "" {
+		if outFile, err = os.Create(opts.Out); err != nil {
+			return exitcode.Runtimef("cannot write results: %v", err)
+		}
+		defer outFile.Close()
+		out = outFile
+	}
+	var results []*report.RunResult
+	var runErr error
+	for _, pol := range policies {
+		var attempts io.Writer
+		if len(policies) == 1 {
+			attempts = out
+		}
+		res, err := opts.runOne(ctx, spec, pol, attempts)
+		if res != nil {
+			results = append(results, res)
+		}
+		if err != nil {
+			runErr = err
+			break
+		}
+	}
+	if len(results) == 0 {
+		return runErr
+	}
+	format := report.Format(opts.Format.String())
+	var verdict report.Verdict
+	if len(policies) == 1 {
+		res := results[0]
+		if out != nil {
+			rw := report.NewResultsWriter(out)
+			if err := rw.Result(res); err != nil {
+				return exitcode.Runtimef("cannot write results: %v", err)
+			}
+		}
+		verdict = res.Verdict
+		if err := res.Write(opts.IO.Out, format); err != nil {
+			return exitcode.New(exitcode.Runtime, err)
+		}
+	} else {
+		cmp := report.NewCompareResult(results)
+		if out != nil {
+			rw := report.NewResultsWriter(out)
+			if err := rw.Result(cmp); err != nil {
+				return exitcode.Runtimef("cannot write results: %v", err)
+			}
+		}
+		verdict = cmp.Verdict
+		if err := cmp.Write(opts.IO.Out, format); err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+	}
+	switch {
+	case runErr != nil && ctx.Err() != nil:
+		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the results above are partial"))
+	case runErr != nil:
+		return runErr
+	case verdict != report.VerdictPass:
+		return exitcode.New(exitcode.Fail, nil)
+	}
+	return nil
+}
+
+// runOne runs the scenario once with policy pol, and returns its result
+// with thresholds applied. On interruption it returns the partial result
+// and the context's error.
+func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Policy, attempts io.Writer) (*report.RunResult, error) {
+	src, err := spec.newSource()
+	if err != nil {
+		return nil, err
+	}
+	coll := report.NewRunCollector(spec.profile, attempts)
+	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.String())
+	obs := prog.observer(coll)
+	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed}
+	var runErr error
+	if spec.target == "" {
+		meta.Target = "simulator"
+		eng := &probe.SimEngine{Source: src, Profile: spec.profile, Policy: pol, Seed: opts.Seed, Observer: obs}
+		var st probe.SimStats
+		st, runErr = eng.Run(ctx)
+		meta.Interrupted = st.Interrupted
+	} else {
+		meta.Target = spec.target
+		var interrupted bool
+		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, pol, obs, prog)
+		meta.Interrupted = interrupted
+	}
+	prog.wait()
+	if runErr != nil && ctx.Err() == nil {
+		return nil, runErr
+	}
+	if err := coll.Err(); err != nil {
+		return nil, exitcode.Runtimef("cannot write results: %v", err)
+	}
+	res := coll.Result(meta)
+	if err := res.ApplyThresholds(spec.thresholds); err != nil {
+		return nil, err
+	}
+	return res, runErr
+}
+
+// spec builds the run from the flags, or from the plan file.
+func (opts *runOptions) spec() (*runSpec, error) {
+	if opts.Plan != "" {
+		return opts.planSpec()
+	}
+	ths, err := parseThresholds(opts.Thresholds)
+	if err != nil {
+		return nil, err
+	}
+	p, err := limitsim.LoadProfile(opts.Profile)
+	if err != nil {
+		return nil, err
+	}
+	name := opts.Scenario
+	params, err := opts.Params.params(opts.flags)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = defaultScenario
+		if !opts.flags.Changed("events") {
+			params.Events = defaultEvents
+		}
+		if !opts.flags.Changed("over") {
+			params.Over = defaultOver
+		}
+	}
+	params.Seed = opts.Seed
+	if _, err := scenarios.New(name, withRecords(params, name)); err != nil {
+		return nil, err
+	}
+	spec := &runSpec{name: describeScenario(name, params, opts.File), profile: p, target: opts.Target, thresholds: ths}
+	spec.newSource = func() (scenarios.Source, error) {
+		q := params
+		if name == "replay" {
+			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{})
+			if err != nil {
+				return nil, err
+			}
+			q.Records = r
+		}
+		return scenarios.New(name, q)
+	}
+	return spec, nil
+}
+
+// withRecords gives replay an empty record source, so that its other
+// parameters can be checked before the file is opened.
+func withRecords(p scenarios.Params, name string) scenarios.Params {
+	if name == "replay" {
+		p.Records = emptyRecords{}
+	}
+	return p
+}
+
+type emptyRecords struct{}
+
+func (emptyRecords) Next() (scenarios.Record, error) { return scenarios.Record{}, io.EOF }
+
+// planSpec builds the run from opts.Plan; flags given on the command line
+// override the plan's profile, retry policy, target and seed.
+func (opts *runOptions) planSpec() (*runSpec, error) {
+	plan, err := scenarios.LoadPlan(opts.Plan)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Scenario != "" {
+		return nil, exitcode.Usagef("give a SCENARIO or --plan, not both")
+	}
+	profile := plan.Profile
+	if profile == "" || opts.flags.Changed("profile") {
+		profile = opts.Profile
+	}
+	p, err := limitsim.LoadProfile(profile)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {
+		if _, err := probe.ParsePolicy(plan.Retry); err != nil {
+			return nil, plan.Errorf("retry", "%v", err)
+		}
+		opts.Retry = plan.Retry
+	}
+	if !opts.flags.Changed("seed") {
+		opts.Seed = plan.Seed
+	}
+	target := opts.Target
+	if !opts.flags.Changed("target") && plan.Target != "sim" {
+		target = plan.Target
+	}
+	var ths []report.Threshold
+	for i, s := range plan.Thresholds {
+		t, err := report.ParseThreshold(s)
+		if err == nil {
+			err = t.Validate(report.RunMetrics)
+		}
+		if err != nil {
+			field := fmt.Sprintf("thresholds[%d]", i)
+			return nil, plan.Errorf(field, "%s", strings.TrimPrefix(err.Error(), report.ThresholdFlag+": "))
+		}
+		ths = append(ths, t)
+	}
+	more, err := parseThresholds(opts.Thresholds)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := plan.Source(); err != nil {
+		return nil, err
+	}
+	name := plan.Name
+	if name == "" {
+		name = "plan " + opts.Plan
+	}
+	return &runSpec{name: name, newSource: plan.Source, profile: p, target: target, thresholds: append(ths, more...)}, nil
+}

@@ -1,0 +1,255 @@
+package report
+
+import (
+	"math"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/hooklimit/hooklimit/probe"
+)
+
+// Delivery is what happened to a run's events: the numbers DESIGN.md
+// section 7 names, in the JSON result's "delivery" object.
+//
+// An event is delivered when some attempt of it gets a 2xx, and lost when
+// no attempt of any of its copies does (the policy gave up or the run ended
+// first). A duplicate is every acceptance of an event after its first.
+// Retry-After is honored by a retry sent at or after t+d, where t is when a
+// 429 carrying delay d came back; a retry sent before that is early. Any
+// attempt to the same partition sent inside (t, t+d) is a partition
+// violation, whichever event it carries.
+type Delivery struct {
+	Events              int64   `json:"events"`
+	Deliveries          int64   `json:"deliveries"` // copies included
+	Attempts            int64   `json:"attempts"`
+	Accepted            int64   `json:"accepted"`
+	Rejected429         int64   `json:"rejected_429"`
+	Errors              int64   `json:"errors"` // transport errors and statuses other than 2xx and 429
+	Lost                int64   `json:"lost"`
+	Pending             int64   `json:"pending,omitempty"` // unresolved when the run was interrupted
+	Duplicates          int64   `json:"duplicates"`
+	Retries             int64   `json:"retries"`
+	RetryAfterHonored   int64   `json:"retry_after_honored"`
+	RetryAfterEarly     int64   `json:"retry_after_early"`
+	PartitionViolations int64   `json:"partition_violations"`
+	MinRetrySlackMS     *int64  `json:"min_retry_slack_ms,omitempty"` // smallest Sent − (t+d) over retries after a Retry-After
+	Late                int64   `json:"late"`
+	Amplification       float64 `json:"amplification"` // attempts / events
+	Rate429             float64 `json:"rate_429"`      // rejected_429 / attempts
+	LostRate            float64 `json:"lost_rate"`     // lost / events
+
+	DeliveryDelay       Percentiles `json:"delivery_delay"`        // first emission to acceptance
+	Latency             Percentiles `json:"latency"`               // response time from the actual send
+	LatencyFromIntended Percentiles `json:"latency_from_intended"` // response time from when it was due
+}
+
+// Percentiles summarises a histogram in milliseconds.
+type Percentiles struct {
+	Count int64   `json:"count"`
+	P50   float64 `json:"p50_ms"`
+	P90   float64 `json:"p90_ms"`
+	P99   float64 `json:"p99_ms"`
+	Max   float64 `json:"max_ms"`
+}
+
+// Histograms are recorded in microseconds up to a week, to 3 significant
+// digits: fine enough for loopback latency, wide enough for svix's 10-hour
+// retry steps.
+const histMax = int64(7 * 24 * time.Hour / time.Microsecond)
+
+func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(1, histMax, 3) }
+
+func recordNS(h *hdrhistogram.Histogram, ns int64) {
+	us := max(ns/1000, 0)
+	_ = h.RecordValue(min(us, histMax))
+}
+
+func percentiles(h *hdrhistogram.Histogram) Percentiles {
+	if h.TotalCount() == 0 {
+		return Percentiles{}
+	}
+	ms := func(us int64) float64 { return math.Round(float64(us)) / 1000 }
+	return Percentiles{
+		Count: h.TotalCount(),
+		P50:   ms(h.ValueAtQuantile(50)),
+		P90:   ms(h.ValueAtQuantile(90)),
+		P99:   ms(h.ValueAtQuantile(99)),
+		Max:   ms(h.Max()),
+	}
+}
+
+// DeliveryCollector builds a Delivery from a run's attempts and outcomes.
+// It implements probe.Observer. Memory is bounded by the deliveries in
+// flight and the partitions, not by the length of the run.
+type DeliveryCollector struct {
+	d Delivery
+
+	delay, latency, fromIntended *hdrhistogram.Histogram
+
+	events    map[uint64]*eventState // events with copies still unresolved
+	notBefore map[deliveryID]int64   // a delivery's Retry-After deadline
+	blocked   map[string]window      // a partition's Retry-After window
+	minSlack  int64
+	slackSeen bool
+}
+
+type deliveryID struct {
+	event uint64
+	copy  int
+}
+
+type window struct{ from, until int64 }
+
+type eventState struct {
+	remaining   int
+	accepted    int
+	emitted     int64
+	firstAccept int64
+}
+
+// NewDeliveryCollector returns an empty collector.
+func NewDeliveryCollector() *DeliveryCollector {
+	return &DeliveryCollector{
+		delay: newHist(), latency: newHist(), fromIntended: newHist(),
+		events:    map[uint64]*eventState{},
+		notBefore: map[deliveryID]int64{},
+		blocked:   map[string]window{},
+	}
+}
+
+var _ probe.Observer = (*DeliveryCollector)(nil)
+
+// Attempt counts one attempt; attempts must come in the order they were
+// sent.
+func (c *DeliveryCollector) Attempt(a *probe.Attempt) {
+	d := &c.d
+	d.Attempts++
+	switch {
+	case a.Accepted():
+		d.Accepted++
+	case a.Status == 429:
+		d.Rejected429++
+	default:
+		d.Errors++
+	}
+	if a.Late {
+		d.Late++
+	}
+	recordNS(c.latency, a.Done-a.Sent)
+	recordNS(c.fromIntended, a.Done-a.Intended)
+
+	id := deliveryID{a.Event, a.Copy}
+	if a.N > 1 {
+		d.Retries++
+		if nb, ok := c.notBefore[id]; ok {
+			delete(c.notBefore, id)
+			slack := a.Sent - nb
+			if slack >= 0 {
+				d.RetryAfterHonored++
+			} else {
+				d.RetryAfterEarly++
+			}
+			if !c.slackSeen || slack < c.minSlack {
+				c.minSlack, c.slackSeen = slack, true
+			}
+		}
+	}
+	if w, ok := c.blocked[a.Key]; ok {
+		if a.Sent > w.from && a.Sent < w.until {
+			d.PartitionViolations++
+		} else if a.Sent >= w.until {
+			delete(c.blocked, a.Key)
+		}
+	}
+	if a.Status == 429 && a.HasRetryAfter {
+		until := a.Done + int64(a.RetryAfter)
+		c.notBefore[id] = until
+		if w, ok := c.blocked[a.Key]; !ok || until > w.until {
+			c.blocked[a.Key] = window{from: a.Done, until: until}
+		}
+	}
+}
+
+// Outcome counts how one delivery ended.
+func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
+	d := &c.d
+	d.Deliveries++
+	delete(c.notBefore, deliveryID{o.Event, o.Copy})
+	if o.Fate == probe.Interrupted {
+		d.Pending++
+	}
+	ok := o.Fate == probe.Delivered
+	if o.Copies <= 1 {
+		c.finish(b2i(ok), o.Emitted, o.At, o.Fate == probe.Interrupted)
+		return
+	}
+	st := c.events[o.Event]
+	if st == nil {
+		st = &eventState{remaining: o.Copies, emitted: o.Emitted}
+		c.events[o.Event] = st
+	}
+	st.remaining--
+	st.emitted = min(st.emitted, o.Emitted)
+	if ok {
+		if st.accepted == 0 || o.At < st.firstAccept {
+			st.firstAccept = o.At
+		}
+		st.accepted++
+	}
+	if st.remaining == 0 {
+		delete(c.events, o.Event)
+		c.finish(st.accepted, st.emitted, st.firstAccept, false)
+	}
+}
+
+// finish counts one event whose deliveries are all resolved.
+func (c *DeliveryCollector) finish(accepted int, emitted, acceptedAt int64, pending bool) {
+	d := &c.d
+	d.Events++
+	switch {
+	case accepted > 0:
+		d.Duplicates += int64(accepted - 1)
+		recordNS(c.delay, acceptedAt-emitted)
+	case !pending:
+		d.Lost++
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Delivery returns the numbers so far. Events whose copies are not all
+// resolved yet are counted as they stand.
+func (c *DeliveryCollector) Delivery() Delivery {
+	d := c.d
+	for _, st := range c.events {
+		d.Events++
+		if st.accepted == 0 {
+			d.Lost++
+		} else {
+			d.Duplicates += int64(st.accepted - 1)
+		}
+	}
+	if d.Events > 0 {
+		d.Amplification = round3(float64(d.Attempts) / float64(d.Events))
+		d.LostRate = round3(float64(d.Lost) / float64(d.Events))
+	}
+	if d.Attempts > 0 {
+		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
+	}
+	if c.slackSeen {
+		ms := c.minSlack / int64(time.Millisecond)
+		d.MinRetrySlackMS = &ms
+	}
+	d.DeliveryDelay = percentiles(c.delay)
+	d.Latency = percentiles(c.latency)
+	d.LatencyFromIntended = percentiles(c.fromIntended)
+	return d
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }

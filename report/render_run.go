@@ -1,0 +1,166 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Write writes r in format f: a table or markdown (the delivery numbers,
+// then the compliance of what was sent, as check shows it), JSON, or JUnit.
+func (r *RunResult) Write(w io.Writer, f Format) error {
+	switch f {
+	case JSON:
+		return writeJSON(w, r)
+	case JUnit:
+		c := r.check()
+		c.Thresholds = r.Thresholds
+		return c.WriteJUnit(w)
+	}
+	p := &textPrinter{w: w, md: f == Markdown}
+	head := "hooklimit run: " + strings.ToUpper(string(r.Verdict))
+	if p.md {
+		head = "**" + head + "**"
+	}
+	p.linef("%s — %s against %s (%s), retry %s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry))
+	if r.Interrupted {
+		p.linef("%sinterrupted: these are the partial results of what was measured", p.bullet())
+	}
+	p.blank()
+	if err := r.writeDelivery(p, f); err != nil {
+		return err
+	}
+	p.blank()
+	p.linef("Compliance of what was sent (%s):", countNoun(r.Input.Records, "attempt"))
+	p.blank()
+	c := r.check()
+	if err := c.writeRows(p, f, TableKeys); err != nil {
+		return err
+	}
+	if err := c.writeSummary(p, f); err != nil {
+		return err
+	}
+	c.Thresholds = r.Thresholds
+	c.writeFooter(p)
+	return p.err
+}
+
+func (r *RunResult) writeDelivery(p *textPrinter, f Format) error {
+	d := &r.Delivery
+	t := newCheckTable(p.w, f, 2, []int{1}, "delivery", "")
+	rows := [][2]string{
+		{"events", withCommas(d.Events)},
+		{"attempts", fmt.Sprintf("%s (%.3g× events)", withCommas(d.Attempts), d.Amplification)},
+		{"accepted", withCommas(d.Accepted)},
+		{"rejected with 429", fmt.Sprintf("%s (%s of attempts)", withCommas(d.Rejected429), percent(d.Rate429))},
+		{"other errors", withCommas(d.Errors)},
+		{"lost events", fmt.Sprintf("%s (%s)", withCommas(d.Lost), percent(d.LostRate))},
+		{"duplicate deliveries", withCommas(d.Duplicates)},
+		{"retries", withCommas(d.Retries)},
+		{"Retry-After honored", withCommas(d.RetryAfterHonored)},
+		{"early retries", withCommas(d.RetryAfterEarly)},
+		{"partition violations", withCommas(d.PartitionViolations)},
+	}
+	if d.MinRetrySlackMS != nil {
+		rows = append(rows, [2]string{"smallest retry slack", fmt.Sprintf("%s ms", withCommas(*d.MinRetrySlackMS))})
+	}
+	if d.Pending > 0 {
+		rows = append(rows, [2]string{"pending (interrupted)", withCommas(d.Pending)})
+	}
+	if d.Late > 0 {
+		rows = append(rows, [2]string{"late sends", withCommas(d.Late)})
+	}
+	rows = append(rows,
+		[2]string{"delivery delay p50 / p99 / max", msTriple(d.DeliveryDelay)},
+		[2]string{"latency p50 / p99 / max", msTriple(d.Latency)},
+	)
+	if r.Target != "simulator" {
+		rows = append(rows, [2]string{"latency from intended send p50 / p99", msTriple(d.LatencyFromIntended)})
+	}
+	for _, row := range rows {
+		if err := t.Append(row[0], row[1]); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// msTriple writes percentiles as "12 ms / 1.5 s / 3 s".
+func msTriple(pc Percentiles) string {
+	if pc.Count == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s / %s / %s", humanMS(pc.P50), humanMS(pc.P99), humanMS(pc.Max))
+}
+
+// humanMS writes a duration in milliseconds in a unit a person reads
+// at a glance.
+func humanMS(ms float64) string {
+	switch {
+	case ms >= 3_600_000:
+		return fmt.Sprintf("%.3gh", ms/3_600_000)
+	case ms >= 60_000:
+		return fmt.Sprintf("%.3gm", ms/60_000)
+	case ms >= 1000:
+		return fmt.Sprintf("%.3gs", ms/1000)
+	}
+	return fmt.Sprintf("%.3gms", ms)
+}
+
+func percent(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+
+// KindCompare is the CompareResult.Kind of a run with --compare-retry.
+const KindCompare = "compare"
+
+// CompareResult is the same scenario run once per retry policy.
+type CompareResult struct {
+	// Verdict is pass only when every run passes.
+	Verdict Verdict      `json:"verdict"`
+	Kind    string       `json:"kind"` // always "compare"
+	Runs    []*RunResult `json:"runs"`
+}
+
+// NewCompareResult gathers runs of one scenario under several policies.
+func NewCompareResult(runs []*RunResult) *CompareResult {
+	c := &CompareResult{Verdict: VerdictPass, Kind: KindCompare, Runs: runs}
+	for _, r := range runs {
+		if r.Verdict != VerdictPass {
+			c.Verdict = VerdictFail
+		}
+	}
+	return c
+}
+
+// Write writes the comparison: a row per policy, the table an engineer
+// needs to choose one.
+func (c *CompareResult) Write(w io.Writer, f Format) error {
+	if f == JSON {
+		return writeJSON(w, c)
+	}
+	if f == JUnit {
+		return fmt.Errorf("--compare-retry has no junit form; use --format json")
+	}
+	p := &textPrinter{w: w, md: f == Markdown}
+	if len(c.Runs) > 0 {
+		r := c.Runs[0]
+		head := "hooklimit run: retry policies compared"
+		if p.md {
+			head = "**" + head + "**"
+		}
+		p.linef("%s — %s against %s (%s), %s events", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), withCommas(r.Delivery.Events))
+		p.blank()
+	}
+	t := newCheckTable(w, f, 11, []int{1, 2, 3, 4, 5, 6, 7, 8}, "retry", "attempts", "× events", "429s", "429 rate", "lost", "duplicates", "early retries", "partition violations", "delay p50 / p99 / max", "compliance")
+	for _, r := range c.Runs {
+		d := &r.Delivery
+		if err := t.Append(p.cell(r.Retry), withCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), withCommas(d.Rejected429),
+			percent(d.Rate429), withCommas(d.Lost), withCommas(d.Duplicates), withCommas(d.RetryAfterEarly),
+			withCommas(d.PartitionViolations), msTriple(d.DeliveryDelay), tableVerdict(r.Compliance)); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	return p.err
+}

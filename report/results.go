@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/hooklimit/hooklimit/probe"
+)
+
+// ResultsWriter writes a results file: JSON Lines, one object a line. Each
+// attempt is a line of type "attempt":
+//
+//	{"type":"attempt","event":12,"copy":0,"key":"t1","attempt":2,"size":512,
+//	 "intended":"2026-02-17T09:00:01.000000000Z","sent":"...","done":"...",
+//	 "status":429,"retry_after_ms":1000,"latency_ms":0.8,"late":false}
+//
+// with "error" for a transport error and "rate_limit" (the target's
+// rate-limit headers) when the target sent any. The last line, of type
+// "result", holds the whole result (see RunResult). Request headers and
+// bodies are never written, so secrets cannot leak into a results file.
+type ResultsWriter struct {
+	w   *bufio.Writer
+	buf []byte
+	err error
+}
+
+// NewResultsWriter returns a writer of results lines to w. Call Close (or
+// Result) to flush.
+func NewResultsWriter(w io.Writer) *ResultsWriter {
+	return &ResultsWriter{w: bufio.NewWriterSize(w, 1<<16)}
+}
+
+// Attempt writes one attempt line.
+func (rw *ResultsWriter) Attempt(a *probe.Attempt) {
+	if rw.err != nil {
+		return
+	}
+	b := rw.buf[:0]
+	b = append(b, `{"type":"attempt","event":`...)
+	b = strconv.AppendUint(b, a.Event, 10)
+	b = append(b, `,"copy":`...)
+	b = strconv.AppendInt(b, int64(a.Copy), 10)
+	b = append(b, `,"key":`...)
+	b = appendJSONString(b, a.Key)
+	b = append(b, `,"attempt":`...)
+	b = strconv.AppendInt(b, int64(a.N), 10)
+	b = append(b, `,"size":`...)
+	b = strconv.AppendInt(b, a.Size, 10)
+	b = appendTime(append(b, `,"intended":`...), a.Intended)
+	b = appendTime(append(b, `,"sent":`...), a.Sent)
+	b = appendTime(append(b, `,"done":`...), a.Done)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(a.Status), 10)
+	if a.HasRetryAfter {
+		b = append(b, `,"retry_after_ms":`...)
+		b = strconv.AppendInt(b, a.RetryAfter.Milliseconds(), 10)
+	}
+	b = append(b, `,"latency_ms":`...)
+	b = strconv.AppendFloat(b, float64(a.Done-a.Sent)/1e6, 'f', -1, 64)
+	b = append(b, `,"late":`...)
+	b = strconv.AppendBool(b, a.Late)
+	if a.Err != "" {
+		b = appendJSONString(append(b, `,"error":`...), a.Err)
+	}
+	if len(a.RateLimit) > 0 {
+		b = append(b, `,"rate_limit":{`...)
+		names := make([]string, 0, len(a.RateLimit))
+		for k := range a.RateLimit {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for i, k := range names {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSONString(b, a.RateLimit[k])
+		}
+		b = append(b, '}')
+	}
+	b = append(b, "}\n"...)
+	rw.buf = b
+	_, rw.err = rw.w.Write(b)
+}
+
+// Result writes the closing line, {"type":"result","result":v}, and
+// flushes.
+func (rw *ResultsWriter) Result(v any) error {
+	if rw.err != nil {
+		return rw.err
+	}
+	line, err := json.Marshal(struct {
+		Type   string `json:"type"`
+		Result any    `json:"result"`
+	}{"result", v})
+	if err != nil {
+		return err
+	}
+	if _, err := rw.w.Write(append(line, '\n')); err != nil {
+		rw.err = err
+		return err
+	}
+	return rw.Close()
+}
+
+// Close flushes what is buffered.
+func (rw *ResultsWriter) Close() error {
+	if rw.err == nil {
+		rw.err = rw.w.Flush()
+	}
+	return rw.err
+}
+
+// Err returns the first write error.
+func (rw *ResultsWriter) Err() error { return rw.err }
+
+func appendTime(b []byte, ns int64) []byte {
+	b = append(b, '"')
+	b = time.Unix(0, ns).UTC().AppendFormat(b, TimestampLayout)
+	return append(b, '"')
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

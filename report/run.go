@@ -1,0 +1,180 @@
+package report
+
+import (
+	"io"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
+)
+
+// KindRun is the RunResult.Kind of a run.
+const KindRun = "run"
+
+// RunResult is what hooklimit run measured: the stable JSON schema of
+// DESIGN.md section 7 for runs. The compliance of what was sent (the
+// attempt trace, analysed as check analyses a traffic file) is in Input,
+// Limits, Summary and PolicyRejected; what happened to the events is in
+// Delivery.
+type RunResult struct {
+	// Verdict is "pass" when what was sent stayed under every limit in
+	// every interpretation and every threshold held, and "fail" otherwise.
+	Verdict     Verdict   `json:"verdict"`
+	Kind        string    `json:"kind"` // always "run"
+	Scenario    string    `json:"scenario"`
+	Profile     string    `json:"profile"`
+	Target      string    `json:"target"` // "simulator" or the URL
+	Retry       string    `json:"retry"`  // the retry policy, in full
+	Seed        uint64    `json:"seed"`
+	Interrupted bool      `json:"interrupted,omitempty"`
+	Start       Timestamp `json:"start,omitempty"` // the first attempt
+	End         Timestamp `json:"end,omitempty"`   // the last attempt
+
+	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
+	Input          CheckInput        `json:"input"`      // the attempt trace: records are attempts
+	Limits         []LimitRow        `json:"limits"`
+	Summary        []LimitSummary    `json:"summary"`
+	PolicyRejected []PolicyRejection `json:"policy_rejected"`
+
+	Delivery   Delivery           `json:"delivery"`
+	Metrics    map[string]float64 `json:"metrics"`
+	Thresholds []ThresholdResult  `json:"thresholds"`
+}
+
+// RunMeta describes a run, for its result.
+type RunMeta struct {
+	Scenario, Target, Retry string
+	Seed                    uint64
+	Interrupted             bool
+}
+
+// RunCollector watches a run: it implements probe.Observer, counting what
+// happens to the events (a DeliveryCollector) and analysing the attempts
+// it sees against the profile (an Analyzer), and writes every attempt to a
+// results file when one is given. Memory stays bounded: histograms and
+// counters, not per-attempt records.
+type RunCollector struct {
+	profile  *limitsim.Profile
+	delivery *DeliveryCollector
+	analyzer *Analyzer
+	results  *ResultsWriter
+	start    int64
+	end      int64
+	seen     bool
+}
+
+var _ probe.Observer = (*RunCollector)(nil)
+
+// NewRunCollector returns a collector for a run against p. results, when
+// not nil, receives every attempt as a line of JSON (see ResultsWriter).
+func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
+	c := &RunCollector{
+		profile:  p,
+		delivery: NewDeliveryCollector(),
+		analyzer: NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}),
+	}
+	if results != nil {
+		c.results = NewResultsWriter(results)
+	}
+	return c
+}
+
+// Attempt counts one attempt, in the order attempts were sent.
+func (c *RunCollector) Attempt(a *probe.Attempt) {
+	c.delivery.Attempt(a)
+	c.analyzer.Add(Arrival{Time: a.Sent, Key: a.Key, Size: a.Size, HasSize: true})
+	if !c.seen {
+		c.start, c.seen = a.Sent, true
+	}
+	c.end = a.Sent
+	if c.results != nil {
+		c.results.Attempt(a)
+	}
+}
+
+// Outcome counts how one delivery ended.
+func (c *RunCollector) Outcome(o *probe.Outcome) { c.delivery.Outcome(o) }
+
+// Err returns the first error writing the results file, if any.
+func (c *RunCollector) Err() error {
+	if c.results == nil {
+		return nil
+	}
+	return c.results.Err()
+}
+
+// Result returns the run's result, thresholds not yet applied.
+func (c *RunCollector) Result(m RunMeta) *RunResult {
+	chk := c.analyzer.Result()
+	r := &RunResult{
+		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
+		Target: m.Target, Retry: m.Retry, Seed: m.Seed, Interrupted: m.Interrupted,
+		Start: Timestamp(c.start), End: Timestamp(c.end),
+		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
+		PolicyRejected: chk.PolicyRejected,
+		Delivery:       c.delivery.Delivery(),
+		Thresholds:     []ThresholdResult{},
+	}
+	r.Metrics = runMetrics(r, chk.Metrics)
+	return r
+}
+
+// check returns the compliance part of r as a CheckResult, to render it
+// the way check does.
+func (r *RunResult) check() *CheckResult {
+	return &CheckResult{
+		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input,
+		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,
+		Metrics: map[string]float64{}, Thresholds: []ThresholdResult{},
+	}
+}
+
+// RunMetrics lists the metrics a run's thresholds can name, sorted.
+var RunMetrics = []string{
+	"429_rate", "accepted", "amplification", "attempts", "delay_p50_ms", "delay_p99_ms", "duplicates",
+	"events", "headroom", "late", "latency_p99_ms", "lost", "lost_rate", "partition_violations", "peak_ratio",
+	"rate_429", "rejected_429", "retry_after_early",
+}
+
+func runMetrics(r *RunResult, chk map[string]float64) map[string]float64 {
+	d := &r.Delivery
+	return map[string]float64{
+		"429_rate":             d.Rate429,
+		"rate_429":             d.Rate429,
+		"accepted":             float64(d.Accepted),
+		"amplification":        d.Amplification,
+		"attempts":             float64(d.Attempts),
+		"delay_p50_ms":         d.DeliveryDelay.P50,
+		"delay_p99_ms":         d.DeliveryDelay.P99,
+		"duplicates":           float64(d.Duplicates),
+		"events":               float64(d.Events),
+		"headroom":             chk[MetricHeadroom],
+		"late":                 float64(d.Late),
+		"latency_p99_ms":       d.Latency.P99,
+		"lost":                 float64(d.Lost),
+		"lost_rate":            d.LostRate,
+		"partition_violations": float64(d.PartitionViolations),
+		"peak_ratio":           chk[MetricPeakRatio],
+		"rejected_429":         float64(d.Rejected429),
+		"retry_after_early":    float64(d.RetryAfterEarly),
+	}
+}
+
+// ApplyThresholds compares each threshold with r.Metrics, records the
+// results, and fails the verdict when one does not hold. A threshold
+// naming an unknown metric is an *exitcode.InputError.
+func (r *RunResult) ApplyThresholds(ths []Threshold) error {
+	for _, t := range ths {
+		if err := t.Validate(RunMetrics); err != nil {
+			return err
+		}
+		tr, err := t.Evaluate(r.Metrics)
+		if err != nil {
+			return err
+		}
+		r.Thresholds = append(r.Thresholds, tr)
+		if tr.Verdict != VerdictPass {
+			r.Verdict = VerdictFail
+		}
+	}
+	return nil
+}

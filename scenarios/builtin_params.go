@@ -1,0 +1,157 @@
+package scenarios
+
+import (
+	"time"
+
+	"github.com/hooklimit/hooklimit/internal/units"
+)
+
+// Limits on parameters, which keep every schedule within int64 arithmetic.
+const (
+	maxEvents = 1_000_000_000_000
+	maxKeys   = 1_000_000
+	maxCopies = 10_000
+	minSpeed  = 1e-6
+	maxSpeed  = 1e6
+)
+
+// DefaultSize is the body size of an event, in bytes, when none is given.
+const DefaultSize = 512
+
+// Rate is N events per Per, both whole numbers, so that schedules are
+// exact: 30 per second is {30, time.Second}, 1000 per minute is
+// {1000, time.Minute}. The zero Rate means "not given".
+type Rate struct {
+	N   int64
+	Per time.Duration
+}
+
+// ParseRate parses a rate as people type it: "30" (per second),
+// "1000/1m", "1000/m", "1/2s". See units.ParseRate.
+func ParseRate(s string) (Rate, error) {
+	n, per, err := units.ParseRate(s)
+	return Rate{n, per}, err
+}
+
+// String writes the rate as "30/s" or "1000/1m", a form ParseRate reads.
+func (r Rate) String() string { return units.FormatRate(r.N, r.Per) }
+
+// IsZero reports whether r was not given.
+func (r Rate) IsZero() bool { return r == Rate{} }
+
+// Params are the parameters of a built-in shape. A zero field means "not
+// given": New fills it with the shape's default (see Builtins), and
+// rejects a field the shape does not use. Each field is also a flag of
+// `hooklimit run` and a field of a plan phase, under the name in brackets.
+type Params struct {
+	// Start [start] is when the shape begins, in Unix ns; 0 means
+	// DefaultStart, except for replay, which then keeps the recorded
+	// times. (In a plan, start is instead an offset from the plan's start.)
+	Start int64
+	// Rate [rate] is the event rate: of steady, poisson, duplicate-storm
+	// and retry-storm traffic, and the starting rate of a ramp.
+	Rate Rate
+	// To [to] is the rate a ramp ends at.
+	To Rate
+	// Duration [duration] is how long the traffic lasts (for bulk, the
+	// operation and the quiet after it).
+	Duration time.Duration
+	// Events [events] is a number of events: of a burst or bulk
+	// operation, or instead of a duration for steady, poisson and
+	// duplicate-storm traffic.
+	Events int64
+	// Over [over] is the time a burst or bulk operation is spread over,
+	// or how long the outage before a retry storm lasted.
+	Over time.Duration
+	// Copies [copies] is how many times duplicate-storm delivers each event.
+	Copies int
+	// Gap [gap] is the time between the copies of an event in a
+	// duplicate storm; 0 delivers them all at once.
+	Gap time.Duration
+	// Keys [keys] is the number of partition keys, named "t1" to "tN";
+	// events take them in turn (round-robin). Replay keeps the recorded keys.
+	Keys int
+	// Size [size] is the body size of every event, in bytes (for replay,
+	// of the records that do not give one).
+	Size int64
+	// Seed [seed] seeds the random shapes (poisson); the same seed gives
+	// the same traffic. Other shapes ignore it; 0 is a seed like any other.
+	Seed uint64
+	// Speed [speed] is how much faster than recorded a replay plays: 2 is
+	// twice as fast, 0.5 half as fast. It is used to a millionth.
+	Speed float64
+	// Records [file] is the recorded traffic a replay plays, such as the
+	// Reader from Open.
+	Records RecordSource
+}
+
+// RecordSource is recorded traffic: Records in time order, then io.EOF.
+// Every Reader is one.
+type RecordSource interface {
+	Next() (Record, error)
+}
+
+// paramNames are the parameters, in the order they are checked.
+var paramNames = []string{"rate", "to", "duration", "events", "over", "copies", "gap", "keys", "size", "speed", "file", "seed", "start"}
+
+// isSet reports whether parameter name was given in p.
+func isSet(p *Params, name string) bool {
+	switch name {
+	case "rate":
+		return !p.Rate.IsZero()
+	case "to":
+		return !p.To.IsZero()
+	case "duration":
+		return p.Duration != 0
+	case "events":
+		return p.Events != 0
+	case "over":
+		return p.Over != 0
+	case "copies":
+		return p.Copies != 0
+	case "gap":
+		return p.Gap != 0
+	case "keys":
+		return p.Keys != 0
+	case "size":
+		return p.Size != 0
+	case "speed":
+		return p.Speed != 0
+	case "file":
+		return p.Records != nil
+	}
+	return false // seed and start: every shape takes them
+}
+
+// checkValues rejects values that no shape accepts.
+func checkValues(p *Params) *paramError {
+	for _, r := range []struct {
+		name string
+		r    Rate
+	}{{"rate", p.Rate}, {"to", p.To}} {
+		if !r.r.IsZero() && (r.r.N <= 0 || r.r.Per <= 0) {
+			return perrf(r.name, "must be a positive whole number of events per period (e.g. 30 or 1000/1m)")
+		}
+	}
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"duration", p.Duration}, {"over", p.Over}, {"gap", p.Gap}} {
+		if d.d < 0 {
+			return perrf(d.name, "must not be negative")
+		}
+	}
+	switch {
+	case p.Events < 0 || p.Events > maxEvents:
+		return perrf("events", "must be between 1 and %d", int64(maxEvents))
+	case p.Copies < 0 || p.Copies > maxCopies:
+		return perrf("copies", "must be between 1 and %d", maxCopies)
+	case p.Keys < 0 || p.Keys > maxKeys:
+		return perrf("keys", "must be between 1 and %d", maxKeys)
+	case p.Size < 0:
+		return perrf("size", "must not be negative")
+	case p.Speed != 0 && !(p.Speed >= minSpeed && p.Speed <= maxSpeed):
+		return perrf("speed", "must be between %g and %g", minSpeed, maxSpeed)
+	}
+	return nil
+}
