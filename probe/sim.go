@@ -71,7 +71,7 @@ func (e *SimEngine) Run(ctx context.Context) (SimStats, error) {
 		}
 		var p pending
 		switch {
-		case e.queue.Len() > 0 && (!haveNext || e.queue.peek().at <= next.Time):
+		case e.queue.Len() > 0 && (!haveNext || e.queue.peekAt() <= next.Time):
 			p = e.queue.pop()
 		case haveNext:
 			p = pending{at: next.Time, event: next.Event, copy: next.Copy, copies: next.Copies, key: next.Key, size: next.Size, emitted: next.Time, n: 1}

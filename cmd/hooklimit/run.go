@@ -106,7 +106,7 @@ still reported and written).`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "the limits to simulate and check against: a built-in name or a profile file")
 	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after")
-	f.StringSliceVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them (policies separated by commas; parameters in parentheses are not supported here, use ';' inside: exponential;base=2s)")
+	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
 	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
@@ -138,7 +138,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(opts.CompareRetry) > 0 {
 		retries = nil
 		for _, r := range opts.CompareRetry {
-			retries = append(retries, strings.ReplaceAll(r, ";", ","))
+			retries = append(retries, splitPolicies(r)...)
 		}
 	}
 	policies := make([]probe.Policy, len(retries))
@@ -366,4 +366,37 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 		name = "plan " + opts.Plan
 	}
 	return &runSpec{name: name, newSource: plan.Source, profile: p, target: target, thresholds: append(ths, more...)}, nil
+}
+
+// splitPolicies splits a --compare-retry value into policy specs: a
+// comma-separated token with no "=" starts a new policy, one with "="
+// is a parameter of the policy before it, and commas inside parentheses
+// belong to a fallback: "none,exponential,base=2s,retry-after,fallback=(fixed,delay=1s)"
+// is none; exponential,base=2s; retry-after,fallback=(fixed,delay=1s).
+func splitPolicies(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	var tokens []string
+	for i := 0; i <= len(s); i++ {
+		switch {
+		case i == len(s) || (s[i] == ',' && depth == 0):
+			tokens = append(tokens, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		case s[i] == '(':
+			depth++
+		case s[i] == ')':
+			depth--
+		}
+	}
+	for _, t := range tokens {
+		if t == "" {
+			continue
+		}
+		if strings.Contains(t, "=") && len(out) > 0 {
+			out[len(out)-1] += "," + t
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }

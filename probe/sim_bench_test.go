@@ -1,0 +1,37 @@
+package probe
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+type countObserver struct{ attempts, outcomes int }
+
+func (c *countObserver) Attempt(*Attempt) { c.attempts++ }
+func (c *countObserver) Outcome(*Outcome) { c.outcomes++ }
+
+// BenchmarkSimEngine measures the virtual-time engine alone: a steady 30/s
+// against Rewst with Retry-After retries, reported in attempts a second.
+func BenchmarkSimEngine(b *testing.B) {
+	prof, _ := limitsim.Builtin("rewst")
+	var attempts int64
+	start := time.Now()
+	for b.Loop() {
+		src, err := scenarios.New("steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Minute})
+		if err != nil {
+			b.Fatal(err)
+		}
+		obs := &countObserver{}
+		eng := &SimEngine{Source: src, Profile: prof, Policy: RetryAfter{Max: 100}, Observer: obs}
+		st, err := eng.Run(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		attempts += st.Attempts
+	}
+	b.ReportMetric(float64(attempts)/time.Since(start).Seconds(), "attempts/s")
+}

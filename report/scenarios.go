@@ -1,0 +1,144 @@
+package report
+
+import (
+	"io"
+	"strings"
+
+	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+// ScenarioList writes the built-in scenarios and the retry policies, as
+// `hooklimit scenarios` prints them (JSON: {"scenarios": [...],
+// "retry_policies": [...]}).
+func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies []probe.PolicyInfo) error {
+	if f == JSON {
+		return writeJSON(w, struct {
+			Scenarios []scenarios.ShapeInfo `json:"scenarios"`
+			Policies  []probe.PolicyInfo    `json:"retry_policies"`
+		}{shapes, policies})
+	}
+	p := &textPrinter{w: w, md: f == Markdown}
+	t := NewTable(w, f, "scenario", "what it models", "parameters (default)")
+	for _, s := range shapes {
+		if err := t.Append(s.Name, s.Summary, shapeParams(s)); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	p.blank()
+	t = NewTable(w, f, "retry policy", "behaviour", "parameters (default)")
+	for _, pol := range policies {
+		if err := t.Append(pol.Name, pol.Summary, policyParams(pol)); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	p.blank()
+	t = NewTable(w, f, "vendor preset", "spec for --retry", "source")
+	for _, pol := range policies {
+		for _, pr := range pol.Presets {
+			if err := t.Append(pr.Name, pr.Spec, pr.Source); err != nil {
+				return err
+			}
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if f == Table {
+		p.blank()
+		p.linef("Run 'hooklimit scenarios show NAME' for a scenario's or policy's parameters.")
+	}
+	return p.err
+}
+
+func shapeParams(s scenarios.ShapeInfo) string {
+	var out []string
+	for _, p := range s.Params {
+		if p.Default != "" {
+			out = append(out, p.Name+" ("+p.Default+")")
+		} else {
+			out = append(out, p.Name)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func policyParams(pol probe.PolicyInfo) string {
+	var out []string
+	for _, p := range pol.Params {
+		if p.Default != "" {
+			out = append(out, p.Name+"="+p.Default)
+		} else {
+			out = append(out, p.Name)
+		}
+	}
+	if len(out) == 0 {
+		return "-"
+	}
+	return strings.Join(out, ", ")
+}
+
+// ScenarioShow writes one scenario or retry policy in full.
+func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *probe.PolicyInfo) error {
+	if f == JSON {
+		if shape != nil {
+			return writeJSON(w, shape)
+		}
+		return writeJSON(w, pol)
+	}
+	p := &textPrinter{w: w, md: f == Markdown}
+	var rows [][3]string
+	if shape != nil {
+		p.linef("Scenario %s: %s", p.code(shape.Name), shape.Summary)
+		p.blank()
+		if shape.Doc != "" {
+			p.linef("%s", shape.Doc)
+			p.blank()
+		}
+		if shape.Example != "" {
+			p.linef("Example: %s", p.code(shape.Example))
+			p.blank()
+		}
+		for _, q := range shape.Params {
+			rows = append(rows, [3]string{"--" + q.Name, dashIfEmpty(q.Default), q.Doc})
+		}
+	} else {
+		p.linef("Retry policy %s: %s", p.code(pol.Name), pol.Summary)
+		if pol.Source != "" {
+			p.linef("Source: %s", pol.Source)
+		}
+		p.blank()
+		for _, q := range pol.Params {
+			rows = append(rows, [3]string{q.Name, dashIfEmpty(q.Default), q.Summary})
+		}
+		for _, pr := range pol.Presets {
+			p.linef("%sPreset %s: %s (%s)", p.bullet(), pr.Name, p.code(pr.Spec), pr.Source)
+		}
+		if len(pol.Presets) > 0 {
+			p.blank()
+		}
+	}
+	if p.err != nil {
+		return p.err
+	}
+	if len(rows) == 0 {
+		p.linef("No parameters.")
+		return p.err
+	}
+	t := NewTable(w, f, "parameter", "default", "meaning")
+	for _, r := range rows {
+		if err := t.Append(r[0], r[1], r[2]); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	return p.err
+}
