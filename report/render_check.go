@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -31,12 +30,7 @@ func (r *CheckResult) Write(w io.Writer, f Format) error {
 
 // WriteJSON writes r as indented JSON in the stable schema of CheckResult,
 // followed by a newline.
-func (r *CheckResult) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
-}
+func (r *CheckResult) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 // WriteText writes r for people, as a Table (ASCII boxes) or Markdown (for
 // CI step summaries): a headline with the verdict; a row per key, limit and

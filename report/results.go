@@ -94,14 +94,12 @@ func (rw *ResultsWriter) Result(v any) error {
 	if rw.err != nil {
 		return rw.err
 	}
-	line, err := json.Marshal(struct {
+	enc := json.NewEncoder(rw.w) // writes the line and its newline
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(struct {
 		Type   string `json:"type"`
 		Result any    `json:"result"`
-	}{"result", v})
-	if err != nil {
-		return err
-	}
-	if _, err := rw.w.Write(append(line, '\n')); err != nil {
+	}{"result", v}); err != nil {
 		rw.err = err
 		return err
 	}

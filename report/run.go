@@ -94,12 +94,13 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 // Outcome counts how one delivery ended.
 func (c *RunCollector) Outcome(o *probe.Outcome) { c.delivery.Outcome(o) }
 
-// Err returns the first error writing the results file, if any.
-func (c *RunCollector) Err() error {
+// Close flushes the results file, and returns the first error writing
+// it, if any.
+func (c *RunCollector) Close() error {
 	if c.results == nil {
 		return nil
 	}
-	return c.results.Err()
+	return c.results.Close()
 }
 
 // Result returns the run's result, thresholds not yet applied.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
@@ -17,9 +18,12 @@ import (
 type progress struct {
 	p        *mpb.Progress
 	bar      *mpb.Bar
-	accepted int64
-	rejected int64
-	attempts int64
+	accepted atomic.Int64
+	rejected atomic.Int64
+	attempts atomic.Int64
+	// begin and end are the scenario's span (Unix ns), when known: the
+	// bar then follows the time of the attempts, virtual or real.
+	begin, end int64
 }
 
 func newProgress(io *IOStreams, quiet bool, title string) *progress {
@@ -30,24 +34,20 @@ func newProgress(io *IOStreams, quiet bool, title string) *progress {
 	pr.bar = pr.p.New(0, mpb.BarStyle(),
 		mpb.PrependDecorators(decor.Name(title, decor.WCSyncSpaceR)),
 		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string {
-			return fmt.Sprintf("%d attempts · %d accepted · %d × 429", pr.attempts, pr.accepted, pr.rejected)
-		}), decor.Name(" "), decor.OnComplete(decor.EwmaETA(decor.ET_STYLE_GO, 30), "done")),
+			return fmt.Sprintf("%d attempts · %d accepted · %d × 429", pr.attempts.Load(), pr.accepted.Load(), pr.rejected.Load())
+		}), decor.Name(" "), decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO), "done")),
 	)
 	return pr
 }
 
-// setTotal sets the bar's length: seconds of a timed run.
-func (pr *progress) setTotal(total int64) {
-	if pr.bar != nil {
-		pr.bar.SetTotal(total, false)
+// setSpan tells the bar the scenario's first and last emission times, so
+// that it can show how far the run has got and the time left.
+func (pr *progress) setSpan(begin, end int64) {
+	if pr.bar == nil || end <= begin {
+		return
 	}
-}
-
-// setCurrent moves the bar.
-func (pr *progress) setCurrent(n int64) {
-	if pr.bar != nil {
-		pr.bar.SetCurrent(n)
-	}
+	pr.begin, pr.end = begin, end
+	pr.bar.SetTotal((end-begin)/int64(time.Millisecond)+1, false)
 }
 
 // observer wraps o so that every attempt also counts in the bar.
@@ -74,11 +74,14 @@ type progressObserver struct {
 
 func (o *progressObserver) Attempt(a *probe.Attempt) {
 	o.Observer.Attempt(a)
-	o.pr.attempts++
+	o.pr.attempts.Add(1)
 	switch {
 	case a.Accepted():
-		o.pr.accepted++
+		o.pr.accepted.Add(1)
 	case a.Status == 429:
-		o.pr.rejected++
+		o.pr.rejected.Add(1)
+	}
+	if pr := o.pr; pr.end > pr.begin && a.N == 1 {
+		pr.bar.SetCurrent((min(a.Intended, pr.end) - pr.begin) / int64(time.Millisecond))
 	}
 }

@@ -222,7 +222,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		return nil, err
 	}
 	coll := report.NewRunCollector(spec.profile, attempts)
-	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.String())
+	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name())
+	if sp, ok := src.(scenarios.Spanner); ok {
+		prog.setSpan(sp.Span())
+	}
 	obs := prog.observer(coll)
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed}
 	var runErr error
@@ -242,7 +245,7 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr
 	}
-	if err := coll.Err(); err != nil {
+	if err := coll.Close(); err != nil {
 		return nil, exitcode.Runtimef("cannot write results: %v", err)
 	}
 	res := coll.Result(meta)
