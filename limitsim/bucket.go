@@ -1,6 +1,10 @@
 package limitsim
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/hooklimit/hooklimit/internal/intmath"
+)
 
 // bucket is a continuous token bucket with exact integer arithmetic. The
 // rate Quota/Per is kept as the reduced fraction n tokens per d nanoseconds,
@@ -50,7 +54,7 @@ func (b *bucket) Check(now, cost int64) (bool, int64) {
 	if need <= 0 {
 		return true, now
 	}
-	return false, now + ceilDiv(need, b.n)
+	return false, now + intmath.CeilDiv(need, b.n)
 }
 
 func (b *bucket) Take(now, cost int64, admitted bool) {
@@ -84,5 +88,5 @@ func (b *bucket) Remaining(now int64) int64 {
 
 func (b *bucket) ResetAt(now int64) int64 {
 	now = b.advance(now)
-	return now + ceilDiv(b.full-b.level, b.n)
+	return now + intmath.CeilDiv(b.full-b.level, b.n)
 }

@@ -1,5 +1,7 @@
 package limitsim
 
+import "github.com/hooklimit/hooklimit/internal/intmath"
+
 // credits is Workato's documented credit model, in discrete ticks of length
 // per starting at the Unix epoch. Each tick brings quota fresh credits.
 // Requests spend fresh credits first and then the store. When a tick ends,
@@ -25,7 +27,7 @@ func (c *credits) advance(now int64) int64 {
 		now = c.last
 	}
 	c.last = now
-	k := floorDiv(now, c.per)
+	k := intmath.FloorDiv(now, c.per)
 	if !c.started {
 		c.started, c.tick, c.fresh, c.store = true, k, c.quota, c.burst
 		return now
@@ -43,7 +45,7 @@ func (c *credits) advance(now int64) int64 {
 // ticks pass.
 func (c *credits) fill(gap int64) int64 {
 	s := min(c.burst, c.store+c.fresh)
-	if gap >= ceilDiv(c.burst-s, c.quota) {
+	if gap >= intmath.CeilDiv(c.burst-s, c.quota) {
 		return c.burst
 	}
 	return s + gap*c.quota
@@ -61,7 +63,7 @@ func (c *credits) Check(now, cost int64) (bool, int64) {
 	// of fill(n-1).
 	n := int64(1)
 	if short := cost - c.quota - min(c.burst, c.store+c.fresh); short > 0 {
-		n += ceilDiv(short, c.quota)
+		n += intmath.CeilDiv(short, c.quota)
 	}
 	return false, (c.tick + n) * c.per
 }
@@ -103,5 +105,5 @@ func (c *credits) ResetAt(now int64) int64 {
 		return now
 	}
 	s := min(c.burst, c.store+c.fresh)
-	return (c.tick + 1 + ceilDiv(c.burst-s, c.quota)) * c.per
+	return (c.tick + 1 + intmath.CeilDiv(c.burst-s, c.quota)) * c.per
 }

@@ -1,5 +1,7 @@
 package limitsim
 
+import "github.com/hooklimit/hooklimit/internal/intmath"
+
 // fixed is an epoch-aligned fixed window: a counter for the current window
 // [k·per, (k+1)·per), reset when a request arrives in a later one.
 type fixed struct {
@@ -20,7 +22,7 @@ func (f *fixed) advance(now int64) int64 {
 		now = f.last
 	}
 	f.last = now
-	if k := floorDiv(now, f.per); k != f.window {
+	if k := intmath.FloorDiv(now, f.per); k != f.window {
 		f.window, f.count = k, 0
 	}
 	return now

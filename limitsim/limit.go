@@ -2,9 +2,11 @@ package limitsim
 
 import (
 	"fmt"
-	"github.com/hooklimit/hooklimit/internal/units"
 	"math"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/intmath"
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // Kind names the model a limit follows. See DESIGN.md section 4.
@@ -124,7 +126,7 @@ func (l Limit) Validate() error {
 // nanoseconds.
 func (l Limit) rate() (n, d int64) {
 	n, d = l.Quota, int64(l.Per)
-	g := gcd(n, d)
+	g := intmath.GCD(n, d)
 	return n / g, d / g
 }
 
@@ -222,31 +224,6 @@ type Limiter interface {
 	// Allow is Check followed by Take: it admits and counts a request that
 	// fits and reports whether it did.
 	Allow(now, cost int64) bool
-}
-
-func gcd(a, b int64) int64 {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
-}
-
-// floorDiv divides rounding toward negative infinity.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-// ceilDiv divides non-negative a by positive b rounding up.
-func ceilDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 {
-		q++
-	}
-	return q
 }
 
 func fieldErr(field, format string, args ...any) error {

@@ -3,6 +3,8 @@ package limitsim
 import (
 	"sync"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/intmath"
 )
 
 // LimitStatus is one limit's part in a Decision, as the limit stands after
@@ -59,7 +61,7 @@ func ceilSeconds(ns int64) int64 {
 	if ns <= 0 {
 		return 0
 	}
-	return ceilDiv(ns, int64(time.Second))
+	return intmath.CeilDiv(ns, int64(time.Second))
 }
 
 // SecondsUntil returns the whole seconds from now until t, rounded up, and 0

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/intmath"
 )
 
 // arrivals returns n random arrival times from t0 with gaps of up to maxGap
@@ -93,7 +95,7 @@ func (r *refWindow) fits(t, c int64) bool {
 	for i, ti := range r.times {
 		in := ti > t-int64(r.l.Per) && ti <= t
 		if r.fixed {
-			in = floorDiv(ti, int64(r.l.Per)) == floorDiv(t, int64(r.l.Per))
+			in = intmath.FloorDiv(ti, int64(r.l.Per)) == intmath.FloorDiv(t, int64(r.l.Per))
 		}
 		if in {
 			sum += r.costs[i]
@@ -138,7 +140,7 @@ type refCredits struct {
 
 // to returns the state at time t, stepping tick by tick.
 func (r refCredits) to(t int64) refCredits {
-	k := floorDiv(t, int64(r.l.Per))
+	k := intmath.FloorDiv(t, int64(r.l.Per))
 	if !r.started {
 		return refCredits{l: r.l, tick: k, fresh: r.l.Quota, store: r.l.Burst, started: true}
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/hooklimit/hooklimit/internal/intmath"
+
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
@@ -78,7 +80,7 @@ type tracker struct {
 func newTracker(l limitsim.Limit) tracker {
 	tr := tracker{kind: l.Kind, bytes: l.Unit == limitsim.Bytes, per: int64(l.Per), quota: l.Quota}
 	if l.Kind == limitsim.Bucket {
-		g := gcd64(l.Quota, int64(l.Per))
+		g := intmath.GCD(l.Quota, int64(l.Per))
 		tr.n, tr.d = l.Quota/g, int64(l.Per)/g
 	}
 	return tr
@@ -102,7 +104,7 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 		}
 		tr.sum = satAdd(tr.sum, cost)
 	case limitsim.Fixed:
-		if k := floorDiv64(t, tr.per); !tr.started || k != tr.cur {
+		if k := intmath.FloorDiv(t, tr.per); !tr.started || k != tr.cur {
 			tr.started, tr.cur, tr.sum = true, k, 0
 		}
 		tr.sum = satAdd(tr.sum, cost)
@@ -118,13 +120,13 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 		tr.started, tr.cur = true, t
 		tr.sum = satAdd(tr.sum, satMul(cost, tr.d))
 	case limitsim.Credits:
-		k := floorDiv64(t, tr.per)
+		k := intmath.FloorDiv(t, tr.per)
 		if !tr.started {
 			tr.started, tr.cur = true, k
 		} else if k != tr.cur {
 			y := max(0, satAdd(tr.carry, tr.sum)-tr.quota)
 			if gap := k - tr.cur - 1; gap > 0 {
-				if gap >= ceilDiv64(y, tr.quota) {
+				if gap >= intmath.CeilDiv(y, tr.quota) {
 					y = 0
 				} else {
 					y -= gap * tr.quota
@@ -142,7 +144,7 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 // result returns the peak in the limit's units.
 func (tr *tracker) result() int64 {
 	if tr.kind == limitsim.Bucket {
-		return ceilDiv64(tr.peak, tr.d)
+		return intmath.CeilDiv(tr.peak, tr.d)
 	}
 	return tr.peak
 }
@@ -172,28 +174,4 @@ func satMul(a, b int64) int64 {
 		return math.MaxInt64
 	}
 	return int64(lo)
-}
-
-func gcd64(a, b int64) int64 {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
-}
-
-func floorDiv64(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-// ceilDiv64 divides non-negative a by positive b, rounding up.
-func ceilDiv64(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 {
-		q++
-	}
-	return q
 }
