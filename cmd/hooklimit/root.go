@@ -92,6 +92,7 @@ Exit codes, the same for every command:
 		// newServeCmd, newProbeCmd, newReportCmd.
 		newCheckCmd(d),
 		newRunCmd(d),
+		newServeCmd(d),
 		newScenariosCmd(d),
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),

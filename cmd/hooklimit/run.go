@@ -236,7 +236,7 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 	} else {
-		meta.Target = spec.target
+		meta.Target = redactURL(spec.target)
 		var interrupted bool
 		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, pol, obs, prog)
 		meta.Interrupted = interrupted

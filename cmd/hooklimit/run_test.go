@@ -2,6 +2,7 @@ package main
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,46 @@ func TestSplitPolicies(t *testing.T) {
 	for _, tt := range tests {
 		if got := splitPolicies(tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("splitPolicies(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseHeaders(t *testing.T) {
+	h, err := parseHeaders([]string{"Authorization: Bearer s3cret", "X-Tenant:acme", "X-Empty:"})
+	if err != nil || h.Get("Authorization") != "Bearer s3cret" || h.Get("X-Tenant") != "acme" || len(h["X-Empty"]) != 1 {
+		t.Fatalf("parseHeaders = %v, %v", h, err)
+	}
+	for _, bad := range []string{"no colon s3cret", ": s3cret", "Bad Name: s3cret", "X: a\r\nInjected: s3cret"} {
+		_, err := parseHeaders([]string{"X-Ok: 1", bad})
+		if err == nil || !strings.Contains(err.Error(), "flag --header: value 2") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("parseHeaders(%q) error = %v; want one naming value 2 and not the value", bad, err)
+		}
+	}
+}
+
+func FuzzParseHeaders(f *testing.F) {
+	f.Add("Authorization: Bearer x")
+	f.Add("a:b:c")
+	f.Add(":")
+	f.Fuzz(func(t *testing.T, v string) {
+		h, err := parseHeaders([]string{v})
+		if err != nil {
+			return
+		}
+		if len(h) != 1 {
+			t.Fatalf("one value gave %d headers", len(h))
+		}
+	})
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:8080/hooks/t1":                "http://127.0.0.1:8080/hooks/t1",
+		"https://user:pw@example.test/h?token=s3cret#x": "https://example.test/h?redacted",
+		"http://127.0.0.1/hooks/{key}":                  "http://127.0.0.1/hooks/{key}",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

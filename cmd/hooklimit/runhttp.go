@@ -2,6 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -10,12 +17,108 @@ import (
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// httpFlags are run's options for a real webhook URL.
-type httpFlags struct{}
+// httpFlags are run's options for a real webhook URL (--target).
+type httpFlags struct {
+	headers       []string
+	method        string
+	timeout       time.Duration
+	maxInFlight   int
+	body          string
+	eventIDHeader string
+	signSecretEnv string
+	drain         time.Duration
+	tolerance     time.Duration
+}
 
-func (h *httpFlags) register(f *pflag.FlagSet) {}
+func (h *httpFlags) register(f *pflag.FlagSet) {
+	f.StringArrayVarP(&h.headers, "header", "H", nil, "a request header 'Name: value' for --target (repeatable; values are never printed or recorded)")
+	f.StringVar(&h.method, "method", probe.DefaultHTTPMethod, "HTTP method for --target")
+	f.DurationVar(&h.timeout, "timeout", probe.DefaultHTTPTimeout, "per-attempt timeout for --target, connecting included")
+	f.IntVar(&h.maxInFlight, "max-in-flight", probe.DefaultMaxInFlight, "requests in flight at most for --target; more wait, and count as late")
+	f.StringVar(&h.body, "body", "", "body template for --target: text, or @FILE; fields {{.ID}} {{.Seq}} {{.Key}} {{.Time}} {{.Unix}} {{.Attempt}} (default: a small JSON event)")
+	f.StringVar(&h.eventIDHeader, "event-id-header", probe.DefaultEventIDHeader, "header carrying each event's id for --target")
+	f.StringVar(&h.signSecretEnv, "sign-secret-env", "", "sign requests per Standard Webhooks with the secret (whsec_...) in this environment variable")
+	f.DurationVar(&h.drain, "drain", time.Minute, "for --target: how long after the last event retries are still made")
+	f.DurationVar(&h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
+}
 
-// run sends the scenario to url in real time.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, url string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
-	return false, exitcode.Usagef("--target is not supported yet")
+// run sends the scenario to target in real time. It reports whether the
+// run was interrupted.
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
+	if err := checkTarget(target); err != nil {
+		return false, err
+	}
+	header, err := parseHeaders(h.headers)
+	if err != nil {
+		return false, err
+	}
+	eng := &probe.HTTPEngine{
+		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, Observer: obs,
+		Timeout: h.timeout, MaxInFlight: h.maxInFlight, Header: header, EventIDHeader: h.eventIDHeader,
+		Drain: h.drain, Tolerance: h.tolerance,
+	}
+	if h.body != "" {
+		file, text := "flag --body", h.body
+		if name, ok := strings.CutPrefix(h.body, "@"); ok {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return false, &exitcode.InputError{File: name, Msg: "cannot read body template: " + errors.Unwrap(err).Error()}
+			}
+			file, text = name, string(data)
+		}
+		if eng.Body, err = probe.ParseBody(file, text, 0); err != nil {
+			return false, err
+		}
+	}
+	if h.signSecretEnv != "" {
+		secret, ok := os.LookupEnv(h.signSecretEnv)
+		if !ok || secret == "" {
+			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
+		}
+		if eng.Signer, err = probe.NewSigner(secret); err != nil {
+			// The message must not quote the secret.
+			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
+		}
+	}
+	st, err := eng.Run(ctx)
+	return st.Interrupted, err
+}
+
+// checkTarget accepts an http or https URL with a host.
+func checkTarget(target string) error {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &exitcode.InputError{File: "flag --target", Msg: "want an http:// or https:// URL, such as http://127.0.0.1:8080/hooks/t1"}
+	}
+	return nil
+}
+
+// parseHeaders reads --header values of the form "Name: value". Errors
+// name the flag and which value is wrong, never the value itself, which may
+// be a secret.
+func parseHeaders(values []string) (http.Header, error) {
+	h := http.Header{}
+	for i, v := range values {
+		name, value, ok := strings.Cut(v, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
+			return nil, &exitcode.InputError{File: "flag --header", Field: fmt.Sprintf("value %d", i+1), Msg: "want 'Name: value' (a header name without spaces, a colon, then the value on one line)"}
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}
+
+// redactURL returns target as it may be shown and recorded: without user
+// information or query, which often carry tokens.
+func redactURL(target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	s := u.Scheme + "://" + u.Host + u.Path
+	if u.RawQuery != "" {
+		s += "?redacted"
+	}
+	return s
 }

@@ -1,0 +1,61 @@
+package probe
+
+// sendSlot is one attempt between its dispatch and its report to the
+// Observer: the delivery it carries, what came back, and, once it has
+// finished, the fate of the delivery if this attempt settled it.
+//
+// While the attempt is in flight the slot belongs to the goroutine sending
+// it; the dispatcher reads it again only after receiving it back on the
+// completion channel.
+type sendSlot struct {
+	seq  uint64  // dispatch sequence number, from 0
+	p    pending // the delivery and the attempt number it carries
+	att  Attempt
+	fate Fate // Delivered or GaveUp when this attempt settled the delivery; "" when a retry is queued
+	dial bool // the attempt failed to connect at all
+	done bool // the attempt has finished and waits to be reported
+}
+
+// inorder is the release buffer between the senders and the Observer: a
+// ring of slots keyed by dispatch sequence. Attempts finish in any order;
+// release hands them on in the order they were sent. It holds at most
+// len(slots) attempts that were sent and not yet reported, so a request
+// that hangs holds up dispatching after that many more (they wait for a
+// slot and go late) instead of growing the buffer.
+//
+// It is used by one goroutine, the dispatcher.
+type inorder struct {
+	slots      []sendSlot
+	head, next uint64 // the oldest unreported sequence number; the next to claim
+}
+
+func newInorder(n int) inorder { return inorder{slots: make([]sendSlot, n)} }
+
+// full reports whether every slot holds an unreported attempt.
+func (q *inorder) full() bool { return q.next-q.head >= uint64(len(q.slots)) }
+
+// claim returns the slot of the next sequence number, emptied. The buffer
+// must not be full.
+func (q *inorder) claim() *sendSlot {
+	s := &q.slots[q.next%uint64(len(q.slots))]
+	*s = sendSlot{seq: q.next}
+	q.next++
+	return s
+}
+
+// release calls emit for every finished slot at the head of the sequence,
+// in order, and frees it, stopping at the first slot still in flight.
+func (q *inorder) release(emit func(*sendSlot)) {
+	for q.head < q.next {
+		s := &q.slots[q.head%uint64(len(q.slots))]
+		if !s.done {
+			return
+		}
+		emit(s)
+		s.done = false
+		q.head++
+	}
+}
+
+// unreleased returns the number of slots sent and not yet reported.
+func (q *inorder) unreleased() int { return int(q.next - q.head) }

@@ -1,0 +1,71 @@
+package probe
+
+// Pace returns when to dispatch an attempt that is due at intended, given
+// the previous attempt's intended time and the time the pacer counts as its
+// dispatch. All times are Unix nanoseconds. It is the whole of the open
+// model's pacing rule, a pure function:
+//
+//	dispatch = max(intended, prevDispatch + max(0, intended − prevIntended))
+//
+// An attempt never leaves before it is due. When the sender is on
+// schedule, it leaves on time. When it is behind (the previous attempt left
+// late), it keeps the schedule's gap to the previous attempt rather than
+// catching up: the attempts after a stall leave as far apart as they were
+// meant to, shifted later, instead of in a burst. So for every i < j,
+// dispatch_j − dispatch_i ≥ intended_j − intended_i, and no window of any
+// length holds more dispatches than the schedule holds in some window of
+// the same length: a sender that was scheduled under 25 per second does
+// not exceed 25 in any second by falling behind and catching up.
+//
+// An attempt due before the previous one (a retry that was queued while a
+// later emission left) has no gap to keep; it leaves at once if it is
+// already due and the previous attempt has left.
+//
+// This is the opposite of vegeta's pacer, which, behind schedule, sends
+// the missed requests as fast as it can.
+func Pace(intended, prevIntended, prevDispatch int64) int64 {
+	gap := max(intended-prevIntended, 0)
+	return max(intended, prevDispatch+gap)
+}
+
+// pacer applies Pace to a stream of attempts and decides which are late.
+//
+// The dispatch time it keeps for the next attempt is the actual one less
+// the tolerance, but never earlier than the time it had planned:
+// max(planned, actual − tolerance). Timers oversleep by tens to hundreds of
+// microseconds; counting that noise as a real delay would shift the rest of
+// the schedule by the sum of every oversleep, so that a steady 1,000/s run
+// would fall further behind with every request. A real delay (the sender
+// waited for a free slot, or stalled for longer than the tolerance) does
+// shift every later attempt, by its excess over the tolerance, for the
+// rest of the run: the schedule has no slack the pacer could use to catch
+// up without sending some window faster than the schedule does. Those
+// later attempts are then Late too, which is the truth: they left late.
+//
+// The actual send times therefore satisfy: no window of length L holds
+// more sends than the schedule holds in some window of length
+// L + tolerance. For a steady rate R and a tolerance below 1/R, that is at
+// most R+1 sends in any second.
+type pacer struct {
+	tolerance    int64 // ns
+	started      bool
+	prevIntended int64
+	prevDispatch int64 // the reference Pace counts from
+}
+
+// next returns when the attempt due at intended should leave.
+func (p *pacer) next(intended int64) int64 {
+	if !p.started {
+		return intended
+	}
+	return Pace(intended, p.prevIntended, p.prevDispatch)
+}
+
+// dispatched records that the attempt due at intended, planned by next to
+// leave at planned, left at actual (never before planned). It reports
+// whether the attempt is late: it left more than the tolerance after it was
+// due.
+func (p *pacer) dispatched(intended, planned, actual int64) (late bool) {
+	p.started, p.prevIntended, p.prevDispatch = true, intended, max(planned, actual-p.tolerance)
+	return actual-intended > p.tolerance
+}
