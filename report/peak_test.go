@@ -105,9 +105,6 @@ func TestSaturatingArithmetic(t *testing.T) {
 	if got := satMul(big, 4); got != 1<<63-1 {
 		t.Errorf("satMul overflow = %d", got)
 	}
-	if got := floorDiv64(-1, 1000); got != -1 {
-		t.Errorf("floorDiv64(-1, 1000) = %d", got)
-	}
 	// A huge gap refills any bucket without overflowing.
 	tr := newTracker(limitsim.Limit{Kind: limitsim.Bucket, Quota: 1 << 40, Per: 1, Burst: 1})
 	tr.add(0, 5, nil)
