@@ -21,6 +21,10 @@ type AnalyzerOptions struct {
 	// Key, when not empty, keeps only the arrivals of that partition key;
 	// the others are counted in CheckInput.Filtered and otherwise ignored.
 	Key string
+	// Timeline, when set, also counts a per-second Timeline (records, and
+	// what the first profile as documented would admit and reject) into
+	// CheckResult.Timeline, for charts.
+	Timeline bool
 }
 
 // Analyzer answers, for recorded traffic, "would this have been rate
@@ -65,6 +69,7 @@ type Analyzer struct {
 	order []*keyState       // in order of first arrival
 	prev  *keyState         // the key of the previous arrival
 	dec   limitsim.Decision // reused by every policy decision
+	tl    *TimelineBuilder  // nil unless AnalyzerOptions.Timeline
 
 	records, filtered, outOfOrder int64
 	first, last                   int64
@@ -115,6 +120,9 @@ func (r *replay) count(admitted bool, t int64) {
 // valid (see limitsim.Profile.Validate): an invalid limit panics.
 func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 	a := &Analyzer{profiles: profiles, opt: opt, keys: make(map[string]*keyState)}
+	if opt.Timeline && len(profiles) > 0 {
+		a.tl = NewTimelineBuilder(NewProfileSpec(profiles[0]))
+	}
 	for pi, p := range profiles {
 		for li, l := range p.Limits {
 			a.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true})
@@ -213,6 +221,9 @@ func (a *Analyzer) Add(x Arrival) {
 	for i, pt := range ks.parts {
 		pt.DecideInto(&a.dec, t, size)
 		ks.policy[i].count(a.dec.Admitted, t)
+		if i == 0 && a.tl != nil {
+			a.tl.Add(t, size, a.dec.Admitted, !a.dec.Admitted)
+		}
 	}
 }
 

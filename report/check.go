@@ -49,6 +49,10 @@ type CheckResult struct {
 	// Metrics are the values thresholds are compared with; see CheckMetrics.
 	Metrics    map[string]float64 `json:"metrics"`
 	Thresholds []ThresholdResult  `json:"thresholds"`
+	// Timeline counts the records per second, and what the first profile
+	// would admit and reject, for charts; only with
+	// AnalyzerOptions.Timeline (the check command sets it).
+	Timeline *Timeline `json:"timeline,omitempty"`
 }
 
 // CheckInput describes the traffic that was checked. The analyzer fills in

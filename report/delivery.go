@@ -42,6 +42,10 @@ type Delivery struct {
 	DeliveryDelay       Percentiles `json:"delivery_delay"`        // first emission to acceptance
 	Latency             Percentiles `json:"latency"`               // response time from the actual send
 	LatencyFromIntended Percentiles `json:"latency_from_intended"` // response time from when it was due
+
+	// Histograms are the histograms behind the percentiles, so that
+	// results merge exactly (see DeliveryHistograms).
+	Histograms *DeliveryHistograms `json:"histograms,omitempty"`
 }
 
 // Percentiles summarises a histogram in milliseconds.
@@ -249,6 +253,7 @@ func (c *DeliveryCollector) Delivery() Delivery {
 	d.DeliveryDelay = percentiles(c.delay)
 	d.Latency = percentiles(c.latency)
 	d.LatencyFromIntended = percentiles(c.fromIntended)
+	d.Histograms = c.histograms()
 	return d
 }
 

@@ -52,6 +52,10 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 		}
 		p.linef("%s", p.cell(line))
 	}
+	if line := SparklineText(r.Timeline, r.Input.Keys); line != "" {
+		p.blank()
+		p.linef("%s", p.code(line))
+	}
 	p.blank()
 	if err := r.writeRows(p, f, maxKeys); err != nil {
 		return err

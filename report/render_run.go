@@ -26,6 +26,13 @@ func (r *RunResult) Write(w io.Writer, f Format) error {
 	if r.Interrupted {
 		p.linef("%sinterrupted: these are the partial results of what was measured", p.bullet())
 	}
+	for _, n := range r.Notes {
+		p.linef("%snote: %s", p.bullet(), p.cell(n))
+	}
+	if line := SparklineText(r.Timeline, r.Input.Keys); line != "" {
+		p.blank()
+		p.linef("%s", p.code(line))
+	}
 	p.blank()
 	if err := r.writeDelivery(p, f); err != nil {
 		return err

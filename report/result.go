@@ -36,6 +36,9 @@ func (a *Analyzer) Result() *CheckResult {
 		r.Profiles[pi] = p.Name
 		a.profileResult(r, pi)
 	}
+	if a.tl != nil {
+		r.Timeline = a.tl.Timeline()
+	}
 	r.Metrics = checkMetrics(r)
 	r.settle()
 	return r

@@ -38,6 +38,11 @@ type RunResult struct {
 	Delivery   Delivery           `json:"delivery"`
 	Metrics    map[string]float64 `json:"metrics"`
 	Thresholds []ThresholdResult  `json:"thresholds"`
+	// Notes say how a merged result was put together (hooklimit report).
+	Notes []string `json:"notes,omitempty"`
+	// Timeline counts the attempts per second, for charts (see Timeline);
+	// its profile is the one the run was measured against.
+	Timeline *Timeline `json:"timeline,omitempty"`
 }
 
 // RunMeta describes a run, for its result.
@@ -57,6 +62,7 @@ type RunCollector struct {
 	delivery *DeliveryCollector
 	analyzer *Analyzer
 	results  *ResultsWriter
+	timeline *TimelineBuilder
 	start    int64
 	end      int64
 	seen     bool
@@ -71,6 +77,7 @@ func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
 		profile:  p,
 		delivery: NewDeliveryCollector(),
 		analyzer: NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}),
+		timeline: NewTimelineBuilder(NewProfileSpec(p)),
 	}
 	if results != nil {
 		c.results = NewResultsWriter(results)
@@ -82,6 +89,7 @@ func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
 func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.Attempt(a)
 	c.analyzer.Add(Arrival{Time: a.Sent, Key: a.Key, Size: a.Size, HasSize: true})
+	c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
 	if !c.seen {
 		c.start, c.seen = a.Sent, true
 	}
@@ -114,6 +122,7 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 		PolicyRejected: chk.PolicyRejected,
 		Delivery:       c.delivery.Delivery(),
 		Thresholds:     []ThresholdResult{},
+		Timeline:       c.timeline.Timeline(),
 	}
 	r.Metrics = runMetrics(r, chk.Metrics)
 	return r

@@ -30,6 +30,7 @@ type checkOptions struct {
 	SkipInvalid bool
 	MaxDisorder time.Duration
 	Thresholds  []string
+	Out         string
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
@@ -78,6 +79,7 @@ by time.`,
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip invalid lines, count them and report the first few, instead of stopping")
 	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
+	f.StringVar(&opts.Out, "out", "", "also write the result to this results file (JSON Lines), for hooklimit report")
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	_ = cmd.RegisterFlagCompletionFunc("input-format", cobra.FixedCompletions([]string{scenarios.FormatJSONL, scenarios.FormatCSV, scenarios.FormatAccessLog}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -117,7 +119,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		readers = append(readers, r)
 	}
 	in := scenarios.MergeReaders(readers...)
-	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key})
+	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true})
 	interrupted := false
 	for n := 0; ; n++ {
 		if n&0xffff == 0 && ctx.Err() != nil {
@@ -150,6 +152,11 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	}
 	if err := res.ApplyThresholds(ths); err != nil {
 		return err
+	}
+	if opts.Out != "" {
+		if err := writeResultFile(opts.Out, res); err != nil {
+			return err
+		}
 	}
 	if err := res.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
 		return exitcode.New(exitcode.Runtime, err)

@@ -92,7 +92,9 @@ Exit codes, the same for every command:
 		// newServeCmd, newProbeCmd, newReportCmd.
 		newCheckCmd(d),
 		newRunCmd(d),
-		newServeCmd(d),
+		newServeCmd(d, nil),
+		newProbeCmd(d),
+		newReportCmd(d),
 		newScenariosCmd(d),
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),

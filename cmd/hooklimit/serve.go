@@ -56,7 +56,9 @@ type serveOptions struct {
 	stop  <-chan struct{}
 }
 
-func newServeCmd(d *Deps) *cobra.Command {
+// newServeCmd returns the serve command. hook, when not nil, is called
+// with the options before each run: tests set the ready and stop hooks.
+func newServeCmd(d *Deps, hook func(*serveOptions)) *cobra.Command {
 	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: os.Getenv, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "serve [flags]",
@@ -100,6 +102,9 @@ when interrupted (the report is still printed and written).`,
   curl -s http://127.0.0.1:8080/_hooklimit/stats`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if hook != nil {
+				hook(opts)
+			}
 			return runServe(cmd.Context(), opts)
 		},
 	}

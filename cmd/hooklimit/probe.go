@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/units"
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/report"
+)
+
+// probeOptions holds the probe command's dependencies and flags.
+type probeOptions struct {
+	IO  *IOStreams
+	Now func() time.Time
+
+	Target      string
+	Profile     string
+	MaxRequests int
+	MaxDuration time.Duration
+	InFlight    int
+	Bytes       string
+	Tolerance   float64
+	Headers     []string
+	Method      string
+	Timeout     time.Duration
+	DryRun      bool
+	Yes         bool
+	Format      *FormatFlag
+	Out         string
+
+	// sender and clock replace the HTTP sender and the system clock in
+	// tests.
+	sender probe.Sender
+	clock  probe.Clock
+}
+
+func newProbeCmd(d *Deps) *cobra.Command {
+	opts := &probeOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable)}
+	cmd := &cobra.Command{
+		Use:   "probe URL [flags]",
+		Short: "Discover the limits a live endpoint enforces and check its 429s and Retry-After",
+		Long: `Discover what rate limits a live webhook endpoint really enforces, and whether
+its rate-limit answers are right, by sending it requests step by step:
+
+  1. one request, to read the advertised limits (RateLimit-Policy and
+     RateLimit, X-RateLimit-*, X-Rate-Limit-*, Retry-After);
+  2. a burst, back to back, until the first 429: the burst capacity;
+  3. a wait of exactly the Retry-After given, then one request, which must be
+     admitted (and, where that is safe, one clearly before, which must not);
+  4. steady rates around the threshold (bisection): the sustainable rate;
+  5. with --bytes SIZE, large bodies under that rate until a 429: the byte
+     burst;
+  6. just under that rate until a long Retry-After: a longer window.
+
+The limits found are shown beside the advertised headers and beside the
+documented --profile, with how each was found (measured, read from
+Retry-After or from the headers, or not determined within the caps), then the
+findings: a 429 without Retry-After, an unparseable or wrong Retry-After,
+Remaining that does not fall, an inconsistent Reset, 503 used for rate
+limiting.
+
+Safety: --max-requests and --max-duration are hard caps; the plan is printed
+(to stderr) before anything is sent, and --dry-run prints only the plan; a
+target that is not loopback needs a confirmation, or --yes. Header values are
+never printed or recorded. Probe only endpoints you are allowed to load.
+
+The exit code is 0 when the inferred limits match the profile within
+--tolerance and no finding is an error, 1 otherwise, 2 for usage errors, 3
+when the target is unreachable, 130 when interrupted (what was measured is
+still reported).`,
+		Example: `  hooklimit probe http://127.0.0.1:8080/hooks/t1 --profile rewst --max-requests 3000 --max-duration 90s --format json
+  hooklimit probe http://127.0.0.1:8080/hooks/t1 --dry-run
+  hooklimit probe https://staging.example.test/hooks/t1 -H 'Authorization: Bearer ...' --profile workato --bytes 1MB --yes`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Target = args[0]
+			return runProbe(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Profile, "profile", "p", "", "the documented limits to compare with: a built-in name or a profile file (default: none, findings only)")
+	f.IntVar(&opts.MaxRequests, "max-requests", probe.DefaultProbeMaxRequests, "hard cap on the requests sent")
+	f.DurationVar(&opts.MaxDuration, "max-duration", probe.DefaultProbeMaxDuration, "hard cap on the time spent sending")
+	f.IntVar(&opts.InFlight, "max-in-flight", probe.DefaultProbeInFlight, "requests in flight at most")
+	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
+	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")
+	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "a request header 'Name: value' (repeatable; values are never printed or recorded)")
+	f.StringVar(&opts.Method, "method", probe.DefaultHTTPMethod, "HTTP method of the probe requests")
+	f.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "per-request timeout, connecting included")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and send nothing")
+	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before probing a target that is not loopback")
+	f.StringVar(&opts.Out, "out", "", "write every request and the result to this JSON Lines file")
+	registerFormatFlag(cmd, opts.Format)
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
+	return cmd
+}
+
+func runProbe(ctx context.Context, opts *probeOptions) error {
+	o, meta, err := opts.discoverOptions()
+	if err != nil {
+		return err
+	}
+	target := redactURL(opts.Target)
+	steps := probe.Plan(o.DiscoverOptions)
+	planOut := opts.IO.ErrOut
+	if opts.DryRun {
+		planOut = opts.IO.Out
+	}
+	if err := report.WriteProbePlan(planOut, target, meta.profileName(), steps, o.MaxRequests, o.MaxDuration); err != nil {
+		return exitcode.New(exitcode.Runtime, err)
+	}
+	if opts.DryRun {
+		return nil
+	}
+	if err := opts.confirm(); err != nil {
+		return err
+	}
+	if opts.sender == nil {
+		s, err := probe.NewHTTPSender(opts.Target, opts.Method, o.headers, opts.Timeout, o.InFlight)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		opts.sender = s
+	}
+	o.Sender, o.Clock = opts.sender, opts.clock
+	var rw *report.ResultsWriter
+	if opts.Out != "" {
+		f, err := os.Create(opts.Out)
+		if err != nil {
+			return exitcode.Runtimef("cannot write results: %v", err)
+		}
+		defer f.Close()
+		rw = report.NewResultsWriter(f)
+		o.OnRequest = rw.ProbeRequest
+	}
+	d, err := probe.Discover(ctx, o.DiscoverOptions)
+	if err != nil && ctx.Err() == nil {
+		if rw != nil {
+			_ = rw.Close()
+		}
+		return err
+	}
+	res := report.NewProbeResult(d, meta.ProbeMeta)
+	if rw != nil {
+		if err := rw.Result(res); err != nil {
+			return exitcode.Runtimef("cannot write results: %v", err)
+		}
+	}
+	if err := res.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
+		return exitcode.New(exitcode.Runtime, err)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the results above are what was measured"))
+	case res.Verdict != report.VerdictPass:
+		return exitcode.New(exitcode.Fail, nil)
+	}
+	return nil
+}
+
+// probeRun is the discovery's options with the parsed headers.
+type probeRun struct {
+	probe.DiscoverOptions
+	headers http.Header
+}
+
+// probeMeta is the result's description with the profile's name.
+type probeMeta struct{ report.ProbeMeta }
+
+func (m probeMeta) profileName() string {
+	if m.Profile == nil {
+		return ""
+	}
+	return m.Profile.Name
+}
+
+// discoverOptions validates the flags and turns them into the options of
+// the discovery and of its result.
+func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
+	var o probeRun
+	var meta probeMeta
+	u, err := url.Parse(opts.Target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return o, meta, &exitcode.InputError{File: "argument URL", Msg: "want an http:// or https:// URL, such as http://127.0.0.1:8080/hooks/t1"}
+	}
+	switch {
+	case opts.MaxRequests <= 0:
+		return o, meta, &exitcode.InputError{File: "flag --max-requests", Msg: "must be positive"}
+	case opts.MaxDuration <= 0:
+		return o, meta, &exitcode.InputError{File: "flag --max-duration", Msg: "must be positive"}
+	case opts.InFlight <= 0:
+		return o, meta, &exitcode.InputError{File: "flag --max-in-flight", Msg: "must be positive"}
+	case opts.Tolerance < 0 || opts.Tolerance >= 1:
+		return o, meta, &exitcode.InputError{File: "flag --tolerance", Msg: "want a fraction from 0 to 1, such as 0.1"}
+	}
+	if o.headers, err = parseHeaders(opts.Headers); err != nil {
+		return o, meta, err
+	}
+	o.MaxRequests, o.MaxDuration, o.InFlight = opts.MaxRequests, opts.MaxDuration, opts.InFlight
+	if opts.Bytes != "" {
+		if o.ByteSize, err = units.ParseSize(opts.Bytes); err != nil || o.ByteSize <= 0 {
+			return o, meta, &exitcode.InputError{File: "flag --bytes", Msg: "want a positive size such as 64KB or 1MB"}
+		}
+	}
+	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redactURL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
+	if opts.Profile != "" {
+		p, err := limitsim.LoadProfile(opts.Profile)
+		if err != nil {
+			return o, meta, err
+		}
+		meta.Profile = p
+		o.CountRejected = p.CountRejected
+		o.ExpectRetryAfter = documentsRetryAfter(p)
+	}
+	return o, meta, nil
+}
+
+// documentsRetryAfter reports whether p's header dialect sends Retry-After
+// on a 429: it fills a fresh partition until a request is rejected and
+// writes the headers of that rejection.
+func documentsRetryAfter(p *limitsim.Profile) bool {
+	dl, err := limitsim.Dialects(p.Dialect)
+	if err != nil {
+		return false
+	}
+	pt := p.NewPartition()
+	for i := 0; i < 1_000_000; i++ {
+		d := pt.Decide(0, 1)
+		if !d.Admitted {
+			h := http.Header{}
+			dl.WriteHeaders(h, p, &d)
+			return h.Get("Retry-After") != ""
+		}
+	}
+	return false
+}
+
+// confirm asks before probing a target that is not loopback, unless --yes.
+func (opts *probeOptions) confirm() error {
+	u, _ := url.Parse(opts.Target)
+	if opts.Yes || isLoopback(u.Hostname()) {
+		return nil
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "%s is not a loopback address: send up to %d requests to it within %s? [y/N] ", u.Host, opts.MaxRequests, opts.MaxDuration)
+	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return exitcode.Runtimef("reading the confirmation: %v", err)
+	}
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		fmt.Fprintln(opts.IO.ErrOut)
+		return exitcode.Usagef("not confirmed: nothing was sent (pass --yes to probe %s without asking)", u.Host)
+	}
+	return nil
+}
+
+// isLoopback reports whether host is localhost or a loopback address. Other
+// names are not resolved: they count as not loopback.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,87 @@
+package receiver
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/hooklimit/hooklimit/report"
+)
+
+// Stats are the live numbers of GET /_hooklimit/stats: the recorder's
+// counts (report.ServeStats) and the receiver's own. Requests, Accepted,
+// Rejected429, Errors and Unmatched count every answer given so far; the
+// other counts of the recorder lag up to the reorder window (50 ms) behind,
+// since records are put in time order first.
+type Stats struct {
+	report.ServeStats
+	Listen     string  `json:"listen"`
+	UptimeS    float64 `json:"uptime_s"`
+	Partitions int     `json:"partitions"` // partitions the simulator holds now
+	Queued     int     `json:"queued"`     // records not yet handed to the recorder
+	Dropped    int64   `json:"dropped"`
+}
+
+// Stats returns the live numbers.
+func (rv *Receiver) Stats() Stats {
+	var st Stats
+	rv.pipe.do(func() { st.ServeStats = rv.pipe.rec.Stats() }, false)
+	c := &rv.counts
+	st.Requests, st.Accepted, st.Rejected429, st.Unmatched = c.requests.Load(), c.accepted.Load(), c.rejected.Load(), c.unmatched.Load()
+	st.Errors = st.Requests - st.Accepted - st.Rejected429 - st.Unmatched
+	st.Listen = *rv.listen.Load()
+	if rv.start != 0 {
+		st.UptimeS = float64(time.Duration(rv.now().UnixNano()-rv.start).Milliseconds()) / 1000
+	}
+	st.Partitions = rv.sim.Keys()
+	st.Queued = len(rv.pipe.ch)
+	st.Dropped = rv.Dropped()
+	return st
+}
+
+// control answers the receiver's own paths:
+//
+//	GET /_hooklimit/stats            live numbers as JSON, for a CI job to poll
+//	GET /_hooklimit/report?format=F  the report so far, in F: json (default),
+//	                                 table, markdown or junit
+//
+// Neither is counted as a webhook request.
+func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case ControlPrefix + "stats":
+		b, _ := json.Marshal(rv.Stats())
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(append(b, '\n'))
+	case ControlPrefix + "report":
+		f := report.Format(r.URL.Query().Get("format"))
+		if f == "" {
+			f = report.JSON
+		}
+		types := map[report.Format]string{
+			report.JSON: "application/json", report.Table: "text/plain; charset=utf-8",
+			report.Markdown: "text/markdown; charset=utf-8", report.JUnit: "application/xml",
+		}
+		ct, ok := types[f]
+		if !ok {
+			http.Error(w, "400 Bad Request: format must be json, table, markdown or junit", http.StatusBadRequest)
+			return
+		}
+		var buf bytes.Buffer
+		if err := rv.Result(false).Write(&buf, f); err != nil {
+			http.Error(w, "500 Internal Server Error: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(buf.Bytes())
+	default:
+		http.Error(w, "404 Not Found: hooklimit serve has /_hooklimit/stats and /_hooklimit/report", http.StatusNotFound)
+	}
+}

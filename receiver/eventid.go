@@ -1,0 +1,245 @@
+package receiver
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/hooklimit/hooklimit/report"
+)
+
+// DefaultIDHeaders are the request headers that carry an event's id, the
+// same on every retry of it, in the order they are tried: Standard
+// Webhooks, Svix, hooklimit's own sender, GitHub, Shopify and a few common
+// names.
+var DefaultIDHeaders = []string{
+	"webhook-id", "svix-id", "X-Event-Id", "X-Webhook-Id", "X-GitHub-Delivery",
+	"X-Shopify-Webhook-Id", "X-Delivery-Id", "Idempotency-Key",
+}
+
+// DefaultIDFields are the top-level fields of a JSON body that carry an
+// event's id, in the order they are preferred.
+var DefaultIDFields = []string{"eventId", "id", "event_id"}
+
+// DefaultIDScanBytes is how much of a body is scanned for an id field.
+const DefaultIDScanBytes = 4096
+
+// maxIDLen bounds the event id kept in a record; longer ids are followed
+// by the hash of the whole id and shown cut.
+const maxIDLen = 200
+
+// hashSeed keeps body hashes apart from hashes of ids.
+const hashSeed = 0x9e3779b97f4a7c15
+
+// headerID returns the first non-empty id header of h; names are in
+// canonical form (http.CanonicalHeaderKey).
+func headerID(h http.Header, names []string) (string, bool) {
+	for _, n := range names {
+		if v := h[n]; len(v) > 0 && v[0] != "" {
+			return v[0], true
+		}
+	}
+	return "", false
+}
+
+// idOf returns the record fields for an id found in a header or the body.
+func idOf(id string, from report.IDFrom) (string, uint64, report.IDFrom) {
+	hash := xxhash.Sum64String(id)
+	if len(id) > maxIDLen {
+		id = id[:maxIDLen]
+	}
+	return id, hash, from
+}
+
+// ScanJSONID returns the value of the first of fields that the JSON
+// object in b holds at its top level, as a string: a string value
+// unquoted, a number as written. b may be the start of a longer body: a
+// field is found when its whole value is in b. Nested objects and arrays
+// are skipped, so {"data":{"id":1}} has no id. It reports false when b is
+// not (the start of) a JSON object or holds none of the fields with a
+// string or number value. It never panics, whatever b holds.
+func ScanJSONID(b []byte, fields []string) (string, bool) {
+	s := scanner{b: b}
+	s.ws()
+	if !s.eat('{') {
+		return "", false
+	}
+	best, bestAt := "", len(fields)
+	for {
+		s.ws()
+		ks, ke, esc, ok := s.str()
+		if !ok {
+			break
+		}
+		s.ws()
+		if !s.eat(':') {
+			break
+		}
+		s.ws()
+		at := fieldIndex(b[ks:ke], esc, fields)
+		vs := s.i
+		kind := s.value()
+		if kind == valBad {
+			break
+		}
+		if at < bestAt && (kind == valString || kind == valNumber) {
+			v := string(b[vs:s.i])
+			if kind == valString {
+				var u string
+				if json.Unmarshal(b[vs:s.i], &u) != nil {
+					break
+				}
+				v = u
+			}
+			if v != "" {
+				best, bestAt = v, at
+				if at == 0 {
+					break
+				}
+			}
+		}
+		s.ws()
+		if !s.eat(',') {
+			break
+		}
+	}
+	return best, bestAt < len(fields)
+}
+
+// fieldIndex returns the index in fields of the key raw (the bytes between
+// its quotes), or len(fields).
+func fieldIndex(raw []byte, escaped bool, fields []string) int {
+	key := string(raw)
+	if escaped {
+		var u string
+		if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &u) != nil {
+			return len(fields)
+		}
+		key = u
+	}
+	for i, f := range fields {
+		if f == key {
+			return i
+		}
+	}
+	return len(fields)
+}
+
+type scanner struct {
+	b []byte
+	i int
+}
+
+type valKind uint8
+
+const (
+	valBad valKind = iota
+	valString
+	valNumber
+	valOther
+)
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) eat(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// str reads a string at s.i and returns the bounds of its contents.
+func (s *scanner) str() (start, end int, escaped, ok bool) {
+	if !s.eat('"') {
+		return 0, 0, false, false
+	}
+	start = s.i
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; {
+		case c == '\\':
+			escaped = true
+			s.i += 2
+		case c == '"':
+			end = s.i
+			s.i++
+			return start, end, escaped, true
+		case c < 0x20:
+			return 0, 0, false, false
+		default:
+			s.i++
+		}
+	}
+	return 0, 0, false, false
+}
+
+// value skips one value at s.i and says what it was; valBad when it is
+// malformed or not complete in b.
+func (s *scanner) value() valKind {
+	if s.i >= len(s.b) {
+		return valBad
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		if _, _, _, ok := s.str(); ok {
+			return valString
+		}
+		return valBad
+	case c == '{' || c == '[':
+		return s.nested()
+	case c == '-' || c >= '0' && c <= '9':
+		start := s.i
+		for s.i < len(s.b) && isNumByte(s.b[s.i]) {
+			s.i++
+		}
+		if s.i == len(s.b) || !json.Valid(s.b[start:s.i]) {
+			return valBad // a number cut by the end of b may go on
+		}
+		return valNumber
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+			s.i += len(lit)
+			return valOther
+		}
+	}
+	return valBad
+}
+
+func isNumByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+}
+
+// nested skips an object or array, counting brackets outside strings.
+func (s *scanner) nested() valKind {
+	depth := 0
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '"':
+			if _, _, _, ok := s.str(); !ok {
+				return valBad
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				s.i++
+				return valOther
+			}
+		}
+		s.i++
+	}
+	return valBad
+}

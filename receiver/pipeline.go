@@ -1,0 +1,250 @@
+package receiver
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/hooklimit/hooklimit/report"
+)
+
+// pipeline carries the records of concurrent requests to the one
+// goroutine that feeds the Recorder, in time order.
+//
+// Handlers push records into a bounded channel. The consumer holds them in
+// a queue for the reorder window, since requests decided a moment apart on
+// different goroutines may push in the other order, and hands them to the
+// Recorder oldest first. It also expires idle partitions of the simulator,
+// by the records' time, and runs control requests (stats, report) between
+// records, so the Recorder is only ever touched by one goroutine.
+type pipeline struct {
+	rv       *Receiver
+	rec      *report.ServeRecorder
+	ch       chan report.ServeRecord
+	ctl      chan func()
+	done     chan struct{}
+	blockFor time.Duration
+	reorder  int64
+	dropped  atomic.Int64
+	started  atomic.Bool
+
+	// The consumer's own state.
+	recs       recQueue
+	maxSeen    int64
+	lastExpire int64
+}
+
+func (p *pipeline) init(rv *Receiver, opt Options) {
+	n := opt.Buffer
+	if n <= 0 {
+		n = DefaultBuffer
+	}
+	p.rv, p.rec = rv, opt.Recorder
+	p.ch = make(chan report.ServeRecord, n)
+	p.ctl = make(chan func())
+	p.done = make(chan struct{})
+	p.blockFor = opt.BlockFor
+	if p.blockFor <= 0 {
+		p.blockFor = DefaultBlockFor
+	}
+	p.reorder = int64(opt.Reorder)
+	if p.reorder <= 0 {
+		p.reorder = int64(DefaultReorder)
+	}
+}
+
+// Start starts the goroutine that feeds the Recorder. It may be called
+// once; Serve calls it.
+func (rv *Receiver) Start() {
+	if rv.pipe.started.CompareAndSwap(false, true) {
+		rv.start = rv.now().UnixNano()
+		go rv.pipe.consume()
+	}
+}
+
+// push hands a record to the consumer. When the channel is full it waits
+// up to blockFor, then drops the record and counts it: never silently.
+func (p *pipeline) push(r *report.ServeRecord) {
+	select {
+	case p.ch <- *r:
+		return
+	default:
+	}
+	t := time.NewTimer(p.blockFor)
+	defer t.Stop()
+	select {
+	case p.ch <- *r:
+	case <-t.C:
+		p.dropped.Add(1)
+	}
+}
+
+func (p *pipeline) consume() {
+	defer close(p.done)
+	tick := time.NewTicker(time.Duration(p.reorder))
+	defer tick.Stop()
+	for {
+		select {
+		case r, ok := <-p.ch:
+			if !ok {
+				p.flush(math.MaxInt64)
+				return
+			}
+			p.queue(&r)
+			if !p.drain(1024) {
+				p.flush(math.MaxInt64)
+				return
+			}
+			p.flush(p.maxSeen - p.reorder)
+		case <-tick.C:
+			p.flush(p.rv.now().UnixNano() - p.reorder)
+		case f := <-p.ctl:
+			f()
+		}
+	}
+}
+
+// drain queues what else is waiting, up to n records, and reports false
+// when the channel was closed.
+func (p *pipeline) drain(n int) bool {
+	for range n {
+		select {
+		case r, ok := <-p.ch:
+			if !ok {
+				return false
+			}
+			p.queue(&r)
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+func (p *pipeline) queue(r *report.ServeRecord) {
+	p.recs.push(*r)
+	p.maxSeen = max(p.maxSeen, r.Time)
+}
+
+// flush hands the Recorder every queued record decided at or before
+// upTo, oldest first, and expires the simulator's idle partitions.
+func (p *pipeline) flush(upTo int64) {
+	for p.recs.len() > 0 && p.recs.front().Time <= upTo {
+		r := p.recs.front()
+		p.rec.Add(r)
+		if every := max(p.rv.horizon/4, int64(time.Second)); r.Time-p.lastExpire >= every {
+			p.rv.sim.Expire(r.Time - p.rv.horizon - int64(time.Second))
+			p.lastExpire = r.Time
+		}
+		p.recs.pop()
+	}
+}
+
+// do runs f on the consumer goroutine, after the records already pushed
+// have been queued, and with all set, handed over (those still in the
+// reorder window too: a report is a snapshot); or on the caller's
+// goroutine when the consumer has ended.
+func (p *pipeline) do(f func(), all bool) {
+	if !p.started.Load() {
+		f()
+		return
+	}
+	done := make(chan struct{})
+	g := func() {
+		p.drain(len(p.ch))
+		if all {
+			p.flush(math.MaxInt64)
+		} else {
+			p.flush(p.maxSeen - p.reorder)
+		}
+		f()
+		close(done)
+	}
+	select {
+	case p.ctl <- g:
+		<-done
+	case <-p.done:
+		f()
+	}
+}
+
+// Close stops taking requests (later ones are answered 503), waits for
+// those in flight to finish, and hands every record to the Recorder. It
+// returns when the Recorder has them all; call it after the HTTP server
+// has shut down. It is safe to call twice.
+func (rv *Receiver) Close() {
+	rv.gate.Lock()
+	already := rv.closed
+	rv.closed = true
+	rv.gate.Unlock()
+	if already {
+		<-rv.pipe.done
+		return
+	}
+	close(rv.pipe.ch)
+	if !rv.pipe.started.Load() {
+		rv.pipe.started.Store(true)
+		go rv.pipe.consume()
+	}
+	<-rv.pipe.done
+}
+
+// Dropped returns how many records were dropped because the Recorder was
+// behind.
+func (rv *Receiver) Dropped() int64 { return rv.pipe.dropped.Load() }
+
+// Meta returns the session's description as of now, for a result.
+func (rv *Receiver) Meta(interrupted bool) report.ServeMeta {
+	return report.ServeMeta{
+		Listen: *rv.listen.Load(), KeySource: rv.opt.Key.String(), Start: rv.start,
+		End: rv.now().UnixNano(), Interrupted: interrupted, Dropped: rv.Dropped(),
+	}
+}
+
+// Result returns the Recorder's result as of now. While serving it is
+// computed on the consumer goroutine, after the records pushed so far.
+func (rv *Receiver) Result(interrupted bool) *report.ServeResult {
+	var res *report.ServeResult
+	rv.pipe.do(func() { res = rv.pipe.rec.Result(rv.Meta(interrupted)) }, true)
+	return res
+}
+
+// recQueue holds records in order of (Time, Seq). Records come nearly in
+// order, so each is appended and moved back past the few later ones, if
+// any: O(1) for the usual case. Flushed records leave from the front.
+type recQueue struct {
+	buf  []report.ServeRecord
+	head int
+}
+
+func less(a, b *report.ServeRecord) bool {
+	return a.Time < b.Time || a.Time == b.Time && a.Seq < b.Seq
+}
+
+func (q *recQueue) len() int { return len(q.buf) - q.head }
+
+func (q *recQueue) push(r report.ServeRecord) {
+	q.buf = append(q.buf, r)
+	for i := len(q.buf) - 1; i > q.head && less(&q.buf[i], &q.buf[i-1]); i-- {
+		q.buf[i], q.buf[i-1] = q.buf[i-1], q.buf[i]
+	}
+}
+
+// front returns the oldest record; the queue must not be empty.
+func (q *recQueue) front() *report.ServeRecord { return &q.buf[q.head] }
+
+// pop drops the oldest record, and compacts the queue now and then.
+func (q *recQueue) pop() {
+	q.buf[q.head] = report.ServeRecord{}
+	q.head++
+	if q.head == len(q.buf) {
+		q.buf, q.head = q.buf[:0], 0
+		if cap(q.buf) > 1<<16 {
+			q.buf = nil // give back what a burst grew
+		}
+	} else if q.head > 1024 && q.head > len(q.buf)/2 {
+		n := copy(q.buf, q.buf[q.head:])
+		clear(q.buf[n:])
+		q.buf, q.head = q.buf[:n], 0
+	}
+}

@@ -1,0 +1,259 @@
+package report
+
+import (
+	"fmt"
+	"iter"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
+)
+
+// mergeRuns merges the results files of runs: by replaying their attempt
+// lines when every file has them, else by merging their results.
+func mergeRuns(files []*ResultsFile) (*Report, error) {
+	runs := make([]*RunResult, len(files))
+	for i, f := range files {
+		runs[i] = f.Result.(*RunResult)
+	}
+	spec, err := sameProfile(files, func(f *ResultsFile) string { return f.Result.(*RunResult).Profile })
+	if err != nil {
+		return nil, err
+	}
+	replay := true
+	for i, f := range files {
+		n, want := f.Lines[LineAttempt], runs[i].Delivery.Attempts
+		if n > 0 && n != want {
+			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("has %s attempt lines but its result counts %s attempts: the file is incomplete",
+				withCommas(n), withCommas(want))}
+		}
+		replay = replay && n == want
+	}
+	var r *RunResult
+	if replay {
+		if spec == nil {
+			return nil, &exitcode.InputError{File: files[0].Name, Msg: fmt.Sprintf("profile %s is not built in and the result does not record its limits, so its attempts cannot be analysed again", runs[0].Profile)}
+		}
+		p, err := spec.Profile()
+		if err != nil {
+			return nil, &exitcode.InputError{File: files[0].Name, Field: "result.timeline.profile", Msg: err.Error()}
+		}
+		if r, err = replayRuns(files, runs, p); err != nil {
+			return nil, err
+		}
+	} else if r, err = mergeRunResults(files, runs); err != nil {
+		return nil, err
+	}
+	ths, err := mergedThresholds(thresholdLists(runs)...)
+	if err != nil {
+		return nil, err
+	}
+	r.Thresholds = []ThresholdResult{}
+	r.Verdict = r.Compliance
+	if err := r.ApplyThresholds(ths); err != nil {
+		return nil, err
+	}
+	return &Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}, nil
+}
+
+func thresholdLists(runs []*RunResult) [][]ThresholdResult {
+	out := make([][]ThresholdResult, len(runs))
+	for i, r := range runs {
+		out[i] = r.Thresholds
+	}
+	return out
+}
+
+// runMeta is the meta of the merged run: the values every run shares, or
+// them all joined.
+func runMeta(runs []*RunResult) RunMeta {
+	var scen, target, retry []string
+	m := RunMeta{Seed: runs[0].Seed}
+	for _, r := range runs {
+		scen, target, retry = append(scen, r.Scenario), append(target, r.Target), append(retry, r.Retry)
+		if r.Seed != m.Seed {
+			m.Seed = 0
+		}
+		m.Interrupted = m.Interrupted || r.Interrupted
+	}
+	m.Scenario, m.Target, m.Retry = joined(scen), joined(target), joined(retry)
+	return m
+}
+
+// deliveryState is what replayRuns keeps of one delivery until its
+// file's attempts end.
+type deliveryState struct {
+	key      string
+	emitted  int64 // the intended time of its first attempt
+	at       int64 // when it was accepted, or its last answer
+	attempts int
+	accepted bool
+	sawFirst bool
+}
+
+// mergeEvent tells apart the events of different files.
+func mergeEvent(file int, event uint64) uint64 { return uint64(file)<<48 | event }
+
+// replayRuns replays the attempts of every file, in send-time order,
+// through a fresh RunCollector. The outcome of each delivery (what the
+// attempt lines do not hold) is rebuilt from its attempts: delivered by
+// its 2xx, else lost; a file of an interrupted run whose result counts
+// pending deliveries cannot tell them from lost ones, and the merged
+// result says so.
+func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*RunResult, error) {
+	coll := NewRunCollector(p, nil)
+	states := make([]map[deliveryID]*deliveryState, len(files))
+	copies := make([]map[uint64]int, len(files))
+	for i := range files {
+		states[i], copies[i] = map[deliveryID]*deliveryState{}, map[uint64]int{}
+	}
+	var notes []string
+	var total int64
+	seqs := make([]iter.Seq2[probe.Attempt, error], len(files))
+	for i, f := range files {
+		seqs[i] = f.attempts()
+	}
+	done := func(i int) {
+		var out probe.Outcome
+		for id, st := range states[i] {
+			out = probe.Outcome{Event: mergeEvent(i, id.event), Copy: id.copy, Copies: copies[i][id.event], Key: st.key,
+				Emitted: st.emitted, At: st.at, Attempts: st.attempts, Fate: probe.GaveUp}
+			if st.accepted {
+				out.Fate = probe.Delivered
+			}
+			coll.Outcome(&out)
+		}
+		// Deliveries the run ended before their first attempt have no
+		// line: each is a lost event of its own.
+		for n := int64(len(states[i])); n < runs[i].Delivery.Deliveries; n++ {
+			out = probe.Outcome{Event: mergeEvent(i, maxEvent-uint64(n)), Copies: 1, Fate: probe.RunEnded}
+			coll.Outcome(&out)
+		}
+		if runs[i].Delivery.Pending > 0 {
+			notes = append(notes, fmt.Sprintf("%s was interrupted with %s deliveries pending: the attempt lines cannot tell them from lost ones, so they count as lost",
+				files[i].Name, withCommas(runs[i].Delivery.Pending)))
+		}
+		states[i] = nil
+	}
+	err := kmerge(seqs, func(a *probe.Attempt) int64 { return a.Sent }, func(i int, a *probe.Attempt) {
+		total++
+		id := deliveryID{a.Event, a.Copy}
+		st := states[i][id]
+		if st == nil {
+			st = &deliveryState{key: a.Key, emitted: a.Intended}
+			states[i][id] = st
+			copies[i][a.Event] = max(copies[i][a.Event], a.Copy+1)
+		}
+		if a.N == 1 && !st.sawFirst {
+			st.emitted, st.sawFirst = a.Intended, true
+		}
+		st.attempts++
+		if !st.accepted {
+			st.at = a.Done
+			st.accepted = a.Accepted()
+		}
+		a.Event = mergeEvent(i, a.Event)
+		coll.Attempt(a)
+	}, done)
+	if err != nil {
+		return nil, err
+	}
+	r := coll.Result(runMeta(runs))
+	r.Input.Files = fileNames(files)
+	r.Notes = append([]string{fmt.Sprintf("merged from %s by replaying their %s attempts in the order they were sent, as one run against one receiver",
+		countNoun(int64(len(files)), "results file"), withCommas(total))}, notes...)
+	return r, nil
+}
+
+// mergeRunResults merges runs from their result lines alone: the
+// counters add up, the histograms merge, the timelines add up, and the
+// compliance rows are put together (which needs every partition key to
+// be in one file only).
+func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error) {
+	checks := make([]*CheckResult, len(runs))
+	for i, r := range runs {
+		checks[i] = r.check()
+		if r.Delivery.Histograms == nil {
+			return nil, &exitcode.InputError{File: files[i].Name, Msg: "has neither attempt lines nor histograms in its result (an older hooklimit wrote it), so its percentiles cannot be merged exactly"}
+		}
+	}
+	chk, err := mergeCompliance(files, checks, "runs")
+	if err != nil {
+		return nil, err
+	}
+	m := runMeta(runs)
+	r := &RunResult{
+		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed,
+		Interrupted: m.Interrupted, Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
+		PolicyRejected: chk.PolicyRejected, Thresholds: []ThresholdResult{},
+	}
+	r.Input.Files = fileNames(files)
+	for _, x := range runs {
+		if x.Start != 0 && (r.Start == 0 || x.Start < r.Start) {
+			r.Start = x.Start
+		}
+		r.End = max(r.End, x.End)
+	}
+	if r.Delivery, err = mergeDelivery(files, runs); err != nil {
+		return nil, err
+	}
+	r.Notes = []string{fmt.Sprintf("merged from the results of %s (no attempt lines): counters added up, histograms merged, no partition key in two files",
+		countNoun(int64(len(files)), "file"))}
+	tls := make([]*Timeline, len(runs))
+	for i, x := range runs {
+		tls[i] = x.Timeline
+	}
+	if r.Timeline = MergeTimelines(tls...); r.Timeline == nil {
+		r.Notes = append(r.Notes, "no timeline: some of the results have none")
+	}
+	r.Metrics = runMetrics(r, chk.Metrics)
+	return r, nil
+}
+
+// mergeDelivery adds up the delivery numbers and merges the histograms.
+func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
+	var d Delivery
+	delay, latency, fromIntended := newHist(), newHist(), newHist()
+	for i, r := range runs {
+		x := &r.Delivery
+		d.Events += x.Events
+		d.Deliveries += x.Deliveries
+		d.Attempts += x.Attempts
+		d.Accepted += x.Accepted
+		d.Rejected429 += x.Rejected429
+		d.Errors += x.Errors
+		d.Lost += x.Lost
+		d.Pending += x.Pending
+		d.Duplicates += x.Duplicates
+		d.Retries += x.Retries
+		d.RetryAfterHonored += x.RetryAfterHonored
+		d.RetryAfterEarly += x.RetryAfterEarly
+		d.PartitionViolations += x.PartitionViolations
+		d.Late += x.Late
+		if s := x.MinRetrySlackMS; s != nil && (d.MinRetrySlackMS == nil || *s < *d.MinRetrySlackMS) {
+			v := *s
+			d.MinRetrySlackMS = &v
+		}
+		a, b, c, err := x.Histograms.decodeAll()
+		if err != nil {
+			return d, files[i].lineErr(files[i].ResultLine, "result.", err)
+		}
+		for _, pair := range [][2]*hdrhistogram.Histogram{{delay, a}, {latency, b}, {fromIntended, c}} {
+			if dropped := pair[0].Merge(pair[1]); dropped > 0 {
+				return d, &exitcode.InputError{File: files[i].Name, Field: "result.delivery.histograms", Msg: "values out of range"}
+			}
+		}
+	}
+	if d.Events > 0 {
+		d.Amplification = round3(float64(d.Attempts) / float64(d.Events))
+		d.LostRate = round3(float64(d.Lost) / float64(d.Events))
+	}
+	if d.Attempts > 0 {
+		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
+	}
+	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = percentiles(delay), percentiles(latency), percentiles(fromIntended)
+	d.Histograms = &DeliveryHistograms{DeliveryDelay: encodeHist(delay), Latency: encodeHist(latency), LatencyFromIntended: encodeHist(fromIntended)}
+	return d, nil
+}

@@ -1,0 +1,75 @@
+package report
+
+import (
+	"fmt"
+	"iter"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// mergeServes merges serve sessions by replaying the request lines of
+// every file, in time order, through a fresh ServeRecorder: one session,
+// as if one receiver had answered every request. It needs every file's
+// request lines and a built-in profile (a serve result records only the
+// profile's name). The recorder's options that results do not record
+// (--giveup-after, --event-ttl, --max-events) take their defaults.
+func mergeServes(files []*ResultsFile) (*Report, error) {
+	serves := make([]*ServeResult, len(files))
+	for i, f := range files {
+		serves[i] = f.Result.(*ServeResult)
+	}
+	if _, err := sameProfile(files, func(f *ResultsFile) string { return f.Result.(*ServeResult).Profile }); err != nil {
+		return nil, err
+	}
+	p, ok := limitsim.Builtin(serves[0].Profile)
+	if !ok {
+		return nil, &exitcode.InputError{File: files[0].Name, Msg: fmt.Sprintf("profile %s is not built in, and serve results record only its name, so the sessions cannot be analysed again", serves[0].Profile)}
+	}
+	var lists [][]ThresholdResult
+	meta := ServeMeta{}
+	var listens, sources []string
+	for i, f := range files {
+		s := serves[i]
+		if n := f.Lines[LineRequest]; n != s.Requests.Total {
+			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("has %s request lines but its result counts %s requests: serve results merge only from their request lines (serve --out)",
+				withCommas(n), withCommas(s.Requests.Total))}
+		}
+		lists = append(lists, s.Thresholds)
+		listens, sources = append(listens, s.Listen), append(sources, s.KeySource)
+		if s.Start != 0 && (meta.Start == 0 || int64(s.Start) < meta.Start) {
+			meta.Start = int64(s.Start)
+		}
+		meta.End = max(meta.End, int64(s.End))
+		meta.Interrupted = meta.Interrupted || s.Interrupted
+		meta.Dropped += s.Requests.Dropped
+	}
+	meta.Listen, meta.KeySource = joined(listens), joined(sources)
+	ths, err := mergedThresholds(lists...)
+	if err != nil {
+		return nil, err
+	}
+	rec := NewServeRecorder(p, ServeOptions{Thresholds: ths})
+	seqs := make([]iter.Seq2[ServeRecord, error], len(files))
+	for i, f := range files {
+		seqs[i] = f.requests()
+	}
+	var seq, total uint64
+	err = kmerge(seqs, func(r *ServeRecord) int64 { return r.Time }, func(_ int, r *ServeRecord) {
+		seq++
+		total++
+		r.Seq = seq
+		rec.Add(r)
+	}, func(int) {})
+	if err != nil {
+		return nil, err
+	}
+	meta.Notes = []string{fmt.Sprintf("merged from %s by replaying their %s requests in time order, as one session (give-up horizon and event memory at their defaults)",
+		countNoun(int64(len(files)), "results file"), withCommas(int64(total)))}
+	r := rec.Result(meta)
+	tls := make([]*Timeline, len(files))
+	for i, f := range files {
+		tls[i] = f.Timeline
+	}
+	return &Report{Result: r, Verdict: r.Verdict, Timeline: MergeTimelines(tls...)}, nil
+}

@@ -1,0 +1,199 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hooklimit/hooklimit/probe"
+)
+
+// Write renders r in format f: Table, Markdown or JSON.
+func (r *ProbeResult) Write(w io.Writer, f Format) error {
+	switch f {
+	case Table, "":
+		return r.WriteText(w, Table)
+	case Markdown:
+		return r.WriteText(w, Markdown)
+	case JSON:
+		return writeJSON(w, r)
+	}
+	return fmt.Errorf("report: unknown format %q (want table, markdown or json)", f)
+}
+
+// WriteText writes r for people: a headline with the verdict; a table of
+// each limit as documented, advertised and inferred, with how it was
+// found; the sustained rate and the Retry-After checks; the findings; and
+// what each step did.
+func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
+	p := &textPrinter{w: w, md: f == Markdown}
+	head := "hooklimit probe: " + strings.ToUpper(string(r.Verdict))
+	if p.md {
+		head = "**" + head + "**"
+	}
+	against := ""
+	if r.Profile != "" {
+		against = " against " + r.Profile
+	}
+	p.linef("%s — %s%s; %s in %s", head, p.cell(r.Target), against, countNoun(int64(r.Requests), "request"), fmtSecs(r.DurationSeconds))
+	switch {
+	case r.Interrupted:
+		p.linef("%sinterrupted: what follows is what was measured before", p.bullet())
+	case r.Capped != "":
+		p.linef("%scut short by --%s: limits not reached within the caps are marked \"not determined\"", p.bullet(), r.Capped)
+	}
+	p.blank()
+	t := newCheckTable(w, f, 6, []int{1, 2, 3}, "limit", "documented", "advertised", "inferred", "how", "verdict")
+	for _, row := range r.Limits {
+		inf := numOrDash(row.Inferred)
+		if row.AtLeast && row.Inferred != nil {
+			inf = ">= " + inf
+		}
+		if err := t.Append([]string{row.Name, numOrDash(row.Documented), numOrDash(row.Advertised), inf, dashIfEmpty(row.Basis), tableProbeVerdict(row.Verdict)}); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if p.md {
+		p.blank()
+	}
+	if s := r.Sustained; s != nil {
+		line := fmt.Sprintf("sustained: %s/s (the per-%s limit)", shortFloat(round1(s.RatePerSecond)), limitName(s.Window)[4:])
+		if s.HeldPerSecond > 0 {
+			line += fmt.Sprintf("; steady %s/s held", shortFloat(s.HeldPerSecond))
+		}
+		if s.FailedPerSecond > 0 {
+			line += fmt.Sprintf(", %s/s got rejections", shortFloat(s.FailedPerSecond))
+		}
+		for _, row := range r.Limits {
+			if row.Verdict == ProbeUndetermined && row.WindowSeconds > 0 {
+				line += "; " + row.Name + " not determined within the caps, so this may be higher than what holds"
+				break
+			}
+		}
+		p.linef("%s%s", p.bullet(), line)
+	} else {
+		p.linef("%ssustained: not determined within the caps", p.bullet())
+	}
+	for _, l := range r.Inferred {
+		if l.Note != "" {
+			p.linef("%s%s: %s", p.bullet(), limitName(l.WindowSeconds), p.cell(l.Note))
+		}
+	}
+	for _, c := range r.RetryAfter {
+		p.linef("%sRetry-After %s: %s", p.bullet(), fmtSecs(c.WaitSeconds), p.cell(retryAfterLine(c)))
+	}
+	if b := r.ByteBurst; b != nil {
+		p.linef("%sbytes: %s", p.bullet(), p.cell(b.Note))
+	}
+	p.blank()
+	if err := r.writeFindings(p, f); err != nil {
+		return err
+	}
+	p.linef("Steps:")
+	if p.md {
+		p.blank()
+	}
+	for _, s := range r.Steps {
+		note := ""
+		if s.Note != "" {
+			note = ": " + s.Note
+		}
+		p.linef("%s%s (%s, %s, %s)%s", p.bullet(), s.Name, s.Status, countNoun(int64(s.Requests), "request"), fmtSecs(s.DurationSeconds), p.cell(note))
+	}
+	return p.err
+}
+
+func (r *ProbeResult) writeFindings(p *textPrinter, f Format) error {
+	if len(r.Findings) == 0 {
+		p.linef("No findings: every rate-limit answer seen was right.")
+		p.blank()
+		return nil
+	}
+	t := newCheckTable(p.w, f, 4, []int{2}, "severity", "finding", "requests", "what was seen")
+	for _, fd := range r.Findings {
+		sev := fd.Severity
+		if sev == string(probe.SeverityError) {
+			sev = "ERROR"
+		}
+		if err := t.Append([]string{sev, fd.Code, withCommas(int64(fd.Count)), p.cell(fd.Message)}); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	p.blank()
+	return nil
+}
+
+func retryAfterLine(c ProbeRetryAfter) string {
+	if !c.Checked {
+		return c.Note
+	}
+	s := "a request exactly at its end was "
+	if c.Admitted {
+		s += "admitted"
+	} else {
+		s += fmt.Sprintf("REJECTED (%d)", c.Status)
+	}
+	if c.EarlySent {
+		s += fmt.Sprintf("; one %s before it was ", fmtSecs(c.EarlyBySeconds))
+		if c.EarlyRejected {
+			s += "rejected"
+		} else {
+			s += "ADMITTED"
+		}
+	} else if c.Note != "" && !strings.HasPrefix(c.Note, "waited") {
+		s += "; " + c.Note
+	}
+	return s
+}
+
+func tableProbeVerdict(v string) string {
+	if v == ProbeMismatch {
+		return "MISMATCH"
+	}
+	return v
+}
+
+func numOrDash(n *int64) string {
+	if n == nil {
+		return "-"
+	}
+	return withCommas(*n)
+}
+
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+// fmtSecs writes seconds briefly: "1s", "1.25s", "1m1s".
+func fmtSecs(s float64) string {
+	d := time.Duration(s * float64(time.Second))
+	if d >= time.Minute {
+		return d.Round(time.Second).String()
+	}
+	return strconv.FormatFloat(float64(d.Round(10*time.Millisecond))/1e9, 'f', -1, 64) + "s"
+}
+
+// WriteProbePlan writes what a probe will do before it sends anything:
+// the target, the caps and the steps with their budgets.
+func WriteProbePlan(w io.Writer, target, profile string, steps []probe.PlanStep, maxRequests int, maxDuration time.Duration) error {
+	ew := &errWriter{w: w}
+	against := ""
+	if profile != "" {
+		against = ", compared with profile " + profile
+	}
+	ew.printf("probe plan for %s%s: at most %s, at most %s\n", target, against, countNoun(int64(maxRequests), "request"), maxDuration)
+	for i, s := range steps {
+		budget := "what is left"
+		if s.MaxRequests > 0 {
+			budget = "up to " + countNoun(int64(s.MaxRequests), "request")
+		}
+		ew.printf("  %d. %-12s %s: %s\n", i+1, s.Name, budget, s.What)
+	}
+	return ew.err
+}

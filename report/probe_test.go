@@ -1,0 +1,119 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
+)
+
+func rewstDiscovery(inferred ...probe.InferredLimit) *probe.Discovery {
+	return &probe.Discovery{
+		Start: 0, End: int64(61 * time.Second), Requests: 1200,
+		Burst:    probe.Burst{Admitted: 25, Sent: 27, Limited: true, Status: 429, RetryAfter: time.Second, HasRetryAfter: true},
+		Inferred: inferred,
+	}
+}
+
+func TestNewProbeResultCompare(t *testing.T) {
+	rewst, _ := limitsim.Builtin("rewst")
+	per := func(w, l int64, basis string) probe.InferredLimit {
+		return probe.InferredLimit{WindowSeconds: w, Limit: l, Basis: basis}
+	}
+	tests := []struct {
+		name    string
+		d       *probe.Discovery
+		p       *limitsim.Profile
+		rows    string // name=verdict, space-separated
+		verdict Verdict
+	}{
+		{"all found", rewstDiscovery(per(1, 25, "measured"), per(60, 1000, "retry-after")), rewst,
+			"burst=match per 1s=match per 1m=match", VerdictPass},
+		{"within 10%", rewstDiscovery(per(1, 27, "measured"), per(60, 950, "retry-after")), rewst,
+			"burst=match per 1s=match per 1m=match", VerdictPass},
+		{"per-second too low", rewstDiscovery(per(1, 20, "measured")), rewst,
+			"burst=match per 1s=mismatch per 1m=not determined", VerdictFail},
+		{"an undocumented stricter window", rewstDiscovery(per(1, 25, "measured"), per(600, 100, "retry-after")), rewst,
+			"burst=match per 1s=match per 1m=not determined per 10m=mismatch", VerdictFail},
+		{"no profile", rewstDiscovery(per(1, 25, "measured")), nil, "burst=- per 1s=-", VerdictPass},
+	}
+	for _, tt := range tests {
+		r := NewProbeResult(tt.d, ProbeMeta{Target: "http://127.0.0.1/hooks/t1", Profile: tt.p, MaxRequests: 3000, MaxDuration: 90 * time.Second})
+		var rows []string
+		for _, row := range r.Limits {
+			rows = append(rows, row.Name+"="+row.Verdict)
+		}
+		if got := strings.Join(rows, " "); got != tt.rows || r.Verdict != tt.verdict {
+			t.Errorf("%s: rows %q verdict %s, want %q %s", tt.name, got, r.Verdict, tt.rows, tt.verdict)
+		}
+	}
+}
+
+func TestProbeResultFindingsAndOutput(t *testing.T) {
+	rewst, _ := limitsim.Builtin("rewst")
+	d := rewstDiscovery(probe.InferredLimit{WindowSeconds: 1, Limit: 25, Basis: "measured"}, probe.InferredLimit{WindowSeconds: 60, Limit: 1000, Basis: "retry-after"})
+	d.Findings = []probe.Finding{{Code: probe.Code503ForRateLimit, Severity: probe.SeverityError, Message: "503s", Count: 3, Seq: 26}}
+	r := NewProbeResult(d, ProbeMeta{Target: "http://127.0.0.1/hooks/t1", Profile: rewst})
+	if r.Verdict != VerdictFail {
+		t.Errorf("an error finding must fail the probe, got %s", r.Verdict)
+	}
+	if s := r.Sustained; s == nil || s.Window != 60 || s.RatePerSecond != 16.667 {
+		t.Errorf("sustained %+v, want 16.667/s from the minute", s)
+	}
+	var buf bytes.Buffer
+	if err := r.Write(&buf, JSON); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"verdict", "kind", "inferred", "burst", "findings", "limits", "sustained"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	if inf := m["inferred"].([]any)[1].(map[string]any); inf["window_seconds"] != 60.0 || inf["limit"] != 1000.0 {
+		t.Errorf("inferred[1] = %v", inf)
+	}
+	for _, f := range []Format{Table, Markdown} {
+		buf.Reset()
+		if err := r.Write(&buf, f); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"hooklimit probe: FAIL", "503-for-rate-limit", "sustained: 16.7/s", "per 1m"} {
+			if !strings.Contains(buf.String(), want) {
+				t.Errorf("%s output lacks %q:\n%s", f, want, buf.String())
+			}
+		}
+	}
+}
+
+func TestWriteProbePlan(t *testing.T) {
+	var buf bytes.Buffer
+	steps := probe.Plan(probe.DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})
+	if err := WriteProbePlan(&buf, "http://127.0.0.1:8080/hooks/t1", "rewst", steps, 3000, 90*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), "probe plan for http://127.0.0.1:8080/hooks/t1, compared with profile rewst: at most 3,000 requests, at most 1m30s\n  1. advertised") {
+		t.Errorf("plan:\n%s", buf.String())
+	}
+}
+
+func TestResultsWriterProbeRequest(t *testing.T) {
+	var buf bytes.Buffer
+	rw := NewResultsWriter(&buf)
+	rw.ProbeRequest(&probe.ProbeRequest{Seq: 2, Step: "burst", Size: 2, Status: 429, RetryAfter: time.Second, HasRetryAfter: true,
+		RateLimit: map[string]string{"Retry-After": "1"}, Sent: 0, Done: 500_000})
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"probe_request","seq":2,"step":"burst","size":2,"intended":"1970-01-01T00:00:00.000000000Z","sent":"1970-01-01T00:00:00.000000000Z","done":"1970-01-01T00:00:00.000500000Z","status":429,"retry_after_ms":1000,"latency_ms":0.5,"rate_limit":{"Retry-After":"1"}}` + "\n"
+	if buf.String() != want {
+		t.Errorf("line\n%s\nwant\n%s", buf.String(), want)
+	}
+}

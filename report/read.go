@@ -1,0 +1,311 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+)
+
+// Renderable is a result that writes itself in the formats of Format:
+// *RunResult, *CompareResult, *CheckResult, *ServeResult and
+// *ProbeResult. Report adds HTML, and JUnit where a kind has none.
+type Renderable interface {
+	Write(w io.Writer, f Format) error
+}
+
+// ResultKinds lists the kinds of result a results file can hold, the
+// "kind" of its result line.
+var ResultKinds = []string{KindRun, KindCompare, KindCheck, KindServe, KindProbe}
+
+// The types of results-file lines ReadResultsFile knows. Lines of other
+// types are counted and skipped, so that newer files still read.
+const (
+	LineAttempt      = "attempt"       // run: ResultsWriter.Attempt
+	LineRequest      = "request"       // serve: ResultsWriter.ServeRequest
+	LineProbeRequest = "probe_request" // probe: ResultsWriter.ProbeRequest
+	LineResult       = "result"        // every command: ResultsWriter.Result
+)
+
+// maxLine bounds one line of a results file: a result line carries every
+// key's rows and a timeline, which can run to megabytes.
+const maxLine = 256 << 20
+
+// ResultsFile is a results file read back (see ResultsWriter): its result,
+// decoded by the kind its last result line names, and what its other
+// lines hold. The output of `hooklimit ... --format json` (the result
+// alone, one JSON object, indented or on one line) reads too.
+type ResultsFile struct {
+	Name    string
+	Kind    string // one of ResultKinds
+	Result  Renderable
+	Verdict Verdict
+	// Lines counts the lines of each type ("attempt", "request",
+	// "probe_request", "result", and any other).
+	Lines map[string]int64
+	// Timeline is the result's own timeline when it has one, else one
+	// counted from the attempt or request lines, else nil.
+	Timeline *Timeline
+	// ResultLine is the line of the result (1 for a JSON document).
+	ResultLine int
+
+	data []byte // the whole file, for stdin; nil for a named file
+	doc  bool   // a JSON document rather than JSON Lines
+}
+
+// ReadResultsFile reads the results file name ("-" reads stdin, which is
+// then held in memory). Gzip-compressed files are read as they are. Every
+// line is checked; a bad one is an *exitcode.InputError naming the file,
+// the line and the field, as is a file with no result line.
+func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
+	rf := &ResultsFile{Name: name, Lines: map[string]int64{}}
+	if name == "-" {
+		if stdin == nil {
+			stdin = strings.NewReader("")
+		}
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, exitcode.Runtimef("-: %v", err)
+		}
+		rf.data = data
+	}
+	if err := rf.read(); err != nil {
+		return nil, err
+	}
+	return rf, nil
+}
+
+// ParseResults reads a results file held in memory, named name in errors.
+func ParseResults(name string, data []byte) (*ResultsFile, error) {
+	rf := &ResultsFile{Name: name, Lines: map[string]int64{}, data: data}
+	if err := rf.read(); err != nil {
+		return nil, err
+	}
+	return rf, nil
+}
+
+// open returns the file's contents, decompressed.
+func (rf *ResultsFile) open() (io.Reader, io.Closer, error) {
+	var r io.Reader
+	var c io.Closer = io.NopCloser(nil)
+	if rf.data != nil {
+		r = bytes.NewReader(rf.data)
+	} else {
+		f, err := os.Open(rf.Name)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, nil, &exitcode.InputError{File: rf.Name, Msg: "cannot open: " + err.Error()}
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, nil, &exitcode.InputError{File: rf.Name, Msg: "is a directory, want a results file"}
+		}
+		r, c = f, f
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			c.Close()
+			return nil, nil, &exitcode.InputError{File: rf.Name, Msg: "bad gzip data: " + err.Error()}
+		}
+		return zr, c, nil
+	}
+	return br, c, nil
+}
+
+// scan calls f with each line that is not blank and its number.
+func (rf *ResultsFile) scan(f func(n int, line []byte) error) error {
+	r, c, err := rf.open()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		if err := f(n, line); err != nil {
+			return err
+		}
+	}
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return &exitcode.InputError{File: rf.Name, Line: n + 1, Msg: fmt.Sprintf("line longer than %d MiB", maxLine>>20)}
+	case err != nil:
+		return &exitcode.InputError{File: rf.Name, Line: n + 1, Msg: "cannot read: " + err.Error()}
+	}
+	return nil
+}
+
+// errDocument stops the line scan: the file is one JSON document.
+var errDocument = errors.New("a JSON document")
+
+// read is the first pass: it checks every line, counts a timeline from
+// the attempt and request lines, and decodes the last result.
+func (rf *ResultsFile) read() error {
+	tb := NewTimelineBuilder(nil)
+	tb.withBytes = true
+	var result []byte
+	var l resultLine
+	err := rf.scan(func(n int, line []byte) error {
+		if len(rf.Lines) == 0 && string(line) == "{" {
+			return errDocument
+		}
+		if err := l.decode(line); err != nil {
+			return rf.lineErr(n, "", err)
+		}
+		rf.Lines[l.Type]++
+		switch l.Type {
+		case LineAttempt:
+			a, err := l.attempt()
+			if err != nil {
+				return rf.lineErr(n, "", err)
+			}
+			tb.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
+		case LineRequest:
+			r, err := l.serveRecord()
+			if err != nil {
+				return rf.lineErr(n, "", err)
+			}
+			tb.Add(r.Time, r.Size, r.Accepted(), r.Status == 429)
+		case LineProbeRequest:
+			t, size, status, err := l.probeRequest()
+			if err != nil {
+				return rf.lineErr(n, "", err)
+			}
+			tb.Add(t, size, status >= 200 && status <= 299, status == 429)
+		case LineResult:
+			if len(l.Result) == 0 || string(l.Result) == "null" {
+				return rf.lineErr(n, "", fieldError("result", "missing"))
+			}
+			result = append(result[:0], l.Result...)
+			rf.ResultLine = n
+		}
+		return nil
+	})
+	if errors.Is(err, errDocument) {
+		return rf.readDocument()
+	}
+	if err != nil {
+		return err
+	}
+	if result == nil {
+		msg := "no result line: not a results file, or the command that wrote it did not finish"
+		if len(rf.Lines) == 0 {
+			msg = "empty: no result line"
+		}
+		return &exitcode.InputError{File: rf.Name, Msg: msg}
+	}
+	if err := rf.decodeResult(result, "result."); err != nil {
+		return err
+	}
+	if rf.Timeline == nil && rf.Lines[LineAttempt]+rf.Lines[LineRequest]+rf.Lines[LineProbeRequest] > 0 {
+		rf.Timeline = tb.Timeline()
+		rf.Timeline.Profile = rf.profileSpec()
+		if !hasByteLimit(rf.Timeline.Profile) {
+			rf.Timeline.Bytes = nil
+		}
+	}
+	return nil
+}
+
+// readDocument reads a file that is one JSON object: a result as
+// --format json prints it.
+func (rf *ResultsFile) readDocument() error {
+	r, c, err := rf.open()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	data, err := io.ReadAll(io.LimitReader(r, maxLine+1))
+	if err != nil {
+		return &exitcode.InputError{File: rf.Name, Msg: "cannot read: " + err.Error()}
+	}
+	if len(data) > maxLine {
+		return &exitcode.InputError{File: rf.Name, Msg: fmt.Sprintf("longer than %d MiB", maxLine>>20)}
+	}
+	rf.doc, rf.ResultLine = true, 1
+	rf.Lines[LineResult] = 1
+	if err := rf.decodeResult(data, ""); err != nil {
+		var in *exitcode.InputError
+		if errors.As(err, &in) && in.Line < 0 {
+			in.Line = 1 + bytes.Count(data[:min(-in.Line-1, len(data))], []byte("\n"))
+		}
+		return err
+	}
+	return nil
+}
+
+// hasByteLimit reports whether the profile has a byte limit.
+func hasByteLimit(p *ProfileSpec) bool {
+	if p == nil {
+		return false
+	}
+	for _, l := range p.Limits {
+		if l.Unit == "bytes" {
+			return true
+		}
+	}
+	return false
+}
+
+// profileSpec returns the spec of the profile of the file's result: its
+// own when it carries one, else the built-in profile of its name.
+func (rf *ResultsFile) profileSpec() *ProfileSpec {
+	switch r := rf.Result.(type) {
+	case *RunResult:
+		if r.Timeline != nil && r.Timeline.Profile != nil {
+			return r.Timeline.Profile
+		}
+		return builtinSpec(r.Profile)
+	case *CheckResult:
+		if r.Timeline != nil && r.Timeline.Profile != nil {
+			return r.Timeline.Profile
+		}
+		if len(r.Profiles) > 0 {
+			return builtinSpec(r.Profiles[0])
+		}
+	case *ServeResult:
+		return builtinSpec(r.Profile)
+	case *ProbeResult:
+		return builtinSpec(r.Profile)
+	case *CompareResult:
+		if len(r.Runs) > 0 {
+			return builtinSpec(r.Runs[0].Profile)
+		}
+	}
+	return nil
+}
+
+// lineErr places err, from line n, in the file.
+func (rf *ResultsFile) lineErr(n int, prefix string, err error) error {
+	in := &exitcode.InputError{File: rf.Name, Line: n, Msg: err.Error()}
+	var fe *fieldErr
+	var se *syntaxErr
+	switch {
+	case errors.As(err, &fe):
+		in.Field, in.Msg = strings.TrimSuffix(prefix+fe.field, "."), fe.msg
+	case errors.As(err, &se):
+		in.Msg = se.msg
+		if rf.doc {
+			in.Line = -1 - int(se.offset) // readDocument turns the offset into a line
+		}
+	}
+	return in
+}

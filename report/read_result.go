@@ -1,0 +1,114 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// decodeResult decodes a result by its kind and checks what renderers
+// and merges rely on. prefix is put before field names in errors.
+func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
+	line := rf.ResultLine
+	if rf.doc {
+		line = 0
+	}
+	fail := func(err error) error { return rf.lineErr(line, prefix, err) }
+	var head struct {
+		Kind    string  `json:"kind"`
+		Verdict Verdict `json:"verdict"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fail(jsonErr(err))
+	}
+	var res Renderable
+	switch head.Kind {
+	case KindRun:
+		res = &RunResult{}
+	case KindCompare:
+		res = &CompareResult{}
+	case KindCheck:
+		res = &CheckResult{}
+	case KindServe:
+		res = &ServeResult{}
+	case KindProbe:
+		res = &ProbeResult{}
+	default:
+		return fail(unknownKind(head.Kind))
+	}
+	if head.Verdict != VerdictPass && head.Verdict != VerdictFail {
+		return fail(fieldError("verdict", "want pass or fail, not %s", strconv.Quote(string(head.Verdict))))
+	}
+	if err := json.Unmarshal(data, res); err != nil {
+		return fail(jsonErr(err))
+	}
+	if err := validateResult(res); err != nil {
+		return fail(err)
+	}
+	rf.Kind, rf.Result, rf.Verdict = head.Kind, res, head.Verdict
+	switch r := res.(type) {
+	case *RunResult:
+		rf.Timeline = r.Timeline
+	case *CheckResult:
+		rf.Timeline = r.Timeline
+	}
+	return nil
+}
+
+// validateResult checks the parts of a result that charts and merges
+// index into: timelines and histograms.
+func validateResult(res Renderable) error {
+	switch r := res.(type) {
+	case *RunResult:
+		return validateRun(r, "")
+	case *CompareResult:
+		for i, run := range r.Runs {
+			if run == nil {
+				return fieldError(fmt.Sprintf("runs[%d]", i), "must be an object")
+			}
+			if err := validateRun(run, fmt.Sprintf("runs[%d].", i)); err != nil {
+				return err
+			}
+		}
+	case *CheckResult:
+		return validateTimeline(r.Timeline, "")
+	}
+	return nil
+}
+
+func validateRun(r *RunResult, prefix string) error {
+	if err := validateTimeline(r.Timeline, prefix); err != nil {
+		return err
+	}
+	if h := r.Delivery.Histograms; h != nil {
+		if _, _, _, err := h.decodeAll(); err != nil {
+			return prefixed(prefix, err)
+		}
+	}
+	return nil
+}
+
+func validateTimeline(t *Timeline, prefix string) error {
+	if t == nil {
+		return nil
+	}
+	if err := t.validate(); err != nil {
+		return prefixed(prefix+"timeline.", err)
+	}
+	if t.Profile != nil {
+		for i := range t.Profile.Limits {
+			if _, err := t.Profile.Limit(i); err != nil {
+				return prefixed(prefix+"timeline.profile.", err)
+			}
+		}
+	}
+	return nil
+}
+
+// prefixed puts prefix before the field of a *fieldErr.
+func prefixed(prefix string, err error) error {
+	if fe, ok := err.(*fieldErr); ok {
+		return &fieldErr{field: prefix + fe.field, msg: fe.msg}
+	}
+	return fieldError(prefix, "%v", err)
+}

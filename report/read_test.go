@@ -1,0 +1,174 @@
+package report
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+const (
+	okAttempt = `{"type":"attempt","event":1,"copy":0,"key":"t1","attempt":1,"size":2,"intended":"2026-02-17T09:00:00.000000000Z","sent":"2026-02-17T09:00:00.000000000Z","done":"2026-02-17T09:00:00.000000000Z","status":200,"latency_ms":0,"late":false}`
+	okRun     = `{"type":"result","result":{"verdict":"pass","kind":"run","scenario":"s","profile":"rewst","delivery":{"attempts":1}}}`
+)
+
+// TestReadResultsErrors: a bad results file is an input error naming the
+// file, the line and the field.
+func TestReadResultsErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"empty", "", "x.jsonl: empty: no result line"},
+		{"no result", okAttempt + "\n", "x.jsonl: no result line: not a results file"},
+		{"not json", okAttempt + "\n{nope\n" + okRun, "x.jsonl:2: not valid JSON: invalid character 'n'"},
+		{"no type", okAttempt + "\n" + `{"event":1}` + "\n" + okRun, "x.jsonl:2: type: missing"},
+		{"status type", strings.Replace(okAttempt, `"status":200`, `"status":"ok"`, 1) + "\n" + okRun, "x.jsonl:1: status: want an integer, not a JSON string"},
+		{"status range", okRun + "\n" + strings.Replace(okAttempt, `"status":200`, `"status":700`, 1), "x.jsonl:2: status: 700 is not an HTTP status"},
+		{"no sent", strings.Replace(okAttempt, `"sent":`, `"sant":`, 1) + "\n" + okRun, "x.jsonl:1: sent: missing"},
+		{"bad time", strings.Replace(okAttempt, `"done":"2026`, `"done":"yesterday`, 1) + "\n" + okRun, `x.jsonl:1: done: want an RFC 3339 time`},
+		{"attempt 0", strings.Replace(okAttempt, `"attempt":1`, `"attempt":0`, 1) + "\n" + okRun, "x.jsonl:1: attempt: must be 1 or more"},
+		{"kind", okAttempt + "\n" + `{"type":"result","result":{"verdict":"pass","kind":"wat"}}`, `x.jsonl:2: result.kind: unknown kind "wat" (want run, compare, check, serve or probe)`},
+		{"no kind", `{"type":"result","result":{"verdict":"pass"}}`, "x.jsonl:1: result.kind: missing"},
+		{"verdict", `{"type":"result","result":{"verdict":"maybe","kind":"check"}}`, `x.jsonl:1: result.verdict: want pass or fail, not "maybe"`},
+		{"nested type", `{"type":"result","result":{"verdict":"pass","kind":"run","delivery":{"events":"many"}}}`, "x.jsonl:1: result.delivery.events: want an integer, not a JSON string"},
+		{"no result object", `{"type":"result"}`, "x.jsonl:1: result: missing"},
+		{"histogram", `{"type":"result","result":{"verdict":"pass","kind":"run","delivery":{"histograms":{"delivery_delay":"bm9wZQ==","latency":"","latency_from_intended":""}}}}`, "x.jsonl:1: result.delivery.histograms.delivery_delay: not an encoded HDR histogram"},
+		{"timeline lengths", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"2026-02-17T09:00:00Z","step_seconds":1,"sent":[1,2],"admitted":[1],"rejected_429":[0,0]}}}`, "x.jsonl:1: result.timeline.admitted: has 1 points, sent has 2"},
+		{"timeline step", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"2026-02-17T09:00:00Z","step_seconds":7,"sent":[],"admitted":[],"rejected_429":[]}}}`, "x.jsonl:1: result.timeline.step_seconds: must be 1, 60, 3600"},
+		{"serve id", `{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","status":200,"event_id":"x","id_from":"hash"}` + "\n" + okRun, `x.jsonl:1: event_id: want hash: and 16 hex digits, not "x"`},
+		{"document", "{\n  \"verdict\": \"pass\",\n  \"kind\": \"run\",\n  \"seed\": -1\n}\n", "x.jsonl: seed: want a non-negative integer, not number -1"},
+		{"document syntax", "{\n  \"verdict\": \"pass\",\n  \"kind\": \"run\"\n  \"seed\": 1\n}\n", "x.jsonl:4: not valid JSON"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseResults("x.jsonl", []byte(tc.data))
+			var in *exitcode.InputError
+			if !errors.As(err, &in) {
+				t.Fatalf("err %v (%T), want an *exitcode.InputError", err, err)
+			}
+			if exitcode.Of(err) != exitcode.Usage {
+				t.Errorf("exit code %d, want 2", exitcode.Of(err))
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("err  %q\nwant %q...", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestReadResultsForms: JSON Lines, gzip, a --format json document and
+// standard input all read to the same result; lines of unknown types are
+// counted and skipped.
+func TestReadResultsForms(t *testing.T) {
+	res, data := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Second}, "retry-after", 1, "")
+	var doc bytes.Buffer
+	if err := res.Write(&doc, JSON); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(append([]byte(`{"type":"hello","from":"the future"}`+"\n"), data...))
+	zw.Close()
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	want := comparable(t, res)
+	for _, tc := range []struct {
+		name    string
+		read    func() (*ResultsFile, error)
+		attempt int64
+	}{
+		{"jsonl", func() (*ResultsFile, error) { return ReadResultsFile(write("a.jsonl", data), nil) }, res.Delivery.Attempts},
+		{"gzip", func() (*ResultsFile, error) { return ReadResultsFile(write("a.jsonl.gz", gz.Bytes()), nil) }, res.Delivery.Attempts},
+		{"document", func() (*ResultsFile, error) { return ReadResultsFile(write("a.json", doc.Bytes()), nil) }, 0},
+		{"stdin", func() (*ResultsFile, error) { return ReadResultsFile("-", bytes.NewReader(data)) }, res.Delivery.Attempts},
+		{"compact", func() (*ResultsFile, error) {
+			var c bytes.Buffer
+			if err := json.Compact(&c, doc.Bytes()); err != nil {
+				t.Fatal(err)
+			}
+			return ParseResults("c.json", c.Bytes())
+		}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rf, err := tc.read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rf.Kind != KindRun || rf.Verdict != res.Verdict || rf.Lines[LineAttempt] != tc.attempt {
+				t.Fatalf("kind %s verdict %s attempt lines %d", rf.Kind, rf.Verdict, rf.Lines[LineAttempt])
+			}
+			diffJSON(t, tc.name, comparable(t, rf.Result), want)
+			if rf.Timeline == nil || Total(rf.Timeline.Sent) != res.Delivery.Attempts {
+				t.Fatalf("timeline %+v", rf.Timeline)
+			}
+		})
+	}
+	if _, err := ReadResultsFile(filepath.Join(dir, "missing.jsonl"), nil); err == nil || !strings.Contains(err.Error(), "missing.jsonl: cannot open") {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := ReadResultsFile(dir, nil); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("directory: %v", err)
+	}
+}
+
+// TestReadResultsTimelineFromLines: a result without a timeline of its
+// own (serve's, probe's, an older run's) gets one counted from its lines.
+func TestReadResultsTimelineFromLines(t *testing.T) {
+	lines := []string{
+		`{"type":"request","seq":1,"time":"2026-02-17T09:00:00.100000000Z","key":"t1","size":5,"status":200,"event":1,"event_id":"a","id_from":"header","attempt":1}`,
+		`{"type":"request","seq":2,"time":"2026-02-17T09:00:00.200000000Z","key":"t1","size":5,"status":429,"retry_after_s":1,"event":2,"event_id":"b","id_from":"header","attempt":1}`,
+		`{"type":"request","seq":3,"time":"2026-02-17T09:00:02.200000000Z","status":404}`,
+		`{"type":"result","result":{"verdict":"fail","kind":"serve","profile":"rewst","requests":{"total":3}}}`,
+	}
+	rf, err := ParseResults("s.jsonl", []byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := rf.Timeline
+	if tl == nil || tl.Start.String() != "2026-02-17T09:00:00.000000000Z" || tl.StepSeconds != 1 {
+		t.Fatalf("timeline %+v", tl)
+	}
+	if got := [3][]int64{tl.Sent, tl.Admitted, tl.Rejected429}; !equal64(got[0], 2, 0, 1) || !equal64(got[1], 1, 0, 0) || !equal64(got[2], 1, 0, 0) {
+		t.Fatalf("sent %v admitted %v 429 %v", tl.Sent, tl.Admitted, tl.Rejected429)
+	}
+	if tl.Profile == nil || tl.Profile.Name != "rewst" || tl.Bytes != nil {
+		t.Fatalf("profile %+v bytes %v: want rewst's limits and no bytes", tl.Profile, tl.Bytes)
+	}
+}
+
+func equal64(s []int64, want ...int64) bool {
+	if len(s) != len(want) {
+		return false
+	}
+	for i := range s {
+		if s[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// BenchmarkReadResults measures reading a run's results file: about
+// 19,000 attempt lines.
+func BenchmarkReadResults(b *testing.B) {
+	_, data := mtRun(b, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: time.Minute}, "retry-after", 1, "")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ParseResults("a.jsonl", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

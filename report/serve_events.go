@@ -1,0 +1,292 @@
+package report
+
+import "time"
+
+// ServeDelivery is what serve saw of the sender's events: the numbers of
+// DESIGN.md section 7 where they apply to a receiver, in the JSON result's
+// "delivery" object.
+//
+// An event is the set of requests that share an event id (ServeRecord):
+// its first request is attempt 1, the next ones retries. It is delivered
+// when serve answered one of them 2xx; each 2xx after the first is a
+// duplicate. It is given up when its latest answer was not a 2xx and the
+// sender did not come back within the give-up horizon after the
+// Retry-After it was sent; pending when that horizon has not passed yet.
+// A retry sent at or after t+d, where serve answered 429 with Retry-After d
+// at t, honored it; one sent before was early. Any request to the same
+// partition inside (t, t+d) is a partition violation. A slack is the send
+// time minus t+d: negative for an early retry or a violation.
+type ServeDelivery struct {
+	Events      int64 `json:"events"`
+	Attempts    int64 `json:"attempts"`
+	Accepted    int64 `json:"accepted"`
+	Rejected429 int64 `json:"rejected_429"`
+	// Errors counts the answers that were neither 2xx nor 429: a body too
+	// large (413), a bad signature (401), an injected 5xx, a bad request.
+	Errors              int64  `json:"errors"`
+	Delivered           int64  `json:"delivered"`
+	Duplicates          int64  `json:"duplicates"`
+	GivenUp             int64  `json:"given_up"`
+	Pending             int64  `json:"pending"`
+	Retries             int64  `json:"retries"`
+	RetryAfterSent      int64  `json:"retry_after_sent"` // 429s that carried Retry-After
+	RetryAfterHonored   int64  `json:"retry_after_honored"`
+	RetryAfterEarly     int64  `json:"retry_after_early"`
+	PartitionViolations int64  `json:"partition_violations"`
+	MinRetrySlackMS     *int64 `json:"min_retry_slack_ms,omitempty"`     // smallest slack of a retry after a Retry-After
+	MinPartitionSlackMS *int64 `json:"min_partition_slack_ms,omitempty"` // smallest slack of a partition violation
+	// Forgotten counts events dropped from memory before their give-up
+	// horizon had passed, because more events were live than the memory
+	// bound allows; they are counted as given up when not delivered.
+	Forgotten     int64   `json:"forgotten,omitempty"`
+	Amplification float64 `json:"amplification"` // attempts / events
+	Rate429       float64 `json:"rate_429"`      // rejected_429 / attempts
+	// IDs counts the events by where their id came from.
+	IDs EventIDs `json:"ids"`
+}
+
+// EventIDs counts events by where their id came from (see IDFrom).
+type EventIDs struct {
+	Header int64 `json:"header"`
+	Body   int64 `json:"body"`
+	Hash   int64 `json:"hash"`
+	None   int64 `json:"none"`
+}
+
+func (e *EventIDs) add(f IDFrom) {
+	switch f {
+	case IDHeader:
+		e.Header++
+	case IDBody:
+		e.Body++
+	case IDHash:
+		e.Hash++
+	default:
+		e.None++
+	}
+}
+
+// attemptInfo is what the tracker learnt of one request, for its line in
+// the results file.
+type attemptInfo struct {
+	event     uint64
+	n         int
+	followsRA bool  // a retry after a 429 with Retry-After
+	slack     int64 // of that retry, ns
+	violation bool  // inside another 429's Retry-After on the partition
+	partSlack int64
+}
+
+// evState is what the tracker keeps of one event: 40 bytes.
+type evState struct {
+	num       uint64
+	last      int64 // time of the latest attempt
+	ra        int64 // Retry-After sent with the latest answer, ns; 0 none
+	attempts  uint32
+	accepted  uint32
+	failed    bool // the latest answer was not a 2xx
+	everFails bool // some answer was not a 2xx
+}
+
+// eventTracker follows events across their attempts with bounded memory:
+// two generations of a map from event hash to state, the older dropped a
+// half-TTL after it was retired (so an event is remembered between TTL/2
+// and TTL after its latest attempt), and both together at most maxLive
+// entries (a generation is retired early when it fills half of that).
+type eventTracker struct {
+	giveUp, ttl int64
+	maxLive     int
+	cur, old    map[uint64]evState
+	rotated     int64
+	started     bool
+	next        uint64 // the last event number given
+
+	d                   ServeDelivery
+	failedEvents        int64 // events with some answer not 2xx, forgotten ones
+	minSlack, minPart   int64
+	slackSeen, partSeen bool
+	blocked             map[string]window // a partition's Retry-After window
+	sched               scheduleObs
+}
+
+func newEventTracker(giveUp, ttl time.Duration, maxLive int) *eventTracker {
+	t := &eventTracker{giveUp: int64(giveUp), ttl: max(int64(ttl), 2*int64(giveUp), int64(time.Second)),
+		maxLive: max(maxLive, 2), cur: map[uint64]evState{}, old: map[uint64]evState{}, blocked: map[string]window{}}
+	return t
+}
+
+// add counts one request, in time order.
+func (t *eventTracker) add(r *ServeRecord) attemptInfo {
+	now := r.Time
+	if !t.started {
+		t.started, t.rotated = true, now
+	}
+	if now-t.rotated >= t.ttl/2 || len(t.cur) >= t.maxLive/2 {
+		t.rotate(now)
+	}
+	d := &t.d
+	d.Attempts++
+	ok := r.Accepted()
+	switch {
+	case ok:
+		d.Accepted++
+	case r.Status == 429:
+		d.Rejected429++
+	default:
+		d.Errors++
+	}
+	ra := r.RetryAfter * int64(time.Second)
+	if r.Status == 429 && ra > 0 {
+		d.RetryAfterSent++
+	}
+	var info attemptInfo
+	var st evState
+	found := false
+	if r.IDFrom != IDNone {
+		if st, found = t.cur[r.EventHash]; !found {
+			if st, found = t.old[r.EventHash]; found {
+				delete(t.old, r.EventHash)
+			}
+		}
+	}
+	if !found {
+		t.next++
+		st = evState{num: t.next}
+		d.Events++
+		d.IDs.add(r.IDFrom)
+	}
+	st.attempts++
+	info.event, info.n = st.num, int(st.attempts)
+	if st.attempts > 1 {
+		d.Retries++
+		t.sched.add(int(st.attempts-1), now-st.last, st.ra)
+		if st.ra > 0 {
+			slack := now - (st.last + st.ra)
+			info.followsRA, info.slack = true, slack
+			if slack >= 0 {
+				d.RetryAfterHonored++
+			} else {
+				d.RetryAfterEarly++
+			}
+			if !t.slackSeen || slack < t.minSlack {
+				t.minSlack, t.slackSeen = slack, true
+			}
+		}
+	}
+	if ok {
+		if st.accepted > 0 {
+			d.Duplicates++
+		} else {
+			d.Delivered++
+		}
+		st.accepted++
+	}
+	st.last, st.failed = now, !ok
+	st.everFails = st.everFails || !ok
+	st.ra = 0
+	if r.Status == 429 {
+		st.ra = ra
+	}
+	if w, blocked := t.blocked[r.Key]; blocked {
+		if now > w.from && now < w.until {
+			d.PartitionViolations++
+			info.violation, info.partSlack = true, now-w.until
+			if !t.partSeen || now-w.until < t.minPart {
+				t.minPart, t.partSeen = now-w.until, true
+			}
+		} else if now >= w.until {
+			delete(t.blocked, r.Key)
+		}
+	}
+	if r.Status == 429 && ra > 0 {
+		if w, blocked := t.blocked[r.Key]; !blocked || now+ra > w.until {
+			t.blocked[r.Key] = window{from: now, until: now + ra}
+		}
+	}
+	if r.IDFrom == IDNone {
+		if !ok { // it cannot be followed: given up at once
+			t.d.GivenUp++
+			t.failedEvents++
+		}
+	} else {
+		t.cur[r.EventHash] = st
+	}
+	return info
+}
+
+// rotate drops the older generation, settling its events, and retires
+// the current one.
+func (t *eventTracker) rotate(now int64) {
+	for _, st := range t.old {
+		t.settle(st, now, true)
+	}
+	clear(t.old)
+	t.old, t.cur = t.cur, t.old
+	t.rotated = now
+	for k, w := range t.blocked {
+		if w.until <= now {
+			delete(t.blocked, k)
+		}
+	}
+}
+
+// settle counts the fate of an event that leaves memory (forget) or is
+// looked at for a result.
+func (t *eventTracker) settle(st evState, now int64, forget bool) (givenUp, pending bool) {
+	if st.everFails && forget {
+		t.failedEvents++
+	}
+	if st.accepted > 0 || !st.failed {
+		return false, false
+	}
+	if now-(st.last+st.ra) >= t.giveUp {
+		if forget {
+			t.d.GivenUp++
+		}
+		return true, false
+	}
+	if forget {
+		t.d.GivenUp++
+		t.d.Forgotten++
+	}
+	return false, true
+}
+
+// delivery returns the numbers as they stand at end: the events in memory
+// that are not delivered are given up or pending as of end.
+func (t *eventTracker) delivery(end int64) (ServeDelivery, RetrySchedule) {
+	d := t.d
+	failed := t.failedEvents
+	for _, m := range [2]map[uint64]evState{t.cur, t.old} {
+		for _, st := range m {
+			if st.everFails {
+				failed++
+			}
+			g, p := t.settle(st, end, false)
+			if g {
+				d.GivenUp++
+			}
+			if p {
+				d.Pending++
+			}
+		}
+	}
+	if d.Events > 0 {
+		d.Amplification = round3(float64(d.Attempts) / float64(d.Events))
+	}
+	if d.Attempts > 0 {
+		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
+	}
+	if t.slackSeen {
+		ms := t.minSlack / int64(time.Millisecond)
+		d.MinRetrySlackMS = &ms
+	}
+	if t.partSeen {
+		ms := t.minPart / int64(time.Millisecond)
+		d.MinPartitionSlackMS = &ms
+	}
+	return d, t.sched.result(failed)
+}
+
+// live returns how many events are in memory.
+func (t *eventTracker) live() int { return len(t.cur) + len(t.old) }

@@ -1,0 +1,243 @@
+package report
+
+import (
+	"io"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// Defaults of ServeOptions.
+const (
+	DefaultGiveUpAfter = time.Minute
+	DefaultEventTTL    = 10 * time.Minute
+	DefaultMaxEvents   = 1_000_000
+	DefaultKeepKeys    = 1000
+)
+
+// ServeOptions tunes a ServeRecorder. The zero value of a field is its
+// default.
+type ServeOptions struct {
+	// GiveUpAfter is the give-up horizon: an event whose latest answer was
+	// not a 2xx is given up when the sender has not come back this long
+	// after the Retry-After it was sent (default 1m).
+	GiveUpAfter time.Duration
+	// EventTTL is how long an event is remembered after its latest
+	// attempt, at least (default 10m, and at least twice GiveUpAfter): an
+	// id seen again later is a new event.
+	EventTTL time.Duration
+	// MaxEvents bounds the events remembered at once (default 1,000,000,
+	// about 100 MB); past it events are forgotten sooner than EventTTL.
+	MaxEvents int
+	// KeepKeys is how many expired partition keys keep their rows in the
+	// report, the worst first (default 1,000); the others are in the
+	// summary only.
+	KeepKeys int
+	// Thresholds are applied to every Result; validate them first with
+	// Threshold.Validate(ServeMetrics).
+	Thresholds []Threshold
+	// Results, when set, receives a line per request and the result line
+	// (see ResultsWriter.ServeRequest).
+	Results io.Writer
+}
+
+// ServeRecorder judges the sender that talks to `hooklimit serve`. It
+// takes every request the receiver answered (Add), in time order, and
+// feeds the compliance analysis (an Analyzer, every keyed request as an
+// arrival), the event tracker (attempts, duplicates, Retry-After honored
+// or not, partition violations, events given up) and the retry schedule.
+//
+// Memory stays bounded however long the server runs: partition keys idle
+// for the profile's idle horizon are retired into totals, events are
+// remembered for EventTTL and at most MaxEvents at once, and histograms
+// stand for the intervals. A ServeRecorder is not safe for concurrent use:
+// the receiver feeds it from one goroutine.
+type ServeRecorder struct {
+	profile *limitsim.Profile
+	opt     ServeOptions
+	comp    *serveCompliance
+	events  *eventTracker
+	results *ResultsWriter
+
+	horizon, nextRetire int64
+	statuses            [600]int64
+	requests, unmatched int64
+	first, last         int64
+	seen                bool
+}
+
+// NewServeRecorder returns a recorder for a server enforcing p, which must
+// be valid.
+func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
+	if opt.GiveUpAfter <= 0 {
+		opt.GiveUpAfter = DefaultGiveUpAfter
+	}
+	if opt.EventTTL <= 0 {
+		opt.EventTTL = DefaultEventTTL
+	}
+	if opt.MaxEvents <= 0 {
+		opt.MaxEvents = DefaultMaxEvents
+	}
+	if opt.KeepKeys <= 0 {
+		opt.KeepKeys = DefaultKeepKeys
+	}
+	s := &ServeRecorder{
+		profile: p,
+		opt:     opt,
+		comp:    newServeCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), opt.KeepKeys),
+		events:  newEventTracker(opt.GiveUpAfter, opt.EventTTL, opt.MaxEvents),
+		horizon: int64(p.IdleHorizon() + time.Second),
+	}
+	if opt.Results != nil {
+		s.results = NewResultsWriter(opt.Results)
+	}
+	return s
+}
+
+// Add counts one request. Requests must come in the order of their Time;
+// one that comes late is analysed as if it had come at the latest time
+// seen for its key (CheckInput.OutOfOrder counts them).
+func (s *ServeRecorder) Add(r *ServeRecord) {
+	s.requests++
+	if r.Status > 0 && r.Status < len(s.statuses) {
+		s.statuses[r.Status]++
+	}
+	if !s.seen || r.Time < s.first {
+		s.first = r.Time
+	}
+	s.last, s.seen = max(s.last, r.Time), true
+	if !r.Keyed {
+		s.unmatched++
+		if s.results != nil {
+			s.results.ServeRequest(r, nil)
+		}
+		return
+	}
+	if r.Time >= s.nextRetire {
+		s.comp.retire(r.Time - s.horizon)
+		s.nextRetire = r.Time + max(s.horizon/4, int64(time.Second))
+	}
+	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Size: r.Size, HasSize: true})
+	info := s.events.add(r)
+	if s.results != nil {
+		s.results.ServeRequest(r, &info)
+	}
+}
+
+// ServeStats are the live numbers of GET /_hooklimit/stats.
+type ServeStats struct {
+	Requests            int64     `json:"requests"`
+	Accepted            int64     `json:"accepted"`
+	Rejected429         int64     `json:"rejected_429"`
+	Errors              int64     `json:"errors"`
+	Unmatched           int64     `json:"unmatched"`
+	Events              int64     `json:"events"`
+	Retries             int64     `json:"retries"`
+	Duplicates          int64     `json:"duplicates"`
+	RetryAfterHonored   int64     `json:"retry_after_honored"`
+	RetryAfterEarly     int64     `json:"retry_after_early"`
+	PartitionViolations int64     `json:"partition_violations"`
+	Keys                int       `json:"keys"`         // partition keys analysed now
+	ExpiredKeys         int64     `json:"expired_keys"` // keys retired into totals
+	LiveEvents          int       `json:"live_events"`  // events remembered now
+	First               Timestamp `json:"first,omitempty"`
+	Last                Timestamp `json:"last,omitempty"`
+}
+
+// Stats returns the live counts, cheaply.
+func (s *ServeRecorder) Stats() ServeStats {
+	d := &s.events.d
+	st := ServeStats{
+		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched,
+		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: d.RetryAfterHonored,
+		RetryAfterEarly: d.RetryAfterEarly, PartitionViolations: d.PartitionViolations,
+		Keys: len(s.comp.a.order), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
+	}
+	if s.seen {
+		st.First, st.Last = Timestamp(s.first), Timestamp(s.last)
+	}
+	return st
+}
+
+// Live returns how many partition keys and events the recorder holds.
+func (s *ServeRecorder) Live() (keys, events int) { return len(s.comp.a.order), s.events.live() }
+
+// ServeMeta describes a serve session, for its result.
+type ServeMeta struct {
+	Listen    string // the URL served
+	KeySource string // where the partition key came from
+	// Start and End bound the session (Unix ns); End is also the time at
+	// which events not delivered are judged given up or pending. Zero
+	// means the first and the latest request.
+	Start, End  int64
+	Interrupted bool
+	Dropped     int64 // requests answered but not recorded (see ServeRequests)
+	Notes       []string
+}
+
+// Result returns what the recorder found so far, thresholds applied. It
+// does not change the recorder, which can go on taking requests.
+func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
+	chk := s.comp.result()
+	if m.Start == 0 {
+		m.Start = s.first
+	}
+	if m.End == 0 {
+		m.End = s.last
+	}
+	d, sched := s.events.delivery(m.End)
+	r := &ServeResult{
+		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource,
+		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
+		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
+		PolicyRejected: chk.PolicyRejected,
+		Requests:       s.requestCounts(m),
+		Delivery:       d, RetrySchedule: sched,
+		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
+	}
+	r.Input.Files = []string{}
+	if r.Input.Records == 0 {
+		r.Notes = append(r.Notes, "no webhook request was received, so there is no sender to judge: the verdict is fail")
+	}
+	r.Metrics = serveMetrics(r, chk.Metrics)
+	r.settle()
+	for _, t := range s.opt.Thresholds {
+		tr, err := t.Evaluate(r.Metrics)
+		if err != nil {
+			continue // Validate(ServeMetrics) rules this out
+		}
+		r.Thresholds = append(r.Thresholds, tr)
+	}
+	r.settle()
+	return r
+}
+
+func (s *ServeRecorder) requestCounts(m ServeMeta) ServeRequests {
+	q := ServeRequests{Total: s.requests, Unmatched: s.unmatched, Dropped: m.Dropped, ByStatus: map[string]int64{}}
+	for code, n := range s.statuses {
+		if n > 0 {
+			q.ByStatus[itoa(code)] = n
+		}
+	}
+	if span := m.End - m.Start; span > 0 {
+		q.RatePerSecond = round3(float64(s.requests) / (float64(span) / 1e9))
+	}
+	return q
+}
+
+// WriteResult writes the closing line of the results file, if there is
+// one, and flushes it.
+func (s *ServeRecorder) WriteResult(r *ServeResult) error {
+	if s.results == nil {
+		return nil
+	}
+	return s.results.Result(r)
+}
+
+// Close flushes the results file, and returns the first error writing it.
+func (s *ServeRecorder) Close() error {
+	if s.results == nil {
+		return nil
+	}
+	return s.results.Close()
+}

@@ -1,0 +1,199 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Write writes r in format f: a table or markdown (what serve answered and
+// what it saw of the sender's events, the retry schedule, then the
+// compliance of what was sent as check shows it), JSON, or JUnit (the
+// compliance and thresholds, as check and run write them).
+func (r *ServeResult) Write(w io.Writer, f Format) error {
+	switch f {
+	case JSON:
+		return writeJSON(w, r)
+	case JUnit:
+		return r.check().WriteJUnit(w)
+	case Table, Markdown, "":
+	default:
+		return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
+	}
+	p := &textPrinter{w: w, md: f == Markdown}
+	head := "hooklimit serve: " + strings.ToUpper(string(r.Verdict))
+	if p.md {
+		head = "**" + head + "**"
+	}
+	p.linef("%s — %s at %s, %s", head, r.Profile, p.cell(r.Listen), r.span())
+	if r.Interrupted {
+		p.linef("%sinterrupted: these are the results of what was received until then", p.bullet())
+	}
+	for _, n := range r.Notes {
+		p.linef("%snote: %s", p.bullet(), p.cell(n))
+	}
+	p.blank()
+	if err := r.writeSender(p, f); err != nil {
+		return err
+	}
+	p.blank()
+	if err := r.writeSchedule(p, f); err != nil {
+		return err
+	}
+	p.linef("Compliance of what was sent (%s, key from %s):", countNoun(r.Input.Records, "request"), p.code(r.KeySource))
+	p.blank()
+	c := r.check()
+	if err := c.writeRows(p, f, TableKeys); err != nil {
+		return err
+	}
+	if err := c.writeSummary(p, f); err != nil {
+		return err
+	}
+	c.writeFooter(p)
+	return p.err
+}
+
+// span writes "1,234 requests over 1m (20.6/s)".
+func (r *ServeResult) span() string {
+	s := countNoun(r.Requests.Total, "request")
+	if d := time.Duration(r.End - r.Start); d > 0 {
+		s += " over " + shortDur(d.Round(time.Millisecond))
+		if r.Requests.RatePerSecond > 0 {
+			s += fmt.Sprintf(" (%s/s)", trimFloat(r.Requests.RatePerSecond))
+		}
+	}
+	return s
+}
+
+func (r *ServeResult) writeSender(p *textPrinter, f Format) error {
+	d := &r.Delivery
+	q := &r.Requests
+	t := newCheckTable(p.w, f, 2, []int{}, "sender", "")
+	rows := [][2]string{
+		{"requests", withCommas(q.Total)},
+		{"accepted (2xx)", withCommas(d.Accepted)},
+		{"rejected with 429", fmt.Sprintf("%s (%s of attempts), %s with Retry-After", withCommas(d.Rejected429), percent(d.Rate429), withCommas(d.RetryAfterSent))},
+	}
+	if d.Errors > 0 {
+		rows = append(rows, [2]string{"other answers", withCommas(d.Errors) + " (" + r.otherStatuses() + ")"})
+	}
+	if q.Unmatched > 0 {
+		rows = append(rows, [2]string{"no key in the path (404)", withCommas(q.Unmatched)})
+	}
+	if q.Dropped > 0 {
+		rows = append(rows, [2]string{"not recorded (recorder behind)", withCommas(q.Dropped) + ": every number is a lower bound"})
+	}
+	rows = append(rows,
+		[2]string{"events", withCommas(d.Events) + " (" + idSummary(d.IDs) + ")"},
+		[2]string{"attempts per event", fmt.Sprintf("%.3g", d.Amplification)},
+		[2]string{"retries", withCommas(d.Retries)},
+		[2]string{"Retry-After honored", r.honoredLine()},
+		[2]string{"early retries", withSlack(d.RetryAfterEarly, d.MinRetrySlackMS, d.RetryAfterEarly > 0)},
+		[2]string{"partition violations", withSlack(d.PartitionViolations, d.MinPartitionSlackMS, true)},
+		[2]string{"duplicate deliveries", withCommas(d.Duplicates)},
+		[2]string{"events given up", withCommas(d.GivenUp)},
+	)
+	if d.Pending > 0 {
+		rows = append(rows, [2]string{"events pending (may still be retried)", withCommas(d.Pending)})
+	}
+	if d.Forgotten > 0 {
+		rows = append(rows, [2]string{"events forgotten early (memory bound)", withCommas(d.Forgotten)})
+	}
+	for _, row := range rows {
+		if err := t.Append(row[0], p.cell(row[1])); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func (r *ServeResult) honoredLine() string {
+	d := &r.Delivery
+	after := d.RetryAfterHonored + d.RetryAfterEarly
+	switch {
+	case d.RetryAfterSent == 0:
+		return "- (no Retry-After was sent)"
+	case after == 0:
+		return "- (no retry came after a 429)"
+	case d.RetryAfterEarly == 0:
+		return fmt.Sprintf("yes: %s of %s after a 429", withCommas(d.RetryAfterHonored), countRetries(after))
+	}
+	return fmt.Sprintf("no: %s of %s after a 429 came early", withCommas(d.RetryAfterEarly), countRetries(after))
+}
+
+// withSlack writes "12, smallest slack -850 ms".
+func withSlack(n int64, slackMS *int64, show bool) string {
+	s := withCommas(n)
+	if n > 0 && show && slackMS != nil {
+		s += fmt.Sprintf(", smallest slack %s ms", withCommas(*slackMS))
+	}
+	return s
+}
+
+func idSummary(ids EventIDs) string {
+	var parts []string
+	for _, x := range []struct {
+		n    int64
+		what string
+	}{{ids.Header, "id from a header"}, {ids.Body, "id from the body"}, {ids.Hash, "body hash"}, {ids.None, "no id"}} {
+		if x.n > 0 {
+			parts = append(parts, withCommas(x.n)+" by "+x.what)
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// otherStatuses writes "413: 2, 503: 7", the answers neither 2xx nor 429
+// nor 404.
+func (r *ServeResult) otherStatuses() string {
+	var codes []int
+	for k := range r.Requests.ByStatus {
+		c, _ := strconv.Atoi(k)
+		if c >= 200 && c <= 299 || c == 429 || c == 404 {
+			continue
+		}
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%d: %s", c, withCommas(r.Requests.ByStatus[strconv.Itoa(c)]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (r *ServeResult) writeSchedule(p *textPrinter, f Format) error {
+	s := &r.RetrySchedule
+	switch s.Resembles {
+	case "":
+		p.linef("Retry schedule: %s.", s.Reason)
+	default:
+		p.linef("Retry schedule: resembles %s — %s.", p.code(s.Resembles), p.cell(s.Reason))
+	}
+	p.blank()
+	if len(s.Steps) == 0 {
+		return p.err
+	}
+	t := newCheckTable(p.w, f, 7, []int{1, 2, 3, 4, 5, 6}, "after attempt", "retries", "median wait", "p10", "p90", "max", "after a Retry-After")
+	for _, st := range s.Steps {
+		n := strconv.Itoa(st.Attempt)
+		if st.AndLater {
+			n += "+"
+		}
+		if err := t.Append(n, withCommas(st.Retries), shortDur(msDur(st.MedianMS)), shortDur(msDur(st.P10MS)),
+			shortDur(msDur(st.P90MS)), shortDur(msDur(st.MaxMS)), withCommas(st.AfterRetryAfter)); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	p.blank()
+	return p.err
+}

@@ -1,0 +1,67 @@
+package report
+
+import "strconv"
+
+// ServeRequest writes the line of one request serve answered, of type
+// "request":
+//
+//	{"type":"request","seq":7,"time":"2026-02-17T09:00:01.000000000Z",
+//	 "key":"t1","size":512,"status":429,"retry_after_s":1,"event":3,
+//	 "event_id":"evt-3","id_from":"header","attempt":2,
+//	 "retry_slack_ms":-850.2,"early":true,"partition_violation":true}
+//
+// retry_after_s is there when a Retry-After was sent; retry_slack_ms and
+// early for a retry after a 429 with Retry-After; partition_violation when
+// the request came inside another 429's Retry-After on its partition. An
+// event id found by hashing the body is written "hash:" and 16 hex digits.
+// A request whose path matched no key pattern has only seq, time and
+// status. No header, body, path or query is written, so neither secrets
+// nor tokens in URLs can leak into a results file.
+func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
+	if rw.err != nil {
+		return
+	}
+	b := rw.buf[:0]
+	b = append(b, `{"type":"request","seq":`...)
+	b = strconv.AppendUint(b, r.Seq, 10)
+	b = appendTime(append(b, `,"time":`...), r.Time)
+	if info != nil {
+		b = appendJSONString(append(b, `,"key":`...), r.Key)
+		b = strconv.AppendInt(append(b, `,"size":`...), r.Size, 10)
+	}
+	b = strconv.AppendInt(append(b, `,"status":`...), int64(r.Status), 10)
+	if r.RetryAfter > 0 {
+		b = strconv.AppendInt(append(b, `,"retry_after_s":`...), r.RetryAfter, 10)
+	}
+	if info != nil {
+		b = strconv.AppendUint(append(b, `,"event":`...), info.event, 10)
+		switch r.IDFrom {
+		case IDHeader, IDBody:
+			b = appendJSONString(append(b, `,"event_id":`...), r.EventID)
+		case IDHash:
+			b = append(b, `,"event_id":"hash:`...)
+			b = appendHex16(b, r.EventHash)
+			b = append(b, '"')
+		}
+		b = append(append(append(b, `,"id_from":"`...), r.IDFrom.String()...), '"')
+		b = strconv.AppendInt(append(b, `,"attempt":`...), int64(info.n), 10)
+		if info.followsRA {
+			b = strconv.AppendFloat(append(b, `,"retry_slack_ms":`...), float64(info.slack)/1e6, 'f', -1, 64)
+			b = strconv.AppendBool(append(b, `,"early":`...), info.slack < 0)
+		}
+		if info.violation {
+			b = append(b, `,"partition_violation":true`...)
+		}
+	}
+	b = append(b, "}\n"...)
+	rw.buf = b
+	_, rw.err = rw.w.Write(b)
+}
+
+func appendHex16(b []byte, v uint64) []byte {
+	const digits = "0123456789abcdef"
+	for i := 60; i >= 0; i -= 4 {
+		b = append(b, digits[(v>>uint(i))&0xf])
+	}
+	return b
+}

@@ -1,0 +1,266 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// RetrySchedule is the retry schedule serve observed: the intervals
+// between consecutive attempts of one event, by attempt number, and the
+// known retry policy (DESIGN.md section 5) they resemble.
+type RetrySchedule struct {
+	Retries int64 `json:"retries"` // intervals observed
+	// Steps has an entry per attempt number n that was retried: the waits
+	// between attempt n and attempt n+1. The last entry gathers every n
+	// from ScheduleSteps on (AndLater).
+	Steps []RetryStep `json:"steps"`
+	// AfterRetryAfter counts the retries that followed a 429 carrying
+	// Retry-After, and HonoredShare the share of them sent no earlier than
+	// it asked.
+	AfterRetryAfter int64   `json:"after_retry_after"`
+	HonoredShare    float64 `json:"honored_share"`
+	// Resembles is the policy the schedule looks like: none, immediate,
+	// fixed, exponential, retry-after, outboundsync, svix, or unknown; ""
+	// when nothing was rejected, so there was nothing to retry. Reason
+	// says why, in a sentence.
+	Resembles string `json:"resembles"`
+	Reason    string `json:"reason"`
+}
+
+// RetryStep sums up the waits after one attempt number.
+type RetryStep struct {
+	Attempt  int     `json:"attempt"`             // the attempt retried: 1 for the wait before the first retry
+	AndLater bool    `json:"and_later,omitempty"` // the entry also holds every later attempt
+	Retries  int64   `json:"retries"`
+	MedianMS float64 `json:"median_ms"`
+	P10MS    float64 `json:"p10_ms"`
+	P90MS    float64 `json:"p90_ms"`
+	MaxMS    float64 `json:"max_ms"`
+	// AfterRetryAfter is how many of these retries followed a 429 that
+	// carried Retry-After.
+	AfterRetryAfter int64 `json:"after_retry_after"`
+}
+
+// ScheduleSteps is how many attempt numbers RetrySchedule tells apart:
+// enough for Svix's seven retries, the longest documented schedule.
+const ScheduleSteps = 8
+
+// scheduleObs collects the intervals between attempts. Histograms are in
+// microseconds to 3 significant digits and made on first use.
+type scheduleObs struct {
+	steps            [ScheduleSteps]stepObs
+	afterRA, honored int64
+	slack, ra        *hdrhistogram.Histogram // honored slack and Retry-After sent, µs
+}
+
+type stepObs struct {
+	h       *hdrhistogram.Histogram
+	afterRA int64
+}
+
+func newScheduleHist() *hdrhistogram.Histogram { return hdrhistogram.New(1, histMax, 3) }
+
+func recordUS(h **hdrhistogram.Histogram, ns int64) {
+	if *h == nil {
+		*h = newScheduleHist()
+	}
+	recordNS(*h, ns)
+}
+
+// add counts the wait between attempt n and n+1 of one event; ra is the
+// Retry-After (ns) sent with attempt n's 429, 0 when none was.
+func (s *scheduleObs) add(n int, wait, ra int64) {
+	st := &s.steps[min(max(n, 1), ScheduleSteps)-1]
+	recordUS(&st.h, max(wait, 0))
+	if ra > 0 {
+		st.afterRA++
+		s.afterRA++
+		recordUS(&s.ra, ra)
+		if wait >= ra {
+			s.honored++
+			recordUS(&s.slack, wait-ra)
+		}
+	}
+}
+
+func usToMS(us int64) float64 { return float64(us) / 1000 }
+
+// result sums up what was observed; failed is how many events got an
+// answer other than 2xx at least once.
+func (s *scheduleObs) result(failed int64) RetrySchedule {
+	rs := RetrySchedule{Steps: []RetryStep{}, AfterRetryAfter: s.afterRA}
+	for i := range s.steps {
+		st := &s.steps[i]
+		if st.h == nil || st.h.TotalCount() == 0 {
+			continue
+		}
+		h := st.h
+		rs.Retries += h.TotalCount()
+		rs.Steps = append(rs.Steps, RetryStep{
+			Attempt: i + 1, AndLater: i == ScheduleSteps-1, Retries: h.TotalCount(),
+			MedianMS: usToMS(h.ValueAtQuantile(50)), P10MS: usToMS(h.ValueAtQuantile(10)),
+			P90MS: usToMS(h.ValueAtQuantile(90)), MaxMS: usToMS(h.Max()), AfterRetryAfter: st.afterRA,
+		})
+	}
+	if s.afterRA > 0 {
+		rs.HonoredShare = round3(float64(s.honored) / float64(s.afterRA))
+	}
+	rs.Resembles, rs.Reason = s.resemble(rs, failed)
+	return rs
+}
+
+// svixWaits and the OutboundSync formula are those of probe's policies.
+var svixWaits = [...]time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
+
+// resemble names the known policy the observed schedule is closest to,
+// with the reason. The tests are simple and in this order: no retries at
+// all; immediate retries (90% within 100 ms); waits that follow the
+// Retry-After sent (95% at or after it, and soon after it); Svix's fixed
+// schedule; OutboundSync's and the exponential doubling, which need two
+// attempt numbers; and constant waits. Only one attempt number observed
+// cannot tell a fixed delay from the first step of a backoff, and says so.
+func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) {
+	if rs.Retries == 0 {
+		if failed == 0 {
+			return "", "nothing was rejected, so nothing needed a retry"
+		}
+		return "none", fmt.Sprintf("%s got a 429 or an error and none was retried", countNoun(failed, "event"))
+	}
+	var all *hdrhistogram.Histogram
+	for i := range s.steps {
+		if h := s.steps[i].h; h != nil {
+			if all == nil {
+				all = newScheduleHist()
+			}
+			all.Merge(h)
+		}
+	}
+	const immediate = 100 * time.Millisecond
+	if p90 := time.Duration(all.ValueAtQuantile(90)) * time.Microsecond; p90 < immediate {
+		return "immediate", fmt.Sprintf("90%% of %s came within %s of the attempt before", countRetries(rs.Retries), shortDur(p90))
+	}
+	if s.afterRA >= 3 && s.honored*100 >= s.afterRA*95 {
+		slack := time.Duration(s.slack.ValueAtQuantile(50)) * time.Microsecond
+		ra := time.Duration(s.ra.ValueAtQuantile(50)) * time.Microsecond
+		if slack <= max(time.Second, ra/2) {
+			return "retry-after", fmt.Sprintf("%.0f%% of the %s after a 429 waited at least its Retry-After (median %s), and a median %s more",
+				rs.HonoredShare*100, countRetries(s.afterRA), shortDur(ra), shortDur(slack))
+		}
+	}
+	meds := make([]time.Duration, 0, len(rs.Steps))
+	consecutive := true
+	for i, st := range rs.Steps {
+		meds = append(meds, time.Duration(st.MedianMS*float64(time.Millisecond)))
+		if st.Attempt != i+1 {
+			consecutive = false
+		}
+	}
+	desc := describeMedians(rs.Steps)
+	if consecutive && fitsSvix(meds) {
+		return "svix", "median waits " + desc + " follow Svix's 5s, 5m, 30m, 2h, 5h, 10h, 10h"
+	}
+	if consecutive && len(meds) >= 2 {
+		if fitsOutboundSync(meds) {
+			return "outboundsync", "median waits " + desc + " fit OutboundSync's random(0–300s) + 2^(n-1)·60s"
+		}
+		if ratiosWithin(meds, 1.5, 3) {
+			return "exponential", "median waits " + desc + " roughly double from one attempt to the next"
+		}
+		if ratiosWithin(meds, 0.75, 1.34) {
+			return "fixed", "median waits " + desc + " stay about the same"
+		}
+		return "unknown", "median waits " + desc + " fit no known policy"
+	}
+	if len(rs.Steps) == 1 && rs.Steps[0].Attempt == 1 {
+		st := rs.Steps[0]
+		if st.P10MS > 0 && st.P90MS/st.P10MS <= 1.5 {
+			return "fixed", fmt.Sprintf("first retries only, all near %s: a fixed delay, or the first step of a backoff", shortDur(meds[0]))
+		}
+		return "unknown", fmt.Sprintf("first retries only, spread from %s to %s: a jittered backoff?", shortDur(msDur(st.P10MS)), shortDur(msDur(st.P90MS)))
+	}
+	return "unknown", "median waits " + desc + " fit no known policy"
+}
+
+func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
+
+func fitsSvix(meds []time.Duration) bool {
+	if len(meds) > len(svixWaits) {
+		return false
+	}
+	for i, m := range meds {
+		w := svixWaits[i]
+		if m < w*3/4 || m > w*5/4 {
+			return false
+		}
+	}
+	return true
+}
+
+func fitsOutboundSync(meds []time.Duration) bool {
+	for i, m := range meds {
+		if i >= 7 {
+			return false
+		}
+		base := time.Duration(1<<i) * time.Minute
+		if m < base*9/10 || m > (base+5*time.Minute)*11/10 {
+			return false
+		}
+	}
+	return true
+}
+
+// ratiosWithin reports whether each median over the one before lies in
+// [lo, hi].
+func ratiosWithin(meds []time.Duration, lo, hi float64) bool {
+	for i := 1; i < len(meds); i++ {
+		if meds[i-1] <= 0 {
+			return false
+		}
+		r := float64(meds[i]) / float64(meds[i-1])
+		if r < lo || r > hi {
+			return false
+		}
+	}
+	return true
+}
+
+func describeMedians(steps []RetryStep) string {
+	parts := make([]string, len(steps))
+	for i, st := range steps {
+		parts[i] = shortDur(msDur(st.MedianMS))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// shortDur writes a duration to 3 significant digits: 850µs, 1.2s, 5m.
+func shortDur(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		return trimFloat(d.Hours()) + "h"
+	case d >= time.Minute:
+		return trimFloat(d.Minutes()) + "m"
+	case d >= time.Second:
+		return trimFloat(d.Seconds()) + "s"
+	case d >= time.Millisecond:
+		return trimFloat(float64(d)/float64(time.Millisecond)) + "ms"
+	}
+	return trimFloat(float64(d)/float64(time.Microsecond)) + "µs"
+}
+
+func trimFloat(f float64) string {
+	if f >= 100 {
+		return fmt.Sprintf("%.0f", f)
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+// countRetries writes "1 retry", "12 retries".
+func countRetries(n int64) string {
+	if n == 1 {
+		return "1 retry"
+	}
+	return withCommas(n) + " retries"
+}

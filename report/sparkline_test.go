@@ -1,0 +1,74 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+func TestSparkline(t *testing.T) {
+	for _, tc := range []struct {
+		series []int64
+		width  int
+		top    int64
+		want   string
+	}{
+		{nil, 10, 0, ""},
+		{[]int64{0, 1, 2, 3, 4, 5, 6, 7, 8}, 20, 8, " ▁▂▃▄▅▆▇█"},
+		{[]int64{8, 4, 0}, 10, 16, "▄▂ "},               // scaled to the limit, above the peak
+		{[]int64{1, 9, 2, 2, 0, 0, 5, 1}, 4, 9, "█▂ ▅"}, // each character the highest of two
+		{[]int64{1}, 5, 1 << 62, "▁"},                   // anything above zero shows
+	} {
+		if got := Sparkline(tc.series, tc.width, tc.top); got != tc.want {
+			t.Errorf("Sparkline(%v, %d, %d) = %q, want %q", tc.series, tc.width, tc.top, got, tc.want)
+		}
+	}
+	long := make([]int64, 1000)
+	if got := []rune(Sparkline(long, SparklineWidth, 1)); len(got) > SparklineWidth {
+		t.Errorf("%d characters, want at most %d", len(got), SparklineWidth)
+	}
+}
+
+func TestSparklineText(t *testing.T) {
+	tl := func(profile string, step int64, sent ...int64) *Timeline {
+		return &Timeline{Profile: builtinSpec(profile), StepSeconds: step, Sent: sent, Admitted: make([]int64, len(sent)), Rejected429: make([]int64, len(sent))}
+	}
+	for _, tc := range []struct {
+		t    *Timeline
+		keys int
+		want string
+	}{
+		{tl("rewst", 1, 10, 31, 25, 0), 1, "rate/s  ▃█▇   peak 31/s vs limit 25/s, above it in 1 of 4 s"},
+		{tl("rewst", 1, 10, 31, 25, 0), 3, "rate/s  ▃█▇   peak 31/s (3 keys together) vs limit 25/s per key"},
+		{tl("workato", 1, 18100, 20), 1, "rate/s  █▁  peak 18,100/s vs refill 20/s, burst 18,000"},
+		{tl("salesbuildr", 1, 2, 1), 1, "rate/s  █▄  peak 2/s vs limit 500/10m ≈ 0.833/s"},
+		{tl("perwebhook", 60, 90, 30), 1, "rate/min  █▃  peak 90/min vs limit 60/min, above it in 1 of 2 min"},
+		{&Timeline{StepSeconds: 1, Sent: []int64{3}, Admitted: []int64{3}, Rejected429: []int64{0}}, 1, "rate/s  █  peak 3/s"},
+		{&Timeline{StepSeconds: 1}, 1, ""},
+	} {
+		if got := SparklineText(tc.t, tc.keys); got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
+	}
+}
+
+// TestRunTableHasSparkline: the table form of a run shows its rate
+// against the limit.
+func TestRunTableHasSparkline(t *testing.T) {
+	r := simRun(t, "rewst", "burst", scenarios.Params{Events: 40}, "retry-after", 1)
+	var b strings.Builder
+	if err := r.Write(&b, Table); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\nrate/s  █") || !strings.Contains(b.String(), "peak 40/s vs limit 25/s") {
+		t.Fatalf("no sparkline in\n%s", b.String())
+	}
+	b.Reset()
+	if err := r.Write(&b, Markdown); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\n`rate/s  █") {
+		t.Fatalf("no sparkline in code in\n%s", b.String())
+	}
+}
