@@ -180,7 +180,9 @@ func (r *runner) windowStep(d *Discovery, st *discoverState) {
 		r.inferLong(d, st, st.long)
 		s.end("done", "from a rejection with Retry-After %s", fmtSeconds(st.long.RetryAfter))
 	case st.rate > 0:
-		rate := 0.9 * st.rate
+		// Half the sustainable event rate, so that the event limit cannot be
+		// what rejects: this step measures bytes.
+		rate := 0.5 * st.rate
 		span := min(r.timeLeft()-time.Second, time.Duration(float64(r.left())/rate*float64(time.Second)))
 		if span < 2*time.Second {
 			s.end("skipped", "no room left within the caps")
@@ -309,10 +311,19 @@ func (r *runner) bytesStep(d *Discovery, st *discoverState) {
 			wait = last.RetryAfter
 		}
 		if wait <= 5*time.Second {
-			r.waitUntil(last.Done + int64(wait))
+			// Wait out the Retry-After of the last rejection, and a second
+			// after the last request of the steps before, so that what
+			// they spent of a per-second limit is back.
+			until := last.Done + int64(wait)
+			if n := len(r.all); n > 0 {
+				until = max(until, r.all[n-1].Done+int64(time.Second))
+			}
+			r.waitUntil(until)
 		}
 	}
-	rate := 0.9 * st.rate
+	// Half the sustainable event rate, so that the event limit cannot be
+	// what rejects: this step measures bytes.
+	rate := 0.5 * st.rate
 	if rate <= 0 {
 		rate = 1
 	}
