@@ -195,24 +195,6 @@ func summarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
 	if interps == nil {
 		interps = slices.Clone(prev.PassingInterpretations)
 	}
-	for _, in := range interps {
-		if !failed[in] {
-			s.PassingInterpretations = append(s.PassingInterpretations, in)
-		}
-	}
-	switch {
-	case s.Keys == 0 && s.KeysUnknown > 0:
-		s.Verdict = VerdictUnknown
-		s.PassingInterpretations = []string{}
-	case len(s.PassingInterpretations) == len(interps):
-		s.Verdict = VerdictPass
-	case len(s.PassingInterpretations) == 0:
-		s.Verdict = VerdictFail
-	default:
-		s.Verdict = VerdictPartial
-	}
-	if s.KeysUnknown > 0 {
-		s.Note = fmt.Sprintf("%d of %d keys have records without a size", s.KeysUnknown, s.Keys+s.KeysUnknown)
-	}
+	settleSummary(&s, interps, failed)
 	return s
 }

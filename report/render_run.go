@@ -53,37 +53,8 @@ func (r *RunResult) Write(w io.Writer, f Format) error {
 }
 
 func (r *RunResult) writeDelivery(p *textPrinter, f Format) error {
-	d := &r.Delivery
 	t := newCheckTable(p.w, f, 2, []int{1}, "delivery", "")
-	rows := [][2]string{
-		{"events", withCommas(d.Events)},
-		{"attempts", fmt.Sprintf("%s (%.3g× events)", withCommas(d.Attempts), d.Amplification)},
-		{"accepted", withCommas(d.Accepted)},
-		{"rejected with 429", fmt.Sprintf("%s (%s of attempts)", withCommas(d.Rejected429), percent(d.Rate429))},
-		{"other errors", withCommas(d.Errors)},
-		{"lost events", fmt.Sprintf("%s (%s)", withCommas(d.Lost), percent(d.LostRate))},
-		{"duplicate deliveries", withCommas(d.Duplicates)},
-		{"retries", withCommas(d.Retries)},
-		{"Retry-After honored", withCommas(d.RetryAfterHonored)},
-		{"early retries", withCommas(d.RetryAfterEarly)},
-		{"partition violations", withCommas(d.PartitionViolations)},
-	}
-	if d.MinRetrySlackMS != nil {
-		rows = append(rows, [2]string{"smallest retry slack", fmt.Sprintf("%s ms", withCommas(*d.MinRetrySlackMS))})
-	}
-	if d.Pending > 0 {
-		rows = append(rows, [2]string{"pending (interrupted)", withCommas(d.Pending)})
-	}
-	if d.Late > 0 {
-		rows = append(rows, [2]string{"late sends", withCommas(d.Late)})
-	}
-	rows = append(rows,
-		[2]string{"delivery delay p50 / p99 / max", msTriple(d.DeliveryDelay)},
-		[2]string{"latency p50 / p99 / max", msTriple(d.Latency)},
-	)
-	if r.Target != "simulator" {
-		rows = append(rows, [2]string{"latency from intended send p50 / p99", msTriple(d.LatencyFromIntended)})
-	}
+	rows := deliveryRows(r)
 	for _, row := range rows {
 		if err := t.Append(row[0], row[1]); err != nil {
 			return err

@@ -220,6 +220,28 @@ func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
 			}
 		}
 	})
+	settleSummary(&s, interps, failed)
+	return s
+}
+
+// settle sets the overall verdict from the summaries and thresholds.
+func (r *CheckResult) settle() {
+	r.Verdict = VerdictPass
+	for _, s := range r.Summary {
+		if s.Verdict == VerdictFail || s.Verdict == VerdictPartial {
+			r.Verdict = VerdictFail
+		}
+	}
+	for _, t := range r.Thresholds {
+		if t.Verdict != VerdictPass {
+			r.Verdict = VerdictFail
+		}
+	}
+}
+
+// settleSummary sets a limit summary's passing interpretations (those of
+// interps no key failed), its verdict and its note.
+func settleSummary(s *LimitSummary, interps []string, failed map[string]bool) {
 	for _, in := range interps {
 		if !failed[in] {
 			s.PassingInterpretations = append(s.PassingInterpretations, in)
@@ -238,21 +260,5 @@ func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
 	}
 	if s.KeysUnknown > 0 {
 		s.Note = fmt.Sprintf("%d of %d keys have records without a size", s.KeysUnknown, s.Keys+s.KeysUnknown)
-	}
-	return s
-}
-
-// settle sets the overall verdict from the summaries and thresholds.
-func (r *CheckResult) settle() {
-	r.Verdict = VerdictPass
-	for _, s := range r.Summary {
-		if s.Verdict == VerdictFail || s.Verdict == VerdictPartial {
-			r.Verdict = VerdictFail
-		}
-	}
-	for _, t := range r.Thresholds {
-		if t.Verdict != VerdictPass {
-			r.Verdict = VerdictFail
-		}
 	}
 }
