@@ -180,9 +180,7 @@ func (r *runner) windowStep(d *Discovery, st *discoverState) {
 		r.inferLong(d, st, st.long)
 		s.end("done", "from a rejection with Retry-After %s", fmtSeconds(st.long.RetryAfter))
 	case st.rate > 0:
-		// Half the sustainable event rate, so that the event limit cannot be
-		// what rejects: this step measures bytes.
-		rate := 0.5 * st.rate
+		rate := 0.9 * st.rate
 		span := min(r.timeLeft()-time.Second, time.Duration(float64(r.left())/rate*float64(time.Second)))
 		if span < 2*time.Second {
 			s.end("skipped", "no room left within the caps")
