@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -51,6 +52,12 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	header, err := parseHeaders(h.headers)
 	if err != nil {
 		return false, err
+	}
+	// A load generator's heap is small and short-lived: collecting less
+	// often keeps GC pauses from delaying sends (they would count as late).
+	// GOGC set by the user wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	eng := &probe.HTTPEngine{
 		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, Observer: obs,
