@@ -85,31 +85,7 @@ func (r *CheckResult) WriteJUnit(w io.Writer) error {
 			s.Cases = append(s.Cases, c)
 		}
 	}
-	for i := range doc.Suites {
-		s := &doc.Suites[i]
-		s.Tests = len(s.Cases)
-		for _, c := range s.Cases {
-			if c.Failure != nil {
-				s.Failures++
-			}
-			if c.Skipped != nil {
-				s.Skipped++
-			}
-		}
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Skipped += s.Skipped
-	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return writeJUnitDoc(w, &doc)
 }
 
 // junitKeyLimit is the testcase of one key and limit, from its rows.

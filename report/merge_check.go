@@ -171,26 +171,7 @@ func summarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
 				interps = append(interps, row.Interpretation)
 			}
 		}
-		v, _ := keyLimitVerdict(g)
-		switch v {
-		case VerdictUnknown:
-			s.KeysUnknown++
-			return
-		case VerdictPartial:
-			s.KeysPartial++
-			s.KeysFailing++
-		case VerdictFail:
-			s.KeysFailing++
-		}
-		s.Keys++
-		for _, row := range g {
-			if row.Verdict == VerdictFail {
-				failed[row.Interpretation] = true
-			}
-			if row.Documented && (row.PeakRatio > worst || row.PeakRatio == worst && row.Key < s.WorstKey) {
-				worst, s.WorstKey, s.WorstPeakRatio = row.PeakRatio, row.Key, row.PeakRatio
-			}
-		}
+		s.addKey(g, failed, &worst)
 	})
 	if interps == nil {
 		interps = slices.Clone(prev.PassingInterpretations)

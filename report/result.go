@@ -199,26 +199,7 @@ func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
 		if g[0].Profile != profile || g[0].Name != l.Name {
 			return
 		}
-		v, _ := keyLimitVerdict(g)
-		switch v {
-		case VerdictUnknown:
-			s.KeysUnknown++
-			return
-		case VerdictPartial:
-			s.KeysPartial++
-			s.KeysFailing++
-		case VerdictFail:
-			s.KeysFailing++
-		}
-		s.Keys++
-		for _, row := range g {
-			if row.Verdict == VerdictFail {
-				failed[row.Interpretation] = true
-			}
-			if row.Documented && (row.PeakRatio > worst || row.PeakRatio == worst && row.Key < s.WorstKey) {
-				worst, s.WorstKey, s.WorstPeakRatio = row.PeakRatio, row.Key, row.PeakRatio
-			}
-		}
+		s.addKey(g, failed, &worst)
 	})
 	settleSummary(&s, interps, failed)
 	return s
@@ -260,5 +241,31 @@ func settleSummary(s *LimitSummary, interps []string, failed map[string]bool) {
 	}
 	if s.KeysUnknown > 0 {
 		s.Note = fmt.Sprintf("%d of %d keys have records without a size", s.KeysUnknown, s.Keys+s.KeysUnknown)
+	}
+}
+
+// addKey counts one key's rows of a limit into s: its verdict, the
+// interpretations it fails under (into failed), and whether it is the
+// worst key so far by documented peak ratio (worst holds that ratio).
+func (s *LimitSummary) addKey(g []LimitRow, failed map[string]bool, worst *float64) {
+	v, _ := keyLimitVerdict(g)
+	switch v {
+	case VerdictUnknown:
+		s.KeysUnknown++
+		return
+	case VerdictPartial:
+		s.KeysPartial++
+		s.KeysFailing++
+	case VerdictFail:
+		s.KeysFailing++
+	}
+	s.Keys++
+	for _, row := range g {
+		if row.Verdict == VerdictFail {
+			failed[row.Interpretation] = true
+		}
+		if row.Documented && (row.PeakRatio > *worst || row.PeakRatio == *worst && row.Key < s.WorstKey) {
+			*worst, s.WorstKey, s.WorstPeakRatio = row.PeakRatio, row.Key, row.PeakRatio
+		}
 	}
 }
