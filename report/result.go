@@ -44,48 +44,16 @@ func (a *Analyzer) Result() *CheckResult {
 	return r
 }
 
-// rankedKey is a key's rows for one profile, and how bad they are.
-type rankedKey struct {
-	ks       *keyState
-	rows     []LimitRow
-	doc, alt float64 // the largest known peak ratio, documented and alternative
-}
-
 func (a *Analyzer) profileResult(r *CheckResult, pi int) {
 	p := a.profiles[pi]
-	keys := make([]rankedKey, len(a.order))
+	keys := make([]*keptKey, len(a.order))
 	for i, ks := range a.order {
-		rk := rankedKey{ks: ks}
-		for si, s := range a.specs {
-			if s.profile != pi {
-				continue
-			}
-			row := a.row(s, ks, &ks.rows[si])
-			if row.Verdict != VerdictUnknown {
-				if s.documented {
-					rk.doc = max(rk.doc, row.PeakRatio)
-				} else {
-					rk.alt = max(rk.alt, row.PeakRatio)
-				}
-			}
-			rk.rows = append(rk.rows, row)
-		}
-		keys[i] = rk
+		keys[i] = a.keyRows(pi, ks)
 	}
-	slices.SortStableFunc(keys, func(x, y rankedKey) int {
-		return cmp.Or(cmp.Compare(y.doc, x.doc), cmp.Compare(y.alt, x.alt), cmp.Compare(x.ks.key, y.ks.key))
-	})
+	slices.SortStableFunc(keys, worse)
 	for _, k := range keys {
 		r.Limits = append(r.Limits, k.rows...)
-		pol := k.ks.policy[pi]
-		pr := PolicyRejection{Profile: p.Name, Key: k.ks.key, Records: k.ks.records, Rejected: pol.rejected}
-		if pol.rejected > 0 {
-			pr.FirstRejected = Timestamp(pol.first)
-		}
-		if k.ks.unsized > 0 && p.HasBytes() {
-			pr.Note = fmt.Sprintf("%s; they count as 0 bytes, so this is a lower bound", unsizedNote(k.ks))
-		}
-		r.PolicyRejected = append(r.PolicyRejected, pr)
+		r.PolicyRejected = append(r.PolicyRejected, k.pol)
 	}
 	for _, l := range p.Limits {
 		r.Summary = append(r.Summary, summarize(p.Name, l, r.Limits))
@@ -268,4 +236,48 @@ func (s *LimitSummary) addKey(g []LimitRow, failed map[string]bool, worst *float
 			*worst, s.WorstKey, s.WorstPeakRatio = row.PeakRatio, row.Key, row.PeakRatio
 		}
 	}
+}
+
+// keptKey is one key's rows and policy rejection for one profile, and how
+// bad they are: the largest known peak ratio, documented and alternative.
+type keptKey struct {
+	key      string
+	doc, alt float64
+	rows     []LimitRow
+	pol      PolicyRejection
+}
+
+// worse orders keys as Result does: the largest documented peak ratio
+// first, then the largest alternative one, then by key.
+func worse(x, y *keptKey) int {
+	return cmp.Or(cmp.Compare(y.doc, x.doc), cmp.Compare(y.alt, x.alt), cmp.Compare(x.key, y.key))
+}
+
+// keyRows returns one key's rows and policy rejection for profile pi, as
+// Result computes them.
+func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
+	k := &keptKey{key: ks.key}
+	for si, s := range a.specs {
+		if s.profile != pi {
+			continue
+		}
+		row := a.row(s, ks, &ks.rows[si])
+		if row.Verdict != VerdictUnknown {
+			if s.documented {
+				k.doc = max(k.doc, row.PeakRatio)
+			} else {
+				k.alt = max(k.alt, row.PeakRatio)
+			}
+		}
+		k.rows = append(k.rows, row)
+	}
+	pol := ks.policy[pi]
+	k.pol = PolicyRejection{Profile: a.profiles[pi].Name, Key: ks.key, Records: ks.records, Rejected: pol.rejected}
+	if pol.rejected > 0 {
+		k.pol.FirstRejected = Timestamp(pol.first)
+	}
+	if ks.unsized > 0 && a.profiles[pi].HasBytes() {
+		k.pol.Note = fmt.Sprintf("%s; they count as 0 bytes, so this is a lower bound", unsizedNote(ks))
+	}
+	return k
 }

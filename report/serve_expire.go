@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"container/heap"
 	"fmt"
 	"slices"
@@ -38,20 +37,6 @@ func newServeCompliance(a *Analyzer, keep int) *serveCompliance {
 		c.nothers = append(c.nothers, 0)
 	}
 	return c
-}
-
-// keptKey is a retired key's final rows for one profile.
-type keptKey struct {
-	key      string
-	doc, alt float64
-	rows     []LimitRow
-	pol      PolicyRejection
-}
-
-// worse orders keys as Result does: the largest documented peak ratio
-// first, then the largest alternative one, then by key.
-func worse(x, y *keptKey) int {
-	return cmp.Or(cmp.Compare(y.doc, x.doc), cmp.Compare(y.alt, x.alt), cmp.Compare(x.key, y.key))
 }
 
 // keptHeap holds the worst keys, the least bad on top.
@@ -118,35 +103,6 @@ func (c *serveCompliance) other(pi int, p PolicyRejection) {
 	if p.Rejected > 0 && (o.FirstRejected == 0 || p.FirstRejected < o.FirstRejected) {
 		o.FirstRejected = p.FirstRejected
 	}
-}
-
-// keyRows returns one key's rows and policy rejection for profile pi, as
-// Result computes them.
-func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
-	k := &keptKey{key: ks.key}
-	for si, s := range a.specs {
-		if s.profile != pi {
-			continue
-		}
-		row := a.row(s, ks, &ks.rows[si])
-		if row.Verdict != VerdictUnknown {
-			if s.documented {
-				k.doc = max(k.doc, row.PeakRatio)
-			} else {
-				k.alt = max(k.alt, row.PeakRatio)
-			}
-		}
-		k.rows = append(k.rows, row)
-	}
-	pol := ks.policy[pi]
-	k.pol = PolicyRejection{Profile: a.profiles[pi].Name, Key: ks.key, Records: ks.records, Rejected: pol.rejected}
-	if pol.rejected > 0 {
-		k.pol.FirstRejected = Timestamp(pol.first)
-	}
-	if ks.unsized > 0 && a.profiles[pi].HasBytes() {
-		k.pol.Note = fmt.Sprintf("%s; they count as 0 bytes, so this is a lower bound", unsizedNote(ks))
-	}
-	return k
 }
 
 // result is the Analyzer's Result with the retired keys folded back in.

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"maps"
 
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -110,24 +109,6 @@ func (s *sumAcc) summary(profile string, l limitsim.Limit) LimitSummary {
 	if alt, ok := l.Alternative(); ok {
 		interps = append(interps, alt.Kind.Describe())
 	}
-	for _, in := range interps {
-		if !s.failed[in] {
-			out.PassingInterpretations = append(out.PassingInterpretations, in)
-		}
-	}
-	switch {
-	case out.Keys == 0 && out.KeysUnknown > 0:
-		out.Verdict = VerdictUnknown
-		out.PassingInterpretations = []string{}
-	case len(out.PassingInterpretations) == len(interps):
-		out.Verdict = VerdictPass
-	case len(out.PassingInterpretations) == 0:
-		out.Verdict = VerdictFail
-	default:
-		out.Verdict = VerdictPartial
-	}
-	if out.KeysUnknown > 0 {
-		out.Note = fmt.Sprintf("%d of %d keys have records without a size", out.KeysUnknown, out.Keys+out.KeysUnknown)
-	}
+	settleSummary(&out, interps, s.failed)
 	return out
 }
