@@ -15,24 +15,8 @@ import (
 // a retry policy spec, and returns the result.
 func simRun(t *testing.T, profile, shape string, p scenarios.Params, retry string, seed uint64) *RunResult {
 	t.Helper()
-	prof, ok := limitsim.Builtin(profile)
-	if !ok {
-		t.Fatalf("no profile %s", profile)
-	}
-	src, err := scenarios.New(shape, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := probe.ParsePolicy(retry)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coll := NewRunCollector(prof, nil)
-	eng := &probe.SimEngine{Source: src, Profile: prof, Policy: pol, Seed: seed, Observer: coll}
-	if _, err := eng.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return coll.Result(RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
+	r, _ := mtRun(t, profile, shape, p, retry, seed, "")
+	return r
 }
 
 func TestRunWorkatoBurstWithoutRetriesLoses80(t *testing.T) {
