@@ -291,6 +291,9 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
+	if _, port, err := net.SplitHostPort(opts.Listen); err != nil || port == "" {
+		return &exitcode.InputError{File: "flag --listen", Msg: fmt.Sprintf("want HOST:PORT such as 127.0.0.1:8080 (port 0 picks a free one), not %q", opts.Listen)}
+	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		return exitcode.Runtimef("cannot listen on %s: %v", opts.Listen, unwrapOp(err))
