@@ -16,8 +16,8 @@ import (
 // concurrent use. The built-in dialects are:
 //
 //	rewst        Retry-After on 429 only
-//	workato      X-Rate-Limit-{Remaining,Reset} and X-Byte-Limit-{Remaining,Reset}
-//	             on every response, Retry-After on 429
+//	workato      Retry-After, X-Rate-Limit-{Remaining,Reset} and
+//	             X-Byte-Limit-{Remaining,Reset} on every response
 //	salesbuildr  X-RateLimit-Remaining on every response, Retry-After on 429
 //	none         nothing (Autotask documents no headers)
 //	perwebhook   X-RateLimit-{Limit,Remaining}-{Minute,Hour,Day} on every
@@ -144,6 +144,18 @@ func writeRetryAfter(h http.Header, d *Decision) {
 		return
 	}
 	h.Set("Retry-After", strconv.FormatInt(d.RetryAfter(), 10))
+}
+
+// writeRetryAfterAlways sets Retry-After on every decision: on a rejected
+// one as writeRetryAfter does; on an admitted one the whole seconds,
+// rounded up, until the same request would be admitted again
+// (Decision.NextAfter), 0 when it would be admitted at once.
+func writeRetryAfterAlways(h http.Header, d *Decision) {
+	if !d.Admitted {
+		writeRetryAfter(h, d)
+		return
+	}
+	h.Set("Retry-After", strconv.FormatInt(d.NextAfter(), 10))
 }
 
 // The plain-text 429 body of the dialects that document none.

@@ -23,14 +23,19 @@ func (rewstDialect) Describe() string {
 func (rewstDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) { writeRetryAfter(h, d) }
 func (rewstDialect) RejectBody(*Profile, *Decision) (string, []byte)     { return plainBody() }
 
-// workatoDialect is Workato's webhook gateway. On every response:
+// workatoDialect is Workato's webhook gateway, which "responds to every
+// event" with these headers:
 //
+//	Retry-After             seconds until the event would be admitted: on a
+//	                        429 the wait (at least 1); on an admitted event
+//	                        the wait until the same event sent again would
+//	                        be, 0 when it would be at once
 //	X-Rate-Limit-Remaining  events that can be sent before 429s
 //	X-Rate-Limit-Reset      seconds until the event burst allowance is refilled
 //	X-Byte-Limit-Remaining  bytes that can be sent before 429s
 //	X-Byte-Limit-Reset      seconds until the byte burst allowance is refilled
 //
-// and Retry-After on a 429. The event limits are those counted in Requests,
+// The event limits are those counted in Requests,
 // the byte limits those counted in Bytes, whatever their names, so profile
 // files that rename or add limits still work. With several limits of one
 // unit, Remaining is the smallest and Reset the latest among them; with
@@ -39,7 +44,7 @@ type workatoDialect struct{}
 
 func (workatoDialect) Name() string { return "workato" }
 func (workatoDialect) Describe() string {
-	return "X-Rate-Limit-Remaining, X-Rate-Limit-Reset, X-Byte-Limit-Remaining and X-Byte-Limit-Reset on every response, Retry-After on 429; plain-text 429 body"
+	return "Retry-After, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, X-Byte-Limit-Remaining and X-Byte-Limit-Reset on every response (Retry-After: the seconds until the same event would be admitted; at least 1 on a 429; on an admitted event 0 when the next would be admitted at once); plain-text 429 body"
 }
 
 func (workatoDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
@@ -51,7 +56,7 @@ func (workatoDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
 		h.Set("X-Byte-Limit-Remaining", strconv.FormatInt(rem, 10))
 		h.Set("X-Byte-Limit-Reset", strconv.FormatInt(SecondsUntil(d.Now, reset), 10))
 	}
-	writeRetryAfter(h, d)
+	writeRetryAfterAlways(h, d)
 }
 
 func (workatoDialect) RejectBody(*Profile, *Decision) (string, []byte) { return plainBody() }

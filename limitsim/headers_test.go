@@ -205,8 +205,13 @@ func TestWorkatoBoundaries(t *testing.T) {
 	// 18,020 events in the second starting at at0: 20 fresh credits, then
 	// the 18,000 of the store; none left. The store refills at 20 a second
 	// from the end of this second (at0+1s), 900 s later: at0+901s.
-	d := send(pt, 18020, at0, 0)
-	checkHeaders(t, "18020th", dl, p, &d, hdr{"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "901", "Retry-After": "-",
+	// Retry-After is on every response: on the 18,019th, one credit is
+	// left, so the next event would be admitted now (0); on the 18,020th,
+	// none is, so the next waits for the tick at at0+1s (1).
+	d := send(pt, 18019, at0, 0)
+	checkHeaders(t, "18019th", dl, p, &d, hdr{"X-Rate-Limit-Remaining": "1", "Retry-After": "0"})
+	d = pt.Decide(at0, 0)
+	checkHeaders(t, "18020th", dl, p, &d, hdr{"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "901", "Retry-After": "1",
 		"X-Byte-Limit-Remaining": "60000000", "X-Byte-Limit-Reset": "0"})
 	// The 18,021st waits for the next second's 20 fresh credits.
 	d = pt.Decide(at0, 0)
@@ -217,7 +222,7 @@ func TestWorkatoBoundaries(t *testing.T) {
 	// into the store at at0+2s, which then needs 17,981 more: ceil(17981/20)
 	// = 900 ticks, full at at0+902s, 901 s from now.
 	d = pt.Decide(at0+oneSec, 0)
-	checkHeaders(t, "at at0+1s", dl, p, &d, hdr{"X-Rate-Limit-Remaining": "19", "X-Rate-Limit-Reset": "901"})
+	checkHeaders(t, "at at0+1s", dl, p, &d, hdr{"X-Rate-Limit-Remaining": "19", "X-Rate-Limit-Reset": "901", "Retry-After": "0"})
 	// Without that event the store would hold 20 at at0+2s and be full at
 	// at0+901s: a fresh partition told the same story at at0+1s says 900.
 	pt2 := p.NewPartition()
@@ -244,6 +249,99 @@ func TestWorkatoBoundaries(t *testing.T) {
 		t.Fatalf("60 MB + 1: RetryAt %d, want Never", d.RetryAt)
 	}
 	checkHeaders(t, "60MB+1", dl, p, &d, hdr{"Retry-After": "-", "X-Byte-Limit-Remaining": "60000000"})
+}
+
+// TestWorkatoRetryAfterOnAdmitted checks the Retry-After of an admitted
+// event at the exact boundary of the credits, away from a whole second,
+// and for bytes: the wait until the same event again would be admitted,
+// rounded up to whole seconds, 0 only when it would be at once.
+func TestWorkatoRetryAfterOnAdmitted(t *testing.T) {
+	p := mustBuiltin(t, "workato")
+	dl := mustDialect(t, "workato")
+	m0 := at0 - 15*oneSec // the start of a minute
+	tests := []struct {
+		name    string
+		run     func(pt *Partition) Decision
+		ra      string
+		nextAt  int64
+		remains string
+	}{
+		{"18,019 at +0.3s", func(pt *Partition) Decision { return send(pt, 18019, at0+3*oneSec/10, 0) }, "0", at0 + 3*oneSec/10, "1"},
+		// 0.7 s to the tick at at0+1s: rounded up to 1.
+		{"18,020 at +0.3s", func(pt *Partition) Decision { return send(pt, 18020, at0+3*oneSec/10, 0) }, "1", at0 + oneSec, "0"},
+		// 1 ns before the tick: still 1, never 0 while a wait remains.
+		{"18,020 at +1s-1ns", func(pt *Partition) Decision { return send(pt, 18020, at0+oneSec-1, 0) }, "1", at0 + oneSec, "0"},
+		// The tick's 20 fresh credits spent too: the next tick, at +2s.
+		{"then 20 at +1s", func(pt *Partition) Decision { send(pt, 18020, at0, 0); return send(pt, 20, at0+oneSec, 0) }, "1", at0 + 2*oneSec, "0"},
+		// Bytes: after 59,998,000 bytes in the first minute, a body of
+		// 1,000 fits again now (0); after 60 MB, the same body waits for
+		// the next minute's 30 MB, 60 s away.
+		{"bytes 1,000 left", func(pt *Partition) Decision {
+			send(pt, 2, m0, 29_998_500)
+			return pt.Decide(m0, 1000)
+		}, "0", m0, "-"},
+		{"bytes none left", func(pt *Partition) Decision {
+			send(pt, 2, m0, 29_999_000)
+			return pt.Decide(m0, 2000)
+		}, "60", m0 + 60*oneSec, "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.run(p.NewPartition())
+			if !d.Admitted {
+				t.Fatalf("the last event was rejected")
+			}
+			if d.NextAt != tt.nextAt {
+				t.Errorf("NextAt = %+d ns from the want, want %d", d.NextAt-tt.nextAt, tt.nextAt)
+			}
+			want := hdr{"Retry-After": tt.ra}
+			if tt.remains != "-" {
+				want["X-Rate-Limit-Remaining"] = tt.remains
+			}
+			checkHeaders(t, tt.name, dl, p, &d, want)
+		})
+	}
+}
+
+// TestNextAtEveryKind checks Decision.NextAt and NextAfter of an admitted
+// request against each limit kind at its boundary.
+func TestNextAtEveryKind(t *testing.T) {
+	ms := int64(time.Millisecond)
+	tests := []struct {
+		name  string
+		limit Limit
+		at    []int64 // request times, from at0
+		next  int64   // NextAt of the last, from at0
+		after int64
+	}{
+		{"window: room left", Limit{Name: "w", Kind: Window, Quota: 3, Per: time.Second}, []int64{0, 200 * ms}, 200 * ms, 0},
+		{"window: full", Limit{Name: "w", Kind: Window, Quota: 3, Per: time.Second}, []int64{0, 200 * ms, 500 * ms}, oneSec, 1},
+		// at0-8s is 7 s into a 10-second window that ends at at0-5s.
+		{"fixed: full at 7s", Limit{Name: "f", Kind: Fixed, Quota: 2, Per: 10 * time.Second}, []int64{-8 * oneSec, -8 * oneSec}, -5 * oneSec, 3},
+		{"bucket: empty", Limit{Name: "b", Kind: Bucket, Quota: 5, Per: time.Second, Burst: 2}, []int64{0, 0}, 200 * ms, 1},
+		{"credits: last credit", Limit{Name: "c", Kind: Credits, Quota: 1, Per: time.Second, Burst: 1}, []int64{0, 0}, oneSec, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Profile{Name: "x", Dialect: "workato", Limits: []Limit{tt.limit}}
+			if err := p.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			pt := p.NewPartition()
+			var d Decision
+			for _, a := range tt.at {
+				if d = pt.Decide(at0+a, 0); !d.Admitted {
+					t.Fatalf("request at %d rejected", a)
+				}
+			}
+			if d.NextAt != at0+tt.next || d.NextAfter() != tt.after {
+				t.Errorf("NextAt = at0%+d, NextAfter = %d; want at0%+d, %d", d.NextAt-at0, d.NextAfter(), tt.next, tt.after)
+			}
+			if r := pt.Decide(at0+tt.next-1, 0); r.Admitted && tt.next > tt.at[len(tt.at)-1] {
+				t.Errorf("a request 1 ns before NextAt was admitted")
+			}
+		})
+	}
 }
 
 func TestWorkatoRenamedLimits(t *testing.T) {

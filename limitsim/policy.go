@@ -28,7 +28,12 @@ type Decision struct {
 	// it. It is 0 for an admitted request and Never when waiting cannot
 	// help (the request is larger than a limit).
 	RetryAt int64
-	Limits  []LimitStatus // one per limit, in the profile's order
+	// NextAt is, for an admitted request, when the same request sent again
+	// would be admitted if nothing else arrived: Now when it would be
+	// admitted at once, else the latest time among the limits that would
+	// reject it. It is 0 for a rejected request (see RetryAt).
+	NextAt int64
+	Limits []LimitStatus // one per limit, in the profile's order
 }
 
 // RetryAfter returns the Retry-After to send with a rejected request: the
@@ -43,6 +48,16 @@ func (d *Decision) RetryAfter() int64 {
 		return -1
 	}
 	return max(1, ceilSeconds(d.RetryAt-d.Now))
+}
+
+// NextAfter returns, for an admitted request, the wait until NextAt in
+// whole seconds, rounded up: 0 when the same request would be admitted at
+// once. It returns -1 for a rejected request.
+func (d *Decision) NextAfter() int64 {
+	if !d.Admitted {
+		return -1
+	}
+	return ceilSeconds(d.NextAt - d.Now)
 }
 
 // Violated returns the first limit that rejected the request, or nil.
@@ -110,7 +125,7 @@ func (pt *Partition) DecideInto(d *Decision, now, size int64) {
 		now = pt.lastUsed
 	}
 	pt.lastUsed = now
-	d.Now, d.Admitted, d.RetryAt = now, true, 0
+	d.Now, d.Admitted, d.RetryAt, d.NextAt = now, true, 0, 0
 	limits := pt.profile.Limits
 	for i, l := range pt.limiters {
 		cost := limits[i].CostOf(size)
@@ -128,6 +143,16 @@ func (pt *Partition) DecideInto(d *Decision, now, size int64) {
 		s.Remaining = l.Remaining(now)
 		s.ResetAt = l.ResetAt(now)
 		s.Used = limits[i].capacity() - s.Remaining
+	}
+	if d.Admitted {
+		// When would the same request fit again? Each limit, left alone,
+		// admits from its own time on, so the policy admits from the latest.
+		d.NextAt = now
+		for i, l := range pt.limiters {
+			if ok, at := l.Check(now, d.Limits[i].Cost); !ok {
+				d.NextAt = max(d.NextAt, at)
+			}
+		}
 	}
 }
 

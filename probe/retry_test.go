@@ -46,6 +46,8 @@ func TestRetryable(t *testing.T) {
 		{Response{Status: 599}, true},
 		{retryRefused, true},
 		{Response{Status: 200}, false},
+		{Response{Status: 200, HasRetryAfter: true}, false}, // Workato's Retry-After: 0 on an admitted event
+		{Response{Status: 200, HasRetryAfter: true, RetryAfter: time.Second}, false},
 		{Response{Status: 204}, false},
 		{Response{Status: 302}, false},
 		{Response{Status: 400}, false},

@@ -141,6 +141,12 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 	if f == Markdown {
 		ew.printf("- ")
 	}
+	if dl, err := limitsim.Dialects(p.Dialect); err == nil {
+		ew.printf("%s %s\n", bold("Headers:"), dl.Describe())
+		if f == Markdown {
+			ew.printf("- ")
+		}
+	}
 	ew.printf("%s %s\n", bold("Source:"), p.Source)
 	if p.Interpretation != "" {
 		if f == Markdown {
