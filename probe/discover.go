@@ -141,9 +141,18 @@ type InferredLimit struct {
 	// Basis says how it was found: "measured" (both numbers observed),
 	// "retry-after" (the count observed, the window read from Retry-After),
 	// "recovery" (the window timed from the burst to the next admitted
-	// request), "advertised" (the window read from the headers' names).
+	// request), "readmission" (the window timed from when the limiter
+	// admitted again after bursts begun at different phases; see
+	// InferWindow), "advertised" (the window read from the headers' names).
 	Basis string
-	Note  string
+	// Confidence says how sure the inference is: ConfidenceHigh,
+	// ConfidenceMedium or ConfidenceLow; Note gives the observations that
+	// decided it.
+	Confidence string
+	// Kind is the window's kind when Basis is "readmission" (see
+	// InferWindow), else "".
+	Kind string
+	Note string
 }
 
 // ByteBurst is what the bytes step found.

@@ -30,6 +30,7 @@ const (
 	CodeResetInconsistent    = "reset-inconsistent"
 	Code503ForRateLimit      = "503-for-rate-limit"
 	CodeRetryAfterNotChecked = "retry-after-not-checked"
+	CodeApplicationErrors    = "application-errors"
 )
 
 // Finding is one thing wrong (or worth knowing) about how the endpoint
@@ -91,6 +92,9 @@ func checkFindings(all []*ProbeRequest, d *Discovery, o *DiscoverOptions) []Find
 		}
 	}
 	out = append(out, remainingFindings(reqs)...)
+	if f, ok := appErrorFinding(reqs); ok {
+		out = append(out, f)
+	}
 	for _, c := range d.RetryAfter {
 		switch {
 		case c.Checked && !c.Admitted:
@@ -102,6 +106,41 @@ func checkFindings(all []*ProbeRequest, d *Discovery, o *DiscoverOptions) []Find
 		}
 	}
 	return out
+}
+
+// appErrorFinding counts the 5xx answers that did not behave like rate
+// limiting (see classify503): a warning when they are more than 5% of the
+// answers, else info.
+func appErrorFinding(reqs []*ProbeRequest) (Finding, bool) {
+	var f Finding
+	statuses := map[int]int{}
+	for _, p := range reqs {
+		if p.AppError() {
+			if f.Count == 0 {
+				f.Seq = p.Seq
+			}
+			f.Count++
+			statuses[p.Status]++
+		}
+	}
+	if f.Count == 0 {
+		return f, false
+	}
+	codes := make([]int, 0, len(statuses))
+	for c := range statuses {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d x %d", statuses[c], c))
+	}
+	f.Code, f.Severity = CodeApplicationErrors, SeverityInfo
+	if f.Count*20 > len(reqs) {
+		f.Severity = SeverityWarning
+	}
+	f.Message = fmt.Sprintf("%d of %d answers were server errors that did not behave like rate limiting (%s: isolated, without Retry-After): counted as application errors, not as rejections for rate", f.Count, len(reqs), strings.Join(parts, ", "))
+	return f, true
 }
 
 // remainingFindings checks that every remaining count falls over the

@@ -164,7 +164,7 @@ func BurstOf(reqs []*ProbeRequest) (Burst, *ProbeRequest) {
 			first = p.Sent
 		}
 		b.Sent++
-		if p.Admitted() {
+		if p.Passed() {
 			b.Admitted++
 		}
 		if p.Limited() && (lim == nil || p.Done < lim.Done) {
@@ -178,11 +178,12 @@ func BurstOf(reqs []*ProbeRequest) (Burst, *ProbeRequest) {
 	return b, lim
 }
 
-// admittedTimes returns the sorted send times of the admitted requests.
+// admittedTimes returns the sorted send times of the requests that got
+// past the limiter (Passed).
 func admittedTimes(reqs []*ProbeRequest) []int64 {
 	var ts []int64
 	for _, p := range reqs {
-		if p.Admitted() {
+		if p.Passed() {
 			ts = append(ts, p.Sent)
 		}
 	}

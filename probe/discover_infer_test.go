@@ -122,9 +122,11 @@ func TestBurstOf(t *testing.T) {
 	req := func(seq int, sent, done int64, status int, ra time.Duration) *ProbeRequest {
 		return &ProbeRequest{Seq: seq, Sent: sent, Done: done, Status: status, RetryAfter: ra, HasRetryAfter: ra > 0}
 	}
+	limit503 := req(4, 12, 25, 503, 0)
+	limit503.limit503 = true // a 503 that behaves like rate limiting (see classify503)
 	b, lim := BurstOf([]*ProbeRequest{
 		req(1, 0, 10, 200, 0), req(2, 10, 20, 200, 0), req(3, 11, 30, 429, 2*time.Second),
-		req(4, 12, 25, 503, 0), req(5, 13, 40, 200, 0),
+		limit503, req(5, 13, 40, 200, 0),
 	})
 	want := Burst{Admitted: 3, Sent: 5, Limited: true, Status: 503, Elapsed: 25}
 	if b != want || lim.Seq != 4 {

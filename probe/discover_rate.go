@@ -70,7 +70,11 @@ func (r *runner) rateStep(d *Discovery, st *discoverState) {
 	if failed > 0 {
 		note += fmt.Sprintf("; steady %.4g/s got rejections", failed)
 	}
-	st.add(InferredLimit{WindowSeconds: 1, Limit: limit, Basis: "measured", Note: note})
+	conf := ConfidenceMedium
+	if held > 0 && failed > 0 {
+		conf = ConfidenceHigh // steady trials bracket it
+	}
+	st.add(InferredLimit{WindowSeconds: 1, Limit: limit, Basis: "measured", Confidence: conf, Note: note})
 	s.end("done", "%s%s", note, trimNote(d.Rate.Note))
 }
 
@@ -174,6 +178,8 @@ func trimNote(n string) string {
 func (r *runner) windowStep(d *Discovery, st *discoverState) {
 	s := r.begin(d, StepWindow)
 	switch {
+	case st.longBurst:
+		r.rephase(d, st, s)
 	case st.longDone:
 		s.end("skipped", "found from the burst's Retry-After")
 	case st.long != nil:
@@ -208,7 +214,7 @@ func (r *runner) windowStep(d *Discovery, st *discoverState) {
 		}
 	case d.Burst.Limited && !d.Burst.HasRetryAfter && (st.silent || d.Rate.MaxPerSecond == 0):
 		if a := advertisedWindow(d.Advertised, d.Burst.Admitted); a != nil {
-			st.add(InferredLimit{WindowSeconds: a.WindowSeconds, Limit: d.Burst.Admitted, Basis: "advertised",
+			st.add(InferredLimit{WindowSeconds: a.WindowSeconds, Limit: d.Burst.Admitted, Basis: "advertised", Confidence: ConfidenceMedium,
 				Note: fmt.Sprintf("the count measured, the window read from %s", a.Field)})
 			s.end("done", "window from %s", a.Field)
 			return
@@ -254,16 +260,18 @@ func (r *runner) inferLong(d *Discovery, st *discoverState, lim *ProbeRequest) {
 				n++
 			}
 		}
-		note = fmt.Sprintf("%d admitted in the %ds before a %d with Retry-After %s (a sliding window assumed)", n, w, lim.Status, fmtSeconds(lim.RetryAfter))
+		note = fmt.Sprintf("%d admitted in the %ds before a %d with Retry-After %s", n, w, lim.Status, fmtSeconds(lim.RetryAfter))
 	}
-	st.add(InferredLimit{WindowSeconds: w, Limit: n, Basis: "retry-after", Note: note})
+	note += "; seen once, a sliding window assumed: for a fixed window the Retry-After runs only to its end, so the window may be longer"
+	st.add(InferredLimit{WindowSeconds: w, Limit: n, Basis: "retry-after", Confidence: ConfidenceLow, Note: note})
 	st.longDone = true
 	early := false
 	for _, c := range d.RetryAfter {
 		early = early || c.EarlySent
 	}
 	if !early {
-		d.RetryAfter = append(d.RetryAfter, r.checkRetryAfter(lim))
+		c, _, _ := r.checkRetryAfter(lim)
+		d.RetryAfter = append(d.RetryAfter, c)
 	}
 }
 
@@ -283,9 +291,9 @@ func (r *runner) recover(d *Discovery, st *discoverState, s *stepper) {
 		if p == nil {
 			break
 		}
-		if p.Admitted() {
+		if p.Passed() {
 			w := SnapWindow(time.Duration(prev-st.firstAdmitted), time.Duration(p.Sent-st.firstAdmitted))
-			st.add(InferredLimit{WindowSeconds: w, Limit: d.Burst.Admitted, Basis: "recovery",
+			st.add(InferredLimit{WindowSeconds: w, Limit: d.Burst.Admitted, Basis: "recovery", Confidence: ConfidenceLow,
 				Note: fmt.Sprintf("the first request admitted again %s after the first admitted one (a sliding window assumed; a fixed window would reset sooner)", fmtSeconds(time.Duration(p.Sent-st.firstAdmitted)))})
 			s.end("done", "admitted again after %s", fmtSeconds(time.Duration(p.Sent-st.firstAdmitted)))
 			return

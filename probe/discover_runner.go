@@ -21,6 +21,7 @@ type runner struct {
 	done     chan *ProbeRequest
 	all      []*ProbeRequest // every request answered, in the order answered
 	step     string
+	s503     streak503
 }
 
 func newRunner(ctx context.Context, o *DiscoverOptions) *runner {
@@ -88,6 +89,7 @@ func (r *runner) next() *ProbeRequest { return r.record(<-r.done) }
 // record does the bookkeeping of an answer that came back.
 func (r *runner) record(p *ProbeRequest) *ProbeRequest {
 	r.inflight--
+	r.s503.classify(p)
 	r.all = append(r.all, p)
 	if r.o.OnRequest != nil {
 		r.o.OnRequest(p)

@@ -43,16 +43,29 @@ type ProbeRequest struct {
 	// HTTPEngine), nil when there are none.
 	RateLimit map[string]string
 	Err       string
+	// limit503 says a 503 behaves like rate limiting (see classify503);
+	// any other 503 is an application error.
+	limit503 bool
 }
 
 // Admitted reports whether the request got a 2xx.
 func (p *ProbeRequest) Admitted() bool { return p.Status >= 200 && p.Status <= 299 }
 
 // Limited reports whether the request was rejected for its rate: a 429,
-// or a 503 (which some limiters, nginx's among them, send by default).
+// or a 503 that behaves like rate limiting (some limiters, nginx's among
+// them, send 503 by default; see classify503).
 func (p *ProbeRequest) Limited() bool {
-	return p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable
+	return p.Status == http.StatusTooManyRequests || (p.Status == http.StatusServiceUnavailable && p.limit503)
 }
+
+// Passed reports whether the request got past the limiter: admitted, or
+// failed by the application behind it (AppError), which the limiter
+// counted as it counts what it admits.
+func (p *ProbeRequest) Passed() bool { return p.Admitted() || p.AppError() }
+
+// AppError reports whether the request got a 5xx that is not rate
+// limiting: the application behind the limiter failed.
+func (p *ProbeRequest) AppError() bool { return p.Status >= 500 && p.Status <= 599 && !p.Limited() }
 
 // HTTPSender sends probe requests to one URL.
 type HTTPSender struct {

@@ -16,6 +16,8 @@ type discoverState struct {
 	burstLim      *ProbeRequest // the burst's rejection
 	long          *ProbeRequest // a later rejection with a long Retry-After
 	longDone      bool          // a long window has been inferred
+	longBurst     bool          // the burst's rejection has a long Retry-After
+	raAt, raEarly *ProbeRequest // the requests of the burst's Retry-After check, or nil
 	rate          float64       // a steady rate that held, per second
 	silent        bool          // nothing was admitted after the burst
 	inferred      []InferredLimit
@@ -74,6 +76,9 @@ func (s *stepper) end(status, format string, args ...any) {
 func (r *runner) advertisedStep(d *Discovery, st *discoverState) error {
 	s := r.begin(d, StepAdvertised)
 	p := r.one(r.now(), 0)
+	if p != nil && p.AppError() {
+		p = r.one(r.now(), 0) // an application error says nothing: once more
+	}
 	if p == nil || r.ctx.Err() != nil {
 		s.end("cut", "")
 		return nil
@@ -109,10 +114,9 @@ func (r *runner) burstStep(d *Discovery, st *discoverState) {
 	case !b.Limited:
 		s.end("done", "no rejection within %d requests: the burst is at least %d", b.Sent, b.Admitted)
 	case longWait(lim) && st.firstAdmitted != 0:
-		w := WindowFromRetryAfter(st.firstAdmitted, lim.Done, lim.RetryAfter)
-		st.add(InferredLimit{WindowSeconds: w, Limit: b.Admitted, Basis: "retry-after",
-			Note: fmt.Sprintf("%d admitted from a fresh start, then %d with Retry-After %s", b.Admitted, lim.Status, fmtSeconds(lim.RetryAfter))})
-		st.longDone = true
+		// The window is inferred in the window step, from when the
+		// limiter admits again (see InferWindow).
+		st.longBurst = true
 		s.end("done", "%d admitted, then %d after %s", b.Admitted, lim.Status, fmtSeconds(b.Elapsed))
 	default:
 		s.end("done", "%d admitted, then %d after %s", b.Admitted, lim.Status, fmtSeconds(b.Elapsed))
@@ -127,7 +131,8 @@ func (r *runner) retryAfterStep(d *Discovery, st *discoverState) {
 	case !lim.HasRetryAfter:
 		s.end("skipped", "the rejection carried no usable Retry-After")
 	default:
-		c := r.checkRetryAfter(lim)
+		c, at, early := r.checkRetryAfter(lim)
+		st.raAt, st.raEarly = at, early
 		d.RetryAfter = append(d.RetryAfter, c)
 		if c.Checked {
 			s.end("done", "%s", c.Note)
@@ -138,18 +143,21 @@ func (r *runner) retryAfterStep(d *Discovery, st *discoverState) {
 }
 
 // checkRetryAfter waits out the Retry-After of lim and sends one request
-// exactly when it ends; first, when that is safe, one clearly before.
-func (r *runner) checkRetryAfter(lim *ProbeRequest) RetryAfterCheck {
+// exactly when it ends; first, when that is safe, one clearly before. It
+// returns the check and those two requests (nil when not sent). An
+// application error at the end is sent again once: it says nothing about
+// the limit.
+func (r *runner) checkRetryAfter(lim *ProbeRequest) (c RetryAfterCheck, at, early *ProbeRequest) {
 	ra := lim.RetryAfter
-	c := RetryAfterCheck{Wait: ra, LongWindow: ra >= 2*time.Second}
+	c = RetryAfterCheck{Wait: ra, LongWindow: ra >= 2*time.Second}
 	end := lim.Done + int64(ra)
 	switch {
 	case end+int64(time.Second)/2 > r.deadline:
 		c.Note = fmt.Sprintf("not checked: waiting the Retry-After of %s would pass --max-duration", fmtSeconds(ra))
-		return c
+		return c, nil, nil
 	case r.left() < 1:
 		c.Note = "not checked: no request left within --max-requests"
-		return c
+		return c, nil, nil
 	case ra < 2*time.Second:
 		c.Note = "nothing sent before it ends: under 2 s, whole-second rounding leaves no time that is clearly before"
 	case r.o.CountRejected:
@@ -159,20 +167,24 @@ func (r *runner) checkRetryAfter(lim *ProbeRequest) RetryAfterCheck {
 		at := end - int64(time.Second) - int64(margin)
 		if at > r.now() {
 			if p := r.one(at, 0); p != nil {
-				c.EarlySent, c.EarlyBy, c.EarlyOK = true, time.Duration(end-at), !p.Admitted()
+				c.EarlySent, c.EarlyBy, c.EarlyOK = true, time.Duration(end-at), !p.Passed()
+				early = p
 			}
 		}
 	}
 	p := r.one(end, 0)
+	if p != nil && p.AppError() {
+		p = r.one(r.now(), 0)
+	}
 	if p == nil {
 		c.Note = "not checked: stopped while waiting"
-		return c
+		return c, nil, early
 	}
 	c.Checked, c.Admitted, c.Status = true, p.Admitted(), p.Status
 	if c.Note == "" {
 		c.Note = fmt.Sprintf("waited %s", fmtSeconds(ra))
 	}
-	return c
+	return c, p, early
 }
 
 // firstLong returns the first answered rejection with a long Retry-After.

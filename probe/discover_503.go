@@ -1,0 +1,44 @@
+package probe
+
+import "net/http"
+
+// A 503 Service Unavailable is what an application answers when it fails,
+// and what some limiters (nginx's limit_req among them) answer instead of
+// a 429. Discovery tells them apart by how they behave: a 503 is rate
+// limiting when it carries a Retry-After of at least a second, or when
+// limit503Run of them come in a row (in the order answered, with nothing
+// admitted between), as they do once a limiter rejects everything sent
+// faster than it admits. From the first such run on, the endpoint is
+// known to use 503 for rate limiting and every later 503 counts as a
+// rejection too. Any other 503, like every other 5xx, is an application
+// error: counted, reported, and no reason to stop a step.
+
+// limit503Run is how many 503s in a row make them rate limiting. At a 1%
+// random error rate, three in a row come once in a million requests.
+const limit503Run = 3
+
+// streak503 follows the 503s in the order they are answered.
+type streak503 struct {
+	run       []*ProbeRequest // the current run of 503s
+	confirmed bool            // the endpoint uses 503 for rate limiting
+}
+
+// classify decides whether p, just answered, is a 503 that behaves like
+// rate limiting, and marks the earlier 503s of its run when it completes
+// one.
+func (s *streak503) classify(p *ProbeRequest) {
+	if p.Status != http.StatusServiceUnavailable {
+		if p.Status != http.StatusTooManyRequests {
+			s.run = s.run[:0]
+		}
+		return
+	}
+	p.limit503 = s.confirmed || (p.HasRetryAfter && p.RetryAfter > 0)
+	s.run = append(s.run, p)
+	if len(s.run) >= limit503Run && !s.confirmed {
+		s.confirmed = true
+		for _, q := range s.run {
+			q.limit503 = true
+		}
+	}
+}
