@@ -229,7 +229,7 @@ func Plan(o DiscoverOptions) []PlanStep {
 	if o.ByteSize > 0 {
 		steps = append(steps, PlanStep{StepBytes, 0, fmt.Sprintf("bodies of %d bytes, paced under the count rate, until a 429: the byte burst", o.ByteSize)})
 	}
-	steps = append(steps, PlanStep{StepWindow, 0, "keep just under the per-second rate until a 429 with a long Retry-After (or, without Retry-After, poll until admitted again): a longer window"})
+	steps = append(steps, PlanStep{StepWindow, 0, "after a burst with a long Retry-After, burst again when it is admitted again, and if need be half a window later: the window and its kind (fixed or sliding) from when it admits again; else keep just under the per-second rate until a 429 with a long Retry-After (or, without Retry-After, poll until admitted again): a longer window"})
 	return steps
 }
 

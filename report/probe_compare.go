@@ -44,7 +44,7 @@ func NewProbeResult(d *probe.Discovery, meta ProbeMeta) *ProbeResult {
 		ElapsedMS: round3(float64(b.Elapsed) / 1e6), RetryAfterSeconds: secondsPtr(b.RetryAfter, b.HasRetryAfter)}
 	for _, l := range d.Inferred {
 		r.Inferred = append(r.Inferred, ProbeInferred{WindowSeconds: l.WindowSeconds, Limit: l.Limit,
-			RatePerSecond: round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Note: l.Note})
+			RatePerSecond: round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Kind: l.Kind, Confidence: l.Confidence, Note: l.Note})
 		if s := r.Sustained; s == nil || float64(l.Limit)/float64(l.WindowSeconds) < s.RatePerSecond {
 			r.Sustained = &ProbeSustained{RatePerSecond: round3(float64(l.Limit) / float64(l.WindowSeconds)), Window: l.WindowSeconds}
 		}

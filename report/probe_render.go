@@ -81,7 +81,7 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 	}
 	for _, l := range r.Inferred {
 		if l.Note != "" {
-			p.linef("%s%s: %s", p.bullet(), limitName(l.WindowSeconds), p.cell(l.Note))
+			p.linef("%s%s%s: %s", p.bullet(), limitName(l.WindowSeconds), inferredQualifier(l), p.cell(l.Note))
 		}
 	}
 	for _, c := range r.RetryAfter {
@@ -196,4 +196,20 @@ func WriteProbePlan(w io.Writer, target, profile string, steps []probe.PlanStep,
 		ew.printf("  %d. %-12s %s: %s\n", i+1, s.Name, budget, s.What)
 	}
 	return ew.err
+}
+
+// inferredQualifier says what kind of window an inferred limit is and how
+// sure the inference is, as " (fixed window, confidence high)", or "".
+func inferredQualifier(l ProbeInferred) string {
+	var parts []string
+	if l.Kind != "" {
+		parts = append(parts, l.Kind+" window")
+	}
+	if l.Confidence != "" {
+		parts = append(parts, "confidence "+l.Confidence)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

@@ -82,8 +82,14 @@ type ProbeInferred struct {
 	WindowSeconds int64   `json:"window_seconds"`
 	Limit         int64   `json:"limit"`
 	RatePerSecond float64 `json:"rate_per_second"`
-	Basis         string  `json:"basis"` // measured, retry-after, recovery, advertised
-	Note          string  `json:"note,omitempty"`
+	Basis         string  `json:"basis"` // measured, retry-after, recovery, readmission, advertised
+	// Kind is the window's kind when Basis is readmission: sliding,
+	// fixed, "sliding or fixed" or gradual (a token bucket's refill).
+	Kind string `json:"kind,omitempty"`
+	// Confidence is how sure the inference is (high, medium, low); Note
+	// gives the observations that decided it.
+	Confidence string `json:"confidence,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 // ProbeBurst is the back-to-back burst from a fresh start.
