@@ -190,3 +190,53 @@ func TestDiscover503Virtual(t *testing.T) {
 		})
 	}
 }
+
+// TestClassify503 checks the rule at its boundary: two 503s in a row are
+// application errors, the third makes the run rate limiting (and every
+// later 503), a 2xx breaks a run, a 429 does not, and a 503 with a
+// Retry-After of at least a second is rate limiting alone.
+func TestClassify503(t *testing.T) {
+	tests := []struct {
+		name     string
+		statuses []int
+		ra       []time.Duration // per request; nil for none
+		want     string          // L limited, A application error, - neither
+	}{
+		{"two in a row", []int{200, 503, 503, 200}, nil, "-AA-"},
+		{"three in a row", []int{200, 503, 503, 503, 200}, nil, "-LLL-"},
+		{"then every 503", []int{503, 503, 503, 200, 503, 200}, nil, "LLL-L-"},
+		{"a 2xx breaks the run", []int{503, 503, 200, 503, 503}, nil, "AA-AA"},
+		{"a 429 does not", []int{503, 429, 503, 503}, nil, "LLLL"},
+		{"Retry-After alone", []int{503, 503}, []time.Duration{time.Second, 0}, "LA"},
+		{"Retry-After 0 is not", []int{503}, []time.Duration{0}, "A"},
+		{"other 5xx", []int{500, 502, 504}, nil, "AAA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s streak503
+			var reqs []*ProbeRequest
+			for i, st := range tt.statuses {
+				p := &ProbeRequest{Seq: i + 1, Status: st}
+				if tt.ra != nil {
+					p.RetryAfter, p.HasRetryAfter = tt.ra[i], true
+				}
+				s.classify(p)
+				reqs = append(reqs, p)
+			}
+			got := ""
+			for _, p := range reqs {
+				switch {
+				case p.Limited():
+					got += "L"
+				case p.AppError():
+					got += "A"
+				default:
+					got += "-"
+				}
+			}
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
