@@ -93,6 +93,12 @@ type deliveryState struct {
 	sawFirst bool
 }
 
+// deliveryID names one delivery of a run: an event and which copy of it.
+type deliveryID struct {
+	event uint64
+	copy  int
+}
+
 // mergeEvent tells apart the events of different files.
 func mergeEvent(file int, event uint64) uint64 { return uint64(file)<<48 | event }
 
@@ -232,10 +238,8 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 		d.RetryAfterEarly += x.RetryAfterEarly
 		d.PartitionViolations += x.PartitionViolations
 		d.Late += x.Late
-		if s := x.MinRetrySlackMS; s != nil && (d.MinRetrySlackMS == nil || *s < *d.MinRetrySlackMS) {
-			v := *s
-			d.MinRetrySlackMS = &v
-		}
+		d.MinRetrySlackMS = minMS(d.MinRetrySlackMS, x.MinRetrySlackMS)
+		d.MinPartitionSlackMS = minMS(d.MinPartitionSlackMS, x.MinPartitionSlackMS)
 		a, b, c, err := x.Histograms.decodeAll()
 		if err != nil {
 			return d, files[i].lineErr(files[i].ResultLine, "result.", err)
@@ -256,4 +260,13 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = percentiles(delay), percentiles(latency), percentiles(fromIntended)
 	d.Histograms = &DeliveryHistograms{DeliveryDelay: encodeHist(delay), Latency: encodeHist(latency), LatencyFromIntended: encodeHist(fromIntended)}
 	return d, nil
+}
+
+// minMS returns the smaller of two optional slacks, nil when both are.
+func minMS(a, b *int64) *int64 {
+	if b == nil || a != nil && *a <= *b {
+		return a
+	}
+	v := *b
+	return &v
 }
