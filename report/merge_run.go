@@ -69,16 +69,19 @@ func thresholdLists(runs []*RunResult) [][]ThresholdResult {
 // runMeta is the meta of the merged run: the values every run shares, or
 // them all joined.
 func runMeta(runs []*RunResult) RunMeta {
-	var scen, target, retry []string
+	var scen, target, retry, ids []string
 	m := RunMeta{Seed: runs[0].Seed}
 	for _, r := range runs {
 		scen, target, retry = append(scen, r.Scenario), append(target, r.Target), append(retry, r.Retry)
+		if r.RunID != "" {
+			ids = append(ids, r.RunID)
+		}
 		if r.Seed != m.Seed {
 			m.Seed = 0
 		}
 		m.Interrupted = m.Interrupted || r.Interrupted
 	}
-	m.Scenario, m.Target, m.Retry = joined(scen), joined(target), joined(retry)
+	m.Scenario, m.Target, m.Retry, m.RunID = joined(scen), joined(target), joined(retry), joined(ids)
 	return m
 }
 
@@ -191,7 +194,7 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 	}
 	m := runMeta(runs)
 	r := &RunResult{
-		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed,
+		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID,
 		Interrupted: m.Interrupted, Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected, Thresholds: []ThresholdResult{},
 	}

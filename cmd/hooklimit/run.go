@@ -237,8 +237,9 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		meta.Interrupted = st.Interrupted
 	} else {
 		meta.Target = redactURL(spec.target)
+		meta.RunID = probe.NewRunID()
 		var interrupted bool
-		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, pol, obs, prog)
+		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = interrupted
 	}
 	prog.wait()
