@@ -66,10 +66,12 @@ const (
 // Requests. Each attempt renders Body (for the event, the attempt number and
 // the emission time) into a pooled buffer, padded to the emission's Size
 // when that is larger than the Body's own.
-// It carries Header, then the event's id "evt-N" in EventIDHeader (the
-// copies of one event share the id, which is what makes them duplicates) and,
-// with a Signer, the Standard Webhooks headers webhook-id, webhook-timestamp
-// and webhook-signature. Content-Type defaults to application/json and
+// It carries Header, then the event's id "RUNID-evt-N" in EventIDHeader
+// (the copies of one event share the id, which is what makes them
+// duplicates; the run id keeps the ids of separate runs apart), the run id
+// in RunIDHeader (X-Hooklimit-Run) and, with a Signer, the Standard
+// Webhooks headers webhook-id, webhook-timestamp and webhook-signature.
+// Content-Type defaults to application/json and
 // User-Agent to hooklimit. Each attempt may take Timeout, connection
 // included. The response body is read (up to 64 KiB) and dropped; its
 // Retry-After is parsed with ParseRetryAfter, and the rate-limit fields
@@ -107,12 +109,15 @@ const (
 // The zero values of the optional fields are their defaults. An HTTPEngine
 // runs once at a time; Run may be called again after it returns.
 type HTTPEngine struct {
-	Source   scenarios.Source // the traffic; required
-	URL      string           // http or https; "{key}" in it is replaced by the emission's key, path-escaped; required
-	Method   string           // default POST
-	Policy   Policy           // required
-	Seed     uint64           // seeds the policy's jitter
-	Observer Observer         // receives every attempt and outcome; may be nil
+	Source scenarios.Source // the traffic; required
+	URL    string           // http or https; "{key}" in it is replaced by the emission's key, path-escaped; required
+	Method string           // default POST
+	Policy Policy           // required
+	Seed   uint64           // seeds the policy's jitter
+	// RunID names the run in every event id and in RunIDHeader; default
+	// NewRunID(). It must satisfy ValidRunID.
+	RunID    string
+	Observer Observer // receives every attempt and outcome; may be nil
 
 	// Client sends the requests. The default keeps connections alive, with
 	// up to MaxInFlight idle ones to the target, does not follow redirects
@@ -136,11 +141,12 @@ type HTTPEngine struct {
 
 // HTTPStats sums up a run against an HTTP target.
 type HTTPStats struct {
-	Emissions   int64 // deliveries taken from the source
-	Attempts    int64 // requests sent
-	Late        int64 // attempts that left more than Tolerance after they were due
-	Start, End  int64 // when the first and the last attempt left (Unix ns)
-	Interrupted bool  // the context was cancelled before the run finished
+	Emissions   int64  // deliveries taken from the source
+	Attempts    int64  // requests sent
+	Late        int64  // attempts that left more than Tolerance after they were due
+	Start, End  int64  // when the first and the last attempt left (Unix ns)
+	Interrupted bool   // the context was cancelled before the run finished
+	RunID       string // the run's id, as sent in every event id
 }
 
 // Clock is where an HTTPEngine reads the time and waits. Tests inject one
@@ -191,6 +197,14 @@ func (e *HTTPEngine) newRun(ctx context.Context) (*httpRun, error) {
 	if err := r.parseURL(e.URL); err != nil {
 		return nil, err
 	}
+	r.runID = e.RunID
+	if r.runID == "" {
+		r.runID = NewRunID()
+	}
+	if !ValidRunID(r.runID) {
+		return nil, exitcode.Usagef("run id %q is not 1 to %d letters, digits, '.', '_' or '-'", r.runID, MaxRunIDLen)
+	}
+	r.stats.RunID = r.runID
 	if !validMethod(r.method) {
 		return nil, exitcode.Usagef("HTTP method %q is not a valid token", r.method)
 	}

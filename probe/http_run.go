@@ -41,6 +41,7 @@ type httpRun struct {
 	header     http.Header
 	method     string
 	idHeader   string
+	runID      string
 	timeout    time.Duration
 	grace      time.Duration
 	spin       time.Duration // see spinWindow

@@ -39,10 +39,6 @@ func defaultHTTPClient(maxInFlight int) *http.Client {
 	}
 }
 
-// eventID is the id of an event: "evt-N". Every attempt and copy of the
-// event carries it.
-func eventID(event uint64) string { return "evt-" + strconv.FormatUint(event, 10) }
-
 // send makes the attempt in s and hands s back on r.done. It runs on its
 // own goroutine and touches nothing but s.
 func (r *httpRun) send(s *sendSlot) {
@@ -86,7 +82,7 @@ func (r *httpRun) request(s *sendSlot) (*http.Request, int64, error) {
 			return nil, 0, errors.New("invalid target URL for key " + strconv.Quote(p.key))
 		}
 	}
-	id := eventID(p.event)
+	id := eventID(r.runID, p.event)
 	buf := bodyBufPool.Get().(*bytes.Buffer)
 	if err := r.body.Render(buf, NewBodyData(id, int64(p.event)-1, p.key, time.Unix(0, p.emitted), p.n)); err != nil {
 		bodyBufPool.Put(buf)
@@ -112,6 +108,7 @@ func (r *httpRun) request(s *sendSlot) (*http.Request, int64, error) {
 		h.Del("Host")
 	}
 	h.Set(r.idHeader, id)
+	h.Set(RunIDHeader, r.runID)
 	if r.e.Signer != nil {
 		r.e.Signer.SetHeaders(h, id, time.Unix(0, s.att.Sent), body)
 	}

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -113,13 +114,13 @@ func TestHTTPObserverOrder(t *testing.T) {
 	var order []string
 	var mu sync.Mutex
 	srv := server(t, func(w http.ResponseWriter, r *http.Request) {
-		ev, _ := strconv.Atoi(strings.TrimPrefix(r.Header.Get("X-Event-Id"), "evt-"))
+		ev, _ := strconv.Atoi(strings.TrimPrefix(r.Header.Get("X-Event-Id"), "r1-evt-"))
 		time.Sleep(time.Duration(6-ev) * 20 * time.Millisecond)
 		mu.Lock()
 		order = append(order, r.Header.Get("X-Event-Id"))
 		mu.Unlock()
 	})
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(5, 0), URL: srv.URL, Policy: None{}})
+	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(5, 0), URL: srv.URL, Policy: None{}, RunID: "r1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,15 +169,15 @@ func TestHTTPSigning(t *testing.T) {
 			src.ems = append(src.ems, scenarios.Emission{Time: scenarios.DefaultStart + int64(ev)*int64(time.Millisecond), Event: ev, Copy: c, Copies: 2, Key: "t1"})
 		}
 	}
-	rec, _, err := runEngine(t, &HTTPEngine{Source: src, URL: srv.URL, Policy: None{}, Signer: signer})
+	rec, _, err := runEngine(t, &HTTPEngine{Source: src, URL: srv.URL, Policy: None{}, Signer: signer, RunID: "r1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(bad) > 0 {
 		t.Errorf("signature checks failed: %v", bad)
 	}
-	want := map[string]int{"evt-1": 2, "evt-2": 2, "evt-3": 2}
-	if len(ids) != len(want) || ids["evt-1"] != 2 || ids["evt-2"] != 2 || ids["evt-3"] != 2 {
+	want := map[string]int{"r1-evt-1": 2, "r1-evt-2": 2, "r1-evt-3": 2}
+	if !maps.Equal(ids, want) {
 		t.Errorf("ids seen %v, want %v", ids, want)
 	}
 	if len(rec.outcomes) != 6 {
@@ -188,16 +189,16 @@ func TestHTTPSigning(t *testing.T) {
 // the padded body, the headers; and what is recorded of the response.
 func TestHTTPRequests(t *testing.T) {
 	type seen struct {
-		path, ctype, ua, auth, id string
-		size                      int
-		json                      bool
+		path, ctype, ua, auth, id, run string
+		size                           int
+		json                           bool
 	}
 	var mu sync.Mutex
 	var got []seen
 	srv := server(t, func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		got = append(got, seen{r.URL.EscapedPath(), r.Header.Get("Content-Type"), r.Header.Get("User-Agent"), r.Header.Get("Authorization"), r.Header.Get("X-Hook-Id"), len(body), strings.HasPrefix(string(body), `{"eventId":"evt-`)})
+		got = append(got, seen{r.URL.EscapedPath(), r.Header.Get("Content-Type"), r.Header.Get("User-Agent"), r.Header.Get("Authorization"), r.Header.Get("X-Hook-Id"), r.Header.Get("X-Hooklimit-Run"), len(body), strings.HasPrefix(string(body), `{"eventId":"run.7_x-evt-`)})
 		mu.Unlock()
 		h := w.Header()
 		h.Set("RateLimit", `"default";r=24;t=1`)
@@ -212,14 +213,14 @@ func TestHTTPRequests(t *testing.T) {
 		{Time: 1, Event: 2, Copies: 1, Key: "a b/c", Size: 10},
 	}}
 	rec, st, err := runEngine(t, &HTTPEngine{Source: src, URL: srv.URL + "/hooks/{key}", Policy: None{},
-		Header: http.Header{"Authorization": {"Bearer x"}}, EventIDHeader: "X-Hook-Id"})
+		Header: http.Header{"Authorization": {"Bearer x"}, "X-Hooklimit-Run": {"not this"}}, EventIDHeader: "X-Hook-Id", RunID: "run.7_x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	slices.SortFunc(got, func(a, b seen) int { return strings.Compare(b.path, a.path) })
 	want := []seen{
-		{"/hooks/t1", "application/json", "hooklimit", "Bearer x", "evt-1", 500, true},
-		{"/hooks/a%20b%2Fc", "application/json", "hooklimit", "Bearer x", "evt-2", got[1].size, true},
+		{"/hooks/t1", "application/json", "hooklimit", "Bearer x", "run.7_x-evt-1", "run.7_x", 500, true},
+		{"/hooks/a%20b%2Fc", "application/json", "hooklimit", "Bearer x", "run.7_x-evt-2", "run.7_x", got[1].size, true},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("server saw\n%+v\nwant\n%+v", got, want)
@@ -241,7 +242,7 @@ func TestHTTPRequests(t *testing.T) {
 			t.Errorf("RateLimit[%q] = %q, want %q", k, a.RateLimit[k], v)
 		}
 	}
-	if st.Emissions != 2 || st.Attempts != 2 || st.Start > st.End {
+	if st.Emissions != 2 || st.Attempts != 2 || st.Start > st.End || st.RunID != "run.7_x" {
 		t.Errorf("stats %+v", st)
 	}
 }

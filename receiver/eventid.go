@@ -6,6 +6,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -41,6 +42,20 @@ func headerID(h http.Header, names []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// sender returns the run id a request carries in probe.RunIDHeader, cut
+// to report.MaxSenderLen; "" when it has none. With the event id and the
+// partition key it tells one event from another (see report.ServeDelivery).
+func sender(h http.Header) string {
+	v := h[probe.RunIDHeader]
+	if len(v) == 0 {
+		return ""
+	}
+	if len(v[0]) > report.MaxSenderLen {
+		return v[0][:report.MaxSenderLen]
+	}
+	return v[0]
 }
 
 // idOf returns the record fields for an id found in a header or the body.

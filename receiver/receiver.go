@@ -274,7 +274,7 @@ func (st *reqState) end() {
 	st.req = nil
 	st.rw.ResponseWriter = nil
 	st.tap.rc, st.tap.all = nil, nil
-	st.rec.Key, st.rec.EventID = "", ""
+	st.rec.Key, st.rec.EventID, st.rec.Sender = "", "", ""
 	if st.all.Cap() > 64<<10 {
 		st.all = bytes.Buffer{}
 	}
@@ -298,6 +298,7 @@ func (rv *Receiver) onDecision(r *http.Request, key string, size int64, d *limit
 		_, rec.Keyed = rv.opt.Key.Key(r)
 	}
 	if rec.Keyed {
+		rec.Sender = sender(r.Header)
 		switch {
 		case st.hasHeaderID:
 			rec.EventID, rec.EventHash, rec.IDFrom = idOf(st.headerID, report.IDHeader)

@@ -15,10 +15,9 @@ import (
 // An event is delivered when some attempt of it gets a 2xx, and lost when
 // no attempt of any of its copies does (the policy gave up or the run ended
 // first). A duplicate is every acceptance of an event after its first.
-// Retry-After is honored by a retry sent at or after t+d, where t is when a
-// 429 carrying delay d came back; a retry sent before that is early. Any
-// attempt to the same partition sent inside (t, t+d) is a partition
-// violation, whichever event it carries.
+// Honored and early retries, partition violations and their slacks are
+// RetryAfterJudge's, on the sender's clock: t is when the 429 came back,
+// and an attempt's time is when it was sent.
 type Delivery struct {
 	Events              int64   `json:"events"`
 	Deliveries          int64   `json:"deliveries"` // copies included
@@ -33,7 +32,8 @@ type Delivery struct {
 	RetryAfterHonored   int64   `json:"retry_after_honored"`
 	RetryAfterEarly     int64   `json:"retry_after_early"`
 	PartitionViolations int64   `json:"partition_violations"`
-	MinRetrySlackMS     *int64  `json:"min_retry_slack_ms,omitempty"` // smallest Sent − (t+d) over retries after a Retry-After
+	MinRetrySlackMS     *int64  `json:"min_retry_slack_ms,omitempty"`     // smallest Sent − (t+d) over retries after a Retry-After
+	MinPartitionSlackMS *int64  `json:"min_partition_slack_ms,omitempty"` // smallest slack of a partition violation
 	Late                int64   `json:"late"`
 	Amplification       float64 `json:"amplification"` // attempts / events
 	Rate429             float64 `json:"rate_429"`      // rejected_429 / attempts
@@ -91,19 +91,9 @@ type DeliveryCollector struct {
 
 	delay, latency, fromIntended *hdrhistogram.Histogram
 
-	events    map[uint64]*eventState // events with copies still unresolved
-	notBefore map[deliveryID]int64   // a delivery's Retry-After deadline
-	blocked   map[string]window      // a partition's Retry-After window
-	minSlack  int64
-	slackSeen bool
+	events map[uint64]*eventState // events with copies still unresolved
+	judge  *RetryAfterJudge
 }
-
-type deliveryID struct {
-	event uint64
-	copy  int
-}
-
-type window struct{ from, until int64 }
 
 type eventState struct {
 	remaining   int
@@ -116,9 +106,8 @@ type eventState struct {
 func NewDeliveryCollector() *DeliveryCollector {
 	return &DeliveryCollector{
 		delay: newHist(), latency: newHist(), fromIntended: newHist(),
-		events:    map[uint64]*eventState{},
-		notBefore: map[deliveryID]int64{},
-		blocked:   map[string]window{},
+		events: map[uint64]*eventState{},
+		judge:  NewRetryAfterJudge(),
 	}
 }
 
@@ -143,48 +132,23 @@ func (c *DeliveryCollector) Attempt(a *probe.Attempt) {
 	recordNS(c.latency, a.Done-a.Sent)
 	recordNS(c.fromIntended, a.Done-a.Intended)
 
-	id := deliveryID{a.Event, a.Copy}
 	if a.N > 1 {
 		d.Retries++
-		if nb, ok := c.notBefore[id]; ok {
-			delete(c.notBefore, id)
-			slack := a.Sent - nb
-			if slack >= 0 {
-				d.RetryAfterHonored++
-			} else {
-				d.RetryAfterEarly++
-			}
-			if !c.slackSeen || slack < c.minSlack {
-				c.minSlack, c.slackSeen = slack, true
-			}
-		}
 	}
-	if w, ok := c.blocked[a.Key]; ok {
-		if a.Sent > w.from && a.Sent < w.until {
-			d.PartitionViolations++
-		} else if a.Sent >= w.until {
-			delete(c.blocked, a.Key)
-		}
-	}
-	if a.Status == 429 && a.HasRetryAfter {
-		until := a.Done + int64(a.RetryAfter)
-		c.notBefore[id] = until
-		if w, ok := c.blocked[a.Key]; !ok || until > w.until {
-			c.blocked[a.Key] = window{from: a.Done, until: until}
-		}
-	}
+	c.judge.Add(RetryAfterAttempt{Partition: a.Key, Event: a.Event, Sent: a.Sent, Answered: a.Done,
+		Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter})
 }
 
 // Outcome counts how one delivery ended.
 func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
 	d := &c.d
 	d.Deliveries++
-	delete(c.notBefore, deliveryID{o.Event, o.Copy})
 	if o.Fate == probe.Interrupted {
 		d.Pending++
 	}
 	ok := o.Fate == probe.Delivered
 	if o.Copies <= 1 {
+		c.judge.Forget(o.Event)
 		c.finish(b2i(ok), o.Emitted, o.At, o.Fate == probe.Interrupted)
 		return
 	}
@@ -203,6 +167,7 @@ func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
 	}
 	if st.remaining == 0 {
 		delete(c.events, o.Event)
+		c.judge.Forget(o.Event)
 		c.finish(st.accepted, st.emitted, st.firstAccept, false)
 	}
 }
@@ -246,10 +211,9 @@ func (c *DeliveryCollector) Delivery() Delivery {
 	if d.Attempts > 0 {
 		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
 	}
-	if c.slackSeen {
-		ms := c.minSlack / int64(time.Millisecond)
-		d.MinRetrySlackMS = &ms
-	}
+	ra := c.judge.Counts()
+	d.RetryAfterHonored, d.RetryAfterEarly, d.PartitionViolations = ra.Honored, ra.Early, ra.PartitionViolations
+	d.MinRetrySlackMS, d.MinPartitionSlackMS = ra.MinRetrySlackMS(), ra.MinPartitionSlackMS()
 	d.DeliveryDelay = percentiles(c.delay)
 	d.Latency = percentiles(c.latency)
 	d.LatencyFromIntended = percentiles(c.fromIntended)

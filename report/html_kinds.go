@@ -20,6 +20,9 @@ func runHTML(r *RunResult, t *Timeline) (*htmlDoc, error) {
 		},
 		Notes: append([]string{}, r.Notes...),
 	}
+	if r.RunID != "" {
+		doc.Facts = append(doc.Facts, htmlFact{"run id", r.RunID})
+	}
 	if len(r.Input.Files) > 0 {
 		doc.Facts = append(doc.Facts, htmlFact{"results files", strings.Join(r.Input.Files, ", ")})
 	}
@@ -63,7 +66,7 @@ func deliveryRows(r *RunResult) [][2]string {
 		{"retries", withCommas(d.Retries)},
 		{"Retry-After honored", withCommas(d.RetryAfterHonored)},
 		{"early retries", withCommas(d.RetryAfterEarly)},
-		{"partition violations", withCommas(d.PartitionViolations)},
+		{"partition violations", withSlack(d.PartitionViolations, d.MinPartitionSlackMS, true)},
 	}
 	if d.MinRetrySlackMS != nil {
 		rows = append(rows, [2]string{"smallest retry slack", fmt.Sprintf("%s ms", withCommas(*d.MinRetrySlackMS))})

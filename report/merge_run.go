@@ -69,16 +69,19 @@ func thresholdLists(runs []*RunResult) [][]ThresholdResult {
 // runMeta is the meta of the merged run: the values every run shares, or
 // them all joined.
 func runMeta(runs []*RunResult) RunMeta {
-	var scen, target, retry []string
+	var scen, target, retry, ids []string
 	m := RunMeta{Seed: runs[0].Seed}
 	for _, r := range runs {
 		scen, target, retry = append(scen, r.Scenario), append(target, r.Target), append(retry, r.Retry)
+		if r.RunID != "" {
+			ids = append(ids, r.RunID)
+		}
 		if r.Seed != m.Seed {
 			m.Seed = 0
 		}
 		m.Interrupted = m.Interrupted || r.Interrupted
 	}
-	m.Scenario, m.Target, m.Retry = joined(scen), joined(target), joined(retry)
+	m.Scenario, m.Target, m.Retry, m.RunID = joined(scen), joined(target), joined(retry), joined(ids)
 	return m
 }
 
@@ -91,6 +94,12 @@ type deliveryState struct {
 	attempts int
 	accepted bool
 	sawFirst bool
+}
+
+// deliveryID names one delivery of a run: an event and which copy of it.
+type deliveryID struct {
+	event uint64
+	copy  int
 }
 
 // mergeEvent tells apart the events of different files.
@@ -185,7 +194,7 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 	}
 	m := runMeta(runs)
 	r := &RunResult{
-		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed,
+		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID,
 		Interrupted: m.Interrupted, Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected, Thresholds: []ThresholdResult{},
 	}
@@ -232,10 +241,8 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 		d.RetryAfterEarly += x.RetryAfterEarly
 		d.PartitionViolations += x.PartitionViolations
 		d.Late += x.Late
-		if s := x.MinRetrySlackMS; s != nil && (d.MinRetrySlackMS == nil || *s < *d.MinRetrySlackMS) {
-			v := *s
-			d.MinRetrySlackMS = &v
-		}
+		d.MinRetrySlackMS = minMS(d.MinRetrySlackMS, x.MinRetrySlackMS)
+		d.MinPartitionSlackMS = minMS(d.MinPartitionSlackMS, x.MinPartitionSlackMS)
 		a, b, c, err := x.Histograms.decodeAll()
 		if err != nil {
 			return d, files[i].lineErr(files[i].ResultLine, "result.", err)
@@ -256,4 +263,13 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = percentiles(delay), percentiles(latency), percentiles(fromIntended)
 	d.Histograms = &DeliveryHistograms{DeliveryDelay: encodeHist(delay), Latency: encodeHist(latency), LatencyFromIntended: encodeHist(fromIntended)}
 	return d, nil
+}
+
+// minMS returns the smaller of two optional slacks, nil when both are.
+func minMS(a, b *int64) *int64 {
+	if b == nil || a != nil && *a <= *b {
+		return a
+	}
+	v := *b
+	return &v
 }

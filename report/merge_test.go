@@ -341,7 +341,7 @@ func TestMergeServeSessionsIsOneSession(t *testing.T) {
 			st, ra = 429, 1
 		}
 		r := ServeRecord{Seq: uint64(i + 1), Time: base + int64(i)*int64(37*time.Millisecond), Key: key, Keyed: true, Size: 100,
-			Status: st, RetryAfter: ra, EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: IDHeader}
+			Status: st, RetryAfter: ra, EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: IDHeader, Sender: []string{"ra", "rb"}[i%4/2]}
 		if i%5 == 0 {
 			r = ServeRecord{Seq: r.Seq, Time: r.Time, Status: 404}
 		}
@@ -362,6 +362,9 @@ func TestMergeServeSessionsIsOneSession(t *testing.T) {
 	got := rep.Result.(*ServeResult)
 	want.Notes, got.Notes = nil, nil
 	diffJSON(t, "merged serve", comparable(t, got), comparable(t, want))
+	if got.Delivery.Senders != 2 {
+		t.Errorf("%d senders, want 2: the sender must survive the request lines", got.Delivery.Senders)
+	}
 	if rep.Timeline == nil || Total(rep.Timeline.Sent) != 120 {
 		t.Errorf("timeline %+v, want 120 requests", rep.Timeline)
 	}

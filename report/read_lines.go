@@ -37,6 +37,7 @@ type resultLine struct {
 	RetryAfterS *int64  `json:"retry_after_s"`
 	EventID     *string `json:"event_id"`
 	IDFrom      string  `json:"id_from"`
+	Sender      string  `json:"sender"`
 
 	Result json.RawMessage `json:"result"`
 	// Kind, on a line without a type, makes the line a result by itself
@@ -242,6 +243,10 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 			return r, fieldError("retry_after_s", "must be a number of seconds, not %d", r.RetryAfter)
 		}
 	}
+	if len(l.Sender) > MaxSenderLen {
+		return r, fieldError("sender", "must be at most %d bytes, not %d", MaxSenderLen, len(l.Sender))
+	}
+	r.Sender = l.Sender
 	switch l.IDFrom {
 	case "", "none":
 		r.IDFrom = IDNone

@@ -44,6 +44,7 @@ func TestReadResultsErrors(t *testing.T) {
 		{"timeline lengths", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"2026-02-17T09:00:00Z","step_seconds":1,"sent":[1,2],"admitted":[1],"rejected_429":[0,0]}}}`, "x.jsonl:1: result.timeline.admitted: has 1 points, sent has 2"},
 		{"timeline step", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"2026-02-17T09:00:00Z","step_seconds":7,"sent":[],"admitted":[],"rejected_429":[]}}}`, "x.jsonl:1: result.timeline.step_seconds: must be 1, 60, 3600"},
 		{"serve id", `{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","status":200,"event_id":"x","id_from":"hash"}` + "\n" + okRun, `x.jsonl:1: event_id: want hash: and 16 hex digits, not "x"`},
+		{"serve sender", `{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","status":200,"event_id":"x","id_from":"header","sender":"` + strings.Repeat("r", MaxSenderLen+1) + `"}` + "\n" + okRun, `x.jsonl:1: sender: must be at most 64 bytes, not 65`},
 		{"document", "{\n  \"verdict\": \"pass\",\n  \"kind\": \"run\",\n  \"seed\": -1\n}\n", "x.jsonl: seed: want a non-negative integer, not number -1"},
 		{"document syntax", "{\n  \"verdict\": \"pass\",\n  \"kind\": \"run\"\n  \"seed\": 1\n}\n", "x.jsonl:4: not valid JSON"},
 	} {

@@ -23,6 +23,12 @@ func (r *RunResult) Write(w io.Writer, f Format) error {
 		head = "**" + head + "**"
 	}
 	p.linef("%s — %s against %s (%s), retry %s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry))
+	switch {
+	case strings.Contains(r.RunID, " + "):
+		p.linef("%sruns %s", p.bullet(), p.cell(r.RunID))
+	case r.RunID != "":
+		p.linef("%srun id %s: its event ids are %s", p.bullet(), p.code(r.RunID), p.code(r.RunID+"-evt-N"))
+	}
 	if r.Interrupted {
 		p.linef("%sinterrupted: these are the partial results of what was measured", p.bullet())
 	}

@@ -18,13 +18,17 @@ const KindRun = "run"
 type RunResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
 	// every interpretation and every threshold held, and "fail" otherwise.
-	Verdict     Verdict   `json:"verdict"`
-	Kind        string    `json:"kind"` // always "run"
-	Scenario    string    `json:"scenario"`
-	Profile     string    `json:"profile"`
-	Target      string    `json:"target"` // "simulator" or the URL
-	Retry       string    `json:"retry"`  // the retry policy, in full
-	Seed        uint64    `json:"seed"`
+	Verdict  Verdict `json:"verdict"`
+	Kind     string  `json:"kind"` // always "run"
+	Scenario string  `json:"scenario"`
+	Profile  string  `json:"profile"`
+	Target   string  `json:"target"` // "simulator" or the URL
+	Retry    string  `json:"retry"`  // the retry policy, in full
+	Seed     uint64  `json:"seed"`
+	// RunID is the id of a run against a target: every event id it sent
+	// is RUNID-evt-N, and every request carried it in X-Hooklimit-Run.
+	// Runs in the simulator have none.
+	RunID       string    `json:"run_id,omitempty"`
 	Interrupted bool      `json:"interrupted,omitempty"`
 	Start       Timestamp `json:"start,omitempty"` // the first attempt
 	End         Timestamp `json:"end,omitempty"`   // the last attempt
@@ -47,9 +51,9 @@ type RunResult struct {
 
 // RunMeta describes a run, for its result.
 type RunMeta struct {
-	Scenario, Target, Retry string
-	Seed                    uint64
-	Interrupted             bool
+	Scenario, Target, Retry, RunID string
+	Seed                           uint64
+	Interrupted                    bool
 }
 
 // RunCollector watches a run: it implements probe.Observer, counting what
@@ -116,7 +120,7 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	chk := c.analyzer.Result()
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
-		Target: m.Target, Retry: m.Retry, Seed: m.Seed, Interrupted: m.Interrupted,
+		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Interrupted: m.Interrupted,
 		Start: Timestamp(c.start), End: Timestamp(c.end),
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,

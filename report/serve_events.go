@@ -1,6 +1,11 @@
 package report
 
-import "time"
+import (
+	"encoding/binary"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
 
 // ServeDelivery is what serve saw of the sender's events: the numbers of
 // DESIGN.md section 7 where they apply to a receiver, in the JSON result's
@@ -12,12 +17,18 @@ import "time"
 // duplicate. It is given up when its latest answer was not a 2xx and the
 // sender did not come back within the give-up horizon after the
 // Retry-After it was sent; pending when that horizon has not passed yet.
-// A retry sent at or after t+d, where serve answered 429 with Retry-After d
-// at t, honored it; one sent before was early. Any request to the same
-// partition inside (t, t+d) is a partition violation. A slack is the send
-// time minus t+d: negative for an early retry or a violation.
+// Requests are one event when they carry the same id, on the same
+// partition key, from the same sender: a sender is told apart by its
+// X-Hooklimit-Run header (hooklimit run sends its run id there), so two
+// runs whose ids collide are still different events. Honored and early
+// retries, partition violations and their slacks are RetryAfterJudge's,
+// on serve's clock: t is when serve answered the 429, and a request's time
+// is when serve decided it.
 type ServeDelivery struct {
-	Events      int64 `json:"events"`
+	Events int64 `json:"events"`
+	// Senders counts the distinct X-Hooklimit-Run values seen (the runs
+	// of hooklimit run that sent), up to maxSenders.
+	Senders     int64 `json:"senders,omitempty"`
 	Attempts    int64 `json:"attempts"`
 	Accepted    int64 `json:"accepted"`
 	Rejected429 int64 `json:"rejected_429"`
@@ -101,17 +112,20 @@ type eventTracker struct {
 	started     bool
 	next        uint64 // the last event number given
 
-	d                   ServeDelivery
-	failedEvents        int64 // events with some answer not 2xx, forgotten ones
-	minSlack, minPart   int64
-	slackSeen, partSeen bool
-	blocked             map[string]window // a partition's Retry-After window
-	sched               scheduleObs
+	d            ServeDelivery
+	failedEvents int64 // events with some answer not 2xx, forgotten ones
+	judge        *RetryAfterJudge
+	senders      map[string]struct{}
+	sched        scheduleObs
 }
+
+// maxSenders bounds the distinct senders counted.
+const maxSenders = 4096
 
 func newEventTracker(giveUp, ttl time.Duration, maxLive int) *eventTracker {
 	t := &eventTracker{giveUp: int64(giveUp), ttl: max(int64(ttl), 2*int64(giveUp), int64(time.Second)),
-		maxLive: max(maxLive, 2), cur: map[uint64]evState{}, old: map[uint64]evState{}, blocked: map[string]window{}}
+		maxLive: max(maxLive, 2), cur: map[uint64]evState{}, old: map[uint64]evState{},
+		judge: NewRetryAfterJudge(), senders: map[string]struct{}{}}
 	return t
 }
 
@@ -139,13 +153,20 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	if r.Status == 429 && ra > 0 {
 		d.RetryAfterSent++
 	}
+	if r.Sender != "" && len(t.senders) < maxSenders {
+		if _, ok := t.senders[r.Sender]; !ok {
+			t.senders[r.Sender] = struct{}{}
+			d.Senders++
+		}
+	}
 	var info attemptInfo
 	var st evState
 	found := false
+	ev := eventKey(r)
 	if r.IDFrom != IDNone {
-		if st, found = t.cur[r.EventHash]; !found {
-			if st, found = t.old[r.EventHash]; found {
-				delete(t.old, r.EventHash)
+		if st, found = t.cur[ev]; !found {
+			if st, found = t.old[ev]; found {
+				delete(t.old, ev)
 			}
 		}
 	}
@@ -160,18 +181,6 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	if st.attempts > 1 {
 		d.Retries++
 		t.sched.add(int(st.attempts-1), now-st.last, st.ra)
-		if st.ra > 0 {
-			slack := now - (st.last + st.ra)
-			info.followsRA, info.slack = true, slack
-			if slack >= 0 {
-				d.RetryAfterHonored++
-			} else {
-				d.RetryAfterEarly++
-			}
-			if !t.slackSeen || slack < t.minSlack {
-				t.minSlack, t.slackSeen = slack, true
-			}
-		}
 	}
 	if ok {
 		if st.accepted > 0 {
@@ -187,29 +196,18 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	if r.Status == 429 {
 		st.ra = ra
 	}
-	if w, blocked := t.blocked[r.Key]; blocked {
-		if now > w.from && now < w.until {
-			d.PartitionViolations++
-			info.violation, info.partSlack = true, now-w.until
-			if !t.partSeen || now-w.until < t.minPart {
-				t.minPart, t.partSeen = now-w.until, true
-			}
-		} else if now >= w.until {
-			delete(t.blocked, r.Key)
-		}
-	}
-	if r.Status == 429 && ra > 0 {
-		if w, blocked := t.blocked[r.Key]; !blocked || now+ra > w.until {
-			t.blocked[r.Key] = window{from: now, until: now + ra}
-		}
-	}
+	v := t.judge.Add(RetryAfterAttempt{Partition: r.Key, Event: st.num, Sent: now, Answered: now,
+		Status: r.Status, RetryAfter: time.Duration(ra), HasRetryAfter: ra > 0})
+	info.followsRA, info.slack = v.FollowsRetryAfter, int64(v.RetrySlack)
+	info.violation, info.partSlack = v.Violation, int64(v.PartitionSlack)
 	if r.IDFrom == IDNone {
 		if !ok { // it cannot be followed: given up at once
 			t.d.GivenUp++
 			t.failedEvents++
 		}
+		t.judge.Forget(st.num)
 	} else {
-		t.cur[r.EventHash] = st
+		t.cur[ev] = st
 	}
 	return info
 }
@@ -219,15 +217,27 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 func (t *eventTracker) rotate(now int64) {
 	for _, st := range t.old {
 		t.settle(st, now, true)
+		t.judge.Forget(st.num)
 	}
 	clear(t.old)
 	t.old, t.cur = t.cur, t.old
 	t.rotated = now
-	for k, w := range t.blocked {
-		if w.until <= now {
-			delete(t.blocked, k)
-		}
-	}
+	t.judge.Expire(now)
+}
+
+// eventKey is what identifies the event of r in the tracker: its id (or
+// body hash) together with its partition key and its sender, so that
+// separate senders, or the same id sent to two webhooks, are separate
+// events.
+func eventKey(r *ServeRecord) uint64 {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], r.EventHash)
+	h := xxhash.New()
+	_, _ = h.Write(b[:])
+	_, _ = h.WriteString(r.Key)
+	_, _ = h.Write([]byte{0})
+	_, _ = h.WriteString(r.Sender)
+	return h.Sum64()
 }
 
 // settle counts the fate of an event that leaves memory (forget) or is
@@ -277,14 +287,9 @@ func (t *eventTracker) delivery(end int64) (ServeDelivery, RetrySchedule) {
 	if d.Attempts > 0 {
 		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
 	}
-	if t.slackSeen {
-		ms := t.minSlack / int64(time.Millisecond)
-		d.MinRetrySlackMS = &ms
-	}
-	if t.partSeen {
-		ms := t.minPart / int64(time.Millisecond)
-		d.MinPartitionSlackMS = &ms
-	}
+	ra := t.judge.Counts()
+	d.RetryAfterHonored, d.RetryAfterEarly, d.PartitionViolations = ra.Honored, ra.Early, ra.PartitionViolations
+	d.MinRetrySlackMS, d.MinPartitionSlackMS = ra.MinRetrySlackMS(), ra.MinPartitionSlackMS()
 	return d, t.sched.result(failed)
 }
 

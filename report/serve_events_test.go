@@ -147,3 +147,21 @@ func TestEventTrackerBounded(t *testing.T) {
 		t.Errorf("events %d given up %d pending %d forgotten %d", d.Events, d.GivenUp, d.Pending, d.Forgotten)
 	}
 }
+
+// TestEventTrackerSenders: one id is one event only on one partition key
+// from one sender (X-Hooklimit-Run); without a sender the id and the key
+// decide.
+func TestEventTrackerSenders(t *testing.T) {
+	tr := newEventTracker(time.Second, time.Hour, 1000)
+	for i, x := range []struct{ key, sender string }{
+		{"t1", "run-a"}, {"t1", "run-b"}, {"t2", "run-a"}, {"t1", "run-a"}, {"t1", ""}, {"t1", ""},
+	} {
+		r := ServeRecord{Seq: uint64(i + 1), Time: st0 + int64(i), Key: x.key, Keyed: true, Status: 200,
+			EventID: "evt-1", EventHash: xxhash.Sum64String("evt-1"), IDFrom: IDHeader, Sender: x.sender}
+		tr.add(&r)
+	}
+	d, _ := tr.delivery(st0 + int64(time.Minute))
+	if d.Events != 4 || d.Duplicates != 2 || d.Retries != 2 || d.Senders != 2 {
+		t.Errorf("events %d duplicates %d retries %d senders %d; want 4 2 2 2", d.Events, d.Duplicates, d.Retries, d.Senders)
+	}
+}

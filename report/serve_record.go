@@ -57,7 +57,13 @@ type ServeRecord struct {
 	EventID   string
 	EventHash uint64
 	IDFrom    IDFrom
+	// Sender is the X-Hooklimit-Run header of the request (the run id of
+	// hooklimit run), cut to MaxSenderLen; empty when it had none.
+	Sender string
 }
+
+// MaxSenderLen bounds the sender kept in a record.
+const MaxSenderLen = 64
 
 // Accepted reports whether the request was answered with a 2xx.
 func (r *ServeRecord) Accepted() bool { return r.Status >= 200 && r.Status <= 299 }

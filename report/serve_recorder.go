@@ -147,10 +147,11 @@ type ServeStats struct {
 // Stats returns the live counts, cheaply.
 func (s *ServeRecorder) Stats() ServeStats {
 	d := &s.events.d
+	ra := s.events.judge.Counts()
 	st := ServeStats{
 		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched,
-		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: d.RetryAfterHonored,
-		RetryAfterEarly: d.RetryAfterEarly, PartitionViolations: d.PartitionViolations,
+		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: ra.Honored,
+		RetryAfterEarly: ra.Early, PartitionViolations: ra.PartitionViolations,
 		Keys: len(s.comp.a.order), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
 	}
 	if s.seen {

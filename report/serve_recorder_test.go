@@ -50,8 +50,13 @@ func session(t *testing.T, opt ServeOptions) (*ServeRecorder, *ServeResult) {
 }
 
 func TestServeRecorderResult(t *testing.T) {
-	_, res := session(t, ServeOptions{})
+	rec, res := session(t, ServeOptions{})
 	d := res.Delivery
+	// The live stats count Retry-After as the result does.
+	if st := rec.Stats(); st.RetryAfterHonored != d.RetryAfterHonored || st.RetryAfterEarly != d.RetryAfterEarly ||
+		st.PartitionViolations != d.PartitionViolations || st.PartitionViolations == 0 {
+		t.Errorf("stats %+v, result %+v", st, show(d))
+	}
 	if res.Verdict != VerdictFail || res.Compliance != VerdictFail || res.Kind != KindServe {
 		t.Errorf("verdict %s compliance %s kind %s", res.Verdict, res.Compliance, res.Kind)
 	}

@@ -87,7 +87,7 @@ func (r *ServeResult) writeSender(p *textPrinter, f Format) error {
 		rows = append(rows, [2]string{"not recorded (recorder behind)", withCommas(q.Dropped) + ": every number is a lower bound"})
 	}
 	rows = append(rows,
-		[2]string{"events", withCommas(d.Events) + " (" + idSummary(d.IDs) + ")"},
+		[2]string{"events", withCommas(d.Events) + " (" + idSummary(d.IDs) + ")" + sendersText(d.Senders)},
 		[2]string{"attempts per event", fmt.Sprintf("%.3g", d.Amplification)},
 		[2]string{"retries", withCommas(d.Retries)},
 		[2]string{"Retry-After honored", r.honoredLine()},
@@ -122,6 +122,18 @@ func (r *ServeResult) honoredLine() string {
 		return fmt.Sprintf("yes: %s of %s after a 429", withCommas(d.RetryAfterHonored), countRetries(after))
 	}
 	return fmt.Sprintf("no: %s of %s after a 429 came early", withCommas(d.RetryAfterEarly), countRetries(after))
+}
+
+// sendersText says how many runs of hooklimit run sent, by their
+// X-Hooklimit-Run header; "" when none did.
+func sendersText(n int64) string {
+	switch {
+	case n == 0:
+		return ""
+	case n >= maxSenders:
+		return ", from " + withCommas(n) + " or more runs (X-Hooklimit-Run)"
+	}
+	return ", from " + countNoun(n, "run") + " (X-Hooklimit-Run)"
 }
 
 // withSlack writes "12, smallest slack -850 ms".

@@ -7,10 +7,12 @@ import "strconv"
 //
 //	{"type":"request","seq":7,"time":"2026-02-17T09:00:01.000000000Z",
 //	 "key":"t1","size":512,"status":429,"retry_after_s":1,"event":3,
-//	 "event_id":"evt-3","id_from":"header","attempt":2,
+//	 "event_id":"k3v9q2m7x4ab-evt-3","id_from":"header",
+//	 "sender":"k3v9q2m7x4ab","attempt":2,
 //	 "retry_slack_ms":-850.2,"early":true,"partition_violation":true}
 //
-// retry_after_s is there when a Retry-After was sent; retry_slack_ms and
+// sender is the request's X-Hooklimit-Run header, when it had one (see
+// ServeDelivery). retry_after_s is there when a Retry-After was sent; retry_slack_ms and
 // early for a retry after a 429 with Retry-After; partition_violation when
 // the request came inside another 429's Retry-After on its partition. An
 // event id found by hashing the body is written "hash:" and 16 hex digits.
@@ -44,6 +46,9 @@ func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
 			b = append(b, '"')
 		}
 		b = append(append(append(b, `,"id_from":"`...), r.IDFrom.String()...), '"')
+		if r.Sender != "" {
+			b = appendJSONString(append(b, `,"sender":`...), r.Sender)
+		}
 		b = strconv.AppendInt(append(b, `,"attempt":`...), int64(info.n), 10)
 		if info.followsRA {
 			b = strconv.AppendFloat(append(b, `,"retry_slack_ms":`...), float64(info.slack)/1e6, 'f', -1, 64)

@@ -66,7 +66,10 @@ was sent stayed under the profile's limits.
 The default target is the in-process simulator of --profile, in virtual time:
 instant, and the same --seed gives the same result byte for byte. With
 --target URL the scenario is sent to a real webhook URL in real time ("{key}"
-in the URL is replaced by each event's partition key).
+in the URL is replaced by each event's partition key). Such a run gets a
+fresh run id (run_id in the result): its event ids are RUNID-evt-N, and
+every request carries it in an X-Hooklimit-Run header, so separate runs
+never share an event id.
 
 With no arguments, run replays a bulk operation of 2,000 events in one
 minute against the Rewst simulator with a Retry-After-honoring sender. See
@@ -237,8 +240,9 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		meta.Interrupted = st.Interrupted
 	} else {
 		meta.Target = redactURL(spec.target)
+		meta.RunID = probe.NewRunID()
 		var interrupted bool
-		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, pol, obs, prog)
+		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = interrupted
 	}
 	prog.wait()

@@ -43,9 +43,9 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
 }
 
-// run sends the scenario to target in real time. It reports whether the
-// run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
+// run sends the scenario to target in real time, as run runID. It reports
+// whether the run was interrupted.
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
 	if err := checkTarget(target); err != nil {
 		return false, err
 	}
@@ -60,7 +60,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	eng := &probe.HTTPEngine{
-		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, Observer: obs,
+		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, RunID: runID, Observer: obs,
 		Timeout: h.timeout, MaxInFlight: h.maxInFlight, Header: header, EventIDHeader: h.eventIDHeader,
 		Drain: h.drain, Tolerance: h.tolerance,
 	}

@@ -73,7 +73,9 @@ last segment; --key /hooks/{key}, path:N, header:NAME or query:NAME). Admitted
 requests get 2xx; rejected ones 429 with the profile's headers and body.
 Events are followed across retries by an id header (webhook-id, svix-id,
 X-Event-Id, X-GitHub-Delivery... see --id-header), else a top-level JSON body
-field (eventId, id, event_id), else the hash of the body.
+field (eventId, id, event_id), else the hash of the body. One event is one
+id on one partition key from one sender: the X-Hooklimit-Run header (the run
+id hooklimit run sends) keeps separate senders' events apart.
 
 Behind the limits, serve can act like a real application: --latency,
 --error-rate (a share of admitted requests answered 5xx), --max-body (413

@@ -191,6 +191,35 @@ func TestServeJudgesRun(t *testing.T) {
 	}
 }
 
+// TestServeTellsRunsApart: two runs with one seed against one serve, over
+// loopback, are 2N events: no retry, no duplicate, two senders.
+func TestServeTellsRunsApart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends for a few seconds")
+	}
+	s := startServe(t, context.Background(), "--profile", "rewst", "--key", "/hooks/{key}")
+	var ids []string
+	for range 2 {
+		var run report.RunResult
+		if err := json.Unmarshal([]byte(runSender(t, s.URL+"/hooks/t1", "5", "1s", "none")), &run); err != nil {
+			t.Fatalf("run's output: %v", err)
+		}
+		if run.Delivery.Events != 5 {
+			t.Fatalf("run sent %d events, want 5", run.Delivery.Events)
+		}
+		ids = append(ids, run.RunID)
+	}
+	if ids[0] == ids[1] || ids[0] == "" {
+		t.Errorf("run ids %q and %q: two runs with one seed must differ", ids[0], ids[1])
+	}
+	res, _ := s.finish(t)
+	d := res.Delivery
+	if d.Events != 10 || d.Attempts != 10 || d.Retries != 0 || d.Duplicates != 0 || d.Senders != 2 || res.RetrySchedule.Resembles != "" {
+		t.Errorf("serve saw %d events in %d attempts, %d retries, %d duplicates, %d senders, schedule %q; want 10, 10, 0, 0, 2, none",
+			d.Events, d.Attempts, d.Retries, d.Duplicates, d.Senders, res.RetrySchedule.Resembles)
+	}
+}
+
 // TestServeJudgesHey: hey, told to send 20/s (2 workers at 10/s) and then
 // 40/s, is judged under and over Rewst's 25/s.
 func TestServeJudgesHey(t *testing.T) {

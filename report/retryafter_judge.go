@@ -1,0 +1,251 @@
+package report
+
+import (
+	"time"
+
+	"github.com/hooklimit/hooklimit/internal/intmath"
+)
+
+// RetryAfterJudge decides which requests to a rate-limited receiver
+// ignored a Retry-After. It is the one definition that `run` (the sender's
+// view) and `serve` (the receiver's view) both use.
+//
+// The definition. A 429 carrying Retry-After d, answered at t to an
+// attempt of event E on partition P, opens the window (t, t+d): open at
+// both ends, so a request at exactly t or exactly t+d is outside it.
+//
+//   - An attempt of E sent at s follows a Retry-After when a window of E
+//     opened at or before s (t ≤ s: a retry sent the instant the 429 came
+//     back follows it) and either no attempt of E was sent since that
+//     window opened, or the window is still open at s (s < t+d). Its
+//     slack is s − (t+d), for the latest-ending such window. A negative
+//     slack makes it an early retry; zero or more, it honored the
+//     Retry-After. So a retry at exactly t+d is on time and one 1 ns
+//     before is early.
+//   - Any request to P sent inside a window of P (t < s < t+d) is a
+//     partition violation, whichever event it carries; an early retry is
+//     always one too. Its slack is s minus the latest end among the
+//     windows that hold it; always negative. A request of another event
+//     sent at exactly t was sent with the 429, not after it: it is not a
+//     violation.
+//
+// Which clock. Run judges on the sender's clock: s is when the attempt was
+// sent and t when its 429 came back. Serve judges on the receiver's clock:
+// s is when the request was decided, t when the 429 was decided, which is
+// when it was answered. The two agree exactly when the network adds no
+// delay (as on loopback in virtual time). On a real network serve sees
+// every request a transit time later than run, so the two can only differ
+// on a request sent within a round trip of a window's edge: one sent while
+// the 429 was on its way back (serve counts it, run cannot blame the
+// sender) or one sent within a round trip before t+d.
+//
+// Use. Feed every attempt to Add, in the order they were sent (ties in any
+// order), each with its answer; an answer may come after later attempts
+// were sent, and the judge still places its window at its own t. Partition
+// and event identify what shares a window: the caller passes the
+// partition key of the profile's scope and any number that is the same
+// for every attempt of one event and different for different events.
+// Memory holds the windows not yet closed and, per event, those not yet
+// followed by an attempt: call Forget when an event will not be sent
+// again, and Expire now and then to drop the partitions whose windows
+// have all closed. A RetryAfterJudge is not safe for concurrent use; its
+// zero value is not ready, use NewRetryAfterJudge.
+type RetryAfterJudge struct {
+	parts  map[string]*partWindows
+	events map[uint64][]eventWindow
+	c      RetryAfterCounts
+}
+
+// RetryAfterAttempt is one attempt as the judge needs it. Times are Unix
+// nanoseconds; Answered must not be before Sent.
+type RetryAfterAttempt struct {
+	Partition     string
+	Event         uint64
+	Sent          int64 // when the attempt was sent (run) or received (serve)
+	Answered      int64 // when its answer came back (run) or was given (serve)
+	Status        int
+	RetryAfter    time.Duration // the Retry-After of the answer, when HasRetryAfter
+	HasRetryAfter bool
+}
+
+// RetryAfterVerdict is what the judge found of one attempt.
+type RetryAfterVerdict struct {
+	// FollowsRetryAfter says the attempt came after a Retry-After of its
+	// own event (see RetryAfterJudge); RetrySlack is then its slack, and
+	// Early says it is negative.
+	FollowsRetryAfter bool
+	Early             bool
+	RetrySlack        time.Duration
+	// Violation says the attempt was sent inside a window of its
+	// partition; PartitionSlack is then its (negative) slack.
+	Violation      bool
+	PartitionSlack time.Duration
+}
+
+// RetryAfterCounts sums up the verdicts so far.
+type RetryAfterCounts struct {
+	Honored             int64 // attempts that followed a Retry-After with slack ≥ 0
+	Early               int64 // attempts that followed a Retry-After with slack < 0
+	PartitionViolations int64
+	// MinRetrySlack is the smallest slack of an attempt that followed a
+	// Retry-After, when HasRetrySlack; MinPartitionSlack the smallest of a
+	// partition violation, when HasPartitionSlack.
+	MinRetrySlack, MinPartitionSlack time.Duration
+	HasRetrySlack, HasPartitionSlack bool
+}
+
+// MinRetrySlackMS returns MinRetrySlack in whole milliseconds, rounded
+// down (so a slack of −0.3 ms shows as −1 ms, never as 0), or nil when
+// there is none.
+func (c RetryAfterCounts) MinRetrySlackMS() *int64 { return floorMS(c.MinRetrySlack, c.HasRetrySlack) }
+
+// MinPartitionSlackMS returns MinPartitionSlack as MinRetrySlackMS does.
+func (c RetryAfterCounts) MinPartitionSlackMS() *int64 {
+	return floorMS(c.MinPartitionSlack, c.HasPartitionSlack)
+}
+
+func floorMS(d time.Duration, ok bool) *int64 {
+	if !ok {
+		return nil
+	}
+	ms := intmath.FloorDiv(int64(d), int64(time.Millisecond))
+	return &ms
+}
+
+// partWindows are a partition's windows: until is the latest end of the
+// windows opened so far, and pending holds those that open later than the
+// latest request judged on the partition (a 429 still on its way back
+// while later attempts left).
+type partWindows struct {
+	until   int64
+	pending []window
+}
+
+// window is a Retry-After window: from t to t+d, both excluded.
+type window struct{ from, until int64 }
+
+// eventWindow is one window of an event, and whether an attempt of the
+// event was sent since it opened.
+type eventWindow struct {
+	window
+	followed bool
+}
+
+// NewRetryAfterJudge returns a judge that has seen nothing.
+func NewRetryAfterJudge() *RetryAfterJudge {
+	return &RetryAfterJudge{parts: map[string]*partWindows{}, events: map[uint64][]eventWindow{}}
+}
+
+// Add judges one attempt, and opens the windows of its answer. Attempts
+// must come in the order of Sent.
+func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
+	var v RetryAfterVerdict
+	s := a.Sent
+	if ws, ok := j.events[a.Event]; ok {
+		v.FollowsRetryAfter, v.RetrySlack, ws = followEvent(ws, s)
+		if len(ws) == 0 {
+			delete(j.events, a.Event)
+		} else {
+			j.events[a.Event] = ws
+		}
+	}
+	if v.FollowsRetryAfter {
+		v.Early = v.RetrySlack < 0
+		if v.Early {
+			j.c.Early++
+		} else {
+			j.c.Honored++
+		}
+		if !j.c.HasRetrySlack || v.RetrySlack < j.c.MinRetrySlack {
+			j.c.MinRetrySlack, j.c.HasRetrySlack = v.RetrySlack, true
+		}
+	}
+	until := s
+	if p, ok := j.parts[a.Partition]; ok {
+		p.open(s)
+		until = max(until, p.until)
+	}
+	if v.Early {
+		until = max(until, s-int64(v.RetrySlack))
+	}
+	if s < until {
+		v.Violation, v.PartitionSlack = true, time.Duration(s-until)
+		j.c.PartitionViolations++
+		if !j.c.HasPartitionSlack || v.PartitionSlack < j.c.MinPartitionSlack {
+			j.c.MinPartitionSlack, j.c.HasPartitionSlack = v.PartitionSlack, true
+		}
+	}
+	if a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0 {
+		w := window{from: max(a.Answered, s), until: max(a.Answered, s) + int64(a.RetryAfter)}
+		j.events[a.Event] = append(j.events[a.Event], eventWindow{window: w})
+		p := j.parts[a.Partition]
+		if p == nil {
+			p = &partWindows{}
+			j.parts[a.Partition] = p
+		}
+		p.pending = append(p.pending, w)
+	}
+	return v
+}
+
+// followEvent judges an attempt at s against its event's windows, marks
+// the windows opened at or before s followed, and drops those that are followed
+// and closed.
+func followEvent(ws []eventWindow, s int64) (follows bool, slack time.Duration, rest []eventWindow) {
+	var until int64
+	for i := range ws {
+		w := &ws[i]
+		if w.from > s {
+			continue
+		}
+		if !w.followed || w.until > s {
+			if !follows || w.until > until {
+				until = w.until
+			}
+			follows = true
+		}
+		w.followed = true
+	}
+	rest = ws[:0]
+	for _, w := range ws {
+		if !w.followed || w.until > s {
+			rest = append(rest, w)
+		}
+	}
+	return follows, time.Duration(s - until), rest
+}
+
+// open moves the windows that opened before s from pending into until.
+func (p *partWindows) open(s int64) {
+	rest := p.pending[:0]
+	for _, w := range p.pending {
+		if w.from < s {
+			p.until = max(p.until, w.until)
+		} else {
+			rest = append(rest, w)
+		}
+	}
+	clear(p.pending[len(rest):])
+	p.pending = rest
+}
+
+// Forget drops what the judge keeps of an event that will not be sent
+// again.
+func (j *RetryAfterJudge) Forget(event uint64) { delete(j.events, event) }
+
+// Expire drops the partitions whose windows all closed at or before now.
+// Call it only with a now that no later attempt is sent before.
+func (j *RetryAfterJudge) Expire(now int64) {
+	for k, p := range j.parts {
+		p.open(now)
+		if p.until <= now && len(p.pending) == 0 {
+			delete(j.parts, k)
+		}
+	}
+}
+
+// Counts returns the sums so far.
+func (j *RetryAfterJudge) Counts() RetryAfterCounts { return j.c }
+
+// live returns how many partitions and events the judge holds.
+func (j *RetryAfterJudge) live() (parts, events int) { return len(j.parts), len(j.events) }
