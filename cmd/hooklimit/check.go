@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -164,7 +165,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if n := in.Skipped(); n > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "hooklimit: skipped %d invalid line(s); the first:\n", n)
 		for _, e := range in.FirstSkipped() {
-			fmt.Fprintf(opts.IO.ErrOut, "  %v\n", e)
+			fmt.Fprintf(opts.IO.ErrOut, "  %s\n", termtext.Escape(e.Error()))
 		}
 	}
 	switch {

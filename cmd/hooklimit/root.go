@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/spf13/cobra"
 )
 
@@ -104,7 +105,9 @@ Exit codes, the same for every command:
 }
 
 // execute runs root with args, prints any error to errOut as
-// "hooklimit: <message>", and returns the exit code.
+// "hooklimit: <message>", and returns the exit code. Messages can quote
+// input (a key, a file name, a line), so control characters in them are
+// escaped (see termtext.Escape).
 //
 // Errors cobra raises before a command's run function starts (an unknown
 // command or flag, a bad flag value, wrong arguments, a missing required
@@ -127,7 +130,9 @@ func execute(ctx context.Context, root *cobra.Command, errOut io.Writer, args []
 		}
 	}
 	if hasMessage(err) {
-		fmt.Fprintf(errOut, "hooklimit: %s\n", strings.TrimRight(err.Error(), "\n"))
+		for _, msg := range messages(err) {
+			fmt.Fprintf(errOut, "hooklimit: %s\n", termtext.Escape(msg))
+		}
 		if code == exitcode.Usage && !*started {
 			fmt.Fprintf(errOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
@@ -179,6 +184,19 @@ func usageError(err error) error {
 		return err
 	}
 	return exitcode.New(exitcode.Usage, err)
+}
+
+// messages returns the message of err, or of each error it joins
+// (errors.Join), without trailing newlines.
+func messages(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var msgs []string
+		for _, e := range j.Unwrap() {
+			msgs = append(msgs, messages(e)...)
+		}
+		return msgs
+	}
+	return []string{strings.TrimRight(err.Error(), "\n")}
 }
 
 // hasMessage reports whether err should be printed: it is not nil, and it
