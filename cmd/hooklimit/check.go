@@ -75,7 +75,7 @@ by time.`,
 	f.StringVar(&opts.TimeField, "time-field", "time", "JSON field or CSV column holding the time")
 	f.StringVar(&opts.KeyField, "key-field", "key", "JSON field or CSV column holding the partition key (absent: one partition)")
 	f.StringVar(&opts.SizeField, "size-field", "size", "JSON field or CSV column holding the body size in bytes")
-	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path (default: the whole path)")
+	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path, query string left out (default: the whole path)")
 	f.StringVar(&opts.Key, "key", "", "check only this partition key")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip invalid lines, count them and report the first few, instead of stopping")
 	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")

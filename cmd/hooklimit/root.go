@@ -106,8 +106,8 @@ Exit codes, the same for every command:
 
 // execute runs root with args, prints any error to errOut as
 // "hooklimit: <message>", and returns the exit code. Messages can quote
-// input (a key, a file name, a line), so control characters in them are
-// escaped (see termtext.Escape).
+// input (a key, a file name, a line), so control characters in them but
+// newlines and tabs are escaped (see termtext.EscapeText).
 //
 // Errors cobra raises before a command's run function starts (an unknown
 // command or flag, a bad flag value, wrong arguments, a missing required
@@ -130,9 +130,7 @@ func execute(ctx context.Context, root *cobra.Command, errOut io.Writer, args []
 		}
 	}
 	if hasMessage(err) {
-		for _, msg := range messages(err) {
-			fmt.Fprintf(errOut, "hooklimit: %s\n", termtext.Escape(msg))
-		}
+		fmt.Fprintf(errOut, "hooklimit: %s\n", termtext.EscapeText(strings.TrimRight(err.Error(), "\n")))
 		if code == exitcode.Usage && !*started {
 			fmt.Fprintf(errOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
@@ -184,19 +182,6 @@ func usageError(err error) error {
 		return err
 	}
 	return exitcode.New(exitcode.Usage, err)
-}
-
-// messages returns the message of err, or of each error it joins
-// (errors.Join), without trailing newlines.
-func messages(err error) []string {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var msgs []string
-		for _, e := range j.Unwrap() {
-			msgs = append(msgs, messages(e)...)
-		}
-		return msgs
-	}
-	return []string{strings.TrimRight(err.Error(), "\n")}
 }
 
 // hasMessage reports whether err should be printed: it is not nil, and it

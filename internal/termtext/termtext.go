@@ -23,8 +23,17 @@ import (
 // byte that is not valid UTF-8 (\xff). Unlike %q it adds no quotes and
 // leaves backslashes and quote marks alone, so a string without such
 // characters is returned unchanged, and Escape(Escape(s)) == Escape(s).
-func Escape(s string) string {
-	i := firstUnsafe(s)
+func Escape(s string) string { return escape(s, false) }
+
+// EscapeText is Escape for a message of several lines that the program
+// put together itself, such as an error with a hint below it: it keeps
+// newlines and tabs, and escapes every other character Escape does (a CR
+// that would overwrite a line included).
+func EscapeText(s string) string { return escape(s, true) }
+
+// escape is Escape, keeping newlines and tabs when lines is set.
+func escape(s string, lines bool) string {
+	i := firstUnsafe(s, lines)
 	if i < 0 {
 		return s
 	}
@@ -36,7 +45,7 @@ func Escape(s string) string {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, `\x`...)
 			b = append(b, hexDigits[s[i]>>4], hexDigits[s[i]&0xf])
-		case printable(r):
+		case printable(r) || lines && (r == '\n' || r == '\t'):
 			b = append(b, s[i:i+size]...)
 		default:
 			q := strconv.QuoteRune(r) // '\x1b', '\u202e'
@@ -50,11 +59,11 @@ func Escape(s string) string {
 const hexDigits = "0123456789abcdef"
 
 // firstUnsafe returns the index of the first byte of s that starts a
-// character Escape rewrites, or -1.
-func firstUnsafe(s string) int {
+// character escape rewrites, or -1.
+func firstUnsafe(s string, lines bool) int {
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c < 0x7f {
+		if c >= 0x20 && c < 0x7f || lines && (c == '\n' || c == '\t') {
 			i++
 			continue
 		}

@@ -44,10 +44,22 @@ func TestEscape(t *testing.T) {
 			if again := Escape(got); again != got {
 				t.Errorf("Escape is not idempotent: %q -> %q", got, again)
 			}
-			if bad := firstUnsafe(got); bad >= 0 {
+			if bad := firstUnsafe(got, false); bad >= 0 {
 				t.Errorf("Escape(%q) = %q still holds an unsafe character at %d", tt.in, got, bad)
 			}
 		})
+	}
+}
+
+func TestEscapeText(t *testing.T) {
+	for in, want := range map[string]string{
+		"unknown command \"verison\"\n\nDid you mean this?\n\tversion\n": "unknown command \"verison\"\n\nDid you mean this?\n\tversion\n",
+		"key \x1b[2J\r\u202e\x00 and\nnext line":                         "key \\x1b[2J\\r\\u202e\\x00 and\nnext line",
+		"bad\xff":                                                        `bad\xff`,
+	} {
+		if got := EscapeText(in); got != want {
+			t.Errorf("EscapeText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -79,7 +91,7 @@ func FuzzEscape(f *testing.F) {
 		if Escape(got) != got {
 			t.Fatalf("Escape(Escape(%q)) changed", s)
 		}
-		if firstUnsafe(s) < 0 && got != s {
+		if firstUnsafe(s, false) < 0 && got != s {
 			t.Fatalf("Escape(%q) = %q changed a safe string", s, got)
 		}
 	})
