@@ -32,7 +32,8 @@ type Deps struct {
 // exitcode). version, commit and date are the values the linker set.
 //
 // An interrupt (Ctrl-C) or SIGTERM cancels the context the commands receive
-// from cmd.Context(); a second one ends the process at once.
+// from cmd.Context(); a second one closes the results files being written
+// (whole lines only) and ends the process with exit code 130.
 func Execute(version, commit, date string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bi, _ := debug.ReadBuildInfo()
 	d := &Deps{
@@ -40,12 +41,16 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		Build: resolveBuild(version, commit, date, bi),
 		Now:   time.Now,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // restore the default behaviour, so a second signal ends the process
-	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go watchSignals(sigs, cancel, func() {
+		d.IO.results.closeAll()
+		fmt.Fprintln(d.IO.ErrOut, "hooklimit: interrupted twice: results files closed at the last whole line")
+		os.Exit(exitcode.Interrupted)
+	})
 	return execute(ctx, newRootCmd(d), d.IO.ErrOut, args)
 }
 

@@ -154,7 +154,10 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 		defer outFile.Close()
-		out = outFile
+		lw, done := opts.IO.resultsFile(outFile)
+		defer done()
+		defer lw.Close()
+		out = lw
 	}
 	var results []*report.RunResult
 	var runErr error
