@@ -23,7 +23,8 @@ var ErrClosed = errors.New("results file already closed")
 // LineWriter buffers the lines of a results file and writes whole lines
 // only: each write to the underlying writer is one call that ends at the
 // end of a line, so a file cut by a crash, a kill or a full disk ends with
-// whole lines. It writes when LineBuffer bytes are held, LineFlushEvery
+// whole lines (a SIGKILL during the write itself is the exception: the
+// kernel may stop a write at a page boundary). It writes when LineBuffer bytes are held, LineFlushEvery
 // after a line came in, on Flush and on Close. A write that ends inside a
 // line keeps that part until the rest of the line comes. It is safe for
 // concurrent use: a second Ctrl-C can Close it while lines come in.
