@@ -197,7 +197,8 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // errWriter remembers the first write error, so a run of prints can be
-// checked once.
+// checked once. Its string arguments are escaped for a terminal (see
+// escapeArgs).
 type errWriter struct {
 	w   io.Writer
 	err error
@@ -205,6 +206,6 @@ type errWriter struct {
 
 func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
+		_, e.err = fmt.Fprintf(e.w, format, escapeArgs(args)...)
 	}
 }

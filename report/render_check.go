@@ -247,7 +247,8 @@ func newCheckTable(w io.Writer, f Format, cols int, right []int, header ...strin
 	return t
 }
 
-// textPrinter writes lines, remembering the first error.
+// textPrinter writes lines, remembering the first error. Every string
+// argument of a line is escaped for a terminal (see escapeArgs).
 type textPrinter struct {
 	w   io.Writer
 	md  bool
@@ -256,7 +257,7 @@ type textPrinter struct {
 
 func (p *textPrinter) linef(format string, args ...any) {
 	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+		_, p.err = fmt.Fprintf(p.w, format+"\n", escapeArgs(args)...)
 	}
 }
 
@@ -270,7 +271,8 @@ func (p *textPrinter) bullet() string {
 	return ""
 }
 
-// cell escapes text from the input (keys, notes) for markdown.
+// cell escapes text from the input (keys, notes) for markdown; linef and
+// the tables escape it for a terminal in every format.
 func (p *textPrinter) cell(s string) string {
 	if !p.md {
 		return s

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"sort"
@@ -22,16 +21,25 @@ import (
 // rate-limit headers) when the target sent any. The last line, of type
 // "result", holds the whole result (see RunResult). Request headers and
 // bodies are never written, so secrets cannot leak into a results file.
+//
+// Lines go through a LineWriter, so the file only ever holds whole lines,
+// and a line is written at most LineFlushEvery after it came.
 type ResultsWriter struct {
-	w   *bufio.Writer
+	w   *LineWriter
 	buf []byte
 	err error
 }
 
-// NewResultsWriter returns a writer of results lines to w. Call Close (or
-// Result) to flush.
+// NewResultsWriter returns a writer of results lines to w, through a
+// LineWriter: w itself when it is one (the command keeps it to close it
+// on a second Ctrl-C), a new one otherwise. Call Close (or Result) to
+// flush.
 func NewResultsWriter(w io.Writer) *ResultsWriter {
-	return &ResultsWriter{w: bufio.NewWriterSize(w, 1<<16)}
+	lw, ok := w.(*LineWriter)
+	if !ok {
+		lw = NewLineWriter(w)
+	}
+	return &ResultsWriter{w: lw}
 }
 
 // Attempt writes one attempt line.
@@ -94,7 +102,7 @@ func (rw *ResultsWriter) Result(v any) error {
 	if rw.err != nil {
 		return rw.err
 	}
-	enc := json.NewEncoder(rw.w) // writes the line and its newline
+	enc := json.NewEncoder(rw.w) // writes the line and its newline in one call
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(struct {
 		Type   string `json:"type"`
@@ -106,7 +114,7 @@ func (rw *ResultsWriter) Result(v any) error {
 	return rw.Close()
 }
 
-// Close flushes what is buffered.
+// Close writes the whole lines buffered; the LineWriter stays open.
 func (rw *ResultsWriter) Close() error {
 	if rw.err == nil {
 		rw.err = rw.w.Flush()

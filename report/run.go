@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -18,6 +19,7 @@ const KindRun = "run"
 type RunResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
 	// every interpretation and every threshold held, and "fail" otherwise.
+	// A run in which no attempt got a response fails (see NoResponse).
 	Verdict  Verdict `json:"verdict"`
 	Kind     string  `json:"kind"` // always "run"
 	Scenario string  `json:"scenario"`
@@ -42,7 +44,12 @@ type RunResult struct {
 	Delivery   Delivery           `json:"delivery"`
 	Metrics    map[string]float64 `json:"metrics"`
 	Thresholds []ThresholdResult  `json:"thresholds"`
-	// Notes say how a merged result was put together (hooklimit report).
+	// NoResponse is set when there were attempts and every one failed
+	// before a response came (timeout, reset, a request that could not
+	// be sent): nothing was learnt about the target, so the run fails.
+	NoResponse bool `json:"no_response,omitempty"`
+	// Notes say how a merged result was put together (hooklimit report),
+	// or why a run failed with no response.
 	Notes []string `json:"notes,omitempty"`
 	// Timeline counts the attempts per second, for charts (see Timeline);
 	// its profile is the one the run was measured against.
@@ -67,6 +74,8 @@ type RunCollector struct {
 	analyzer *Analyzer
 	results  *ResultsWriter
 	timeline *TimelineBuilder
+	answered int64  // attempts that got a response
+	firstErr string // the first transport error
 	start    int64
 	end      int64
 	seen     bool
@@ -98,6 +107,11 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 		c.start, c.seen = a.Sent, true
 	}
 	c.end = a.Sent
+	if a.Status != 0 {
+		c.answered++
+	} else if c.firstErr == "" {
+		c.firstErr = a.Err
+	}
 	if c.results != nil {
 		c.results.Attempt(a)
 	}
@@ -129,6 +143,11 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 		Timeline:       c.timeline.Timeline(),
 	}
 	r.Metrics = runMetrics(r, chk.Metrics)
+	if r.Delivery.Attempts > 0 && c.answered == 0 {
+		r.NoResponse, r.Verdict = true, VerdictFail
+		r.Notes = append(r.Notes, fmt.Sprintf("no attempt got a response: all %s failed (the first: %s), so nothing was learnt about the target",
+			countNoun(r.Delivery.Attempts, "attempt"), dashIfEmpty(c.firstErr)))
+	}
 	return r
 }
 

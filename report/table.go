@@ -7,6 +7,7 @@ package report
 import (
 	"io"
 
+	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -26,7 +27,9 @@ const (
 // NewTable returns a table writing to w in the given format: plain ASCII
 // box drawing for Table (stable across terminals and in golden files), a
 // GitHub-flavoured markdown table for Markdown. Headers are printed as
-// given, not upper-cased.
+// given, not upper-cased. Every cell is passed through termtext.Escape, so
+// a key from a URL path or a traffic file cannot clear the screen, colour
+// a fake verdict or add a row with ESC, CR or LF.
 func NewTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
 	var r tw.Renderer
 	if f == Markdown {
@@ -41,6 +44,7 @@ func NewTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowFilter(tw.CellFilter{Global: escapeCells}),
 	)
 	args := make([]any, len(header))
 	for i, h := range header {
@@ -48,4 +52,35 @@ func NewTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
 	}
 	t.Header(args...)
 	return t
+}
+
+// escapeCells escapes each cell of a row for a terminal.
+func escapeCells(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = termtext.Escape(c)
+	}
+	return cells
+}
+
+// escapeArgs returns args with each string escaped for a terminal (see
+// termtext.Escape), for the printers of text lines: a format's own
+// newlines stay, those inside a key or a note do not.
+func escapeArgs(args []any) []any {
+	var out []any
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok {
+			continue
+		}
+		if e := termtext.Escape(s); e != s {
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			out[i] = e
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }

@@ -11,9 +11,10 @@ import (
 //
 //	127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "POST /hooks/t1 HTTP/1.1" 200 2326 "-" "curl/8"
 //
-// The time comes from the brackets. The key comes from the request path:
-// the path without its query string or fragment, or what
-// ReadOptions.KeyPattern picks out of the path and query. Every request counts, whatever its method or status.
+// The time comes from the brackets. The key comes from the request path
+// without its query string or fragment: the whole path, or what
+// ReadOptions.KeyPattern picks out of it. Every request counts, whatever
+// its method or status.
 //
 // The size is never set (HasSize is false): the number after the status
 // is the size of the response, and these formats do not log the size of
@@ -87,19 +88,20 @@ func (r *accessLogReader) parse(line []byte) (Record, error) {
 	key, ok := r.key(target)
 	if !ok {
 		return Record{}, lineError(r.file, n, "path",
-			quoteShort(target)+" does not match the key pattern "+quoteShort([]byte(r.opt.KeyPattern.String())))
+			quoteShort(pathOnly(target))+" does not match the key pattern "+quoteShort([]byte(r.opt.KeyPattern.String())))
 	}
 	rec.Key = r.keys.str(key)
 	return rec, nil
 }
 
 // key returns the key for a request target, and false if the target does
-// not match KeyPattern.
+// not match KeyPattern. Only the path counts: the query string and the
+// fragment are cut off before KeyPattern sees the target, so a token or
+// a secret in the query can neither become a key nor be quoted in an
+// error.
 func (r *accessLogReader) key(target []byte) ([]byte, bool) {
+	target = pathOnly(target)
 	if r.opt.KeyPattern == nil {
-		if i := bytes.IndexAny(target, "?#"); i >= 0 {
-			target = target[:i]
-		}
 		return target, true
 	}
 	loc := r.opt.KeyPattern.FindSubmatchIndex(target)
@@ -110,6 +112,15 @@ func (r *accessLogReader) key(target []byte) ([]byte, bool) {
 		return nil, true // the group took no part in the match
 	}
 	return target[loc[2*r.group]:loc[2*r.group+1]], true
+}
+
+// pathOnly returns a request target without its query string and
+// fragment.
+func pathOnly(target []byte) []byte {
+	if i := bytes.IndexAny(target, "?#"); i >= 0 {
+		return target[:i]
+	}
+	return target
 }
 
 // splitAccessLine finds the time (between the brackets) and the request

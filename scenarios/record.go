@@ -82,11 +82,11 @@ type ReadOptions struct {
 	TimeField, KeyField, SizeField string
 
 	// KeyPattern, if set, picks the key out of an access log's request
-	// path (the query string included): the capture group named "key" if
+	// path, without its query string or fragment (a secret can hide in
+	// the query, and a key is printed): the capture group named "key" if
 	// there is one, else the first capture group, else the whole match.
 	// A path that does not match is an invalid line. When nil, the key is
-	// the path without its query string or fragment. KeyPattern is
-	// ignored for the other formats.
+	// the whole path. KeyPattern is ignored for the other formats.
 	KeyPattern *regexp.Regexp
 
 	// SkipInvalid skips invalid lines (and records beyond MaxDisorder)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -74,7 +75,7 @@ by time.`,
 	f.StringVar(&opts.TimeField, "time-field", "time", "JSON field or CSV column holding the time")
 	f.StringVar(&opts.KeyField, "key-field", "key", "JSON field or CSV column holding the partition key (absent: one partition)")
 	f.StringVar(&opts.SizeField, "size-field", "size", "JSON field or CSV column holding the body size in bytes")
-	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path (default: the whole path)")
+	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path, query string left out (default: the whole path)")
 	f.StringVar(&opts.Key, "key", "", "check only this partition key")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip invalid lines, count them and report the first few, instead of stopping")
 	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
@@ -164,7 +165,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if n := in.Skipped(); n > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "hooklimit: skipped %d invalid line(s); the first:\n", n)
 		for _, e := range in.FirstSkipped() {
-			fmt.Fprintf(opts.IO.ErrOut, "  %v\n", e)
+			fmt.Fprintf(opts.IO.ErrOut, "  %s\n", termtext.Escape(e.Error()))
 		}
 	}
 	switch {

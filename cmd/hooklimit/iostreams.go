@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"golang.org/x/term"
+
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // IOStreams holds the streams a command reads and writes, and whether they
@@ -21,6 +23,17 @@ type IOStreams struct {
 
 	IsTerminal    bool // Out is a terminal
 	ErrIsTerminal bool // ErrOut is a terminal
+
+	// results are the results files being written, closed by a second
+	// Ctrl-C (see watchSignals).
+	results openFiles
+}
+
+// resultsFile returns a LineWriter on f, which a second Ctrl-C closes,
+// and the function that unregisters it once the command is done with it.
+func (s *IOStreams) resultsFile(f io.Writer) (*report.LineWriter, func()) {
+	lw := report.NewLineWriter(f)
+	return lw, s.results.add(lw)
 }
 
 // NewIOStreams returns the streams in, out and errOut, and detects whether

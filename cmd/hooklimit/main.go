@@ -1,7 +1,8 @@
 // Command hooklimit load-tests and checks webhook rate limits.
 //
-// main is the only place that ends the process: it hands the arguments and
-// the standard streams to Execute and exits with the code Execute returns.
+// main ends the process: it hands the arguments and the standard streams
+// to Execute and exits with the code Execute returns. (A second Ctrl-C is
+// the exception: Execute then closes the results files and exits 130.)
 package main
 
 import "os"

@@ -145,7 +145,10 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 		defer f.Close()
-		rw = report.NewResultsWriter(f)
+		lw, done := opts.IO.resultsFile(f)
+		defer done()
+		defer lw.Close()
+		rw = report.NewResultsWriter(lw)
 		o.OnRequest = rw.ProbeRequest
 	}
 	d, err := probe.Discover(ctx, o.DiscoverOptions)

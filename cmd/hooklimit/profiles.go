@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
 )
@@ -99,7 +100,7 @@ func runProfilesValidate(opts *profilesOptions, files []string) error {
 			if first == nil {
 				first = err
 			} else {
-				fmt.Fprintf(opts.IO.ErrOut, "hooklimit: %v\n", err)
+				fmt.Fprintf(opts.IO.ErrOut, "hooklimit: %s\n", termtext.Escape(err.Error()))
 			}
 			continue
 		}
@@ -107,9 +108,9 @@ func runProfilesValidate(opts *profilesOptions, files []string) error {
 		if p.Extends != "" {
 			how += ", extending " + p.Extends
 		}
-		fmt.Fprintf(opts.IO.Out, "%s: valid (%s)\n", f, how)
+		fmt.Fprintf(opts.IO.Out, "%s: valid (%s)\n", termtext.Escape(f), termtext.Escape(how))
 		for _, l := range p.Limits {
-			fmt.Fprintf(opts.IO.Out, "  %s: %s\n", l.Name, l)
+			fmt.Fprintf(opts.IO.Out, "  %s: %s\n", termtext.Escape(l.Name), termtext.Escape(l.String()))
 		}
 	}
 	return first

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/spf13/cobra"
 )
 
@@ -31,7 +32,8 @@ type Deps struct {
 // exitcode). version, commit and date are the values the linker set.
 //
 // An interrupt (Ctrl-C) or SIGTERM cancels the context the commands receive
-// from cmd.Context(); a second one ends the process at once.
+// from cmd.Context(); a second one closes the results files being written
+// (whole lines only) and ends the process with exit code 130.
 func Execute(version, commit, date string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bi, _ := debug.ReadBuildInfo()
 	d := &Deps{
@@ -39,12 +41,16 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		Build: resolveBuild(version, commit, date, bi),
 		Now:   time.Now,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // restore the default behaviour, so a second signal ends the process
-	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go watchSignals(sigs, cancel, func() {
+		d.IO.results.closeAll()
+		fmt.Fprintln(d.IO.ErrOut, "hooklimit: interrupted twice: results files closed at the last whole line")
+		os.Exit(exitcode.Interrupted)
+	})
 	return execute(ctx, newRootCmd(d), d.IO.ErrOut, args)
 }
 
@@ -104,7 +110,9 @@ Exit codes, the same for every command:
 }
 
 // execute runs root with args, prints any error to errOut as
-// "hooklimit: <message>", and returns the exit code.
+// "hooklimit: <message>", and returns the exit code. Messages can quote
+// input (a key, a file name, a line), so control characters in them but
+// newlines and tabs are escaped (see termtext.EscapeText).
 //
 // Errors cobra raises before a command's run function starts (an unknown
 // command or flag, a bad flag value, wrong arguments, a missing required
@@ -127,7 +135,7 @@ func execute(ctx context.Context, root *cobra.Command, errOut io.Writer, args []
 		}
 	}
 	if hasMessage(err) {
-		fmt.Fprintf(errOut, "hooklimit: %s\n", strings.TrimRight(err.Error(), "\n"))
+		fmt.Fprintf(errOut, "hooklimit: %s\n", termtext.EscapeText(strings.TrimRight(err.Error(), "\n")))
 		if code == exitcode.Usage && !*started {
 			fmt.Fprintf(errOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}

@@ -157,7 +157,10 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 		defer outFile.Close()
-		out = outFile
+		lw, done := opts.IO.resultsFile(outFile)
+		defer done()
+		defer lw.Close()
+		out = lw
 	}
 	var results []*report.RunResult
 	var runErr error
@@ -210,8 +213,23 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the results above are partial"))
 	case runErr != nil:
 		return runErr
+	case noResponse(results) != nil:
+		// As for a target that refuses every connection: exit 3.
+		r := noResponse(results)
+		return exitcode.Runtimef("target %s answered none of %d attempts: every one failed before a response came", r.Target, r.Delivery.Attempts)
 	case verdict != report.VerdictPass:
 		return exitcode.New(exitcode.Fail, nil)
+	}
+	return nil
+}
+
+// noResponse returns the first run in which no attempt got a response, or
+// nil.
+func noResponse(results []*report.RunResult) *report.RunResult {
+	for _, r := range results {
+		if r.NoResponse {
+			return r
+		}
 	}
 	return nil
 }

@@ -53,6 +53,9 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	if err != nil {
 		return false, err
 	}
+	if h.eventIDHeader != "" && !probe.ValidToken(h.eventIDHeader) {
+		return false, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
+	}
 	// A load generator's heap is small and short-lived: collecting less
 	// often keeps GC pauses from delaying sends (they would count as late).
 	// GOGC set by the user wins.
@@ -100,18 +103,28 @@ func checkTarget(target string) error {
 	return nil
 }
 
-// parseHeaders reads --header values of the form "Name: value". Errors
-// name the flag and which value is wrong, never the value itself, which may
-// be a secret.
+// parseHeaders reads --header values of the form "Name: value". The name
+// must be an RFC 9110 token and the value must hold no control character
+// but a tab: a header that cannot be sent would make every attempt fail.
+// Errors name the flag and which value is wrong, never the value itself,
+// which may be a secret.
 func parseHeaders(values []string) (http.Header, error) {
 	h := http.Header{}
 	for i, v := range values {
+		bad := func(msg string) error {
+			return &exitcode.InputError{File: "flag --header", Field: fmt.Sprintf("value %d", i+1), Msg: msg}
+		}
 		name, value, ok := strings.Cut(v, ":")
 		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
-			return nil, &exitcode.InputError{File: "flag --header", Field: fmt.Sprintf("value %d", i+1), Msg: "want 'Name: value' (a header name without spaces, a colon, then the value on one line)"}
+		switch {
+		case !ok || name == "":
+			return nil, bad("want 'Name: value' (a header name, a colon, then the value on one line)")
+		case !probe.ValidToken(name):
+			return nil, bad("the header name must be a token: letters, digits and !#$%&'*+-.^_`|~, no space, no control character")
+		case !probe.ValidHeaderValue(value):
+			return nil, bad("the header value holds a control character (only tab is allowed; no CR, LF or NUL)")
 		}
-		h.Add(name, strings.TrimSpace(value))
+		h.Add(name, strings.Trim(value, " \t"))
 	}
 	return h, nil
 }

@@ -285,7 +285,10 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 		defer outFile.Close()
-		su.sopt.Results = outFile
+		lw, done := opts.IO.resultsFile(outFile)
+		defer done()
+		defer lw.Close()
+		su.sopt.Results = lw
 	}
 	rec := report.NewServeRecorder(su.profile, su.sopt)
 	su.ropt.Recorder = rec
