@@ -14,8 +14,12 @@ import (
 type Profile struct {
 	Name        string
 	Description string
-	Scope       string // what one partition is: "trigger", "workspace", ...
-	Limits      []Limit
+	// Scope says which requests share one limiter: "workspace" adds up
+	// every key of a workspace; any other scope ("trigger", "webhook",
+	// "tenant", "database", or empty) is per partition key. See
+	// PartitionOf.
+	Scope  string
+	Limits []Limit
 	// CountRejected says whether a rejected request still counts against
 	// the limits (it does not, by default).
 	CountRejected bool
@@ -50,6 +54,9 @@ func (p *Profile) Validate() error {
 			fe := err.(*FieldError)
 			return fieldErr("limits."+l.Name+"."+fe.Field, "%s", fe.Msg)
 		}
+	}
+	if err := validateScope(p.Scope); err != nil {
+		return err
 	}
 	if _, err := Dialects(p.Dialect); err != nil || strings.TrimSpace(p.Dialect) == "" {
 		return fieldErr("headers", "unknown header dialect %q (want one of %s, or several joined by commas)", p.Dialect, strings.Join(DialectNames(), ", "))
