@@ -43,6 +43,10 @@ type Options struct {
 	Profile  *limitsim.Profile
 	Dialects []string           // header dialects to speak; default the profile's
 	Key      limitsim.KeySource // where the partition key comes from
+	// Workspace, when set, is where a request's workspace comes from (same
+	// forms as Key); nil means all traffic is one workspace. Only a
+	// workspace-scoped profile partitions by it.
+	Workspace *limitsim.KeySource
 	MaxBody  int64              // a longer body is answered 413; default limitsim's
 	Now      func() time.Time
 
@@ -151,7 +155,7 @@ func New(opt Options) (*Receiver, error) {
 		rv.errCut = uint64(opt.ErrorRate * (1 << 64))
 	}
 	h, err := limitsim.NewHandler(limitsim.HandlerOptions{
-		Profile: opt.Profile, Dialects: opt.Dialects, Key: opt.Key, MaxBody: opt.MaxBody, Now: opt.Now,
+		Profile: opt.Profile, Dialects: opt.Dialects, Key: opt.Key, Workspace: opt.Workspace, MaxBody: opt.MaxBody, Now: opt.Now,
 		OnDecision: rv.onDecision,
 	})
 	if err != nil {
@@ -274,7 +278,7 @@ func (st *reqState) end() {
 	st.req = nil
 	st.rw.ResponseWriter = nil
 	st.tap.rc, st.tap.all = nil, nil
-	st.rec.Key, st.rec.EventID = "", ""
+	st.rec.Key, st.rec.Workspace, st.rec.EventID = "", "", ""
 	if st.all.Cap() > 64<<10 {
 		st.all = bytes.Buffer{}
 	}
@@ -282,7 +286,7 @@ func (st *reqState) end() {
 
 // onDecision is the limitsim handler's hook: the body has been read and
 // the request decided (d), or answered without a decision (d nil).
-func (rv *Receiver) onDecision(r *http.Request, key string, size int64, d *limitsim.Decision) {
+func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int64, d *limitsim.Decision) {
 	t, ok := r.Body.(*bodyTap)
 	if !ok {
 		return
@@ -290,12 +294,15 @@ func (rv *Receiver) onDecision(r *http.Request, key string, size int64, d *limit
 	st := t.st
 	st.decided = true
 	rec := &st.rec
-	rec.Key, rec.Size = key, size
+	rec.Key, rec.Workspace, rec.Size = key, workspace, size
 	if d != nil {
 		rec.Time, rec.Decided, rec.Admitted, rec.Keyed = d.Now, true, d.Admitted, true
 	} else {
 		rec.Time = rv.now().UnixNano()
 		_, rec.Keyed = rv.opt.Key.Key(r)
+		if rec.Keyed && rv.opt.Workspace != nil {
+			_, rec.Keyed = rv.opt.Workspace.Key(r)
+		}
 	}
 	if rec.Keyed {
 		switch {

@@ -125,8 +125,15 @@ func NewDeliveryCollector() *DeliveryCollector {
 var _ probe.Observer = (*DeliveryCollector)(nil)
 
 // Attempt counts one attempt; attempts must come in the order they were
-// sent.
-func (c *DeliveryCollector) Attempt(a *probe.Attempt) {
+// sent. Its partition (for partition violations) is its key; see
+// AttemptIn.
+func (c *DeliveryCollector) Attempt(a *probe.Attempt) { c.AttemptIn(a, a.Key) }
+
+// AttemptIn counts one attempt that counted against partition, the
+// partition of the profile's scope (limitsim.Profile.PartitionOf): a
+// request to the same partition inside a 429's Retry-After is a partition
+// violation.
+func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	d := &c.d
 	d.Attempts++
 	switch {
@@ -159,18 +166,18 @@ func (c *DeliveryCollector) Attempt(a *probe.Attempt) {
 			}
 		}
 	}
-	if w, ok := c.blocked[a.Key]; ok {
+	if w, ok := c.blocked[partition]; ok {
 		if a.Sent > w.from && a.Sent < w.until {
 			d.PartitionViolations++
 		} else if a.Sent >= w.until {
-			delete(c.blocked, a.Key)
+			delete(c.blocked, partition)
 		}
 	}
 	if a.Status == 429 && a.HasRetryAfter {
 		until := a.Done + int64(a.RetryAfter)
 		c.notBefore[id] = until
-		if w, ok := c.blocked[a.Key]; !ok || until > w.until {
-			c.blocked[a.Key] = window{from: a.Done, until: until}
+		if w, ok := c.blocked[partition]; !ok || until > w.until {
+			c.blocked[partition] = window{from: a.Done, until: until}
 		}
 	}
 }

@@ -116,7 +116,7 @@ func newEventTracker(giveUp, ttl time.Duration, maxLive int) *eventTracker {
 }
 
 // add counts one request, in time order.
-func (t *eventTracker) add(r *ServeRecord) attemptInfo {
+func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	now := r.Time
 	if !t.started {
 		t.started, t.rotated = true, now
@@ -187,7 +187,7 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	if r.Status == 429 {
 		st.ra = ra
 	}
-	if w, blocked := t.blocked[r.Key]; blocked {
+	if w, blocked := t.blocked[partition]; blocked {
 		if now > w.from && now < w.until {
 			d.PartitionViolations++
 			info.violation, info.partSlack = true, now-w.until
@@ -195,12 +195,12 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 				t.minPart, t.partSeen = now-w.until, true
 			}
 		} else if now >= w.until {
-			delete(t.blocked, r.Key)
+			delete(t.blocked, partition)
 		}
 	}
 	if r.Status == 429 && ra > 0 {
-		if w, blocked := t.blocked[r.Key]; !blocked || now+ra > w.until {
-			t.blocked[r.Key] = window{from: now, until: now + ra}
+		if w, blocked := t.blocked[partition]; !blocked || now+ra > w.until {
+			t.blocked[partition] = window{from: now, until: now + ra}
 		}
 	}
 	if r.IDFrom == IDNone {
