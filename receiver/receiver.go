@@ -191,6 +191,15 @@ func (rv *Receiver) checkIDHeaders() error {
 	return nil
 }
 
+// WorkspaceSource returns where the workspace comes from, in the form
+// limitsim.ParseKeySource reads, or "" when all traffic is one workspace.
+func (rv *Receiver) WorkspaceSource() string {
+	if rv.opt.Workspace == nil {
+		return ""
+	}
+	return rv.opt.Workspace.String()
+}
+
 // MaxBody returns the bound on request bodies, in bytes.
 func (rv *Receiver) MaxBody() int64 { return rv.h.MaxBody() }
 

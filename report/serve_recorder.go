@@ -166,6 +166,9 @@ func (s *ServeRecorder) Live() (keys, events int) { return s.comp.a.partitions()
 type ServeMeta struct {
 	Listen    string // the URL served
 	KeySource string // where the partition key came from
+	// WorkspaceSource is where the workspace came from; "" when all
+	// traffic was one workspace.
+	WorkspaceSource string
 	// Start and End bound the session (Unix ns); End is also the time at
 	// which events not delivered are judged given up or pending. Zero
 	// means the first and the latest request.
@@ -187,7 +190,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	}
 	d, sched := s.events.delivery(m.End)
 	r := &ServeResult{
-		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource,
+		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,

@@ -21,6 +21,9 @@ type ServeResult struct {
 	Profile     string    `json:"profile"`
 	Listen      string    `json:"listen"`     // the URL served
 	KeySource   string    `json:"key_source"` // where the partition key came from
+	// WorkspaceSource is where the workspace came from (serve
+	// --workspace); absent when all traffic was one workspace.
+	WorkspaceSource string `json:"workspace_source,omitempty"`
 	Interrupted bool      `json:"interrupted,omitempty"`
 	Start       Timestamp `json:"start,omitempty"`
 	End         Timestamp `json:"end,omitempty"`
