@@ -132,7 +132,7 @@ var builtins = []*Profile{
 			{Name: "bytes", Kind: Credits, Quota: 30_000_000, Per: time.Minute, Burst: 30_000_000, Unit: Bytes},
 		},
 		Dialect:        "workato",
-		Source:         "Workato docs, \"Webhook Gateway Limits\": 1,200 events per minute (20 per second) and 18,000 in a burst; 30MB per minute and 30MB in a burst; Retry-After, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, X-Byte-Limit-Remaining, X-Byte-Limit-Reset on every event",
+		Source:         "Workato docs, \"Webhook Gateway Limits\": 1,200 events per minute (20 per second) and 18,000 in a burst; 30MB per minute and 30MB in a burst, limits that \"apply across all your real-time triggers in your workspace\"; Retry-After, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, X-Byte-Limit-Remaining, X-Byte-Limit-Reset on every event",
 		Interpretation: "the documented credit model: 20 fresh credits each second (30 MB each minute), spent before the burst store, unused ones saved up to the cap, the store full at the start; so 18,020 events fit in the first second and an emptied store refills in 900 s. MB is read as 10^6 bytes",
 		Alternatives:   "a continuous token bucket of 20/s and capacity 18,020 (bytes: 30 MB/min, capacity 60 MB); MB as 2^20 bytes would be a 4.9% larger byte limit",
 	},
