@@ -86,6 +86,15 @@ func (s *ProfileSpec) scope() string {
 	return s.Scope
 }
 
+// partitionNoun names one partition of the spec's profile: "workspace"
+// for a workspace-scoped profile, else "key".
+func (s *ProfileSpec) partitionNoun() string {
+	if s != nil && s.scope() == limitsim.ScopeWorkspace {
+		return limitsim.ScopeWorkspace
+	}
+	return "key"
+}
+
 // equal reports whether two specs describe the same limits.
 func (s *ProfileSpec) equal(o *ProfileSpec) bool {
 	if s == nil || o == nil {
