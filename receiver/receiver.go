@@ -47,8 +47,8 @@ type Options struct {
 	// forms as Key); nil means all traffic is one workspace. Only a
 	// workspace-scoped profile partitions by it.
 	Workspace *limitsim.KeySource
-	MaxBody  int64              // a longer body is answered 413; default limitsim's
-	Now      func() time.Time
+	MaxBody   int64 // a longer body is answered 413; default limitsim's
+	Now       func() time.Time
 
 	// The application behind the limits, for the requests they admit:
 	// Latency to LatencyMax (uniform) is waited before answering; a share
