@@ -26,6 +26,10 @@ type HandlerOptions struct {
 	// Key says where the partition key comes from; the zero value is the
 	// last non-empty path segment. See ParseKeySource.
 	Key KeySource
+	// Workspace, when set, says where a request's workspace comes from,
+	// in the same forms as Key; nil means all traffic is one workspace. It
+	// matters only to a workspace-scoped profile (Profile.PartitionOf).
+	Workspace *KeySource
 	// MaxBody bounds request bodies in bytes: a longer body is answered 413
 	// without a decision. Zero means DefaultMaxBody plus the largest
 	// capacity of the profile's byte limits, so that any body a byte limit
@@ -40,16 +44,18 @@ type HandlerOptions struct {
 	// path that does not match the key pattern, 413 for a body over
 	// MaxBody, 400 for a body that could not be read. It may be called
 	// from many goroutines at once and may keep d; r.Body is already read.
-	OnDecision func(r *http.Request, key string, size int64, d *Decision)
+	OnDecision func(r *http.Request, key, workspace string, size int64, d *Decision)
 }
 
 // Handler is the simulator as an http.Handler: a stand-in receiver that
 // enforces a profile per partition key and answers as the vendor does.
 //
-// For each request it finds the partition key (HandlerOptions.Key), reads
-// and counts the body without keeping it, takes the time from Now once the
-// body is read, and decides the request against the key's partition (the
-// body size is the cost against byte limits). Then it answers:
+// For each request it finds the partition key (HandlerOptions.Key) and the
+// workspace (HandlerOptions.Workspace), reads and counts the body without
+// keeping it, takes the time from Now once the body is read, and decides
+// the request against its partition, Profile.PartitionOf the key and
+// workspace (the body size is the cost against byte limits). Then it
+// answers:
 //
 //	200  admitted: {"status":"accepted"} with the dialects' headers
 //	429  rejected: the dialects' headers (with Retry-After, for those that
@@ -57,7 +63,7 @@ type HandlerOptions struct {
 //	413  the body is longer than a limit can ever hold (Decision.RetryAt is
 //	     Never), with the dialects' headers but no Retry-After, since no
 //	     wait would help; or the body is over MaxBody
-//	404  the path does not match a /prefix/{key} key pattern
+//	404  the path does not match a /prefix/{key} key or workspace pattern
 //	400  the body could not be read
 //
 // Every method is decided alike: a webhook is usually a POST, but a probe
@@ -72,7 +78,8 @@ type Handler struct {
 	key        KeySource
 	maxBody    int64
 	now        func() time.Time
-	onDecision func(r *http.Request, key string, size int64, d *Decision)
+	workspace  *KeySource
+	onDecision func(r *http.Request, key, workspace string, size int64, d *Decision)
 }
 
 // NewHandler returns a handler for opt. It fails when the profile is
@@ -102,7 +109,7 @@ func NewHandler(opt HandlerOptions) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("limitsim: NewHandler: %w", err)
 	}
-	h := &Handler{sim: opt.Sim, dialect: dl, key: opt.Key, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision}
+	h := &Handler{sim: opt.Sim, dialect: dl, key: opt.Key, workspace: opt.Workspace, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision}
 	if h.sim == nil {
 		h.sim = NewSimulator(p)
 	}
@@ -135,14 +142,18 @@ const plainTooLarge = "413 Payload Too Large: "
 // ServeHTTP decides r and answers it; see Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key, ok := h.key.Key(r)
+	ws := ""
+	if ok && h.workspace != nil {
+		ws, ok = h.workspace.Key(r)
+	}
 	if !ok {
-		h.report(r, key, 0, nil)
-		writePlain(w, http.StatusNotFound, "404 Not Found: the path does not match "+h.key.String()+"\n")
+		h.report(r, key, ws, 0, nil)
+		writePlain(w, http.StatusNotFound, "404 Not Found: the path does not match "+h.patterns()+"\n")
 		return
 	}
 	size, err := h.readBody(w, r)
 	if err != nil {
-		h.report(r, key, size, nil)
+		h.report(r, key, ws, size, nil)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			writePlain(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("%sthe body is over %d bytes\n", plainTooLarge, h.maxBody))
@@ -152,8 +163,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.sim.Profile()
-	d := h.sim.Decide(key, h.now().UnixNano(), size)
-	h.report(r, key, size, &d)
+	d := h.sim.Decide(p.PartitionOf(key, ws), h.now().UnixNano(), size)
+	h.report(r, key, ws, size, &d)
 	h.dialect.WriteHeaders(w.Header(), p, &d)
 	switch {
 	case d.Admitted:
@@ -174,9 +185,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *Handler) report(r *http.Request, key string, size int64, d *Decision) {
+func (h *Handler) report(r *http.Request, key, ws string, size int64, d *Decision) {
 	if h.onDecision != nil {
-		h.onDecision(r, key, size, d)
+		h.onDecision(r, key, ws, size, d)
 	}
 }
 
@@ -190,6 +201,14 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (int64, error
 		return 0, nil
 	}
 	return io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, h.maxBody))
+}
+
+// patterns names the key source and, with one, the workspace source.
+func (h *Handler) patterns() string {
+	if h.workspace == nil {
+		return h.key.String()
+	}
+	return h.key.String() + " and " + h.workspace.String()
 }
 
 func writePlain(w http.ResponseWriter, code int, msg string) {

@@ -14,8 +14,12 @@ import (
 type Profile struct {
 	Name        string
 	Description string
-	Scope       string // what one partition is: "trigger", "workspace", ...
-	Limits      []Limit
+	// Scope says which requests share one limiter: "workspace" adds up
+	// every key of a workspace; any other scope ("trigger", "webhook",
+	// "tenant", "database", or empty) is per partition key. See
+	// PartitionOf.
+	Scope  string
+	Limits []Limit
 	// CountRejected says whether a rejected request still counts against
 	// the limits (it does not, by default).
 	CountRejected bool
@@ -50,6 +54,9 @@ func (p *Profile) Validate() error {
 			fe := err.(*FieldError)
 			return fieldErr("limits."+l.Name+"."+fe.Field, "%s", fe.Msg)
 		}
+	}
+	if err := validateScope(p.Scope); err != nil {
+		return err
 	}
 	if _, err := Dialects(p.Dialect); err != nil || strings.TrimSpace(p.Dialect) == "" {
 		return fieldErr("headers", "unknown header dialect %q (want one of %s, or several joined by commas)", p.Dialect, strings.Join(DialectNames(), ", "))
@@ -125,7 +132,7 @@ var builtins = []*Profile{
 			{Name: "bytes", Kind: Credits, Quota: 30_000_000, Per: time.Minute, Burst: 30_000_000, Unit: Bytes},
 		},
 		Dialect:        "workato",
-		Source:         "Workato docs, \"Webhook Gateway Limits\": 1,200 events per minute (20 per second) and 18,000 in a burst; 30MB per minute and 30MB in a burst; Retry-After, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, X-Byte-Limit-Remaining, X-Byte-Limit-Reset on every event",
+		Source:         "Workato docs, \"Webhook Gateway Limits\": 1,200 events per minute (20 per second) and 18,000 in a burst; 30MB per minute and 30MB in a burst, limits that \"apply across all your real-time triggers in your workspace\"; Retry-After, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, X-Byte-Limit-Remaining, X-Byte-Limit-Reset on every event",
 		Interpretation: "the documented credit model: 20 fresh credits each second (30 MB each minute), spent before the burst store, unused ones saved up to the cap, the store full at the start; so 18,020 events fit in the first second and an emptied store refills in 900 s. MB is read as 10^6 bytes",
 		Alternatives:   "a continuous token bucket of 20/s and capacity 18,020 (bytes: 30 MB/min, capacity 60 MB); MB as 2^20 bytes would be a 4.9% larger byte limit",
 	},

@@ -53,7 +53,10 @@ func LoadProfile(spec string) (*Profile, error) {
 // count_rejected, ordered, and limits, a mapping from limit name to kind
 // (window, fixed, bucket, credits), quota, per, burst and unit (requests or
 // bytes). Quotas and bursts of byte limits may be sizes such as 30MB. name
-// is the file's base name when absent. Every problem is reported as an
+// is the file's base name when absent. scope says which requests share one
+// limiter: workspace adds up every key of a workspace; key, trigger,
+// webhook, endpoint, tenant and database are per partition key; it is the
+// extended profile's when absent, else per key. Every problem is reported as an
 // *exitcode.InputError with the file, line and field.
 func ParseProfile(file string, data []byte) (*Profile, error) {
 	r := &profileReader{file: file, lines: map[string]int{}}

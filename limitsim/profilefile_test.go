@@ -71,6 +71,8 @@ func TestParseProfileErrors(t *testing.T) {
 		{"perwebhook order", "extends: perwebhook\nlimits:\n  hour:\n    quota: 30\n", 4, "limits.hour.quota", "minute <= hour <= day"},
 		{"perwebhook day", "extends: perwebhook\nlimits:\n  day:\n    quota: 999\n", 4, "limits.day.quota", "must be at least hour's quota 1000"},
 		{"limit not mapping", "limits:\n  a: 5\n", 2, "limits.a", "must be a mapping"},
+		{"unknown scope", "extends: workato\nscope: workpsace\n", 2, "scope", `unknown scope "workpsace"`},
+		{"scope not a string", "extends: rewst\nscope: [a]\n", 2, "scope", "must be a string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

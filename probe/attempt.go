@@ -7,15 +7,18 @@ import "time"
 // engines hand every attempt to an Observer in the order they were sent.
 // Times are Unix nanoseconds.
 type Attempt struct {
-	Event    uint64 // event number; the copies of one event share it
-	Copy     int    // which delivery of the event (0 for the first)
-	Key      string // partition key
-	Size     int64  // body bytes
-	N        int    // attempt number of this delivery, from 1
-	Intended int64  // when the attempt was due
-	Sent     int64  // when it left (equal to Intended in virtual time)
-	Done     int64  // when its response came back or it failed
-	Status   int    // HTTP status; 0 for a transport error
+	Event uint64 // event number; the copies of one event share it
+	Copy  int    // which delivery of the event (0 for the first)
+	Key   string // partition key
+	// Workspace is the workspace the event was sent to ("" for all
+	// traffic one); a workspace-scoped profile adds up its keys.
+	Workspace string
+	Size      int64 // body bytes
+	N         int   // attempt number of this delivery, from 1
+	Intended  int64 // when the attempt was due
+	Sent      int64 // when it left (equal to Intended in virtual time)
+	Done      int64 // when its response came back or it failed
+	Status    int   // HTTP status; 0 for a transport error
 	// RetryAfter is the Retry-After the response carried, when
 	// HasRetryAfter is set.
 	RetryAfter    time.Duration

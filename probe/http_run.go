@@ -160,7 +160,7 @@ func (r *httpRun) dispatch(fromSource bool, planned, now int64) {
 	if fromSource {
 		em := &r.next
 		at := r.mapTime(em.Time)
-		p = pending{at: at, event: em.Event, copy: em.Copy, copies: em.Copies, key: em.Key, size: em.Size, emitted: at, n: 1}
+		p = pending{at: at, event: em.Event, copy: em.Copy, copies: em.Copies, key: em.Key, ws: em.Workspace, size: em.Size, emitted: at, n: 1}
 		r.stats.Emissions++
 		r.advance()
 	} else {
@@ -169,7 +169,7 @@ func (r *httpRun) dispatch(fromSource bool, planned, now int64) {
 	late := r.pacer.dispatched(p.at, planned, now)
 	s := r.ring.claim()
 	s.p = p
-	s.att = Attempt{Event: p.event, Copy: p.copy, Key: p.key, N: p.n, Intended: p.at, Sent: now, Late: late}
+	s.att = Attempt{Event: p.event, Copy: p.copy, Key: p.key, Workspace: p.ws, N: p.n, Intended: p.at, Sent: now, Late: late}
 	if r.stats.Attempts == 0 {
 		r.stats.Start, r.firstSent = now, now
 	}

@@ -9,6 +9,7 @@ type pending struct {
 	copy    int
 	copies  int
 	key     string
+	ws      string // the workspace; "" for all traffic one
 	size    int64
 	emitted int64
 	n       int // number of the attempt that is due

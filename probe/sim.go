@@ -17,7 +17,10 @@ import (
 // nothing sleeps, so a day of traffic runs in seconds and the same source,
 // policy and seed give the same attempts, byte for byte.
 //
-// Each attempt is decided by the simulator at its due time. A 429 carries
+// Each attempt is decided by the simulator at its due time, against the
+// partition its key and workspace count against under the profile's scope
+// (limitsim.Profile.PartitionOf): a workspace-scoped profile adds up every
+// key of a workspace. A 429 carries
 // the Retry-After the profile's dialect would send (none for dialects that
 // document none); the policy then picks the next attempt's time, which
 // counts from when the response arrived (Sent + Latency). When a retry and
@@ -74,7 +77,7 @@ func (e *SimEngine) Run(ctx context.Context) (SimStats, error) {
 		case e.queue.Len() > 0 && (!haveNext || e.queue.peekAt() <= next.Time):
 			p = e.queue.pop()
 		case haveNext:
-			p = pending{at: next.Time, event: next.Event, copy: next.Copy, copies: next.Copies, key: next.Key, size: next.Size, emitted: next.Time, n: 1}
+			p = pending{at: next.Time, event: next.Event, copy: next.Copy, copies: next.Copies, key: next.Key, ws: next.Workspace, size: next.Size, emitted: next.Time, n: 1}
 			e.stats.Emissions++
 			next, err = e.Source.Next()
 			if err != nil && !errors.Is(err, io.EOF) {
@@ -127,14 +130,15 @@ func dialectSendsRetryAfter(p *limitsim.Profile) bool {
 }
 
 func (e *SimEngine) send(p *pending) {
-	pt, ok := e.parts[p.key]
+	part := e.Profile.PartitionOf(p.key, p.ws)
+	pt, ok := e.parts[part]
 	if !ok {
-		pt = e.sim.Partition(p.key)
-		e.parts[p.key] = pt
+		pt = e.sim.Partition(part)
+		e.parts[part] = pt
 	}
 	pt.DecideInto(&e.dec, p.at, p.size)
 	a := &e.att
-	*a = Attempt{Event: p.event, Copy: p.copy, Key: p.key, Size: p.size, N: p.n,
+	*a = Attempt{Event: p.event, Copy: p.copy, Key: p.key, Workspace: p.ws, Size: p.size, N: p.n,
 		Intended: p.at, Sent: p.at, Done: p.at + int64(e.Latency)}
 	switch {
 	case e.dec.Admitted:

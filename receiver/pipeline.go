@@ -196,7 +196,7 @@ func (rv *Receiver) Dropped() int64 { return rv.pipe.dropped.Load() }
 // Meta returns the session's description as of now, for a result.
 func (rv *Receiver) Meta(interrupted bool) report.ServeMeta {
 	return report.ServeMeta{
-		Listen: *rv.listen.Load(), KeySource: rv.opt.Key.String(), Start: rv.start,
+		Listen: *rv.listen.Load(), KeySource: rv.opt.Key.String(), WorkspaceSource: rv.WorkspaceSource(), Start: rv.start,
 		End: rv.now().UnixNano(), Interrupted: interrupted, Dropped: rv.Dropped(),
 	}
 }

@@ -43,8 +43,12 @@ type Options struct {
 	Profile  *limitsim.Profile
 	Dialects []string           // header dialects to speak; default the profile's
 	Key      limitsim.KeySource // where the partition key comes from
-	MaxBody  int64              // a longer body is answered 413; default limitsim's
-	Now      func() time.Time
+	// Workspace, when set, is where a request's workspace comes from (same
+	// forms as Key); nil means all traffic is one workspace. Only a
+	// workspace-scoped profile partitions by it.
+	Workspace *limitsim.KeySource
+	MaxBody   int64 // a longer body is answered 413; default limitsim's
+	Now       func() time.Time
 
 	// The application behind the limits, for the requests they admit:
 	// Latency to LatencyMax (uniform) is waited before answering; a share
@@ -151,7 +155,7 @@ func New(opt Options) (*Receiver, error) {
 		rv.errCut = uint64(opt.ErrorRate * (1 << 64))
 	}
 	h, err := limitsim.NewHandler(limitsim.HandlerOptions{
-		Profile: opt.Profile, Dialects: opt.Dialects, Key: opt.Key, MaxBody: opt.MaxBody, Now: opt.Now,
+		Profile: opt.Profile, Dialects: opt.Dialects, Key: opt.Key, Workspace: opt.Workspace, MaxBody: opt.MaxBody, Now: opt.Now,
 		OnDecision: rv.onDecision,
 	})
 	if err != nil {
@@ -185,6 +189,15 @@ func (rv *Receiver) checkIDHeaders() error {
 		}
 	}
 	return nil
+}
+
+// WorkspaceSource returns where the workspace comes from, in the form
+// limitsim.ParseKeySource reads, or "" when all traffic is one workspace.
+func (rv *Receiver) WorkspaceSource() string {
+	if rv.opt.Workspace == nil {
+		return ""
+	}
+	return rv.opt.Workspace.String()
 }
 
 // MaxBody returns the bound on request bodies, in bytes.
@@ -274,7 +287,7 @@ func (st *reqState) end() {
 	st.req = nil
 	st.rw.ResponseWriter = nil
 	st.tap.rc, st.tap.all = nil, nil
-	st.rec.Key, st.rec.EventID, st.rec.Sender = "", "", ""
+	st.rec.Key, st.rec.Workspace, st.rec.EventID, st.rec.Sender = "", "", "", ""
 	if st.all.Cap() > 64<<10 {
 		st.all = bytes.Buffer{}
 	}
@@ -282,7 +295,7 @@ func (st *reqState) end() {
 
 // onDecision is the limitsim handler's hook: the body has been read and
 // the request decided (d), or answered without a decision (d nil).
-func (rv *Receiver) onDecision(r *http.Request, key string, size int64, d *limitsim.Decision) {
+func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int64, d *limitsim.Decision) {
 	t, ok := r.Body.(*bodyTap)
 	if !ok {
 		return
@@ -290,12 +303,15 @@ func (rv *Receiver) onDecision(r *http.Request, key string, size int64, d *limit
 	st := t.st
 	st.decided = true
 	rec := &st.rec
-	rec.Key, rec.Size = key, size
+	rec.Key, rec.Workspace, rec.Size = key, workspace, size
 	if d != nil {
 		rec.Time, rec.Decided, rec.Admitted, rec.Keyed = d.Now, true, d.Admitted, true
 	} else {
 		rec.Time = rv.now().UnixNano()
 		_, rec.Keyed = rv.opt.Key.Key(r)
+		if rec.Keyed && rv.opt.Workspace != nil {
+			_, rec.Keyed = rv.opt.Workspace.Key(r)
+		}
 	}
 	if rec.Keyed {
 		rec.Sender = sender(r.Header)

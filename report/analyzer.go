@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -8,12 +9,15 @@ import (
 
 // Arrival is one recorded request, as the check command reads it from a
 // traffic file: when it arrived (Unix nanoseconds), the partition key it
-// counts against, and the size of its body in bytes when the record has one.
+// counts against, the workspace it was sent to ("" when the traffic names
+// none: all of it is one workspace), and the size of its body in bytes when
+// the record has one.
 type Arrival struct {
-	Time    int64
-	Key     string
-	Size    int64
-	HasSize bool
+	Time      int64
+	Key       string
+	Workspace string
+	Size      int64
+	HasSize   bool
 }
 
 // AnalyzerOptions tunes an Analyzer.
@@ -28,8 +32,16 @@ type AnalyzerOptions struct {
 }
 
 // Analyzer answers, for recorded traffic, "would this have been rate
-// limited?" for each profile, partition key and limit, under the limit's
+// limited?" for each profile, partition and limit, under the limit's
 // documented interpretation and its alternative (limitsim.Limit.Alternative).
+//
+// A partition is what shares one limiter under the profile's scope
+// (limitsim.Profile.PartitionOf): the partition key for a per-key scope
+// (trigger, webhook, tenant, database), or the workspace, every key of it
+// together, for a workspace-scoped profile. Each profile partitions the
+// same arrivals by its own scope; rows name the partition ("trig-a",
+// "workspace acme", "workspace (all traffic)"). In what follows, "key"
+// means a partition.
 //
 // Feed it every arrival with Add, in time order, then call Result. For each
 // key, limit and interpretation it computes the peak demand exactly (see
@@ -39,9 +51,10 @@ type AnalyzerOptions struct {
 // would reject. It also replays each key through the whole profile (all
 // limits together, as documented) for the policy-level rejected count.
 //
-// Memory grows with the number of keys and with what the longest sliding
-// window holds, never with the length of the trace. Add does one map lookup
-// and no allocation for a key it has seen before.
+// Memory grows with the number of partitions and with what the longest
+// sliding window holds, never with the length of the trace. Add does one
+// map lookup per scope (per-key, workspace) and no allocation for a
+// partition it has seen before.
 //
 // The check command uses it like this:
 //
@@ -62,17 +75,46 @@ type AnalyzerOptions struct {
 type Analyzer struct {
 	profiles []*limitsim.Profile
 	opt      AnalyzerOptions
-	specs    []rowSpec
-	maxSpan  int64 // the longest sliding window, ns; 0 when there is none
-
-	keys  map[string]*keyState
-	order []*keyState       // in order of first arrival
-	prev  *keyState         // the key of the previous arrival
-	dec   limitsim.Decision // reused by every policy decision
-	tl    *TimelineBuilder  // nil unless AnalyzerOptions.Timeline
+	groups   []*partGroup
+	groupOf  []int             // per profile: the index of its group
+	slotOf   []int             // per profile: its index in the group's profiles
+	dec      limitsim.Decision // reused by every policy decision
+	tl       *TimelineBuilder  // nil unless AnalyzerOptions.Timeline
 
 	records, filtered, outOfOrder int64
 	first, last                   int64
+	named                         bool // some arrival named a workspace
+}
+
+// partGroup is the profiles that partition arrivals alike (every per-key
+// profile, or every workspace-scoped one) and their partitions.
+type partGroup struct {
+	aggregate bool                 // partitions are workspaces
+	rep       *limitsim.Profile    // the group's first profile, whose scope it shares
+	profiles  []int                // indexes into Analyzer.profiles
+	specs     []rowSpec            // the rows of its profiles
+	maxSpan   int64                // the longest sliding window, ns; 0 when there is none
+	keys      map[string]*keyState // by rawOf
+	order     []*keyState          // in order of first arrival
+	prev      *keyState            // the partition of the previous arrival
+}
+
+// rawOf returns what identifies x's partition in g: the key, or the
+// workspace when g adds up workspaces.
+func (g *partGroup) rawOf(x *Arrival) string {
+	if g.aggregate {
+		return x.Workspace
+	}
+	return x.Key
+}
+
+// label names the partition raw (see rawOf) as reports show it:
+// limitsim.Profile.PartitionOf.
+func (g *partGroup) label(raw string) string {
+	if g.aggregate {
+		return g.rep.PartitionOf("", raw)
+	}
+	return g.rep.PartitionOf(raw, "")
 }
 
 // rowSpec is one limit of one profile under one interpretation.
@@ -83,13 +125,13 @@ type rowSpec struct {
 	documented bool
 }
 
-// keyState is everything the Analyzer keeps for one partition key.
+// keyState is everything the Analyzer keeps for one partition.
 type keyState struct {
-	key     string
+	key     string // the partition's rawOf: a key, or a workspace
 	ring    arrivalRing
-	rows    []rowState // one per rowSpec
+	rows    []rowState // one per rowSpec of its group
 	parts   []*limitsim.Partition
-	policy  []replay // one per profile
+	policy  []replay // one per profile of its group
 	records int64
 	unsized int64
 	last    int64
@@ -119,50 +161,69 @@ func (r *replay) count(admitted bool, t int64) {
 // NewAnalyzer returns an Analyzer of the given profiles, which must be
 // valid (see limitsim.Profile.Validate): an invalid limit panics.
 func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
-	a := &Analyzer{profiles: profiles, opt: opt, keys: make(map[string]*keyState)}
+	a := &Analyzer{profiles: profiles, opt: opt}
 	if opt.Timeline && len(profiles) > 0 {
 		a.tl = NewTimelineBuilder(NewProfileSpec(profiles[0]))
 	}
 	for pi, p := range profiles {
+		gi := slices.IndexFunc(a.groups, func(g *partGroup) bool { return g.aggregate == p.Aggregates() })
+		if gi < 0 {
+			gi = len(a.groups)
+			a.groups = append(a.groups, &partGroup{aggregate: p.Aggregates(), rep: p, keys: make(map[string]*keyState)})
+		}
+		g := a.groups[gi]
+		a.groupOf = append(a.groupOf, gi)
+		a.slotOf = append(a.slotOf, len(g.profiles))
+		g.profiles = append(g.profiles, pi)
 		for li, l := range p.Limits {
-			a.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true})
+			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true})
 			if alt, ok := l.Alternative(); ok {
-				a.addSpec(rowSpec{profile: pi, limit: li, lim: alt})
+				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt})
 			}
 		}
 	}
 	return a
 }
 
-func (a *Analyzer) addSpec(s rowSpec) {
+func (g *partGroup) addSpec(s rowSpec) {
 	if err := s.lim.Validate(); err != nil {
 		panic("report: NewAnalyzer: limit " + s.lim.Name + ": " + err.Error())
 	}
-	a.specs = append(a.specs, s)
+	g.specs = append(g.specs, s)
 	if s.lim.Kind == limitsim.Window {
-		a.maxSpan = max(a.maxSpan, int64(s.lim.Per))
+		g.maxSpan = max(g.maxSpan, int64(s.lim.Per))
 	}
 }
 
-func (a *Analyzer) newKey(key string) *keyState {
+func (a *Analyzer) newKey(g *partGroup, key string) *keyState {
 	ks := &keyState{
 		key:    strings.Clone(key),
-		rows:   make([]rowState, len(a.specs)),
-		parts:  make([]*limitsim.Partition, len(a.profiles)),
-		policy: make([]replay, len(a.profiles)),
+		rows:   make([]rowState, len(g.specs)),
+		parts:  make([]*limitsim.Partition, len(g.profiles)),
+		policy: make([]replay, len(g.profiles)),
 	}
-	for i, s := range a.specs {
+	for i, s := range g.specs {
 		ks.rows[i].tr = newTracker(s.lim)
 		if s.lim.Kind == limitsim.Bucket || s.lim.Kind == limitsim.Credits {
-			ks.rows[i].lim = a.newLimiter(i)
+			ks.rows[i].lim = a.newLimiter(s)
 		}
 	}
-	for i, p := range a.profiles {
-		ks.parts[i] = p.NewPartition()
+	for i, pi := range g.profiles {
+		ks.parts[i] = a.profiles[pi].NewPartition()
 	}
-	a.keys[ks.key] = ks
-	a.order = append(a.order, ks)
+	g.keys[ks.key] = ks
+	g.order = append(g.order, ks)
 	return ks
+}
+
+// partitions returns how many partitions the Analyzer holds: the most of
+// any of its scopes.
+func (a *Analyzer) partitions() int {
+	n := 0
+	for _, g := range a.groups {
+		n = max(n, len(g.order))
+	}
+	return n
 }
 
 // Add counts one arrival.
@@ -171,33 +232,49 @@ func (a *Analyzer) Add(x Arrival) {
 		a.filtered++
 		return
 	}
-	ks := a.prev
-	if ks == nil || ks.key != x.Key {
-		if ks = a.keys[x.Key]; ks == nil {
-			ks = a.newKey(x.Key)
+	a.named = a.named || x.Workspace != ""
+	size := max(0, x.Size)
+	late := false
+	for gi, g := range a.groups {
+		t := a.addTo(g, &x, size)
+		late = late || t != x.Time
+		if gi == 0 {
+			if a.records == 0 || t < a.first {
+				a.first = t
+			}
+			if a.records == 0 || t > a.last {
+				a.last = t
+			}
 		}
-		a.prev = ks
+	}
+	if late {
+		a.outOfOrder++
+	}
+	a.records++
+}
+
+// addTo counts x into its partition of g, and returns the time it was
+// counted at: x.Time, or the partition's previous time when x is earlier.
+func (a *Analyzer) addTo(g *partGroup, x *Arrival, size int64) int64 {
+	raw := g.rawOf(x)
+	ks := g.prev
+	if ks == nil || ks.key != raw {
+		if ks = g.keys[raw]; ks == nil {
+			ks = a.newKey(g, raw)
+		}
+		g.prev = ks
 	}
 	t := x.Time
 	if ks.records > 0 && t < ks.last {
 		t = ks.last
-		a.outOfOrder++
 	}
-	if a.records == 0 || t < a.first {
-		a.first = t
-	}
-	if a.records == 0 || t > a.last {
-		a.last = t
-	}
-	a.records++
 	ks.records++
 	ks.last = t
-	size := max(0, x.Size)
 	if !x.HasSize {
 		size = 0
 		ks.unsized++
 	}
-	if a.maxSpan > 0 {
+	if g.maxSpan > 0 {
 		ks.ring.push(t, size)
 	}
 	for i := range ks.rows {
@@ -211,24 +288,24 @@ func (a *Analyzer) Add(x Arrival) {
 			if r.tr.sum <= r.tr.quota {
 				continue // admitted; see lateLimiter
 			}
-			r.lim = a.lateLimiter(i, ks, t, cost)
+			r.lim = a.lateLimiter(g.specs[i], &ks.rows[i].tr, ks, t, cost)
 		}
 		r.count(r.lim.Allow(t, cost), t)
 	}
-	if a.maxSpan > 0 {
-		ks.ring.trim(t - a.maxSpan)
+	if g.maxSpan > 0 {
+		ks.ring.trim(t - g.maxSpan)
 	}
 	for i, pt := range ks.parts {
 		pt.DecideInto(&a.dec, t, size)
 		ks.policy[i].count(a.dec.Admitted, t)
-		if i == 0 && a.tl != nil {
+		if g.profiles[i] == 0 && a.tl != nil {
 			a.tl.Add(t, size, a.dec.Admitted, !a.dec.Admitted)
 		}
 	}
+	return t
 }
 
-func (a *Analyzer) newLimiter(spec int) limitsim.Limiter {
-	s := a.specs[spec]
+func (a *Analyzer) newLimiter(s rowSpec) limitsim.Limiter {
 	return limitsim.NewLimiter(s.lim, a.profiles[s.profile].CountRejected)
 }
 
@@ -238,9 +315,8 @@ func (a *Analyzer) newLimiter(spec int) limitsim.Limiter {
 // arrivals in the sliding window (still in the key's ring), or the count
 // of the current fixed window. Making it only then spares compliant keys
 // a second copy of every window.
-func (a *Analyzer) lateLimiter(spec int, ks *keyState, t, cost int64) limitsim.Limiter {
+func (a *Analyzer) lateLimiter(spec rowSpec, tr *tracker, ks *keyState, t, cost int64) limitsim.Limiter {
 	lim := a.newLimiter(spec)
-	tr := &ks.rows[spec].tr
 	if tr.kind == limitsim.Fixed {
 		lim.Take(t, tr.sum-cost, true)
 		return lim

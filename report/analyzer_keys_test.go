@@ -12,12 +12,12 @@ func TestAnalyzerUnknownNote(t *testing.T) {
 	arrivals := merge(spaced("w", 7, 0, time.Second, 100), spaced("w", 3, 500*time.Millisecond, time.Second, -1))
 	r := analyze(t, []*limitsim.Profile{builtin(t, "workato")}, AnalyzerOptions{}, arrivals)
 	for _, interp := range []string{credits, bucketI} {
-		row := findRow(t, r, "w", "bytes", interp)
+		row := findRow(t, r, allTraffic, "bytes", interp)
 		if want := "3 of 10 records have no size; peak and rejected count only the 7 with one"; row.Verdict != VerdictUnknown || row.Note != want {
 			t.Errorf("bytes (%s): %s %q, want unknown %q", interp, row.Verdict, row.Note, want)
 		}
 	}
-	if row := findRow(t, r, "w", "events", credits); row.Verdict != VerdictPass || row.Note != "" {
+	if row := findRow(t, r, allTraffic, "events", credits); row.Verdict != VerdictPass || row.Note != "" {
 		t.Errorf("events: %s %q, want pass and no note", row.Verdict, row.Note)
 	}
 	if s := findSummary(t, r, "bytes"); s.KeysUnknown != 1 || s.Keys != 0 || s.Note == "" {
@@ -133,3 +133,7 @@ func TestAnalyzerMultipleProfiles(t *testing.T) {
 		t.Errorf("rejected_rate = %v, want 1/52", got)
 	}
 }
+
+// allTraffic is the partition of a workspace-scoped profile (Workato's)
+// when no arrival names a workspace.
+const allTraffic = "workspace (all traffic)"

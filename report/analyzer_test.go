@@ -149,9 +149,9 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		profile:  "workato",
 		arrivals: spaced("w", 18020, 0, 0, 100),
 		rows: []wantRow{
-			{"w", "events", credits, 18000, 18000, 0, 0, VerdictPass},
-			{"w", "events", bucketI, 18020, 18020, 0, 0, VerdictPass},
-			{"w", "bytes", credits, 30 * mb, 0, 0, 0, VerdictPass},
+			{allTraffic, "events", credits, 18000, 18000, 0, 0, VerdictPass},
+			{allTraffic, "events", bucketI, 18020, 18020, 0, 0, VerdictPass},
+			{allTraffic, "bytes", credits, 30 * mb, 0, 0, 0, VerdictPass},
 		},
 		summary: []wantSummary{{"events", VerdictPass, []string{credits, bucketI}}},
 		verdict: VerdictPass,
@@ -160,8 +160,8 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		profile:  "workato",
 		arrivals: spaced("w", 18021, 0, 0, 100),
 		rows: []wantRow{
-			{"w", "events", credits, 18000, 18001, 1, t0, VerdictFail},
-			{"w", "events", bucketI, 18020, 18021, 1, t0, VerdictFail},
+			{allTraffic, "events", credits, 18000, 18001, 1, t0, VerdictFail},
+			{allTraffic, "events", bucketI, 18020, 18021, 1, t0, VerdictFail},
 		},
 		summary: []wantSummary{{"events", VerdictFail, []string{}}},
 		verdict: VerdictFail,
@@ -170,9 +170,9 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		profile:  "workato",
 		arrivals: spaced("w", 18020, 0, 55*time.Microsecond, 100),
 		rows: []wantRow{
-			{"w", "events", credits, 18000, 18000, 0, 0, VerdictPass},
+			{allTraffic, "events", credits, 18000, 18000, 0, 0, VerdictPass},
 			// 18,020 less 20/s for 0.99105 s of refill, rounded up.
-			{"w", "events", bucketI, 18020, 18001, 0, 0, VerdictPass},
+			{allTraffic, "events", bucketI, 18020, 18001, 0, 0, VerdictPass},
 		},
 		verdict: VerdictPass,
 	}, {
@@ -180,9 +180,9 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		profile:  "workato",
 		arrivals: spaced("w", 60, 0, time.Second, mb),
 		rows: []wantRow{
-			{"w", "bytes", credits, 30 * mb, 30 * mb, 0, 0, VerdictPass},
+			{allTraffic, "bytes", credits, 30 * mb, 30 * mb, 0, 0, VerdictPass},
 			// 60 MB less 500 kB/s for 59 s.
-			{"w", "bytes", bucketI, 60 * mb, 30_500_000, 0, 0, VerdictPass},
+			{allTraffic, "bytes", bucketI, 60 * mb, 30_500_000, 0, 0, VerdictPass},
 		},
 		verdict: VerdictPass,
 	}, {
@@ -190,8 +190,8 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		profile:  "workato",
 		arrivals: merge(spaced("w", 60, 0, time.Second, mb), spaced("w", 1, 59500*time.Millisecond, 0, 1)),
 		rows: []wantRow{
-			{"w", "bytes", credits, 30 * mb, 30*mb + 1, 1, at(59500 * time.Millisecond), VerdictFail},
-			{"w", "bytes", bucketI, 60 * mb, 30_500_000, 0, 0, VerdictPass},
+			{allTraffic, "bytes", credits, 30 * mb, 30*mb + 1, 1, at(59500 * time.Millisecond), VerdictFail},
+			{allTraffic, "bytes", bucketI, 60 * mb, 30_500_000, 0, 0, VerdictPass},
 		},
 		summary: []wantSummary{{"bytes", VerdictPartial, []string{bucketI}}},
 		verdict: VerdictFail,
@@ -200,8 +200,8 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		profile:  "workato",
 		arrivals: merge(spaced("w", 7, 0, time.Second, 50*mb), spaced("w", 3, 500*time.Millisecond, time.Second, -1)),
 		rows: []wantRow{
-			{"w", "events", credits, 18000, 0, 0, 0, VerdictPass},
-			{"w", "bytes", credits, 30 * mb, 320 * mb, 6, at(time.Second), VerdictUnknown},
+			{allTraffic, "events", credits, 18000, 0, 0, 0, VerdictPass},
+			{allTraffic, "bytes", credits, 30 * mb, 320 * mb, 6, at(time.Second), VerdictUnknown},
 		},
 		summary: []wantSummary{{"events", VerdictPass, []string{credits, bucketI}}, {"bytes", VerdictUnknown, []string{}}},
 		verdict: VerdictPass,

@@ -114,8 +114,15 @@ func NewDeliveryCollector() *DeliveryCollector {
 var _ probe.Observer = (*DeliveryCollector)(nil)
 
 // Attempt counts one attempt; attempts must come in the order they were
-// sent.
-func (c *DeliveryCollector) Attempt(a *probe.Attempt) {
+// sent. Its partition (for partition violations) is its key; see
+// AttemptIn.
+func (c *DeliveryCollector) Attempt(a *probe.Attempt) { c.AttemptIn(a, a.Key) }
+
+// AttemptIn counts one attempt that counted against partition, the
+// partition of the profile's scope (limitsim.Profile.PartitionOf): a
+// request to the same partition inside a 429's Retry-After is a partition
+// violation.
+func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	d := &c.d
 	d.Attempts++
 	switch {
@@ -135,7 +142,7 @@ func (c *DeliveryCollector) Attempt(a *probe.Attempt) {
 	if a.N > 1 {
 		d.Retries++
 	}
-	c.judge.Add(RetryAfterAttempt{Partition: a.Key, Event: a.Event, Sent: a.Sent, Answered: a.Done,
+	c.judge.Add(RetryAfterAttempt{Partition: partition, Event: a.Event, Sent: a.Sent, Answered: a.Done,
 		Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter})
 }
 

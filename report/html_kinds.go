@@ -185,7 +185,7 @@ func checkHTML(c *CheckResult, t *Timeline) (*htmlDoc, error) {
 	if n := c.Input.OutOfOrder; n > 0 {
 		doc.Notes = append(doc.Notes, countNoun(n, "record")+" out of order, analysed as if they had come at the previous record's time")
 	}
-	secs, err := chartSections(t, KindCheck, c.Input.Keys)
+	secs, err := chartSections(t, KindCheck, c.timelinePartitions())
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +273,9 @@ func serveHTML(s *ServeResult, t *Timeline) (*htmlDoc, error) {
 			{"session", spanText(s.Start, s.End)}, {"requests", withCommas(s.Requests.Total)},
 		},
 		Notes: append([]string{}, s.Notes...),
+	}
+	if s.WorkspaceSource != "" {
+		doc.Facts = append(doc.Facts[:3], append([]htmlFact{{"workspace from", s.WorkspaceSource}}, doc.Facts[3:]...)...)
 	}
 	secs, err := chartSections(t, KindServe, s.Input.Keys)
 	if err != nil {

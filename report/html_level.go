@@ -126,7 +126,8 @@ func levelChart(t *Timeline, ls levelSeries, keys int) (htmlChart, error) {
 	ch, err := lineChart(title, xl, unit, xs, 0, []chartSeries{{name: what, ys: ys, color: colLevel}}, lines)
 	ch.Caption = fmt.Sprintf("%s, %s: what was admitted, replayed through the limit, and on until it is full again", l.Name, limitSpec(l))
 	if keys > 1 {
-		ch.Caption += fmt.Sprintf("; the traffic of all %s as if one partition (each key has a limit of its own)", countNoun(int64(keys), "key"))
+		noun := t.Profile.partitionNoun()
+		ch.Caption += fmt.Sprintf("; the traffic of all %s as if one partition (each %s has a limit of its own)", countNoun(int64(keys), noun), noun)
 	}
 	if l.Kind == limitsim.Bucket || t.StepSeconds*int64(time.Second) > int64(l.Per) {
 		ch.Caption += fmt.Sprintf("; approximate, from counts per %s", stepUnitLong(time.Duration(t.Step())))

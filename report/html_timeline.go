@@ -95,7 +95,8 @@ func timelineCharts(t *Timeline, kind string, keys int) ([]htmlChart, error) {
 			ch.Caption += " A sliding window can hold more than any one clock second shows; the tables give the exact peaks."
 		}
 		if keys > 1 {
-			ch.Caption += fmt.Sprintf(" The counts add up %s; each limit applies to each key.", countNoun(int64(keys), "key"))
+			noun := t.Profile.partitionNoun()
+			ch.Caption += fmt.Sprintf(" The counts add up %s; each limit applies to each %s.", countNoun(int64(keys), noun), noun)
 		}
 		charts = append(charts, ch)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
@@ -115,15 +116,14 @@ func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*
 			out.Input.Last = max(out.Input.Last, in.Last)
 		}
 	}
-	distinct := map[string]bool{}
 	for _, name := range out.Profiles {
 		var ks []owned
 		for _, k := range order {
 			if k.profile == name {
 				ks = append(ks, k)
-				distinct[k.key] = true
 			}
 		}
+		out.Input.Keys = max(out.Input.Keys, len(ks)) // partitions, as the Analyzer counts them
 		slices.SortStableFunc(ks, func(x, y owned) int {
 			a, b := keys[x], keys[y]
 			return cmp.Or(cmp.Compare(b.doc, a.doc), cmp.Compare(b.alt, a.alt), cmp.Compare(x.key, y.key))
@@ -135,7 +135,6 @@ func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*
 			}
 		}
 	}
-	out.Input.Keys = len(distinct)
 	for _, s := range first.Summary {
 		out.Summary = append(out.Summary, summarizeRows(s, out.Limits))
 	}
@@ -177,5 +176,8 @@ func summarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
 		interps = slices.Clone(prev.PassingInterpretations)
 	}
 	settleSummary(&s, interps, failed)
+	if strings.Contains(prev.Note, OneWorkspaceNote) {
+		s.Note = joinNote(s.Note, OneWorkspaceNote)
+	}
 	return s
 }

@@ -13,14 +13,19 @@ import (
 // rejected requests count, and its limits. A result carries it so that it
 // can be merged and charted without the profile file it came from.
 type ProfileSpec struct {
-	Name          string      `json:"name"`
+	Name string `json:"name"`
+	// Scope is the profile's scope (limitsim.Profile.Scope): "workspace"
+	// adds up every key of a workspace, any other is per key. A file
+	// written before it was recorded has none: a built-in profile's is
+	// then assumed.
+	Scope         string      `json:"scope,omitempty"`
 	CountRejected bool        `json:"count_rejected"`
 	Limits        []LimitJSON `json:"limits"`
 }
 
 // NewProfileSpec returns the spec of p.
 func NewProfileSpec(p *limitsim.Profile) *ProfileSpec {
-	s := &ProfileSpec{Name: p.Name, CountRejected: p.CountRejected, Limits: make([]LimitJSON, len(p.Limits))}
+	s := &ProfileSpec{Name: p.Name, Scope: p.Scope, CountRejected: p.CountRejected, Limits: make([]LimitJSON, len(p.Limits))}
 	for i, l := range p.Limits {
 		s.Limits[i] = limitJSON(l)
 	}
@@ -51,10 +56,11 @@ func (s *ProfileSpec) Limit(i int) (limitsim.Limit, error) {
 }
 
 // Profile returns the profile the spec describes, validated, with the
-// header dialect of the built-in profile of the same name (or none). An
-// invalid spec is an error naming the field.
+// header dialect of the built-in profile of the same name (or none), and
+// that profile's scope when the spec records none. An invalid spec is an
+// error naming the field.
 func (s *ProfileSpec) Profile() (*limitsim.Profile, error) {
-	p := &limitsim.Profile{Name: s.Name, CountRejected: s.CountRejected, Dialect: "none"}
+	p := &limitsim.Profile{Name: s.Name, Scope: s.scope(), CountRejected: s.CountRejected, Dialect: "none"}
 	if b, ok := limitsim.Builtin(s.Name); ok {
 		p.Dialect = b.Dialect
 	}
@@ -71,12 +77,30 @@ func (s *ProfileSpec) Profile() (*limitsim.Profile, error) {
 	return p, nil
 }
 
+// scope returns the spec's scope, or the built-in profile's when it
+// records none.
+func (s *ProfileSpec) scope() string {
+	if b, ok := limitsim.Builtin(s.Name); ok && s.Scope == "" {
+		return b.Scope
+	}
+	return s.Scope
+}
+
+// partitionNoun names one partition of the spec's profile: "workspace"
+// for a workspace-scoped profile, else "key".
+func (s *ProfileSpec) partitionNoun() string {
+	if s != nil && s.scope() == limitsim.ScopeWorkspace {
+		return limitsim.ScopeWorkspace
+	}
+	return "key"
+}
+
 // equal reports whether two specs describe the same limits.
 func (s *ProfileSpec) equal(o *ProfileSpec) bool {
 	if s == nil || o == nil {
 		return s == o
 	}
-	return s.Name == o.Name && s.CountRejected == o.CountRejected &&
+	return s.Name == o.Name && s.scope() == o.scope() && s.CountRejected == o.CountRejected &&
 		slices.EqualFunc(s.Limits, o.Limits, func(a, b LimitJSON) bool {
 			return a.Name == b.Name && a.Kind == b.Kind && a.Quota == b.Quota && a.Per == b.Per && a.Burst == b.Burst && a.Unit == b.Unit
 		})

@@ -277,12 +277,15 @@ func mtTraffic(keys []string) []Arrival {
 func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 	profiles := []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "workato")}
 	all := mtTraffic([]string{"t1", "t2", "t3", "t4", "t5"})
+	// Workato's limits are per workspace: the halves are two workspaces.
 	var a, b []Arrival
-	for _, x := range all {
+	for i, x := range all {
 		if x.Key < "t3" {
-			a = append(a, x)
+			all[i].Workspace = "w1"
+			a = append(a, all[i])
 		} else {
-			b = append(b, x)
+			all[i].Workspace = "w2"
+			b = append(b, all[i])
 		}
 	}
 	want, _ := mtCheck(t, profiles, all, "all.jsonl")
@@ -299,6 +302,20 @@ func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 	diffJSON(t, "merged check", comparable(t, got), comparable(t, want))
 	if strings.Join(got.Input.Files, ",") != "a.jsonl,b.jsonl" {
 		t.Errorf("files %q, want the traffic files of both", got.Input.Files)
+	}
+	// One workspace split over two files does not merge: its partition
+	// is in both.
+	for i := range a {
+		a[i].Workspace = ""
+	}
+	for i := range b {
+		b[i].Workspace = ""
+	}
+	_, fa = mtCheck(t, profiles, a, "a.jsonl")
+	_, fb = mtCheck(t, profiles, b, "b.jsonl")
+	_, err = Merge([]*ResultsFile{mtParse(t, "ra.jsonl", fa), mtParse(t, "rb.jsonl", fb)})
+	if err == nil || !strings.Contains(err.Error(), `partition key "workspace (all traffic)" is in ra.jsonl and in rb.jsonl`) {
+		t.Errorf("merging one workspace split over two files: %v", err)
 	}
 }
 

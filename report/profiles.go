@@ -137,7 +137,7 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 	if f == Markdown {
 		ew.printf("- ")
 	}
-	ew.printf("%s one per %s; headers: %s; rejected requests count: %v\n", bold("Partition:"), orDash(p.Scope), p.Dialect, p.CountRejected)
+	ew.printf("%s %s; headers: %s; rejected requests count: %v\n", bold("Partition:"), p.ScopeDescription(), p.Dialect, p.CountRejected)
 	if f == Markdown {
 		ew.printf("- ")
 	}

@@ -22,6 +22,7 @@ type resultLine struct {
 	Event        *uint64 `json:"event"`
 	Copy         *int    `json:"copy"`
 	Key          *string `json:"key"`
+	Workspace    string  `json:"workspace"`
 	Attempt      *int    `json:"attempt"`
 	Size         *int64  `json:"size"`
 	Intended     *string `json:"intended"`
@@ -207,7 +208,7 @@ func (l *resultLine) attempt() (probe.Attempt, error) {
 		}
 		a.RetryAfter, a.HasRetryAfter = time.Duration(ms)*time.Millisecond, true
 	}
-	a.Late, a.Err = l.Late, l.Error
+	a.Late, a.Err, a.Workspace = l.Late, l.Error, l.Workspace
 	return a, nil
 }
 
@@ -230,7 +231,7 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 	if l.Key == nil {
 		return r, nil // a path that matched no key pattern
 	}
-	r.Key, r.Keyed = *l.Key, true
+	r.Key, r.Keyed, r.Workspace = *l.Key, true, l.Workspace
 	r.Decided = r.Accepted() || r.Status == 429
 	r.Admitted = r.Accepted()
 	if l.Size != nil {

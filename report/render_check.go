@@ -52,7 +52,7 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 		}
 		p.linef("%s", p.cell(line))
 	}
-	if line := SparklineText(r.Timeline, r.Input.Keys); line != "" {
+	if line := SparklineText(r.Timeline, r.timelinePartitions()); line != "" {
 		p.blank()
 		p.linef("%s", p.code(line))
 	}
@@ -65,6 +65,22 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 	}
 	r.writeFooter(p)
 	return p.err
+}
+
+// timelinePartitions returns how many partitions of the first profile
+// (the one the timeline is drawn against) the result has: its partitions
+// are not the others' when their scopes differ.
+func (r *CheckResult) timelinePartitions() int {
+	if len(r.Profiles) < 2 {
+		return r.Input.Keys
+	}
+	n := 0
+	for _, pr := range r.PolicyRejected {
+		if pr.Profile == r.Profiles[0] {
+			n++
+		}
+	}
+	return n
 }
 
 // inputLine says where the records came from and when they were sent.

@@ -49,6 +49,9 @@ func workatoFixture(t *testing.T) *CheckResult {
 		spaced("ws2", 60, 0, time.Second, 1_000_000),
 		spaced("ws2", 3, 500*time.Millisecond, 10*time.Second, -1),
 	)
+	for i := range arrivals {
+		arrivals[i].Workspace, arrivals[i].Key = arrivals[i].Key, "trigger-"+arrivals[i].Key
+	}
 	r := analyze(t, []*limitsim.Profile{builtin(t, "workato")}, AnalyzerOptions{}, arrivals)
 	r.Input.Files = []string{"a.csv", "b.csv"}
 	return r

@@ -26,7 +26,7 @@ func (a *Analyzer) Result() *CheckResult {
 			Records:    a.records,
 			Filtered:   a.filtered,
 			OutOfOrder: a.outOfOrder,
-			Keys:       len(a.order),
+			Keys:       a.partitions(),
 		},
 	}
 	if a.records > 0 {
@@ -46,8 +46,9 @@ func (a *Analyzer) Result() *CheckResult {
 
 func (a *Analyzer) profileResult(r *CheckResult, pi int) {
 	p := a.profiles[pi]
-	keys := make([]*keptKey, len(a.order))
-	for i, ks := range a.order {
+	g := a.groups[a.groupOf[pi]]
+	keys := make([]*keptKey, len(g.order))
+	for i, ks := range g.order {
 		keys[i] = a.keyRows(pi, ks)
 	}
 	slices.SortStableFunc(keys, worse)
@@ -56,16 +57,39 @@ func (a *Analyzer) profileResult(r *CheckResult, pi int) {
 		r.PolicyRejected = append(r.PolicyRejected, k.pol)
 	}
 	for _, l := range p.Limits {
-		r.Summary = append(r.Summary, summarize(p.Name, l, r.Limits))
+		s := summarize(p.Name, l, r.Limits)
+		s.Note = a.scopeNote(p, s.Note)
+		r.Summary = append(r.Summary, s)
 	}
 }
 
-// row builds the LimitRow of one spec for one key.
-func (a *Analyzer) row(s rowSpec, ks *keyState, st *rowState) LimitRow {
+// OneWorkspaceNote is the note on the summary of a workspace-scoped
+// profile's limits when no arrival named a workspace.
+const OneWorkspaceNote = "all traffic is one workspace: no request named one (give --workspace-field, or serve --workspace)"
+
+// scopeNote adds to note, for a workspace-scoped profile, that all the
+// traffic counted as one workspace when no arrival named one.
+func (a *Analyzer) scopeNote(p *limitsim.Profile, note string) string {
+	if !p.Aggregates() || a.named || a.records == 0 {
+		return note
+	}
+	return joinNote(note, OneWorkspaceNote)
+}
+
+// joinNote returns note with more added after a semicolon.
+func joinNote(note, more string) string {
+	if note == "" {
+		return more
+	}
+	return note + "; " + more
+}
+
+// row builds the LimitRow of one spec for one partition, called label.
+func (a *Analyzer) row(s rowSpec, ks *keyState, label string, st *rowState) LimitRow {
 	doc := a.profiles[s.profile].Limits[s.limit]
 	row := LimitRow{
 		Profile:        a.profiles[s.profile].Name,
-		Key:            ks.key,
+		Key:            label,
 		Name:           doc.Name,
 		Limit:          limitSpec(doc),
 		Unit:           string(limitsim.Requests),
@@ -256,12 +280,13 @@ func worse(x, y *keptKey) int {
 // keyRows returns one key's rows and policy rejection for profile pi, as
 // Result computes them.
 func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
-	k := &keptKey{key: ks.key}
-	for si, s := range a.specs {
+	g := a.groups[a.groupOf[pi]]
+	k := &keptKey{key: g.label(ks.key)}
+	for si, s := range g.specs {
 		if s.profile != pi {
 			continue
 		}
-		row := a.row(s, ks, &ks.rows[si])
+		row := a.row(s, ks, k.key, &ks.rows[si])
 		if row.Verdict != VerdictUnknown {
 			if s.documented {
 				k.doc = max(k.doc, row.PeakRatio)
@@ -271,8 +296,8 @@ func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 		}
 		k.rows = append(k.rows, row)
 	}
-	pol := ks.policy[pi]
-	k.pol = PolicyRejection{Profile: a.profiles[pi].Name, Key: ks.key, Records: ks.records, Rejected: pol.rejected}
+	pol := ks.policy[a.slotOf[pi]]
+	k.pol = PolicyRejection{Profile: a.profiles[pi].Name, Key: k.key, Records: ks.records, Rejected: pol.rejected}
 	if pol.rejected > 0 {
 		k.pol.FirstRejected = Timestamp(pol.first)
 	}

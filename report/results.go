@@ -17,7 +17,8 @@ import (
 //	 "intended":"2026-02-17T09:00:01.000000000Z","sent":"...","done":"...",
 //	 "status":429,"retry_after_ms":1000,"latency_ms":0.8,"late":false}
 //
-// with "error" for a transport error and "rate_limit" (the target's
+// with "workspace" when the event named one, "error" for a transport
+// error and "rate_limit" (the target's
 // rate-limit headers) when the target sent any. The last line, of type
 // "result", holds the whole result (see RunResult). Request headers and
 // bodies are never written, so secrets cannot leak into a results file.
@@ -54,6 +55,9 @@ func (rw *ResultsWriter) Attempt(a *probe.Attempt) {
 	b = strconv.AppendInt(b, int64(a.Copy), 10)
 	b = append(b, `,"key":`...)
 	b = appendJSONString(b, a.Key)
+	if a.Workspace != "" {
+		b = appendJSONString(append(b, `,"workspace":`...), a.Workspace)
+	}
 	b = append(b, `,"attempt":`...)
 	b = strconv.AppendInt(b, int64(a.N), 10)
 	b = append(b, `,"size":`...)

@@ -176,7 +176,7 @@ func TestRetryAfterJudge(t *testing.T) {
 				id := "e" + strconv.FormatUint(s.ev, 10)
 				r := ServeRecord{Seq: uint64(i + 1), Time: st0 + int64(s.sent), Key: s.part, Keyed: true, Status: s.status,
 					RetryAfter: int64(s.ra / time.Second), EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: IDHeader}
-				tr.add(&r)
+				tr.add(&r, r.Key)
 			}
 			sd, _ := tr.delivery(st0 + int64(time.Hour))
 			if sd.RetryAfterHonored != tc.want.Honored || sd.RetryAfterEarly != tc.want.Early || sd.PartitionViolations != tc.want.PartitionViolations ||

@@ -100,8 +100,8 @@ func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
 
 // Attempt counts one attempt, in the order attempts were sent.
 func (c *RunCollector) Attempt(a *probe.Attempt) {
-	c.delivery.Attempt(a)
-	c.analyzer.Add(Arrival{Time: a.Sent, Key: a.Key, Size: a.Size, HasSize: true})
+	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
+	c.analyzer.Add(Arrival{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
 	c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
 	if !c.seen {
 		c.start, c.seen = a.Sent, true

@@ -130,7 +130,7 @@ func newEventTracker(giveUp, ttl time.Duration, maxLive int) *eventTracker {
 }
 
 // add counts one request, in time order.
-func (t *eventTracker) add(r *ServeRecord) attemptInfo {
+func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	now := r.Time
 	if !t.started {
 		t.started, t.rotated = true, now
@@ -196,7 +196,7 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	if r.Status == 429 {
 		st.ra = ra
 	}
-	v := t.judge.Add(RetryAfterAttempt{Partition: r.Key, Event: st.num, Sent: now, Answered: now,
+	v := t.judge.Add(RetryAfterAttempt{Partition: partition, Event: st.num, Sent: now, Answered: now,
 		Status: r.Status, RetryAfter: time.Duration(ra), HasRetryAfter: ra > 0})
 	info.followsRA, info.slack = v.FollowsRetryAfter, int64(v.RetrySlack)
 	info.violation, info.partSlack = v.Violation, int64(v.PartitionSlack)

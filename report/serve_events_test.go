@@ -33,7 +33,7 @@ func track(t *testing.T, giveUp time.Duration, reqs []sreq, endMS int64) ServeDe
 	tr := newEventTracker(giveUp, time.Hour, 1000)
 	for i, q := range reqs {
 		r := q.record(uint64(i + 1))
-		tr.add(&r)
+		tr.add(&r, r.Key)
 	}
 	d, _ := tr.delivery(st0 + endMS*int64(time.Millisecond))
 	return d
@@ -137,7 +137,7 @@ func TestEventTrackerBounded(t *testing.T) {
 	for i := range 100_000 {
 		r := ServeRecord{Seq: uint64(i), Time: st0 + int64(i)*int64(time.Millisecond), Key: "t1", Keyed: true,
 			Status: 429, RetryAfter: 1, EventHash: uint64(i) + 1, IDFrom: IDHeader}
-		tr.add(&r)
+		tr.add(&r, r.Key)
 		if tr.live() > 1000 {
 			t.Fatalf("after %d events %d live, want at most 1000", i+1, tr.live())
 		}
@@ -158,7 +158,7 @@ func TestEventTrackerSenders(t *testing.T) {
 	} {
 		r := ServeRecord{Seq: uint64(i + 1), Time: st0 + int64(i), Key: x.key, Keyed: true, Status: 200,
 			EventID: "evt-1", EventHash: xxhash.Sum64String("evt-1"), IDFrom: IDHeader, Sender: x.sender}
-		tr.add(&r)
+		tr.add(&r, r.Key)
 	}
 	d, _ := tr.delivery(st0 + int64(time.Minute))
 	if d.Events != 4 || d.Duplicates != 2 || d.Retries != 2 || d.Senders != 2 {

@@ -57,24 +57,28 @@ func (h *keptHeap) Pop() any {
 // and returns how many it retired.
 func (c *serveCompliance) retire(idleSince int64) int {
 	a := c.a
-	n, j := 0, 0
-	for _, ks := range a.order {
-		if ks.last > idleSince {
-			a.order[j] = ks
-			j++
-			continue
+	n := 0
+	for _, g := range a.groups {
+		j, retired := 0, 0
+		for _, ks := range g.order {
+			if ks.last > idleSince {
+				g.order[j] = ks
+				j++
+				continue
+			}
+			for _, pi := range g.profiles {
+				c.fold(pi, a.keyRows(pi, ks))
+			}
+			delete(g.keys, ks.key)
+			if g.prev == ks {
+				g.prev = nil
+			}
+			retired++
 		}
-		for pi := range a.profiles {
-			c.fold(pi, a.keyRows(pi, ks))
-		}
-		delete(a.keys, ks.key)
-		if a.prev == ks {
-			a.prev = nil
-		}
-		n++
+		clear(g.order[j:])
+		g.order = g.order[:j]
+		n = max(n, retired) // partitions count as a.partitions() counts them
 	}
-	clear(a.order[j:])
-	a.order = a.order[:j]
 	c.retired += int64(n)
 	return n
 }
@@ -128,7 +132,7 @@ func (c *serveCompliance) result() *CheckResult {
 			keys[k.key] = k
 			list = append(list, k)
 		}
-		for _, ks := range a.order {
+		for _, ks := range a.groups[a.groupOf[pi]].order {
 			k := a.keyRows(pi, ks)
 			acc.addKey(p.Limits, k.rows)
 			add(k)
@@ -152,7 +156,9 @@ func (c *serveCompliance) result() *CheckResult {
 			rejected += o.Rejected
 		}
 		for li, l := range p.Limits {
-			r.Summary = append(r.Summary, acc.limits[li].summary(p.Name, l))
+			s := acc.limits[li].summary(p.Name, l)
+			s.Note = a.scopeNote(p, s.Note)
+			r.Summary = append(r.Summary, s)
 		}
 		keysFailing += int64(acc.keysFailing)
 		if acc.known {

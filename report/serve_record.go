@@ -40,7 +40,10 @@ type ServeRecord struct {
 	// matched no key pattern (answered 404): it is counted, not analysed.
 	Key   string
 	Keyed bool
-	Size  int64 // body bytes read
+	// Workspace is the request's workspace (serve --workspace); "" when
+	// all traffic is one workspace.
+	Workspace string
+	Size      int64 // body bytes read
 	// Status is the status answered: 2xx admitted, 429 rejected by the
 	// limits, 413 too large, 401 a bad signature, an injected 5xx, 404 or
 	// 400.

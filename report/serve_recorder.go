@@ -117,8 +117,8 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 		s.comp.retire(r.Time - s.horizon)
 		s.nextRetire = r.Time + max(s.horizon/4, int64(time.Second))
 	}
-	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Size: r.Size, HasSize: true})
-	info := s.events.add(r)
+	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
+	info := s.events.add(r, s.profile.PartitionOf(r.Key, r.Workspace))
 	if s.results != nil {
 		s.results.ServeRequest(r, &info)
 	}
@@ -152,7 +152,7 @@ func (s *ServeRecorder) Stats() ServeStats {
 		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched,
 		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: ra.Honored,
 		RetryAfterEarly: ra.Early, PartitionViolations: ra.PartitionViolations,
-		Keys: len(s.comp.a.order), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
+		Keys: s.comp.a.partitions(), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
 	}
 	if s.seen {
 		st.First, st.Last = Timestamp(s.first), Timestamp(s.last)
@@ -161,12 +161,15 @@ func (s *ServeRecorder) Stats() ServeStats {
 }
 
 // Live returns how many partition keys and events the recorder holds.
-func (s *ServeRecorder) Live() (keys, events int) { return len(s.comp.a.order), s.events.live() }
+func (s *ServeRecorder) Live() (keys, events int) { return s.comp.a.partitions(), s.events.live() }
 
 // ServeMeta describes a serve session, for its result.
 type ServeMeta struct {
 	Listen    string // the URL served
 	KeySource string // where the partition key came from
+	// WorkspaceSource is where the workspace came from; "" when all
+	// traffic was one workspace.
+	WorkspaceSource string
 	// Start and End bound the session (Unix ns); End is also the time at
 	// which events not delivered are judged given up or pending. Zero
 	// means the first and the latest request.
@@ -188,7 +191,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	}
 	d, sched := s.events.delivery(m.End)
 	r := &ServeResult{
-		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource,
+		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,

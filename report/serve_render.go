@@ -43,7 +43,11 @@ func (r *ServeResult) Write(w io.Writer, f Format) error {
 	if err := r.writeSchedule(p, f); err != nil {
 		return err
 	}
-	p.linef("Compliance of what was sent (%s, key from %s):", countNoun(r.Input.Records, "request"), p.code(r.KeySource))
+	ws := ""
+	if r.WorkspaceSource != "" {
+		ws = ", workspace from " + p.code(r.WorkspaceSource)
+	}
+	p.linef("Compliance of what was sent (%s, key from %s%s):", countNoun(r.Input.Records, "request"), p.code(r.KeySource), ws)
 	p.blank()
 	c := r.check()
 	if err := c.writeRows(p, f, TableKeys); err != nil {

@@ -16,14 +16,17 @@ type ServeResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
 	// every interpretation and every threshold held, and "fail" otherwise
 	// (also when no webhook request came at all).
-	Verdict     Verdict   `json:"verdict"`
-	Kind        string    `json:"kind"` // always "serve"
-	Profile     string    `json:"profile"`
-	Listen      string    `json:"listen"`     // the URL served
-	KeySource   string    `json:"key_source"` // where the partition key came from
-	Interrupted bool      `json:"interrupted,omitempty"`
-	Start       Timestamp `json:"start,omitempty"`
-	End         Timestamp `json:"end,omitempty"`
+	Verdict   Verdict `json:"verdict"`
+	Kind      string  `json:"kind"` // always "serve"
+	Profile   string  `json:"profile"`
+	Listen    string  `json:"listen"`     // the URL served
+	KeySource string  `json:"key_source"` // where the partition key came from
+	// WorkspaceSource is where the workspace came from (serve
+	// --workspace); absent when all traffic was one workspace.
+	WorkspaceSource string    `json:"workspace_source,omitempty"`
+	Interrupted     bool      `json:"interrupted,omitempty"`
+	Start           Timestamp `json:"start,omitempty"`
+	End             Timestamp `json:"end,omitempty"`
 
 	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
 	Input          CheckInput        `json:"input"`      // records are the requests with a key

@@ -6,15 +6,18 @@ import "strconv"
 // "request":
 //
 //	{"type":"request","seq":7,"time":"2026-02-17T09:00:01.000000000Z",
-//	 "key":"t1","size":512,"status":429,"retry_after_s":1,"event":3,
+//	 "key":"t1","workspace":"acme","size":512,"status":429,"retry_after_s":1,"event":3,
 //	 "event_id":"k3v9q2m7x4ab-evt-3","id_from":"header",
 //	 "sender":"k3v9q2m7x4ab","attempt":2,
 //	 "retry_slack_ms":-850.2,"early":true,"partition_violation":true}
 //
+// workspace is there when the request named one (serve --workspace);
 // sender is the request's X-Hooklimit-Run header, when it had one (see
 // ServeDelivery). retry_after_s is there when a Retry-After was sent; retry_slack_ms and
 // early for a retry after a 429 with Retry-After; partition_violation when
-// the request came inside another 429's Retry-After on its partition. An
+// the request came inside another 429's Retry-After on its partition (the
+// partition of the profile's scope: the workspace for a workspace-scoped
+// profile). An
 // event id found by hashing the body is written "hash:" and 16 hex digits.
 // A request whose path matched no key pattern has only seq, time and
 // status. No header, body, path or query is written, so neither secrets
@@ -29,6 +32,9 @@ func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
 	b = appendTime(append(b, `,"time":`...), r.Time)
 	if info != nil {
 		b = appendJSONString(append(b, `,"key":`...), r.Key)
+		if r.Workspace != "" {
+			b = appendJSONString(append(b, `,"workspace":`...), r.Workspace)
+		}
 		b = strconv.AppendInt(append(b, `,"size":`...), r.Size, 10)
 	}
 	b = strconv.AppendInt(append(b, `,"status":`...), int64(r.Status), 10)

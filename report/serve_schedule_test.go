@@ -43,7 +43,7 @@ func schedule(t *testing.T, events int, ra int64, waits func(ev, n int) time.Dur
 	for i := range all {
 		r := all[i].r
 		r.Seq, r.Time = uint64(i+1), st0+int64(all[i].at)
-		tr.add(&r)
+		tr.add(&r, r.Key)
 	}
 	_, rs := tr.delivery(st0 + int64(200*time.Hour))
 	return rs
@@ -88,14 +88,14 @@ func TestRetryScheduleNone(t *testing.T) {
 	tr := newEventTracker(time.Minute, time.Hour, 100)
 	for i := range 3 {
 		r := ServeRecord{Seq: uint64(i + 1), Time: st0, Key: "t1", Keyed: true, Status: 429, RetryAfter: 1, EventHash: uint64(i + 1), IDFrom: IDHeader}
-		tr.add(&r)
+		tr.add(&r, r.Key)
 	}
 	if _, rs := tr.delivery(st0); rs.Resembles != "none" || !strings.Contains(rs.Reason, "3 events") {
 		t.Errorf("got %q: %s", rs.Resembles, rs.Reason)
 	}
 	tr = newEventTracker(time.Minute, time.Hour, 100)
 	r := ServeRecord{Seq: 1, Time: st0, Key: "t1", Keyed: true, Status: 200, EventHash: 1, IDFrom: IDHeader}
-	tr.add(&r)
+	tr.add(&r, r.Key)
 	if _, rs := tr.delivery(st0); rs.Resembles != "" {
 		t.Errorf("nothing rejected: got %q: %s", rs.Resembles, rs.Reason)
 	}

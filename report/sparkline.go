@@ -120,8 +120,9 @@ func trimRate(f float64) string {
 //
 //	rate/s  ▁▂▅█▇▃▁  peak 31/s vs limit 25/s, above it in 12 of 60 s
 //
-// keys is how many partition keys the timeline adds up: with more than
-// one, the limit applies to each key and the line says so. It is "" for
+// keys is how many partitions of the timeline's profile it adds up (keys,
+// or workspaces for a workspace-scoped profile): with more than one, the
+// limit applies to each and the line says so. It is "" for
 // an empty timeline.
 func SparklineText(t *Timeline, keys int) string {
 	if t == nil || t.Len() == 0 {
@@ -139,15 +140,16 @@ func SparklineText(t *Timeline, keys int) string {
 		top = max(top, int64(lim.perStep+0.999))
 	}
 	s := fmt.Sprintf("rate/%s  %s  peak %s/%s", u, Sparkline(t.Sent, SparklineWidth, top), withCommas(peak), u)
+	noun := t.Profile.partitionNoun()
 	if keys > 1 {
-		s += fmt.Sprintf(" (%s together)", countNoun(int64(keys), "key"))
+		s += fmt.Sprintf(" (%s together)", countNoun(int64(keys), noun))
 	}
 	if !ok {
 		return s
 	}
 	s += " vs " + lim.text
 	if keys > 1 {
-		return s + " per key"
+		return s + " per " + noun
 	}
 	if lim.exact {
 		over := 0

@@ -29,7 +29,7 @@ func FuzzJSONL(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		sc := jsonScanner{names: [3][]byte{[]byte("time"), []byte("key"), []byte("size")}}
+		sc := jsonScanner{names: [4][]byte{[]byte("time"), []byte("key"), []byte("size"), []byte("workspace")}}
 		e := sc.scan(line)
 		first := skipWS(line, 0)
 		valid := json.Valid(line) && first < len(line) && line[first] == '{'

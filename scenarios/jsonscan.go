@@ -30,12 +30,12 @@ type jsonValue struct {
 }
 
 // jsonScanner checks that a line is one well-formed JSON object and picks
-// out the values of up to three fields, without allocating. Values of
+// out the values of up to four fields, without allocating. Values of
 // other fields are validated and skipped, nested ones included. When a
 // field occurs twice, the last one wins, as in encoding/json.
 type jsonScanner struct {
-	names   [3][]byte    // the wanted field names
-	vals    [3]jsonValue // their values after scan
+	names   [4][]byte    // the wanted field names; nil for none
+	vals    [4]jsonValue // their values after scan
 	scratch []byte       // decoded field names with escapes
 }
 
@@ -48,7 +48,7 @@ type jsonSyntaxError struct {
 // scan parses line and fills s.vals. It returns a non-empty
 // jsonSyntaxError.what if the line is not exactly one JSON object.
 func (s *jsonScanner) scan(b []byte) jsonSyntaxError {
-	s.vals = [3]jsonValue{}
+	s.vals = [4]jsonValue{}
 	i := skipWS(b, 0)
 	if i == len(b) || b[i] != '{' {
 		return jsonSyntaxError{i, "not a JSON object"}
@@ -115,7 +115,7 @@ func (s *jsonScanner) match(name []byte, coded bool, v jsonValue) {
 		name = s.scratch
 	}
 	for k := range s.names {
-		if bytes.Equal(name, s.names[k]) {
+		if s.names[k] != nil && bytes.Equal(name, s.names[k]) {
 			s.vals[k] = v
 		}
 	}

@@ -81,8 +81,11 @@ type Phase struct {
 	Params   Params        // as given, with the plan's defaults; Start is not set
 	Start    time.Duration // the start offset, if HasStart
 	HasStart bool
-	File     string  // for replay, the traffic file as written
-	Parallel []Phase // for a parallel group, its members
+	File     string // for replay, the traffic file as written
+	// WorkspaceField, for replay, names the field of the traffic file
+	// that holds each record's workspace; "" for none.
+	WorkspaceField string
+	Parallel       []Phase // for a parallel group, its members
 }
 
 // maxShapes is the most shapes a plan may hold, counting group members.

@@ -15,7 +15,7 @@ import (
 // topFields and phaseFields are the fields a plan and a phase may have.
 const (
 	topFields   = "name, description, profile, target, seed, retry, keys, size, phases, thresholds"
-	phaseFields = "scenario, parallel, start, rate, to, duration, events, over, copies, gap, keys, size, seed, speed, file"
+	phaseFields = "scenario, parallel, start, rate, to, duration, events, over, copies, gap, keys, size, seed, speed, file, workspace_field"
 )
 
 // top reads the plan's top-level mapping.
@@ -160,6 +160,10 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 			if ph.File, err = r.scalar(v, f); err == nil && (ph.File == "" || ph.File == "-") {
 				return r.errAt(v, f, "must be the path of a traffic file")
 			}
+		case "workspace_field":
+			if ph.WorkspaceField, err = r.scalar(v, f); err == nil && ph.WorkspaceField == "" {
+				return r.errAt(v, f, "must name the JSON field or CSV column that holds the workspace")
+			}
 		default:
 			err = r.errAt(k, f, "unknown field (want %s)", phaseFields)
 		}
@@ -224,6 +228,8 @@ func (r *planReader) checkShape(ph *Phase) error {
 			perr = perrf("file", "%s does not use file (it takes %s)", ph.Scenario, strings.Join(s.names(), ", "))
 		case ph.File == "" && s.uses("file"):
 			perr = perrf("", "%s needs file: the traffic file to play", ph.Scenario)
+		case ph.WorkspaceField != "" && !s.uses("file"):
+			perr = perrf("workspace_field", "%s plays no traffic file, so it has no workspace field (generated events are all one workspace)", ph.Scenario)
 		default:
 			p := ph.Params
 			p.Start = DefaultStart + int64(ph.Start)

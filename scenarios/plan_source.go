@@ -85,7 +85,7 @@ func (p *Plan) shapeSource(ph Phase, start int64) (Source, error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(filepath.Dir(p.File), path)
 		}
-		r, c, err := Open(path, nil, ReadOptions{})
+		r, c, err := Open(path, nil, ReadOptions{WorkspaceField: ph.WorkspaceField})
 		if err != nil {
 			return nil, err
 		}

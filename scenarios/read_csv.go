@@ -16,7 +16,8 @@ import (
 //
 // The time, key and size columns are found by name (ReadOptions.TimeField
 // and so on); other columns are ignored, and columns may come in any
-// order. Only the time column is required. An empty key cell is the key "",
+// order. Only the time column is required; a workspace column is read
+// only when ReadOptions.WorkspaceField names it. An empty key cell is the key "",
 // an empty size cell leaves HasSize false. Times take the forms of
 // ParseTime. Leading spaces in cells are ignored, fields may be quoted as
 // RFC 4180 says, and blank lines are skipped.
@@ -29,8 +30,8 @@ type csvReader struct {
 	eof  bool
 	line int // the line of the last row read
 
-	timeCol, keyCol, sizeCol int // column indexes; -1 when absent
-	need                     int // how many columns a row must have
+	timeCol, keyCol, sizeCol, wsCol int // column indexes; -1 when absent
+	need                            int // how many columns a row must have
 }
 
 // newCSVReader reads the header row from r and returns a reader of the
@@ -41,7 +42,7 @@ func newCSVReader(r io.Reader, file string, opt ReadOptions, detected bool) (*cs
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	c := &csvReader{cr: cr, file: file, opt: opt, timeCol: -1, keyCol: -1, sizeCol: -1}
+	c := &csvReader{cr: cr, file: file, opt: opt, timeCol: -1, keyCol: -1, sizeCol: -1, wsCol: -1}
 	header, err := cr.Read()
 	if err == io.EOF {
 		c.eof = true
@@ -58,8 +59,8 @@ func newCSVReader(r io.Reader, file string, opt ReadOptions, detected bool) (*cs
 		for _, col := range []struct {
 			want string
 			idx  *int
-		}{{opt.TimeField, &c.timeCol}, {opt.KeyField, &c.keyCol}, {opt.SizeField, &c.sizeCol}} {
-			if name == col.want && *col.idx < 0 {
+		}{{opt.TimeField, &c.timeCol}, {opt.KeyField, &c.keyCol}, {opt.SizeField, &c.sizeCol}, {opt.WorkspaceField, &c.wsCol}} {
+			if col.want != "" && name == col.want && *col.idx < 0 {
 				*col.idx = i
 				c.need = max(c.need, i+1)
 			}
@@ -134,6 +135,9 @@ func (c *csvReader) parse(row []string) (Record, error) {
 	}
 	if c.keyCol >= 0 {
 		rec.Key = c.keys.fromString(row[c.keyCol])
+	}
+	if c.wsCol >= 0 {
+		rec.Workspace = c.keys.fromString(row[c.wsCol])
 	}
 	if c.sizeCol >= 0 {
 		if cell := strings.TrimSpace(row[c.sizeCol]); cell != "" {

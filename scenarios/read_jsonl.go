@@ -13,7 +13,8 @@ import (
 // The time is a string (RFC 3339 or an epoch number in a string) or a
 // number (epoch seconds, ms, µs or ns; see ParseTime). The key is a string
 // or a number, whose text is the key ("42" for 42); a missing or null key
-// is the key "". The size is a whole number of bytes, as a number or in a
+// is the key "". The workspace (only with ReadOptions.WorkspaceField) is
+// read as the key is. The size is a whole number of bytes, as a number or in a
 // string; a missing or null size leaves HasSize false. Other fields, nested
 // values included, are checked for syntax and ignored. Blank lines are
 // skipped.
@@ -34,7 +35,10 @@ type jsonlReader struct {
 // input in messages.
 func newJSONLReader(br *bufio.Reader, file string, opt ReadOptions) *jsonlReader {
 	r := &jsonlReader{lines: lineReader{r: br}, file: file, opt: opt}
-	r.sc.names = [3][]byte{[]byte(opt.TimeField), []byte(opt.KeyField), []byte(opt.SizeField)}
+	r.sc.names = [4][]byte{[]byte(opt.TimeField), []byte(opt.KeyField), []byte(opt.SizeField)}
+	if opt.WorkspaceField != "" {
+		r.sc.names[3] = []byte(opt.WorkspaceField)
+	}
 	return r
 }
 
@@ -76,7 +80,7 @@ func (r *jsonlReader) parse(line []byte) (Record, error) {
 		return Record{}, lineError(r.file, n, "", "invalid JSON at column "+strconv.Itoa(e.pos+1)+": "+e.what)
 	}
 	rec := Record{Line: n}
-	tv, kv, sv := &r.sc.vals[0], &r.sc.vals[1], &r.sc.vals[2]
+	tv, kv, sv, wv := &r.sc.vals[0], &r.sc.vals[1], &r.sc.vals[2], &r.sc.vals[3]
 
 	var e timeErr
 	switch tv.kind {
@@ -97,15 +101,12 @@ func (r *jsonlReader) parse(line []byte) (Record, error) {
 		return Record{}, timeError(r.file, n, r.opt.TimeField, shorten(tv.raw), timeSyntax)
 	}
 
-	switch kv.kind {
-	case kindAbsent, kindNull:
-	case kindString:
-		rec.Key = r.keys.str(r.text(kv))
-	case kindNumber:
-		rec.Key = r.keys.str(kv.raw)
-	default:
-		return Record{}, lineError(r.file, n, r.opt.KeyField,
-			"cannot use "+shorten(kv.raw)+" as a key (want a string or number)")
+	var err error
+	if rec.Key, err = r.name(kv, n, r.opt.KeyField, "key"); err != nil {
+		return Record{}, err
+	}
+	if rec.Workspace, err = r.name(wv, n, r.opt.WorkspaceField, "workspace"); err != nil {
+		return Record{}, err
 	}
 
 	switch sv.kind {
@@ -123,6 +124,20 @@ func (r *jsonlReader) parse(line []byte) (Record, error) {
 		return Record{}, sizeError(r.file, n, r.opt.SizeField, shorten(sv.raw))
 	}
 	return rec, nil
+}
+
+// name reads a key or workspace value: a string or a number, whose text is
+// the name; absent or null is "".
+func (r *jsonlReader) name(v *jsonValue, line int, field, what string) (string, error) {
+	switch v.kind {
+	case kindAbsent, kindNull:
+		return "", nil
+	case kindString:
+		return r.keys.str(r.text(v)), nil
+	case kindNumber:
+		return r.keys.str(v.raw), nil
+	}
+	return "", lineError(r.file, line, field, "cannot use "+shorten(v.raw)+" as a "+what+" (want a string or number)")
 }
 
 // text returns a string value's decoded bytes, valid until the next call.

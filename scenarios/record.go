@@ -24,6 +24,10 @@ type Record struct {
 	// Key is the partition key (a trigger, workspace, tenant or webhook
 	// id). Input without a key field gives "", a single partition.
 	Key string
+	// Workspace is the workspace the request was sent to, from
+	// ReadOptions.WorkspaceField; "" without that field. A
+	// workspace-scoped limit adds up every key of a workspace.
+	Workspace string
 	// Size is the request body size in bytes. It is meaningful only when
 	// HasSize is true.
 	Size int64
@@ -80,6 +84,12 @@ type ReadOptions struct {
 	// size. Empty means "time", "key" and "size". Names are matched
 	// exactly, case included. Only the time is required.
 	TimeField, KeyField, SizeField string
+
+	// WorkspaceField names the JSON field or CSV column that holds the
+	// workspace a request was sent to. Empty means none: every record's
+	// Workspace is "", and a workspace-scoped limit sees all traffic as
+	// one workspace. Access logs have no such field.
+	WorkspaceField string
 
 	// KeyPattern, if set, picks the key out of an access log's request
 	// path, without its query string or fragment (a secret can hide in

@@ -77,7 +77,7 @@ func (r *replay) Next() (Emission, error) {
 	if rec.HasSize {
 		size = rec.Size
 	}
-	return Emission{Time: t, Event: r.i, Copies: 1, Key: rec.Key, Size: size}, nil
+	return Emission{Time: t, Event: r.i, Copies: 1, Key: rec.Key, Workspace: rec.Workspace, Size: size}, nil
 }
 
 // scale returns start + round(d·speedScale/speed) and whether it fits.

@@ -17,8 +17,11 @@ type Emission struct {
 	Event  uint64 // event number, from 1; the copies of one event share it
 	Copy   int    // 0 for the first delivery, 1.. for duplicates of the same event
 	Copies int    // how many deliveries of this event the stream holds in all
-	Key    string // partition key (trigger, workspace, ...)
-	Size   int64  // body size in bytes (0: the sender's default)
+	Key    string // partition key (trigger, webhook, tenant, ...)
+	// Workspace is the workspace the event is sent to: a replayed record's
+	// (ReadOptions.WorkspaceField), else "" (all traffic one workspace).
+	Workspace string
+	Size      int64 // body size in bytes (0: the sender's default)
 }
 
 // Source is a stream of Emissions: the traffic a run replays.

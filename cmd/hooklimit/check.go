@@ -25,6 +25,7 @@ type checkOptions struct {
 	InputFormat string
 	TimeField   string
 	KeyField    string
+	WsField     string
 	SizeField   string
 	KeyPattern  string
 	Key         string
@@ -42,7 +43,12 @@ func newCheckCmd(d *Deps) *cobra.Command {
 		Long: `Check recorded webhook traffic against a profile's limits, offline: would
 this traffic have been rate-limited?
 
-For every partition key and every limit, check reports the peak under each
+A profile's scope decides what adds up: Rewst's limits apply to each
+trigger (partition key) alone, Workato's to every trigger of a workspace
+together. Name the field that holds the workspace with --workspace-field;
+without it all the traffic is one workspace, and the output says so.
+
+For every partition and every limit, check reports the peak under each
 interpretation of the limit (sliding and fixed windows; the credit model and
 its token-bucket counterpart), how many requests the limiter would have
 rejected, when the first would have been, and the headroom. A limit passes
@@ -59,6 +65,7 @@ order (up to --max-disorder) are put back in order; several files are merged
 by time.`,
 		Example: `  hooklimit check traffic.jsonl --profile rewst
   hooklimit check traffic.jsonl --profile rewst,workato --format json
+  hooklimit check traffic.jsonl --profile workato --workspace-field workspace
   hooklimit check access.log --profile rewst --input-format access-log
   cat traffic.csv | hooklimit check - --profile workato --input-format csv
   hooklimit check traffic.jsonl --profile rewst --threshold 'peak_ratio<0.8'`,
@@ -74,6 +81,7 @@ by time.`,
 	f.StringVar(&opts.InputFormat, "input-format", "", "input format: jsonl, csv or access-log (default: detected)")
 	f.StringVar(&opts.TimeField, "time-field", "time", "JSON field or CSV column holding the time")
 	f.StringVar(&opts.KeyField, "key-field", "key", "JSON field or CSV column holding the partition key (absent: one partition)")
+	f.StringVar(&opts.WsField, "workspace-field", "", "JSON field or CSV column holding the workspace, for workspace-scoped profiles such as workato (absent: all traffic is one workspace)")
 	f.StringVar(&opts.SizeField, "size-field", "size", "JSON field or CSV column holding the body size in bytes")
 	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path, query string left out (default: the whole path)")
 	f.StringVar(&opts.Key, "key", "", "check only this partition key")
@@ -98,7 +106,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	}
 	ro := scenarios.ReadOptions{
 		Format: opts.InputFormat, TimeField: opts.TimeField, KeyField: opts.KeyField, SizeField: opts.SizeField,
-		SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder,
+		WorkspaceField: opts.WsField, SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder,
 	}
 	if opts.MaxDisorder <= 0 {
 		ro.MaxDisorder = -1
@@ -134,7 +142,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		if err != nil {
 			return err
 		}
-		an.Add(report.Arrival{Time: rec.Time, Key: rec.Key, Size: rec.Size, HasSize: rec.HasSize})
+		an.Add(report.Arrival{Time: rec.Time, Key: rec.Key, Workspace: rec.Workspace, Size: rec.Size, HasSize: rec.HasSize})
 	}
 	res := an.Result()
 	res.Input.Files = opts.Files

@@ -2,9 +2,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -23,13 +27,41 @@ func TestMain(m *testing.M) {
 //	exitcode N command [args...]
 //
 // which runs command and checks that it exits with status N; its stdout and
-// stderr are then checked as after exec.
+// stderr are then checked as after exec; and
+//
+//	gentraffic FILE N SPAN KEY[@WORKSPACE]...
+//
+// which writes N JSON lines of 100 bytes each, evenly spread over SPAN (a
+// Go duration) from 2026-02-17 09:00:00 UTC, the keys taken in turn.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic},
 	})
+}
+
+// cmdGentraffic implements the gentraffic script command.
+func cmdGentraffic(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: gentraffic FILE N SPAN KEY[@WORKSPACE]...")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	span, err := time.ParseDuration(args[2])
+	ts.Check(err)
+	keys := args[3:]
+	var b strings.Builder
+	t0 := time.Date(2026, 2, 17, 9, 0, 0, 0, time.UTC).UnixNano()
+	for i := range n {
+		key, ws, _ := strings.Cut(keys[i%len(keys)], "@")
+		fmt.Fprintf(&b, `{"time":%d,"key":%q,"size":100`, t0+int64(i)*int64(span)/int64(n), key)
+		if ws != "" {
+			fmt.Fprintf(&b, `,"workspace":%q`, ws)
+		}
+		b.WriteString("}\n")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
 }
 
 // cmdExitcode implements the exitcode script command.

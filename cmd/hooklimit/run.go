@@ -38,6 +38,7 @@ type runOptions struct {
 
 	Scenario     string
 	File         string // replay's traffic file
+	WsField      string // replay's workspace field
 	Plan         string
 	Profile      string
 	Retry        string
@@ -113,6 +114,7 @@ still reported and written).`,
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
 	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
+	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato (absent: all traffic is one workspace)")
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
@@ -280,7 +282,13 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 // spec builds the run from the flags, or from the plan file.
 func (opts *runOptions) spec() (*runSpec, error) {
 	if opts.Plan != "" {
+		if opts.WsField != "" {
+			return nil, exitcode.Usagef("--workspace-field does not go with --plan: set workspace_field in the plan's replay phase")
+		}
 		return opts.planSpec()
+	}
+	if opts.WsField != "" && opts.Scenario != "replay" {
+		return nil, exitcode.Usagef("--workspace-field is for run replay FILE: generated scenarios are all one workspace")
 	}
 	ths, err := parseThresholds(opts.Thresholds)
 	if err != nil {
@@ -312,7 +320,7 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	spec.newSource = func() (scenarios.Source, error) {
 		q := params
 		if name == "replay" {
-			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{})
+			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{WorkspaceField: opts.WsField})
 			if err != nil {
 				return nil, err
 			}

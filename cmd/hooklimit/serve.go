@@ -30,6 +30,7 @@ type serveOptions struct {
 	Listen          string
 	Duration        time.Duration
 	Key             string
+	Workspace       string
 	Headers         string
 	MaxBody         string
 	Latency         string
@@ -69,7 +70,10 @@ honor Retry-After? Point a real PSA, integration or script at the URL serve
 prints first.
 
 Any path is a webhook. The partition key comes from the path (by default its
-last segment; --key /hooks/{key}, path:N, header:NAME or query:NAME). Admitted
+last segment; --key /hooks/{key}, path:N, header:NAME or query:NAME). A
+workspace-scoped profile (workato) adds up every key of a workspace; say
+where the workspace comes from with --workspace, in the same forms, else all
+traffic is one workspace. Admitted
 requests get 2xx; rejected ones 429 with the profile's headers and body.
 Events are followed across retries by an id header (webhook-id, svix-id,
 X-Event-Id, X-GitHub-Delivery... see --id-header), else a top-level JSON body
@@ -115,6 +119,7 @@ when interrupted (the report is still printed and written).`,
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "the address to listen on; port 0 picks a free port")
 	f.DurationVar(&opts.Duration, "duration", 0, "stop and report after this long (default: at Ctrl-C)")
 	f.StringVar(&opts.Key, "key", "path", "where the partition key comes from: path, path:N, /prefix/{key}, header:NAME or query:NAME")
+	f.StringVar(&opts.Workspace, "workspace", "", "where the workspace comes from, for workspace-scoped profiles such as workato, in the forms of --key, e.g. header:X-Workspace or /w/{key}/hooks (default: all traffic is one workspace)")
 	f.StringVar(&opts.Headers, "headers", "", "header dialects to speak, comma-separated (default: the profile's), e.g. workato,ietf")
 	f.StringVar(&opts.MaxBody, "max-body", "", "answer 413 to a body longer than this, e.g. 256KiB (default: 1 MiB plus the largest byte limit)")
 	f.StringVar(&opts.Latency, "latency", "", "latency added before answering an admitted request: a duration or a range, e.g. 20ms or 10ms-50ms")
@@ -164,7 +169,15 @@ func (opts *serveOptions) setup() (*serveSetup, error) {
 	if err != nil {
 		return nil, flagErr("key", err.Error())
 	}
-	ro := receiver.Options{Profile: p, Key: key, Now: opts.Now, ErrorStatus: opts.ErrorStatus, Seed: opts.Seed, NoIDHash: !opts.IDHash}
+	var ws *limitsim.KeySource
+	if opts.Workspace != "" {
+		w, err := limitsim.ParseKeySource(opts.Workspace)
+		if err != nil {
+			return nil, flagErr("workspace", err.Error())
+		}
+		ws = &w
+	}
+	ro := receiver.Options{Profile: p, Key: key, Workspace: ws, Now: opts.Now, ErrorStatus: opts.ErrorStatus, Seed: opts.Seed, NoIDHash: !opts.IDHash}
 	if opts.Headers != "" {
 		if _, err := limitsim.Dialects(opts.Headers); err != nil {
 			return nil, flagErr("headers", err.Error())
@@ -350,6 +363,12 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 // document, on standard error.
 func (opts *serveOptions) announce(url string, su *serveSetup) {
 	desc := fmt.Sprintf("%s, key from %s", su.profile.Name, su.ropt.Key.String())
+	switch {
+	case su.ropt.Workspace != nil:
+		desc += ", workspace from " + su.ropt.Workspace.String()
+	case su.profile.Aggregates():
+		desc += ", all traffic one workspace"
+	}
 	switch opts.Format.String() {
 	case FormatJSON:
 		b, _ := json.Marshal(struct {

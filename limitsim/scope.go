@@ -1,0 +1,86 @@
+package limitsim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The scopes a profile may have. A scope says which requests share one
+// limiter (one Partition): the requests of one partition key for the
+// per-key scopes, every request of one workspace for ScopeWorkspace.
+const (
+	ScopeKey       = "key"       // per partition key, the default
+	ScopeTrigger   = "trigger"   // per webhook trigger (a key)
+	ScopeWebhook   = "webhook"   // per webhook (a key)
+	ScopeEndpoint  = "endpoint"  // per receiving endpoint (a key)
+	ScopeTenant    = "tenant"    // per tenant (a key)
+	ScopeDatabase  = "database"  // per database (a key)
+	ScopeWorkspace = "workspace" // every key of a workspace together
+)
+
+// Scopes returns the scopes a profile file may name, in a stable order.
+func Scopes() []string {
+	return []string{ScopeKey, ScopeTrigger, ScopeWebhook, ScopeEndpoint, ScopeTenant, ScopeDatabase, ScopeWorkspace}
+}
+
+// AllTraffic is the partition label of a workspace-scoped profile's
+// requests that name no workspace: without a workspace field (or header),
+// all traffic is one workspace.
+const AllTraffic = "(all traffic)"
+
+// Aggregates reports whether p's limits add up the requests of several
+// partition keys: a workspace-scoped profile counts every key of a
+// workspace against one limiter. Any other scope, including an empty one
+// or a custom word, is per partition key.
+func (p *Profile) Aggregates() bool { return p.Scope == ScopeWorkspace }
+
+// PartitionOf returns the partition that a request with partition key key,
+// sent to workspace workspace, counts against under p: key itself for a
+// per-key scope; for a workspace-scoped profile "workspace NAME", or
+// "workspace (all traffic)" when workspace is empty. Every consumer (the
+// simulator, serve's handler, check's analysis, run's delivery judge)
+// partitions requests with it, so they agree on what adds up; the result
+// also names the partition in reports.
+func (p *Profile) PartitionOf(key, workspace string) string {
+	if !p.Aggregates() {
+		return key
+	}
+	return WorkspacePartition(workspace)
+}
+
+// WorkspacePartition returns the partition label of a workspace: "workspace
+// NAME", or "workspace (all traffic)" for the empty name.
+func WorkspacePartition(workspace string) string {
+	if workspace == "" {
+		return ScopeWorkspace + " " + AllTraffic
+	}
+	return ScopeWorkspace + " " + workspace
+}
+
+// ScopeLabel returns what one partition of p is, for people: "workspace"
+// or "trigger", and "key" for a profile without a scope.
+func (p *Profile) ScopeLabel() string {
+	if p.Scope == "" {
+		return ScopeKey
+	}
+	return p.Scope
+}
+
+// validateScope checks that s is empty or one of Scopes.
+func validateScope(s string) error {
+	if s == "" || slices.Contains(Scopes(), s) {
+		return nil
+	}
+	return fieldErr("scope", "unknown scope %q (want %s: workspace adds up every key of a workspace, the others are per key)", s, strings.Join(Scopes(), ", "))
+}
+
+// ScopeDescription says what shares one limiter under p, for people:
+// "one per workspace: every key of a workspace adds up" or "one per
+// trigger (partition key)".
+func (p *Profile) ScopeDescription() string {
+	if p.Aggregates() {
+		return fmt.Sprintf("one per %s: every key of a workspace adds up", p.ScopeLabel())
+	}
+	return fmt.Sprintf("one per %s (partition key)", p.ScopeLabel())
+}
