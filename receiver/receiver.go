@@ -218,6 +218,9 @@ type reqState struct {
 // ServeHTTP answers r: ControlPrefix paths as the control endpoints, every
 // other path as a webhook.
 func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if notWebhook(w, r) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
 		rv.control(w, r)
 		return
@@ -237,6 +240,29 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	st.end()
 	rv.pool.Put(st)
+}
+
+// webhookMethods is the Allow header of a 405: every method a webhook
+// may come with.
+const webhookMethods = "POST, PUT, PATCH, DELETE, GET, HEAD, OPTIONS"
+
+// notWebhook answers 405 to a request that cannot be a webhook, and
+// reports whether it did: TRACE (it would echo the request's headers),
+// CONNECT (a proxy tunnel) and the HTTP/2 preface "PRI * HTTP/2.0" sent to
+// a server that speaks HTTP/1 (its connection is closed). Such a request
+// is neither recorded nor counted.
+func notWebhook(w http.ResponseWriter, r *http.Request) bool {
+	switch r.Method {
+	case http.MethodTrace, http.MethodConnect, "PRI":
+	default:
+		return false
+	}
+	w.Header().Set("Allow", webhookMethods)
+	if r.Method == "PRI" {
+		w.Header().Set("Connection", "close")
+	}
+	http.Error(w, "405 Method Not Allowed: "+r.Method+" is not a webhook", http.StatusMethodNotAllowed)
+	return true
 }
 
 func (st *reqState) begin(w http.ResponseWriter, r *http.Request) {
@@ -305,7 +331,7 @@ func (rv *Receiver) onDecision(r *http.Request, key string, size int64, d *limit
 			if id, ok := ScanJSONID(t.prefix, rv.fields); t.scan && ok {
 				rec.EventID, rec.EventHash, rec.IDFrom = idOf(id, report.IDBody)
 			} else if t.hashed {
-				rec.EventHash, rec.IDFrom = t.hash.Sum64(), report.IDHash
+				rec.EventHash, rec.IDFrom = bodyEventHash(t.hash.Sum64(), key, r.URL.Path), report.IDHash
 			}
 		}
 	}
