@@ -12,8 +12,9 @@ import (
 // Stats are the live numbers of GET /_hooklimit/stats: the recorder's
 // counts (report.ServeStats) and the receiver's own. Requests, Accepted,
 // Rejected429, Errors and Unmatched count every answer given so far; the
-// other counts of the recorder lag up to the reorder window (50 ms) behind,
-// since records are put in time order first.
+// other counts of the recorder lag up to the reorder window (50 ms, plus
+// the longest added latency) behind, since records are put in time order
+// first.
 type Stats struct {
 	report.ServeStats
 	Listen     string  `json:"listen"`
@@ -29,7 +30,8 @@ func (rv *Receiver) Stats() Stats {
 	rv.pipe.do(func() { st.ServeStats = rv.pipe.rec.Stats() }, false)
 	c := &rv.counts
 	st.Requests, st.Accepted, st.Rejected429, st.Unmatched = c.requests.Load(), c.accepted.Load(), c.rejected.Load(), c.unmatched.Load()
-	st.Errors = st.Requests - st.Accepted - st.Rejected429 - st.Unmatched
+	st.Unanswered = c.unanswered.Load()
+	st.Errors = st.Requests - st.Accepted - st.Rejected429 - st.Unmatched - st.Unanswered
 	st.Listen = *rv.listen.Load()
 	if rv.start != 0 {
 		st.UptimeS = float64(time.Duration(rv.now().UnixNano()-rv.start).Milliseconds()) / 1000

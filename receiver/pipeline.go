@@ -51,6 +51,9 @@ func (p *pipeline) init(rv *Receiver, opt Options) {
 	if p.reorder <= 0 {
 		p.reorder = int64(DefaultReorder)
 	}
+	// A request is recorded once its answer is written, after the added
+	// latency: the window waits for it.
+	p.reorder += int64(opt.LatencyMax)
 }
 
 // Start starts the goroutine that feeds the Recorder. It may be called

@@ -23,7 +23,10 @@ type ServeDelivery struct {
 	Rejected429 int64 `json:"rejected_429"`
 	// Errors counts the answers that were neither 2xx nor 429: a body too
 	// large (413), a bad signature (401), an injected 5xx, a bad request.
-	Errors              int64  `json:"errors"`
+	Errors int64 `json:"errors"`
+	// Unanswered counts the attempts whose answer never reached the
+	// sender (ServeRecord.Unanswered): to the sender, a timeout.
+	Unanswered          int64  `json:"unanswered"`
 	Delivered           int64  `json:"delivered"`
 	Duplicates          int64  `json:"duplicates"`
 	GivenUp             int64  `json:"given_up"`
@@ -128,6 +131,8 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	d.Attempts++
 	ok := r.Accepted()
 	switch {
+	case r.Unanswered:
+		d.Unanswered++
 	case ok:
 		d.Accepted++
 	case r.Status == 429:
@@ -136,6 +141,9 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 		d.Errors++
 	}
 	ra := r.RetryAfter * int64(time.Second)
+	if r.Unanswered {
+		ra = 0 // the sender never saw it
+	}
 	if r.Status == 429 && ra > 0 {
 		d.RetryAfterSent++
 	}
@@ -184,7 +192,7 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	st.last, st.failed = now, !ok
 	st.everFails = st.everFails || !ok
 	st.ra = 0
-	if r.Status == 429 {
+	if r.Status == 429 && !r.Unanswered {
 		st.ra = ra
 	}
 	if w, blocked := t.blocked[r.Key]; blocked {

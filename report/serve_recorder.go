@@ -62,6 +62,7 @@ type ServeRecorder struct {
 	horizon, nextRetire int64
 	statuses            [600]int64
 	requests, unmatched int64
+	unanswered          int64
 	first, last         int64
 	seen                bool
 }
@@ -99,7 +100,10 @@ func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
 // seen for its key (CheckInput.OutOfOrder counts them).
 func (s *ServeRecorder) Add(r *ServeRecord) {
 	s.requests++
-	if r.Status > 0 && r.Status < len(s.statuses) {
+	switch {
+	case r.Unanswered:
+		s.unanswered++
+	case r.Status > 0 && r.Status < len(s.statuses):
 		s.statuses[r.Status]++
 	}
 	if !s.seen || r.Time < s.first {
@@ -131,6 +135,7 @@ type ServeStats struct {
 	Rejected429         int64     `json:"rejected_429"`
 	Errors              int64     `json:"errors"`
 	Unmatched           int64     `json:"unmatched"`
+	Unanswered          int64     `json:"unanswered"`
 	Events              int64     `json:"events"`
 	Retries             int64     `json:"retries"`
 	Duplicates          int64     `json:"duplicates"`
@@ -148,7 +153,7 @@ type ServeStats struct {
 func (s *ServeRecorder) Stats() ServeStats {
 	d := &s.events.d
 	st := ServeStats{
-		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched,
+		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched, Unanswered: s.unanswered,
 		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: d.RetryAfterHonored,
 		RetryAfterEarly: d.RetryAfterEarly, PartitionViolations: d.PartitionViolations,
 		Keys: len(s.comp.a.order), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
@@ -196,6 +201,9 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
 	}
 	r.Input.Files = []string{}
+	if n := r.Requests.Unanswered; n > 0 {
+		r.Notes = append(r.Notes, countNoun(n, "request")+" went unanswered (the client went away, or the connection was closed at shutdown, before the answer was written): counted as unanswered, not by the status meant")
+	}
 	if r.Input.Records == 0 {
 		r.Notes = append(r.Notes, "no webhook request was received, so there is no sender to judge: the verdict is fail")
 	}
@@ -213,7 +221,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 }
 
 func (s *ServeRecorder) requestCounts(m ServeMeta) ServeRequests {
-	q := ServeRequests{Total: s.requests, Unmatched: s.unmatched, Dropped: m.Dropped, ByStatus: map[string]int64{}}
+	q := ServeRequests{Total: s.requests, Unmatched: s.unmatched, Unanswered: s.unanswered, Dropped: m.Dropped, ByStatus: map[string]int64{}}
 	for code, n := range s.statuses {
 		if n > 0 {
 			q.ByStatus[itoa(code)] = n

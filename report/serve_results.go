@@ -10,7 +10,8 @@ import "strconv"
 //	 "event_id":"evt-3","id_from":"header","attempt":2,
 //	 "retry_slack_ms":-850.2,"early":true,"partition_violation":true}
 //
-// retry_after_s is there when a Retry-After was sent; retry_slack_ms and
+// unanswered is there, true, when the answer (status) never reached the
+// client (ServeRecord.Unanswered). retry_after_s is there when a Retry-After was sent; retry_slack_ms and
 // early for a retry after a 429 with Retry-After; partition_violation when
 // the request came inside another 429's Retry-After on its partition. An
 // event id found by hashing the body is written "hash:" and 16 hex digits.
@@ -30,6 +31,9 @@ func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
 		b = strconv.AppendInt(append(b, `,"size":`...), r.Size, 10)
 	}
 	b = strconv.AppendInt(append(b, `,"status":`...), int64(r.Status), 10)
+	if r.Unanswered {
+		b = append(b, `,"unanswered":true`...)
+	}
 	if r.RetryAfter > 0 {
 		b = strconv.AppendInt(append(b, `,"retry_after_s":`...), r.RetryAfter, 10)
 	}
