@@ -32,6 +32,7 @@ type pipeline struct {
 	recs       recQueue
 	maxSeen    int64
 	lastExpire int64
+	lastIdle   int64
 }
 
 func (p *pipeline) init(rv *Receiver, opt Options) {
@@ -100,7 +101,9 @@ func (p *pipeline) consume() {
 			}
 			p.flush(p.maxSeen - p.reorder)
 		case <-tick.C:
-			p.flush(p.rv.now().UnixNano() - p.reorder)
+			now := p.rv.now().UnixNano()
+			p.flush(now - p.reorder)
+			p.expireIdle(now)
 		case f := <-p.ctl:
 			f()
 		}
@@ -141,6 +144,19 @@ func (p *pipeline) flush(upTo int64) {
 		}
 		p.recs.pop()
 	}
+}
+
+// expireIdle expires, by the clock, the simulator's partitions and the
+// recorder's keys and events idle for the horizon, as flush does by the
+// records' time: so an idle server gives their memory back. It runs at
+// most every quarter horizon (and every second).
+func (p *pipeline) expireIdle(now int64) {
+	if now-p.lastIdle < max(p.rv.horizon/4, int64(time.Second)) {
+		return
+	}
+	p.lastIdle = now
+	p.rv.sim.Expire(now - p.rv.horizon - int64(time.Second))
+	p.rec.Expire(now - p.reorder) // every record up to then is handed over
 }
 
 // do runs f on the consumer goroutine, after the records already pushed

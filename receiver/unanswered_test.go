@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -187,3 +188,42 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("timed out waiting")
 }
+
+// TestReceiverExpiresWhenIdle: a server that gets no more requests
+// expires its idle partitions, keys and events on a timer: not before the
+// idle horizon, and all of them after it (events after their TTL).
+func TestReceiverExpiresWhenIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rv, _, _ := newReceiver(t, Options{Now: time.Now})
+		const keys = 1000
+		for i := range keys {
+			if w := send(rv, "POST", "/hooks/k"+itoa(i), `{"id":"e`+itoa(i)+`"}`); w.Code != 200 {
+				t.Fatalf("status %d", w.Code)
+			}
+		}
+		horizon := profile(t, "rewst").IdleHorizon()
+		live := func() (parts, keys int, expired int64, events int) {
+			synctest.Wait()
+			st := rv.Stats()
+			return st.Partitions, st.Keys, st.ExpiredKeys, st.LiveEvents
+		}
+		time.Sleep(horizon - time.Second)
+		if p, k, x, e := live(); p != keys || k != keys || x != 0 || e != keys {
+			t.Fatalf("before the horizon: %d partitions, %d keys, %d expired, %d events", p, k, x, e)
+		}
+		time.Sleep(time.Second + 2*max(horizon/4, time.Second)) // past the horizon, and the next expiry
+		if p, k, x, _ := live(); p != 0 || k != 0 || x != keys {
+			t.Fatalf("after the horizon: %d partitions, %d keys, %d expired", p, k, x)
+		}
+		time.Sleep(report.DefaultEventTTL + time.Second)
+		if _, _, _, e := live(); e != 0 {
+			t.Errorf("after the event TTL: %d events", e)
+		}
+		res := rv.Result(false)
+		if res.Input.Keys != keys || res.Delivery.Delivered != keys || res.Requests.Total != keys {
+			t.Errorf("the report lost some: %d keys, %d delivered", res.Input.Keys, res.Delivery.Delivered)
+		}
+	})
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

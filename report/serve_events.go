@@ -222,6 +222,14 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 	return info
 }
 
+// expire rotates the generations when a half-TTL has passed since the
+// last rotation, as add does, for a tracker that gets no requests.
+func (t *eventTracker) expire(now int64) {
+	if t.started && now-t.rotated >= t.ttl/2 {
+		t.rotate(now)
+	}
+}
+
 // rotate drops the older generation, settling its events, and retires
 // the current one.
 func (t *eventTracker) rotate(now int64) {

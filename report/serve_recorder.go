@@ -117,14 +117,34 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 		}
 		return
 	}
-	if r.Time >= s.nextRetire {
-		s.comp.retire(r.Time - s.horizon)
-		s.nextRetire = r.Time + max(s.horizon/4, int64(time.Second))
-	}
+	s.retire(r.Time)
 	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Size: r.Size, HasSize: true})
 	info := s.events.add(r)
 	if s.results != nil {
 		s.results.ServeRequest(r, &info)
+	}
+}
+
+// Expire retires the partition keys idle for the profile's idle horizon
+// as of now, and forgets the events past their time to live, as Add does
+// when requests come (at once, where Add does it every quarter horizon);
+// the receiver calls it on a timer, so that a server
+// gone quiet gives back what its keys and events held. now must not be
+// earlier than a request still to come, less the idle horizon.
+func (s *ServeRecorder) Expire(now int64) {
+	if !s.seen {
+		return
+	}
+	s.nextRetire = now
+	s.retire(now)
+	s.events.expire(now)
+}
+
+// retire retires the keys idle as of now, at most every quarter horizon.
+func (s *ServeRecorder) retire(now int64) {
+	if now >= s.nextRetire {
+		s.comp.retire(now - s.horizon)
+		s.nextRetire = now + max(s.horizon/4, int64(time.Second))
 	}
 }
 
