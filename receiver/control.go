@@ -3,7 +3,10 @@ package receiver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/hooklimit/hooklimit/report"
@@ -42,11 +45,21 @@ func (rv *Receiver) Stats() Stats {
 	return st
 }
 
+// The keys a report from GET /_hooklimit/report shows rows of, the worst
+// first: ReportKeys unless ?keys=N asks for up to MaxReportKeys (?all=1:
+// MaxReportKeys). The summary and the metrics are over every key. The
+// bound keeps a report's memory and size small whatever the keys held.
+const (
+	ReportKeys    = 20
+	MaxReportKeys = 10_000
+)
+
 // control answers the receiver's own paths:
 //
 //	GET /_hooklimit/stats            live numbers as JSON, for a CI job to poll
 //	GET /_hooklimit/report?format=F  the report so far, in F: json (default),
-//	                                 table, markdown or junit
+//	                                 table, markdown or junit; ?keys=N or
+//	                                 ?all=1 for the rows of more keys
 //
 // Neither is counted as a webhook request.
 func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
@@ -75,8 +88,13 @@ func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "400 Bad Request: format must be json, table, markdown or junit", http.StatusBadRequest)
 			return
 		}
+		keys, err := reportKeys(r.URL.Query())
+		if err != nil {
+			http.Error(w, "400 Bad Request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
 		var buf bytes.Buffer
-		if err := rv.Result(false).Write(&buf, f); err != nil {
+		if err := rv.result(false, keys).Write(&buf, f); err != nil {
 			http.Error(w, "500 Internal Server Error: "+err.Error(), http.StatusInternalServerError)
 			return
 		}
@@ -86,4 +104,26 @@ func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "404 Not Found: hooklimit serve has /_hooklimit/stats and /_hooklimit/report", http.StatusNotFound)
 	}
+}
+
+// reportKeys reads ?keys=N (1 to MaxReportKeys) and ?all=1 (MaxReportKeys).
+func reportKeys(q url.Values) (int, error) {
+	keys := ReportKeys
+	if v := q.Get("keys"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxReportKeys {
+			return 0, fmt.Errorf("keys must be a number from 1 to %d, not %q", MaxReportKeys, v)
+		}
+		keys = n
+	}
+	if v := q.Get("all"); v != "" {
+		all, err := strconv.ParseBool(v)
+		if err != nil {
+			return 0, fmt.Errorf("all must be 1 or 0, not %q", v)
+		}
+		if all {
+			keys = MaxReportKeys
+		}
+	}
+	return keys, nil
 }

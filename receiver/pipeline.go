@@ -220,11 +220,22 @@ func (rv *Receiver) Meta(interrupted bool) report.ServeMeta {
 	}
 }
 
-// Result returns the Recorder's result as of now. While serving it is
-// computed on the consumer goroutine, after the records pushed so far.
+// Result returns the Recorder's result as of now, with the rows of the
+// worst ServeOptions.KeepKeys keys. While serving it is computed on the
+// consumer goroutine, after the records pushed so far.
 func (rv *Receiver) Result(interrupted bool) *report.ServeResult {
+	return rv.result(interrupted, 0)
+}
+
+// result is Result with the rows of the worst keys keys (see
+// report.ServeMeta.Keys).
+func (rv *Receiver) result(interrupted bool, keys int) *report.ServeResult {
 	var res *report.ServeResult
-	rv.pipe.do(func() { res = rv.pipe.rec.Result(rv.Meta(interrupted)) }, true)
+	rv.pipe.do(func() {
+		m := rv.Meta(interrupted)
+		m.Keys = keys
+		res = rv.pipe.rec.Result(m)
+	}, true)
 	return res
 }
 

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -227,3 +228,60 @@ func TestReceiverExpiresWhenIdle(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestReceiverReportShowsWorstKeys: GET /_hooklimit/report shows the rows
+// of the worst 20 keys, ?keys=N of N and ?all=1 of all (up to
+// MaxReportKeys), and the summary over every key.
+func TestReceiverReportShowsWorstKeys(t *testing.T) {
+	rv, _, _ := newReceiver(t, Options{})
+	for i := range 50 {
+		n := 1
+		if i == 37 {
+			n = 30 // over 25/s: the worst key
+		}
+		for j := range n {
+			send(rv, "POST", "/hooks/k"+itoa(i), `{"id":"`+itoa(i)+`-`+itoa(j)+`"}`)
+		}
+	}
+	for _, tt := range []struct {
+		query      string
+		rows       int
+		others     string
+		wantStatus int
+	}{
+		{"", 20, "(30 other keys)", 200},
+		{"?keys=5", 5, "(45 other keys)", 200},
+		{"?keys=50", 50, "", 200},
+		{"?all=1", 50, "", 200},
+		{"?keys=0", 0, "", 400},
+		{"?keys=10001", 0, "", 400},
+		{"?all=yes", 0, "", 400},
+	} {
+		w := send(rv, "GET", "/_hooklimit/report"+tt.query, "")
+		if w.Code != tt.wantStatus {
+			t.Errorf("%s: %d %s", tt.query, w.Code, w.Body)
+			continue
+		}
+		if w.Code != 200 {
+			continue
+		}
+		var res report.ServeResult
+		if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		pr := res.PolicyRejected
+		if res.Input.Keys != 50 || res.Summary[0].Keys != 50 || res.Summary[0].KeysFailing != 1 || res.Summary[0].WorstKey != "k37" || res.Compliance != report.VerdictFail {
+			t.Errorf("%s: input %+v, summary %+v", tt.query, res.Input, res.Summary[0])
+		}
+		shown := len(pr)
+		if tt.others != "" {
+			shown--
+			if pr[shown].Key != tt.others || pr[shown].Records != int64(50-tt.rows) {
+				t.Errorf("%s: others %+v", tt.query, pr[shown])
+			}
+		}
+		if shown != tt.rows || pr[0].Key != "k37" || pr[0].Rejected != 5 {
+			t.Errorf("%s: %d keys shown, first %+v", tt.query, shown, pr[0])
+		}
+	}
+}

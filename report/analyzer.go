@@ -81,6 +81,7 @@ type rowSpec struct {
 	limit      int // index into the profile's Limits
 	lim        limitsim.Limit
 	documented bool
+	spec       string // limitSpec of the documented limit
 }
 
 // keyState is everything the Analyzer keeps for one partition key.
@@ -138,6 +139,7 @@ func (a *Analyzer) addSpec(s rowSpec) {
 	if err := s.lim.Validate(); err != nil {
 		panic("report: NewAnalyzer: limit " + s.lim.Name + ": " + err.Error())
 	}
+	s.spec = limitSpec(a.profiles[s.profile].Limits[s.limit])
 	a.specs = append(a.specs, s)
 	if s.lim.Kind == limitsim.Window {
 		a.maxSpan = max(a.maxSpan, int64(s.lim.Per))

@@ -14,6 +14,21 @@ import (
 // caller sets Input.Files and Input.Skipped. Result does not change the
 // Analyzer, which can go on taking arrivals.
 func (a *Analyzer) Result() *CheckResult {
+	r := a.resultHead()
+	for pi := range a.profiles {
+		a.profileResult(r, pi)
+	}
+	if a.tl != nil {
+		r.Timeline = a.tl.Timeline()
+	}
+	r.Metrics = checkMetrics(r)
+	r.settle()
+	return r
+}
+
+// resultHead returns the start of a Result: what the Analyzer counted
+// without its keys' rows, summaries, policy rejections and metrics.
+func (a *Analyzer) resultHead() *CheckResult {
 	r := &CheckResult{
 		Kind:           KindCheck,
 		Profiles:       make([]string, len(a.profiles)),
@@ -34,13 +49,7 @@ func (a *Analyzer) Result() *CheckResult {
 	}
 	for pi, p := range a.profiles {
 		r.Profiles[pi] = p.Name
-		a.profileResult(r, pi)
 	}
-	if a.tl != nil {
-		r.Timeline = a.tl.Timeline()
-	}
-	r.Metrics = checkMetrics(r)
-	r.settle()
 	return r
 }
 
@@ -67,7 +76,7 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, st *rowState) LimitRow {
 		Profile:        a.profiles[s.profile].Name,
 		Key:            ks.key,
 		Name:           doc.Name,
-		Limit:          limitSpec(doc),
+		Limit:          s.spec,
 		Unit:           string(limitsim.Requests),
 		Interpretation: s.lim.Kind.Describe(),
 		Documented:     s.documented,
@@ -256,7 +265,7 @@ func worse(x, y *keptKey) int {
 // keyRows returns one key's rows and policy rejection for profile pi, as
 // Result computes them.
 func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
-	k := &keptKey{key: ks.key}
+	k := &keptKey{key: ks.key, rows: make([]LimitRow, 0, len(a.specs))}
 	for si, s := range a.specs {
 		if s.profile != pi {
 			continue

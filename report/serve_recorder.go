@@ -30,7 +30,8 @@ type ServeOptions struct {
 	// about 100 MB); past it events are forgotten sooner than EventTTL.
 	MaxEvents int
 	// KeepKeys is how many expired partition keys keep their rows in the
-	// report, the worst first (default 1,000); the others are in the
+	// report, the worst first (default 1,000), and how many keys a Result
+	// shows unless ServeMeta.Keys says otherwise; the others are in the
 	// summary only.
 	KeepKeys int
 	// Thresholds are applied to every Result; validate them first with
@@ -197,13 +198,21 @@ type ServeMeta struct {
 	Start, End  int64
 	Interrupted bool
 	Dropped     int64 // requests answered but not recorded (see ServeRequests)
-	Notes       []string
+	// Keys is how many keys have their rows in the result, the worst
+	// first: 0 for ServeOptions.KeepKeys, less than 0 for every key. The
+	// summary and the metrics are over every key whatever it is.
+	Keys  int
+	Notes []string
 }
 
 // Result returns what the recorder found so far, thresholds applied. It
 // does not change the recorder, which can go on taking requests.
 func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
-	chk := s.comp.result()
+	show := m.Keys
+	if show == 0 {
+		show = s.opt.KeepKeys
+	}
+	chk := s.comp.result(show)
 	if m.Start == 0 {
 		m.Start = s.first
 	}
