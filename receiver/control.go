@@ -2,11 +2,13 @@ package receiver
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hooklimit/hooklimit/report"
@@ -63,6 +65,14 @@ const (
 //
 // Neither is counted as a webhook request.
 func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
+	if tok := rv.opt.AdminToken; tok != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="hooklimit serve"`)
+			http.Error(w, "401 Unauthorized: the admin endpoints need Authorization: Bearer and the token of --admin-token-env", http.StatusUnauthorized)
+			return
+		}
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)

@@ -78,6 +78,9 @@ type Options struct {
 
 	// Listen is the URL served, for reports; see SetListen.
 	Listen string
+	// AdminToken, when set, is required of the control endpoints
+	// (ControlPrefix), as "Authorization: Bearer TOKEN"; others get 401.
+	AdminToken string
 }
 
 // Receiver is the stand-in receiver: an http.Handler that answers every
