@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"math"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -155,9 +156,18 @@ func (p *pipeline) expireIdle(now int64) {
 		return
 	}
 	p.lastIdle = now
-	p.rv.sim.Expire(now - p.rv.horizon - int64(time.Second))
-	p.rec.Expire(now - p.reorder) // every record up to then is handed over
+	n := p.rv.sim.Expire(now - p.rv.horizon - int64(time.Second))
+	n += p.rec.Expire(now - p.reorder) // every record up to then is handed over
+	if n >= freeAfter {
+		// Give the memory back to the system now: the runtime would
+		// take minutes, and a server gone quiet may stay so for long.
+		debug.FreeOSMemory()
+	}
 }
+
+// freeAfter is how many partitions, keys and events expired at once make
+// expireIdle return memory to the system.
+const freeAfter = 10_000
 
 // do runs f on the consumer goroutine, after the records already pushed
 // have been queued, and with all set, handed over (those still in the

@@ -223,11 +223,15 @@ func (t *eventTracker) add(r *ServeRecord) attemptInfo {
 }
 
 // expire rotates the generations when a half-TTL has passed since the
-// last rotation, as add does, for a tracker that gets no requests.
-func (t *eventTracker) expire(now int64) {
-	if t.started && now-t.rotated >= t.ttl/2 {
-		t.rotate(now)
+// last rotation, as add does, for a tracker that gets no requests. It
+// returns how many events it forgot.
+func (t *eventTracker) expire(now int64) int {
+	if !t.started || now-t.rotated < t.ttl/2 {
+		return 0
 	}
+	n := len(t.old)
+	t.rotate(now)
+	return n
 }
 
 // rotate drops the older generation, settling its events, and retires

@@ -131,22 +131,24 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 // when requests come (at once, where Add does it every quarter horizon);
 // the receiver calls it on a timer, so that a server
 // gone quiet gives back what its keys and events held. now must not be
-// earlier than a request still to come, less the idle horizon.
-func (s *ServeRecorder) Expire(now int64) {
+// earlier than a request still to come, less the idle horizon. It
+// returns how many keys and events it let go of.
+func (s *ServeRecorder) Expire(now int64) int {
 	if !s.seen {
-		return
+		return 0
 	}
 	s.nextRetire = now
-	s.retire(now)
-	s.events.expire(now)
+	return s.retire(now) + s.events.expire(now)
 }
 
-// retire retires the keys idle as of now, at most every quarter horizon.
-func (s *ServeRecorder) retire(now int64) {
-	if now >= s.nextRetire {
-		s.comp.retire(now - s.horizon)
-		s.nextRetire = now + max(s.horizon/4, int64(time.Second))
+// retire retires the keys idle as of now, at most every quarter horizon,
+// and returns how many it retired.
+func (s *ServeRecorder) retire(now int64) int {
+	if now < s.nextRetire {
+		return 0
 	}
+	s.nextRetire = now + max(s.horizon/4, int64(time.Second))
+	return s.comp.retire(now - s.horizon)
 }
 
 // ServeStats are the live numbers of GET /_hooklimit/stats.
