@@ -34,6 +34,7 @@ type pipeline struct {
 	maxSeen    int64
 	lastExpire int64
 	lastIdle   int64
+	busy       bool // a record came since expireIdle last ran
 }
 
 func (p *pipeline) init(rv *Receiver, opt Options) {
@@ -130,6 +131,7 @@ func (p *pipeline) drain(n int) bool {
 
 func (p *pipeline) queue(r *report.ServeRecord) {
 	p.recs.push(*r)
+	p.busy = true
 	p.maxSeen = max(p.maxSeen, r.Time)
 }
 
@@ -158,15 +160,18 @@ func (p *pipeline) expireIdle(now int64) {
 	p.lastIdle = now
 	n := p.rv.sim.Expire(now - p.rv.horizon - int64(time.Second))
 	n += p.rec.Expire(now - p.reorder) // every record up to then is handed over
-	if n >= freeAfter {
+	if quiet := !p.busy; quiet && n >= freeAfter {
 		// Give the memory back to the system now: the runtime would
 		// take minutes, and a server gone quiet may stay so for long.
+		// Not while requests come: that would stall their records.
 		debug.FreeOSMemory()
 	}
+	p.busy = false
 }
 
 // freeAfter is how many partitions, keys and events expired at once make
-// expireIdle return memory to the system.
+// expireIdle return memory to the system, when no request came since the
+// last time it ran.
 const freeAfter = 10_000
 
 // do runs f on the consumer goroutine, after the records already pushed
