@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"net/http"
 
@@ -56,6 +57,23 @@ func sender(h http.Header) string {
 		return v[0][:report.MaxSenderLen]
 	}
 	return v[0]
+}
+
+// bodyEventHash returns the event hash of a request with no id: the hash
+// of its body (sum), its partition key and its path, so that the same body
+// sent to two partitions or two paths (an empty one above all) is two
+// events, and its retries to the same one are one. Each part is preceded
+// by its length, so no two requests' parts run together alike.
+func bodyEventHash(sum uint64, key, path string) uint64 {
+	var b [24]byte
+	binary.LittleEndian.PutUint64(b[0:], sum)
+	binary.LittleEndian.PutUint64(b[8:], uint64(len(key)))
+	binary.LittleEndian.PutUint64(b[16:], uint64(len(path)))
+	d := xxhash.NewWithSeed(hashSeed)
+	_, _ = d.Write(b[:])
+	_, _ = d.WriteString(key)
+	_, _ = d.WriteString(path)
+	return d.Sum64()
 }
 
 // idOf returns the record fields for an id found in a header or the body.

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"math"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +33,8 @@ type pipeline struct {
 	recs       recQueue
 	maxSeen    int64
 	lastExpire int64
+	lastIdle   int64
+	busy       bool // a record came since expireIdle last ran
 }
 
 func (p *pipeline) init(rv *Receiver, opt Options) {
@@ -51,6 +54,9 @@ func (p *pipeline) init(rv *Receiver, opt Options) {
 	if p.reorder <= 0 {
 		p.reorder = int64(DefaultReorder)
 	}
+	// A request is recorded once its answer is written, after the added
+	// latency: the window waits for it.
+	p.reorder += int64(opt.LatencyMax)
 }
 
 // Start starts the goroutine that feeds the Recorder. It may be called
@@ -97,7 +103,9 @@ func (p *pipeline) consume() {
 			}
 			p.flush(p.maxSeen - p.reorder)
 		case <-tick.C:
-			p.flush(p.rv.now().UnixNano() - p.reorder)
+			now := p.rv.now().UnixNano()
+			p.flush(now - p.reorder)
+			p.expireIdle(now)
 		case f := <-p.ctl:
 			f()
 		}
@@ -123,6 +131,7 @@ func (p *pipeline) drain(n int) bool {
 
 func (p *pipeline) queue(r *report.ServeRecord) {
 	p.recs.push(*r)
+	p.busy = true
 	p.maxSeen = max(p.maxSeen, r.Time)
 }
 
@@ -139,6 +148,31 @@ func (p *pipeline) flush(upTo int64) {
 		p.recs.pop()
 	}
 }
+
+// expireIdle expires, by the clock, the simulator's partitions and the
+// recorder's keys and events idle for the horizon, as flush does by the
+// records' time: so an idle server gives their memory back. It runs at
+// most every quarter horizon (and every second).
+func (p *pipeline) expireIdle(now int64) {
+	if now-p.lastIdle < max(p.rv.horizon/4, int64(time.Second)) {
+		return
+	}
+	p.lastIdle = now
+	n := p.rv.sim.Expire(now - p.rv.horizon - int64(time.Second))
+	n += p.rec.Expire(now - p.reorder) // every record up to then is handed over
+	if quiet := !p.busy; quiet && n >= freeAfter {
+		// Give the memory back to the system now: the runtime would
+		// take minutes, and a server gone quiet may stay so for long.
+		// Not while requests come: that would stall their records.
+		debug.FreeOSMemory()
+	}
+	p.busy = false
+}
+
+// freeAfter is how many partitions, keys and events expired at once make
+// expireIdle return memory to the system, when no request came since the
+// last time it ran.
+const freeAfter = 10_000
 
 // do runs f on the consumer goroutine, after the records already pushed
 // have been queued, and with all set, handed over (those still in the
@@ -201,11 +235,22 @@ func (rv *Receiver) Meta(interrupted bool) report.ServeMeta {
 	}
 }
 
-// Result returns the Recorder's result as of now. While serving it is
-// computed on the consumer goroutine, after the records pushed so far.
+// Result returns the Recorder's result as of now, with the rows of the
+// worst ServeOptions.KeepKeys keys. While serving it is computed on the
+// consumer goroutine, after the records pushed so far.
 func (rv *Receiver) Result(interrupted bool) *report.ServeResult {
+	return rv.result(interrupted, 0)
+}
+
+// result is Result with the rows of the worst keys keys (see
+// report.ServeMeta.Keys).
+func (rv *Receiver) result(interrupted bool, keys int) *report.ServeResult {
 	var res *report.ServeResult
-	rv.pipe.do(func() { res = rv.pipe.rec.Result(rv.Meta(interrupted)) }, true)
+	rv.pipe.do(func() {
+		m := rv.Meta(interrupted)
+		m.Keys = keys
+		res = rv.pipe.rec.Result(m)
+	}, true)
 	return res
 }
 

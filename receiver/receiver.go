@@ -9,9 +9,9 @@ package receiver
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -82,6 +82,9 @@ type Options struct {
 
 	// Listen is the URL served, for reports; see SetListen.
 	Listen string
+	// AdminToken, when set, is required of the control endpoints
+	// (ControlPrefix), as "Authorization: Bearer TOKEN"; others get 401.
+	AdminToken string
 }
 
 // Receiver is the stand-in receiver: an http.Handler that answers every
@@ -226,11 +229,21 @@ type reqState struct {
 	hasHeaderID bool
 	prefix      [DefaultIDScanBytes]byte
 	all         bytes.Buffer
+	// The answer, written by deliver: its status and body, whether the
+	// body is the application's (swallow: the handler's is dropped), and
+	// whether it never reached the client.
+	code       int
+	body       []byte
+	swallow    bool
+	unanswered bool
 }
 
 // ServeHTTP answers r: ControlPrefix paths as the control endpoints, every
 // other path as a webhook.
 func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if notWebhook(w, r) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
 		rv.control(w, r)
 		return
@@ -245,18 +258,43 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st := rv.pool.Get().(*reqState)
 	st.begin(w, r)
 	rv.h.ServeHTTP(&st.rw, r)
+	st.deliver()
 	if st.decided && !st.pushed {
-		st.finish(http.StatusOK)
+		st.finish()
 	}
 	st.end()
 	rv.pool.Put(st)
 }
 
+// webhookMethods is the Allow header of a 405: every method a webhook
+// may come with.
+const webhookMethods = "POST, PUT, PATCH, DELETE, GET, HEAD, OPTIONS"
+
+// notWebhook answers 405 to a request that cannot be a webhook, and
+// reports whether it did: TRACE (it would echo the request's headers),
+// CONNECT (a proxy tunnel) and the HTTP/2 preface "PRI * HTTP/2.0" sent to
+// a server that speaks HTTP/1 (its connection is closed). Such a request
+// is neither recorded nor counted.
+func notWebhook(w http.ResponseWriter, r *http.Request) bool {
+	switch r.Method {
+	case http.MethodTrace, http.MethodConnect, "PRI":
+	default:
+		return false
+	}
+	w.Header().Set("Allow", webhookMethods)
+	if r.Method == "PRI" {
+		w.Header().Set("Connection", "close")
+	}
+	http.Error(w, "405 Method Not Allowed: "+r.Method+" is not a webhook", http.StatusMethodNotAllowed)
+	return true
+}
+
 func (st *reqState) begin(w http.ResponseWriter, r *http.Request) {
 	rv := st.rv
 	st.req = r
-	st.rw.ResponseWriter, st.rw.wrote, st.rw.swallow = w, false, false
+	st.rw.ResponseWriter, st.rw.wrote = w, false
 	st.decided, st.pushed, st.override, st.overrideMsg, st.delay = false, false, 0, "", 0
+	st.code, st.swallow, st.unanswered, st.body = 0, false, false, st.body[:0]
 	st.rec = report.ServeRecord{}
 	st.headerID, st.hasHeaderID = headerID(r.Header, rv.idHdrs)
 	t := &st.tap
@@ -291,6 +329,9 @@ func (st *reqState) end() {
 	if st.all.Cap() > 64<<10 {
 		st.all = bytes.Buffer{}
 	}
+	if cap(st.body) > 64<<10 {
+		st.body = nil
+	}
 }
 
 // onDecision is the limitsim handler's hook: the body has been read and
@@ -322,7 +363,7 @@ func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int6
 			if id, ok := ScanJSONID(t.prefix, rv.fields); t.scan && ok {
 				rec.EventID, rec.EventHash, rec.IDFrom = idOf(id, report.IDBody)
 			} else if t.hashed {
-				rec.EventHash, rec.IDFrom = t.hash.Sum64(), report.IDHash
+				rec.EventHash, rec.IDFrom = bodyEventHash(t.hash.Sum64(), key, r.URL.Path), report.IDHash
 			}
 		}
 	}
@@ -353,13 +394,14 @@ func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int6
 	}
 }
 
-// finish completes the record with the status answered and the
-// Retry-After sent, and hands it to the recorder.
-func (st *reqState) finish(code int) {
+// finish completes the record with the status answered (or meant, when
+// the request went unanswered) and the Retry-After sent, and hands it to
+// the recorder.
+func (st *reqState) finish() {
 	st.pushed = true
 	rec := &st.rec
-	rec.Status = code
-	if code == http.StatusTooManyRequests {
+	rec.Status, rec.Unanswered = st.code, st.unanswered
+	if st.code == http.StatusTooManyRequests {
 		if v := st.rw.ResponseWriter.Header().Get("Retry-After"); v != "" {
 			rec.RetryAfter, _ = strconv.ParseInt(v, 10, 64)
 		}
@@ -372,12 +414,14 @@ func (st *reqState) finish(code int) {
 // counts are the live counts of answers, exact at any moment (the
 // recorder's lag by the reorder window).
 type counts struct {
-	requests, accepted, rejected, unmatched atomic.Int64
+	requests, accepted, rejected, unmatched, unanswered atomic.Int64
 }
 
 func (c *counts) add(r *report.ServeRecord) {
 	c.requests.Add(1)
 	switch {
+	case r.Unanswered:
+		c.unanswered.Add(1)
 	case !r.Keyed:
 		c.unmatched.Add(1)
 	case r.Accepted():
@@ -387,14 +431,13 @@ func (c *counts) add(r *report.ServeRecord) {
 	}
 }
 
-// respWriter passes the limitsim handler's answer on, and in its place
-// the application's: a 401 or an injected 5xx instead of a 200, or a 200
-// after the added latency.
+// respWriter takes the limitsim handler's answer, and in its place the
+// application's (a 401 or an injected 5xx instead of a 200), for
+// reqState.deliver to write once the added latency has passed.
 type respWriter struct {
 	http.ResponseWriter
-	st      *reqState
-	wrote   bool
-	swallow bool
+	st    *reqState
+	wrote bool
 }
 
 func (w *respWriter) WriteHeader(code int) {
@@ -406,18 +449,10 @@ func (w *respWriter) WriteHeader(code int) {
 	if code == http.StatusOK && st.override != 0 {
 		code = st.override
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.swallow = true
+		st.body = append(st.body[:0], st.overrideMsg...)
+		st.swallow = true
 	}
-	if st.decided && !st.pushed {
-		st.finish(code)
-	}
-	if code == http.StatusOK && st.delay > 0 {
-		sleep(st.req, st.delay)
-	}
-	w.ResponseWriter.WriteHeader(code)
-	if w.swallow {
-		_, _ = io.WriteString(w.ResponseWriter, st.overrideMsg)
-	}
+	st.code = code
 }
 
 // Unwrap returns the server's ResponseWriter, for http.ResponseController.
@@ -427,19 +462,54 @@ func (w *respWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
-	if w.swallow {
-		return len(b), nil
+	if !w.st.swallow {
+		w.st.body = append(w.st.body, b...)
 	}
-	return w.ResponseWriter.Write(b)
+	return len(b), nil
 }
 
-// sleep waits d, or until the request is cancelled.
-func sleep(r *http.Request, d time.Duration) {
+// deliver waits the added latency, then writes the answer and flushes it
+// to the connection. The request is unanswered when the client went away
+// (or the server closed its connection, at the end of the shutdown grace)
+// before the answer was written, or when writing it failed: its sender
+// never got the answer.
+func (st *reqState) deliver() {
+	if !st.rw.wrote {
+		st.rw.WriteHeader(http.StatusOK)
+	}
+	w := st.rw.ResponseWriter
+	if st.code == http.StatusOK && st.delay > 0 && !sleep(st.req.Context(), st.delay) {
+		// Gone while the answer waited. Close the connection rather than
+		// let the server write a default answer to it, should it still be
+		// half open.
+		st.unanswered = true
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(st.body)))
+	w.WriteHeader(st.code)
+	if len(st.body) > 0 {
+		if _, err := w.Write(st.body); err != nil && !errors.Is(err, http.ErrBodyNotAllowed) {
+			st.unanswered = true
+			return
+		}
+	}
+	if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		st.unanswered = true
+	}
+}
+
+// sleep waits d, and reports false when ctx was done first.
+func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-r.Context().Done():
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

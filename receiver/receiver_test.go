@@ -408,3 +408,67 @@ func TestReceiverOrdersRecords(t *testing.T) {
 		t.Errorf("order %s", got)
 	}
 }
+
+// TestReceiverNotWebhooks: TRACE, CONNECT and the HTTP/2 preface are
+// answered 405 with an Allow header, and neither recorded nor counted.
+func TestReceiverNotWebhooks(t *testing.T) {
+	rv, _, _ := newReceiver(t, Options{})
+	reqs := []*http.Request{
+		httptest.NewRequest(http.MethodTrace, "/hooks/t1", nil),
+		httptest.NewRequest(http.MethodTrace, "/_hooklimit/stats", nil),
+		httptest.NewRequest(http.MethodConnect, "/", nil),
+		httptest.NewRequest("PRI", "/", nil),
+	}
+	reqs[2].URL.Path, reqs[2].RequestURI, reqs[2].Host = "", "example.com:443", "example.com:443"
+	reqs[3].URL.Path, reqs[3].RequestURI, reqs[3].Proto = "*", "*", "HTTP/2.0"
+	for _, r := range reqs {
+		w := httptest.NewRecorder()
+		rv.ServeHTTP(w, r)
+		if w.Code != 405 || w.Header().Get("Allow") != webhookMethods || strings.Contains(w.Header().Get("Allow"), r.Method) {
+			t.Errorf("%s %s: %d, Allow %q", r.Method, r.RequestURI, w.Code, w.Header().Get("Allow"))
+		}
+	}
+	if w := send(rv, "POST", "/hooks/t1", "{}"); w.Code != 200 {
+		t.Fatalf("POST: %d", w.Code)
+	}
+	if st := rv.Stats(); st.Requests != 1 || st.Partitions != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	if res := rv.Result(false); res.Requests.Total != 1 || res.Input.Records != 1 {
+		t.Errorf("recorded %d requests, %d arrivals", res.Requests.Total, res.Input.Records)
+	}
+}
+
+// TestReceiverEmptyBodiesPerKey: requests without an id on different keys
+// or paths are different events, even with the same (empty) body; on the
+// same key and path they are retries of one.
+func TestReceiverEmptyBodiesPerKey(t *testing.T) {
+	key, _ := limitsim.ParseKeySource("header:X-Tenant")
+	for _, tt := range []struct {
+		name   string
+		opt    Options
+		reqs   [][2]string // path, tenant
+		events int64
+	}{
+		{"path keys", Options{}, [][2]string{{"/hooks/a", ""}, {"/hooks/b", ""}, {"/hooks/a", ""}}, 2},
+		{"header keys", Options{Key: key}, [][2]string{{"/h", "a"}, {"/h", "b"}, {"/h", "b"}}, 2},
+		{"same key, other paths", Options{Key: key}, [][2]string{{"/h1", "a"}, {"/h2", "a"}}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rv, c, _ := newReceiver(t, tt.opt)
+			for _, q := range tt.reqs {
+				c.Add(time.Second)
+				if w := send(rv, "POST", q[0], "", "X-Tenant", q[1]); w.Code != 200 {
+					t.Fatalf("%v: %d", q, w.Code)
+				}
+			}
+			d := rv.Result(false).Delivery
+			if d.Events != tt.events || d.IDs.Hash != tt.events || d.Duplicates != int64(len(tt.reqs))-tt.events {
+				t.Errorf("events %d (hash %d), duplicates %d; want %d events", d.Events, d.IDs.Hash, d.Duplicates, tt.events)
+			}
+		})
+	}
+	if bodyEventHash(1, "ab", "c") == bodyEventHash(1, "a", "bc") {
+		t.Error("key and path run together")
+	}
+}

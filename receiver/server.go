@@ -29,7 +29,9 @@ type ServerOptions struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	// ShutdownGrace is how long requests in flight get to finish when the
-	// server stops; after it their connections are closed.
+	// server stops, on top of the longest added latency (so that a request
+	// waiting out its latency is answered); after it their connections are
+	// closed, and the requests not yet answered are recorded unanswered.
 	ShutdownGrace  time.Duration
 	MaxHeaderBytes int
 	// ErrorLog receives the server's own errors (bad TLS, accept
@@ -42,6 +44,13 @@ func orDur(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// ShutdownGrace returns how long Serve with so lets the requests in
+// flight finish when it stops: so.ShutdownGrace (default
+// DefaultShutdownGrace) plus the longest added latency.
+func (rv *Receiver) ShutdownGrace(so ServerOptions) time.Duration {
+	return orDur(so.ShutdownGrace, DefaultShutdownGrace) + rv.opt.LatencyMax
 }
 
 // Serve answers requests on ln until ctx is done, then shuts down
@@ -74,7 +83,7 @@ func (rv *Receiver) Serve(ctx context.Context, ln net.Listener, so ServerOptions
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDur(so.ShutdownGrace, DefaultShutdownGrace))
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rv.ShutdownGrace(so))
 		if srv.Shutdown(sctx) != nil {
 			srv.Close()
 		}

@@ -15,7 +15,8 @@ import (
 )
 
 // serveOn runs rv on a loopback port until the returned stop is called,
-// which returns Serve's error.
+// which returns Serve's error once every request is recorded; stop is safe
+// to call twice.
 func serveOn(t *testing.T, rv *Receiver, so ServerOptions) (url string, stop func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -25,7 +26,7 @@ func serveOn(t *testing.T, rv *Receiver, so ServerOptions) (url string, stop fun
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- rv.Serve(ctx, ln, so) }()
-	return "http://" + ln.Addr().String(), func() error { cancel(); return <-errc }
+	return "http://" + ln.Addr().String(), sync.OnceValue(func() error { cancel(); return <-errc })
 }
 
 // TestServeGracefulShutdown: requests in flight when the server stops are
@@ -91,6 +92,11 @@ func TestServeSlowClients(t *testing.T) {
 	resp, err := http.ReadResponse(bufio.NewReader(conn2), nil)
 	if err != nil || resp.StatusCode != 400 {
 		t.Fatalf("body never finished: %v %v, want 400", err, resp)
+	}
+	// A request is recorded once its answer is written, which the client
+	// may see first: stopping the server waits for every record.
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 	if n := rv.Result(false).Requests.ByStatus["400"]; n != 1 {
 		t.Errorf("400s recorded: %d", n)

@@ -123,6 +123,7 @@ type rowSpec struct {
 	limit      int // index into the profile's Limits
 	lim        limitsim.Limit
 	documented bool
+	spec       string // limitSpec of the documented limit
 }
 
 // keyState is everything the Analyzer keeps for one partition.
@@ -176,9 +177,10 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 		a.slotOf = append(a.slotOf, len(g.profiles))
 		g.profiles = append(g.profiles, pi)
 		for li, l := range p.Limits {
-			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true})
+			spec := limitSpec(l)
+			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true, spec: spec})
 			if alt, ok := l.Alternative(); ok {
-				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt})
+				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt, spec: spec})
 			}
 		}
 	}

@@ -39,6 +39,7 @@ type resultLine struct {
 	EventID     *string `json:"event_id"`
 	IDFrom      string  `json:"id_from"`
 	Sender      string  `json:"sender"`
+	Unanswered  bool    `json:"unanswered"`
 
 	Result json.RawMessage `json:"result"`
 	// Kind, on a line without a type, makes the line a result by itself
@@ -224,7 +225,7 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 	if r.Time, err = parseTime(l.Time, "time"); err != nil {
 		return r, err
 	}
-	r.Status = *l.Status
+	r.Status, r.Unanswered = *l.Status, l.Unanswered
 	if err := checkStatus(r.Status); err != nil {
 		return r, err
 	}
@@ -232,8 +233,8 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 		return r, nil // a path that matched no key pattern
 	}
 	r.Key, r.Keyed, r.Workspace = *l.Key, true, l.Workspace
-	r.Decided = r.Accepted() || r.Status == 429
-	r.Admitted = r.Accepted()
+	r.Admitted = r.Status >= 200 && r.Status <= 299
+	r.Decided = r.Admitted || r.Status == 429
 	if l.Size != nil {
 		if r.Size = *l.Size; r.Size < 0 {
 			return r, fieldError("size", "must not be negative, not %d", r.Size)

@@ -14,6 +14,21 @@ import (
 // caller sets Input.Files and Input.Skipped. Result does not change the
 // Analyzer, which can go on taking arrivals.
 func (a *Analyzer) Result() *CheckResult {
+	r := a.resultHead()
+	for pi := range a.profiles {
+		a.profileResult(r, pi)
+	}
+	if a.tl != nil {
+		r.Timeline = a.tl.Timeline()
+	}
+	r.Metrics = checkMetrics(r)
+	r.settle()
+	return r
+}
+
+// resultHead returns the start of a Result: what the Analyzer counted
+// without its keys' rows, summaries, policy rejections and metrics.
+func (a *Analyzer) resultHead() *CheckResult {
 	r := &CheckResult{
 		Kind:           KindCheck,
 		Profiles:       make([]string, len(a.profiles)),
@@ -34,13 +49,7 @@ func (a *Analyzer) Result() *CheckResult {
 	}
 	for pi, p := range a.profiles {
 		r.Profiles[pi] = p.Name
-		a.profileResult(r, pi)
 	}
-	if a.tl != nil {
-		r.Timeline = a.tl.Timeline()
-	}
-	r.Metrics = checkMetrics(r)
-	r.settle()
 	return r
 }
 
@@ -91,7 +100,7 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, label string, st *rowState) Limi
 		Profile:        a.profiles[s.profile].Name,
 		Key:            label,
 		Name:           doc.Name,
-		Limit:          limitSpec(doc),
+		Limit:          s.spec,
 		Unit:           string(limitsim.Requests),
 		Interpretation: s.lim.Kind.Describe(),
 		Documented:     s.documented,
@@ -281,7 +290,7 @@ func worse(x, y *keptKey) int {
 // Result computes them.
 func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 	g := a.groups[a.groupOf[pi]]
-	k := &keptKey{key: g.label(ks.key)}
+	k := &keptKey{key: g.label(ks.key), rows: make([]LimitRow, 0, len(g.specs))}
 	for si, s := range g.specs {
 		if s.profile != pi {
 			continue

@@ -34,7 +34,10 @@ type ServeDelivery struct {
 	Rejected429 int64 `json:"rejected_429"`
 	// Errors counts the answers that were neither 2xx nor 429: a body too
 	// large (413), a bad signature (401), an injected 5xx, a bad request.
-	Errors              int64  `json:"errors"`
+	Errors int64 `json:"errors"`
+	// Unanswered counts the attempts whose answer never reached the
+	// sender (ServeRecord.Unanswered): to the sender, a timeout.
+	Unanswered          int64  `json:"unanswered"`
 	Delivered           int64  `json:"delivered"`
 	Duplicates          int64  `json:"duplicates"`
 	GivenUp             int64  `json:"given_up"`
@@ -142,6 +145,8 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	d.Attempts++
 	ok := r.Accepted()
 	switch {
+	case r.Unanswered:
+		d.Unanswered++
 	case ok:
 		d.Accepted++
 	case r.Status == 429:
@@ -150,6 +155,9 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 		d.Errors++
 	}
 	ra := r.RetryAfter * int64(time.Second)
+	if r.Unanswered {
+		ra = 0 // the sender never saw it
+	}
 	if r.Status == 429 && ra > 0 {
 		d.RetryAfterSent++
 	}
@@ -193,7 +201,7 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	st.last, st.failed = now, !ok
 	st.everFails = st.everFails || !ok
 	st.ra = 0
-	if r.Status == 429 {
+	if r.Status == 429 && !r.Unanswered {
 		st.ra = ra
 	}
 	v := t.judge.Add(RetryAfterAttempt{Partition: partition, Event: st.num, Sent: now, Answered: now,
@@ -210,6 +218,18 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 		t.cur[ev] = st
 	}
 	return info
+}
+
+// expire rotates the generations when a half-TTL has passed since the
+// last rotation, as add does, for a tracker that gets no requests. It
+// returns how many events it forgot.
+func (t *eventTracker) expire(now int64) int {
+	if !t.started || now-t.rotated < t.ttl/2 {
+		return 0
+	}
+	n := len(t.old)
+	t.rotate(now)
+	return n
 }
 
 // rotate drops the older generation, settling its events, and retires

@@ -100,60 +100,76 @@ func (c *serveCompliance) fold(pi int, k *keptKey) {
 
 // other sums a policy rejection into the entry of retired keys not kept.
 func (c *serveCompliance) other(pi int, p PolicyRejection) {
-	o := &c.others[pi]
 	c.nothers[pi]++
-	o.Records += p.Records
-	o.Rejected += p.Rejected
-	if p.Rejected > 0 && (o.FirstRejected == 0 || p.FirstRejected < o.FirstRejected) {
-		o.FirstRejected = p.FirstRejected
-	}
+	addRejection(&c.others[pi], p)
 }
 
-// result is the Analyzer's Result with the retired keys folded back in.
-func (c *serveCompliance) result() *CheckResult {
+// result is the Analyzer's Result with the retired keys folded back in,
+// and the rows of the worst show keys (every key when show <= 0). The
+// summary, the metrics and the policy rejections are over every key;
+// the keys not shown are summed up in one policy_rejected entry. Memory
+// and time grow with show, and time with the live keys, never memory:
+// each key's rows are made, counted and dropped unless among the worst.
+func (c *serveCompliance) result(show int) *CheckResult {
 	a := c.a
-	r := a.Result()
-	if c.retired == 0 {
-		return r
+	if c.retired == 0 && (show <= 0 || a.partitions() <= show) {
+		return a.Result()
 	}
+	r := a.resultHead()
 	r.Input.Keys += int(c.retired)
-	r.Limits, r.Summary, r.PolicyRejected = []LimitRow{}, []LimitSummary{}, []PolicyRejection{}
 	var rejected, keysFailing int64
 	peak, headroom := 0.0, 1.0
 	for pi, p := range a.profiles {
 		acc := c.accs[pi].clone()
-		keys := map[string]*keptKey{}
-		var list []*keptKey
-		add := func(k *keptKey) {
-			if into, ok := keys[k.key]; ok {
-				into.merge(k) // a key that came back after it was retired
-				return
+		old := make(map[string]*keptKey, len(c.kept[pi]))
+		for _, k := range c.kept[pi] {
+			cp := *k
+			cp.rows = slices.Clone(k.rows)
+			if o, ok := old[k.key]; ok {
+				o.merge(&cp) // retired more than once
+				continue
 			}
-			keys[k.key] = k
-			list = append(list, k)
+			old[k.key] = &cp
+		}
+		top := worstKeys{show: show}
+		hidden, nhidden := c.others[pi], c.nothers[pi]
+		offer := func(k *keptKey) {
+			if out := top.offer(k); out != nil {
+				nhidden++
+				addRejection(&hidden, out.pol)
+			}
 		}
 		for _, ks := range a.groups[a.groupOf[pi]].order {
 			k := a.keyRows(pi, ks)
 			acc.addKey(p.Limits, k.rows)
-			add(k)
+			if o, ok := old[k.key]; ok {
+				k.merge(o) // a key that came back after it was retired
+				delete(old, k.key)
+			}
+			offer(k)
 		}
-		for _, old := range c.kept[pi] {
-			cp := *old
-			cp.rows = slices.Clone(old.rows)
-			add(&cp)
+		for _, k := range c.kept[pi] {
+			if o, ok := old[k.key]; ok {
+				offer(o)
+				delete(old, k.key)
+			}
 		}
-		slices.SortStableFunc(list, worse)
+		list := top.sorted()
 		for _, k := range list {
 			r.Limits = append(r.Limits, k.rows...)
 			r.PolicyRejected = append(r.PolicyRejected, k.pol)
 			rejected += k.pol.Rejected
 		}
-		if n := c.nothers[pi]; n > 0 {
-			o := c.others[pi]
-			o.Key = fmt.Sprintf("(%s)", countNoun(n, "other expired key"))
-			o.Note = "the sum over keys that went idle and were expired; their rows are in the summary only"
-			r.PolicyRejected = append(r.PolicyRejected, o)
-			rejected += o.Rejected
+		if nhidden > 0 {
+			hidden.Key = fmt.Sprintf("(%s)", countNoun(nhidden, "other key"))
+			hidden.Note = fmt.Sprintf("the sum over the keys not shown (only the worst %s are, and expired keys beyond the worst %s); their rows are in the summary only",
+				withCommas(int64(show)), withCommas(int64(c.keep)))
+			if nhidden == c.nothers[pi] {
+				hidden.Key = fmt.Sprintf("(%s)", countNoun(nhidden, "other expired key"))
+				hidden.Note = "the sum over keys that went idle and were expired; their rows are in the summary only"
+			}
+			r.PolicyRejected = append(r.PolicyRejected, hidden)
+			rejected += hidden.Rejected
 		}
 		for li, l := range p.Limits {
 			s := acc.limits[li].summary(p.Name, l)
@@ -179,6 +195,42 @@ func (c *serveCompliance) result() *CheckResult {
 	}
 	r.settle()
 	return r
+}
+
+// addRejection sums p into o.
+func addRejection(o *PolicyRejection, p PolicyRejection) {
+	o.Records += p.Records
+	o.Rejected += p.Rejected
+	if p.Rejected > 0 && (o.FirstRejected == 0 || p.FirstRejected < o.FirstRejected) {
+		o.FirstRejected = p.FirstRejected
+	}
+}
+
+// worstKeys keeps the worst show keys offered (every key when show <= 0).
+type worstKeys struct {
+	show int
+	h    keptHeap
+}
+
+// offer adds k, and returns the key that is no longer among the worst
+// (k itself, or one offered before), or nil.
+func (w *worstKeys) offer(k *keptKey) *keptKey {
+	if w.show <= 0 || w.h.Len() < w.show {
+		heap.Push(&w.h, k)
+		return nil
+	}
+	if worse(k, w.h[0]) < 0 {
+		k, w.h[0] = w.h[0], k
+		heap.Fix(&w.h, 0)
+	}
+	return k
+}
+
+// sorted returns the keys kept, the worst first.
+func (w *worstKeys) sorted() []*keptKey {
+	list := []*keptKey(w.h)
+	slices.SortStableFunc(list, worse)
+	return list
 }
 
 // merge adds the rows of an earlier period of the same key: peaks are the

@@ -77,7 +77,7 @@ func TestServeComplianceMatchesAnalyzer(t *testing.T) {
 			if c.retired == 0 || most >= 400 {
 				t.Fatalf("retired %d, at most %d live: nothing was expired", c.retired, most)
 			}
-			got := c.result()
+			got := c.result(0)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("keeping every key:\ngot  %+v\nwant %+v", got.Summary, want.Summary)
 				for i := range min(len(got.Limits), len(want.Limits)) {
@@ -89,7 +89,7 @@ func TestServeComplianceMatchesAnalyzer(t *testing.T) {
 			}
 
 			c, _ = retiring(p, arr, 5)
-			got = c.result()
+			got = c.result(0)
 			if !reflect.DeepEqual(got.Summary, want.Summary) || !reflect.DeepEqual(got.Metrics, want.Metrics) ||
 				got.Verdict != want.Verdict || !reflect.DeepEqual(got.Input, want.Input) {
 				t.Errorf("keeping 5:\nsummary %+v\nwant    %+v\nmetrics %v\nwant    %v", got.Summary, want.Summary, got.Metrics, want.Metrics)
@@ -118,7 +118,7 @@ func TestServeComplianceKeyComesBack(t *testing.T) {
 	arr := bursts(5, 60, true)
 	want := plain(p, arr)
 	c, _ := retiring(p, arr, 1000)
-	got := c.result()
+	got := c.result(0)
 	for i := range max(len(got.Limits), len(want.Limits)) {
 		if i >= len(got.Limits) || i >= len(want.Limits) || !reflect.DeepEqual(got.Limits[i], want.Limits[i]) {
 			t.Fatalf("row %d differs:\ngot  %+v\nwant %+v", i, got.Limits[i:min(i+1, len(got.Limits))], want.Limits[i:min(i+1, len(want.Limits))])
@@ -129,5 +129,46 @@ func TestServeComplianceKeyComesBack(t *testing.T) {
 	}
 	if got.Metrics[MetricPeakRatio] != want.Metrics[MetricPeakRatio] || got.Verdict != want.Verdict {
 		t.Errorf("metrics %v, want %v", got.Metrics, want.Metrics)
+	}
+}
+
+// TestServeComplianceShowsWorstKeys: a result that shows the worst n keys
+// has exactly the rows of the n worst keys of the full result, one entry
+// summing up the others, and the same summary, metrics and verdict; with
+// keys expired or not.
+func TestServeComplianceShowsWorstKeys(t *testing.T) {
+	p, _ := limitsim.LoadProfile("rewst")
+	arr := bursts(3, 400, false)
+	want := plain(p, arr)
+	perKey := len(want.Limits) / want.Input.Keys
+	for _, expire := range []bool{false, true} {
+		for _, show := range []int{1, 5, 20, 399} {
+			c, _ := retiring(p, arr, 1000)
+			if !expire {
+				c = newServeCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), 1000)
+				for _, x := range arr {
+					c.a.Add(x)
+				}
+			}
+			got := c.result(show)
+			if !reflect.DeepEqual(got.Limits, want.Limits[:show*perKey]) {
+				t.Errorf("expire %v, show %d: rows differ from the worst keys'", expire, show)
+			}
+			if !reflect.DeepEqual(got.Summary, want.Summary) || !reflect.DeepEqual(got.Metrics, want.Metrics) ||
+				got.Verdict != want.Verdict || !reflect.DeepEqual(got.Input, want.Input) {
+				t.Errorf("expire %v, show %d: summary, metrics or input differ", expire, show)
+			}
+			if len(got.PolicyRejected) != show+1 || !reflect.DeepEqual(got.PolicyRejected[:show], want.PolicyRejected[:show]) {
+				t.Fatalf("expire %v, show %d: %d policy entries", expire, show, len(got.PolicyRejected))
+			}
+			var recs, rej int64
+			for _, pr := range want.PolicyRejected[show:] {
+				recs, rej = recs+pr.Records, rej+pr.Rejected
+			}
+			o := got.PolicyRejected[show]
+			if wantKey := "(" + countNoun(int64(400-show), "other key") + ")"; o.Key != wantKey || o.Records != recs || o.Rejected != rej {
+				t.Errorf("expire %v, show %d: others %+v, want %s with %d records, %d rejected", expire, show, o, wantKey, recs, rej)
+			}
+		}
 	}
 }

@@ -48,6 +48,11 @@ type ServeRecord struct {
 	// limits, 413 too large, 401 a bad signature, an injected 5xx, 404 or
 	// 400.
 	Status int
+	// Unanswered says the answer never reached the client: it went away,
+	// or the server closed its connection at the end of the shutdown
+	// grace, before the answer was written, or writing it failed. Status
+	// is then the answer meant, which the sender did not get.
+	Unanswered bool
 	// Decided says the limiter decided the request, and Admitted that it
 	// admitted it (a 401 or an injected 5xx may still have followed).
 	Decided, Admitted bool
@@ -68,5 +73,6 @@ type ServeRecord struct {
 // MaxSenderLen bounds the sender kept in a record.
 const MaxSenderLen = 64
 
-// Accepted reports whether the request was answered with a 2xx.
-func (r *ServeRecord) Accepted() bool { return r.Status >= 200 && r.Status <= 299 }
+// Accepted reports whether the request was answered with a 2xx, and the
+// answer delivered.
+func (r *ServeRecord) Accepted() bool { return r.Status >= 200 && r.Status <= 299 && !r.Unanswered }

@@ -30,7 +30,8 @@ type ServeOptions struct {
 	// about 100 MB); past it events are forgotten sooner than EventTTL.
 	MaxEvents int
 	// KeepKeys is how many expired partition keys keep their rows in the
-	// report, the worst first (default 1,000); the others are in the
+	// report, the worst first (default 1,000), and how many keys a Result
+	// shows unless ServeMeta.Keys says otherwise; the others are in the
 	// summary only.
 	KeepKeys int
 	// Thresholds are applied to every Result; validate them first with
@@ -62,6 +63,7 @@ type ServeRecorder struct {
 	horizon, nextRetire int64
 	statuses            [600]int64
 	requests, unmatched int64
+	unanswered          int64
 	first, last         int64
 	seen                bool
 }
@@ -99,7 +101,10 @@ func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
 // seen for its key (CheckInput.OutOfOrder counts them).
 func (s *ServeRecorder) Add(r *ServeRecord) {
 	s.requests++
-	if r.Status > 0 && r.Status < len(s.statuses) {
+	switch {
+	case r.Unanswered:
+		s.unanswered++
+	case r.Status > 0 && r.Status < len(s.statuses):
 		s.statuses[r.Status]++
 	}
 	if !s.seen || r.Time < s.first {
@@ -113,15 +118,37 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 		}
 		return
 	}
-	if r.Time >= s.nextRetire {
-		s.comp.retire(r.Time - s.horizon)
-		s.nextRetire = r.Time + max(s.horizon/4, int64(time.Second))
-	}
+	s.retire(r.Time)
 	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
 	info := s.events.add(r, s.profile.PartitionOf(r.Key, r.Workspace))
 	if s.results != nil {
 		s.results.ServeRequest(r, &info)
 	}
+}
+
+// Expire retires the partition keys idle for the profile's idle horizon
+// as of now, and forgets the events past their time to live, as Add does
+// when requests come (at once, where Add does it every quarter horizon);
+// the receiver calls it on a timer, so that a server
+// gone quiet gives back what its keys and events held. now must not be
+// earlier than a request still to come, less the idle horizon. It
+// returns how many keys and events it let go of.
+func (s *ServeRecorder) Expire(now int64) int {
+	if !s.seen {
+		return 0
+	}
+	s.nextRetire = now
+	return s.retire(now) + s.events.expire(now)
+}
+
+// retire retires the keys idle as of now, at most every quarter horizon,
+// and returns how many it retired.
+func (s *ServeRecorder) retire(now int64) int {
+	if now < s.nextRetire {
+		return 0
+	}
+	s.nextRetire = now + max(s.horizon/4, int64(time.Second))
+	return s.comp.retire(now - s.horizon)
 }
 
 // ServeStats are the live numbers of GET /_hooklimit/stats.
@@ -131,6 +158,7 @@ type ServeStats struct {
 	Rejected429         int64     `json:"rejected_429"`
 	Errors              int64     `json:"errors"`
 	Unmatched           int64     `json:"unmatched"`
+	Unanswered          int64     `json:"unanswered"`
 	Events              int64     `json:"events"`
 	Retries             int64     `json:"retries"`
 	Duplicates          int64     `json:"duplicates"`
@@ -149,7 +177,7 @@ func (s *ServeRecorder) Stats() ServeStats {
 	d := &s.events.d
 	ra := s.events.judge.Counts()
 	st := ServeStats{
-		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched,
+		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched, Unanswered: s.unanswered,
 		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: ra.Honored,
 		RetryAfterEarly: ra.Early, PartitionViolations: ra.PartitionViolations,
 		Keys: s.comp.a.partitions(), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
@@ -176,13 +204,21 @@ type ServeMeta struct {
 	Start, End  int64
 	Interrupted bool
 	Dropped     int64 // requests answered but not recorded (see ServeRequests)
-	Notes       []string
+	// Keys is how many keys have their rows in the result, the worst
+	// first: 0 for ServeOptions.KeepKeys, less than 0 for every key. The
+	// summary and the metrics are over every key whatever it is.
+	Keys  int
+	Notes []string
 }
 
 // Result returns what the recorder found so far, thresholds applied. It
 // does not change the recorder, which can go on taking requests.
 func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
-	chk := s.comp.result()
+	show := m.Keys
+	if show == 0 {
+		show = s.opt.KeepKeys
+	}
+	chk := s.comp.result(show)
 	if m.Start == 0 {
 		m.Start = s.first
 	}
@@ -200,6 +236,9 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
 	}
 	r.Input.Files = []string{}
+	if n := r.Requests.Unanswered; n > 0 {
+		r.Notes = append(r.Notes, countNoun(n, "request")+" went unanswered (the client went away, or the connection was closed at shutdown, before the answer was written): counted as unanswered, not by the status meant")
+	}
 	if r.Input.Records == 0 {
 		r.Notes = append(r.Notes, "no webhook request was received, so there is no sender to judge: the verdict is fail")
 	}
@@ -217,7 +256,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 }
 
 func (s *ServeRecorder) requestCounts(m ServeMeta) ServeRequests {
-	q := ServeRequests{Total: s.requests, Unmatched: s.unmatched, Dropped: m.Dropped, ByStatus: map[string]int64{}}
+	q := ServeRequests{Total: s.requests, Unmatched: s.unmatched, Unanswered: s.unanswered, Dropped: m.Dropped, ByStatus: map[string]int64{}}
 	for code, n := range s.statuses {
 		if n > 0 {
 			q.ByStatus[itoa(code)] = n

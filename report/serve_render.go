@@ -63,6 +63,9 @@ func (r *ServeResult) Write(w io.Writer, f Format) error {
 // span writes "1,234 requests over 1m (20.6/s)".
 func (r *ServeResult) span() string {
 	s := countNoun(r.Requests.Total, "request")
+	if n := r.Requests.Unanswered; n > 0 {
+		s += " (" + withCommas(n) + " unanswered)"
+	}
 	if d := time.Duration(r.End - r.Start); d > 0 {
 		s += " over " + shortDur(d.Round(time.Millisecond))
 		if r.Requests.RatePerSecond > 0 {
@@ -83,6 +86,9 @@ func (r *ServeResult) writeSender(p *textPrinter, f Format) error {
 	}
 	if d.Errors > 0 {
 		rows = append(rows, [2]string{"other answers", withCommas(d.Errors) + " (" + r.otherStatuses() + ")"})
+	}
+	if q.Unanswered > 0 {
+		rows = append(rows, [2]string{"unanswered (the answer never reached the client)", withCommas(q.Unanswered)})
 	}
 	if q.Unmatched > 0 {
 		rows = append(rows, [2]string{"no key in the path (404)", withCommas(q.Unmatched)})

@@ -50,6 +50,9 @@ type ServeRequests struct {
 	// Unmatched counts requests whose path matched no key pattern (404);
 	// they are not part of the analysis.
 	Unmatched int64 `json:"unmatched"`
+	// Unanswered counts requests whose answer never reached the client
+	// (ServeRecord.Unanswered); they are not in ByStatus.
+	Unanswered int64 `json:"unanswered"`
 	// Dropped counts requests answered but not recorded, because the
 	// recorder fell behind for longer than the receiver would wait. When
 	// it is not 0 every other number is a lower bound.
@@ -62,7 +65,7 @@ type ServeRequests struct {
 var ServeMetrics = []string{
 	"429_rate", "accepted", "amplification", "attempts", "dropped", "duplicates", "errors", "events",
 	"given_up", "headroom", "keys_failing", "partition_violations", "peak_ratio", "rate_429",
-	"rejected_429", "requests", "retry_after_early", "retry_after_honored",
+	"rejected_429", "requests", "retry_after_early", "retry_after_honored", "unanswered",
 }
 
 func serveMetrics(r *ServeResult, chk map[string]float64) map[string]float64 {
@@ -86,6 +89,7 @@ func serveMetrics(r *ServeResult, chk map[string]float64) map[string]float64 {
 		"requests":             float64(r.Requests.Total),
 		"retry_after_early":    float64(d.RetryAfterEarly),
 		"retry_after_honored":  float64(d.RetryAfterHonored),
+		"unanswered":           float64(r.Requests.Unanswered),
 	}
 }
 

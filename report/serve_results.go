@@ -13,7 +13,9 @@ import "strconv"
 //
 // workspace is there when the request named one (serve --workspace);
 // sender is the request's X-Hooklimit-Run header, when it had one (see
-// ServeDelivery). retry_after_s is there when a Retry-After was sent; retry_slack_ms and
+// ServeDelivery). unanswered is there, true, when the answer (status) never
+// reached the client (ServeRecord.Unanswered). retry_after_s is there when
+// a Retry-After was sent; retry_slack_ms and
 // early for a retry after a 429 with Retry-After; partition_violation when
 // the request came inside another 429's Retry-After on its partition (the
 // partition of the profile's scope: the workspace for a workspace-scoped
@@ -38,6 +40,9 @@ func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
 		b = strconv.AppendInt(append(b, `,"size":`...), r.Size, 10)
 	}
 	b = strconv.AppendInt(append(b, `,"status":`...), int64(r.Status), 10)
+	if r.Unanswered {
+		b = append(b, `,"unanswered":true`...)
+	}
 	if r.RetryAfter > 0 {
 		b = strconv.AppendInt(append(b, `,"retry_after_s":`...), r.RetryAfter, 10)
 	}

@@ -40,6 +40,7 @@ type serveOptions struct {
 	Verify          string
 	VerifySecretEnv string
 	VerifyTolerance time.Duration
+	AdminTokenEnv   string
 	IDHeaders       []string
 	IDFields        []string
 	IDHash          bool
@@ -128,6 +129,7 @@ when interrupted (the report is still printed and written).`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for which requests fail and their latency")
 	f.StringVar(&opts.Verify, "verify", "", "check signatures of admitted requests, 401 when wrong: standard-webhooks or hmac:HEADER")
 	f.StringVar(&opts.VerifySecretEnv, "verify-secret-env", "", "the environment variable that holds the signing secret (never printed)")
+	f.StringVar(&opts.AdminTokenEnv, "admin-token-env", "", "the environment variable that holds a token the admin endpoints (/_hooklimit/stats, /_hooklimit/report) require as Authorization: Bearer (never printed)")
 	f.DurationVar(&opts.VerifyTolerance, "verify-tolerance", 0, "standard-webhooks: how far webhook-timestamp may be from now (default 5m)")
 	f.StringArrayVar(&opts.IDHeaders, "id-header", nil, "a header carrying the event id, tried in order (repeatable; default "+strings.Join(receiver.DefaultIDHeaders, ", ")+"; none for none)")
 	f.StringArrayVar(&opts.IDFields, "id-field", nil, "a top-level JSON body field carrying the event id (repeatable; default "+strings.Join(receiver.DefaultIDFields, ", ")+"; none for none)")
@@ -200,6 +202,11 @@ func (opts *serveOptions) setup() (*serveSetup, error) {
 	}
 	if ro.Verifier, err = opts.verifier(); err != nil {
 		return nil, err
+	}
+	if opts.AdminTokenEnv != "" {
+		if ro.AdminToken = opts.Getenv(opts.AdminTokenEnv); ro.AdminToken == "" {
+			return nil, flagErr("admin-token-env", fmt.Sprintf("environment variable %s is not set or empty", opts.AdminTokenEnv))
+		}
 	}
 	ro.IDHeaders = noneOr(opts.IDHeaders)
 	ro.IDFields = noneOr(opts.IDFields)
@@ -319,6 +326,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	url := "http://" + ln.Addr().String()
 	rv.SetListen(url)
 	opts.announce(url, su)
+	opts.warnExposed(ln.Addr(), su.ropt.AdminToken != "")
 	if opts.ready != nil {
 		opts.ready(url)
 	}
@@ -388,6 +396,20 @@ func (opts *serveOptions) announce(url string, su *serveSetup) {
 		}
 		fmt.Fprintf(opts.IO.Out, "Reporting at %s; live stats at %s/_hooklimit/stats, the report so far at %s/_hooklimit/report?format=table\n\n", until, url, url)
 	}
+}
+
+// warnExposed warns, on standard error, when serve listens on an address
+// other than loopback: anyone who reaches it can send to every key, and
+// read the admin endpoints unless --admin-token-env protects them.
+func (opts *serveOptions) warnExposed(addr net.Addr, token bool) {
+	if a, ok := addr.(*net.TCPAddr); !ok || a.IP.IsLoopback() {
+		return
+	}
+	admin := "and read every key's numbers at /_hooklimit/stats and /_hooklimit/report; bind to 127.0.0.1, or set --admin-token-env to require a token of them"
+	if token {
+		admin = "and the admin endpoints /_hooklimit/stats and /_hooklimit/report need the token of --admin-token-env"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "hooklimit serve: warning: listening on %s, not a loopback address: anyone who can reach it can send requests to every key, %s\n", addr, admin)
 }
 
 // unwrapOp drops the "listen tcp ADDR:" prefix of a net error.

@@ -52,6 +52,12 @@ type serving struct {
 // with the extra flags, and returns once it listens.
 func startServe(t *testing.T, ctx context.Context, flags ...string) *serving {
 	t.Helper()
+	return startServeWith(t, ctx, nil, flags...)
+}
+
+// startServeWith is startServe, with hook called on the options too.
+func startServeWith(t *testing.T, ctx context.Context, hook func(*serveOptions), flags ...string) *serving {
+	t.Helper()
 	s := &serving{out: &syncBuffer{}, errb: &syncBuffer{}, stop: make(chan struct{}), done: make(chan error, 1)}
 	d, _, _ := newTestDeps()
 	d.IO = NewIOStreams(nil, s.out, s.errb)
@@ -60,6 +66,9 @@ func startServe(t *testing.T, ctx context.Context, flags ...string) *serving {
 	cmd := newServeCmd(d, func(o *serveOptions) {
 		o.ready = func(u string) { ready <- u }
 		o.stop = s.stop
+		if hook != nil {
+			hook(o)
+		}
 	})
 	cmd.SetArgs(append([]string{"--listen", "127.0.0.1:0", "--format", "json"}, flags...))
 	cmd.SetOut(io.Discard)

@@ -1,0 +1,51 @@
+package report
+
+import (
+	"io"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// manyKeysRecorder returns a recorder holding keys live partition keys,
+// one request each, all within the idle horizon, every 20th key over the
+// per-second limit.
+func manyKeysRecorder(tb testing.TB, keys int) *ServeRecorder {
+	tb.Helper()
+	p, err := limitsim.LoadProfile("rewst")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rec := NewServeRecorder(p, ServeOptions{})
+	seq := uint64(0)
+	add := func(t int64, key string) {
+		seq++
+		rec.Add(&ServeRecord{Seq: seq, Time: t, Key: key, Keyed: true, Size: 100, Status: 200, EventHash: seq, IDFrom: IDHash})
+	}
+	for i := range keys {
+		t := st0 + int64(i)*int64(10*time.Microsecond)
+		key := "key-" + strconv.Itoa(i)
+		add(t, key)
+		if i%20 == 0 {
+			for range 30 {
+				add(t, key)
+			}
+		}
+	}
+	return rec
+}
+
+// BenchmarkServeReportManyKeys is GET /_hooklimit/report?format=json on a
+// serve that holds 100,000 live keys.
+func BenchmarkServeReportManyKeys(b *testing.B) {
+	rec := manyKeysRecorder(b, 100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := rec.Result(ServeMeta{}).Write(io.Discard, JSON); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
