@@ -20,14 +20,17 @@ import (
 // attempt to the same partition sent inside (t, t+d) is a partition
 // violation, whichever event it carries.
 type Delivery struct {
-	Events              int64   `json:"events"`
-	Deliveries          int64   `json:"deliveries"` // copies included
-	Attempts            int64   `json:"attempts"`
-	Accepted            int64   `json:"accepted"`
-	Rejected429         int64   `json:"rejected_429"`
-	Errors              int64   `json:"errors"` // transport errors and statuses other than 2xx and 429
-	Lost                int64   `json:"lost"`
-	Pending             int64   `json:"pending,omitempty"` // unresolved when the run was interrupted
+	Events      int64 `json:"events"`
+	Deliveries  int64 `json:"deliveries"` // copies included
+	Attempts    int64 `json:"attempts"`
+	Accepted    int64 `json:"accepted"`
+	Rejected429 int64 `json:"rejected_429"`
+	Errors      int64 `json:"errors"` // transport errors and statuses other than 2xx and 429
+	Lost        int64 `json:"lost"`
+	Pending     int64 `json:"pending,omitempty"` // unresolved when the run was interrupted
+	// CutOff counts deliveries the run ended before their next attempt
+	// was due (--drain ran out); they also count in Lost.
+	CutOff              int64   `json:"cut_off,omitempty"`
 	Duplicates          int64   `json:"duplicates"`
 	Retries             int64   `json:"retries"`
 	RetryAfterHonored   int64   `json:"retry_after_honored"`
@@ -96,6 +99,7 @@ type DeliveryCollector struct {
 	blocked   map[string]window      // a partition's Retry-After window
 	minSlack  int64
 	slackSeen bool
+	cutAt     int64 // the latest time a delivery was cut off or interrupted
 }
 
 type deliveryID struct {
@@ -180,8 +184,15 @@ func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
 	d := &c.d
 	d.Deliveries++
 	delete(c.notBefore, deliveryID{o.Event, o.Copy})
-	if o.Fate == probe.Interrupted {
+	switch o.Fate {
+	case probe.Interrupted:
 		d.Pending++
+		c.cutAt = max(c.cutAt, o.At)
+	case probe.RunEnded:
+		if o.Attempts > 0 {
+			d.CutOff++
+			c.cutAt = max(c.cutAt, o.At)
+		}
 	}
 	ok := o.Fate == probe.Delivered
 	if o.Copies <= 1 {

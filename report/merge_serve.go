@@ -29,8 +29,10 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 	var lists [][]ThresholdResult
 	meta := ServeMeta{}
 	var listens, sources []string
+	cuts := make([]*Incomplete, len(files))
 	for i, f := range files {
 		s := serves[i]
+		cuts[i] = s.Incomplete
 		if n := f.Lines[LineRequest]; n != s.Requests.Total {
 			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("has %s request lines but its result counts %s requests: serve results merge only from their request lines (serve --out)",
 				withCommas(n), withCommas(s.Requests.Total))}
@@ -45,6 +47,7 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		meta.Dropped += s.Requests.Dropped
 	}
 	meta.Listen, meta.KeySource = joined(listens), joined(sources)
+	meta.incomplete = mergeIncomplete(cuts)
 	ths, err := mergedThresholds(lists...)
 	if err != nil {
 		return nil, err

@@ -46,6 +46,12 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 	} else {
 		p.linef("%s%s", r.headVerdict(), r.headDetail())
 	}
+	if r.Incomplete != nil {
+		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
+	}
+	for _, line := range r.unknownLines() {
+		p.linef("%s%s", p.bullet(), p.cell(line))
+	}
 	if line := r.inputLine(); line != "" {
 		if md {
 			p.blank()

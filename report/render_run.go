@@ -23,8 +23,8 @@ func (r *RunResult) Write(w io.Writer, f Format) error {
 		head = "**" + head + "**"
 	}
 	p.linef("%s — %s against %s (%s), retry %s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry))
-	if r.Interrupted {
-		p.linef("%sinterrupted: these are the partial results of what was measured", p.bullet())
+	if r.Incomplete != nil {
+		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
 	}
 	for _, n := range r.Notes {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))
@@ -92,7 +92,8 @@ const KindCompare = "compare"
 
 // CompareResult is the same scenario run once per retry policy.
 type CompareResult struct {
-	// Verdict is pass only when every run passes.
+	// Verdict is pass only when every run passes; incomplete when one was
+	// cut short.
 	Verdict Verdict      `json:"verdict"`
 	Kind    string       `json:"kind"` // always "compare"
 	Runs    []*RunResult `json:"runs"`
@@ -102,9 +103,7 @@ type CompareResult struct {
 func NewCompareResult(runs []*RunResult) *CompareResult {
 	c := &CompareResult{Verdict: VerdictPass, Kind: KindCompare, Runs: runs}
 	for _, r := range runs {
-		if r.Verdict != VerdictPass {
-			c.Verdict = VerdictFail
-		}
+		c.Verdict = worstVerdict(c.Verdict, r.Verdict)
 	}
 	return c
 }

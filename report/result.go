@@ -87,6 +87,11 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, st *rowState) LimitRow {
 		row.FirstViolation = Timestamp(st.first)
 	}
 	switch {
+	case s.lim.Unit == limitsim.Bytes && ks.unsized > 0 && row.Peak > row.Allowed:
+		// The records with a size alone exceed the limit: the others
+		// can only add to it.
+		row.Verdict = VerdictFail
+		row.Note = fmt.Sprintf("%s; the %d with one exceed the limit already", unsizedNote(ks), ks.records-ks.unsized)
 	case s.lim.Unit == limitsim.Bytes && ks.unsized > 0:
 		row.Verdict = VerdictUnknown
 		row.Note = fmt.Sprintf("%s; peak and rejected count only the %d with one", unsizedNote(ks), ks.records-ks.unsized)
@@ -173,19 +178,21 @@ func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
 	return s
 }
 
-// settle sets the overall verdict from the summaries and thresholds.
+// settle sets the overall verdict from the summaries, the thresholds and
+// whether the check was cut short.
 func (r *CheckResult) settle() {
-	r.Verdict = VerdictPass
+	r.Verdict = settleVerdict(r.compliance(), r.Thresholds, r.Incomplete)
+}
+
+// compliance is the verdict of the limits alone: fail when a limit fails
+// (or passes under only some interpretations), else unknown when a limit
+// could not be judged, else pass.
+func (r *CheckResult) compliance() Verdict {
+	v := VerdictPass
 	for _, s := range r.Summary {
-		if s.Verdict == VerdictFail || s.Verdict == VerdictPartial {
-			r.Verdict = VerdictFail
-		}
+		v = worstVerdict(v, s.Verdict)
 	}
-	for _, t := range r.Thresholds {
-		if t.Verdict != VerdictPass {
-			r.Verdict = VerdictFail
-		}
-	}
+	return v
 }
 
 // settleSummary sets a limit summary's passing interpretations (those of
@@ -208,7 +215,12 @@ func settleSummary(s *LimitSummary, interps []string, failed map[string]bool) {
 		s.Verdict = VerdictPartial
 	}
 	if s.KeysUnknown > 0 {
-		s.Note = fmt.Sprintf("%d of %d keys have records without a size", s.KeysUnknown, s.Keys+s.KeysUnknown)
+		// A limit some key of which could not be judged is not a pass.
+		if s.Verdict == VerdictPass {
+			s.Verdict = VerdictUnknown
+		}
+		s.Note = fmt.Sprintf("%d of %d keys have records without a size: give sizes (--size-field NAME) or leave the limit out (--exclude-limit %s.%s)",
+			s.KeysUnknown, s.Keys+s.KeysUnknown, s.Profile, s.Name)
 	}
 }
 

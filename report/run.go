@@ -17,17 +17,23 @@ const KindRun = "run"
 // Delivery.
 type RunResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
-	// every interpretation and every threshold held, and "fail" otherwise.
-	Verdict     Verdict   `json:"verdict"`
-	Kind        string    `json:"kind"` // always "run"
-	Scenario    string    `json:"scenario"`
-	Profile     string    `json:"profile"`
-	Target      string    `json:"target"` // "simulator" or the URL
-	Retry       string    `json:"retry"`  // the retry policy, in full
-	Seed        uint64    `json:"seed"`
-	Interrupted bool      `json:"interrupted,omitempty"`
-	Start       Timestamp `json:"start,omitempty"` // the first attempt
-	End         Timestamp `json:"end,omitempty"`   // the last attempt
+	// every interpretation and every threshold held, "incomplete" when the
+	// run was cut short (see Incomplete), "unknown" when a limit could not
+	// be judged, and "fail" otherwise.
+	Verdict     Verdict `json:"verdict"`
+	Kind        string  `json:"kind"` // always "run"
+	Scenario    string  `json:"scenario"`
+	Profile     string  `json:"profile"`
+	Target      string  `json:"target"` // "simulator" or the URL
+	Retry       string  `json:"retry"`  // the retry policy, in full
+	Seed        uint64  `json:"seed"`
+	Interrupted bool    `json:"interrupted,omitempty"`
+	// Incomplete is set when the run was cut short: interrupted, or ended
+	// with deliveries pending because --drain ran out. The verdict is then
+	// "incomplete".
+	Incomplete *Incomplete `json:"incomplete,omitempty"`
+	Start      Timestamp   `json:"start,omitempty"` // the first attempt
+	End        Timestamp   `json:"end,omitempty"`   // the last attempt
 
 	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
 	Input          CheckInput        `json:"input"`      // the attempt trace: records are attempts
@@ -50,6 +56,13 @@ type RunMeta struct {
 	Scenario, Target, Retry string
 	Seed                    uint64
 	Interrupted             bool
+	// InterruptedAt is when the run was interrupted (Unix ns); zero means
+	// the time the last delivery was cut off, or the last attempt.
+	InterruptedAt int64
+	// incomplete, for merged runs, is what the inputs say; when set, the
+	// collector's own view of pending deliveries is not used.
+	incomplete *Incomplete
+	merged     bool
 }
 
 // RunCollector watches a run: it implements probe.Observer, counting what
@@ -117,22 +130,48 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, Interrupted: m.Interrupted,
-		Start: Timestamp(c.start), End: Timestamp(c.end),
+		Incomplete: m.incomplete, Start: Timestamp(c.start), End: Timestamp(c.end),
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,
 		Delivery:       c.delivery.Delivery(),
 		Thresholds:     []ThresholdResult{},
 		Timeline:       c.timeline.Timeline(),
 	}
+	if !m.merged {
+		r.Incomplete = c.incomplete(m, &r.Delivery)
+	}
 	r.Metrics = runMetrics(r, chk.Metrics)
+	r.settle()
 	return r
+}
+
+// incomplete says whether the run was cut short: interrupted, or ended
+// with deliveries cut off before their next attempt (--drain ran out).
+func (c *RunCollector) incomplete(m RunMeta, d *Delivery) *Incomplete {
+	switch {
+	case m.Interrupted:
+		at := m.InterruptedAt
+		if at == 0 {
+			at = max(c.delivery.cutAt, c.end)
+		}
+		return newIncomplete(CutInterrupted, at, d.Pending)
+	case d.CutOff > 0:
+		return newIncomplete(CutDrain, c.delivery.cutAt, d.CutOff)
+	}
+	return nil
+}
+
+// settle sets the verdict from the compliance, the thresholds and
+// whether the run was cut short.
+func (r *RunResult) settle() {
+	r.Verdict = settleVerdict(r.Compliance, r.Thresholds, r.Incomplete)
 }
 
 // check returns the compliance part of r as a CheckResult, to render it
 // the way check does.
 func (r *RunResult) check() *CheckResult {
 	return &CheckResult{
-		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input,
+		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input, Incomplete: r.Incomplete,
 		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,
 		Metrics: map[string]float64{}, Thresholds: []ThresholdResult{},
 	}
@@ -182,9 +221,7 @@ func (r *RunResult) ApplyThresholds(ths []Threshold) error {
 			return err
 		}
 		r.Thresholds = append(r.Thresholds, tr)
-		if tr.Verdict != VerdictPass {
-			r.Verdict = VerdictFail
-		}
 	}
+	r.settle()
 	return nil
 }

@@ -171,7 +171,8 @@ type ServeMeta struct {
 	// means the first and the latest request.
 	Start, End  int64
 	Interrupted bool
-	Dropped     int64 // requests answered but not recorded (see ServeRequests)
+	incomplete  *Incomplete // for merged sessions: what the inputs say
+	Dropped     int64       // requests answered but not recorded (see ServeRequests)
 	Notes       []string
 }
 
@@ -189,11 +190,15 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	r := &ServeResult{
 		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
+		Incomplete: m.incomplete,
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,
 		Requests:       s.requestCounts(m),
 		Delivery:       d, RetrySchedule: sched,
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
+	}
+	if m.Interrupted && m.incomplete == nil {
+		r.Incomplete = newIncomplete(CutInterrupted, m.End, d.Pending)
 	}
 	r.Input.Files = []string{}
 	if r.Input.Records == 0 {
