@@ -27,9 +27,9 @@ type Incomplete struct {
 	Detail  string    `json:"detail"`            // a sentence for people
 }
 
-// newIncomplete returns the Incomplete of reason at (Unix ns) with pending
-// deliveries left, its detail written out.
-func newIncomplete(reason string, at, pending int64) *Incomplete {
+// NewIncomplete returns the Incomplete of reason at (Unix ns; 0 when not
+// known) with pending deliveries left, its detail written out.
+func NewIncomplete(reason string, at, pending int64) *Incomplete {
 	c := &Incomplete{Reason: reason, At: Timestamp(at), Pending: pending}
 	when := ""
 	if at != 0 {
@@ -113,7 +113,7 @@ func mergeIncomplete(parts []*Incomplete) *Incomplete {
 	if out == nil {
 		return nil
 	}
-	m := newIncomplete(out.Reason, int64(out.At), pending)
+	m := NewIncomplete(out.Reason, int64(out.At), pending)
 	m.Detail = "one of the merged results was " + m.Detail
 	return m
 }
@@ -155,7 +155,7 @@ func incompleteOf(res Renderable) *Incomplete {
 func cutShort(res Renderable) bool {
 	upgrade := func(interrupted bool, inc **Incomplete, end Timestamp, pending int64, v *Verdict) bool {
 		if interrupted && *inc == nil {
-			*inc = newIncomplete(CutInterrupted, int64(end), pending)
+			*inc = NewIncomplete(CutInterrupted, int64(end), pending)
 		}
 		if *inc != nil {
 			*v = VerdictIncomplete

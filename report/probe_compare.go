@@ -99,7 +99,7 @@ func (r *ProbeResult) settle() {
 		r.Verdict = VerdictFail
 	}
 	if r.Interrupted && r.Incomplete == nil {
-		r.Incomplete = newIncomplete(CutInterrupted, int64(r.End), 0)
+		r.Incomplete = NewIncomplete(CutInterrupted, int64(r.End), 0)
 	}
 	if r.Incomplete != nil {
 		r.Verdict = VerdictIncomplete

@@ -154,9 +154,9 @@ func (c *RunCollector) incomplete(m RunMeta, d *Delivery) *Incomplete {
 		if at == 0 {
 			at = max(c.delivery.cutAt, c.end)
 		}
-		return newIncomplete(CutInterrupted, at, d.Pending)
+		return NewIncomplete(CutInterrupted, at, d.Pending)
 	case d.CutOff > 0:
-		return newIncomplete(CutDrain, c.delivery.cutAt, d.CutOff)
+		return NewIncomplete(CutDrain, c.delivery.cutAt, d.CutOff)
 	}
 	return nil
 }

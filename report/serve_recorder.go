@@ -198,7 +198,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
 	}
 	if m.Interrupted && m.incomplete == nil {
-		r.Incomplete = newIncomplete(CutInterrupted, m.End, d.Pending)
+		r.Incomplete = NewIncomplete(CutInterrupted, m.End, d.Pending)
 	}
 	r.Input.Files = []string{}
 	if r.Input.Records == 0 {

@@ -18,6 +18,7 @@ import (
 // checkOptions holds the check command's dependencies and flags.
 type checkOptions struct {
 	IO          *IOStreams
+	Now         func() time.Time
 	Files       []string
 	Profile     string
 	Format      *FormatFlag
@@ -34,7 +35,7 @@ type checkOptions struct {
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
-	opts := &checkOptions{IO: d.IO, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &checkOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "check FILE... [flags]",
 		Short: "Check whether recorded traffic stays under a profile's limits",
@@ -149,6 +150,9 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 			msg += fmt.Sprintf(" for key %q", opts.Key)
 		}
 		return &exitcode.InputError{File: opts.Files[0], Msg: msg}
+	}
+	if interrupted {
+		res.Incomplete = report.NewIncomplete(report.CutInterrupted, opts.Now().UnixNano(), 0)
 	}
 	if err := res.ApplyThresholds(ths); err != nil {
 		return err

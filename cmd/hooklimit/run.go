@@ -240,6 +240,9 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		var interrupted bool
 		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, pol, obs, prog)
 		meta.Interrupted = interrupted
+		if interrupted {
+			meta.InterruptedAt = opts.Now().UnixNano()
+		}
 	}
 	prog.wait()
 	if runErr != nil && ctx.Err() == nil {
