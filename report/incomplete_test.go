@@ -106,7 +106,6 @@ func TestRunInterruptedIsIncomplete(t *testing.T) {
 	}
 }
 
-
 // TestOlderInterruptedResultIsIncomplete: a result written before results
 // said why they were cut short ("interrupted": true, verdict pass) is read
 // as incomplete.
