@@ -41,8 +41,11 @@ type CheckResult struct {
 	// Incomplete is set when the check was interrupted before it read
 	// every record.
 	Incomplete *Incomplete `json:"incomplete,omitempty"`
-	Profiles   []string    `json:"profiles"` // the names of the profiles checked
-	Input      CheckInput  `json:"input"`
+	// ExcludedLimits names the limits left out with --exclude-limit, as
+	// PROFILE.LIMIT: they were not judged.
+	ExcludedLimits []string   `json:"excluded_limits,omitempty"`
+	Profiles       []string   `json:"profiles"` // the names of the profiles checked
+	Input          CheckInput `json:"input"`
 	// Limits has a row per profile, key, limit and interpretation: the
 	// profiles in the order given, each one's keys worst first, then the
 	// limits in the profile's order, the documented interpretation first.

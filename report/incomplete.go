@@ -1,6 +1,9 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // VerdictIncomplete is the verdict of a result that was cut short: a run,
 // serve session, probe or check interrupted (Ctrl-C), or a run that ended
@@ -199,6 +202,26 @@ func (r *CheckResult) unknownLines() []string {
 		}
 	}
 	return out
+}
+
+// excludedOf returns the limits of excluded (PROFILE.LIMIT) that belong
+// to profile, as PROFILE.LIMIT.
+func excludedOf(profile string, excluded []string) []string {
+	var out []string
+	for _, e := range excluded {
+		if p, _, ok := strings.Cut(e, "."); ok && p == profile {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// excludedLine says which limits were left out, or "" when none was.
+func excludedLine(excluded []string) string {
+	if len(excluded) == 0 {
+		return ""
+	}
+	return "left out with --exclude-limit, so not judged: " + strings.Join(excluded, ", ")
 }
 
 // String returns v as a string.

@@ -23,6 +23,13 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		return nil, err
 	}
 	p, ok := limitsim.Builtin(serves[0].Profile)
+	if ok {
+		ps, err := limitsim.ExcludeLimits([]*limitsim.Profile{p}, excludedOf(serves[0].Profile, serves[0].ExcludedLimits))
+		if err != nil {
+			return nil, &exitcode.InputError{File: files[0].Name, Field: "result.excluded_limits", Msg: err.Error()}
+		}
+		p = ps[0]
+	}
 	if !ok {
 		return nil, &exitcode.InputError{File: files[0].Name, Msg: fmt.Sprintf("profile %s is not built in, and serve results record only its name, so the sessions cannot be analysed again", serves[0].Profile)}
 	}

@@ -49,6 +49,9 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 	if r.Incomplete != nil {
 		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
 	}
+	if line := excludedLine(r.ExcludedLimits); line != "" {
+		p.linef("%s%s", p.bullet(), p.cell(line))
+	}
 	for _, line := range r.unknownLines() {
 		p.linef("%s%s", p.bullet(), p.cell(line))
 	}

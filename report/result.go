@@ -34,6 +34,9 @@ func (a *Analyzer) Result() *CheckResult {
 	}
 	for pi, p := range a.profiles {
 		r.Profiles[pi] = p.Name
+		for _, name := range p.Excluded {
+			r.ExcludedLimits = append(r.ExcludedLimits, p.Name+"."+name)
+		}
 		a.profileResult(r, pi)
 	}
 	if a.tl != nil {

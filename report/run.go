@@ -33,7 +33,10 @@ type RunResult struct {
 	// "incomplete".
 	Incomplete *Incomplete `json:"incomplete,omitempty"`
 	Start      Timestamp   `json:"start,omitempty"` // the first attempt
-	End        Timestamp   `json:"end,omitempty"`   // the last attempt
+	// ExcludedLimits names the limits left out with --exclude-limit, as
+	// PROFILE.LIMIT: not simulated, enforced or judged.
+	ExcludedLimits []string  `json:"excluded_limits,omitempty"`
+	End            Timestamp `json:"end,omitempty"` // the last attempt
 
 	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
 	Input          CheckInput        `json:"input"`      // the attempt trace: records are attempts
@@ -130,7 +133,7 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, Interrupted: m.Interrupted,
-		Incomplete: m.incomplete, Start: Timestamp(c.start), End: Timestamp(c.end),
+		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits, Start: Timestamp(c.start), End: Timestamp(c.end),
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,
 		Delivery:       c.delivery.Delivery(),

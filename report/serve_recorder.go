@@ -190,7 +190,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	r := &ServeResult{
 		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
-		Incomplete: m.incomplete,
+		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits,
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,
 		Requests:       s.requestCounts(m),

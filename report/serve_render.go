@@ -32,6 +32,9 @@ func (r *ServeResult) Write(w io.Writer, f Format) error {
 	if r.Incomplete != nil {
 		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
 	}
+	if line := excludedLine(r.ExcludedLimits); line != "" {
+		p.linef("%s%s", p.bullet(), p.cell(line))
+	}
 	for _, n := range r.Notes {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))
 	}

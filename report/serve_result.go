@@ -27,7 +27,10 @@ type ServeResult struct {
 	// than ended by --duration; the verdict is then "incomplete".
 	Incomplete *Incomplete `json:"incomplete,omitempty"`
 	Start      Timestamp   `json:"start,omitempty"`
-	End        Timestamp   `json:"end,omitempty"`
+	// ExcludedLimits names the limits left out with --exclude-limit, as
+	// PROFILE.LIMIT: not simulated, enforced or judged.
+	ExcludedLimits []string  `json:"excluded_limits,omitempty"`
+	End            Timestamp `json:"end,omitempty"`
 
 	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
 	Input          CheckInput        `json:"input"`      // records are the requests with a key

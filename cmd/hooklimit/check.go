@@ -32,6 +32,7 @@ type checkOptions struct {
 	MaxDisorder time.Duration
 	Thresholds  []string
 	Out         string
+	Exclude     []string
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
@@ -81,6 +82,7 @@ by time.`,
 	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
 	f.StringVar(&opts.Out, "out", "", "also write the result to this results file (JSON Lines), for hooklimit report")
+	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	_ = cmd.RegisterFlagCompletionFunc("input-format", cobra.FixedCompletions([]string{scenarios.FormatJSONL, scenarios.FormatCSV, scenarios.FormatAccessLog}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -90,6 +92,9 @@ by time.`,
 func runCheck(ctx context.Context, opts *checkOptions) error {
 	profiles, err := loadProfiles(opts.Profile)
 	if err != nil {
+		return err
+	}
+	if profiles, err = excludeLimits(profiles, opts.Exclude); err != nil {
 		return err
 	}
 	ths, err := parseThresholds(opts.Thresholds)

@@ -50,6 +50,7 @@ type runOptions struct {
 	Quiet        bool
 	Params       shapeFlags
 	HTTP         httpFlags
+	Exclude      []string
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
@@ -113,6 +114,7 @@ still reported and written).`,
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
+	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	registerFormatFlag(cmd, opts.Format)
 	opts.Params.register(f)
 	opts.HTTP.register(f)
@@ -271,6 +273,9 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p, err = excludeLimit(p, opts.Exclude); err != nil {
+		return nil, err
+	}
 	name := opts.Scenario
 	params, err := opts.Params.params(opts.flags)
 	if err != nil {
@@ -333,6 +338,9 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	}
 	p, err := limitsim.LoadProfile(profile)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = excludeLimit(p, opts.Exclude); err != nil {
 		return nil, err
 	}
 	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {
