@@ -2,6 +2,7 @@ package report
 
 import (
 	"strings"
+	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
 )
@@ -25,6 +26,11 @@ type AnalyzerOptions struct {
 	// what the first profile as documented would admit and reject) into
 	// CheckResult.Timeline, for charts.
 	Timeline bool
+	// Resolution, when positive, is the resolution recorded times may
+	// have (check sets one second): when every arrival's time is a
+	// multiple of it, rows are judged as the resolution allows (see
+	// judgeAtResolution), with their worst case.
+	Resolution time.Duration
 }
 
 // Analyzer answers, for recorded traffic, "would this have been rate
@@ -73,6 +79,7 @@ type Analyzer struct {
 
 	records, filtered, outOfOrder int64
 	first, last                   int64
+	offGrid                       bool // some arrival's time is not a multiple of opt.Resolution
 }
 
 // rowSpec is one limit of one profile under one interpretation.
@@ -81,6 +88,7 @@ type rowSpec struct {
 	limit      int // index into the profile's Limits
 	lim        limitsim.Limit
 	documented bool
+	worst      bool // whether the row follows its worst case at opt.Resolution
 }
 
 // keyState is everything the Analyzer keeps for one partition key.
@@ -96,8 +104,9 @@ type keyState struct {
 }
 
 type rowState struct {
-	tr  tracker
-	lim limitsim.Limiter // nil for a window row until its first rejection
+	tr    tracker
+	worst worstCase        // when the spec follows its worst case
+	lim   limitsim.Limiter // nil for a window row until its first rejection
 	replay
 }
 
@@ -138,9 +147,13 @@ func (a *Analyzer) addSpec(s rowSpec) {
 	if err := s.lim.Validate(); err != nil {
 		panic("report: NewAnalyzer: limit " + s.lim.Name + ": " + err.Error())
 	}
+	s.worst = followsWorstCase(s.lim, int64(a.opt.Resolution))
 	a.specs = append(a.specs, s)
 	if s.lim.Kind == limitsim.Window {
 		a.maxSpan = max(a.maxSpan, int64(s.lim.Per))
+	}
+	if w, ok := wideLimit(s.lim, int64(a.opt.Resolution)); ok {
+		a.maxSpan = max(a.maxSpan, int64(w.Per))
 	}
 }
 
@@ -153,6 +166,9 @@ func (a *Analyzer) newKey(key string) *keyState {
 	}
 	for i, s := range a.specs {
 		ks.rows[i].tr = newTracker(s.lim)
+		if s.worst {
+			ks.rows[i].worst = newWorstCase(s.lim, int64(a.opt.Resolution))
+		}
 		if s.lim.Kind == limitsim.Bucket || s.lim.Kind == limitsim.Credits {
 			ks.rows[i].lim = a.newLimiter(i)
 		}
@@ -189,6 +205,9 @@ func (a *Analyzer) Add(x Arrival) {
 	if a.records == 0 || t > a.last {
 		a.last = t
 	}
+	if res := int64(a.opt.Resolution); res > 0 && t%res != 0 {
+		a.offGrid = true
+	}
 	a.records++
 	ks.records++
 	ks.last = t
@@ -207,6 +226,9 @@ func (a *Analyzer) Add(x Arrival) {
 			cost = size
 		}
 		r.tr.add(t, cost, &ks.ring)
+		if a.specs[i].worst {
+			r.worst.add(t, cost, &ks.ring)
+		}
 		if r.lim == nil {
 			if r.tr.sum <= r.tr.quota {
 				continue // admitted; see lateLimiter
@@ -225,6 +247,12 @@ func (a *Analyzer) Add(x Arrival) {
 			a.tl.Add(t, size, a.dec.Admitted, !a.dec.Admitted)
 		}
 	}
+}
+
+// coarse reports whether every arrival so far is on the grid of
+// opt.Resolution, so that rows are judged as that resolution allows.
+func (a *Analyzer) coarse() bool {
+	return a.opt.Resolution > 0 && a.records > 0 && !a.offGrid
 }
 
 func (a *Analyzer) newLimiter(spec int) limitsim.Limiter {

@@ -77,8 +77,12 @@ type CheckInput struct {
 	Filtered int64 `json:"filtered,omitempty"`
 	// OutOfOrder counts records earlier than the previous one of their key,
 	// which were analyzed as if they had arrived at that previous time.
-	OutOfOrder int64     `json:"out_of_order,omitempty"`
-	Keys       int       `json:"keys"`            // distinct partition keys analyzed
+	OutOfOrder int64 `json:"out_of_order,omitempty"`
+	Keys       int   `json:"keys"` // distinct partition keys analyzed
+	// Resolution is set when every time is a whole multiple of it (one
+	// second: access logs, epoch seconds): rows of windows finer than it
+	// are judged by their worst case (LimitRow.WorstCase).
+	Resolution string    `json:"resolution,omitempty"`
 	First      Timestamp `json:"first,omitempty"` // the earliest record
 	Last       Timestamp `json:"last,omitempty"`  // the latest record
 }
@@ -108,7 +112,11 @@ type LimitRow struct {
 	Rejected       int64     `json:"rejected"`
 	FirstViolation Timestamp `json:"first_violation,omitempty"`
 	Verdict        Verdict   `json:"verdict"` // pass, fail or unknown
-	Note           string    `json:"note,omitempty"`
+	// WorstCase is, when the times are too coarse for the limit (see
+	// CheckInput.Resolution), the largest peak the traffic could have
+	// had: -1 when it cannot be bounded.
+	WorstCase int64  `json:"worst_case,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // LimitSummary is one limit of one profile over all keys.
@@ -130,6 +138,8 @@ type LimitSummary struct {
 	WorstKey               string   `json:"worst_key"`    // the key of the largest documented peak ratio
 	WorstPeakRatio         float64  `json:"worst_peak_ratio"`
 	Note                   string   `json:"note,omitempty"`
+
+	coarseKeys int // of KeysUnknown, keys unknown for the resolution of their times
 }
 
 // PolicyRejection is what a profile as a whole (all its limits together, as

@@ -95,6 +95,9 @@ func (r *CheckResult) inputLine() string {
 	if n := r.Input.OutOfOrder; n > 0 {
 		parts = append(parts, countNoun(n, "record")+" out of order")
 	}
+	if res := r.Input.Resolution; res != "" {
+		parts = append(parts, "times are whole multiples of "+res+", so windows finer than that are judged by their worst case")
+	}
 	return strings.Join(parts, "; ")
 }
 

@@ -32,6 +32,9 @@ func (a *Analyzer) Result() *CheckResult {
 	if a.records > 0 {
 		r.Input.First, r.Input.Last = Timestamp(a.first), Timestamp(a.last)
 	}
+	if a.coarse() {
+		r.Input.Resolution = units.FormatDuration(a.opt.Resolution)
+	}
 	for pi, p := range a.profiles {
 		r.Profiles[pi] = p.Name
 		for _, name := range p.Excluded {
@@ -103,6 +106,9 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, st *rowState) LimitRow {
 	default:
 		row.Verdict = VerdictFail
 	}
+	if a.coarse() {
+		judgeAtResolution(&row, s.lim, int64(a.opt.Resolution), st.worst.result())
+	}
 	return row
 }
 
@@ -126,8 +132,11 @@ func limitSpec(l limitsim.Limit) string {
 
 // keyLimitVerdict is the verdict of one key and limit from its rows (one
 // per interpretation), and the interpretations under which it passes.
+//
+// It is unknown when nothing fails and some interpretation could not be
+// judged: a pass must hold under every one.
 func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
-	var known int
+	var known, unknown int
 	passing := []string{}
 	for _, row := range rows {
 		switch row.Verdict {
@@ -136,17 +145,21 @@ func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
 			passing = append(passing, row.Interpretation)
 		case VerdictFail:
 			known++
+		default:
+			unknown++
 		}
 	}
 	switch {
 	case known == 0:
 		return VerdictUnknown, passing
-	case len(passing) == known:
-		return VerdictPass, passing
 	case len(passing) == 0:
 		return VerdictFail, passing
+	case len(passing) < known:
+		return VerdictPartial, passing
+	case unknown > 0:
+		return VerdictUnknown, passing
 	}
-	return VerdictPartial, passing
+	return VerdictPass, passing
 }
 
 // keyLimitGroups calls f with each run of rows of one profile, key and
@@ -224,6 +237,10 @@ func settleSummary(s *LimitSummary, interps []string, failed map[string]bool) {
 		}
 		s.Note = fmt.Sprintf("%d of %d keys have records without a size: give sizes (--size-field NAME) or leave the limit out (--exclude-limit %s.%s)",
 			s.KeysUnknown, s.Keys+s.KeysUnknown, s.Profile, s.Name)
+		if s.coarseKeys == s.KeysUnknown {
+			s.Note = fmt.Sprintf("%d of %d keys cannot be judged at the resolution of their times (see the rows' worst case): record finer times or leave the limit out (--exclude-limit %s.%s)",
+				s.KeysUnknown, s.Keys+s.KeysUnknown, s.Profile, s.Name)
+		}
 	}
 }
 
@@ -235,6 +252,12 @@ func (s *LimitSummary) addKey(g []LimitRow, failed map[string]bool, worst *float
 	switch v {
 	case VerdictUnknown:
 		s.KeysUnknown++
+		for _, row := range g {
+			if row.Verdict == VerdictUnknown && row.WorstCase != 0 {
+				s.coarseKeys++
+				break
+			}
+		}
 		return
 	case VerdictPartial:
 		s.KeysPartial++

@@ -125,7 +125,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		readers = append(readers, r)
 	}
 	in := scenarios.MergeReaders(readers...)
-	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true})
+	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true, Resolution: time.Second})
 	interrupted := false
 	for n := 0; ; n++ {
 		if n&0xffff == 0 && ctx.Err() != nil {
