@@ -226,8 +226,8 @@ func (a *Analyzer) Add(x Arrival) {
 			cost = size
 		}
 		r.tr.add(t, cost, &ks.ring)
-		if a.specs[i].worst {
-			r.worst.add(t, cost, &ks.ring)
+		if a.specs[i].worst && !a.offGrid {
+			r.worst.add(t, cost, &ks.ring) // moot once a time is off the grid
 		}
 		if r.lim == nil {
 			if r.tr.sum <= r.tr.quota {

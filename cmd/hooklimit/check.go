@@ -48,9 +48,12 @@ interpretation of the limit (sliding and fixed windows; the credit model and
 its token-bucket counterpart), how many requests the limiter would have
 rejected, when the first would have been, and the headroom. A limit passes
 when the traffic is under it in every interpretation; "partial" names the
-interpretations under which it is. The exit code is 0 when everything
-passes, 1 when something does not (or a --threshold is breached), 2 for bad
-input.
+interpretations under which it is. A limit that cannot be judged (a byte
+limit and records without a size, or a window finer than whole-second times
+allow) is "unknown", not a pass: give sizes (--size-field) or leave the
+limit out (--exclude-limit PROFILE.LIMIT). The exit code is 0 when
+everything passes, 1 when something does not, is unknown (or a --threshold
+is breached), 2 for bad input, 130 when interrupted.
 
 Input is JSON lines ({"time": ..., "key": ..., "size": ...}), CSV with a
 header row, or an nginx/Apache access log; gzip-compressed files are read as
