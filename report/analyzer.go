@@ -97,16 +97,16 @@ type keyState struct {
 	ring    arrivalRing
 	rows    []rowState // one per rowSpec
 	parts   []*limitsim.Partition
-	policy  []replay // one per profile
+	policy  []replay    // one per profile
+	worst   []worstCase // one per rowSpec when opt.Resolution is set, else nil
 	records int64
 	unsized int64
 	last    int64
 }
 
 type rowState struct {
-	tr    tracker
-	worst worstCase        // when the spec follows its worst case
-	lim   limitsim.Limiter // nil for a window row until its first rejection
+	tr  tracker
+	lim limitsim.Limiter // nil for a window row until its first rejection
 	replay
 }
 
@@ -167,7 +167,10 @@ func (a *Analyzer) newKey(key string) *keyState {
 	for i, s := range a.specs {
 		ks.rows[i].tr = newTracker(s.lim)
 		if s.worst {
-			ks.rows[i].worst = newWorstCase(s.lim, int64(a.opt.Resolution))
+			if ks.worst == nil {
+				ks.worst = make([]worstCase, len(a.specs))
+			}
+			ks.worst[i] = newWorstCase(s.lim, int64(a.opt.Resolution))
 		}
 		if s.lim.Kind == limitsim.Bucket || s.lim.Kind == limitsim.Credits {
 			ks.rows[i].lim = a.newLimiter(i)
@@ -227,7 +230,7 @@ func (a *Analyzer) Add(x Arrival) {
 		}
 		r.tr.add(t, cost, &ks.ring)
 		if a.specs[i].worst && !a.offGrid {
-			r.worst.add(t, cost, &ks.ring) // moot once a time is off the grid
+			ks.worst[i].add(t, cost, &ks.ring) // moot once a time is off the grid
 		}
 		if r.lim == nil {
 			if r.tr.sum <= r.tr.quota {

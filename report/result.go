@@ -106,9 +106,6 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, st *rowState) LimitRow {
 	default:
 		row.Verdict = VerdictFail
 	}
-	if a.coarse() {
-		judgeAtResolution(&row, s.lim, int64(a.opt.Resolution), st.worst.result())
-	}
 	return row
 }
 
@@ -300,6 +297,13 @@ func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 			continue
 		}
 		row := a.row(s, ks, &ks.rows[si])
+		if a.coarse() {
+			var worst int64
+			if s.worst {
+				worst = ks.worst[si].result()
+			}
+			judgeAtResolution(&row, s.lim, int64(a.opt.Resolution), worst)
+		}
 		if row.Verdict != VerdictUnknown {
 			if s.documented {
 				k.doc = max(k.doc, row.PeakRatio)
