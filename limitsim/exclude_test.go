@@ -47,3 +47,24 @@ func TestExcludeLimits(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExcludeLimits: any --exclude-limit value either names limits or is
+// refused; it never panics and never leaves a profile without a limit.
+func FuzzExcludeLimits(f *testing.F) {
+	for _, s := range []string{"workato.bytes", "bytes", "rewst.", ".", "", "workato.events,workato.bytes", "per_second.x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, _ := Builtin("rewst")
+		w, _ := Builtin("workato")
+		got, err := ExcludeLimits([]*Profile{r, w}, strings.Split(s, ","))
+		if err != nil {
+			return
+		}
+		for _, p := range got {
+			if len(p.Limits) == 0 || p.Validate() != nil {
+				t.Fatalf("%q left profile %s invalid: %+v", s, p.Name, p.Limits)
+			}
+		}
+	})
+}
