@@ -73,13 +73,7 @@ func (b *bucket) spend(cost int64) {
 	b.level = max(0, b.level-cost*b.d)
 }
 
-func (b *bucket) Allow(now, cost int64) bool {
-	ok, _ := b.Check(now, cost)
-	if ok {
-		b.spend(cost)
-	}
-	return ok
-}
+func (b *bucket) Allow(now, cost int64) bool { return allow(b, now, cost) }
 
 func (b *bucket) Remaining(now int64) int64 {
 	b.advance(now)

@@ -86,13 +86,7 @@ func (c *credits) spend(cost int64) {
 	c.store = max(0, c.store-cost)
 }
 
-func (c *credits) Allow(now, cost int64) bool {
-	ok, _ := c.Check(now, cost)
-	if ok {
-		c.spend(cost)
-	}
-	return ok
-}
+func (c *credits) Allow(now, cost int64) bool { return allow(c, now, cost) }
 
 func (c *credits) Remaining(now int64) int64 {
 	c.advance(now)

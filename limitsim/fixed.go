@@ -47,13 +47,7 @@ func (f *fixed) Take(now, cost int64, admitted bool) {
 	f.count += cost
 }
 
-func (f *fixed) Allow(now, cost int64) bool {
-	ok, _ := f.Check(now, cost)
-	if ok {
-		f.count += cost
-	}
-	return ok
-}
+func (f *fixed) Allow(now, cost int64) bool { return allow(f, now, cost) }
 
 func (f *fixed) Remaining(now int64) int64 {
 	f.advance(now)

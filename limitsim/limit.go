@@ -221,9 +221,22 @@ type Limiter interface {
 	// arrives: the window empty, the bucket or store full. It is now when it
 	// already is.
 	ResetAt(now int64) int64
-	// Allow is Check followed by Take: it admits and counts a request that
-	// fits and reports whether it did.
+	// Allow is Check followed by Take with the outcome: it decides a
+	// request as a profile of this one limit would (see allow), counts it,
+	// and reports whether it was admitted.
 	Allow(now, cost int64) bool
+}
+
+// allow is the one replay rule of a single limit, the rule
+// Partition.DecideInto follows for a profile of one limit: check the
+// request, then take it with the outcome, so that a rejected request is
+// counted when the profile counts rejected requests (count_rejected) and
+// not otherwise. Every per-limit replay (check's rows, the simulator, the
+// charts) goes through it.
+func allow(l Limiter, now, cost int64) bool {
+	ok, _ := l.Check(now, cost)
+	l.Take(now, cost, ok)
+	return ok
 }
 
 func fieldErr(field, format string, args ...any) error {

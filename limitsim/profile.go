@@ -33,6 +33,8 @@ type Profile struct {
 	Interpretation string // how the documented words were read
 	Alternatives   string // the other readings, which check also reports
 	Extends        string // for a profile file: the built-in it starts from
+	// Excluded names the limits the user left out (see ExcludeLimits).
+	Excluded []string
 }
 
 // Validate reports the first problem with p: a limit that is not valid,
@@ -84,6 +86,7 @@ func (p *Profile) orderRule() string {
 func (p *Profile) Clone() *Profile {
 	q := *p
 	q.Limits = append([]Limit(nil), p.Limits...)
+	q.Excluded = append([]string(nil), p.Excluded...)
 	return &q
 }
 

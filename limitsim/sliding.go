@@ -114,13 +114,7 @@ func (w *sliding) grow() {
 	w.times, w.costs, w.head = times, costs, 0
 }
 
-func (w *sliding) Allow(now, cost int64) bool {
-	ok, _ := w.Check(now, cost)
-	if ok {
-		w.Take(now, cost, true)
-	}
-	return ok
-}
+func (w *sliding) Allow(now, cost int64) bool { return allow(w, now, cost) }
 
 func (w *sliding) Remaining(now int64) int64 {
 	w.advance(now)

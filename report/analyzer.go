@@ -3,6 +3,7 @@ package report
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
 )
@@ -29,6 +30,11 @@ type AnalyzerOptions struct {
 	// what the first profile as documented would admit and reject) into
 	// CheckResult.Timeline, for charts.
 	Timeline bool
+	// Resolution, when positive, is the resolution recorded times may
+	// have (check sets one second): when every arrival's time is a
+	// multiple of it, rows are judged as the resolution allows (see
+	// judgeAtResolution), with their worst case.
+	Resolution time.Duration
 }
 
 // Analyzer answers, for recorded traffic, "would this have been rate
@@ -84,6 +90,7 @@ type Analyzer struct {
 	records, filtered, outOfOrder int64
 	first, last                   int64
 	named                         bool // some arrival named a workspace
+	offGrid                       bool // some arrival's time is not a multiple of opt.Resolution
 }
 
 // partGroup is the profiles that partition arrivals alike (every per-key
@@ -124,6 +131,7 @@ type rowSpec struct {
 	lim        limitsim.Limit
 	documented bool
 	spec       string // limitSpec of the documented limit
+	worst      bool   // whether the row follows its worst case at opt.Resolution
 }
 
 // keyState is everything the Analyzer keeps for one partition.
@@ -132,7 +140,8 @@ type keyState struct {
 	ring    arrivalRing
 	rows    []rowState // one per rowSpec of its group
 	parts   []*limitsim.Partition
-	policy  []replay // one per profile of its group
+	policy  []replay    // one per profile of its group
+	worst   []worstCase // one per rowSpec of its group when opt.Resolution is set, else nil
 	records int64
 	unsized int64
 	last    int64
@@ -166,6 +175,7 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 	if opt.Timeline && len(profiles) > 0 {
 		a.tl = NewTimelineBuilder(NewProfileSpec(profiles[0]))
 	}
+	res := int64(opt.Resolution)
 	for pi, p := range profiles {
 		gi := slices.IndexFunc(a.groups, func(g *partGroup) bool { return g.aggregate == p.Aggregates() })
 		if gi < 0 {
@@ -178,22 +188,27 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 		g.profiles = append(g.profiles, pi)
 		for li, l := range p.Limits {
 			spec := limitSpec(l)
-			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true, spec: spec})
+			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true, spec: spec}, res)
 			if alt, ok := l.Alternative(); ok {
-				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt, spec: spec})
+				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt, spec: spec}, res)
 			}
 		}
 	}
 	return a
 }
 
-func (g *partGroup) addSpec(s rowSpec) {
+// addSpec adds a row to g; res is AnalyzerOptions.Resolution in ns.
+func (g *partGroup) addSpec(s rowSpec, res int64) {
 	if err := s.lim.Validate(); err != nil {
 		panic("report: NewAnalyzer: limit " + s.lim.Name + ": " + err.Error())
 	}
+	s.worst = followsWorstCase(s.lim, res)
 	g.specs = append(g.specs, s)
 	if s.lim.Kind == limitsim.Window {
 		g.maxSpan = max(g.maxSpan, int64(s.lim.Per))
+	}
+	if w, ok := wideLimit(s.lim, res); ok {
+		g.maxSpan = max(g.maxSpan, int64(w.Per))
 	}
 }
 
@@ -206,6 +221,12 @@ func (a *Analyzer) newKey(g *partGroup, key string) *keyState {
 	}
 	for i, s := range g.specs {
 		ks.rows[i].tr = newTracker(s.lim)
+		if s.worst {
+			if ks.worst == nil {
+				ks.worst = make([]worstCase, len(g.specs))
+			}
+			ks.worst[i] = newWorstCase(s.lim, int64(a.opt.Resolution))
+		}
 		if s.lim.Kind == limitsim.Bucket || s.lim.Kind == limitsim.Credits {
 			ks.rows[i].lim = a.newLimiter(s)
 		}
@@ -235,6 +256,9 @@ func (a *Analyzer) Add(x Arrival) {
 		return
 	}
 	a.named = a.named || x.Workspace != ""
+	if res := int64(a.opt.Resolution); res > 0 && x.Time%res != 0 {
+		a.offGrid = true
+	}
 	size := max(0, x.Size)
 	late := false
 	for gi, g := range a.groups {
@@ -286,6 +310,9 @@ func (a *Analyzer) addTo(g *partGroup, x *Arrival, size int64) int64 {
 			cost = size
 		}
 		r.tr.add(t, cost, &ks.ring)
+		if g.specs[i].worst && !a.offGrid {
+			ks.worst[i].add(t, cost, &ks.ring) // moot once a time is off the grid
+		}
 		if r.lim == nil {
 			if r.tr.sum <= r.tr.quota {
 				continue // admitted; see lateLimiter
@@ -305,6 +332,12 @@ func (a *Analyzer) addTo(g *partGroup, x *Arrival, size int64) int64 {
 		}
 	}
 	return t
+}
+
+// coarse reports whether every arrival so far is on the grid of
+// opt.Resolution, so that rows are judged as that resolution allows.
+func (a *Analyzer) coarse() bool {
+	return a.opt.Resolution > 0 && a.records > 0 && !a.offGrid
 }
 
 func (a *Analyzer) newLimiter(s rowSpec) limitsim.Limiter {

@@ -196,15 +196,37 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 		summary: []wantSummary{{"bytes", VerdictPartial, []string{bucketI}}},
 		verdict: VerdictFail,
 	}, {
-		name:     "records without a size leave byte limits unknown",
+		name:     "records with a size alone over a byte limit fail it, whatever the others",
 		profile:  "workato",
 		arrivals: merge(spaced("w", 7, 0, time.Second, 50*mb), spaced("w", 3, 500*time.Millisecond, time.Second, -1)),
 		rows: []wantRow{
 			{allTraffic, "events", credits, 18000, 0, 0, 0, VerdictPass},
-			{allTraffic, "bytes", credits, 30 * mb, 320 * mb, 6, at(time.Second), VerdictUnknown},
+			{allTraffic, "bytes", credits, 30 * mb, 320 * mb, 6, at(time.Second), VerdictFail},
+		},
+		summary: []wantSummary{{"events", VerdictPass, []string{credits, bucketI}}, {"bytes", VerdictFail, []string{}}},
+		verdict: VerdictFail,
+	}, {
+		// 30 MB and 30 MB in the first minute fill the store and the
+		// minute's credits exactly (60 MB): the sized records alone pass,
+		// so the one without a size could tip it either way.
+		name:     "records without a size leave a byte limit unknown, and the verdict with it",
+		profile:  "workato",
+		arrivals: merge(spaced("w", 2, 0, time.Second, 30*mb), spaced("w", 1, 500*time.Millisecond, 0, -1)),
+		rows: []wantRow{
+			{allTraffic, "events", credits, 18000, 0, 0, 0, VerdictPass},
+			{allTraffic, "bytes", credits, 30 * mb, 30 * mb, 0, 0, VerdictUnknown},
 		},
 		summary: []wantSummary{{"events", VerdictPass, []string{credits, bucketI}}, {"bytes", VerdictUnknown, []string{}}},
-		verdict: VerdictPass,
+		verdict: VerdictUnknown,
+	}, {
+		name:     "one byte more than the store and fresh credits with a size fails",
+		profile:  "workato",
+		arrivals: merge(spaced("w", 1, 0, 0, 30*mb), spaced("w", 1, time.Second, 0, 30*mb+1), spaced("w", 1, 500*time.Millisecond, 0, -1)),
+		rows: []wantRow{
+			{allTraffic, "bytes", credits, 30 * mb, 30*mb + 1, 1, at(time.Second), VerdictFail},
+		},
+		summary: []wantSummary{{"bytes", VerdictPartial, []string{bucketI}}},
+		verdict: VerdictFail,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

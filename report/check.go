@@ -12,8 +12,10 @@ type Verdict string
 // The verdicts. A row (one key, limit and interpretation) is Pass or Fail,
 // or Unknown when it cannot be decided (a byte limit and records without a
 // size). A key and limit, and a limit over all keys, is Pass under every
-// interpretation, Partial under only some, or Fail under none. The overall
-// verdict is only ever Pass or Fail.
+// interpretation, Partial under only some, or Fail under none; a limit is
+// Unknown when some key of it could not be decided and none fails. The
+// overall verdict is Pass, Fail, Unknown or VerdictIncomplete; only Pass
+// passes.
 const (
 	VerdictPass    Verdict = "pass"
 	VerdictPartial Verdict = "partial"
@@ -30,12 +32,20 @@ const KindCheck = "check"
 // JSON. Read a saved result back with json.Unmarshal.
 type CheckResult struct {
 	// Verdict is "pass" when every key passes every limit under every
-	// interpretation (rows that are unknown aside) and every threshold
-	// holds, and "fail" otherwise.
-	Verdict  Verdict    `json:"verdict"`
-	Kind     string     `json:"kind"`     // always "check"
-	Profiles []string   `json:"profiles"` // the names of the profiles checked
-	Input    CheckInput `json:"input"`
+	// interpretation and every threshold holds; "fail" when one does not;
+	// "unknown" when nothing fails but some limit could not be judged
+	// (see LimitSummary); "incomplete" when the check was interrupted
+	// (see Incomplete). Only "pass" passes.
+	Verdict Verdict `json:"verdict"`
+	Kind    string  `json:"kind"` // always "check"
+	// Incomplete is set when the check was interrupted before it read
+	// every record.
+	Incomplete *Incomplete `json:"incomplete,omitempty"`
+	// ExcludedLimits names the limits left out with --exclude-limit, as
+	// PROFILE.LIMIT: they were not judged.
+	ExcludedLimits []string   `json:"excluded_limits,omitempty"`
+	Profiles       []string   `json:"profiles"` // the names of the profiles checked
+	Input          CheckInput `json:"input"`
 	// Limits has a row per profile, key, limit and interpretation: the
 	// profiles in the order given, each one's keys worst first, then the
 	// limits in the profile's order, the documented interpretation first.
@@ -67,8 +77,12 @@ type CheckInput struct {
 	Filtered int64 `json:"filtered,omitempty"`
 	// OutOfOrder counts records earlier than the previous one of their key,
 	// which were analyzed as if they had arrived at that previous time.
-	OutOfOrder int64     `json:"out_of_order,omitempty"`
-	Keys       int       `json:"keys"`            // distinct partition keys analyzed
+	OutOfOrder int64 `json:"out_of_order,omitempty"`
+	Keys       int   `json:"keys"` // distinct partition keys analyzed
+	// Resolution is set when every time is a whole multiple of it (one
+	// second: access logs, epoch seconds): rows of windows finer than it
+	// are judged by their worst case (LimitRow.WorstCase).
+	Resolution string    `json:"resolution,omitempty"`
 	First      Timestamp `json:"first,omitempty"` // the earliest record
 	Last       Timestamp `json:"last,omitempty"`  // the latest record
 }
@@ -98,7 +112,11 @@ type LimitRow struct {
 	Rejected       int64     `json:"rejected"`
 	FirstViolation Timestamp `json:"first_violation,omitempty"`
 	Verdict        Verdict   `json:"verdict"` // pass, fail or unknown
-	Note           string    `json:"note,omitempty"`
+	// WorstCase is, when the times are too coarse for the limit (see
+	// CheckInput.Resolution), the largest peak the traffic could have
+	// had: -1 when it cannot be bounded.
+	WorstCase int64  `json:"worst_case,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // LimitSummary is one limit of one profile over all keys.
@@ -108,8 +126,9 @@ type LimitSummary struct {
 	Limit   string `json:"limit"`
 	// Verdict is pass when every key passes under every interpretation,
 	// partial when some interpretations (PassingInterpretations) pass for
-	// every key, fail when none does, and unknown when no key could be
-	// decided.
+	// every key, fail when none does, and unknown when none fails but some
+	// key could not be decided (records without a size, or timestamps too
+	// coarse for the window: see Resolution).
 	Verdict                Verdict  `json:"verdict"`
 	PassingInterpretations []string `json:"passing_interpretations"`
 	Keys                   int      `json:"keys"`         // keys decided (not unknown)
@@ -119,6 +138,8 @@ type LimitSummary struct {
 	WorstKey               string   `json:"worst_key"`    // the key of the largest documented peak ratio
 	WorstPeakRatio         float64  `json:"worst_peak_ratio"`
 	Note                   string   `json:"note,omitempty"`
+
+	coarseKeys int // of KeysUnknown, keys unknown for the resolution of their times
 }
 
 // PolicyRejection is what a profile as a whole (all its limits together, as

@@ -19,14 +19,17 @@ import (
 // RetryAfterJudge's, on the sender's clock: t is when the 429 came back,
 // and an attempt's time is when it was sent.
 type Delivery struct {
-	Events              int64   `json:"events"`
-	Deliveries          int64   `json:"deliveries"` // copies included
-	Attempts            int64   `json:"attempts"`
-	Accepted            int64   `json:"accepted"`
-	Rejected429         int64   `json:"rejected_429"`
-	Errors              int64   `json:"errors"` // transport errors and statuses other than 2xx and 429
-	Lost                int64   `json:"lost"`
-	Pending             int64   `json:"pending,omitempty"` // unresolved when the run was interrupted
+	Events      int64 `json:"events"`
+	Deliveries  int64 `json:"deliveries"` // copies included
+	Attempts    int64 `json:"attempts"`
+	Accepted    int64 `json:"accepted"`
+	Rejected429 int64 `json:"rejected_429"`
+	Errors      int64 `json:"errors"` // transport errors and statuses other than 2xx and 429
+	Lost        int64 `json:"lost"`
+	Pending     int64 `json:"pending,omitempty"` // unresolved when the run was interrupted
+	// CutOff counts deliveries the run ended before their next attempt
+	// was due (--drain ran out); they also count in Lost.
+	CutOff              int64   `json:"cut_off,omitempty"`
 	Duplicates          int64   `json:"duplicates"`
 	Retries             int64   `json:"retries"`
 	RetryAfterHonored   int64   `json:"retry_after_honored"`
@@ -93,6 +96,7 @@ type DeliveryCollector struct {
 
 	events map[uint64]*eventState // events with copies still unresolved
 	judge  *RetryAfterJudge
+	cutAt  int64 // the latest time a delivery was cut off or interrupted
 }
 
 type eventState struct {
@@ -150,8 +154,15 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
 	d := &c.d
 	d.Deliveries++
-	if o.Fate == probe.Interrupted {
+	switch o.Fate {
+	case probe.Interrupted:
 		d.Pending++
+		c.cutAt = max(c.cutAt, o.At)
+	case probe.RunEnded:
+		if o.Attempts > 0 {
+			d.CutOff++
+			c.cutAt = max(c.cutAt, o.At)
+		}
 	}
 	ok := o.Fate == probe.Delivered
 	if o.Copies <= 1 {

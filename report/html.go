@@ -106,6 +106,9 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c := incompleteOf(r.Result); c != nil {
+		doc.Notes = append([]string{c.Text()}, doc.Notes...)
+	}
 	doc.Pass = r.Verdict == VerdictPass
 	doc.Verdict = strings.ToUpper(string(r.Verdict))
 	doc.Footer = "Written by hooklimit report from " + strings.Join(r.Files, ", ") + "."

@@ -26,9 +26,6 @@ func runHTML(r *RunResult, t *Timeline) (*htmlDoc, error) {
 	if len(r.Input.Files) > 0 {
 		doc.Facts = append(doc.Facts, htmlFact{"results files", strings.Join(r.Input.Files, ", ")})
 	}
-	if r.Interrupted {
-		doc.Notes = append(doc.Notes, "interrupted: these are the partial results of what was measured")
-	}
 	secs, err := chartSections(t, KindRun, r.Input.Keys)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Skipped  int          `xml:"skipped,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -22,6 +23,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
 	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
@@ -30,6 +32,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"` // the result was cut short
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut *junitText    `xml:"system-out,omitempty"`
 }
@@ -52,7 +55,8 @@ type junitSkipped struct {
 // testcase per key and limit, named like "t1 / per_second". A testcase
 // that does not pass under every interpretation has a failure whose
 // message names the peak, what is allowed and the interpretation; one that
-// cannot be decided (records without a size) is skipped. Thresholds form
+// cannot be decided (records without a size) is an error that says how to
+// decide it. Thresholds form
 // a testsuite of their own.
 func (r *CheckResult) WriteJUnit(w io.Writer) error {
 	doc := junitSuites{Name: "hooklimit check"}
@@ -72,6 +76,10 @@ func (r *CheckResult) WriteJUnit(w io.Writer) error {
 		s := suite(g[0].Profile)
 		s.Cases = append(s.Cases, junitKeyLimit(g))
 	})
+	if r.Incomplete != nil {
+		s := suite("incomplete")
+		s.Cases = append(s.Cases, incompleteCase(r.Incomplete, "hooklimit.incomplete"))
+	}
 	if len(r.Thresholds) > 0 {
 		s := suite("thresholds")
 		for _, t := range r.Thresholds {
@@ -110,7 +118,9 @@ func junitKeyLimit(g []LimitRow) junitCase {
 	case VerdictPass:
 		c.SystemOut = &junitText{Text: text}
 	case VerdictUnknown:
-		c.Skipped = &junitSkipped{Message: g[0].Note}
+		// Not skipped: a limit that could not be judged is not a pass.
+		c.Error = &junitFailure{Message: "cannot be judged: " + g[0].Note + "; give sizes (--size-field NAME) or leave the limit out (--exclude-limit " + g[0].Profile + "." + g[0].Name + ")",
+			Type: string(VerdictUnknown), Text: text}
 	default:
 		var msgs []string
 		for _, row := range g {

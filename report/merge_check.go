@@ -32,6 +32,7 @@ func mergeChecks(files []*ResultsFile) (*Report, error) {
 		r.Input.Files = append(r.Input.Files, c.Input.Files...)
 	}
 	r.Timeline = MergeTimelines(tls...)
+	r.ExcludedLimits = checks[0].ExcludedLimits
 	list, err := mergedThresholds(ths...)
 	if err != nil {
 		return nil, err

@@ -51,7 +51,7 @@ func mergeRuns(files []*ResultsFile) (*Report, error) {
 		return nil, err
 	}
 	r.Thresholds = []ThresholdResult{}
-	r.Verdict = r.Compliance
+	r.settle()
 	if err := r.ApplyThresholds(ths); err != nil {
 		return nil, err
 	}
@@ -70,8 +70,10 @@ func thresholdLists(runs []*RunResult) [][]ThresholdResult {
 // them all joined.
 func runMeta(runs []*RunResult) RunMeta {
 	var scen, target, retry, ids []string
-	m := RunMeta{Seed: runs[0].Seed}
-	for _, r := range runs {
+	m := RunMeta{Seed: runs[0].Seed, merged: true}
+	cuts := make([]*Incomplete, len(runs))
+	for i, r := range runs {
+		cuts[i] = r.Incomplete
 		scen, target, retry = append(scen, r.Scenario), append(target, r.Target), append(retry, r.Retry)
 		if r.RunID != "" {
 			ids = append(ids, r.RunID)
@@ -82,6 +84,7 @@ func runMeta(runs []*RunResult) RunMeta {
 		m.Interrupted = m.Interrupted || r.Interrupted
 	}
 	m.Scenario, m.Target, m.Retry, m.RunID = joined(scen), joined(target), joined(retry), joined(ids)
+	m.incomplete = mergeIncomplete(cuts)
 	return m
 }
 
@@ -195,7 +198,7 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 	m := runMeta(runs)
 	r := &RunResult{
 		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID,
-		Interrupted: m.Interrupted, Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
+		Interrupted: m.Interrupted, Incomplete: m.incomplete, Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected, Thresholds: []ThresholdResult{},
 	}
 	r.Input.Files = fileNames(files)
@@ -235,6 +238,7 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 		d.Errors += x.Errors
 		d.Lost += x.Lost
 		d.Pending += x.Pending
+		d.CutOff += x.CutOff
 		d.Duplicates += x.Duplicates
 		d.Retries += x.Retries
 		d.RetryAfterHonored += x.RetryAfterHonored

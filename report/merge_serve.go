@@ -23,14 +23,23 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		return nil, err
 	}
 	p, ok := limitsim.Builtin(serves[0].Profile)
+	if ok {
+		ps, err := limitsim.ExcludeLimits([]*limitsim.Profile{p}, excludedOf(serves[0].Profile, serves[0].ExcludedLimits))
+		if err != nil {
+			return nil, &exitcode.InputError{File: files[0].Name, Field: "result.excluded_limits", Msg: err.Error()}
+		}
+		p = ps[0]
+	}
 	if !ok {
 		return nil, &exitcode.InputError{File: files[0].Name, Msg: fmt.Sprintf("profile %s is not built in, and serve results record only its name, so the sessions cannot be analysed again", serves[0].Profile)}
 	}
 	var lists [][]ThresholdResult
 	meta := ServeMeta{}
 	var listens, sources []string
+	cuts := make([]*Incomplete, len(files))
 	for i, f := range files {
 		s := serves[i]
+		cuts[i] = s.Incomplete
 		if n := f.Lines[LineRequest]; n != s.Requests.Total {
 			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("has %s request lines but its result counts %s requests: serve results merge only from their request lines (serve --out)",
 				withCommas(n), withCommas(s.Requests.Total))}
@@ -45,6 +54,7 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		meta.Dropped += s.Requests.Dropped
 	}
 	meta.Listen, meta.KeySource = joined(listens), joined(sources)
+	meta.incomplete = mergeIncomplete(cuts)
 	ths, err := mergedThresholds(lists...)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,12 @@ func (r *ProbeResult) settle() {
 	if errs > 0 || mismatches > 0 {
 		r.Verdict = VerdictFail
 	}
+	if r.Interrupted && r.Incomplete == nil {
+		r.Incomplete = NewIncomplete(CutInterrupted, int64(r.End), 0)
+	}
+	if r.Incomplete != nil {
+		r.Verdict = VerdictIncomplete
+	}
 	r.Metrics = map[string]float64{"requests": float64(r.Requests), "burst": float64(r.Burst.Admitted),
 		"errors": errs, "warnings": warns, "mismatches": mismatches}
 	if r.Sustained != nil {

@@ -39,8 +39,8 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 	}
 	p.linef("%s — %s%s; %s in %s", head, p.cell(r.Target), against, countNoun(int64(r.Requests), "request"), fmtSecs(r.DurationSeconds))
 	switch {
-	case r.Interrupted:
-		p.linef("%sinterrupted: what follows is what was measured before", p.bullet())
+	case r.Incomplete != nil:
+		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
 	case r.Capped != "":
 		p.linef("%scut short by --%s: limits not reached within the caps are marked \"not determined\"", p.bullet(), r.Capped)
 	}

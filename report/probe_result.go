@@ -22,18 +22,21 @@ type ProbeResult struct {
 	// matches the documented one within Tolerance and no finding is an
 	// error, and "fail" otherwise. Without a profile, only the findings
 	// decide.
-	Verdict         Verdict   `json:"verdict"`
-	Kind            string    `json:"kind"` // always "probe"
-	Target          string    `json:"target"`
-	Profile         string    `json:"profile,omitempty"`
-	Interrupted     bool      `json:"interrupted,omitempty"`
-	Capped          string    `json:"capped,omitempty"` // the cap that cut the probe short
-	Start           Timestamp `json:"start,omitempty"`
-	End             Timestamp `json:"end,omitempty"`
-	Requests        int       `json:"requests"`
-	DurationSeconds float64   `json:"duration_seconds"`
-	Caps            ProbeCaps `json:"caps"`
-	Tolerance       float64   `json:"tolerance"`
+	Verdict     Verdict `json:"verdict"`
+	Kind        string  `json:"kind"` // always "probe"
+	Target      string  `json:"target"`
+	Profile     string  `json:"profile,omitempty"`
+	Interrupted bool    `json:"interrupted,omitempty"`
+	// Incomplete is set when the probe was interrupted; the verdict is
+	// then "incomplete".
+	Incomplete      *Incomplete `json:"incomplete,omitempty"`
+	Capped          string      `json:"capped,omitempty"` // the cap that cut the probe short
+	Start           Timestamp   `json:"start,omitempty"`
+	End             Timestamp   `json:"end,omitempty"`
+	Requests        int         `json:"requests"`
+	DurationSeconds float64     `json:"duration_seconds"`
+	Caps            ProbeCaps   `json:"caps"`
+	Tolerance       float64     `json:"tolerance"`
 
 	// Limits compares, per limit, documented, advertised and inferred.
 	Limits []ProbeLimitRow `json:"limits"`

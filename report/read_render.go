@@ -50,13 +50,16 @@ func (r *Report) Write(w io.Writer, f Format) error {
 
 // writeJUnitDoc counts the suites' tests and failures and writes doc.
 func writeJUnitDoc(w io.Writer, doc *junitSuites) error {
-	doc.Tests, doc.Failures, doc.Skipped = 0, 0, 0
+	doc.Tests, doc.Failures, doc.Errors, doc.Skipped = 0, 0, 0, 0
 	for i := range doc.Suites {
 		s := &doc.Suites[i]
-		s.Tests, s.Failures, s.Skipped = len(s.Cases), 0, 0
+		s.Tests, s.Failures, s.Errors, s.Skipped = len(s.Cases), 0, 0, 0
 		for _, c := range s.Cases {
 			if c.Failure != nil {
 				s.Failures++
+			}
+			if c.Error != nil {
+				s.Errors++
 			}
 			if c.Skipped != nil {
 				s.Skipped++
@@ -64,6 +67,7 @@ func writeJUnitDoc(w io.Writer, doc *junitSuites) error {
 		}
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -107,6 +111,9 @@ func writeCompareJUnit(w io.Writer, c *CompareResult) error {
 			s.Cases = append(s.Cases, jc)
 		})
 		s.Cases = append(s.Cases, thresholdCases(r.Thresholds, "hooklimit.run.thresholds")...)
+		if r.Incomplete != nil {
+			s.Cases = append(s.Cases, incompleteCase(r.Incomplete, "hooklimit.run"))
+		}
 		doc.Suites = append(doc.Suites, s)
 	}
 	return writeJUnitDoc(w, doc)
@@ -146,6 +153,9 @@ func writeProbeJUnit(w io.Writer, r *ProbeResult) error {
 		findings.Cases = append(findings.Cases, c)
 	}
 	doc.Suites = append(doc.Suites, limits, findings)
+	if r.Incomplete != nil {
+		doc.Suites = append(doc.Suites, junitSuite{Name: "incomplete", Cases: []junitCase{incompleteCase(r.Incomplete, "hooklimit.probe")}})
+	}
 	return writeJUnitDoc(w, doc)
 }
 

@@ -36,8 +36,10 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 	default:
 		return fail(unknownKind(head.Kind))
 	}
-	if head.Verdict != VerdictPass && head.Verdict != VerdictFail {
-		return fail(fieldError("verdict", "want pass or fail, not %s", strconv.Quote(string(head.Verdict))))
+	switch head.Verdict {
+	case VerdictPass, VerdictFail, VerdictUnknown, VerdictIncomplete:
+	default:
+		return fail(fieldError("verdict", "want pass, fail, unknown or incomplete, not %s", strconv.Quote(string(head.Verdict))))
 	}
 	if err := json.Unmarshal(data, res); err != nil {
 		return fail(jsonErr(err))
@@ -46,6 +48,9 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 		return fail(err)
 	}
 	rf.Kind, rf.Result, rf.Verdict = head.Kind, res, head.Verdict
+	if cutShort(res) {
+		rf.Verdict = VerdictIncomplete
+	}
 	switch r := res.(type) {
 	case *RunResult:
 		rf.Timeline = r.Timeline

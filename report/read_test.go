@@ -37,7 +37,7 @@ func TestReadResultsErrors(t *testing.T) {
 		{"attempt 0", strings.Replace(okAttempt, `"attempt":1`, `"attempt":0`, 1) + "\n" + okRun, "x.jsonl:1: attempt: must be 1 or more"},
 		{"kind", okAttempt + "\n" + `{"type":"result","result":{"verdict":"pass","kind":"wat"}}`, `x.jsonl:2: result.kind: unknown kind "wat" (want run, compare, check, serve or probe)`},
 		{"no kind", `{"type":"result","result":{"verdict":"pass"}}`, "x.jsonl:1: result.kind: missing"},
-		{"verdict", `{"type":"result","result":{"verdict":"maybe","kind":"check"}}`, `x.jsonl:1: result.verdict: want pass or fail, not "maybe"`},
+		{"verdict", `{"type":"result","result":{"verdict":"maybe","kind":"check"}}`, `x.jsonl:1: result.verdict: want pass, fail, unknown or incomplete, not "maybe"`},
 		{"nested type", `{"type":"result","result":{"verdict":"pass","kind":"run","delivery":{"events":"many"}}}`, "x.jsonl:1: result.delivery.events: want an integer, not a JSON string"},
 		{"no result object", `{"type":"result"}`, "x.jsonl:1: result: missing"},
 		{"histogram", `{"type":"result","result":{"verdict":"pass","kind":"run","delivery":{"histograms":{"delivery_delay":"bm9wZQ==","latency":"","latency_from_intended":""}}}}`, "x.jsonl:1: result.delivery.histograms.delivery_delay: not an encoded HDR histogram"},

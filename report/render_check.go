@@ -46,6 +46,15 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 	} else {
 		p.linef("%s%s", r.headVerdict(), r.headDetail())
 	}
+	if r.Incomplete != nil {
+		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
+	}
+	if line := excludedLine(r.ExcludedLimits); line != "" {
+		p.linef("%s%s", p.bullet(), p.cell(line))
+	}
+	for _, line := range r.unknownLines() {
+		p.linef("%s%s", p.bullet(), p.cell(line))
+	}
 	if line := r.inputLine(); line != "" {
 		if md {
 			p.blank()
@@ -101,6 +110,9 @@ func (r *CheckResult) inputLine() string {
 	}
 	if n := r.Input.OutOfOrder; n > 0 {
 		parts = append(parts, countNoun(n, "record")+" out of order")
+	}
+	if res := r.Input.Resolution; res != "" {
+		parts = append(parts, "times are whole multiples of "+res+", so windows finer than that are judged by their worst case")
 	}
 	return strings.Join(parts, "; ")
 }

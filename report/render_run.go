@@ -29,8 +29,11 @@ func (r *RunResult) Write(w io.Writer, f Format) error {
 	case r.RunID != "":
 		p.linef("%srun id %s: its event ids are %s", p.bullet(), p.code(r.RunID), p.code(r.RunID+"-evt-N"))
 	}
-	if r.Interrupted {
-		p.linef("%sinterrupted: these are the partial results of what was measured", p.bullet())
+	if r.Incomplete != nil {
+		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
+	}
+	if line := excludedLine(r.ExcludedLimits); line != "" {
+		p.linef("%s%s", p.bullet(), p.cell(line))
 	}
 	for _, n := range r.Notes {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))
@@ -98,7 +101,8 @@ const KindCompare = "compare"
 
 // CompareResult is the same scenario run once per retry policy.
 type CompareResult struct {
-	// Verdict is pass only when every run passes.
+	// Verdict is pass only when every run passes; incomplete when one was
+	// cut short.
 	Verdict Verdict      `json:"verdict"`
 	Kind    string       `json:"kind"` // always "compare"
 	Runs    []*RunResult `json:"runs"`
@@ -108,9 +112,7 @@ type CompareResult struct {
 func NewCompareResult(runs []*RunResult) *CompareResult {
 	c := &CompareResult{Verdict: VerdictPass, Kind: KindCompare, Runs: runs}
 	for _, r := range runs {
-		if r.Verdict != VerdictPass {
-			c.Verdict = VerdictFail
-		}
+		c.Verdict = worstVerdict(c.Verdict, r.Verdict)
 	}
 	return c
 }

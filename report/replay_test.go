@@ -50,11 +50,14 @@ func TestAnalyzerMatchesReplay(t *testing.T) {
 			if !row.Documented {
 				l, _ = l.Alternative()
 			}
-			lim := limitsim.NewLimiter(l, p.CountRejected)
+			// The row must replay as the profile's own replay would with
+			// this limit alone: a partition of a one-limit profile.
+			one := &limitsim.Profile{Name: "one", Dialect: "none", CountRejected: p.CountRejected, Limits: []limitsim.Limit{l}}
+			pt := one.NewPartition()
 			var want replay
 			for _, a := range arrivals {
 				if a.Key == row.Key {
-					want.count(lim.Allow(a.Time, l.CostOf(a.Size)), a.Time)
+					want.count(pt.Decide(a.Time, a.Size).Admitted, a.Time)
 				}
 			}
 			if row.Rejected != want.rejected || (want.rejected > 0 && int64(row.FirstViolation) != want.first) {

@@ -47,8 +47,14 @@ func (a *Analyzer) resultHead() *CheckResult {
 	if a.records > 0 {
 		r.Input.First, r.Input.Last = Timestamp(a.first), Timestamp(a.last)
 	}
+	if a.coarse() {
+		r.Input.Resolution = units.FormatDuration(a.opt.Resolution)
+	}
 	for pi, p := range a.profiles {
 		r.Profiles[pi] = p.Name
+		for _, name := range p.Excluded {
+			r.ExcludedLimits = append(r.ExcludedLimits, p.Name+"."+name)
+		}
 	}
 	return r
 }
@@ -120,6 +126,11 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, label string, st *rowState) Limi
 		row.FirstViolation = Timestamp(st.first)
 	}
 	switch {
+	case s.lim.Unit == limitsim.Bytes && ks.unsized > 0 && row.Peak > row.Allowed:
+		// The records with a size alone exceed the limit: the others
+		// can only add to it.
+		row.Verdict = VerdictFail
+		row.Note = fmt.Sprintf("%s; the %d with one exceed the limit already", unsizedNote(ks), ks.records-ks.unsized)
 	case s.lim.Unit == limitsim.Bytes && ks.unsized > 0:
 		row.Verdict = VerdictUnknown
 		row.Note = fmt.Sprintf("%s; peak and rejected count only the %d with one", unsizedNote(ks), ks.records-ks.unsized)
@@ -151,8 +162,11 @@ func limitSpec(l limitsim.Limit) string {
 
 // keyLimitVerdict is the verdict of one key and limit from its rows (one
 // per interpretation), and the interpretations under which it passes.
+//
+// It is unknown when nothing fails and some interpretation could not be
+// judged: a pass must hold under every one.
 func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
-	var known int
+	var known, unknown int
 	passing := []string{}
 	for _, row := range rows {
 		switch row.Verdict {
@@ -161,17 +175,21 @@ func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
 			passing = append(passing, row.Interpretation)
 		case VerdictFail:
 			known++
+		default:
+			unknown++
 		}
 	}
 	switch {
 	case known == 0:
 		return VerdictUnknown, passing
-	case len(passing) == known:
-		return VerdictPass, passing
 	case len(passing) == 0:
 		return VerdictFail, passing
+	case len(passing) < known:
+		return VerdictPartial, passing
+	case unknown > 0:
+		return VerdictUnknown, passing
 	}
-	return VerdictPartial, passing
+	return VerdictPass, passing
 }
 
 // keyLimitGroups calls f with each run of rows of one profile, key and
@@ -206,19 +224,21 @@ func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
 	return s
 }
 
-// settle sets the overall verdict from the summaries and thresholds.
+// settle sets the overall verdict from the summaries, the thresholds and
+// whether the check was cut short.
 func (r *CheckResult) settle() {
-	r.Verdict = VerdictPass
+	r.Verdict = settleVerdict(r.compliance(), r.Thresholds, r.Incomplete)
+}
+
+// compliance is the verdict of the limits alone: fail when a limit fails
+// (or passes under only some interpretations), else unknown when a limit
+// could not be judged, else pass.
+func (r *CheckResult) compliance() Verdict {
+	v := VerdictPass
 	for _, s := range r.Summary {
-		if s.Verdict == VerdictFail || s.Verdict == VerdictPartial {
-			r.Verdict = VerdictFail
-		}
+		v = worstVerdict(v, s.Verdict)
 	}
-	for _, t := range r.Thresholds {
-		if t.Verdict != VerdictPass {
-			r.Verdict = VerdictFail
-		}
-	}
+	return v
 }
 
 // settleSummary sets a limit summary's passing interpretations (those of
@@ -241,7 +261,16 @@ func settleSummary(s *LimitSummary, interps []string, failed map[string]bool) {
 		s.Verdict = VerdictPartial
 	}
 	if s.KeysUnknown > 0 {
-		s.Note = fmt.Sprintf("%d of %d keys have records without a size", s.KeysUnknown, s.Keys+s.KeysUnknown)
+		// A limit some key of which could not be judged is not a pass.
+		if s.Verdict == VerdictPass {
+			s.Verdict = VerdictUnknown
+		}
+		s.Note = fmt.Sprintf("%d of %d keys have records without a size: give sizes (--size-field NAME) or leave the limit out (--exclude-limit %s.%s)",
+			s.KeysUnknown, s.Keys+s.KeysUnknown, s.Profile, s.Name)
+		if s.coarseKeys == s.KeysUnknown {
+			s.Note = fmt.Sprintf("%d of %d keys cannot be judged at the resolution of their times (see the rows' worst case): record finer times or leave the limit out (--exclude-limit %s.%s)",
+				s.KeysUnknown, s.Keys+s.KeysUnknown, s.Profile, s.Name)
+		}
 	}
 }
 
@@ -253,6 +282,12 @@ func (s *LimitSummary) addKey(g []LimitRow, failed map[string]bool, worst *float
 	switch v {
 	case VerdictUnknown:
 		s.KeysUnknown++
+		for _, row := range g {
+			if row.Verdict == VerdictUnknown && row.WorstCase != 0 {
+				s.coarseKeys++
+				break
+			}
+		}
 		return
 	case VerdictPartial:
 		s.KeysPartial++
@@ -296,6 +331,13 @@ func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 			continue
 		}
 		row := a.row(s, ks, k.key, &ks.rows[si])
+		if a.coarse() {
+			var worst int64
+			if s.worst {
+				worst = ks.worst[si].result()
+			}
+			judgeAtResolution(&row, s.lim, int64(a.opt.Resolution), worst)
+		}
 		if row.Verdict != VerdictUnknown {
 			if s.documented {
 				k.doc = max(k.doc, row.PeakRatio)

@@ -18,8 +18,10 @@ const KindRun = "run"
 // Delivery.
 type RunResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
-	// every interpretation and every threshold held, and "fail" otherwise.
-	// A run in which no attempt got a response fails (see NoResponse).
+	// every interpretation and every threshold held, "incomplete" when the
+	// run was cut short (see Incomplete), "unknown" when a limit could not
+	// be judged, and "fail" otherwise. A run in which no attempt got a
+	// response fails (see NoResponse).
 	Verdict  Verdict `json:"verdict"`
 	Kind     string  `json:"kind"` // always "run"
 	Scenario string  `json:"scenario"`
@@ -30,10 +32,17 @@ type RunResult struct {
 	// RunID is the id of a run against a target: every event id it sent
 	// is RUNID-evt-N, and every request carried it in X-Hooklimit-Run.
 	// Runs in the simulator have none.
-	RunID       string    `json:"run_id,omitempty"`
-	Interrupted bool      `json:"interrupted,omitempty"`
-	Start       Timestamp `json:"start,omitempty"` // the first attempt
-	End         Timestamp `json:"end,omitempty"`   // the last attempt
+	RunID       string `json:"run_id,omitempty"`
+	Interrupted bool   `json:"interrupted,omitempty"`
+	// Incomplete is set when the run was cut short: interrupted, or ended
+	// with deliveries pending because --drain ran out. The verdict is then
+	// "incomplete".
+	Incomplete *Incomplete `json:"incomplete,omitempty"`
+	Start      Timestamp   `json:"start,omitempty"` // the first attempt
+	// ExcludedLimits names the limits left out with --exclude-limit, as
+	// PROFILE.LIMIT: not simulated, enforced or judged.
+	ExcludedLimits []string  `json:"excluded_limits,omitempty"`
+	End            Timestamp `json:"end,omitempty"` // the last attempt
 
 	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
 	Input          CheckInput        `json:"input"`      // the attempt trace: records are attempts
@@ -61,6 +70,13 @@ type RunMeta struct {
 	Scenario, Target, Retry, RunID string
 	Seed                           uint64
 	Interrupted                    bool
+	// InterruptedAt is when the run was interrupted (Unix ns); zero means
+	// the time the last delivery was cut off, or the last attempt.
+	InterruptedAt int64
+	// incomplete, for merged runs, is what the inputs say; when set, the
+	// collector's own view of pending deliveries is not used.
+	incomplete *Incomplete
+	merged     bool
 }
 
 // RunCollector watches a run: it implements probe.Observer, counting what
@@ -135,27 +151,56 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Interrupted: m.Interrupted,
-		Start: Timestamp(c.start), End: Timestamp(c.end),
+		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits, Start: Timestamp(c.start), End: Timestamp(c.end),
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,
 		Delivery:       c.delivery.Delivery(),
 		Thresholds:     []ThresholdResult{},
 		Timeline:       c.timeline.Timeline(),
 	}
+	if !m.merged {
+		r.Incomplete = c.incomplete(m, &r.Delivery)
+	}
 	r.Metrics = runMetrics(r, chk.Metrics)
 	if r.Delivery.Attempts > 0 && c.answered == 0 {
-		r.NoResponse, r.Verdict = true, VerdictFail
+		r.NoResponse = true
 		r.Notes = append(r.Notes, fmt.Sprintf("no attempt got a response: all %s failed (the first: %s), so nothing was learnt about the target",
 			countNoun(r.Delivery.Attempts, "attempt"), dashIfEmpty(c.firstErr)))
 	}
+	r.settle()
 	return r
+}
+
+// incomplete says whether the run was cut short: interrupted, or ended
+// with deliveries cut off before their next attempt (--drain ran out).
+func (c *RunCollector) incomplete(m RunMeta, d *Delivery) *Incomplete {
+	switch {
+	case m.Interrupted:
+		at := m.InterruptedAt
+		if at == 0 {
+			at = max(c.delivery.cutAt, c.end)
+		}
+		return NewIncomplete(CutInterrupted, at, d.Pending)
+	case d.CutOff > 0:
+		return NewIncomplete(CutDrain, c.delivery.cutAt, d.CutOff)
+	}
+	return nil
+}
+
+// settle sets the verdict from the compliance, the thresholds and
+// whether the run was cut short.
+func (r *RunResult) settle() {
+	r.Verdict = settleVerdict(r.Compliance, r.Thresholds, r.Incomplete)
+	if r.NoResponse && r.Verdict == VerdictPass {
+		r.Verdict = VerdictFail // nothing was learnt about the target
+	}
 }
 
 // check returns the compliance part of r as a CheckResult, to render it
 // the way check does.
 func (r *RunResult) check() *CheckResult {
 	return &CheckResult{
-		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input,
+		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input, Incomplete: r.Incomplete,
 		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,
 		Metrics: map[string]float64{}, Thresholds: []ThresholdResult{},
 	}
@@ -205,9 +250,7 @@ func (r *RunResult) ApplyThresholds(ths []Threshold) error {
 			return err
 		}
 		r.Thresholds = append(r.Thresholds, tr)
-		if tr.Verdict != VerdictPass {
-			r.Verdict = VerdictFail
-		}
 	}
+	r.settle()
 	return nil
 }

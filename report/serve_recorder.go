@@ -203,7 +203,8 @@ type ServeMeta struct {
 	// means the first and the latest request.
 	Start, End  int64
 	Interrupted bool
-	Dropped     int64 // requests answered but not recorded (see ServeRequests)
+	Dropped     int64       // requests answered but not recorded (see ServeRequests)
+	incomplete  *Incomplete // for merged sessions: what the inputs say
 	// Keys is how many keys have their rows in the result, the worst
 	// first: 0 for ServeOptions.KeepKeys, less than 0 for every key. The
 	// summary and the metrics are over every key whatever it is.
@@ -229,11 +230,15 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	r := &ServeResult{
 		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
+		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits,
 		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
 		PolicyRejected: chk.PolicyRejected,
 		Requests:       s.requestCounts(m),
 		Delivery:       d, RetrySchedule: sched,
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
+	}
+	if m.Interrupted && m.incomplete == nil {
+		r.Incomplete = NewIncomplete(CutInterrupted, m.End, d.Pending)
 	}
 	r.Input.Files = []string{}
 	if n := r.Requests.Unanswered; n > 0 {

@@ -29,8 +29,11 @@ func (r *ServeResult) Write(w io.Writer, f Format) error {
 		head = "**" + head + "**"
 	}
 	p.linef("%s — %s at %s, %s", head, r.Profile, p.cell(r.Listen), r.span())
-	if r.Interrupted {
-		p.linef("%sinterrupted: these are the results of what was received until then", p.bullet())
+	if r.Incomplete != nil {
+		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
+	}
+	if line := excludedLine(r.ExcludedLimits); line != "" {
+		p.linef("%s%s", p.bullet(), p.cell(line))
 	}
 	for _, n := range r.Notes {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))

@@ -14,8 +14,9 @@ const KindServe = "serve"
 // Delivery; how it retried is in RetrySchedule.
 type ServeResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
-	// every interpretation and every threshold held, and "fail" otherwise
-	// (also when no webhook request came at all).
+	// every interpretation and every threshold held, "incomplete" when the
+	// session was interrupted (see Incomplete), and "fail" otherwise (also
+	// when no webhook request came at all).
 	Verdict   Verdict `json:"verdict"`
 	Kind      string  `json:"kind"` // always "serve"
 	Profile   string  `json:"profile"`
@@ -23,10 +24,16 @@ type ServeResult struct {
 	KeySource string  `json:"key_source"` // where the partition key came from
 	// WorkspaceSource is where the workspace came from (serve
 	// --workspace); absent when all traffic was one workspace.
-	WorkspaceSource string    `json:"workspace_source,omitempty"`
-	Interrupted     bool      `json:"interrupted,omitempty"`
-	Start           Timestamp `json:"start,omitempty"`
-	End             Timestamp `json:"end,omitempty"`
+	WorkspaceSource string `json:"workspace_source,omitempty"`
+	Interrupted     bool   `json:"interrupted,omitempty"`
+	// Incomplete is set when the session was interrupted (Ctrl-C) rather
+	// than ended by --duration; the verdict is then "incomplete".
+	Incomplete *Incomplete `json:"incomplete,omitempty"`
+	Start      Timestamp   `json:"start,omitempty"`
+	// ExcludedLimits names the limits left out with --exclude-limit, as
+	// PROFILE.LIMIT: not simulated, enforced or judged.
+	ExcludedLimits []string  `json:"excluded_limits,omitempty"`
+	End            Timestamp `json:"end,omitempty"`
 
 	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
 	Input          CheckInput        `json:"input"`      // records are the requests with a key
@@ -97,22 +104,18 @@ func serveMetrics(r *ServeResult, chk map[string]float64) map[string]float64 {
 // A session in which no webhook request came fails: there was no sender
 // to judge, which in CI is a broken setup rather than a pass.
 func (r *ServeResult) settle() {
-	r.Verdict = r.Compliance
+	v := r.Compliance
 	if r.Input.Records == 0 {
-		r.Verdict = VerdictFail
+		v = VerdictFail
 	}
-	for _, t := range r.Thresholds {
-		if t.Verdict != VerdictPass {
-			r.Verdict = VerdictFail
-		}
-	}
+	r.Verdict = settleVerdict(v, r.Thresholds, r.Incomplete)
 }
 
 // check returns the compliance part of r as a CheckResult, to render it
 // the way check does.
 func (r *ServeResult) check() *CheckResult {
 	return &CheckResult{
-		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input,
+		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input, Incomplete: r.Incomplete,
 		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,
 		Metrics: map[string]float64{}, Thresholds: r.Thresholds,
 	}

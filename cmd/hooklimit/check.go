@@ -19,6 +19,7 @@ import (
 // checkOptions holds the check command's dependencies and flags.
 type checkOptions struct {
 	IO          *IOStreams
+	Now         func() time.Time
 	Files       []string
 	Profile     string
 	Format      *FormatFlag
@@ -33,10 +34,11 @@ type checkOptions struct {
 	MaxDisorder time.Duration
 	Thresholds  []string
 	Out         string
+	Exclude     []string
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
-	opts := &checkOptions{IO: d.IO, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &checkOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "check FILE... [flags]",
 		Short: "Check whether recorded traffic stays under a profile's limits",
@@ -53,9 +55,12 @@ interpretation of the limit (sliding and fixed windows; the credit model and
 its token-bucket counterpart), how many requests the limiter would have
 rejected, when the first would have been, and the headroom. A limit passes
 when the traffic is under it in every interpretation; "partial" names the
-interpretations under which it is. The exit code is 0 when everything
-passes, 1 when something does not (or a --threshold is breached), 2 for bad
-input.
+interpretations under which it is. A limit that cannot be judged (a byte
+limit and records without a size, or a window finer than whole-second times
+allow) is "unknown", not a pass: give sizes (--size-field) or leave the
+limit out (--exclude-limit PROFILE.LIMIT). The exit code is 0 when
+everything passes, 1 when something does not, is unknown (or a --threshold
+is breached), 2 for bad input, 130 when interrupted.
 
 Input is JSON lines ({"time": ..., "key": ..., "size": ...}), CSV with a
 header row, or an nginx/Apache access log; gzip-compressed files are read as
@@ -89,6 +94,7 @@ by time.`,
 	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
 	f.StringVar(&opts.Out, "out", "", "also write the result to this results file (JSON Lines), for hooklimit report")
+	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	_ = cmd.RegisterFlagCompletionFunc("input-format", cobra.FixedCompletions([]string{scenarios.FormatJSONL, scenarios.FormatCSV, scenarios.FormatAccessLog}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -98,6 +104,9 @@ by time.`,
 func runCheck(ctx context.Context, opts *checkOptions) error {
 	profiles, err := loadProfiles(opts.Profile)
 	if err != nil {
+		return err
+	}
+	if profiles, err = excludeLimits(profiles, opts.Exclude); err != nil {
 		return err
 	}
 	ths, err := parseThresholds(opts.Thresholds)
@@ -128,7 +137,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		readers = append(readers, r)
 	}
 	in := scenarios.MergeReaders(readers...)
-	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true})
+	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true, Resolution: time.Second})
 	interrupted := false
 	for n := 0; ; n++ {
 		if n&0xffff == 0 && ctx.Err() != nil {
@@ -158,6 +167,9 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 			msg += fmt.Sprintf(" for key %q", opts.Key)
 		}
 		return &exitcode.InputError{File: opts.Files[0], Msg: msg}
+	}
+	if interrupted {
+		res.Incomplete = report.NewIncomplete(report.CutInterrupted, opts.Now().UnixNano(), 0)
 	}
 	if err := res.ApplyThresholds(ths); err != nil {
 		return err

@@ -30,6 +30,27 @@ func loadProfiles(spec string) ([]*limitsim.Profile, error) {
 	return out, nil
 }
 
+// excludeLimitUsage is the help of --exclude-limit.
+const excludeLimitUsage = "leave a limit out: not simulated, enforced or judged, e.g. workato.bytes (PROFILE.LIMIT or LIMIT; repeatable or comma-separated)"
+
+// excludeLimits applies --exclude-limit to profiles.
+func excludeLimits(profiles []*limitsim.Profile, specs []string) ([]*limitsim.Profile, error) {
+	ps, err := limitsim.ExcludeLimits(profiles, specs)
+	if err != nil {
+		return nil, &exitcode.InputError{File: "flag --exclude-limit", Msg: err.Error()}
+	}
+	return ps, nil
+}
+
+// excludeLimit applies --exclude-limit to one profile.
+func excludeLimit(p *limitsim.Profile, specs []string) (*limitsim.Profile, error) {
+	ps, err := excludeLimits([]*limitsim.Profile{p}, specs)
+	if err != nil {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
 // parseThresholds parses every --threshold value.
 func parseThresholds(specs []string) ([]report.Threshold, error) {
 	var out []report.Threshold

@@ -51,6 +51,7 @@ type runOptions struct {
 	Quiet        bool
 	Params       shapeFlags
 	HTTP         httpFlags
+	Exclude      []string
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
@@ -118,6 +119,7 @@ still reported and written).`,
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
+	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	registerFormatFlag(cmd, opts.Format)
 	opts.Params.register(f)
 	opts.HTTP.register(f)
@@ -264,6 +266,9 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		var interrupted bool
 		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = interrupted
+		if interrupted {
+			meta.InterruptedAt = opts.Now().UnixNano()
+		}
 	}
 	prog.wait()
 	if runErr != nil && ctx.Err() == nil {
@@ -296,6 +301,9 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	}
 	p, err := limitsim.LoadProfile(opts.Profile)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = excludeLimit(p, opts.Exclude); err != nil {
 		return nil, err
 	}
 	name := opts.Scenario
@@ -360,6 +368,9 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	}
 	p, err := limitsim.LoadProfile(profile)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = excludeLimit(p, opts.Exclude); err != nil {
 		return nil, err
 	}
 	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {

@@ -50,6 +50,7 @@ type serveOptions struct {
 	Format          *FormatFlag
 	Out             string
 	Thresholds      []string
+	Exclude         []string
 
 	// ready, when set, is called with the URL once the server listens;
 	// stop, when closed, ends the session as --duration does. Tests use
@@ -140,6 +141,7 @@ when interrupted (the report is still printed and written).`,
 	registerFormatFlag(cmd, opts.Format)
 	f.StringVar(&opts.Out, "out", "", "write every request (no body, no header) and the result to this JSON Lines file")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'retry_after_early==0' or '429_rate<1%' (repeatable)")
+	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	return cmd
 }
@@ -154,6 +156,9 @@ type serveSetup struct {
 func (opts *serveOptions) setup() (*serveSetup, error) {
 	p, err := limitsim.LoadProfile(opts.Profile)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = excludeLimit(p, opts.Exclude); err != nil {
 		return nil, err
 	}
 	var ths []report.Threshold
