@@ -354,6 +354,7 @@ func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int6
 			_, rec.Keyed = rv.opt.Workspace.Key(r)
 		}
 	}
+	rec.Seq = rv.seq.Add(1) // with the time, so (Time, Seq) is the order of decisions
 	if rec.Keyed {
 		rec.Sender = sender(r.Header)
 		switch {
@@ -406,7 +407,9 @@ func (st *reqState) finish() {
 			rec.RetryAfter, _ = strconv.ParseInt(v, 10, 64)
 		}
 	}
-	rec.Seq = st.rv.seq.Add(1)
+	if rec.Seq == 0 {
+		rec.Seq = st.rv.seq.Add(1)
+	}
 	st.rv.counts.add(rec)
 	st.rv.pipe.push(rec)
 }
