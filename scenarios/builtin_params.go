@@ -150,7 +150,7 @@ func checkValues(p *Params) *paramError {
 	}
 	switch {
 	case p.Events < 0 || p.Events > maxEvents:
-		return perrf("events", "must be between 1 and %d", int64(maxEvents))
+		return perrf("events", "must be between 1 and %d, the most deliveries a run holds", int64(maxEvents))
 	case p.Copies < 0 || p.Copies > maxCopies:
 		return perrf("copies", "must be between 1 and %d", maxCopies)
 	case p.Keys < 0 || p.Keys > maxKeys:

@@ -25,7 +25,7 @@ func TestNewErrors(t *testing.T) {
 		{"ramp", Params{To: Rate{5, 0}}, "flag --to: must be a positive whole number of events per period (e.g. 30 or 1000/1m)"},
 		{"steady", Params{Duration: -time.Second}, "flag --duration: must not be negative"},
 		{"steady", Params{Duration: time.Second, Events: 5}, "flag --events: give duration or events, not both"},
-		{"steady", Params{Events: -1}, "flag --events: must be between 1 and 1000000000"},
+		{"steady", Params{Events: -1}, "flag --events: must be between 1 and 1000000000, the most deliveries a run holds"},
 		{"duplicate-storm", Params{Copies: 10_001}, "flag --copies: must be between 1 and 10000"},
 		{"steady", Params{Keys: 2_000_000}, "flag --keys: must be between 1 and 1000000"},
 		{"burst", Params{Size: -5}, "flag --size: must not be negative"},
