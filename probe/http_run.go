@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -53,6 +54,7 @@ type httpRun struct {
 	rng      *rand.Rand
 	pacer    pacer
 	queue    retryQueue
+	keys     keyTable
 	ring     inorder
 	done     chan *sendSlot // finished attempts, from their senders
 	inflight int
@@ -158,9 +160,11 @@ func (r *httpRun) mapTime(t int64) int64 { return r.t0Wall + (t - r.first) }
 func (r *httpRun) dispatch(fromSource bool, planned, now int64) {
 	var p pending
 	if fromSource {
-		em := &r.next
-		at := r.mapTime(em.Time)
-		p = pending{at: at, event: em.Event, copy: em.Copy, copies: em.Copies, key: em.Key, ws: em.Workspace, size: em.Size, emitted: at, n: 1}
+		var err error
+		if p, err = newPending(&r.next, r.mapTime(r.next.Time), &r.keys); err != nil {
+			r.haveNext, r.srcErr = false, err
+			return
+		}
 		r.stats.Emissions++
 		r.advance()
 	} else {
@@ -169,7 +173,8 @@ func (r *httpRun) dispatch(fromSource bool, planned, now int64) {
 	late := r.pacer.dispatched(p.at, planned, now)
 	s := r.ring.claim()
 	s.p = p
-	s.att = Attempt{Event: p.event, Copy: p.copy, Key: p.key, Workspace: p.ws, N: p.n, Intended: p.at, Sent: now, Late: late}
+	key, ws := r.keys.name(p.key)
+	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, N: int(p.n), Intended: p.at, Sent: now, Late: late}
 	if r.stats.Attempts == 0 {
 		r.stats.Start, r.firstSent = now, now
 	}
@@ -245,8 +250,8 @@ func (r *httpRun) complete(s *sendSlot) {
 		s.fate = Delivered
 	} else {
 		p := &s.p
-		delay, again := r.e.Policy.Next(Failure{N: p.n, Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
-		if again {
+		delay, again := r.e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
+		if again && p.n < math.MaxUint32 {
 			next := *p
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
 			r.queue.push(next)
@@ -274,9 +279,9 @@ func (r *httpRun) outcome(p *pending, f Fate, at int64) {
 	if r.e.Observer == nil {
 		return
 	}
-	r.out = Outcome{Event: p.event, Copy: p.copy, Copies: p.copies, Key: p.key, Emitted: p.emitted, At: at, Attempts: p.n, Fate: f}
+	r.out = Outcome{Event: p.event, Copy: int(p.copy), Copies: int(p.copies), Key: r.keys.key(p.key), Emitted: p.emitted, At: at, Attempts: int(p.n), Fate: f}
 	if f == RunEnded || f == Interrupted {
-		r.out.Attempts = p.n - 1
+		r.out.Attempts = int(p.n) - 1
 	}
 	r.e.Observer.Outcome(&r.out)
 }

@@ -77,14 +77,14 @@ func (r *httpRun) request(s *sendSlot) (*http.Request, int64, error) {
 	u := r.u
 	if r.keyed {
 		var err error
-		u, err = url.Parse(strings.ReplaceAll(r.rawURL, "{key}", url.PathEscape(p.key)))
+		u, err = url.Parse(strings.ReplaceAll(r.rawURL, "{key}", url.PathEscape(s.att.Key)))
 		if err != nil {
-			return nil, 0, errors.New("invalid target URL for key " + strconv.Quote(p.key))
+			return nil, 0, errors.New("invalid target URL for key " + strconv.Quote(s.att.Key))
 		}
 	}
 	id := eventID(r.runID, p.event)
 	buf := bodyBufPool.Get().(*bytes.Buffer)
-	if err := r.body.Render(buf, NewBodyData(id, int64(p.event)-1, p.key, time.Unix(0, p.emitted), p.n)); err != nil {
+	if err := r.body.Render(buf, NewBodyData(id, int64(p.event)-1, s.att.Key, time.Unix(0, p.emitted), s.att.N)); err != nil {
 		bodyBufPool.Put(buf)
 		return nil, 0, err
 	}

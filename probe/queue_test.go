@@ -3,6 +3,7 @@ package probe
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 func TestRetryQueueOrdersByTimeThenInsertion(t *testing.T) {
@@ -32,7 +33,13 @@ func TestRetryQueueOrdersByTimeThenInsertion(t *testing.T) {
 		}
 		last = cur
 	}
-	if len(q.slab) > 0 && len(q.free) != len(q.slab) {
-		t.Fatalf("%d slots, %d free after draining", len(q.slab), len(q.free))
+}
+
+// TestPendingIsCompact pins the size of a pending delivery: a burst can
+// leave MaxPending of them waiting at once, and the README states what
+// that costs.
+func TestPendingIsCompact(t *testing.T) {
+	if got := unsafe.Sizeof(pending{}); got != 64 {
+		t.Fatalf("a pending delivery takes %d bytes, want 64", got)
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -33,9 +35,14 @@ type SimEngine struct {
 	Latency  time.Duration // virtual round trip of every attempt (default 0)
 	Until    int64         // when set, no attempt is made after this time (Unix ns): the run ends
 	Observer Observer      // receives every attempt and outcome; may be nil
+	// MaxPending is the most deliveries that may wait for a retry at once
+	// (default DefaultMaxPending). A retry beyond it ends the run with a
+	// *PendingLimitError.
+	MaxPending int
 
 	sim        *limitsim.Simulator
 	parts      map[string]*limitsim.Partition
+	keys       keyTable
 	retryAfter bool // whether the dialect sends Retry-After
 	rng        *rand.Rand
 	queue      retryQueue
@@ -77,7 +84,9 @@ func (e *SimEngine) Run(ctx context.Context) (SimStats, error) {
 		case e.queue.Len() > 0 && (!haveNext || e.queue.peekAt() <= next.Time):
 			p = e.queue.pop()
 		case haveNext:
-			p = pending{at: next.Time, event: next.Event, copy: next.Copy, copies: next.Copies, key: next.Key, ws: next.Workspace, size: next.Size, emitted: next.Time, n: 1}
+			if p, err = newPending(&next, next.Time, &e.keys); err != nil {
+				return e.stats, err
+			}
 			e.stats.Emissions++
 			next, err = e.Source.Next()
 			if err != nil && !errors.Is(err, io.EOF) {
@@ -92,7 +101,9 @@ func (e *SimEngine) Run(ctx context.Context) (SimStats, error) {
 			e.flush(RunEnded, e.Until)
 			return e.stats, nil
 		}
-		e.send(&p)
+		if err := e.send(&p); err != nil {
+			return e.stats, err
+		}
 	}
 }
 
@@ -102,6 +113,10 @@ func (e *SimEngine) init() error {
 	}
 	e.sim = limitsim.NewSimulator(e.Profile)
 	e.parts = make(map[string]*limitsim.Partition)
+	e.keys = keyTable{}
+	if e.MaxPending <= 0 {
+		e.MaxPending = DefaultMaxPending
+	}
 	e.rng = rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))
 	e.retryAfter = dialectSendsRetryAfter(e.Profile)
 	e.queue = retryQueue{}
@@ -129,8 +144,9 @@ func dialectSendsRetryAfter(p *limitsim.Profile) bool {
 	return false
 }
 
-func (e *SimEngine) send(p *pending) {
-	part := e.Profile.PartitionOf(p.key, p.ws)
+func (e *SimEngine) send(p *pending) error {
+	key, ws := e.keys.name(p.key)
+	part := e.Profile.PartitionOf(key, ws)
 	pt, ok := e.parts[part]
 	if !ok {
 		pt = e.sim.Partition(part)
@@ -138,7 +154,7 @@ func (e *SimEngine) send(p *pending) {
 	}
 	pt.DecideInto(&e.dec, p.at, p.size)
 	a := &e.att
-	*a = Attempt{Event: p.event, Copy: p.copy, Key: p.key, Workspace: p.ws, Size: p.size, N: p.n,
+	*a = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Size: p.size, N: int(p.n),
 		Intended: p.at, Sent: p.at, Done: p.at + int64(e.Latency)}
 	switch {
 	case e.dec.Admitted:
@@ -161,25 +177,29 @@ func (e *SimEngine) send(p *pending) {
 	}
 	if a.Accepted() {
 		e.outcome(p, Delivered, a.Done)
-		return
+		return nil
 	}
-	delay, again := e.Policy.Next(Failure{N: p.n, Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, e.rng)
-	if !again {
+	delay, again := e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, e.rng)
+	if !again || p.n == math.MaxUint32 {
 		e.outcome(p, GaveUp, a.Done)
-		return
+		return nil
+	}
+	if e.queue.Len() >= e.MaxPending {
+		return exitcode.New(exitcode.Usage, &PendingLimitError{Max: e.MaxPending, At: time.Duration(p.at - e.stats.Start), Attempts: e.stats.Attempts})
 	}
 	next := *p
 	next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
 	e.queue.push(next)
+	return nil
 }
 
 func (e *SimEngine) outcome(p *pending, f Fate, at int64) {
 	if e.Observer == nil {
 		return
 	}
-	e.out = Outcome{Event: p.event, Copy: p.copy, Copies: p.copies, Key: p.key, Emitted: p.emitted, At: at, Attempts: p.n, Fate: f}
+	e.out = Outcome{Event: p.event, Copy: int(p.copy), Copies: int(p.copies), Key: e.keys.key(p.key), Emitted: p.emitted, At: at, Attempts: int(p.n), Fate: f}
 	if f == RunEnded || f == Interrupted {
-		e.out.Attempts = p.n - 1
+		e.out.Attempts = int(p.n) - 1
 	}
 	e.Observer.Outcome(&e.out)
 }

@@ -356,13 +356,21 @@ func (a *Analyzer) lateLimiter(spec rowSpec, tr *tracker, ks *keyState, t, cost 
 		lim.Take(t, tr.sum-cost, true)
 		return lim
 	}
-	mask := int64(len(ks.ring.times) - 1)
-	for j := tr.head; j < ks.ring.end-1; j++ {
-		c := int64(1)
-		if tr.bytes {
-			c = ks.ring.sizes[j&mask]
+	// Replay the window but for this arrival, which is the newest entry's
+	// last: an entry of n arrivals is n takes of 1, or one of their bytes.
+	r := &ks.ring
+	for j := tr.head; j < r.end; j++ {
+		at, c := r.times[j&int64(len(r.times)-1)], r.cost(j, tr.bytes)
+		if j == r.end-1 {
+			c -= cost
 		}
-		lim.Take(ks.ring.times[j&mask], c, true)
+		if tr.bytes {
+			lim.Take(at, c, true)
+			continue
+		}
+		for ; c > 0; c-- {
+			lim.Take(at, 1, true)
+		}
 	}
 	return lim
 }

@@ -10,22 +10,56 @@ import (
 )
 
 // arrivalRing holds one key's recent arrivals, the longest sliding window's
-// worth, for every sliding-window tracker of that key to share. Entries are
-// addressed by absolute index: the i-th arrival ever added is at i, and the
-// ring keeps [start, end). Its length is a power of two and grows by
-// doubling, so steady state allocates nothing.
+// worth, for every sliding-window tracker of that key to share. Arrivals at
+// the same time share one entry, which counts them and sums their sizes,
+// so that a burst of a million arrivals in one instant takes one entry.
+// Entries are addressed by absolute index: the i-th entry ever added is at
+// i, and the ring keeps [start, end). Its length is a power of two and
+// grows by doubling, so steady state allocates nothing.
 type arrivalRing struct {
 	times, sizes []int64
-	start, end   int64
+	// counts holds each entry's number of arrivals; it is nil, and every
+	// entry holds one arrival, until two arrivals share a time.
+	counts     []int64
+	start, end int64
 }
 
 func (r *arrivalRing) push(t, size int64) {
+	if r.end > r.start {
+		if i := (r.end - 1) & int64(len(r.times)-1); r.times[i] == t {
+			if r.counts == nil {
+				r.counts = make([]int64, len(r.times))
+				for j := range r.counts {
+					r.counts[j] = 1
+				}
+			}
+			r.counts[i]++
+			r.sizes[i] = satAdd(r.sizes[i], size)
+			return
+		}
+	}
 	if int(r.end-r.start) == len(r.times) {
 		r.grow()
 	}
 	i := r.end & int64(len(r.times)-1)
 	r.times[i], r.sizes[i] = t, size
+	if r.counts != nil {
+		r.counts[i] = 1
+	}
 	r.end++
+}
+
+// cost returns what the entry at absolute index j weighs against a
+// limit: its number of arrivals, or their total size when bytes is set.
+func (r *arrivalRing) cost(j int64, bytes bool) int64 {
+	j &= int64(len(r.times) - 1)
+	switch {
+	case bytes:
+		return r.sizes[j]
+	case r.counts != nil:
+		return r.counts[j]
+	}
+	return 1
 }
 
 func (r *arrivalRing) grow() {
@@ -34,12 +68,19 @@ func (r *arrivalRing) grow() {
 		n = 8
 	}
 	times, sizes := make([]int64, n), make([]int64, n)
+	var counts []int64
+	if r.counts != nil {
+		counts = make([]int64, n)
+	}
 	for i := r.start; i < r.end; i++ {
 		j := i & int64(len(r.times)-1)
 		k := i & int64(n-1)
 		times[k], sizes[k] = r.times[j], r.sizes[j]
+		if counts != nil {
+			counts[k] = r.counts[j]
+		}
 	}
-	r.times, r.sizes = times, sizes
+	r.times, r.sizes, r.counts = times, sizes, counts
 }
 
 // trim forgets the arrivals at or before edge.
@@ -95,11 +136,7 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 		edge := t - tr.per
 		mask := int64(len(ring.times) - 1)
 		for ring.times[tr.head&mask] <= edge {
-			c := int64(1)
-			if tr.bytes {
-				c = ring.sizes[tr.head&mask]
-			}
-			tr.sum -= c
+			tr.sum -= ring.cost(tr.head, tr.bytes)
 			tr.head++
 		}
 		tr.sum = satAdd(tr.sum, cost)

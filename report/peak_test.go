@@ -113,3 +113,59 @@ func TestSaturatingArithmetic(t *testing.T) {
 		t.Errorf("bucket peak = %d, want 5", got)
 	}
 }
+
+// TestAnalyzerRejectedWithSharedInstants checks the rejected counts of
+// sliding-window rows on random traces with many arrivals at the same
+// instant, which share one ring entry: they must equal a limiter of the
+// limit replaying the trace one arrival at a time.
+func TestAnalyzerRejectedWithSharedInstants(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 300 {
+		l := limitsim.Limit{
+			Name:  "l",
+			Kind:  limitsim.Window,
+			Quota: 1 + rng.Int64N(7),
+			Per:   time.Duration(1+rng.Int64N(30)) * 100 * time.Millisecond,
+		}
+		if i%2 == 1 {
+			l.Unit, l.Quota = limitsim.Bytes, 1+rng.Int64N(20)
+		}
+		p := &limitsim.Profile{Name: "p", Dialect: "none", Limits: []limitsim.Limit{l}}
+		arrivals := randomTrace(rng, 1+rng.IntN(200))
+		a := NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{})
+		lim := limitsim.NewLimiter(l, p.CountRejected)
+		var want int64
+		for _, x := range arrivals {
+			a.Add(x)
+			if !lim.Allow(x.Time, l.CostOf(x.Size)) {
+				want++
+			}
+		}
+		res := a.Result()
+		if len(res.Limits) == 0 || res.Limits[0].Interpretation != "sliding window" {
+			t.Fatalf("%d: rows %+v, want the sliding window first", i, res.Limits)
+		}
+		if got := res.Limits[0].Rejected; got != want {
+			t.Errorf("%d %d/%s %s: rejected %d, a limiter rejects %d", i, l.Quota, l.Per, l.Unit, got, want)
+		}
+	}
+}
+
+// TestArrivalRingSharesInstants checks that a burst in one instant takes
+// one ring entry, however many arrivals it holds.
+func TestArrivalRingSharesInstants(t *testing.T) {
+	var r arrivalRing
+	for range 100_000 {
+		r.push(t0, 3)
+	}
+	r.push(t0+1, 5)
+	if n := r.end - r.start; n != 2 || len(r.times) != 8 {
+		t.Fatalf("%d entries in a ring of %d, want 2 in 8", n, len(r.times))
+	}
+	if c, b := r.cost(r.start, false), r.cost(r.start, true); c != 100_000 || b != 300_000 {
+		t.Fatalf("first entry counts %d arrivals of %d bytes, want 100000 of 300000", c, b)
+	}
+	if c := r.cost(r.start+1, false); c != 1 {
+		t.Fatalf("second entry counts %d arrivals, want 1", c)
+	}
+}

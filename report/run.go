@@ -82,8 +82,10 @@ type RunMeta struct {
 // RunCollector watches a run: it implements probe.Observer, counting what
 // happens to the events (a DeliveryCollector) and analysing the attempts
 // it sees against the profile (an Analyzer), and writes every attempt to a
-// results file when one is given. Memory stays bounded: histograms and
-// counters, not per-attempt records.
+// results file when one is given. It keeps histograms and counters, not
+// per-attempt records: its memory grows with the deliveries in flight,
+// the keys and the attempts inside the longest sliding window of a key,
+// not with the length of the run.
 type RunCollector struct {
 	profile  *limitsim.Profile
 	delivery *DeliveryCollector

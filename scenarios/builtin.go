@@ -129,7 +129,44 @@ func check(name string, p Params) (*shapeDef, Params, *paramError) {
 	if perr := s.prepare(&p); perr != nil {
 		return nil, p, perr
 	}
+	if n, ok := emissions(s, p); ok && n > MaxRunEvents {
+		return nil, p, tooManyEvents(p, n)
+	}
 	return s, p, nil
+}
+
+// emissions returns how many deliveries shape s makes with the prepared
+// parameters p, and false when that is not known before the run (a
+// replay). A Poisson shape with a duration gives its expected count.
+func emissions(s *shapeDef, p Params) (uint64, bool) {
+	if s.uses("file") {
+		return 0, false
+	}
+	p.Keys = 1 // the count does not depend on the keys: spare naming them
+	c, ok := s.build(p).(counter)
+	if !ok {
+		return 0, false
+	}
+	return c.emissions(), true
+}
+
+// counter is implemented by the shapes' sources, which know up front how
+// many deliveries they make.
+type counter interface{ emissions() uint64 }
+
+// tooManyEvents is the error of a shape of n deliveries, more than
+// MaxRunEvents, blamed on the parameter that sets the count.
+func tooManyEvents(p Params, n uint64) *paramError {
+	param := "duration"
+	switch {
+	case p.Copies > 1:
+		param = "copies"
+	case p.Events > 0:
+		param = "events"
+	case p.Over > 0 && p.Duration == 0:
+		param = "over"
+	}
+	return perrf(param, "gives %d deliveries; a run holds at most %d (split it into shorter runs, or lower the rate)", n, int64(MaxRunEvents))
 }
 
 // keyNames returns the keys "t1" to "tN".

@@ -6,9 +6,16 @@ import (
 	"github.com/hooklimit/hooklimit/internal/units"
 )
 
-// Limits on parameters, which keep every schedule within int64 arithmetic.
+// MaxRunEvents is the most deliveries one scenario or plan may hold,
+// copies of an event included. The simulator makes about a million
+// attempts a second, so a run of this many takes a quarter of an hour or
+// more; one of a thousand times as many could never finish.
+const MaxRunEvents = 1_000_000_000
+
+// Limits on parameters, which also keep every schedule within int64
+// arithmetic.
 const (
-	maxEvents = 1_000_000_000_000
+	maxEvents = MaxRunEvents
 	maxKeys   = 1_000_000
 	maxCopies = 10_000
 	minSpeed  = 1e-6
@@ -143,7 +150,7 @@ func checkValues(p *Params) *paramError {
 	}
 	switch {
 	case p.Events < 0 || p.Events > maxEvents:
-		return perrf("events", "must be between 1 and %d", int64(maxEvents))
+		return perrf("events", "must be between 1 and %d, the most deliveries a run holds", int64(maxEvents))
 	case p.Copies < 0 || p.Copies > maxCopies:
 		return perrf("copies", "must be between 1 and %d", maxCopies)
 	case p.Keys < 0 || p.Keys > maxKeys:

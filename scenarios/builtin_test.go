@@ -25,17 +25,23 @@ func TestNewErrors(t *testing.T) {
 		{"ramp", Params{To: Rate{5, 0}}, "flag --to: must be a positive whole number of events per period (e.g. 30 or 1000/1m)"},
 		{"steady", Params{Duration: -time.Second}, "flag --duration: must not be negative"},
 		{"steady", Params{Duration: time.Second, Events: 5}, "flag --events: give duration or events, not both"},
-		{"steady", Params{Events: -1}, "flag --events: must be between 1 and 1000000000000"},
+		{"steady", Params{Events: -1}, "flag --events: must be between 1 and 1000000000, the most deliveries a run holds"},
 		{"duplicate-storm", Params{Copies: 10_001}, "flag --copies: must be between 1 and 10000"},
 		{"steady", Params{Keys: 2_000_000}, "flag --keys: must be between 1 and 1000000"},
 		{"burst", Params{Size: -5}, "flag --size: must not be negative"},
 		{"replay", Params{Speed: 1e7, Records: &recordList{}}, "flag --speed: must be between 1e-06 and 1e+06"},
-		{"steady", Params{Rate: Rate{1_000_000, time.Nanosecond}, Duration: 24 * time.Hour}, "flag --duration: gives more than 1000000000000 events at 1000000/1ns"},
+		{"steady", Params{Rate: Rate{1_000_000, time.Nanosecond}, Duration: 24 * time.Hour}, "flag --duration: gives more than 1000000000 events at 1000000/1ns"},
 		{"steady", Params{Rate: Rate{1, 24 * time.Hour}, Events: 100_000}, "flag --events: runs past the year 2262"},
 		{"bulk", Params{Over: time.Minute, Duration: time.Second}, "flag --duration: must be at least over (1m0s): the quiet time comes after the updates"},
-		{"retry-storm", Params{Rate: Rate{1_000_000, time.Nanosecond}}, "flag --over: queues more than 1000000000000 events"},
+		{"retry-storm", Params{Rate: Rate{1_000_000, time.Nanosecond}}, "flag --over: queues more than 1000000000 events"},
 		{"duplicate-storm", Params{Gap: 1 << 62, Copies: 4}, "flag --gap: is too long"},
-		{"poisson", Params{Start: 1 << 62, Duration: 1 << 62}, "flag --duration: runs past the year 2262"},
+		{"poisson", Params{Start: 1 << 62, Duration: 1 << 62, Rate: Rate{1, time.Hour}}, "flag --duration: runs past the year 2262"},
+		// A run holds at most MaxRunEvents deliveries, copies included.
+		{"steady", Params{Rate: Rate{1_000_000_001, time.Second}, Duration: time.Second}, "flag --duration: gives more than 1000000000 events at 1000000001/s"},
+		{"duplicate-storm", Params{Events: 100_000_001, Copies: 10}, "flag --copies: gives 1000000010 deliveries; a run holds at most 1000000000 (split it into shorter runs, or lower the rate)"},
+		{"poisson", Params{Rate: Rate{1_000_000_001, time.Second}, Duration: time.Second}, "flag --duration: gives more than 1000000000 events at 1000000001/s"},
+		{"ramp", Params{Rate: Rate{1, time.Second}, To: Rate{2_000_000_001, time.Second}, Duration: time.Second}, "flag --duration: gives more than 1000000000 events"},
+		{"retry-storm", Params{Rate: Rate{1_000_000_000, time.Second}, Over: time.Second, Duration: time.Second}, "flag --duration: gives 2000000000 deliveries; a run holds at most 1000000000 (split it into shorter runs, or lower the rate)"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.name, tt.p)
@@ -150,4 +156,22 @@ func BenchmarkPoisson(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "emissions/s")
+}
+
+// TestMaxRunEventsBoundary checks that a run of exactly MaxRunEvents
+// deliveries is accepted, without streaming them.
+func TestMaxRunEventsBoundary(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		p    Params
+	}{
+		{"burst", Params{Events: MaxRunEvents}},
+		{"steady", Params{Rate: Rate{MaxRunEvents, time.Second}, Duration: time.Second}},
+		{"duplicate-storm", Params{Events: MaxRunEvents / 10, Copies: 10}},
+		{"ramp", Params{Rate: Rate{1, time.Second}, To: Rate{1_999_999_999, time.Second}, Duration: time.Second}},
+	} {
+		if _, err := New(tt.name, tt.p); err != nil {
+			t.Errorf("New(%q, %+v): %v", tt.name, tt.p, err)
+		}
+	}
 }

@@ -148,7 +148,8 @@ func (p *Plan) Errorf(field, format string, args ...any) error {
 // planReader reads a plan from its YAML nodes.
 type planReader struct {
 	plan   *Plan
-	shapes int // shapes read so far
+	shapes int    // shapes read so far
+	events uint64 // their deliveries, as far as known up front
 }
 
 // decode parses data into the plan's root mapping.

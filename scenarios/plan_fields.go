@@ -233,7 +233,10 @@ func (r *planReader) checkShape(ph *Phase) error {
 		default:
 			p := ph.Params
 			p.Start = DefaultStart + int64(ph.Start)
-			_, _, perr = check(ph.Scenario, p)
+			var q Params
+			if s, q, perr = check(ph.Scenario, p); perr == nil {
+				perr = r.count(s, q)
+			}
 		}
 	}
 	if perr == nil {
@@ -291,4 +294,19 @@ func (r *planReader) seed(v *yaml.Node, field string) (uint64, error) {
 		return 0, r.errAt(v, field, "must be a whole number from 0 to %d, not %q", uint64(math.MaxUint64), s)
 	}
 	return n, nil
+}
+
+// count adds a shape's deliveries to the plan's, and rejects the shape that
+// takes the plan past MaxRunEvents.
+func (r *planReader) count(s *shapeDef, p Params) *paramError {
+	n, ok := emissions(s, p)
+	if !ok {
+		return nil
+	}
+	if r.events += n; r.events > MaxRunEvents {
+		perr := tooManyEvents(p, r.events)
+		perr.msg = fmt.Sprintf("takes the plan to %d deliveries; a run holds at most %d (split the plan, or lower its events, rates or durations)", r.events, int64(MaxRunEvents))
+		return perr
+	}
+	return nil
 }

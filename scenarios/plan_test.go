@@ -199,7 +199,7 @@ func TestPlanErrors(t *testing.T) {
 		{"phases:\n  - scenario: replay\n    file: '-'\n", "p.yaml:3: phases[0].file: must be the path of a traffic file"},
 		{"phases:\n  - scenario: replay\n    file: x\n    speed: fast\n", `p.yaml:4: phases[0].speed: must be a number from 1e-06 to 1e+06, not "fast"`},
 		{"phases:\n  - scenario: bulk\n    over: 1m\n    duration: 30s\n", "p.yaml:4: phases[0].duration: must be at least over (1m0s): the quiet time comes after the updates"},
-		{"phases:\n  - scenario: steady\n  - parallel:\n      - scenario: burst\n      - scenario: burst\n        events: -4\n", `p.yaml:6: phases[1].parallel[1].events: must be a whole number from 1 to 1000000000000, not "-4"`},
+		{"phases:\n  - scenario: steady\n  - parallel:\n      - scenario: burst\n      - scenario: burst\n        events: -4\n", `p.yaml:6: phases[1].parallel[1].events: must be a whole number from 1 to 1000000000, not "-4"`},
 		{"phases:\n  - parallel: []\n", "p.yaml:2: phases[0].parallel: must be a list of at least one shape (- scenario: burst ...)"},
 		{"phases:\n  - parallel:\n      - parallel: []\n", "p.yaml:3: phases[0].parallel[0].parallel: a parallel group cannot hold another"},
 		{"phases:\n  - rate: 5\n    parallel:\n      - scenario: burst\n", "p.yaml:2: phases[0].rate: a parallel group takes only parallel and start; give rate to its members"},
@@ -208,6 +208,11 @@ func TestPlanErrors(t *testing.T) {
 		{"phases:\n  - scenario: burst\n    start: 300y\n", `p.yaml:3: phases[0].start: cannot parse "300y" as a duration (want e.g. 1s, 1m, 1h, 1d)`},
 		{"phases:\n  - scenario: burst\n    start: 100000d\n", "p.yaml:3: phases[0].start: is too late (after the year 2262)"},
 		{"phases:\n  - scenario: steady\n    rate: 1/1d\n    events: 100000\n", "p.yaml:4: phases[0].events: runs past the year 2262"},
+		// A plan holds at most MaxRunEvents deliveries in all: the phase
+		// that goes past it is named.
+		{"phases:\n  - scenario: burst\n    events: 1000000000\n  - scenario: burst\n    events: 1\n", "p.yaml:5: phases[1].events: takes the plan to 1000000001 deliveries; a run holds at most 1000000000 (split the plan, or lower its events, rates or durations)"},
+		{"phases:\n  - parallel:\n      - scenario: steady\n        rate: 600000000/1s\n        duration: 1s\n      - scenario: steady\n        rate: 400000001/1s\n        duration: 1s\n", "p.yaml:8: phases[0].parallel[1].duration: takes the plan to 1000000001 deliveries; a run holds at most 1000000000 (split the plan, or lower its events, rates or durations)"},
+		{"phases:\n  - scenario: burst\n    events: 1000000000000\n", `p.yaml:3: phases[0].events: must be a whole number from 1 to 1000000000, not "1000000000000"`},
 		{"name: a\n---\nname: b\n", "p.yaml:2: a plan file holds one YAML document, found a second"},
 		{"phases:\n  - {scenario: burst, ? [a]: b}\n", "p.yaml:2: phases[0]: a field name must be a plain word"},
 	}

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"io"
+	"math"
 	"math/bits"
 )
 
@@ -73,6 +74,8 @@ func (s *steady) Next() (Emission, error) {
 
 func (s *steady) Span() (begin, end int64) { return s.begin, s.end }
 
+func (s *steady) emissions() uint64 { return s.n }
+
 // twoPart plays a and then b, which follows on without a shift: the
 // queued events of a retry storm, then the live ones.
 type twoPart struct {
@@ -92,6 +95,8 @@ func (t *twoPart) Next() (Emission, error) {
 }
 
 func (t *twoPart) Span() (begin, end int64) { return t.begin, max(t.a.end, t.b.end) }
+
+func (t *twoPart) emissions() uint64 { return t.a.n + t.b.n }
 
 // dupStorm delivers each event of a steady schedule copies times, copy c
 // gap·c after the event's time. Each copy index is a lane, a steady
@@ -170,6 +175,14 @@ func (d *dupStorm) down() {
 }
 
 func (d *dupStorm) Span() (begin, end int64) { return d.begin, d.end }
+
+func (d *dupStorm) emissions() uint64 {
+	hi, lo := bits.Mul64(d.n, uint64(d.copies))
+	if hi != 0 {
+		return math.MaxUint64
+	}
+	return lo
+}
 
 // newSteady returns n events from start, event i (from 0) at
 // start + floor(i·per/rate), ending at end.

@@ -68,6 +68,15 @@ func (p *poisson) Next() (Emission, error) {
 
 func (p *poisson) Span() (begin, end int64) { return p.begin, p.end }
 
+// emissions returns the number of events, or with a duration the expected
+// number, rounded down.
+func (p *poisson) emissions() uint64 {
+	if p.n > 0 {
+		return p.n
+	}
+	return uint64(min(float64(p.until-p.begin)/p.mean, math.MaxUint64/2))
+}
+
 // ramp emits events at a rate that grows (or falls) linearly from r1 at
 // the start to r2 at the end of a duration D.
 //
@@ -134,3 +143,5 @@ func (r *ramp) Next() (Emission, error) {
 }
 
 func (r *ramp) Span() (begin, end int64) { return r.begin, r.end }
+
+func (r *ramp) emissions() uint64 { return r.n }
