@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/units"
 )
@@ -23,12 +24,12 @@ func LoadProfile(spec string) (*Profile, error) {
 	if p, ok := Builtin(spec); ok {
 		return p, nil
 	}
-	data, err := os.ReadFile(spec)
+	data, err := bounded.ReadFile(spec, "profile", bounded.MaxConfigFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(spec, `/\.`) {
 			return nil, &exitcode.InputError{File: "flag --profile", Msg: fmt.Sprintf("unknown profile %q (built-in profiles: %s; or give the path of a YAML profile file)", spec, strings.Join(BuiltinNames(), ", "))}
 		}
-		return nil, &exitcode.InputError{File: spec, Msg: "cannot read profile: " + errors.Unwrap(err).Error()}
+		return nil, err
 	}
 	return ParseProfile(spec, data)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
 
@@ -38,6 +39,10 @@ const (
 // key's rows and a timeline, which can run to megabytes.
 const maxLine = 256 << 20
 
+// maxStdin bounds a results file read from standard input, which is held
+// in memory (a named file is streamed, and has no such cap). Tests lower it.
+var maxStdin = maxLine
+
 // ResultsFile is a results file read back (see ResultsWriter): its result,
 // decoded by the kind its last result line names, and what its other
 // lines hold. The output of `hooklimit ... --format json` (the result
@@ -61,7 +66,7 @@ type ResultsFile struct {
 }
 
 // ReadResultsFile reads the results file name ("-" reads stdin, which is
-// then held in memory). Gzip-compressed files are read as they are. Every
+// then held in memory, up to maxStdin). Gzip-compressed files are read as they are. Every
 // line is checked; a bad one is an *exitcode.InputError naming the file,
 // the line and the field, as is a file with no result line.
 func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
@@ -70,9 +75,12 @@ func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
 		if stdin == nil {
 			stdin = strings.NewReader("")
 		}
-		data, err := io.ReadAll(stdin)
+		data, err := io.ReadAll(io.LimitReader(stdin, int64(maxStdin)+1))
 		if err != nil {
 			return nil, exitcode.Runtimef("-: %v", err)
+		}
+		if len(data) > maxStdin {
+			return nil, &exitcode.InputError{File: name, Msg: "standard input is longer than " + bounded.Size(int64(maxStdin)) + ", the most held in memory: give the results file by name"}
 		}
 		rf.data = data
 	}

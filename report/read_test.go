@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,4 +177,23 @@ func BenchmarkReadResults(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestReadResultsStdinCap: standard input, held in memory, stops at its
+// cap with an input error instead of growing without end.
+func TestReadResultsStdinCap(t *testing.T) {
+	defer func(n int) { maxStdin = n }(maxStdin)
+	maxStdin = 1 << 10
+	_, err := ReadResultsFile("-", io.LimitReader(zeros{}, 1<<20))
+	if err == nil || err.Error() != "-: standard input is longer than 1 KiB, the most held in memory: give the results file by name" || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// zeros reads as an endless run of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
