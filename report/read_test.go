@@ -197,3 +197,78 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// TestReadResultsTorn: a last line cut short, as a killed writer leaves
+// it, is dropped and the file marked truncated, with a note that makes
+// the report incomplete; a last line that is whole but lacks its line
+// ending reads as usual, and a bad one is still an error.
+func TestReadResultsTorn(t *testing.T) {
+	half := okAttempt[:len(okAttempt)/2]
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(okAttempt + "\n" + okRun + "\n" + okAttempt + "\n"))
+	zw.Close()
+	for _, tc := range []struct {
+		name, data string
+		torn       int    // the torn line, 0 for none
+		err        string // the error's start, "" for none
+	}{
+		{"whole", okAttempt + "\n" + okRun + "\n", 0, ""},
+		{"no final newline", okAttempt + "\n" + okRun, 0, ""},
+		{"torn after the result", okAttempt + "\n" + okRun + "\n" + half, 3, ""},
+		{"torn after a blank line", okRun + "\n\n" + half, 3, ""},
+		{"torn, no result", okAttempt + "\n" + half, 2, "x.jsonl: cut short at line 2 (a torn last line) and no result line"},
+		{"bad but whole last line", okRun + "\n" + strings.Replace(okAttempt, `"status":200`, `"status":700`, 1), 0, "x.jsonl:2: status: 700 is not an HTTP status"},
+		{"torn in the middle", okAttempt + "\n" + half + "\n" + okRun + "\n", 0, "x.jsonl:2: not valid JSON"},
+		{"gzip cut short", gz.String()[:gz.Len()-12], 4, ""}, // line 3 whole, then the stream ends short
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rf, err := ParseResults("x.jsonl", []byte(tc.data))
+			if tc.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tc.err) || exitcode.Of(err) != exitcode.Usage {
+					t.Fatalf("err = %v, want %q... (exit 2)", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rf.Truncated != (tc.torn > 0) || rf.TornLine != tc.torn {
+				t.Fatalf("Truncated %v at %d, want line %d", rf.Truncated, rf.TornLine, tc.torn)
+			}
+			rep, err := Merge([]*ResultsFile{rf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if tc.torn > 0 {
+				want = 1
+			}
+			if len(rep.Notes) != want {
+				t.Fatalf("notes %q, want %d", rep.Notes, want)
+			}
+			if want > 0 && !strings.Contains(rep.Notes[0], "x.jsonl was cut short: its last line") {
+				t.Errorf("note %q", rep.Notes[0])
+			}
+		})
+	}
+}
+
+// TestReadResultsLongLine: a line past the cap is an input error naming
+// the file and line, found in one pass over a compressed line of 64 times
+// the cap.
+func TestReadResultsLongLine(t *testing.T) {
+	defer func(n int) { maxLine = n }(maxLine)
+	maxLine = 1 << 20
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(okRun + "\n"))
+	for range 64 {
+		zw.Write(bytes.Repeat([]byte("x"), 1<<20))
+	}
+	zw.Close()
+	_, err := ParseResults("x.jsonl.gz", gz.Bytes())
+	if err == nil || err.Error() != "x.jsonl.gz:2: line longer than 1 MiB" || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("err = %v", err)
+	}
+}

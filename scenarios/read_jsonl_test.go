@@ -214,7 +214,7 @@ func TestJSONLAllocs(t *testing.T) {
 		`{"time": 1714564800.25, "key": "caf\u00e9", "size": null}`,
 	)
 	r := newJSONLReader(bufioReader(""), "in.jsonl", ReadOptions{}.withDefaults())
-	r.lines.r.Reset(&cycleReader{data: []byte(data)})
+	r.lines.R.Reset(&cycleReader{data: []byte(data)})
 	next := func() {
 		if _, err := r.Next(); err != nil {
 			t.Fatal(err)
