@@ -18,7 +18,7 @@ import (
 // The range is 1900-01-01T00:00:00Z up to, not including,
 // 2190-01-01T00:00:00Z.
 const (
-	MinTime int64 = -2_208_988_800 * int64(time.Second)    // 1900-01-01T00:00:00Z
+	MinTime int64 = -2_208_988_800 * int64(time.Second)  // 1900-01-01T00:00:00Z
 	MaxTime int64 = 6_942_585_600*int64(time.Second) - 1 // 2189-12-31T23:59:59.999999999Z
 	MaxPer        = 366 * 24 * time.Hour
 	// MaxPeriods is how many periods of MaxPer fit on either side of the
