@@ -42,8 +42,9 @@ const (
 var maxLine = 256 << 20 // a variable so that tests can lower it
 
 // maxStdin bounds a results file read from standard input, which is held
-// in memory (a named file is streamed, and has no such cap). Tests lower it.
-var maxStdin = 256 << 20
+// in memory (a named file is streamed, and has no such cap): 64 MiB, which
+// keeps the process under a few hundred MiB. Tests lower it.
+var maxStdin = 64 << 20
 
 // ResultsFile is a results file read back (see ResultsWriter): its result,
 // decoded by the kind its last result line names, and what its other
