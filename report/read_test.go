@@ -259,16 +259,16 @@ func TestReadResultsTorn(t *testing.T) {
 // the cap.
 func TestReadResultsLongLine(t *testing.T) {
 	defer func(n int) { maxLine = n }(maxLine)
-	maxLine = 1 << 20
+	maxLine = 64 << 10
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte(okRun + "\n"))
 	for range 64 {
-		zw.Write(bytes.Repeat([]byte("x"), 1<<20))
+		zw.Write(bytes.Repeat([]byte("x"), maxLine))
 	}
 	zw.Close()
 	_, err := ParseResults("x.jsonl.gz", gz.Bytes())
-	if err == nil || err.Error() != "x.jsonl.gz:2: line longer than 1 MiB" || exitcode.Of(err) != exitcode.Usage {
+	if err == nil || err.Error() != "x.jsonl.gz:2: line longer than 64 KiB" || exitcode.Of(err) != exitcode.Usage {
 		t.Fatalf("err = %v", err)
 	}
 }

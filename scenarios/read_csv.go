@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/bounded"
 )
 
 // csvReader reads comma-separated values with a header row that names the
@@ -38,7 +40,7 @@ type csvReader struct {
 // rows after it. detected says the format was guessed: then a header with
 // none of the wanted columns may not be CSV at all, and the message says so.
 func newCSVReader(r io.Reader, file string, opt ReadOptions, detected bool) (*csvReader, error) {
-	g := &rowGuard{r: r, max: maxLineLen}
+	g := &rowGuard{r: r, max: maxCSVRow}
 	cr := csv.NewReader(g)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -90,7 +92,7 @@ func (c *csvReader) Next() (Record, error) {
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.Is(err, errRowTooLong) {
+			if _, ok := errors.AsType[*errRowTooLong](err); ok {
 				// Final: where the next row starts is not known.
 				return Record{}, c.rowError(err, c.line+1)
 			}
@@ -117,8 +119,9 @@ func (c *csvReader) Next() (Record, error) {
 // read error if it is not about the CSV syntax.
 func (c *csvReader) rowError(err error, line int) error {
 	var pe *csv.ParseError
-	if errors.Is(err, errRowTooLong) {
-		return lineError(c.file, line, "", errRowTooLong.Error())
+	var long *errRowTooLong
+	if errors.As(err, &long) {
+		return lineError(c.file, line, "", long.Error())
 	}
 	if errors.As(err, &pe) {
 		return lineError(c.file, pe.Line, "", "invalid CSV at column "+strconv.Itoa(pe.Column)+": "+pe.Err.Error())
@@ -156,8 +159,15 @@ func (c *csvReader) parse(row []string) (Record, error) {
 	return rec, nil
 }
 
-// errRowTooLong reports a CSV row longer than maxLineLen.
-var errRowTooLong = errors.New("CSV row is longer than " + strconv.Itoa(maxLineLen>>20) + " MiB (line breaks in quoted fields included); is this CSV?")
+// maxCSVRow is the longest CSV row accepted: maxLineLen. Tests lower it.
+var maxCSVRow = maxLineLen
+
+// errRowTooLong reports a CSV row longer than maxCSVRow.
+type errRowTooLong struct{ max int }
+
+func (e *errRowTooLong) Error() string {
+	return "CSV row is longer than " + bounded.Size(int64(e.max)) + " (line breaks in quoted fields included); is this CSV?"
+}
 
 // rowGuard counts the bytes encoding/csv takes while it reads one row (the
 // count is reset before each row) and fails the read once they pass max,
@@ -170,7 +180,7 @@ type rowGuard struct {
 
 func (g *rowGuard) Read(p []byte) (int, error) {
 	if g.n > g.max {
-		return 0, errRowTooLong
+		return 0, &errRowTooLong{g.max}
 	}
 	n, err := g.r.Read(p)
 	g.n += n
