@@ -54,7 +54,7 @@ func (b *bucket) Check(now, cost int64) (bool, int64) {
 	if need <= 0 {
 		return true, now
 	}
-	return false, now + intmath.CeilDiv(need, b.n)
+	return false, addSat(now, intmath.CeilDiv(need, b.n))
 }
 
 func (b *bucket) Take(now, cost int64, admitted bool) {
@@ -82,5 +82,5 @@ func (b *bucket) Remaining(now int64) int64 {
 
 func (b *bucket) ResetAt(now int64) int64 {
 	now = b.advance(now)
-	return now + intmath.CeilDiv(b.full-b.level, b.n)
+	return addSat(now, intmath.CeilDiv(b.full-b.level, b.n))
 }

@@ -65,7 +65,7 @@ func (c *credits) Check(now, cost int64) (bool, int64) {
 	if short := cost - c.quota - min(c.burst, c.store+c.fresh); short > 0 {
 		n += intmath.CeilDiv(short, c.quota)
 	}
-	return false, (c.tick + n) * c.per
+	return false, c.tickStart(addSat(c.tick, n))
 }
 
 func (c *credits) Take(now, cost int64, admitted bool) {
@@ -99,5 +99,14 @@ func (c *credits) ResetAt(now int64) int64 {
 		return now
 	}
 	s := min(c.burst, c.store+c.fresh)
-	return (c.tick + 1 + intmath.CeilDiv(c.burst-s, c.quota)) * c.per
+	return c.tickStart(addSat(c.tick+1, intmath.CeilDiv(c.burst-s, c.quota)))
+}
+
+// tickStart returns when tick k starts, saturating at Never: a store that
+// takes longer to refill than an int64 of nanoseconds holds never does.
+func (c *credits) tickStart(k int64) int64 {
+	if k < 0 {
+		return k * c.per // before the epoch; |k·per| <= |now| + per
+	}
+	return mulSat(k, c.per)
 }

@@ -95,6 +95,9 @@ func (l Limit) Validate() error {
 	if l.Per <= 0 {
 		return fieldErr("per", "must be a positive duration, not %s", l.Per)
 	}
+	if l.Per > MaxPer {
+		return fieldErr("per", "%s is longer than the longest period, %s", units.FormatDuration(l.Per), units.FormatDuration(MaxPer))
+	}
 	switch l.Kind {
 	case Window, Fixed:
 		if l.Burst != 0 {

@@ -294,12 +294,16 @@ func TestLimitValidate(t *testing.T) {
 		{Limit{Kind: Bucket, Quota: 1, Per: time.Second}, "burst"},
 		{Limit{Kind: Bucket, Quota: 1, Per: 7919 * time.Hour, Burst: 1 << 50}, "burst"},
 		{Limit{Kind: Window, Quota: 1, Per: time.Second, Unit: "kg"}, "unit"},
+		{Limit{Kind: Fixed, Quota: 1, Per: MaxPer + 1}, "per"},
 	} {
 		err := tt.l.Validate()
 		fe, ok := err.(*FieldError)
 		if !ok || fe.Field != tt.field {
 			t.Errorf("Validate(%+v) = %v, want a problem with %s", tt.l, err, tt.field)
 		}
+	}
+	if err := (Limit{Kind: Fixed, Quota: 1, Per: MaxPer}).Validate(); err != nil {
+		t.Errorf("a period of exactly MaxPer: %v", err)
 	}
 }
 

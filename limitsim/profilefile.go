@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/units"
 )
@@ -23,12 +24,12 @@ func LoadProfile(spec string) (*Profile, error) {
 	if p, ok := Builtin(spec); ok {
 		return p, nil
 	}
-	data, err := os.ReadFile(spec)
+	data, err := bounded.ReadFile(spec, "profile", MaxProfileFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(spec, `/\.`) {
 			return nil, &exitcode.InputError{File: "flag --profile", Msg: fmt.Sprintf("unknown profile %q (built-in profiles: %s; or give the path of a YAML profile file)", spec, strings.Join(BuiltinNames(), ", "))}
 		}
-		return nil, &exitcode.InputError{File: spec, Msg: "cannot read profile: " + errors.Unwrap(err).Error()}
+		return nil, err
 	}
 	return ParseProfile(spec, data)
 }
@@ -159,9 +160,21 @@ func (r *profileReader) read(data []byte) (*Profile, error) {
 	return p, nil
 }
 
+// MaxProfileFile is the largest profile file read: 1 MiB, room for
+// thousands of lines, while YAML decoding of it stays well under a second.
+const MaxProfileFile = 1 << 20
+
+// MaxLimits is the most limits a profile may have, counting those of the
+// built-in profile it extends. Real ones have up to three.
+const MaxLimits = 100
+
 func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
 	if v.Kind != yaml.MappingNode {
 		return r.errAt(v, "limits", "must be a mapping from limit name to its fields")
+	}
+	index := make(map[string]int, len(p.Limits)) // limit name -> index in p.Limits
+	for i, l := range p.Limits {
+		index[l.Name] = i
 	}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, body := v.Content[i], v.Content[i+1]
@@ -174,11 +187,16 @@ func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
 		if body.Kind != yaml.MappingNode {
 			return r.errAt(body, path, "must be a mapping of kind, quota, per, burst, unit")
 		}
-		l := p.Limit(name)
-		if l == nil {
+		j, ok := index[name]
+		if !ok {
+			if len(p.Limits) == MaxLimits {
+				return r.errAt(k, path, "is one limit too many: a profile has at most %d", MaxLimits)
+			}
+			j = len(p.Limits)
+			index[name] = j
 			p.Limits = append(p.Limits, Limit{Name: name, Unit: Requests})
-			l = &p.Limits[len(p.Limits)-1]
 		}
+		l := &p.Limits[j]
 		// unit first: it decides how quota and burst are read.
 		if u := find(body, "unit"); u != nil {
 			l.Unit = Unit(u.Value)

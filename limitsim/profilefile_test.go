@@ -2,8 +2,10 @@ package limitsim
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +132,70 @@ func FuzzParseProfile(f *testing.F) {
 		}
 		p.NewPartition().Decide(t0, 100)
 	})
+}
+
+// manyLimits returns a profile file of n window limits.
+func manyLimits(n int) []byte {
+	var b strings.Builder
+	b.WriteString("limits:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  l%d: {kind: window, quota: %d, per: 1s}\n", i, i+1)
+	}
+	return []byte(b.String())
+}
+
+// TestProfileLimitCap: MaxLimits limits parse; one more is an error at
+// its line; and a file of 20,000 stops there (50,000 took 11 s when
+// parsing was quadratic).
+func TestProfileLimitCap(t *testing.T) {
+	p, err := ParseProfile("p.yaml", manyLimits(MaxLimits))
+	if err != nil || len(p.Limits) != MaxLimits {
+		t.Fatalf("%d limits: %v", MaxLimits, err)
+	}
+	for _, n := range []int{MaxLimits + 1, 20_000} {
+		_, err := ParseProfile("p.yaml", manyLimits(n))
+		want := fmt.Sprintf("p.yaml:%d: limits.l%d: is one limit too many: a profile has at most %d", MaxLimits+2, MaxLimits, MaxLimits)
+		if err == nil || err.Error() != want || exitcode.Of(err) != exitcode.Usage {
+			t.Errorf("%d limits: %v, want %q", n, err, want)
+		}
+	}
+	// Extending a built-in profile counts its limits too.
+	_, err = ParseProfile("p.yaml", append([]byte("extends: perwebhook\n"), manyLimits(MaxLimits)...))
+	if err == nil || !strings.Contains(err.Error(), "is one limit too many") {
+		t.Errorf("extends: %v", err)
+	}
+}
+
+// BenchmarkParseProfile parses profiles of 10 and MaxLimits limits, and
+// rejects files of 1,000 and 10,000: the time is linear in the file.
+func BenchmarkParseProfile(b *testing.B) {
+	for _, n := range []int{10, MaxLimits, 1_000, 10_000} {
+		data := manyLimits(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := ParseProfile("p.yaml", data); (err == nil) != (n <= MaxLimits) {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadProfileSizeCap: a profile file past MaxProfileFile, or endless,
+// is an input error naming it.
+func TestLoadProfileSizeCap(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(name, manyLimits(30_000), 0o644); err != nil { // about 1.2 MiB
+		t.Fatal(err)
+	}
+	for _, n := range []string{name, "/dev/zero"} {
+		if _, err := os.Stat(n); err != nil {
+			continue
+		}
+		_, err := LoadProfile(n)
+		if want := n + ": is longer than 1 MiB, the most a profile may hold"; err == nil || err.Error() != want || exitcode.Of(err) != exitcode.Usage {
+			t.Errorf("LoadProfile(%s) = %v, want %q", n, err, want)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
 )
 
 // Verdict is the answer to "does the traffic stay under the limit?".
@@ -181,12 +183,19 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		if json.Unmarshal(b, &n) != nil {
 			return fmt.Errorf("timestamp: want an RFC 3339 string, not %s", b)
 		}
+		if !limitsim.InTimeRange(n) {
+			return fmt.Errorf("timestamp: %d is out of range (want a time %s)", n, limitsim.TimeRangeText)
+		}
 		*t = Timestamp(n)
 		return nil
 	}
 	v, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return fmt.Errorf("timestamp: %w", err)
+	}
+	// Compare as times: UnixNano wraps silently outside int64 nanoseconds.
+	if v.Before(time.Unix(0, limitsim.MinTime)) || v.After(time.Unix(0, limitsim.MaxTime)) {
+		return fmt.Errorf("timestamp: %q is out of range (want a time %s)", s, limitsim.TimeRangeText)
 	}
 	*t = Timestamp(v.UnixNano())
 	return nil

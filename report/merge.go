@@ -69,6 +69,11 @@ func Merge(files []*ResultsFile) (*Report, error) {
 	}
 	rep.Kind = kind
 	rep.Files = fileNames(files)
+	for _, f := range files {
+		if note := f.TruncatedNote(); note != "" {
+			rep.Notes = append(rep.Notes, note)
+		}
+	}
 	return rep, nil
 }
 

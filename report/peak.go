@@ -133,9 +133,12 @@ func newTracker(l limitsim.Limit) tracker {
 func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 	switch tr.kind {
 	case limitsim.Window:
+		// t - per cannot overflow for times the readers accept (see
+		// limitsim.MinTime); the bound on head keeps a time outside that
+		// range from running past the ring.
 		edge := t - tr.per
 		mask := int64(len(ring.times) - 1)
-		for ring.times[tr.head&mask] <= edge {
+		for tr.head < ring.end && ring.times[tr.head&mask] <= edge {
 			tr.sum -= ring.cost(tr.head, tr.bytes)
 			tr.head++
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +12,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/linescan"
 )
 
 // Renderable is a result that writes itself in the formats of Format:
@@ -36,7 +39,12 @@ const (
 
 // maxLine bounds one line of a results file: a result line carries every
 // key's rows and a timeline, which can run to megabytes.
-const maxLine = 256 << 20
+var maxLine = 256 << 20 // a variable so that tests can lower it
+
+// maxStdin bounds a results file read from standard input, which is held
+// in memory (a named file is streamed, and has no such cap): 64 MiB, which
+// keeps the process under a few hundred MiB. Tests lower it.
+var maxStdin = 64 << 20
 
 // ResultsFile is a results file read back (see ResultsWriter): its result,
 // decoded by the kind its last result line names, and what its other
@@ -55,13 +63,18 @@ type ResultsFile struct {
 	Timeline *Timeline
 	// ResultLine is the line of the result (1 for a JSON document).
 	ResultLine int
+	// Truncated says the file was cut short: its last line, TornLine, had
+	// no line ending and was not whole JSON (the writer was killed while
+	// writing it). It was dropped; what the file holds is incomplete.
+	Truncated bool
+	TornLine  int
 
 	data []byte // the whole file, for stdin; nil for a named file
 	doc  bool   // a JSON document rather than JSON Lines
 }
 
 // ReadResultsFile reads the results file name ("-" reads stdin, which is
-// then held in memory). Gzip-compressed files are read as they are. Every
+// then held in memory, up to maxStdin). Gzip-compressed files are read as they are. Every
 // line is checked; a bad one is an *exitcode.InputError naming the file,
 // the line and the field, as is a file with no result line.
 func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
@@ -70,9 +83,12 @@ func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
 		if stdin == nil {
 			stdin = strings.NewReader("")
 		}
-		data, err := io.ReadAll(stdin)
+		data, err := io.ReadAll(io.LimitReader(stdin, int64(maxStdin)+1))
 		if err != nil {
 			return nil, exitcode.Runtimef("-: %v", err)
+		}
+		if len(data) > maxStdin {
+			return nil, &exitcode.InputError{File: name, Msg: "standard input is longer than " + bounded.Size(int64(maxStdin)) + ", the most held in memory: give the results file by name"}
 		}
 		rf.data = data
 	}
@@ -124,33 +140,52 @@ func (rf *ResultsFile) open() (io.Reader, io.Closer, error) {
 	return br, c, nil
 }
 
-// scan calls f with each line that is not blank and its number.
+// scan calls f with each line that is not blank and its number. A last
+// line cut short (no line ending, and not JSON) is a torn line, the mark
+// of a writer that was killed: the
+// line is dropped, f never sees it, and the file is marked Truncated. Lines are read in time
+// linear in their length, and one longer than maxLine is an input error.
 func (rf *ResultsFile) scan(f func(n int, line []byte) error) error {
 	r, c, err := rf.open()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
+	lr := &linescan.Reader{R: bufio.NewReaderSize(r, 64<<10), Max: maxLine}
+	for {
+		line, err := lr.Next()
+		switch {
+		case err == io.EOF:
+			return nil
+		case linescan.IsTooLong(err):
+			return &exitcode.InputError{File: rf.Name, Line: lr.Line, Msg: "line longer than " + bounded.Size(int64(maxLine))}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			// Compressed data cut short: a torn line too.
+			rf.Truncated, rf.TornLine = true, lr.Line+1
+			return nil
+		case err != nil:
+			return &exitcode.InputError{File: rf.Name, Line: lr.Line + 1, Msg: "cannot read: " + err.Error()}
+		}
+		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
-		if err := f(n, line); err != nil {
+		if lr.Torn && !json.Valid(line) {
+			rf.Truncated, rf.TornLine = true, lr.Line
+			return nil
+		}
+		if err := f(lr.Line, line); err != nil {
 			return err
 		}
 	}
-	switch err := sc.Err(); {
-	case errors.Is(err, bufio.ErrTooLong):
-		return &exitcode.InputError{File: rf.Name, Line: n + 1, Msg: fmt.Sprintf("line longer than %d MiB", maxLine>>20)}
-	case err != nil:
-		return &exitcode.InputError{File: rf.Name, Line: n + 1, Msg: "cannot read: " + err.Error()}
+}
+
+// TruncatedNote says that the file was cut short, for a report to show.
+func (rf *ResultsFile) TruncatedNote() string {
+	if !rf.Truncated {
+		return ""
 	}
-	return nil
+	return fmt.Sprintf("%s was cut short: its last line, %d, is torn and was dropped; the result is incomplete", rf.Name, rf.TornLine)
 }
 
 // errDocument stops the line scan: the file is one JSON document.
@@ -207,7 +242,10 @@ func (rf *ResultsFile) read() error {
 	}
 	if result == nil {
 		msg := "no result line: not a results file, or the command that wrote it did not finish"
-		if len(rf.Lines) == 0 {
+		switch {
+		case rf.Truncated:
+			msg = fmt.Sprintf("cut short at line %d (a torn last line) and no result line: the command that wrote it did not finish", rf.TornLine)
+		case len(rf.Lines) == 0:
 			msg = "empty: no result line"
 		}
 		return &exitcode.InputError{File: rf.Name, Msg: msg}
@@ -233,12 +271,12 @@ func (rf *ResultsFile) readDocument() error {
 		return err
 	}
 	defer c.Close()
-	data, err := io.ReadAll(io.LimitReader(r, maxLine+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxLine)+1))
 	if err != nil {
 		return &exitcode.InputError{File: rf.Name, Msg: "cannot read: " + err.Error()}
 	}
 	if len(data) > maxLine {
-		return &exitcode.InputError{File: rf.Name, Msg: fmt.Sprintf("longer than %d MiB", maxLine>>20)}
+		return &exitcode.InputError{File: rf.Name, Msg: "longer than " + bounded.Size(int64(maxLine))}
 	}
 	rf.doc, rf.ResultLine = true, 1
 	rf.Lines[LineResult] = 1

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 )
 
@@ -144,6 +145,10 @@ func parseTime(s *string, field string) (int64, error) {
 	t, err := time.Parse(time.RFC3339Nano, *s)
 	if err != nil {
 		return 0, fieldError(field, "want an RFC 3339 time such as 2026-02-17T09:00:00.000000000Z, not %s", strconv.Quote(*s))
+	}
+	// Compare as times: UnixNano wraps silently outside int64 nanoseconds.
+	if t.Before(time.Unix(0, limitsim.MinTime)) || t.After(time.Unix(0, limitsim.MaxTime)) {
+		return 0, fieldError(field, "%s is out of range (want a time %s)", strconv.Quote(*s), limitsim.TimeRangeText)
 	}
 	return t.UnixNano(), nil
 }

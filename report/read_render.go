@@ -21,11 +21,18 @@ type Report struct {
 	Verdict  Verdict
 	Timeline *Timeline // nil when there is nothing to chart
 	Files    []string  // the results files it comes from
+	// Notes says which files were cut short (ResultsFile.Truncated): the
+	// report is then incomplete and must not pass.
+	Notes []string
 }
 
 // Report returns the report of the file alone.
 func (rf *ResultsFile) Report() *Report {
-	return &Report{Kind: rf.Kind, Result: rf.Result, Verdict: rf.Verdict, Timeline: rf.Timeline, Files: []string{rf.Name}}
+	r := &Report{Kind: rf.Kind, Result: rf.Result, Verdict: rf.Verdict, Timeline: rf.Timeline, Files: []string{rf.Name}}
+	if note := rf.TruncatedNote(); note != "" {
+		r.Notes = []string{note}
+	}
+	return r
 }
 
 // Write writes the report in format f: HTML (see WriteHTML); JUnit, also

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,11 @@ func TestReadResultsErrors(t *testing.T) {
 		{"status range", okRun + "\n" + strings.Replace(okAttempt, `"status":200`, `"status":700`, 1), "x.jsonl:2: status: 700 is not an HTTP status"},
 		{"no sent", strings.Replace(okAttempt, `"sent":`, `"sant":`, 1) + "\n" + okRun, "x.jsonl:1: sent: missing"},
 		{"bad time", strings.Replace(okAttempt, `"done":"2026`, `"done":"yesterday`, 1) + "\n" + okRun, `x.jsonl:1: done: want an RFC 3339 time`},
+		{"year 1", strings.Replace(okAttempt, `"sent":"2026-02-17T09:00:00.000000000Z"`, `"sent":"0001-01-01T00:00:00Z"`, 1) + "\n" + okRun, `x.jsonl:1: sent: "0001-01-01T00:00:00Z" is out of range (want a time from 1900-01-01T00:00:00Z to 2189-12-31T23:59:59.999999999Z)`},
+		{"just too early", strings.Replace(okAttempt, `"sent":"2026-02-17T09:00:00.000000000Z"`, `"sent":"1899-12-31T23:59:59.999999999Z"`, 1) + "\n" + okRun, `x.jsonl:1: sent: "1899-12-31T23:59:59.999999999Z" is out of range`},
+		{"just too late", `{"type":"request","seq":1,"time":"2190-01-01T00:00:00Z","key":"t1","status":200}` + "\n" + okRun, `x.jsonl:1: time: "2190-01-01T00:00:00Z" is out of range`},
+		{"edge of int64", strings.Replace(okAttempt, `"done":"2026-02-17T09:00:00.000000000Z"`, `"done":"1677-09-21T00:12:43.145224192Z"`, 1) + "\n" + okRun, `x.jsonl:1: done: "1677-09-21T00:12:43.145224192Z" is out of range`},
+		{"timeline year 1", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"0001-01-01T00:00:00Z","step_seconds":1,"sent":[],"admitted":[],"rejected_429":[]}}}`, `x.jsonl:1: result: timestamp: "0001-01-01T00:00:00Z" is out of range`},
 		{"attempt 0", strings.Replace(okAttempt, `"attempt":1`, `"attempt":0`, 1) + "\n" + okRun, "x.jsonl:1: attempt: must be 1 or more"},
 		{"kind", okAttempt + "\n" + `{"type":"result","result":{"verdict":"pass","kind":"wat"}}`, `x.jsonl:2: result.kind: unknown kind "wat" (want run, compare, check, serve or probe)`},
 		{"no kind", `{"type":"result","result":{"verdict":"pass"}}`, "x.jsonl:1: result.kind: missing"},
@@ -171,5 +177,99 @@ func BenchmarkReadResults(b *testing.B) {
 		if _, err := ParseResults("a.jsonl", data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestReadResultsStdinCap: standard input, held in memory, stops at its
+// cap with an input error instead of growing without end.
+func TestReadResultsStdinCap(t *testing.T) {
+	defer func(n int) { maxStdin = n }(maxStdin)
+	maxStdin = 1 << 10
+	_, err := ReadResultsFile("-", io.LimitReader(zeros{}, 1<<20))
+	if err == nil || err.Error() != "-: standard input is longer than 1 KiB, the most held in memory: give the results file by name" || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// zeros reads as an endless run of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestReadResultsTorn: a last line cut short, as a killed writer leaves
+// it, is dropped and the file marked truncated, with a note that makes
+// the report incomplete; a last line that is whole but lacks its line
+// ending reads as usual, and a bad one is still an error.
+func TestReadResultsTorn(t *testing.T) {
+	half := okAttempt[:len(okAttempt)/2]
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(okAttempt + "\n" + okRun + "\n" + okAttempt + "\n"))
+	zw.Close()
+	for _, tc := range []struct {
+		name, data string
+		torn       int    // the torn line, 0 for none
+		err        string // the error's start, "" for none
+	}{
+		{"whole", okAttempt + "\n" + okRun + "\n", 0, ""},
+		{"no final newline", okAttempt + "\n" + okRun, 0, ""},
+		{"torn after the result", okAttempt + "\n" + okRun + "\n" + half, 3, ""},
+		{"torn after a blank line", okRun + "\n\n" + half, 3, ""},
+		{"torn, no result", okAttempt + "\n" + half, 2, "x.jsonl: cut short at line 2 (a torn last line) and no result line"},
+		{"bad but whole last line", okRun + "\n" + strings.Replace(okAttempt, `"status":200`, `"status":700`, 1), 0, "x.jsonl:2: status: 700 is not an HTTP status"},
+		{"torn in the middle", okAttempt + "\n" + half + "\n" + okRun + "\n", 0, "x.jsonl:2: not valid JSON"},
+		{"gzip cut short", gz.String()[:gz.Len()-12], 4, ""}, // line 3 whole, then the stream ends short
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rf, err := ParseResults("x.jsonl", []byte(tc.data))
+			if tc.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tc.err) || exitcode.Of(err) != exitcode.Usage {
+					t.Fatalf("err = %v, want %q... (exit 2)", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rf.Truncated != (tc.torn > 0) || rf.TornLine != tc.torn {
+				t.Fatalf("Truncated %v at %d, want line %d", rf.Truncated, rf.TornLine, tc.torn)
+			}
+			rep, err := Merge([]*ResultsFile{rf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if tc.torn > 0 {
+				want = 1
+			}
+			if len(rep.Notes) != want {
+				t.Fatalf("notes %q, want %d", rep.Notes, want)
+			}
+			if want > 0 && !strings.Contains(rep.Notes[0], "x.jsonl was cut short: its last line") {
+				t.Errorf("note %q", rep.Notes[0])
+			}
+		})
+	}
+}
+
+// TestReadResultsLongLine: a line past the cap is an input error naming
+// the file and line, found in one pass over a compressed line of 64 times
+// the cap.
+func TestReadResultsLongLine(t *testing.T) {
+	defer func(n int) { maxLine = n }(maxLine)
+	maxLine = 64 << 10
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(okRun + "\n"))
+	for range 64 {
+		zw.Write(bytes.Repeat([]byte("x"), maxLine))
+	}
+	zw.Close()
+	_, err := ParseResults("x.jsonl.gz", gz.Bytes())
+	if err == nil || err.Error() != "x.jsonl.gz:2: line longer than 64 KiB" || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("err = %v", err)
 	}
 }

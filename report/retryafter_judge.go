@@ -52,7 +52,8 @@ import (
 // zero value is not ready, use NewRetryAfterJudge.
 type RetryAfterJudge struct {
 	parts  map[string]*partWindows
-	events map[uint64][]eventWindow
+	single map[uint64]eventWindow   // events with one window open: most, held without a slice
+	events map[uint64][]eventWindow // events with more
 	c      RetryAfterCounts
 }
 
@@ -124,6 +125,11 @@ type partWindows struct {
 // window is a Retry-After window: from t to t+d, both excluded.
 type window struct{ from, until int64 }
 
+// holds reports whether every time inside v is inside w, where no end
+// ends later: a partition that has w open learns nothing from v (a burst
+// answered in one instant opens the same window again and again).
+func (w window) holds(v window) bool { return w.from <= v.from && v.until <= w.until }
+
 // eventWindow is one window of an event, and whether an attempt of the
 // event was sent since it opened.
 type eventWindow struct {
@@ -133,7 +139,7 @@ type eventWindow struct {
 
 // NewRetryAfterJudge returns a judge that has seen nothing.
 func NewRetryAfterJudge() *RetryAfterJudge {
-	return &RetryAfterJudge{parts: map[string]*partWindows{}, events: map[uint64][]eventWindow{}}
+	return &RetryAfterJudge{parts: map[string]*partWindows{}, single: map[uint64]eventWindow{}, events: map[uint64][]eventWindow{}}
 }
 
 // Add judges one attempt, and opens the windows of its answer. Attempts
@@ -141,7 +147,16 @@ func NewRetryAfterJudge() *RetryAfterJudge {
 func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 	var v RetryAfterVerdict
 	s := a.Sent
-	if ws, ok := j.events[a.Event]; ok {
+	if w1, ok := j.single[a.Event]; ok {
+		buf := [1]eventWindow{w1}
+		var rest []eventWindow
+		v.FollowsRetryAfter, v.RetrySlack, rest = followEvent(buf[:], s)
+		if len(rest) == 0 {
+			delete(j.single, a.Event)
+		} else {
+			j.single[a.Event] = rest[0]
+		}
+	} else if ws, ok := j.events[a.Event]; ok {
 		v.FollowsRetryAfter, v.RetrySlack, ws = followEvent(ws, s)
 		if len(ws) == 0 {
 			delete(j.events, a.Event)
@@ -177,13 +192,23 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 	}
 	if a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0 {
 		w := window{from: max(a.Answered, s), until: max(a.Answered, s) + int64(a.RetryAfter)}
-		j.events[a.Event] = append(j.events[a.Event], eventWindow{window: w})
+		ew := eventWindow{window: w}
+		if ws, ok := j.events[a.Event]; ok {
+			j.events[a.Event] = append(ws, ew)
+		} else if w1, ok := j.single[a.Event]; ok {
+			delete(j.single, a.Event)
+			j.events[a.Event] = []eventWindow{w1, ew}
+		} else {
+			j.single[a.Event] = ew
+		}
 		p := j.parts[a.Partition]
 		if p == nil {
 			p = &partWindows{}
 			j.parts[a.Partition] = p
 		}
-		p.pending = append(p.pending, w)
+		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
+			p.pending = append(p.pending, w) // a window inside the last adds nothing
+		}
 	}
 	return v
 }
@@ -231,7 +256,10 @@ func (p *partWindows) open(s int64) {
 
 // Forget drops what the judge keeps of an event that will not be sent
 // again.
-func (j *RetryAfterJudge) Forget(event uint64) { delete(j.events, event) }
+func (j *RetryAfterJudge) Forget(event uint64) {
+	delete(j.single, event)
+	delete(j.events, event)
+}
 
 // Expire drops the partitions whose windows all closed at or before now.
 // Call it only with a now that no later attempt is sent before.
@@ -248,4 +276,4 @@ func (j *RetryAfterJudge) Expire(now int64) {
 func (j *RetryAfterJudge) Counts() RetryAfterCounts { return j.c }
 
 // live returns how many partitions and events the judge holds.
-func (j *RetryAfterJudge) live() (parts, events int) { return len(j.parts), len(j.events) }
+func (j *RetryAfterJudge) live() (parts, events int) { return len(j.parts), len(j.single) + len(j.events) }

@@ -179,14 +179,14 @@ func keyNames(n int) []string {
 }
 
 // span returns start + d, or an error naming param if it runs past the
-// range of an int64 of nanoseconds.
+// range the tool analyses (see limitsim.MaxTime).
 func span(start int64, d uint64, param string) (int64, *paramError) {
 	if d > math.MaxInt64 {
 		return 0, perrf(param, "is too long")
 	}
 	t, ok := addTime(start, int64(d))
 	if !ok {
-		return 0, perrf(param, "runs past the year 2262")
+		return 0, perrf(param, "runs past the year 2189")
 	}
 	return t, nil
 }

@@ -31,11 +31,11 @@ func TestNewErrors(t *testing.T) {
 		{"burst", Params{Size: -5}, "flag --size: must not be negative"},
 		{"replay", Params{Speed: 1e7, Records: &recordList{}}, "flag --speed: must be between 1e-06 and 1e+06"},
 		{"steady", Params{Rate: Rate{1_000_000, time.Nanosecond}, Duration: 24 * time.Hour}, "flag --duration: gives more than 1000000000 events at 1000000/1ns"},
-		{"steady", Params{Rate: Rate{1, 24 * time.Hour}, Events: 100_000}, "flag --events: runs past the year 2262"},
+		{"steady", Params{Rate: Rate{1, 24 * time.Hour}, Events: 100_000}, "flag --events: runs past the year 2189"},
 		{"bulk", Params{Over: time.Minute, Duration: time.Second}, "flag --duration: must be at least over (1m0s): the quiet time comes after the updates"},
 		{"retry-storm", Params{Rate: Rate{1_000_000, time.Nanosecond}}, "flag --over: queues more than 1000000000 events"},
 		{"duplicate-storm", Params{Gap: 1 << 62, Copies: 4}, "flag --gap: is too long"},
-		{"poisson", Params{Start: 1 << 62, Duration: 1 << 62, Rate: Rate{1, time.Hour}}, "flag --duration: runs past the year 2262"},
+		{"poisson", Params{Start: 1 << 62, Duration: 1 << 62, Rate: Rate{1, time.Hour}}, "flag --duration: runs past the year 2189"},
 		// A run holds at most MaxRunEvents deliveries, copies included.
 		{"steady", Params{Rate: Rate{1_000_000_001, time.Second}, Duration: time.Second}, "flag --duration: gives more than 1000000000 events at 1000000001/s"},
 		{"duplicate-storm", Params{Events: 100_000_001, Copies: 10}, "flag --copies: gives 1000000010 deliveries; a run holds at most 1000000000 (split it into shorter runs, or lower the rate)"},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math"
 	"math/big"
 	"regexp"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/limitsim"
 )
 
 // jsonSeeds are lines for FuzzJSONL's corpus.
@@ -194,8 +194,8 @@ func FuzzAccessLog(f *testing.F) {
 
 // The bounds of int64 nanoseconds as times.
 var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
+	minTime = time.Unix(0, limitsim.MinTime)
+	maxTime = time.Unix(0, limitsim.MaxTime)
 )
 
 // Strict forms of the times the fuzz tests compare with time.Parse.
@@ -208,7 +208,8 @@ func FuzzTimestamp(f *testing.F) {
 	for _, s := range []string{
 		"2023-11-14T22:13:20Z", "2023-11-14T22:13:20.123456789+05:30", "2023-11-14 22:13:20",
 		"1700000000", "1700000000.25", "1700000000250", "1.7e9", "-1.5", "1e-30", "9223372036854775807",
-		"10/Oct/2000:13:55:36 -0700", "2262-04-11T23:47:16.854775807Z",
+		"10/Oct/2000:13:55:36 -0700", "2189-12-31T23:59:59.999999999Z", "1900-01-01T00:00:00Z",
+		"1677-09-21T00:12:43.145224192Z", "-9223372036854775808",
 	} {
 		f.Add(s)
 	}

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
 
@@ -93,13 +93,9 @@ const maxShapes = 10_000
 
 // LoadPlan reads and parses the plan file path.
 func LoadPlan(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := bounded.ReadFile(path, "plan", bounded.MaxConfigFile)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &exitcode.InputError{File: path, Msg: "cannot read plan: " + err.Error()}
+		return nil, err
 	}
 	return ParsePlan(path, data)
 }

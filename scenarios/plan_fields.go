@@ -113,7 +113,7 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 			ph.HasStart = true
 			if ph.Start, err = r.duration(v, f, true); err == nil {
 				if _, ok := addTime(DefaultStart, int64(ph.Start)); !ok {
-					return r.errAt(v, f, "is too late (after the year 2262)")
+					return r.errAt(v, f, "is too late (after the year 2189)")
 				}
 			}
 		case "rate", "to":

@@ -206,8 +206,8 @@ func TestPlanErrors(t *testing.T) {
 		{"phases:\n  - scenario: burst\n    parallel:\n      - scenario: burst\n", "p.yaml:2: phases[0]: has both scenario and parallel: give one"},
 		{"phases:\n  - scenario: burst\n    start: -1s\n", "p.yaml:3: phases[0].start: must not be negative"},
 		{"phases:\n  - scenario: burst\n    start: 300y\n", `p.yaml:3: phases[0].start: cannot parse "300y" as a duration (want e.g. 1s, 1m, 1h, 1d)`},
-		{"phases:\n  - scenario: burst\n    start: 100000d\n", "p.yaml:3: phases[0].start: is too late (after the year 2262)"},
-		{"phases:\n  - scenario: steady\n    rate: 1/1d\n    events: 100000\n", "p.yaml:4: phases[0].events: runs past the year 2262"},
+		{"phases:\n  - scenario: burst\n    start: 100000d\n", "p.yaml:3: phases[0].start: is too late (after the year 2189)"},
+		{"phases:\n  - scenario: steady\n    rate: 1/1d\n    events: 100000\n", "p.yaml:4: phases[0].events: runs past the year 2189"},
 		// A plan holds at most MaxRunEvents deliveries in all: the phase
 		// that goes past it is named.
 		{"phases:\n  - scenario: burst\n    events: 1000000000\n  - scenario: burst\n    events: 1\n", "p.yaml:5: phases[1].events: takes the plan to 1000000001 deliveries; a run holds at most 1000000000 (split the plan, or lower its events, rates or durations)"},

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+
+	"github.com/hooklimit/hooklimit/internal/linescan"
 )
 
 // accessLogReader reads a web server access log in the common or combined
@@ -21,7 +23,7 @@ import (
 // the request body, which is what byte limits count.
 type accessLogReader struct {
 	skipLog
-	lines lineReader
+	lines linescan.Reader
 	file  string
 	opt   ReadOptions
 	keys  interner
@@ -30,7 +32,7 @@ type accessLogReader struct {
 
 // newAccessLogReader returns a reader of an access log from br.
 func newAccessLogReader(br *bufio.Reader, file string, opt ReadOptions) *accessLogReader {
-	r := &accessLogReader{lines: lineReader{r: br}, file: file, opt: opt}
+	r := &accessLogReader{lines: linescan.Reader{R: br, Max: maxLineLen}, file: file, opt: opt}
 	if p := opt.KeyPattern; p != nil {
 		r.group = p.SubexpIndex("key")
 		if r.group < 0 {
@@ -43,15 +45,15 @@ func newAccessLogReader(br *bufio.Reader, file string, opt ReadOptions) *accessL
 // Next returns the next record, or io.EOF after the last.
 func (r *accessLogReader) Next() (Record, error) {
 	for {
-		line, err := r.lines.next()
+		line, err := r.lines.Next()
 		if err != nil {
 			if err == io.EOF {
 				return Record{}, io.EOF
 			}
-			if err != errLineTooLong {
-				return Record{}, readError(r.file, r.lines.line+1, err)
+			if !linescan.IsTooLong(err) {
+				return Record{}, readError(r.file, r.lines.Line+1, err)
 			}
-			err = lineError(r.file, r.lines.line, "", err.Error())
+			err = lineError(r.file, r.lines.Line, "", err.Error())
 		} else if isBlank(line) {
 			continue
 		} else {
@@ -68,7 +70,7 @@ func (r *accessLogReader) Next() (Record, error) {
 
 // parse turns one access-log line into a Record.
 func (r *accessLogReader) parse(line []byte) (Record, error) {
-	n := r.lines.line
+	n := r.lines.Line
 	stamp, target, what := splitAccessLine(line)
 	if what != "" {
 		return Record{}, lineError(r.file, n, "", what)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/bounded"
 )
 
 // csvReader reads comma-separated values with a header row that names the
@@ -24,6 +26,7 @@ import (
 type csvReader struct {
 	skipLog
 	cr   *csv.Reader
+	row  *rowGuard
 	file string
 	opt  ReadOptions
 	keys interner
@@ -38,11 +41,12 @@ type csvReader struct {
 // rows after it. detected says the format was guessed: then a header with
 // none of the wanted columns may not be CSV at all, and the message says so.
 func newCSVReader(r io.Reader, file string, opt ReadOptions, detected bool) (*csvReader, error) {
-	cr := csv.NewReader(r)
+	g := &rowGuard{r: r, max: maxCSVRow}
+	cr := csv.NewReader(g)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	c := &csvReader{cr: cr, file: file, opt: opt, timeCol: -1, keyCol: -1, sizeCol: -1, wsCol: -1}
+	c := &csvReader{cr: cr, row: g, file: file, opt: opt, timeCol: -1, keyCol: -1, sizeCol: -1, wsCol: -1}
 	header, err := cr.Read()
 	if err == io.EOF {
 		c.eof = true
@@ -66,8 +70,9 @@ func newCSVReader(r io.Reader, file string, opt ReadOptions, detected bool) (*cs
 			}
 		}
 	}
+	c.line, _ = cr.FieldPos(0)
 	if c.timeCol < 0 {
-		line, _ := cr.FieldPos(0)
+		line := c.line
 		msg := "no " + strconv.Quote(opt.TimeField) + " column in the CSV header " + quoteShort([]byte(strings.Join(header, ",")))
 		if detected && c.keyCol < 0 && c.sizeCol < 0 {
 			msg += " (the input is not JSON lines or an access log either; name the format)"
@@ -80,6 +85,7 @@ func newCSVReader(r io.Reader, file string, opt ReadOptions, detected bool) (*cs
 // Next returns the next record, or io.EOF after the last.
 func (c *csvReader) Next() (Record, error) {
 	for !c.eof {
+		c.row.n = 0
 		row, err := c.cr.Read()
 		if err == io.EOF {
 			c.eof = true
@@ -87,6 +93,10 @@ func (c *csvReader) Next() (Record, error) {
 		}
 		if err != nil {
 			var pe *csv.ParseError
+			if _, ok := errors.AsType[*errRowTooLong](err); ok {
+				// Final: where the next row starts is not known.
+				return Record{}, c.rowError(err, c.line+1)
+			}
 			if !errors.As(err, &pe) {
 				// A failed read or corrupt compressed data: final, never skipped.
 				// (FieldPos is not valid after an error.)
@@ -110,6 +120,10 @@ func (c *csvReader) Next() (Record, error) {
 // read error if it is not about the CSV syntax.
 func (c *csvReader) rowError(err error, line int) error {
 	var pe *csv.ParseError
+	var long *errRowTooLong
+	if errors.As(err, &long) {
+		return lineError(c.file, line, "", long.Error())
+	}
 	if errors.As(err, &pe) {
 		return lineError(c.file, pe.Line, "", "invalid CSV at column "+strconv.Itoa(pe.Column)+": "+pe.Err.Error())
 	}
@@ -147,4 +161,32 @@ func (c *csvReader) parse(row []string) (Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// maxCSVRow is the longest CSV row accepted: maxLineLen. Tests lower it.
+var maxCSVRow = maxLineLen
+
+// errRowTooLong reports a CSV row longer than maxCSVRow.
+type errRowTooLong struct{ max int }
+
+func (e *errRowTooLong) Error() string {
+	return "CSV row is longer than " + bounded.Size(int64(e.max)) + " (line breaks in quoted fields included); is this CSV?"
+}
+
+// rowGuard counts the bytes encoding/csv takes while it reads one row (the
+// count is reset before each row) and fails the read once they pass max,
+// since encoding/csv itself holds a row of any length in memory. The count
+// is off by at most encoding/csv's read-ahead of 4 KiB.
+type rowGuard struct {
+	r      io.Reader
+	n, max int
+}
+
+func (g *rowGuard) Read(p []byte) (int, error) {
+	if g.n > g.max {
+		return 0, &errRowTooLong{g.max}
+	}
+	n, err := g.r.Read(p)
+	g.n += n
+	return n, err
 }

@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"strings"
 	"testing"
 )
@@ -67,5 +70,42 @@ func TestCSVSkipInvalid(t *testing.T) {
 	}
 	if msg := r.FirstSkipped()[0].Error(); !strings.HasPrefix(msg, "in.csv:3: time: ") {
 		t.Errorf("first skipped = %s", msg)
+	}
+}
+
+// TestCSVRowCap: a row longer than maxLineLen stops the reading with an
+// input error naming the file and line, whether it is the header, a row
+// after a valid header, a quoted field full of line breaks, compressed, or
+// endless; only about the cap's worth is ever read.
+func TestCSVRowCap(t *testing.T) {
+	defer func(n int) { maxCSVRow = n }(maxCSVRow)
+	maxCSVRow = 64 << 10
+	const msg = ": CSV row is longer than 64 KiB (line breaks in quoted fields included); is this CSV?"
+	long := strings.Repeat("a", maxCSVRow+8<<10) // past the cap and the 4 KiB read-ahead
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(strings.Repeat("a", 16<<20))) // 16 MiB of one line, 16 KiB compressed
+	zw.Close()
+	for _, tc := range []struct {
+		name string
+		in   io.Reader
+		opt  ReadOptions
+		want string
+	}{
+		{"no newline", strings.NewReader(long), ReadOptions{}, "in.csv:1" + msg},
+		{"no newline, named csv", strings.NewReader(long), ReadOptions{Format: FormatCSV}, "in.csv:1" + msg},
+		{"long row", strings.NewReader("time,key\n1700000000,a\n1700000001," + long + "\n1700000002,b\n"), ReadOptions{SkipInvalid: true}, "in.csv:3" + msg},
+		{"quoted line breaks", strings.NewReader("time,key\n1700000000,\"" + strings.Repeat("\n", maxCSVRow+8<<10) + "\"\n"), ReadOptions{}, "in.csv:2" + msg},
+		{"gzip", bytes.NewReader(gz.Bytes()), ReadOptions{}, "in.csv:1" + msg},
+		{"endless zeros", &cycleReader{data: []byte{0}}, ReadOptions{}, "in.csv:1" + msg},
+		{"endless row after a header", io.MultiReader(strings.NewReader("time\n"), &cycleReader{data: []byte("1")}), ReadOptions{}, "in.csv:2" + msg},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewReader(tc.in, "in.csv", tc.opt)
+			if err == nil {
+				_, err = drain(r)
+			}
+			checkErr(t, err, tc.want)
+		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+
+	"github.com/hooklimit/hooklimit/internal/linescan"
 )
 
 // jsonlReader reads JSON lines: one flat JSON object per line, such as
@@ -23,7 +25,7 @@ import (
 // encoding/json, so a line costs no allocation unless its key is new.
 type jsonlReader struct {
 	skipLog
-	lines  lineReader
+	lines  linescan.Reader
 	file   string
 	opt    ReadOptions
 	sc     jsonScanner
@@ -34,7 +36,7 @@ type jsonlReader struct {
 // newJSONLReader returns a reader of JSON lines from br; file names the
 // input in messages.
 func newJSONLReader(br *bufio.Reader, file string, opt ReadOptions) *jsonlReader {
-	r := &jsonlReader{lines: lineReader{r: br}, file: file, opt: opt}
+	r := &jsonlReader{lines: linescan.Reader{R: br, Max: maxLineLen}, file: file, opt: opt}
 	r.sc.names = [4][]byte{[]byte(opt.TimeField), []byte(opt.KeyField), []byte(opt.SizeField)}
 	if opt.WorkspaceField != "" {
 		r.sc.names[3] = []byte(opt.WorkspaceField)
@@ -45,19 +47,19 @@ func newJSONLReader(br *bufio.Reader, file string, opt ReadOptions) *jsonlReader
 // Next returns the next record, or io.EOF after the last.
 func (r *jsonlReader) Next() (Record, error) {
 	for {
-		line, err := r.lines.next()
+		line, err := r.lines.Next()
 		if err != nil {
 			if err == io.EOF {
 				return Record{}, io.EOF
 			}
-			if err == errLineTooLong {
-				err = lineError(r.file, r.lines.line, "", err.Error())
+			if linescan.IsTooLong(err) {
+				err = lineError(r.file, r.lines.Line, "", err.Error())
 				if r.handle(err, r.opt.SkipInvalid) == nil {
 					continue
 				}
 				return Record{}, err
 			}
-			return Record{}, readError(r.file, r.lines.line+1, err)
+			return Record{}, readError(r.file, r.lines.Line+1, err)
 		}
 		if isBlank(line) {
 			continue
@@ -75,7 +77,7 @@ func (r *jsonlReader) Next() (Record, error) {
 
 // parse turns one JSON line into a Record.
 func (r *jsonlReader) parse(line []byte) (Record, error) {
-	n := r.lines.line
+	n := r.lines.Line
 	if e := r.sc.scan(line); e.what != "" {
 		return Record{}, lineError(r.file, n, "", "invalid JSON at column "+strconv.Itoa(e.pos+1)+": "+e.what)
 	}

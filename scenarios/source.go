@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/hooklimit/hooklimit/limitsim"
 )
 
 // Emission is one delivery the sender wants to make of an event.
@@ -175,13 +177,14 @@ func closeAll(srcs []Source) error {
 }
 
 // errTimeRange is returned when shifting a phase moves a time beyond
-// what an int64 of nanoseconds can hold (the year 2262).
-var errTimeRange = fmt.Errorf("scenarios: emission time out of range (after the year 2262)")
+// the range the tool analyses (see limitsim.MaxTime).
+var errTimeRange = fmt.Errorf("scenarios: emission time out of range (after the year 2189)")
 
-// addTime returns t + d and whether it fits in an int64.
+// addTime returns t + d and whether it fits in an int64 and lies within
+// limitsim.MinTime and limitsim.MaxTime.
 func addTime(t, d int64) (int64, bool) {
 	s := t + d
-	if (d > 0 && s < t) || (d < 0 && s > t) {
+	if (d > 0 && s < t) || (d < 0 && s > t) || !limitsim.InTimeRange(s) {
 		return 0, false
 	}
 	return s, true

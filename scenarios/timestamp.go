@@ -2,7 +2,8 @@ package scenarios
 
 import (
 	"errors"
-	"math"
+
+	"github.com/hooklimit/hooklimit/limitsim"
 )
 
 // The magnitudes that decide the unit of a numeric timestamp. The integer
@@ -26,13 +27,13 @@ type timeErr uint8
 const (
 	timeOK     timeErr = iota
 	timeSyntax         // not a timestamp at all
-	timeRange          // a timestamp outside what int64 nanoseconds hold
+	timeRange          // a timestamp outside limitsim.MinTime to limitsim.MaxTime
 )
 
 // Messages for the two kinds of time error.
 const (
 	timeWant      = "(want RFC 3339 or epoch seconds/ms/µs/ns)"
-	timeRangeWant = "(want a time between 1677-09-22 and 2262-04-11)"
+	timeRangeWant = "(want a time " + limitsim.TimeRangeText + ")"
 )
 
 // ParseTime parses a timestamp and returns it in Unix nanoseconds. It
@@ -50,8 +51,9 @@ const (
 //     are converted exactly, without floating point; digits finer than a
 //     nanosecond are dropped (truncated toward zero).
 //
-// Leading and trailing spaces are ignored. The time must fit in int64
-// nanoseconds, that is lie between 1677-09-22 and 2262-04-11.
+// Leading and trailing spaces are ignored. The time must lie within
+// limitsim.MinTime and limitsim.MaxTime (1900-01-01 to the end of 2189), so
+// that every window and tick around it can be computed.
 func ParseTime(s string) (int64, error) {
 	t, e := parseTime([]byte(s))
 	switch e {
@@ -205,20 +207,21 @@ func daysFromCivil(y, m, d int) int64 {
 }
 
 // nanos returns secs seconds plus nsec nanoseconds (0 <= nsec < 1e9) as
-// Unix nanoseconds, or timeRange if that does not fit in an int64.
+// Unix nanoseconds, or timeRange if that is outside the range the tool
+// analyses (see limitsim.MinTime).
 func nanos(secs, nsec int64) (int64, timeErr) {
-	const maxSec = math.MaxInt64 / int64(1e9) // 9223372036
-	switch {
-	case secs > maxSec || secs < -maxSec-1:
-		return 0, timeRange
-	case secs == maxSec && nsec > math.MaxInt64-maxSec*1e9:
-		return 0, timeRange
-	case secs == -maxSec-1:
-		// secs*1e9 alone would overflow; add the parts the other way.
-		if nsec-1e9 < math.MinInt64+maxSec*1e9 {
-			return 0, timeRange
-		}
-		return (secs+1)*1e9 + (nsec - 1e9), timeOK
+	const sec = 1e9
+	if secs < limitsim.MinTime/sec-1 || secs > limitsim.MaxTime/sec+1 {
+		return 0, timeRange // and secs*sec could overflow
 	}
-	return secs*1e9 + nsec, timeOK
+	return inRange(secs*sec + nsec)
+}
+
+// inRange returns t, or timeRange if t is outside [limitsim.MinTime,
+// limitsim.MaxTime].
+func inRange(t int64) (int64, timeErr) {
+	if !limitsim.InTimeRange(t) {
+		return 0, timeRange
+	}
+	return t, timeOK
 }

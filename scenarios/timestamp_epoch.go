@@ -133,7 +133,7 @@ func parseEpoch(b []byte) (int64, timeErr) {
 	}
 	mag := whole*unit + frac
 	if neg {
-		return int64(-mag), timeOK
+		return inRange(int64(-mag))
 	}
-	return int64(mag), timeOK
+	return inRange(int64(mag))
 }

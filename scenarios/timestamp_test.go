@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
 )
 
 // unix returns the Unix nanoseconds of a UTC date and time.
@@ -40,8 +42,11 @@ func TestParseTime(t *testing.T) {
 		{"2000-02-29T00:00:00Z", unix(2000, 2, 29, 0, 0, 0, 0)},
 		{"1970-01-01T00:00:00Z", 0},
 		{"1969-12-31T23:59:59.5Z", -500e6},
-		{"2262-04-11T23:47:16.854775807Z", math.MaxInt64},
-		{"1677-09-21T00:12:43.145224192Z", math.MinInt64},
+		// The first and the last time accepted, exactly.
+		{"2189-12-31T23:59:59.999999999Z", limitsim.MaxTime},
+		{"1900-01-01T00:00:00Z", limitsim.MinTime},
+		{"2190-01-01T00:59:59.999999999+01:00", limitsim.MaxTime},
+		{"1899-12-31T23:00:00-01:00", limitsim.MinTime},
 
 		// Epoch numbers, unit by magnitude.
 		{"1700000000", t0},
@@ -54,12 +59,17 @@ func TestParseTime(t *testing.T) {
 		{"1700000000250000.5", t0 + 250000500},
 		{"1700000000250000000", t0 + 250e6},
 		{"1700000000250000000.9", t0 + 250e6},
-		{"9223372036", 9223372036e9},               // the last second that fits
+		{"6942585599", 6942585599e9},               // the last second accepted
+		{"6942585599.999999999", limitsim.MaxTime}, // the last nanosecond accepted
+		{"-2208988800", limitsim.MinTime},          // the first second accepted
 		{"100000000000", 100000000000e6},           // 1e11: milliseconds
-		{"9223372036854", 9223372036854e6},         // the last millisecond that fits
+		{"6942585599999", 6942585599999e6},         // the last millisecond accepted
+		{"-2208988800000", limitsim.MinTime},       // the first millisecond accepted
 		{"100000000000000", 100000000000000e3},     // 1e14: microseconds
-		{"9223372036854775", 9223372036854775e3},   // the last microsecond that fits
+		{"6942585599999999", 6942585599999999e3},   // the last microsecond accepted
 		{"100000000000000000", 100000000000000000}, // 1e17: nanoseconds
+		{"6942585599999999999", limitsim.MaxTime},  // the last nanosecond accepted
+		{"-2208988800000000000", limitsim.MinTime}, // the first nanosecond accepted
 		{"0", 0},
 		{"-0", 0},
 		{"0.5", 500e6},
@@ -72,8 +82,6 @@ func TestParseTime(t *testing.T) {
 		{"0.0017e12", t0},
 		{"1e-30", 0},
 		{"0e999999999", 0},
-		{"9223372036854775807", math.MaxInt64},
-		{"-9223372036854775808", math.MinInt64},
 		{"+1700000000", t0},
 		{"001700000000", t0},
 	}
@@ -87,7 +95,7 @@ func TestParseTime(t *testing.T) {
 
 func TestParseTimeErrors(t *testing.T) {
 	const want = " as a time (want RFC 3339 or epoch seconds/ms/µs/ns)"
-	const rng = " is out of range (want a time between 1677-09-22 and 2262-04-11)"
+	const rng = " is out of range (want a time from 1900-01-01T00:00:00Z to 2189-12-31T23:59:59.999999999Z)"
 	tests := []struct{ in, msg string }{
 		{"", `cannot parse ""` + want},
 		{"abc", `cannot parse "abc"` + want},
@@ -121,7 +129,18 @@ func TestParseTimeErrors(t *testing.T) {
 		{"9223372036854775808", `"9223372036854775808"` + rng},
 		{"-9223372036854775809", `"-9223372036854775809"` + rng},
 		{"99999999999999999999999", `"99999999999999999999999"` + rng},
-		{"9999999999", `"9999999999"` + rng},               // seconds, in the year 2286
+		{"9999999999", `"9999999999"` + rng}, // seconds, in the year 2286
+		{"6942585600", `"6942585600"` + rng}, // 2190-01-01, one second too late
+		{"6942585600000000000", `"6942585600000000000"` + rng},
+		{"-2208988800000000001", `"-2208988800000000001"` + rng},
+		{"-2208988800.000000001", `"-2208988800.000000001"` + rng},
+		{"9223372036854775807", `"9223372036854775807"` + rng},
+		{"-9223372036854775808", `"-9223372036854775808"` + rng},
+		{"-9223370000000000000", `"-9223370000000000000"` + rng},
+		{"2190-01-01T00:00:00Z", `"2190-01-01T00:00:00Z"` + rng},
+		{"1899-12-31T23:59:59.999999999Z", `"1899-12-31T23:59:59.999999999Z"` + rng},
+		{"1900-01-01T00:59:59.999999999+01:00", `"1900-01-01T00:59:59.999999999+01:00"` + rng},
+		{"1677-09-21T00:12:43.145224192Z", `"1677-09-21T00:12:43.145224192Z"` + rng},
 		{"99999999999999", `"99999999999999"` + rng},       // milliseconds
 		{"99999999999999999", `"99999999999999999"` + rng}, // microseconds
 		{"1e999999999999", `"1e999999999999"` + rng},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -106,8 +107,11 @@ func runReport(opts *reportOptions) error {
 		}
 		return exitcode.New(exitcode.Runtime, err)
 	}
-	if rep.Verdict != report.VerdictPass {
-		return exitcode.New(exitcode.Fail, nil)
+	for _, note := range rep.Notes {
+		fmt.Fprintln(opts.IO.ErrOut, "note: "+note)
+	}
+	if rep.Verdict != report.VerdictPass || len(rep.Notes) > 0 {
+		return exitcode.New(exitcode.Fail, nil) // a file cut short is incomplete: never a pass
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -70,9 +70,9 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	if h.body != "" {
 		file, text := "flag --body", h.body
 		if name, ok := strings.CutPrefix(h.body, "@"); ok {
-			data, err := os.ReadFile(name)
+			data, err := bounded.ReadFile(name, "body template", bounded.MaxConfigFile)
 			if err != nil {
-				return false, &exitcode.InputError{File: name, Msg: "cannot read body template: " + errors.Unwrap(err).Error()}
+				return false, err
 			}
 			file, text = name, string(data)
 		}
