@@ -276,4 +276,6 @@ func (j *RetryAfterJudge) Expire(now int64) {
 func (j *RetryAfterJudge) Counts() RetryAfterCounts { return j.c }
 
 // live returns how many partitions and events the judge holds.
-func (j *RetryAfterJudge) live() (parts, events int) { return len(j.parts), len(j.single) + len(j.events) }
+func (j *RetryAfterJudge) live() (parts, events int) {
+	return len(j.parts), len(j.single) + len(j.events)
+}
