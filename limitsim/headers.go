@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// The vendor dialects, each exactly as its document in shared/seeds says.
+// The vendor dialects, each exactly as its vendor document says.
 // Headers that count down ("Reset") are whole seconds until the time, rounded
 // up (SecondsUntil); remaining counts are a limit's Remaining after the
 // decision. See Dialect for the list.

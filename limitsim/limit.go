@@ -9,7 +9,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/units"
 )
 
-// Kind names the model a limit follows. See DESIGN.md section 4.
+// Kind names the model a limit follows. See the README's table of limit kinds.
 type Kind string
 
 // The limit kinds.

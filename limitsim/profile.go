@@ -110,8 +110,8 @@ func (p *Profile) HasBytes() bool {
 	return false
 }
 
-// builtins are the documented profiles. See DESIGN.md section 4 and the
-// documents in shared/seeds.
+// builtins are the documented profiles; each names the vendor document its
+// numbers come from in Source.
 var builtins = []*Profile{
 	{
 		Name:        "rewst",

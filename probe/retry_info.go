@@ -43,7 +43,7 @@ type policyDef struct {
 	build func(a *args) Policy
 }
 
-// policyDefs lists every policy, in the order DESIGN.md section 5 does. It
+// policyDefs lists every policy, in the order the README lists them. It
 // is set by init, because retry-after's builder parses its fallback, which
 // looks policies up here.
 var policyDefs []policyDef
@@ -77,7 +77,7 @@ func builtinPolicies() []policyDef {
 					{"max", "5", "retries after the first attempt (0 to 1000)"},
 				},
 				Presets: []Preset{
-					{"salesbuildr", "fixed,delay=2s,max=5", "Salesbuildr (seed 002): failed deliveries retry with a 2-second delay; the number of retries is not documented, 5 is assumed"},
+					{"salesbuildr", "fixed,delay=2s,max=5", "Salesbuildr, API & Integration Errors: failed deliveries retry with a 2-second delay; the number of retries is not documented, 5 is assumed"},
 					{"autotask", "fixed,delay=30s,max=4", "Autotask webhooks error handling: the callout is sent again after 30 seconds, 5 attempts in all within 2 minutes"},
 				},
 			},
@@ -123,7 +123,7 @@ func builtinPolicies() []policyDef {
 			info: PolicyInfo{
 				Name:    "outboundsync",
 				Summary: "Waits random(0–300 s) + 2^(n-1)·60 s after attempt n, for 7 retries.",
-				Source:  "OutboundSync, Webhook forwarding with Additional Endpoints (seed 004); follows the formula where its table says 30 and 60 min for retries 6 and 7",
+				Source:  "OutboundSync, Webhook forwarding with Additional Endpoints; follows the formula where its table says 30 and 60 min for retries 6 and 7",
 			},
 			build: func(*args) Policy {
 				return OutboundSync{}
@@ -143,7 +143,7 @@ func builtinPolicies() []policyDef {
 }
 
 // Policies lists every retry policy with its parameters, their defaults
-// and the documented presets, in the order of DESIGN.md section 5. The
+// and the documented presets, in the order the README lists them. The
 // result is a fresh copy that the caller may change.
 func Policies() []PolicyInfo {
 	out := make([]PolicyInfo, len(policyDefs))

@@ -29,7 +29,7 @@ const (
 const KindCheck = "check"
 
 // CheckResult is what hooklimit check found: the stable JSON schema of
-// DESIGN.md section 7. Fields are listed in the order they are written.
+// the README. Fields are listed in the order they are written.
 // Times are Unix nanoseconds in memory and RFC 3339 (UTC, nanoseconds) in
 // JSON. Read a saved result back with json.Unmarshal.
 type CheckResult struct {

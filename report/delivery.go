@@ -9,8 +9,8 @@ import (
 	"github.com/hooklimit/hooklimit/probe"
 )
 
-// Delivery is what happened to a run's events: the numbers DESIGN.md
-// section 7 names, in the JSON result's "delivery" object.
+// Delivery is what happened to a run's events: the numbers the README
+// documents, in the JSON result's "delivery" object.
 //
 // An event is delivered when some attempt of it gets a 2xx, and lost when
 // no attempt of any of its copies does (the policy gave up or the run ended

@@ -12,7 +12,7 @@ import (
 const KindRun = "run"
 
 // RunResult is what hooklimit run measured: the stable JSON schema of
-// DESIGN.md section 7 for runs. The compliance of what was sent (the
+// the README for runs. The compliance of what was sent (the
 // attempt trace, analysed as check analyses a traffic file) is in Input,
 // Limits, Summary and PolicyRejected; what happened to the events is in
 // Delivery.

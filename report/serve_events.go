@@ -8,7 +8,7 @@ import (
 )
 
 // ServeDelivery is what serve saw of the sender's events: the numbers of
-// DESIGN.md section 7 where they apply to a receiver, in the JSON result's
+// the README where they apply to a receiver, in the JSON result's
 // "delivery" object.
 //
 // An event is the set of requests that share an event id (ServeRecord):

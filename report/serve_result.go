@@ -6,7 +6,7 @@ import "strconv"
 const KindServe = "serve"
 
 // ServeResult is what `hooklimit serve` found out about the sender that
-// talked to it: the stable JSON schema of DESIGN.md section 7 for serve.
+// talked to it: the stable JSON schema the README documents for serve.
 // The compliance of what the sender sent (every request with a partition
 // key, analysed as check analyses a traffic file) is in Input, Limits,
 // Summary and PolicyRejected; what serve answered is in Requests; what

@@ -12,7 +12,7 @@ var (
 	sizeParam = ParamInfo{"size", "512", "body size in bytes"}
 )
 
-// shapes are the built-in shapes of DESIGN.md section 6, in listing order.
+// shapes are the built-in shapes, in the order `hooklimit scenarios` lists them.
 var shapes = []shapeDef{
 	{
 		info: ShapeInfo{
