@@ -155,6 +155,13 @@ func memClient(h http.Handler) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// memEngine points e at h served in memory (see memClient), on the clock
+// time.Now reads: run inside a synctest bubble, e takes virtual time only.
+func memEngine(e *HTTPEngine, h http.HandlerFunc) *HTTPEngine {
+	e.URL, e.Client, e.Clock = "http://engine.test/hooks/t1", memClient(h), systemClock{}
+	return e
+}
+
 // runEngine runs e with a recorder and a time limit, and returns both.
 func runEngine(t *testing.T, e *HTTPEngine) (*httpRec, HTTPStats, error) {
 	t.Helper()
