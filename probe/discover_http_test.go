@@ -6,36 +6,47 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
-// These tests probe real HTTP servers on loopback in real time: the
-// project's own simulator handler (what `hooklimit serve` runs), and in
-// discover_real_test.go limiters no one here wrote. They assert what was
-// found within tolerances about the limits, never about this machine's
-// speed, and each is bounded by its caps.
+// These tests probe HTTP servers: the project's own simulator handler
+// (what `hooklimit serve` runs), and in discover_real_test.go limiters no
+// one here wrote. The handlers written in Go are served in memory inside a
+// synctest bubble, so that a minute of probing takes a minute of virtual
+// time and no time of this machine; the real peers are probed on loopback
+// in real time, briefly. They assert what was found within tolerances
+// about the limits, never about this machine's speed, and each is bounded
+// by its caps.
 
-// serveProfile starts limitsim's handler for p on loopback, on the real
-// clock, and returns its URL for partition t1.
-func serveProfile(t *testing.T, p *limitsim.Profile) string {
+// profileHandler returns limitsim's handler for p on the clock time.Now
+// reads: virtual inside a synctest bubble. Its partition t1 is at
+// memURL.
+func profileHandler(t *testing.T, p *limitsim.Profile) http.Handler {
 	t.Helper()
 	h, err := limitsim.NewHandler(limitsim.HandlerOptions{Profile: p, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/hooks/t1"
+	return h
 }
 
-// discoverHTTP probes url with o and returns what was found.
-func discoverHTTP(t *testing.T, url string, o DiscoverOptions) *Discovery {
+// memURL is the URL of the targets served in memory; no socket is opened.
+const memURL = "http://probe.test/hooks/t1"
+
+// discoverHTTP probes url with o through an HTTPSender and returns what
+// was found. When h is not nil, the sender's requests go to h in memory
+// (see memClient) instead of a socket.
+func discoverHTTP(t *testing.T, url string, h http.Handler, o DiscoverOptions) *Discovery {
 	t.Helper()
 	s, err := NewHTTPSender(url, "", nil, 5*time.Second, DefaultProbeInFlight)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if h != nil {
+		s.client = memClient(h)
 	}
 	t.Cleanup(s.Close)
 	o.Sender = s
@@ -90,12 +101,16 @@ func parseProfile(t *testing.T, name, yaml string) *limitsim.Profile {
 }
 
 // TestDiscoverHTTPRewst probes Rewst at its real numbers with the caps of
-// the issue's example: 25 per second and 1,000 per minute, the second
-// found by keeping just under the first until a long Retry-After, whose
-// end is checked exactly and clearly before.
+// the issue's example, over HTTP in virtual time: 25 per second and 1,000
+// per minute, the second found by keeping just under the first until a
+// long Retry-After, whose end is checked exactly and clearly before.
 func TestDiscoverHTTPRewst(t *testing.T) {
 	t.Parallel()
-	d := discoverHTTP(t, serveProfile(t, builtin(t, "rewst")), DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})
+	synctest.Test(t, testDiscoverHTTPRewst)
+}
+
+func testDiscoverHTTPRewst(t *testing.T) {
+	d := discoverHTTP(t, memURL, profileHandler(t, builtin(t, "rewst")), DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})
 	if d.Burst.Admitted != 25 {
 		t.Errorf("burst %d, want 25", d.Burst.Admitted)
 	}
@@ -117,7 +132,7 @@ func TestDiscoverHTTPRewst(t *testing.T) {
 }
 
 // TestDiscoverHTTPShortProfiles probes the other built-in profiles over
-// HTTP. Salesbuildr and perwebhook run at their real numbers; Workato and
+// HTTP in virtual time. Salesbuildr and perwebhook run at their real numbers; Workato and
 // Autotask are scaled-down copies of the same shape, since probing 18,000
 // or 10,000 requests would take too long: Workato's events are credits of
 // 5/s with a 100 burst (real: 20/s, 18,000) and its bytes credits of 30 KB
@@ -151,33 +166,35 @@ limits:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if tt.name == "perwebhook" {
-				// Fixed calendar minutes: start away from a boundary, so
-				// that the probe sees one minute.
-				for s := time.Now().Second(); s < 2 || s > 45; s = time.Now().Second() {
-					time.Sleep(200 * time.Millisecond)
+			synctest.Test(t, func(t *testing.T) {
+				if tt.name == "perwebhook" {
+					// Fixed calendar minutes: start away from a boundary, so
+					// that the probe sees one minute.
+					for s := time.Now().Second(); s < 2 || s > 45; s = time.Now().Second() {
+						time.Sleep(200 * time.Millisecond)
+					}
 				}
-			}
-			d := discoverHTTP(t, serveProfile(t, tt.p), tt.o)
-			if !within(d.Burst.Admitted, tt.burst, 0.1) {
-				t.Errorf("burst %d, want %d within 10%%", d.Burst.Admitted, tt.burst)
-			}
-			for _, w := range tt.windows {
-				wantInferred(t, d, w[0], w[1], 0.1)
-			}
-			if tt.finding != "" && !hasFinding(d, tt.finding) {
-				t.Errorf("no finding %s: %+v", tt.finding, d.Findings)
-			}
-			for _, f := range d.Findings {
-				if f.Code != tt.finding {
-					t.Errorf("unexpected finding %+v", f)
+				d := discoverHTTP(t, memURL, profileHandler(t, tt.p), tt.o)
+				if !within(d.Burst.Admitted, tt.burst, 0.1) {
+					t.Errorf("burst %d, want %d within 10%%", d.Burst.Admitted, tt.burst)
 				}
-			}
-			if tt.o.ByteSize > 0 {
-				if d.Bytes == nil || !d.Bytes.Limited || !within(d.Bytes.AdmittedBytes, 60000, 0.1) {
-					t.Errorf("bytes: %+v, want about 60,000 admitted (30 KB fresh + 30 KB burst)", d.Bytes)
+				for _, w := range tt.windows {
+					wantInferred(t, d, w[0], w[1], 0.1)
 				}
-			}
+				if tt.finding != "" && !hasFinding(d, tt.finding) {
+					t.Errorf("no finding %s: %+v", tt.finding, d.Findings)
+				}
+				for _, f := range d.Findings {
+					if f.Code != tt.finding {
+						t.Errorf("unexpected finding %+v", f)
+					}
+				}
+				if tt.o.ByteSize > 0 {
+					if d.Bytes == nil || !d.Bytes.Limited || !within(d.Bytes.AdmittedBytes, 60000, 0.1) {
+						t.Errorf("bytes: %+v, want about 60,000 admitted (30 KB fresh + 30 KB burst)", d.Bytes)
+					}
+				}
+			})
 		})
 	}
 }

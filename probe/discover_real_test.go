@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -21,13 +22,12 @@ import (
 // Limiters no one here wrote: a Go server on golang.org/x/time/rate, and
 // nginx's limit_req.
 
-// TestDiscoverXTimeRate probes a token bucket from golang.org/x/time/rate
-// (5 per second, burst 10) behind a handler that answers 429 with a
+// xTimeRateHandler answers from a token bucket of golang.org/x/time/rate
+// (5 per second, burst 10, on the clock time.Now reads): 429 with a
 // Retry-After of the reservation's delay, rounded up to whole seconds.
-func TestDiscoverXTimeRate(t *testing.T) {
-	t.Parallel()
+func xTimeRateHandler() http.Handler {
 	lim := rate.NewLimiter(5, 10)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		res := lim.Reserve()
 		if d := res.Delay(); d > 0 {
 			res.Cancel()
@@ -36,35 +36,73 @@ func TestDiscoverXTimeRate(t *testing.T) {
 			return
 		}
 		w.WriteHeader(http.StatusOK)
-	}))
+	})
+}
+
+// TestDiscoverXTimeRate probes xTimeRateHandler, served in memory in
+// virtual time, through every step: the burst and the rate are found
+// within 10%, and the Retry-After holds.
+func TestDiscoverXTimeRate(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		d := discoverHTTP(t, memURL, xTimeRateHandler(), DiscoverOptions{MaxRequests: 1000, MaxDuration: 40 * time.Second})
+		if !within(d.Burst.Admitted, 10, 0.1) {
+			t.Errorf("burst %d, want 10 within 10%%", d.Burst.Admitted)
+		}
+		wantInferred(t, d, 1, 5, 0.1)
+		for _, c := range d.RetryAfter {
+			if c.Checked && !c.Admitted {
+				t.Errorf("rejected at exactly the Retry-After: %+v", c)
+			}
+		}
+		for _, f := range d.Findings {
+			if f.Severity == SeverityError {
+				t.Errorf("error finding: %+v", f)
+			}
+		}
+	})
+}
+
+// TestDiscoverXTimeRateSocket probes xTimeRateHandler on a loopback
+// socket in real time, for a few seconds: HTTPSender's own transport
+// against a real server. It asserts only what holds at any speed of this
+// machine: the bucket's 10 are admitted and then a 429 with a Retry-After
+// of 1 s (a token is never more than 0.2 s away) comes; a request at
+// exactly its end is admitted; and over the whole probe no more was
+// admitted than the bucket allows in the time it took.
+func TestDiscoverXTimeRateSocket(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(xTimeRateHandler())
 	t.Cleanup(srv.Close)
-	d := discoverHTTP(t, srv.URL, DiscoverOptions{MaxRequests: 1000, MaxDuration: 40 * time.Second})
-	if !within(d.Burst.Admitted, 10, 0.1) {
-		t.Errorf("burst %d, want 10 within 10%%", d.Burst.Admitted)
+	var admitted int64
+	d := discoverHTTP(t, srv.URL, nil, DiscoverOptions{MaxRequests: 200, MaxDuration: 5 * time.Second,
+		OnRequest: func(p *ProbeRequest) {
+			if p.Admitted() {
+				admitted++
+			}
+		}})
+	if b := d.Burst; b.Admitted < 10 || !b.Limited || b.Status != http.StatusTooManyRequests || !b.HasRetryAfter || b.RetryAfter != time.Second {
+		t.Errorf("burst %+v, want at least 10 admitted, then a 429 with Retry-After: 1", b)
 	}
-	wantInferred(t, d, 1, 5, 0.1)
-	for _, c := range d.RetryAfter {
-		if c.Checked && !c.Admitted {
-			t.Errorf("rejected at exactly the Retry-After: %+v", c)
-		}
+	if len(d.RetryAfter) == 0 || !d.RetryAfter[0].Checked || !d.RetryAfter[0].Admitted {
+		t.Errorf("Retry-After checks %+v, want the first checked and admitted at its end", d.RetryAfter)
 	}
-	for _, f := range d.Findings {
-		if f.Severity == SeverityError {
-			t.Errorf("error finding: %+v", f)
-		}
+	if most := 10 + 5*time.Duration(d.End-d.Start).Seconds(); float64(admitted) > most {
+		t.Errorf("%d admitted in %v, more than the bucket allows (%.1f)", admitted, time.Duration(d.End-d.Start), most)
 	}
 }
 
 // TestDiscoverNginx probes nginx's limit_req (rate=10r/s, burst=5
-// nodelay) started on loopback by the test: probe finds the rate within
-// 10% and reports that nginx answers 503, as it does unless
+// nodelay) started on loopback by the test, for a few seconds of real
+// time: probe finds the rate within 10% (from the saturation, which the
+// caps leave room for) and reports that nginx answers 503, as it does unless
 // limit_req_status says otherwise. .ci/run installs nginx-light; without
 // nginx the test is skipped. nginx is stopped at the end by the pid in its
 // pid file.
 func TestDiscoverNginx(t *testing.T) {
 	t.Parallel()
 	url := startNginx(t, "limit_req_zone $binary_remote_addr zone=z:1m rate=10r/s;", "limit_req zone=z burst=5 nodelay;")
-	d := discoverHTTP(t, url, DiscoverOptions{MaxRequests: 1000, MaxDuration: 30 * time.Second})
+	d := discoverHTTP(t, url, nil, DiscoverOptions{MaxRequests: 200, MaxDuration: 5 * time.Second})
 	if !within(d.Burst.Admitted, 6, 0.2) {
 		t.Errorf("burst %d, want 6 (burst 5 plus the request itself)", d.Burst.Admitted)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
@@ -29,16 +30,22 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
+// TestHTTPTimeout sends to a target that accepts and never answers,
+// served in memory: the attempt times out in virtual time.
 func TestHTTPTimeout(t *testing.T) {
+	synctest.Test(t, testHTTPTimeout)
+}
+
+func testHTTPTimeout(t *testing.T) {
 	release := make(chan struct{})
-	srv := server(t, func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-release:
 		}
 	})
 	defer close(release)
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: None{}, Timeout: 100 * time.Millisecond})
+	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: None{}, Timeout: 100 * time.Millisecond}, h))
 	if err != nil {
 		t.Fatalf("Run: %v (a target that accepts and stalls is reachable)", err)
 	}

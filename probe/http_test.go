@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -18,19 +19,17 @@ import (
 
 // rejectFirst answers the first request with 429 and the Retry-After that
 // ra returns, and every later one with 200.
-func rejectFirst(t *testing.T, ra func() string) *httpTestServer {
+func rejectFirst(ra func() string) http.HandlerFunc {
 	var n atomic.Int64
-	return &httpTestServer{URL: server(t, func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
 			w.Header().Set("Retry-After", ra())
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
-	}).URL}
+	}
 }
-
-type httpTestServer struct{ URL string }
 
 // checkRetryHonoured checks a 429-then-200 run: two attempts, the second
 // sent no earlier than the Retry-After after the first came back, and one
@@ -61,27 +60,36 @@ func checkRetryHonoured(t *testing.T, rec *httpRec, err error) {
 	}
 }
 
+// TestHTTPRetryAfterSeconds waits out a Retry-After in seconds, in
+// virtual time.
 func TestHTTPRetryAfterSeconds(t *testing.T) {
-	srv := rejectFirst(t, func() string { return "1" })
-	rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: RetryAfter{Max: 3}, Drain: 5 * time.Second})
-	checkRetryHonoured(t, rec, err)
-	if got := rec.attempts[0].RetryAfter; got != time.Second {
-		t.Errorf("Retry-After: 1 read as %v", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		h := rejectFirst(func() string { return "1" })
+		rec, _, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Drain: 5 * time.Second}, h))
+		checkRetryHonoured(t, rec, err)
+		if got := rec.attempts[0].RetryAfter; got != time.Second {
+			t.Errorf("Retry-After: 1 read as %v", got)
+		}
+	})
 }
 
+// TestHTTPRetryAfterDate waits out a Retry-After that is an HTTP-date, in
+// virtual time.
 func TestHTTPRetryAfterDate(t *testing.T) {
-	srv := rejectFirst(t, func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) })
-	rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: RetryAfter{Max: 3}, Drain: 5 * time.Second})
-	checkRetryHonoured(t, rec, err)
-	if got := rec.attempts[0].RetryAfter; got > 2*time.Second {
-		t.Errorf("an HTTP-date 2 s ahead (to the second) read as %v", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		h := rejectFirst(func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) })
+		rec, _, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Drain: 5 * time.Second}, h))
+		checkRetryHonoured(t, rec, err)
+		if got := rec.attempts[0].RetryAfter; got > 2*time.Second {
+			t.Errorf("an HTTP-date 2 s ahead (to the second) read as %v", got)
+		}
+	})
 }
 
-// TestHTTPRetryAfterJumpClock waits two minutes on a clock that jumps.
+// TestHTTPRetryAfterJumpClock waits two minutes on a clock that jumps,
+// over a real socket.
 func TestHTTPRetryAfterJumpClock(t *testing.T) {
-	srv := rejectFirst(t, func() string { return "120" })
+	srv := server(t, rejectFirst(func() string { return "120" }))
 	rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: RetryAfter{Max: 3}, Drain: 10 * time.Minute, Clock: newJumpClock()})
 	checkRetryHonoured(t, rec, err)
 }
@@ -110,17 +118,22 @@ func TestHTTPDrain(t *testing.T) {
 
 // TestHTTPObserverOrder sends five events at once to a server that answers
 // the first last, and checks the Observer still sees them in send order.
+// The server is served in memory, its delays in virtual time.
 func TestHTTPObserverOrder(t *testing.T) {
+	synctest.Test(t, testHTTPObserverOrder)
+}
+
+func testHTTPObserverOrder(t *testing.T) {
 	var order []string
 	var mu sync.Mutex
-	srv := server(t, func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ev, _ := strconv.Atoi(strings.TrimPrefix(r.Header.Get("X-Event-Id"), "r1-evt-"))
 		time.Sleep(time.Duration(6-ev) * 20 * time.Millisecond)
 		mu.Lock()
 		order = append(order, r.Header.Get("X-Event-Id"))
 		mu.Unlock()
 	})
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(5, 0), URL: srv.URL, Policy: None{}, RunID: "r1"})
+	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(5, 0), Policy: None{}, RunID: "r1"}, h))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,10 +261,15 @@ func TestHTTPRequests(t *testing.T) {
 }
 
 // TestHTTPMaxInFlightLate sends one attempt at a time to a slow server:
-// the attempts wait for the slot, go late, and still keep their gaps.
+// the attempts wait for the slot, go late, and still keep their gaps. The
+// server is served in memory, its delay in virtual time.
 func TestHTTPMaxInFlightLate(t *testing.T) {
-	srv := server(t, func(w http.ResponseWriter, r *http.Request) { time.Sleep(50 * time.Millisecond) })
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(4, 10*time.Millisecond), URL: srv.URL, Policy: None{}, MaxInFlight: 1})
+	synctest.Test(t, testHTTPMaxInFlightLate)
+}
+
+func testHTTPMaxInFlightLate(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(50 * time.Millisecond) })
+	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(4, 10*time.Millisecond), Policy: None{}, MaxInFlight: 1}, h))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,9 +289,13 @@ func TestHTTPMaxInFlightLate(t *testing.T) {
 }
 
 // TestHTTPInterrupt cancels the run after three attempts to a failing
-// target whose retries are a minute away.
+// target whose retries are a minute away, in virtual time.
 func TestHTTPInterrupt(t *testing.T) {
-	srv := server(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	synctest.Test(t, testHTTPInterrupt)
+}
+
+func testHTTPInterrupt(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rec := &httpRec{t: t}
@@ -282,7 +304,7 @@ func TestHTTPInterrupt(t *testing.T) {
 			cancel()
 		}
 	}
-	e := &HTTPEngine{Source: evenly(20, 20*time.Millisecond), URL: srv.URL, Policy: Fixed{Delay: time.Minute, Max: 3}, Observer: rec}
+	e := memEngine(&HTTPEngine{Source: evenly(20, 20*time.Millisecond), Policy: Fixed{Delay: time.Minute, Max: 3}, Observer: rec}, h)
 	st, err := e.Run(ctx)
 	if err != context.Canceled || !st.Interrupted {
 		t.Fatalf("Run: %v, Interrupted %v; want context.Canceled and Interrupted", err, st.Interrupted)
