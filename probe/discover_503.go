@@ -6,7 +6,7 @@ import "net/http"
 // and what some limiters (nginx's limit_req among them) answer instead of
 // a 429. Discovery tells them apart by how they behave: a 503 is rate
 // limiting when it carries a Retry-After of at least a second, or when
-// limit503Run of them come in a row (in the order answered, with nothing
+// limit503Run of them come in a row (in the order sent, with nothing
 // admitted between), as they do once a limiter rejects everything sent
 // faster than it admits. From the first such run on, the endpoint is
 // known to use 503 for rate limiting and every later 503 counts as a
@@ -17,9 +17,11 @@ import "net/http"
 // random error rate, three in a row come once in a million requests.
 const limit503Run = 3
 
-// streak503 follows the 503s in the order they are answered.
+// streak503 follows the 503s in the order they were sent (Seq). Answers
+// of requests in flight together can come back in another order: a 200
+// answered after a 503 it was sent before does not break the 503's run.
 type streak503 struct {
-	run       []*ProbeRequest // the current run of 503s
+	run       []*ProbeRequest // the 503s sent after the last other answer's request
 	confirmed bool            // the endpoint uses 503 for rate limiting
 }
 
@@ -29,7 +31,16 @@ type streak503 struct {
 func (s *streak503) classify(p *ProbeRequest) {
 	if p.Status != http.StatusServiceUnavailable {
 		if p.Status != http.StatusTooManyRequests {
-			s.run = s.run[:0]
+			// Only the 503s sent after p are still in a run with nothing
+			// admitted between.
+			rest := s.run[:0]
+			for _, q := range s.run {
+				if q.Seq > p.Seq {
+					rest = append(rest, q)
+				}
+			}
+			clear(s.run[len(rest):])
+			s.run = rest
 		}
 		return
 	}

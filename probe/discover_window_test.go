@@ -201,15 +201,20 @@ func TestClassify503(t *testing.T) {
 		statuses []int
 		ra       []time.Duration // per request; nil for none
 		want     string          // L limited, A application error, - neither
+		seqs     []int           // the order each answer's request was sent in; nil for the order answered
 	}{
-		{"two in a row", []int{200, 503, 503, 200}, nil, "-AA-"},
-		{"three in a row", []int{200, 503, 503, 503, 200}, nil, "-LLL-"},
-		{"then every 503", []int{503, 503, 503, 200, 503, 200}, nil, "LLL-L-"},
-		{"a 2xx breaks the run", []int{503, 503, 200, 503, 503}, nil, "AA-AA"},
-		{"a 429 does not", []int{503, 429, 503, 503}, nil, "LLLL"},
-		{"Retry-After alone", []int{503, 503}, []time.Duration{time.Second, 0}, "LA"},
-		{"Retry-After 0 is not", []int{503}, []time.Duration{0}, "A"},
-		{"other 5xx", []int{500, 502, 504}, nil, "AAA"},
+		{"two in a row", []int{200, 503, 503, 200}, nil, "-AA-", nil},
+		{"three in a row", []int{200, 503, 503, 503, 200}, nil, "-LLL-", nil},
+		{"then every 503", []int{503, 503, 503, 200, 503, 200}, nil, "LLL-L-", nil},
+		{"a 2xx breaks the run", []int{503, 503, 200, 503, 503}, nil, "AA-AA", nil},
+		{"a 429 does not", []int{503, 429, 503, 503}, nil, "LLLL", nil},
+		{"Retry-After alone", []int{503, 503}, []time.Duration{time.Second, 0}, "LA", nil},
+		{"Retry-After 0 is not", []int{503}, []time.Duration{0}, "A", nil},
+		{"other 5xx", []int{500, 502, 504}, nil, "AAA", nil},
+		// In flight together, a 2xx sent before a 503 can be answered after
+		// it: only a 2xx sent between 503s breaks their run.
+		{"a 2xx sent earlier and answered later does not break it", []int{503, 200, 503, 503}, nil, "L-LL", []int{2, 1, 3, 4}},
+		{"a 2xx sent between breaks it", []int{503, 200, 503, 503}, nil, "A-AA", []int{1, 2, 3, 4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +222,9 @@ func TestClassify503(t *testing.T) {
 			var reqs []*ProbeRequest
 			for i, st := range tt.statuses {
 				p := &ProbeRequest{Seq: i + 1, Status: st}
+				if tt.seqs != nil {
+					p.Seq = tt.seqs[i]
+				}
 				if tt.ra != nil {
 					p.RetryAfter, p.HasRetryAfter = tt.ra[i], true
 				}
