@@ -133,3 +133,19 @@ func TestAnalyzerCompactIsExact(t *testing.T) {
 		t.Error("no key was compacted and came back: the test exercises nothing")
 	}
 }
+
+// BenchmarkAnalyzerIdleKeys measures adding keys that each send one
+// arrival, 1 ms apart, as a file of a million keys does; it reports the
+// heap the Analyzer holds per key (run with -benchmem for allocations).
+func BenchmarkAnalyzerIdleKeys(b *testing.B) {
+	for _, profiles := range []string{"rewst", "workato", "rewst,workato"} {
+		b.Run(profiles, func(b *testing.B) {
+			b.ReportAllocs()
+			var per float64
+			for b.Loop() {
+				per = idleKeyBytes(b, profiles, 20000)
+			}
+			b.ReportMetric(per, "B/key")
+		})
+	}
+}
