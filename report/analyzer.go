@@ -35,6 +35,13 @@ type AnalyzerOptions struct {
 	// multiple of it, rows are judged as the resolution allows (see
 	// judgeAtResolution), with their worst case.
 	Resolution time.Duration
+	// Sorted promises that arrivals come in time order across keys, as
+	// the check command's readers deliver them. The Analyzer then keeps
+	// only the final numbers of a key whose every limit, interpretation
+	// and peak has fully reset (see compact), so that memory grows with
+	// the keys active within the longest limit, not with every key seen.
+	// An arrival earlier than a key's compaction counts as arriving then.
+	Sorted bool
 }
 
 // Analyzer answers, for recorded traffic, "would this have been rate
@@ -101,6 +108,8 @@ type partGroup struct {
 	profiles  []int                // indexes into Analyzer.profiles
 	specs     []rowSpec            // the rows of its profiles
 	maxSpan   int64                // the longest sliding window, ns; 0 when there is none
+	horizon   int64                // ns a key must be idle before compact may forget its state
+	swept     int64                // when compact last ran
 	keys      map[string]*keyState // by rawOf
 	order     []*keyState          // in order of first arrival
 	prev      *keyState            // the partition of the previous arrival
@@ -134,17 +143,25 @@ type rowSpec struct {
 	worst      bool   // whether the row follows its worst case at opt.Resolution
 }
 
-// keyState is everything the Analyzer keeps for one partition.
+// keyState is everything the Analyzer keeps for one partition: its
+// counts, the live state of its limits (nil once compacted), and the
+// final numbers of what came before its last compaction (nil until one).
 type keyState struct {
 	key     string // the partition's rawOf: a key, or a workspace
-	ring    arrivalRing
-	rows    []rowState // one per rowSpec of its group
-	parts   []*limitsim.Partition
-	policy  []replay    // one per profile of its group
-	worst   []worstCase // one per rowSpec of its group when opt.Resolution is set, else nil
 	records int64
 	unsized int64
 	last    int64
+	live    *liveState
+	done    []int64 // see doneOf
+}
+
+// liveState is the state of one partition's trackers and limiters.
+type liveState struct {
+	ring   arrivalRing
+	rows   []rowState // one per rowSpec of its group
+	parts  []*limitsim.Partition
+	policy []replay    // one per profile of its group
+	worst  []worstCase // one per rowSpec of its group when opt.Resolution is set, else nil
 }
 
 type rowState struct {
@@ -194,6 +211,9 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 			}
 		}
 	}
+	for _, g := range a.groups {
+		a.setHorizon(g, res)
+	}
 	return a
 }
 
@@ -213,30 +233,35 @@ func (g *partGroup) addSpec(s rowSpec, res int64) {
 }
 
 func (a *Analyzer) newKey(g *partGroup, key string) *keyState {
-	ks := &keyState{
-		key:    strings.Clone(key),
+	ks := &keyState{key: strings.Clone(key)}
+	g.keys[ks.key] = ks
+	g.order = append(g.order, ks)
+	return ks
+}
+
+// newLive returns the fresh state of a partition of g.
+func (a *Analyzer) newLive(g *partGroup) *liveState {
+	ls := &liveState{
 		rows:   make([]rowState, len(g.specs)),
 		parts:  make([]*limitsim.Partition, len(g.profiles)),
 		policy: make([]replay, len(g.profiles)),
 	}
 	for i, s := range g.specs {
-		ks.rows[i].tr = newTracker(s.lim)
+		ls.rows[i].tr = newTracker(s.lim)
 		if s.worst {
-			if ks.worst == nil {
-				ks.worst = make([]worstCase, len(g.specs))
+			if ls.worst == nil {
+				ls.worst = make([]worstCase, len(g.specs))
 			}
-			ks.worst[i] = newWorstCase(s.lim, int64(a.opt.Resolution))
+			ls.worst[i] = newWorstCase(s.lim, int64(a.opt.Resolution))
 		}
 		if s.lim.Kind == limitsim.Bucket || s.lim.Kind == limitsim.Credits {
-			ks.rows[i].lim = a.newLimiter(s)
+			ls.rows[i].lim = a.newLimiter(s)
 		}
 	}
 	for i, pi := range g.profiles {
-		ks.parts[i] = a.profiles[pi].NewPartition()
+		ls.parts[i] = a.profiles[pi].NewPartition()
 	}
-	g.keys[ks.key] = ks
-	g.order = append(g.order, ks)
-	return ks
+	return ls
 }
 
 // partitions returns how many partitions the Analyzer holds: the most of
@@ -282,6 +307,7 @@ func (a *Analyzer) Add(x Arrival) {
 // addTo counts x into its partition of g, and returns the time it was
 // counted at: x.Time, or the partition's previous time when x is earlier.
 func (a *Analyzer) addTo(g *partGroup, x *Arrival, size int64) int64 {
+	a.maybeCompact(g, x.Time)
 	raw := g.rawOf(x)
 	ks := g.prev
 	if ks == nil || ks.key != raw {
@@ -294,39 +320,46 @@ func (a *Analyzer) addTo(g *partGroup, x *Arrival, size int64) int64 {
 	if ks.records > 0 && t < ks.last {
 		t = ks.last
 	}
+	if ks.live == nil {
+		if ks.done != nil {
+			t = max(t, g.swept) // after its compaction, not before
+		}
+		ks.live = a.newLive(g)
+	}
 	ks.records++
 	ks.last = t
 	if !x.HasSize {
 		size = 0
 		ks.unsized++
 	}
+	ls := ks.live
 	if g.maxSpan > 0 {
-		ks.ring.push(t, size)
+		ls.ring.push(t, size)
 	}
-	for i := range ks.rows {
-		r := &ks.rows[i]
+	for i := range ls.rows {
+		r := &ls.rows[i]
 		cost := int64(1)
 		if r.tr.bytes {
 			cost = size
 		}
-		r.tr.add(t, cost, &ks.ring)
+		r.tr.add(t, cost, &ls.ring)
 		if g.specs[i].worst && !a.offGrid {
-			ks.worst[i].add(t, cost, &ks.ring) // moot once a time is off the grid
+			ls.worst[i].add(t, cost, &ls.ring) // moot once a time is off the grid
 		}
 		if r.lim == nil {
 			if r.tr.sum <= r.tr.quota {
 				continue // admitted; see lateLimiter
 			}
-			r.lim = a.lateLimiter(g.specs[i], &ks.rows[i].tr, ks, t, cost)
+			r.lim = a.lateLimiter(g.specs[i], &r.tr, &ls.ring, t, cost)
 		}
 		r.count(r.lim.Allow(t, cost), t)
 	}
 	if g.maxSpan > 0 {
-		ks.ring.trim(t - g.maxSpan)
+		ls.ring.trim(t - g.maxSpan)
 	}
-	for i, pt := range ks.parts {
+	for i, pt := range ls.parts {
 		pt.DecideInto(&a.dec, t, size)
-		ks.policy[i].count(a.dec.Admitted, t)
+		ls.policy[i].count(a.dec.Admitted, t)
 		if g.profiles[i] == 0 && a.tl != nil {
 			a.tl.Add(t, size, a.dec.Admitted, !a.dec.Admitted)
 		}
@@ -350,7 +383,7 @@ func (a *Analyzer) newLimiter(s rowSpec) limitsim.Limiter {
 // arrivals in the sliding window (still in the key's ring), or the count
 // of the current fixed window. Making it only then spares compliant keys
 // a second copy of every window.
-func (a *Analyzer) lateLimiter(spec rowSpec, tr *tracker, ks *keyState, t, cost int64) limitsim.Limiter {
+func (a *Analyzer) lateLimiter(spec rowSpec, tr *tracker, r *arrivalRing, t, cost int64) limitsim.Limiter {
 	lim := a.newLimiter(spec)
 	if tr.kind == limitsim.Fixed {
 		lim.Take(t, tr.sum-cost, true)
@@ -358,7 +391,6 @@ func (a *Analyzer) lateLimiter(spec rowSpec, tr *tracker, ks *keyState, t, cost 
 	}
 	// Replay the window but for this arrival, which is the newest entry's
 	// last: an entry of n arrivals is n takes of 1, or one of their bytes.
-	r := &ks.ring
 	for j := tr.head; j < r.end; j++ {
 		at, c := r.times[j&int64(len(r.times)-1)], r.cost(j, tr.bytes)
 		if j == r.end-1 {

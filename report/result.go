@@ -100,7 +100,7 @@ func joinNote(note, more string) string {
 }
 
 // row builds the LimitRow of one spec for one partition, called label.
-func (a *Analyzer) row(s rowSpec, ks *keyState, label string, st *rowState) LimitRow {
+func (a *Analyzer) row(s rowSpec, ks *keyState, label string, peak int64, st replay) LimitRow {
 	doc := a.profiles[s.profile].Limits[s.limit]
 	row := LimitRow{
 		Profile:        a.profiles[s.profile].Name,
@@ -111,7 +111,7 @@ func (a *Analyzer) row(s rowSpec, ks *keyState, label string, st *rowState) Limi
 		Interpretation: s.lim.Kind.Describe(),
 		Documented:     s.documented,
 		Allowed:        allowedOf(s.lim),
-		Peak:           st.tr.result(),
+		Peak:           peak,
 		Rejected:       st.rejected,
 	}
 	if s.lim.Unit == limitsim.Bytes {
@@ -330,12 +330,9 @@ func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 		if s.profile != pi {
 			continue
 		}
-		row := a.row(s, ks, k.key, &ks.rows[si])
+		peak, worst, rep := a.rowNumbers(g, ks, si)
+		row := a.row(s, ks, k.key, peak, rep)
 		if a.coarse() {
-			var worst int64
-			if s.worst {
-				worst = ks.worst[si].result()
-			}
 			judgeAtResolution(&row, s.lim, int64(a.opt.Resolution), worst)
 		}
 		if row.Verdict != VerdictUnknown {
@@ -347,7 +344,7 @@ func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 		}
 		k.rows = append(k.rows, row)
 	}
-	pol := ks.policy[a.slotOf[pi]]
+	pol := ks.policyOf(a.slotOf[pi], doneRow*len(g.specs))
 	k.pol = PolicyRejection{Profile: a.profiles[pi].Name, Key: k.key, Records: ks.records, Rejected: pol.rejected}
 	if pol.rejected > 0 {
 		k.pol.FirstRejected = Timestamp(pol.first)

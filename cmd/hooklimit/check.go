@@ -137,7 +137,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		readers = append(readers, r)
 	}
 	in := scenarios.MergeReaders(readers...)
-	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true, Resolution: time.Second})
+	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true, Resolution: time.Second, Sorted: true})
 	interrupted := false
 	for n := 0; ; n++ {
 		if n&0xffff == 0 && ctx.Err() != nil {
