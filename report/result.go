@@ -26,6 +26,25 @@ func (a *Analyzer) Result() *CheckResult {
 	return r
 }
 
+// DefaultShowKeys is how many keys' rows ResultWorst shows by default:
+// enough for any report a person reads, few enough that a check of a
+// million keys keeps its result small.
+const DefaultShowKeys = 1000
+
+// ResultWorst is Result with the rows and policy rejections of only the
+// worst show keys of each profile (every key when show <= 0). The summary,
+// the metrics and the counts still cover every key, and one
+// policy_rejected entry sums up the keys not shown. Each key's rows are
+// made, ranked and dropped unless among the worst, so memory grows with
+// show, not with the keys.
+func (a *Analyzer) ResultWorst(show int) *CheckResult {
+	r := newServeCompliance(a, 1).result(show)
+	if a.tl != nil && r.Timeline == nil {
+		r.Timeline = a.tl.Timeline()
+	}
+	return r
+}
+
 // resultHead returns the start of a Result: what the Analyzer counted
 // without its keys' rows, summaries, policy rejections and metrics.
 func (a *Analyzer) resultHead() *CheckResult {

@@ -35,6 +35,7 @@ type checkOptions struct {
 	Thresholds  []string
 	Out         string
 	Exclude     []string
+	ShowKeys    int
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
@@ -95,6 +96,7 @@ by time.`,
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
 	f.StringVar(&opts.Out, "out", "", "also write the result to this results file (JSON Lines), for hooklimit report")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
+	f.IntVar(&opts.ShowKeys, "show-keys", report.DefaultShowKeys, "rows for at most this many keys, the worst first; the summary covers every key (0: every key)")
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	_ = cmd.RegisterFlagCompletionFunc("input-format", cobra.FixedCompletions([]string{scenarios.FormatJSONL, scenarios.FormatCSV, scenarios.FormatAccessLog}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -102,6 +104,9 @@ by time.`,
 
 // runCheck reads every file, analyses the traffic and writes the report.
 func runCheck(ctx context.Context, opts *checkOptions) error {
+	if opts.ShowKeys < 0 {
+		return exitcode.Usagef("flag --show-keys: must be 0 (every key) or more, not %d", opts.ShowKeys)
+	}
 	profiles, err := loadProfiles(opts.Profile)
 	if err != nil {
 		return err
@@ -153,7 +158,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		}
 		an.Add(report.Arrival{Time: rec.Time, Key: rec.Key, Workspace: rec.Workspace, Size: rec.Size, HasSize: rec.HasSize})
 	}
-	res := an.Result()
+	res := an.ResultWorst(opts.ShowKeys)
 	res.Input.Files = opts.Files
 	res.Input.Skipped = int64(in.Skipped())
 	if res.Input.Records == 0 && !interrupted {
