@@ -28,7 +28,7 @@ func TestReadResultsErrors(t *testing.T) {
 		name, data, want string
 	}{
 		{"empty", "", "x.jsonl: empty: no result line"},
-		{"no result", okAttempt + "\n", "x.jsonl: no result line: not a results file"},
+		{"no result", okAttempt + "\n", "x.jsonl: no result line and no start line: not a results file"},
 		{"not json", okAttempt + "\n{nope\n" + okRun, "x.jsonl:2: not valid JSON: invalid character 'n'"},
 		{"no type", okAttempt + "\n" + `{"event":1}` + "\n" + okRun, "x.jsonl:2: type: missing"},
 		{"status type", strings.Replace(okAttempt, `"status":200`, `"status":"ok"`, 1) + "\n" + okRun, "x.jsonl:1: status: want an integer, not a JSON string"},

@@ -50,7 +50,7 @@ type ServeStart struct {
 	Listen          string       `json:"listen"`
 	KeySource       string       `json:"key_source"`
 	WorkspaceSource string       `json:"workspace_source,omitempty"`
-	Start           Timestamp    `json:"start"`
+	Start           Timestamp    `json:"start,omitempty"`
 	GiveUpAfterMS   int64        `json:"giveup_after_ms,omitempty"`
 	EventTTLMS      int64        `json:"event_ttl_ms,omitempty"`
 	MaxEvents       int          `json:"max_events,omitempty"`
