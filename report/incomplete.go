@@ -18,13 +18,17 @@ const (
 	// CutDrain: a run ended with deliveries whose next retry was due after
 	// --drain ran out, so how they would have ended is not known.
 	CutDrain = "drain"
+	// CutTruncated: the results file it was read from was cut short (the
+	// command that wrote it was killed or crashed): a torn last line, or
+	// no result line.
+	CutTruncated = "truncated"
 )
 
 // Incomplete says that a result was cut short: why, when, and how many
 // deliveries were left unresolved. A result that has one has the verdict
 // VerdictIncomplete, whatever was measured (its compliance keeps that).
 type Incomplete struct {
-	Reason  string    `json:"reason"`            // CutInterrupted or CutDrain
+	Reason  string    `json:"reason"`            // CutInterrupted, CutDrain or CutTruncated
 	At      Timestamp `json:"at,omitempty"`      // when it was cut short
 	Pending int64     `json:"pending,omitempty"` // deliveries or events not resolved
 	Detail  string    `json:"detail"`            // a sentence for people
@@ -42,6 +46,11 @@ func NewIncomplete(reason string, at, pending int64) *Incomplete {
 	case CutDrain:
 		c.Detail = fmt.Sprintf("cut short%s: %s still pending when --drain ran out (their next retry was due later); a longer --drain shows how they end",
 			when, stillPending(pending))
+	case CutTruncated:
+		c.Detail = fmt.Sprintf("cut short%s: its results file ends before its result line (the command that wrote it was killed or crashed), so these are the partial results its whole lines hold", when)
+		if pending > 0 {
+			c.Detail += fmt.Sprintf("; %s still pending", stillPending(pending))
+		}
 	default:
 		c.Detail = fmt.Sprintf("interrupted%s: these are the partial results of what was measured until then", when)
 		if pending > 0 {

@@ -115,6 +115,22 @@ func mergeEvent(file int, event uint64) uint64 { return uint64(file)<<48 | event
 // pending deliveries cannot tell them from lost ones, and the merged
 // result says so.
 func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*RunResult, error) {
+	r, total, notes, err := replayAttempts(files, runs, p, runMeta(runs), probe.GaveUp)
+	if err != nil {
+		return nil, err
+	}
+	r.Notes = append([]string{fmt.Sprintf("merged from %s by replaying their %s attempts in the order they were sent, as one run against one receiver",
+		countNoun(int64(len(files)), "results file"), withCommas(total))}, notes...)
+	return r, nil
+}
+
+// replayAttempts replays the attempt lines of files, in send-time order,
+// through a fresh RunCollector, and returns its result with meta m, the
+// number of attempts and notes on what the lines could not tell. A
+// delivery with no accepted attempt ends with unresolved: probe.GaveUp
+// (lost) when its file holds the whole run, probe.Interrupted (pending)
+// when it was cut short.
+func replayAttempts(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile, m RunMeta, unresolved probe.Fate) (*RunResult, int64, []string, error) {
 	coll := NewRunCollector(p, nil)
 	states := make([]map[deliveryID]*deliveryState, len(files))
 	copies := make([]map[uint64]int, len(files))
@@ -131,7 +147,7 @@ func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*
 		var out probe.Outcome
 		for id, st := range states[i] {
 			out = probe.Outcome{Event: mergeEvent(i, id.event), Copy: id.copy, Copies: copies[i][id.event], Key: st.key,
-				Emitted: st.emitted, At: st.at, Attempts: st.attempts, Fate: probe.GaveUp}
+				Emitted: st.emitted, At: st.at, Attempts: st.attempts, Fate: unresolved}
 			if st.accepted {
 				out.Fate = probe.Delivered
 			}
@@ -170,13 +186,11 @@ func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*
 		coll.Attempt(a)
 	}, done)
 	if err != nil {
-		return nil, err
+		return nil, 0, nil, err
 	}
-	r := coll.Result(runMeta(runs))
+	r := coll.Result(m)
 	r.Input.Files = fileNames(files)
-	r.Notes = append([]string{fmt.Sprintf("merged from %s by replaying their %s attempts in the order they were sent, as one run against one receiver",
-		countNoun(int64(len(files)), "results file"), withCommas(total))}, notes...)
-	return r, nil
+	return r, total, notes, nil
 }
 
 // mergeRunResults merges runs from their result lines alone: the

@@ -60,26 +60,32 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		return nil, err
 	}
 	rec := NewServeRecorder(p, ServeOptions{Thresholds: ths})
-	seqs := make([]iter.Seq2[ServeRecord, error], len(files))
-	for i, f := range files {
-		seqs[i] = f.requests()
-	}
-	var seq, total uint64
-	err = kmerge(seqs, func(r *ServeRecord) int64 { return r.Time }, func(_ int, r *ServeRecord) {
-		seq++
-		total++
-		r.Seq = seq
-		rec.Add(r)
-	}, func(int) {})
+	total, err := replayRequests(files, rec)
 	if err != nil {
 		return nil, err
 	}
 	meta.Notes = []string{fmt.Sprintf("merged from %s by replaying their %s requests in time order, as one session (give-up horizon and event memory at their defaults)",
-		countNoun(int64(len(files)), "results file"), withCommas(int64(total)))}
+		countNoun(int64(len(files)), "results file"), withCommas(total))}
 	r := rec.Result(meta)
 	tls := make([]*Timeline, len(files))
 	for i, f := range files {
 		tls[i] = f.Timeline
 	}
 	return &Report{Result: r, Verdict: r.Verdict, Timeline: MergeTimelines(tls...)}, nil
+}
+
+// replayRequests feeds the request lines of files to rec, in time order
+// (ties in file order), numbered anew, and returns how many there were.
+func replayRequests(files []*ResultsFile, rec *ServeRecorder) (int64, error) {
+	seqs := make([]iter.Seq2[ServeRecord, error], len(files))
+	for i, f := range files {
+		seqs[i] = f.requests()
+	}
+	var seq uint64
+	err := kmerge(seqs, func(r *ServeRecord) int64 { return r.Time }, func(_ int, r *ServeRecord) {
+		seq++
+		r.Seq = seq
+		rec.Add(r)
+	}, func(int) {})
+	return int64(seq), err
 }

@@ -35,6 +35,7 @@ const (
 	LineRequest      = "request"       // serve: ResultsWriter.ServeRequest
 	LineProbeRequest = "probe_request" // probe: ResultsWriter.ProbeRequest
 	LineResult       = "result"        // every command: ResultsWriter.Result
+	// LineStart, the first line of run and serve, is defined with startLine.
 )
 
 // maxLine bounds one line of a results file: a result line carries every
@@ -68,6 +69,10 @@ type ResultsFile struct {
 	// writing it). It was dropped; what the file holds is incomplete.
 	Truncated bool
 	TornLine  int
+
+	start    *startLine // the start line, if any (run and serve)
+	startAt  int        // its line number
+	lastLine int        // the number of the last whole line
 
 	data []byte // the whole file, for stdin; nil for a named file
 	doc  bool   // a JSON document rather than JSON Lines
@@ -206,7 +211,16 @@ func (rf *ResultsFile) read() error {
 			return rf.lineErr(n, "", err)
 		}
 		rf.Lines[l.Type]++
+		rf.lastLine = n
 		switch l.Type {
+		case LineStart:
+			st, err := decodeStart(line)
+			if err != nil {
+				return rf.lineErr(n, "", err)
+			}
+			if rf.start == nil {
+				rf.start, rf.startAt = st, n
+			}
 		case LineAttempt:
 			a, err := l.attempt()
 			if err != nil {
@@ -240,18 +254,31 @@ func (rf *ResultsFile) read() error {
 	if err != nil {
 		return err
 	}
-	if result == nil {
-		msg := "no result line: not a results file, or the command that wrote it did not finish"
+	switch {
+	case result == nil && rf.start != nil:
+		// Cut short before its result line: what its lines hold.
+		if err := rf.rebuild(); err != nil {
+			return err
+		}
+	case result == nil:
+		const rebuild = "; only a file with a start line (written by hooklimit run and serve since they have one) can be rebuilt without its result line"
+		msg := "no result line and no start line: not a results file, or the command that wrote it did not finish and an older hooklimit wrote it" + rebuild
 		switch {
+		case rf.Truncated && len(rf.Lines) == 0:
+			msg = fmt.Sprintf("cut short at line %d (a torn line) with no whole line before it: nothing to report", rf.TornLine)
 		case rf.Truncated:
-			msg = fmt.Sprintf("cut short at line %d (a torn last line) and no result line: the command that wrote it did not finish", rf.TornLine)
+			msg = fmt.Sprintf("cut short at line %d (a torn last line), with no result line and no start line: the command that wrote it did not finish", rf.TornLine) + rebuild
 		case len(rf.Lines) == 0:
 			msg = "empty: no result line"
 		}
 		return &exitcode.InputError{File: rf.Name, Msg: msg}
-	}
-	if err := rf.decodeResult(result, "result."); err != nil {
-		return err
+	default:
+		if err := rf.decodeResult(result, "result."); err != nil {
+			return err
+		}
+		if rf.Truncated {
+			rf.markTruncated()
+		}
 	}
 	if rf.Timeline == nil && rf.Lines[LineAttempt]+rf.Lines[LineRequest]+rf.Lines[LineProbeRequest] > 0 {
 		rf.Timeline = tb.Timeline()

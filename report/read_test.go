@@ -28,7 +28,7 @@ func TestReadResultsErrors(t *testing.T) {
 		name, data, want string
 	}{
 		{"empty", "", "x.jsonl: empty: no result line"},
-		{"no result", okAttempt + "\n", "x.jsonl: no result line: not a results file"},
+		{"no result", okAttempt + "\n", "x.jsonl: no result line and no start line: not a results file"},
 		{"not json", okAttempt + "\n{nope\n" + okRun, "x.jsonl:2: not valid JSON: invalid character 'n'"},
 		{"no type", okAttempt + "\n" + `{"event":1}` + "\n" + okRun, "x.jsonl:2: type: missing"},
 		{"status type", strings.Replace(okAttempt, `"status":200`, `"status":"ok"`, 1) + "\n" + okRun, "x.jsonl:1: status: want an integer, not a JSON string"},
@@ -218,7 +218,7 @@ func TestReadResultsTorn(t *testing.T) {
 		{"no final newline", okAttempt + "\n" + okRun, 0, ""},
 		{"torn after the result", okAttempt + "\n" + okRun + "\n" + half, 3, ""},
 		{"torn after a blank line", okRun + "\n\n" + half, 3, ""},
-		{"torn, no result", okAttempt + "\n" + half, 2, "x.jsonl: cut short at line 2 (a torn last line) and no result line"},
+		{"torn, no result", okAttempt + "\n" + half, 2, "x.jsonl: cut short at line 2 (a torn last line), with no result line and no start line"},
 		{"bad but whole last line", okRun + "\n" + strings.Replace(okAttempt, `"status":200`, `"status":700`, 1), 0, "x.jsonl:2: status: 700 is not an HTTP status"},
 		{"torn in the middle", okAttempt + "\n" + half + "\n" + okRun + "\n", 0, "x.jsonl:2: not valid JSON"},
 		{"gzip cut short", gz.String()[:gz.Len()-12], 4, ""}, // line 3 whole, then the stream ends short
@@ -250,6 +250,9 @@ func TestReadResultsTorn(t *testing.T) {
 			}
 			if want > 0 && !strings.Contains(rep.Notes[0], "x.jsonl was cut short: its last line") {
 				t.Errorf("note %q", rep.Notes[0])
+			}
+			if inc := incompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == VerdictIncomplete && inc != nil && inc.Reason == CutTruncated) {
+				t.Errorf("torn line %d: verdict %s, incomplete %+v", tc.torn, rep.Verdict, inc)
 			}
 		})
 	}

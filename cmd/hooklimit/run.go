@@ -252,17 +252,20 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 		prog.setSpan(sp.Span())
 	}
 	obs := prog.observer(coll)
-	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed}
+	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
+	if spec.target != "" {
+		meta.Target, meta.RunID = redactURL(spec.target), probe.NewRunID()
+	}
+	if err := coll.Start(meta, spec.thresholds); err != nil {
+		return nil, exitcode.Runtimef("cannot write results: %v", err)
+	}
 	var runErr error
 	if spec.target == "" {
-		meta.Target = "simulator"
 		eng := &probe.SimEngine{Source: src, Profile: spec.profile, Policy: pol, Seed: opts.Seed, Observer: obs}
 		var st probe.SimStats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 	} else {
-		meta.Target = redactURL(spec.target)
-		meta.RunID = probe.NewRunID()
 		var interrupted bool
 		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = interrupted

@@ -330,6 +330,9 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	}
 	url := "http://" + ln.Addr().String()
 	rv.SetListen(url)
+	if err := rec.Start(rv.Meta(false)); err != nil {
+		return exitcode.Runtimef("cannot write results: %v", err)
+	}
 	opts.announce(url, su)
 	opts.warnExposed(ln.Addr(), su.ropt.AdminToken != "")
 	if opts.ready != nil {

@@ -368,7 +368,7 @@ func TestServeOutFile(t *testing.T) {
 	}
 	data := string(raw)
 	lines := strings.Split(strings.TrimSpace(data), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], `{"type":"request","seq":1,`) || !strings.HasPrefix(lines[2], `{"type":"result","result":{"verdict":"pass","kind":"serve"`) {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], `{"type":"start","kind":"serve",`) || !strings.HasPrefix(lines[1], `{"type":"request","seq":1,`) || !strings.HasPrefix(lines[3], `{"type":"result","result":{"verdict":"pass","kind":"serve"`) {
 		t.Errorf("results file:\n%s", data)
 	}
 	for _, secret := range []string{"SECRET-TOKEN", "BODY-SECRET", "AUTH-SECRET"} {

@@ -1,0 +1,135 @@
+package report
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// LineStart is the type of the first line of a results file of run and
+// serve: what the command was measuring, so that a file cut short before
+// its result line (a kill -9, a crash) can be rebuilt from its attempt or
+// request lines (see ReadResultsFile).
+const LineStart = "start"
+
+// startLine is the first line of a results file:
+//
+//	{"type":"start","kind":"run","run":{"scenario":"bulk","profile":{...},
+//	 "target":"simulator","retry":"...","seed":1}}
+//	{"type":"start","kind":"serve","serve":{"profile":{...},"listen":"http://...",
+//	 "key_source":"path","start":"..."}}
+//
+// Its fields are nested under the kind's name, so that a reader that does
+// not know the type skips the line whatever it holds.
+type startLine struct {
+	Type  string      `json:"type"`
+	Kind  string      `json:"kind"`
+	Run   *RunStart   `json:"run,omitempty"`
+	Serve *ServeStart `json:"serve,omitempty"`
+}
+
+// RunStart is what the start line of a run holds: its RunMeta and its
+// profile, whole.
+type RunStart struct {
+	Scenario       string       `json:"scenario"`
+	Profile        *ProfileSpec `json:"profile"`
+	ExcludedLimits []string     `json:"excluded_limits,omitempty"`
+	Target         string       `json:"target"`
+	Retry          string       `json:"retry"`
+	Seed           uint64       `json:"seed"`
+	RunID          string       `json:"run_id,omitempty"`
+	Thresholds     []string     `json:"thresholds,omitempty"`
+}
+
+// ServeStart is what the start line of a serve session holds: its
+// ServeMeta, its profile, whole, and the recorder's options.
+type ServeStart struct {
+	Profile         *ProfileSpec `json:"profile"`
+	ExcludedLimits  []string     `json:"excluded_limits,omitempty"`
+	Listen          string       `json:"listen"`
+	KeySource       string       `json:"key_source"`
+	WorkspaceSource string       `json:"workspace_source,omitempty"`
+	Start           Timestamp    `json:"start,omitempty"`
+	GiveUpAfterMS   int64        `json:"giveup_after_ms,omitempty"`
+	EventTTLMS      int64        `json:"event_ttl_ms,omitempty"`
+	MaxEvents       int          `json:"max_events,omitempty"`
+	Thresholds      []string     `json:"thresholds,omitempty"`
+}
+
+// start writes the start line, whole, and flushes it.
+func (rw *ResultsWriter) start(l *startLine) error {
+	if rw.err != nil {
+		return rw.err
+	}
+	l.Type = LineStart
+	b, err := json.Marshal(l)
+	if err != nil {
+		rw.err = err
+		return err
+	}
+	if _, rw.err = rw.w.Write(append(b, '\n')); rw.err != nil {
+		return rw.err
+	}
+	return rw.Close()
+}
+
+// thresholdStrings writes thresholds as ParseThreshold reads them.
+func thresholdStrings(ths []Threshold) []string {
+	var out []string
+	for _, t := range ths {
+		out = append(out, t.String())
+	}
+	return out
+}
+
+// Start writes the start line of the run's results file, when it has
+// one: m and the profile, which a reader needs to rebuild the run from its
+// attempt lines when the result line is missing. Call it before the first
+// attempt; ths are the run's thresholds.
+func (c *RunCollector) Start(m RunMeta, ths []Threshold) error {
+	if c.results == nil {
+		return nil
+	}
+	return c.results.start(&startLine{Kind: KindRun, Run: &RunStart{
+		Scenario: m.Scenario, Profile: NewProfileSpec(c.profile), ExcludedLimits: c.profile.Excluded,
+		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Thresholds: thresholdStrings(ths),
+	}})
+}
+
+// Start writes the start line of the session's results file, when it has
+// one: m, the profile and the recorder's options, which a reader needs to
+// rebuild the session from its request lines when the result line is
+// missing. Call it before the first request.
+func (s *ServeRecorder) Start(m ServeMeta) error {
+	if s.results == nil {
+		return nil
+	}
+	return s.results.start(&startLine{Kind: KindServe, Serve: &ServeStart{
+		Profile: NewProfileSpec(s.profile), ExcludedLimits: s.profile.Excluded,
+		Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource, Start: Timestamp(m.Start),
+		GiveUpAfterMS: s.opt.GiveUpAfter.Milliseconds(), EventTTLMS: s.opt.EventTTL.Milliseconds(), MaxEvents: s.opt.MaxEvents,
+		Thresholds: thresholdStrings(s.opt.Thresholds),
+	}})
+}
+
+// profile returns the profile a start line records.
+func startProfile(spec *ProfileSpec, excluded []string) (*limitsim.Profile, error) {
+	if spec == nil {
+		return nil, fieldError("profile", "missing")
+	}
+	p, err := spec.Profile()
+	if err != nil {
+		return nil, err
+	}
+	p.Excluded = excluded
+	return p, nil
+}
+
+// ms turns milliseconds into a duration, 0 for what is out of range.
+func ms(v int64) time.Duration {
+	if v <= 0 || v > int64(time.Duration(1<<62)/time.Millisecond) {
+		return 0
+	}
+	return time.Duration(v) * time.Millisecond
+}
