@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -35,6 +36,8 @@ type runOptions struct {
 	IO    *IOStreams
 	Now   func() time.Time
 	flags *pflag.FlagSet
+	// transport, when not nil, carries the requests of --target.
+	transport http.RoundTripper
 
 	Scenario     string
 	File         string // replay's traffic file
@@ -55,7 +58,7 @@ type runOptions struct {
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
-	opts := &runOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO [FILE]] [flags]",
 		Short: "Replay a traffic scenario with a retry policy and report delivery and compliance",

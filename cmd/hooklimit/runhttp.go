@@ -67,6 +67,10 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		Timeout: h.timeout, MaxInFlight: h.maxInFlight, Header: header, EventIDHeader: h.eventIDHeader,
 		Drain: h.drain, Tolerance: h.tolerance,
 	}
+	if opts.transport != nil {
+		eng.Client = &http.Client{Transport: opts.transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
 	if h.body != "" {
 		file, text := "flag --body", h.body
 		if name, ok := strings.CutPrefix(h.body, "@"); ok {
