@@ -7,7 +7,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"time"
 )
+
+// bubbleClock is a probe.Clock on the time package: inside a synctest
+// bubble, virtual time, on which the sender waits on timers instead of
+// polling the clock.
+type bubbleClock struct{}
+
+func (bubbleClock) Now() time.Time                         { return time.Now() }
+func (bubbleClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // memTransport is an http.RoundTripper that serves each request with h on
 // the calling goroutine, through no socket. Inside a synctest bubble the

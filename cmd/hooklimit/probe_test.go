@@ -39,7 +39,7 @@ func builtinTransport(t *testing.T, name string) http.RoundTripper {
 func runProbeCmd(t *testing.T, rt http.RoundTripper, args ...string) (int, string, string) {
 	t.Helper()
 	d, out, errOut := newTestDeps()
-	d.Transport = rt
+	d.Transport, d.Clock = rt, bubbleClock{}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	code := execute(ctx, newRootCmd(d), d.IO.ErrOut, args)

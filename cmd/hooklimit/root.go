@@ -15,6 +15,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/termtext"
+	"github.com/hooklimit/hooklimit/probe"
 	"github.com/spf13/cobra"
 )
 
@@ -31,6 +32,10 @@ type Deps struct {
 	// probe instead of their own connections: tests serve a handler in
 	// memory with it, in virtual time.
 	Transport http.RoundTripper
+	// Clock, when not nil, is where run --target and probe read the time
+	// and wait, instead of the system clock (which run polls in the last
+	// instants before a send): tests give the synctest bubble's.
+	Clock probe.Clock
 }
 
 // Execute runs hooklimit with args (without the program name) and the given

@@ -36,8 +36,10 @@ type runOptions struct {
 	IO    *IOStreams
 	Now   func() time.Time
 	flags *pflag.FlagSet
-	// transport, when not nil, carries the requests of --target.
+	// transport and clock, when not nil, carry the requests of --target
+	// and time them (see Deps).
 	transport http.RoundTripper
+	clock     probe.Clock
 
 	Scenario     string
 	File         string // replay's traffic file
@@ -58,7 +60,7 @@ type runOptions struct {
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
-	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO [FILE]] [flags]",
 		Short: "Replay a traffic scenario with a retry policy and report delivery and compliance",
