@@ -99,6 +99,11 @@ func NewHTTPSender(rawURL, method string, header http.Header, timeout time.Durat
 		client: defaultHTTPClient(max(inFlight, 1))}, nil
 }
 
+// SetTransport makes s send its requests through rt instead of its own
+// connections (tests serve a handler in memory with it). Redirects are
+// still not followed.
+func (s *HTTPSender) SetTransport(rt http.RoundTripper) { s.client.Transport = rt }
+
 // Host returns the target's host:port, for messages.
 func (s *HTTPSender) Host() string { return s.url.Host }
 

@@ -43,13 +43,14 @@ type probeOptions struct {
 	Out         string
 
 	// sender and clock replace the HTTP sender and the system clock in
-	// tests.
-	sender probe.Sender
-	clock  probe.Clock
+	// tests; transport, when set, carries the HTTP sender's requests.
+	sender    probe.Sender
+	clock     probe.Clock
+	transport http.RoundTripper
 }
 
 func newProbeCmd(d *Deps) *cobra.Command {
-	opts := &probeOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable)}
+	opts := &probeOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, Format: NewFormatFlag(FormatTable)}
 	cmd := &cobra.Command{
 		Use:   "probe URL [flags]",
 		Short: "Discover the limits a live endpoint enforces and check its 429s and Retry-After",
@@ -135,6 +136,9 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return err
 		}
 		defer s.Close()
+		if opts.transport != nil {
+			s.SetTransport(opts.transport)
+		}
 		opts.sender = s
 	}
 	o.Sender, o.Clock = opts.sender, opts.clock

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"net/http/httptest"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
@@ -16,39 +17,47 @@ import (
 	"github.com/hooklimit/hooklimit/report"
 )
 
-// serveBuiltin starts the simulator handler of a built-in profile on
-// loopback with the real clock, as `hooklimit serve` does.
-func serveBuiltin(t *testing.T, name string) string {
+// memProbeURL is the target of the probe tests: a loopback URL, which
+// the requests never reach, since builtinTransport serves them in memory.
+const memProbeURL = "http://127.0.0.1:8080/hooks/t1"
+
+// builtinTransport serves requests in memory with the simulator handler
+// of a built-in profile, as `hooklimit serve` does, on the clock time.Now
+// reads: virtual inside a synctest bubble.
+func builtinTransport(t *testing.T, name string) http.RoundTripper {
 	t.Helper()
 	p, _ := limitsim.Builtin(name)
 	h, err := limitsim.NewHandler(limitsim.HandlerOptions{Profile: p, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/hooks/t1"
+	return memTransport{h}
 }
 
-// runProbeCmd runs hooklimit with args and returns the exit code, stdout
-// and stderr.
-func runProbeCmd(t *testing.T, args ...string) (int, string, string) {
+// runProbeCmd runs hooklimit with args, its requests carried by rt, and
+// returns the exit code, stdout and stderr.
+func runProbeCmd(t *testing.T, rt http.RoundTripper, args ...string) (int, string, string) {
 	t.Helper()
 	d, out, errOut := newTestDeps()
+	d.Transport, d.Clock = rt, bubbleClock{}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	code := execute(ctx, newRootCmd(d), d.IO.ErrOut, args)
 	return code, out.String(), errOut.String()
 }
 
-// TestProbeIssueCommand runs the command of issue #6 as written (against a
-// loopback simulator of Rewst rather than port 8080): JSON with the
+// TestProbeIssueCommand runs the command of issue #6 as written (against
+// Rewst's simulator served in memory rather than port 8080): JSON with the
 // burst, the per-second and per-minute limits, no findings, exit 0. The
-// per-minute limit takes about a minute to reach.
+// per-minute limit takes about a minute to reach, of virtual time.
 func TestProbeIssueCommand(t *testing.T) {
 	t.Parallel()
-	url := serveBuiltin(t, "rewst")
-	code, out, errOut := runProbeCmd(t, "probe", url, "--profile", "rewst", "--max-requests", "3000", "--max-duration", "90s", "--format", "json")
+	synctest.Test(t, testProbeIssueCommand)
+}
+
+func testProbeIssueCommand(t *testing.T) {
+	url := memProbeURL
+	code, out, errOut := runProbeCmd(t, builtinTransport(t, "rewst"), "probe", url, "--profile", "rewst", "--max-requests", "3000", "--max-duration", "90s", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -74,14 +83,19 @@ func TestProbeIssueCommand(t *testing.T) {
 	}
 }
 
-// TestProbeMismatchAndSecrets probes Rewst against a profile that says 50
-// per second: exit 1, the table says MISMATCH, and neither the output nor
-// the results file holds the header's secret.
+// TestProbeMismatchAndSecrets probes Rewst (served in memory, in virtual
+// time) against a profile that says 50 per second: exit 1, the table says
+// MISMATCH, and neither the output nor the results file holds the header's
+// secret.
 func TestProbeMismatchAndSecrets(t *testing.T) {
 	t.Parallel()
-	url := serveBuiltin(t, "rewst")
 	out := filepath.Join(t.TempDir(), "probe.jsonl")
-	code, stdout, stderr := runProbeCmd(t, "probe", url, "--profile", "../../limitsim/testdata/profiles/rewst-50.yaml",
+	synctest.Test(t, func(t *testing.T) { testProbeMismatchAndSecrets(t, out) })
+}
+
+func testProbeMismatchAndSecrets(t *testing.T, out string) {
+	url := memProbeURL
+	code, stdout, stderr := runProbeCmd(t, builtinTransport(t, "rewst"), "probe", url, "--profile", "../../limitsim/testdata/profiles/rewst-50.yaml",
 		"--max-requests", "400", "--max-duration", "20s", "-H", "Authorization: Bearer s3cret", "--out", out)
 	if code != exitcode.Fail {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -14,17 +15,27 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/termtext"
+	"github.com/hooklimit/hooklimit/probe"
 	"github.com/spf13/cobra"
 )
 
 // Deps holds what commands take from their surroundings: the streams, the
-// description of the build and the clock. Execute fills it from the process;
-// a test fills it by hand. A command copies what it needs into its options
-// struct, so its run function depends on nothing else.
+// description of the build, the clock and the HTTP transport. Execute fills
+// it from the process; a test fills it by hand. A command copies what it
+// needs into its options struct, so its run function depends on nothing
+// else.
 type Deps struct {
 	IO    *IOStreams
 	Build BuildInfo
 	Now   func() time.Time
+	// Transport, when not nil, carries the requests of run --target and
+	// probe instead of their own connections: tests serve a handler in
+	// memory with it, in virtual time.
+	Transport http.RoundTripper
+	// Clock, when not nil, is where run --target and probe read the time
+	// and wait, instead of the system clock (which run polls in the last
+	// instants before a send): tests give the synctest bubble's.
+	Clock probe.Clock
 }
 
 // Execute runs hooklimit with args (without the program name) and the given

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ type runOptions struct {
 	IO    *IOStreams
 	Now   func() time.Time
 	flags *pflag.FlagSet
+	// transport and clock, when not nil, carry the requests of --target
+	// and time them (see Deps).
+	transport http.RoundTripper
+	clock     probe.Clock
 
 	Scenario     string
 	File         string // replay's traffic file
@@ -55,7 +60,7 @@ type runOptions struct {
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
-	opts := &runOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO [FILE]] [flags]",
 		Short: "Replay a traffic scenario with a retry policy and report delivery and compliance",

@@ -65,7 +65,11 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	eng := &probe.HTTPEngine{
 		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, RunID: runID, Observer: obs,
 		Timeout: h.timeout, MaxInFlight: h.maxInFlight, Header: header, EventIDHeader: h.eventIDHeader,
-		Drain: h.drain, Tolerance: h.tolerance,
+		Drain: h.drain, Tolerance: h.tolerance, Clock: opts.clock,
+	}
+	if opts.transport != nil {
+		eng.Client = &http.Client{Transport: opts.transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if h.body != "" {
 		file, text := "flag --body", h.body

@@ -53,16 +53,17 @@ type serveOptions struct {
 	Exclude         []string
 
 	// ready, when set, is called with the URL once the server listens;
-	// stop, when closed, ends the session as --duration does. Tests use
-	// them.
-	ready func(url string)
-	stop  <-chan struct{}
+	// stop, when closed, ends the session as --duration does; listen
+	// replaces net.Listen. Tests use them.
+	ready  func(url string)
+	stop   <-chan struct{}
+	listen func(network, address string) (net.Listener, error)
 }
 
 // newServeCmd returns the serve command. hook, when not nil, is called
 // with the options before each run: tests set the ready and stop hooks.
 func newServeCmd(d *Deps, hook func(*serveOptions)) *cobra.Command {
-	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: os.Getenv, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: os.Getenv, listen: net.Listen, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "serve [flags]",
 		Short: "Stand in for a webhook receiver: enforce a profile and judge the sender",
@@ -324,7 +325,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if _, port, err := net.SplitHostPort(opts.Listen); err != nil || port == "" {
 		return &exitcode.InputError{File: "flag --listen", Msg: fmt.Sprintf("want HOST:PORT such as 127.0.0.1:8080 (port 0 picks a free one), not %q", opts.Listen)}
 	}
-	ln, err := net.Listen("tcp", opts.Listen)
+	ln, err := opts.listen("tcp", opts.Listen)
 	if err != nil {
 		return exitcode.Runtimef("cannot listen on %s: %v", opts.Listen, unwrapOp(err))
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
@@ -40,7 +41,7 @@ func (s *syncBuffer) String() string {
 }
 
 // serving is a `hooklimit serve` running in the test, on a free loopback
-// port, with the real clock.
+// port (or a pipeListener), with the clock time.Now reads.
 type serving struct {
 	URL       string
 	out, errb *syncBuffer
@@ -108,12 +109,23 @@ func parseServeOut(t *testing.T, out string) *report.ServeResult {
 	return &res
 }
 
+// startServeMem is startServe on a pipeListener, for a test inside a
+// synctest bubble: the requests sent through the transport it returns
+// reach serve's HTTP server in memory, in virtual time.
+func startServeMem(t *testing.T, flags ...string) (*serving, *http.Transport) {
+	t.Helper()
+	l := newPipeListener()
+	s := startServeWith(t, context.Background(), func(o *serveOptions) { o.listen = l.listen }, flags...)
+	return s, l.transport()
+}
+
 // runSender runs the project's own sender, `hooklimit run steady --target`,
-// in this process.
-func runSender(t *testing.T, target, rate, duration, retry string) string {
+// in this process, its requests carried by rt.
+func runSender(t *testing.T, rt http.RoundTripper, target, rate, duration, retry string) string {
 	t.Helper()
 	d, out, errOut := newTestDeps()
 	d.Now = time.Now
+	d.Transport, d.Clock = rt, bubbleClock{}
 	code := execute(context.Background(), newRootCmd(d), errOut, []string{"run", "steady", "--rate", rate, "--duration", duration,
 		"--target", target, "--retry", retry, "--drain", "10s", "--quiet", "--format", "json"})
 	if code != 0 && code != 1 {
@@ -122,12 +134,11 @@ func runSender(t *testing.T, target, rate, duration, retry string) string {
 	return out.String()
 }
 
-// TestServeJudgesRun: hooklimit run, sending over loopback, is judged by
-// hooklimit serve as it should be.
+// TestServeJudgesRun: hooklimit run, sending over HTTP to hooklimit serve,
+// is judged by it as it should be. Both run in a synctest bubble, the
+// connections in memory: seconds of sending take no time, and no retry is
+// late because this machine is slow.
 func TestServeJudgesRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("sends for a few seconds")
-	}
 	tests := []struct {
 		name, rate, duration, retry string
 		wait                        time.Duration // after the sender, before the report
@@ -175,42 +186,56 @@ func TestServeJudgesRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := startServe(t, context.Background(), "--profile", "rewst", "--key", "/hooks/{key}", "--giveup-after", "100ms")
-			sent := runSender(t, s.URL+"/hooks/t1", tt.rate, tt.duration, tt.retry)
-			time.Sleep(tt.wait)
-			res, err := s.finish(t)
-			if res.Verdict == report.VerdictPass && err != nil || res.Verdict == report.VerdictFail && err == nil {
-				t.Errorf("verdict %s, error %v", res.Verdict, err)
-			}
-			// What serve saw is what run sent.
-			var run report.RunResult
-			if err := json.Unmarshal([]byte(sent), &run); err != nil {
-				t.Fatalf("run's output: %v", err)
-			}
-			if run.Delivery.Attempts != res.Delivery.Attempts || run.Delivery.Accepted != res.Delivery.Accepted ||
-				run.Delivery.Rejected429 != res.Delivery.Rejected429 || run.Delivery.Events != res.Delivery.Events ||
-				run.Delivery.RetryAfterEarly != res.Delivery.RetryAfterEarly {
-				t.Errorf("run sent %+v\nserve saw %+v", run.Delivery, res.Delivery)
-			}
-			if res.Requests.Dropped != 0 || res.Input.Keys != 1 || res.Delivery.IDs.Header != res.Delivery.Events {
-				t.Errorf("requests %+v, ids %+v", res.Requests, res.Delivery.IDs)
-			}
-			tt.check(t, res)
+			synctest.Test(t, func(t *testing.T) {
+				s, tr := startServeMem(t, "--profile", "rewst", "--key", "/hooks/{key}", "--giveup-after", "100ms")
+				sent := runSender(t, tr, s.URL+"/hooks/t1", tt.rate, tt.duration, tt.retry)
+				tr.CloseIdleConnections()
+				time.Sleep(tt.wait)
+				res, err := s.finish(t)
+				judgeServedRun(t, sent, res, err)
+				tt.check(t, res)
+			})
 		})
 	}
 }
 
-// TestServeTellsRunsApart: two runs with one seed against one serve, over
-// loopback, are 2N events: no retry, no duplicate, two senders.
-func TestServeTellsRunsApart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("sends for a few seconds")
+// judgeServedRun checks what TestServeJudgesRun asks of every case: the
+// verdict and the exit agree, serve saw what run sent, and ids were read
+// from the header.
+func judgeServedRun(t *testing.T, sent string, res *report.ServeResult, err error) {
+	t.Helper()
+	if res.Verdict == report.VerdictPass && err != nil || res.Verdict == report.VerdictFail && err == nil {
+		t.Errorf("verdict %s, error %v", res.Verdict, err)
 	}
-	s := startServe(t, context.Background(), "--profile", "rewst", "--key", "/hooks/{key}")
+	// What serve saw is what run sent.
+	var run report.RunResult
+	if err := json.Unmarshal([]byte(sent), &run); err != nil {
+		t.Fatalf("run's output: %v", err)
+	}
+	if run.Delivery.Attempts != res.Delivery.Attempts || run.Delivery.Accepted != res.Delivery.Accepted ||
+		run.Delivery.Rejected429 != res.Delivery.Rejected429 || run.Delivery.Events != res.Delivery.Events ||
+		run.Delivery.RetryAfterEarly != res.Delivery.RetryAfterEarly {
+		t.Errorf("run sent %+v\nserve saw %+v", run.Delivery, res.Delivery)
+	}
+	if res.Requests.Dropped != 0 || res.Input.Keys != 1 || res.Delivery.IDs.Header != res.Delivery.Events {
+		t.Errorf("requests %+v, ids %+v", res.Requests, res.Delivery.IDs)
+	}
+}
+
+// TestServeTellsRunsApart: two runs with one seed against one serve, over
+// HTTP in memory and in virtual time, are 2N events: no retry, no
+// duplicate, two senders.
+func TestServeTellsRunsApart(t *testing.T) {
+	synctest.Test(t, testServeTellsRunsApart)
+}
+
+func testServeTellsRunsApart(t *testing.T) {
+	s, tr := startServeMem(t, "--profile", "rewst", "--key", "/hooks/{key}")
+	defer tr.CloseIdleConnections()
 	var ids []string
 	for range 2 {
 		var run report.RunResult
-		if err := json.Unmarshal([]byte(runSender(t, s.URL+"/hooks/t1", "5", "1s", "none")), &run); err != nil {
+		if err := json.Unmarshal([]byte(runSender(t, tr, s.URL+"/hooks/t1", "5", "1s", "none")), &run); err != nil {
 			t.Fatalf("run's output: %v", err)
 		}
 		if run.Delivery.Events != 5 {
