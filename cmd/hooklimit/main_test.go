@@ -38,7 +38,18 @@ func TestScript(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic},
+		Setup:               noRaceExitSleep,
 	})
+}
+
+// noRaceExitSleep keeps a race-enabled hooklimit from sleeping a second
+// as it exits (the race runtime's default atexit_sleep_ms=1000, which
+// waits for reports from goroutines still running): scripts run hundreds
+// of commands. Races are still reported.
+func noRaceExitSleep(env *testscript.Env) error {
+	g := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	env.Setenv("GORACE", g)
+	return nil
 }
 
 // cmdGentraffic implements the gentraffic script command.
