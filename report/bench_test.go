@@ -83,7 +83,9 @@ func TestAnalyzerAddDoesNotAllocate(t *testing.T) {
 	}
 	for _, name := range []string{"rewst", "workato"} {
 		a := NewAnalyzer([]*limitsim.Profile{builtin(t, name)}, AnalyzerOptions{})
-		tr := newBenchTrace(100, 100*time.Microsecond)
+		// 100 keys at 10 arrivals a second each: two minutes fill every
+		// window (the longest is a minute) to its steady size.
+		tr := newBenchTrace(100, time.Millisecond)
 		tr.warm(a)
 		if n := testing.AllocsPerRun(10000, func() { a.Add(tr.next()) }); n != 0 {
 			t.Errorf("%s: %v allocations per arrival in steady state, want 0", name, n)

@@ -20,7 +20,7 @@ import (
 // writes it: its start line, its attempt lines, its result line.
 func cutRunFile(t testing.TB) (*RunResult, []byte) {
 	t.Helper()
-	res, data := mtRun(t, "rewst", "burst", scenarios.Params{Events: 40}, "retry-after", 1, "")
+	res, data := mtRun(t, "rewst", "burst", scenarios.Params{Events: 30}, "retry-after", 1, "")
 	prof, _ := limitsim.Builtin("rewst")
 	var start bytes.Buffer
 	c := NewRunCollector(prof, &start)
