@@ -19,7 +19,7 @@ type credits struct {
 }
 
 func newCredits(l Limit, countRejected bool) *credits {
-	return &credits{quota: l.Quota, per: int64(l.Per), burst: l.Burst, countRejected: countRejected}
+	return &credits{quota: l.Quota, per: int64(l.Per), burst: l.Burst, countRejected: countRejected, last: MinTime}
 }
 
 func (c *credits) advance(now int64) int64 {

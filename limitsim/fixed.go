@@ -14,7 +14,7 @@ type fixed struct {
 }
 
 func newFixed(l Limit, countRejected bool) *fixed {
-	return &fixed{quota: l.Quota, per: int64(l.Per), countRejected: countRejected}
+	return &fixed{quota: l.Quota, per: int64(l.Per), countRejected: countRejected, last: MinTime}
 }
 
 func (f *fixed) advance(now int64) int64 {

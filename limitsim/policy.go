@@ -96,7 +96,7 @@ type Partition struct {
 
 // NewPartition returns the empty state of p's limits for one partition.
 func (p *Profile) NewPartition() *Partition {
-	pt := &Partition{profile: p, limiters: make([]Limiter, len(p.Limits))}
+	pt := &Partition{profile: p, limiters: make([]Limiter, len(p.Limits)), lastUsed: MinTime}
 	for i, l := range p.Limits {
 		pt.limiters[i] = NewLimiter(l, p.CountRejected)
 	}

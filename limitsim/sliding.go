@@ -18,7 +18,7 @@ type sliding struct {
 }
 
 func newSliding(l Limit, countRejected bool) *sliding {
-	return &sliding{quota: l.Quota, per: int64(l.Per), countRejected: countRejected, unit: l.Unit != Bytes}
+	return &sliding{quota: l.Quota, per: int64(l.Per), countRejected: countRejected, unit: l.Unit != Bytes, last: MinTime}
 }
 
 // advance moves the clock to now (never backwards) and drops the entries

@@ -51,3 +51,23 @@ func TestRetryAtSaturates(t *testing.T) {
 		t.Errorf("bucket ResetAt = %d, before MaxTime", at)
 	}
 }
+
+// TestBefore1970 checks that limits decide traffic before 1970 (negative
+// Unix times, which the readers accept from MinTime on) as they decide the
+// same traffic shifted into 2026: no limiter takes the Unix epoch for a
+// time already seen.
+func TestBefore1970(t *testing.T) {
+	shift := time.Date(2026, 2, 17, 9, 0, 0, 0, time.UTC).Sub(time.Date(1960, 2, 17, 9, 0, 0, 0, time.UTC))
+	for _, name := range BuiltinNames() {
+		p, _ := Builtin(name)
+		early, late := p.NewPartition(), p.NewPartition()
+		t0 := time.Date(1960, 2, 17, 9, 0, 0, 0, time.UTC).UnixNano()
+		for i := range 3000 {
+			at := t0 + int64(i)*int64(40*time.Millisecond)
+			a, b := early.Decide(at, 100), late.Decide(at+int64(shift), 100)
+			if a.Admitted != b.Admitted || a.Now != at {
+				t.Fatalf("%s: request %d at %s: admitted %v (decided at %d), in 2026 %v", name, i, time.Unix(0, at).UTC(), a.Admitted, a.Now, b.Admitted)
+			}
+		}
+	}
+}
