@@ -215,6 +215,9 @@ func TestClassify503(t *testing.T) {
 		// it: only a 2xx sent between 503s breaks their run.
 		{"a 2xx sent earlier and answered later does not break it", []int{503, 200, 503, 503}, nil, "L-LL", []int{2, 1, 3, 4}},
 		{"a 2xx sent between breaks it", []int{503, 200, 503, 503}, nil, "A-AA", []int{1, 2, 3, 4}},
+		// Once a run confirms it, the earlier 503s of the step were
+		// rejections too (the limiter refilled between them).
+		{"a run confirms the step's earlier 503s", []int{200, 503, 200, 503, 503, 503}, nil, "-L-LLL", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

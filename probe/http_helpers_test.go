@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -117,41 +118,11 @@ func server(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
-// memTransport is an http.RoundTripper that serves each request with h
-// on the calling goroutine, through no socket. Inside a synctest bubble
-// the handler's sleeps and the clients' timers then take virtual time
-// only. A request whose context ends while h serves it fails with the
-// context's error, as it would over a socket.
-type memTransport struct{ h http.Handler }
-
-func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	in := req.Clone(req.Context())
-	in.RequestURI, in.RemoteAddr = req.URL.RequestURI(), "127.0.0.1:1"
-	if in.Body == nil {
-		in.Body = http.NoBody
-	}
-	if in.Host == "" {
-		in.Host = req.URL.Host
-	}
-	w := httptest.NewRecorder()
-	m.h.ServeHTTP(w, in)
-	_ = in.Body.Close()
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	res := w.Result()
-	res.Request = req
-	return res, nil
-}
-
 // memClient returns a client whose requests h serves in memory (see
 // memTransport), and that does not follow redirects, as the engines' own
 // clients do not.
 func memClient(h http.Handler) *http.Client {
-	return &http.Client{Transport: memTransport{h},
+	return &http.Client{Transport: memhttp.Transport{Handler: h},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

@@ -3,37 +3,16 @@ package receiver
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
-
-// handlerTransport hands each request to a handler in the same process,
-// after transit, and its answer back after transit again: in a synctest
-// bubble, with no transit, a request is answered in the instant it is
-// sent.
-type handlerTransport struct {
-	h       http.Handler
-	transit time.Duration
-}
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	body := r.Body
-	time.Sleep(t.transit)
-	w := httptest.NewRecorder()
-	t.h.ServeHTTP(w, r.Clone(r.Context()))
-	if body != nil {
-		_ = body.Close()
-	}
-	time.Sleep(t.transit)
-	return w.Result(), nil
-}
 
 // attemptLog keeps a copy of every attempt on its way to the collector.
 type attemptLog struct {
@@ -45,13 +24,6 @@ func (l *attemptLog) Attempt(a *probe.Attempt) {
 	l.attempts = append(l.attempts, *a)
 	l.Observer.Attempt(a)
 }
-
-// bubbleClock is the time of the synctest bubble, so that the engine
-// waits on timers instead of polling the clock.
-type bubbleClock struct{}
-
-func (bubbleClock) Now() time.Time                         { return time.Now() }
-func (bubbleClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // sendToServe runs `hooklimit run steady --target` against an in-process
 // serve, in the virtual time of a synctest bubble, and returns what each
@@ -71,7 +43,7 @@ func sendToServe(t *testing.T, profile, retry string, rate int, dur, transit tim
 		t.Fatal(err)
 	}
 	rv.Start()
-	client := &http.Client{Transport: handlerTransport{rv, transit}}
+	client := &http.Client{Transport: memhttp.Transport{Handler: rv, Transit: transit}}
 	var sent []*report.RunResult
 	var log []probe.Attempt
 	for range runs {
@@ -82,7 +54,7 @@ func sendToServe(t *testing.T, profile, retry string, rate int, dur, transit tim
 		coll := report.NewRunCollector(p, nil)
 		obs := &attemptLog{Observer: coll}
 		eng := &probe.HTTPEngine{Source: src, URL: "http://127.0.0.1:1/hooks/{key}", Policy: pol, Seed: 1, Observer: obs,
-			Client: client, Clock: bubbleClock{}, Drain: 10 * time.Second}
+			Client: client, Clock: memhttp.Clock{}, Drain: 10 * time.Second}
 		st, err := eng.Run(context.Background())
 		if err != nil {
 			t.Fatal(err)

@@ -5,48 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
-	"time"
 )
-
-// bubbleClock is a probe.Clock on the time package: inside a synctest
-// bubble, virtual time, on which the sender waits on timers instead of
-// polling the clock.
-type bubbleClock struct{}
-
-func (bubbleClock) Now() time.Time                         { return time.Now() }
-func (bubbleClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-// memTransport is an http.RoundTripper that serves each request with h on
-// the calling goroutine, through no socket. Inside a synctest bubble the
-// handler's clock and the client's timers then take virtual time only. A
-// request whose context ends while h serves it fails with the context's
-// error, as it would over a socket.
-type memTransport struct{ h http.Handler }
-
-func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	in := req.Clone(req.Context())
-	in.RequestURI, in.RemoteAddr = req.URL.RequestURI(), "127.0.0.1:1"
-	if in.Body == nil {
-		in.Body = http.NoBody
-	}
-	if in.Host == "" {
-		in.Host = req.URL.Host
-	}
-	w := httptest.NewRecorder()
-	m.h.ServeHTTP(w, in)
-	_ = in.Body.Close()
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	res := w.Result()
-	res.Request = req
-	return res, nil
-}
 
 // pipeListener is a net.Listener whose connections are in-memory pipes
 // (net.Pipe) made by its Dial: a real http.Server and http.Transport talk

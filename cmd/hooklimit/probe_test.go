@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
 )
@@ -31,7 +32,7 @@ func builtinTransport(t *testing.T, name string) http.RoundTripper {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return memTransport{h}
+	return memhttp.Transport{Handler: h}
 }
 
 // runProbeCmd runs hooklimit with args, its requests carried by rt, and
@@ -39,7 +40,7 @@ func builtinTransport(t *testing.T, name string) http.RoundTripper {
 func runProbeCmd(t *testing.T, rt http.RoundTripper, args ...string) (int, string, string) {
 	t.Helper()
 	d, out, errOut := newTestDeps()
-	d.Transport, d.Clock = rt, bubbleClock{}
+	d.Transport, d.Clock = rt, memhttp.Clock{}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	code := execute(ctx, newRootCmd(d), d.IO.ErrOut, args)

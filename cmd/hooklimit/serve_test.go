@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -125,7 +126,7 @@ func runSender(t *testing.T, rt http.RoundTripper, target, rate, duration, retry
 	t.Helper()
 	d, out, errOut := newTestDeps()
 	d.Now = time.Now
-	d.Transport, d.Clock = rt, bubbleClock{}
+	d.Transport, d.Clock = rt, memhttp.Clock{}
 	code := execute(context.Background(), newRootCmd(d), errOut, []string{"run", "steady", "--rate", rate, "--duration", duration,
 		"--target", target, "--retry", retry, "--drain", "10s", "--quiet", "--format", "json"})
 	if code != 0 && code != 1 {
