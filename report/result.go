@@ -38,7 +38,7 @@ const DefaultShowKeys = 1000
 // made, ranked and dropped unless among the worst, so memory grows with
 // show, not with the keys.
 func (a *Analyzer) ResultWorst(show int) *CheckResult {
-	r := newServeCompliance(a, 1).result(show)
+	r := newBoundedCompliance(a, 1).result(show)
 	if a.tl != nil && r.Timeline == nil {
 		r.Timeline = a.tl.Timeline()
 	}

@@ -56,7 +56,7 @@ type ServeOptions struct {
 type ServeRecorder struct {
 	profile *limitsim.Profile
 	opt     ServeOptions
-	comp    *serveCompliance
+	comp    *boundedCompliance
 	events  *eventTracker
 	results *ResultsWriter
 
@@ -86,7 +86,7 @@ func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
 	s := &ServeRecorder{
 		profile: p,
 		opt:     opt,
-		comp:    newServeCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), opt.KeepKeys),
+		comp:    newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), opt.KeepKeys),
 		events:  newEventTracker(opt.GiveUpAfter, opt.EventTTL, opt.MaxEvents),
 		horizon: int64(p.IdleHorizon() + time.Second),
 	}

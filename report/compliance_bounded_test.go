@@ -33,10 +33,10 @@ func bursts(seed uint64, keys int, back bool) []Arrival {
 	return out
 }
 
-// retiring feeds arrivals to a serveCompliance that retires idle keys
+// retiring feeds arrivals to a boundedCompliance that retires idle keys
 // every second of arrival time.
-func retiring(p *limitsim.Profile, arr []Arrival, keep int) (*serveCompliance, int) {
-	c := newServeCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), keep)
+func retiring(p *limitsim.Profile, arr []Arrival, keep int) (*boundedCompliance, int) {
+	c := newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), keep)
 	horizon := int64(p.IdleHorizon() + time.Second)
 	next, most := int64(0), 0
 	for _, a := range arr {
@@ -145,7 +145,7 @@ func TestServeComplianceShowsWorstKeys(t *testing.T) {
 		for _, show := range []int{1, 5, 20, 399} {
 			c, _ := retiring(p, arr, 1000)
 			if !expire {
-				c = newServeCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), 1000)
+				c = newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), 1000)
 				for _, x := range arr {
 					c.a.Add(x)
 				}

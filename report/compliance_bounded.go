@@ -6,8 +6,10 @@ import (
 	"slices"
 )
 
-// serveCompliance is an Analyzer whose idle keys are retired, so that a
-// server's analysis keeps bounded memory under any number of distinct keys.
+// boundedCompliance is an Analyzer whose idle keys are retired and whose
+// result holds the rows of the worst keys only, so that its memory stays
+// bounded under any number of distinct keys: serve retires keys as it goes,
+// and check (Analyzer.ResultWorst) keeps only the worst keys' rows.
 //
 // A key that has had no arrival for the profiles' idle horizon
 // (limitsim.Profile.IdleHorizon) is retired: its rows are final, since
@@ -18,7 +20,7 @@ import (
 // key that comes back is analysed afresh (exactly, since its limits had
 // reset); if its old rows were kept they are merged with the new ones,
 // and otherwise it counts as a key once more.
-type serveCompliance struct {
+type boundedCompliance struct {
 	a       *Analyzer
 	keep    int
 	retired int64             // keys retired so far
@@ -28,8 +30,8 @@ type serveCompliance struct {
 	nothers []int64
 }
 
-func newServeCompliance(a *Analyzer, keep int) *serveCompliance {
-	c := &serveCompliance{a: a, keep: max(keep, 1)}
+func newBoundedCompliance(a *Analyzer, keep int) *boundedCompliance {
+	c := &boundedCompliance{a: a, keep: max(keep, 1)}
 	for _, p := range a.profiles {
 		c.accs = append(c.accs, newProfileAcc(len(p.Limits)))
 		c.kept = append(c.kept, nil)
@@ -55,7 +57,7 @@ func (h *keptHeap) Pop() any {
 
 // retire retires the keys whose last arrival was at or before idleSince,
 // and returns how many it retired.
-func (c *serveCompliance) retire(idleSince int64) int {
+func (c *boundedCompliance) retire(idleSince int64) int {
 	a := c.a
 	n := 0
 	for _, g := range a.groups {
@@ -84,7 +86,7 @@ func (c *serveCompliance) retire(idleSince int64) int {
 }
 
 // fold adds a retired key's rows to the totals and offers it to the kept.
-func (c *serveCompliance) fold(pi int, k *keptKey) {
+func (c *boundedCompliance) fold(pi int, k *keptKey) {
 	c.accs[pi].addKey(c.a.profiles[pi].Limits, k.rows)
 	h := &c.kept[pi]
 	if h.Len() < c.keep {
@@ -99,7 +101,7 @@ func (c *serveCompliance) fold(pi int, k *keptKey) {
 }
 
 // other sums a policy rejection into the entry of retired keys not kept.
-func (c *serveCompliance) other(pi int, p PolicyRejection) {
+func (c *boundedCompliance) other(pi int, p PolicyRejection) {
 	c.nothers[pi]++
 	addRejection(&c.others[pi], p)
 }
@@ -110,7 +112,7 @@ func (c *serveCompliance) other(pi int, p PolicyRejection) {
 // the keys not shown are summed up in one policy_rejected entry. Memory
 // and time grow with show, and time with the live keys, never memory:
 // each key's rows are made, counted and dropped unless among the worst.
-func (c *serveCompliance) result(show int) *CheckResult {
+func (c *boundedCompliance) result(show int) *CheckResult {
 	a := c.a
 	if c.retired == 0 && (show <= 0 || a.partitions() <= show) {
 		return a.Result()
