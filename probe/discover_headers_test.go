@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
@@ -109,7 +110,7 @@ func TestDiscoverFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := &virtualClock{t: midMinute}
+			clock := memhttp.NewJumpClock(midMinute)
 			s := newSimSender(t, builtin(t, "rewst"), clock)
 			s.edit = func(status *int, h http.Header, _ *limitsim.Decision) { tt.edit(status, h) }
 			d := discoverSim(t, s, DiscoverOptions{MaxRequests: 300, MaxDuration: 20 * time.Second, ExpectRetryAfter: true})

@@ -4,38 +4,18 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 )
-
-// virtualClock is a Clock in virtual time: After moves it forward at
-// once, and a simSender moves it by its latency.
-type virtualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *virtualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *virtualClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(max(d, 0))
-	ch := make(chan time.Time, 1)
-	ch <- c.t
-	return ch
-}
-
-func (c *virtualClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // simSender answers as limitsim.Handler does, deciding each request at the
 // virtual clock's time. edit, when set, may change the answer (to model a
 // misbehaving endpoint).
 type simSender struct {
-	clock   *virtualClock
+	clock   *memhttp.JumpClock
 	profile *limitsim.Profile
 	part    *limitsim.Partition
 	dialect limitsim.Dialect
@@ -43,7 +23,7 @@ type simSender struct {
 	edit    func(status *int, h http.Header, d *limitsim.Decision)
 }
 
-func newSimSender(t *testing.T, p *limitsim.Profile, clock *virtualClock, dialects ...string) *simSender {
+func newSimSender(t *testing.T, p *limitsim.Profile, clock *memhttp.JumpClock, dialects ...string) *simSender {
 	t.Helper()
 	if len(dialects) == 0 {
 		dialects = []string{p.Dialect}
@@ -70,7 +50,7 @@ func (s *simSender) Send(_ context.Context, size int64) SendResult {
 	if s.edit != nil {
 		s.edit(&status, h, &d)
 	}
-	s.clock.advance(s.latency)
+	s.clock.Advance(s.latency)
 	return SendResult{Status: status, Header: h}
 }
 
@@ -135,7 +115,7 @@ func TestDiscoverBuiltinsVirtual(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
 			p := builtin(t, tt.profile)
-			clock := &virtualClock{t: midMinute}
+			clock := memhttp.NewJumpClock(midMinute)
 			s := newSimSender(t, p, clock, tt.dialects...)
 			s.latency = 0
 			d := discoverSim(t, s, tt.o)
@@ -179,7 +159,7 @@ func stringsJoin(s []string) string {
 // search: Discover returns what it measured, marked interrupted, and no
 // trial cut short counts as held.
 func TestDiscoverInterrupted(t *testing.T) {
-	clock := &virtualClock{t: midMinute}
+	clock := memhttp.NewJumpClock(midMinute)
 	s := newSimSender(t, builtin(t, "rewst"), clock)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

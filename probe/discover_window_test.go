@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
@@ -32,7 +33,7 @@ func TestDiscoverWindowVirtual(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.kind+"@"+tt.phase.String(), func(t *testing.T) {
 			p := parseProfile(t, "w40", "name: w40\nheaders: rewst\nlimits:\n  per_10s: {kind: "+tt.kind+", quota: 40, per: 10s}\n")
-			clock := &virtualClock{t: base.Add(tt.phase)}
+			clock := memhttp.NewJumpClock(base.Add(tt.phase))
 			d := discoverSim(t, newSimSender(t, p, clock), DiscoverOptions{MaxRequests: 600, MaxDuration: 60 * time.Second})
 			if len(d.Inferred) != 1 {
 				t.Fatalf("inferred %s, want one limit; steps %+v", inferredString(d.Inferred), d.Steps)
@@ -61,7 +62,7 @@ func TestDiscoverWindowVirtual(t *testing.T) {
 // the time to the first re-admission, said to be of low confidence.
 func TestDiscoverWindowCapped(t *testing.T) {
 	p := parseProfile(t, "f40", "name: f40\nheaders: rewst\nlimits:\n  per_10s: {kind: fixed, quota: 40, per: 10s}\n")
-	clock := &virtualClock{t: time.Date(2026, 2, 17, 9, 0, 2, 500_000_000, time.UTC)}
+	clock := memhttp.NewJumpClock(time.Date(2026, 2, 17, 9, 0, 2, 500_000_000, time.UTC))
 	// 7.5 s to the window's end: the Retry-After of 8 s cannot be waited
 	// out within 8 s.
 	d := discoverSim(t, newSimSender(t, p, clock), DiscoverOptions{MaxRequests: 600, MaxDuration: 8 * time.Second})
@@ -156,7 +157,7 @@ func TestDiscover503Virtual(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for seed := range uint64(3) {
-				clock := &virtualClock{t: midMinute}
+				clock := memhttp.NewJumpClock(midMinute)
 				s := newSimSender(t, builtin(t, "rewst"), clock)
 				s.edit = tt.edit(rand.New(rand.NewPCG(seed, 10)))
 				d := discoverSim(t, s, DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})

@@ -91,24 +91,9 @@ func (r *httpRec) fates() map[Fate]int {
 	return m
 }
 
-// jumpClock is a Clock that never sleeps: After moves it forward at once.
-// Requests still take real time, during which it stands still.
-type jumpClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newJumpClock() *jumpClock { return &jumpClock{t: time.Unix(0, scenarios.DefaultStart)} }
-
-func (c *jumpClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *jumpClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(max(d, 0))
-	ch := make(chan time.Time, 1)
-	ch <- c.t
-	return ch
+// newJumpClock returns a JumpClock at the scenarios' default start.
+func newJumpClock() *memhttp.JumpClock {
+	return memhttp.NewJumpClock(time.Unix(0, scenarios.DefaultStart))
 }
 
 // server starts a loopback test server for h, closed with the test.

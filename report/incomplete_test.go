@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -156,23 +157,6 @@ func TestVerdictOrder(t *testing.T) {
 	}
 }
 
-// jumpClock is a clock whose waits return at once, moving it ahead.
-type jumpClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *jumpClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *jumpClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(max(d, 0))
-	ch := make(chan time.Time, 1)
-	ch <- c.t
-	return ch
-}
-
 type oneEmission struct{ done bool }
 
 func (s *oneEmission) Next() (scenarios.Emission, error) {
@@ -214,7 +198,7 @@ func TestRunDrainRunsOut(t *testing.T) {
 			prof, _ := limitsim.Builtin("rewst")
 			coll := NewRunCollector(prof, nil)
 			eng := &probe.HTTPEngine{Source: &oneEmission{}, URL: srv.URL, Policy: probe.RetryAfter{Max: 3}, Observer: coll,
-				Drain: tt.drain, Clock: &jumpClock{t: time.Unix(0, scenarios.DefaultStart)}}
+				Drain: tt.drain, Clock: memhttp.NewJumpClock(time.Unix(0, scenarios.DefaultStart))}
 			if _, err := eng.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,5 @@
-// Package memhttp serves HTTP requests in memory, for tests: a handler
+// Package memhttp serves HTTP requests in memory, and keeps time by hand,
+// for tests: a handler
 // answers on the caller's goroutine, through no socket. Inside a
 // testing/synctest bubble the handler's sleeps and the client's timers then
 // take virtual time only, so a test of a sender against a receiver runs in
@@ -8,6 +9,7 @@ package memhttp
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"time"
 )
 
@@ -61,3 +63,41 @@ func (Clock) Now() time.Time { return time.Now() }
 
 // After returns time.After(d).
 func (Clock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// JumpClock is a clock that never sleeps: After moves it forward at once,
+// and Advance moves it by hand (to model a round trip). It is safe for
+// concurrent use. Outside a synctest bubble it makes a sender's waits take
+// no real time; what takes real time (a request over a socket) leaves it
+// where it is.
+type JumpClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewJumpClock returns a JumpClock that reads t.
+func NewJumpClock(t time.Time) *JumpClock { return &JumpClock{t: t} }
+
+// Now returns the clock's time.
+func (c *JumpClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// After moves the clock d ahead (not back, for a negative d) and returns a
+// channel that already holds the new time.
+func (c *JumpClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(max(d, 0))
+	ch := make(chan time.Time, 1)
+	ch <- c.t
+	return ch
+}
+
+// Advance moves the clock d ahead.
+func (c *JumpClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
