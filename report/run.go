@@ -6,6 +6,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // KindRun is the RunResult.Kind of a run.
@@ -119,7 +120,7 @@ func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
 // Attempt counts one attempt, in the order attempts were sent.
 func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
-	c.analyzer.Add(Arrival{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
+	c.analyzer.Add(scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
 	c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
 	if !c.seen {
 		c.start, c.seen = a.Sent, true

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // Defaults of ServeOptions.
@@ -119,7 +120,7 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 		return
 	}
 	s.retire(r.Time)
-	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
+	s.comp.a.Add(scenarios.Record{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
 	info := s.events.add(r, s.profile.PartitionOf(r.Key, r.Workspace))
 	if s.results != nil {
 		s.results.ServeRequest(r, &info)
