@@ -232,10 +232,9 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
 		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits,
-		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
-		PolicyRejected: chk.PolicyRejected,
-		Requests:       s.requestCounts(m),
-		Delivery:       d, RetrySchedule: sched,
+		Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
+		Requests: s.requestCounts(m),
+		Delivery: d, RetrySchedule: sched,
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
 	}
 	if m.Interrupted && m.incomplete == nil {
