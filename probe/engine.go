@@ -6,110 +6,219 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
-	"runtime"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// spinWindow is how long before a send the dispatcher stops sleeping and
-// polls the clock instead, yielding the processor between polls. Go's
-// timers wake up to a millisecond late (the runtime's poller waits in whole
-// milliseconds), which at 1,000 requests a second would make most sends
-// late by more than the default tolerance. Polling costs CPU: up to a
-// core at 1,000/s, about 2% at 20/s. Only the system clock is polled.
-const spinWindow = 1200 * time.Microsecond
+// Engine is the sender: one scheduler that replays a traffic source with a
+// retry policy against a Target, the in-process simulator of a profile in
+// virtual time (*SimTarget) or a URL in real time (*HTTPTarget). The
+// target only answers attempts; everything a sender decides is decided
+// here, the same way for both.
+//
+// What it merges. Two streams feed the scheduler: the source's emissions
+// (each a first attempt, due at its Time) and the retries waiting in a
+// queue (each due when the response of the attempt before it arrived,
+// plus the delay the Policy chose). It always takes the attempt due first;
+// when a retry and a new emission are due at the same instant, the retry
+// goes first, and retries due at the same instant go in the order they
+// were queued. So a run is deterministic for a source, a policy and a
+// Seed.
+//
+// Time. The source's times are relative: its first emission is due the
+// moment the run starts on the target's clock, and every other at that
+// start plus (its Time − the first Time). The simulator's clock is the
+// source's own time, and jumps to each attempt as it comes due; the HTTP
+// target's clock is real (an injected Clock in tests), and the scheduler
+// waits on it for the next due time or a response, whichever comes first.
+//
+// Pacing. Attempts leave in due order, paced by Pace: never before they
+// are due and, when the sender is behind, as far apart as the schedule
+// put them rather than in a catch-up burst. An attempt that leaves more
+// than Tolerance after it was due is Late. In virtual time every attempt
+// leaves exactly when it is due.
+//
+// When a fate is settled. Each attempt's response is settled by the
+// scheduler when it arrives: a 2xx delivers the event (Delivered); any
+// other answer, a transport error included, is handed to the Policy as a
+// Failure (N, Elapsed since the first attempt was due, Prev, Response),
+// which either gives up (GaveUp) or names the delay after the response
+// (Done) at which the next attempt is due. Every time the scheduler
+// computes counts from the attempt's Done, never from when it learned the
+// answer, so a target that knows the answer at once (the simulator) and
+// one that learns it later (HTTP) are scheduled alike. A delivery still
+// waiting when the run ends is settled then: RunEnded when the run
+// reached its end (Until, the HTTP target's drain, or an unreachable
+// target), Interrupted when ctx was cancelled.
+//
+// Memory. Retries wait in a heap of 64-byte entries, so memory does not
+// grow with the number of events, only with the deliveries waiting at
+// once: at most MaxPending. A retry beyond it ends the run with a
+// *PendingLimitError (exit code 2).
+//
+// Ending. The run ends when every delivery has been settled, when the
+// next attempt is due after Until, when the HTTP target's drain has passed
+// or it has proved unreachable, or when ctx is cancelled; the target
+// describes how its attempts in flight are taken back. Run returns the
+// Stats with Interrupted set on cancellation, and ctx's error.
+//
+// Observer. The Observer gets the Attempts in the order they were sent,
+// whatever order they finished in, and each delivery's Outcome right after
+// the attempt that settled it, or at the end (RunEnded, Interrupted). Its
+// calls are made from Run's goroutine, never concurrently; a slow Observer
+// delays the sends.
+//
+// The zero values of the optional fields are their defaults. An Engine
+// runs once at a time; Run may be called again after it returns.
+type Engine struct {
+	Source   scenarios.Source // the traffic; required
+	Policy   Policy           // the retry policy; required
+	Target   Target           // where the attempts go; required
+	Seed     uint64           // seeds the policy's jitter
+	Observer Observer         // receives every attempt and outcome; may be nil
+	// Until, when set, ends the run at the first attempt due after it (Unix
+	// ns on the run's clock): that delivery and every one still waiting
+	// end with RunEnded at Until.
+	Until int64
+	// MaxPending is the most deliveries that may wait for a retry at once
+	// (default DefaultMaxPending). A retry beyond it ends the run with a
+	// *PendingLimitError.
+	MaxPending int
+	// Tolerance is how late an attempt may leave without being Late, and
+	// the timer noise the pacer does not count as falling behind (see
+	// Pace); default DefaultLateTolerance.
+	Tolerance time.Duration
 
-// spinHard is the end of the spin window, in which the dispatcher polls
-// without yielding: a goroutine that yields may wait for its turn for
-// longer than the tolerance.
-const spinHard = 200 * time.Microsecond
+	run
+}
 
-// httpRun is the state of one HTTPEngine.Run. Everything in it belongs to
-// the dispatcher goroutine (the one that called Run), except the slots in
-// flight, which belong to their senders until they come back on done.
-type httpRun struct {
-	e          *HTTPEngine
-	ctx        context.Context    // the caller's: cancelled means stop
-	reqCtx     context.Context    // the requests': cancelled once Grace has passed
-	cancelReqs context.CancelFunc //
-	clock      Clock
-	client     *http.Client
-	ownClient  bool // the client is ours, to close
-	body       *Body
-	header     http.Header
-	method     string
-	idHeader   string
-	runID      string
-	timeout    time.Duration
-	grace      time.Duration
-	spin       time.Duration // see spinWindow
-	rawURL     string
-	u          *url.URL // the target, when it has no {key}
-	keyed      bool
-	host       string // host:port, for messages
+// Stats sums up a run.
+type Stats struct {
+	Emissions   int64  // deliveries taken from the source
+	Attempts    int64  // attempts sent
+	Late        int64  // attempts that left more than Tolerance after they were due
+	Start, End  int64  // when the first and the last attempt left (Unix ns)
+	Interrupted bool   // the context was cancelled before the run finished
+	RunID       string // the run's id, as sent in every event id (HTTP target only)
+}
+
+// Target answers an Engine's attempts. The implementations are SimTarget
+// and HTTPTarget.
+type Target interface {
+	// open checks the target's settings, fills in the run's target-given
+	// settings and returns the link of one run.
+	open(r *run) (link, error)
+}
+
+// link is one run's connection to its target. The scheduler calls it from
+// Run's goroutine only; the link hands every answered attempt back through
+// run.complete, on that goroutine too.
+type link interface {
+	// start starts the target's clock on the first emission and returns
+	// the time the run's clock gives it (Unix ns).
+	start(first int64) int64
+	// now returns the run's clock (Unix ns).
+	now() int64
+	// send makes the attempt in s, which the scheduler has just dispatched.
+	send(s *sendSlot)
+	// sleep waits towards planned, which is after now. It reports whether
+	// the clock has reached planned and the attempt may leave now;
+	// otherwise the scheduler looks again.
+	sleep(now, planned int64) bool
+	// collect takes back the attempts answered meanwhile, without waiting.
+	collect()
+	// wait blocks until an attempt is answered or ctx is cancelled.
+	wait()
+	// settle takes back every attempt in flight at the end of a run that
+	// ends with fate f, and returns the fate the pending deliveries get.
+	settle(f Fate) Fate
+	// reach returns the error of a target that has proved unreachable by
+	// now (by the end of the run, when final).
+	reach(now int64, final bool) error
+	// close releases what the link holds.
+	close()
+}
+
+// run is the state of one Engine.Run. Everything in it belongs to Run's
+// goroutine, except the slots in flight, which belong to the target until
+// it hands them back.
+type run struct {
+	e    *Engine
+	ctx  context.Context
+	link link
+
+	// Set by the target's open.
+	ctxMask int           // ctx is checked when the loop count & ctxMask is 0
+	drain   time.Duration // how long after the last emission retries are still made; negative for no limit
 
 	rng      *rand.Rand
 	pacer    pacer
 	queue    retryQueue
 	keys     keyTable
 	ring     inorder
-	done     chan *sendSlot // finished attempts, from their senders
 	inflight int
 
-	t0Wall   int64     // Run's start, Unix ns
-	t0       time.Time // the same, with its monotonic reading
-	first    int64     // the first emission's Time
+	t0       int64 // the run's clock at the first emission (Unix ns)
+	first    int64 // the first emission's Time
 	next     scenarios.Emission
 	haveNext bool
-	srcErr   error
 	deadline int64 // once the source is exhausted: the last retry time (Unix ns)
+	endAt    int64 // when set, the time RunEnded deliveries end at
+	err      error // what ended the run early: a source error, or the pending limit
 
-	timerAt int64 // the time timerC fires for, 0 for none
-	timerC  <-chan time.Time
-
-	reach     reachState
-	firstSent int64
-	dialErr   string // the first failure to connect
-
-	stats HTTPStats
+	stats Stats
 	out   Outcome
 }
 
-// now returns the time as Unix ns, counted on the monotonic clock from the
-// start of the run.
-func (r *httpRun) now() int64 { return r.t0Wall + int64(r.clock.Now().Sub(r.t0)) }
-
-// begin starts the clock on the first emission.
-func (r *httpRun) begin(first scenarios.Emission) {
-	r.t0 = r.clock.Now()
-	r.t0Wall = r.t0.UnixNano()
-	r.first = first.Time
-	r.next, r.haveNext = first, true
-}
-
-// close releases the run's resources once every sender has returned.
-func (r *httpRun) close() {
-	r.cancelReqs()
-	if r.ownClient {
-		r.client.CloseIdleConnections()
+// Run replays the whole source and returns when every delivery has been
+// settled or cut off, or ctx was cancelled, as Engine describes.
+func (e *Engine) Run(ctx context.Context) (Stats, error) {
+	if e.Source == nil || e.Policy == nil || e.Target == nil {
+		return Stats{}, errors.New("probe: Engine needs a Source, a Policy and a Target")
 	}
+	if e.MaxPending <= 0 {
+		e.MaxPending = DefaultMaxPending
+	}
+	tol := e.Tolerance
+	if tol <= 0 {
+		tol = DefaultLateTolerance
+	}
+	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))}
+	e.pacer.tolerance = int64(tol)
+	l, err := e.Target.open(&e.run)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer l.close()
+	e.link = l
+	first, err := e.Source.Next()
+	if errors.Is(err, io.EOF) {
+		return e.stats, nil
+	}
+	if err != nil {
+		return e.stats, err
+	}
+	e.t0 = l.start(first.Time)
+	e.first = first.Time
+	e.next, e.haveNext = first, true
+	err = e.loop()
+	return e.stats, err
 }
 
 // loop dispatches attempts until the run ends, and returns Run's error.
-func (r *httpRun) loop() error {
-	for {
-		if r.ctx.Err() != nil {
+func (r *run) loop() error {
+	for i := 0; ; i++ {
+		if i&r.ctxMask == 0 && r.ctx.Err() != nil {
 			return r.finish(Interrupted)
 		}
-		if r.srcErr != nil {
+		if r.err != nil {
 			return r.finish(RunEnded)
 		}
-		r.collect()
-		now := r.now()
-		if r.checkReach(now, false) {
+		r.link.collect()
+		now := r.link.now()
+		if r.link.reach(now, false) != nil {
 			return r.finish(RunEnded)
 		}
 		at, fromSource, ok := r.candidate()
@@ -117,22 +226,28 @@ func (r *httpRun) loop() error {
 			if r.inflight == 0 {
 				return r.finish(RunEnded)
 			}
-			r.wait(0)
+			r.link.wait()
 			continue
 		}
-		planned := r.pacer.next(at)
-		switch {
-		case r.ring.full():
-			r.wait(0)
-		case now < planned-int64(r.spin):
-			r.wait(planned - int64(r.spin))
-		case now < planned:
-			if planned-now > int64(spinHard) {
-				runtime.Gosched() // the last stretch, polled: see spinWindow
+		if r.e.Until != 0 && at > r.e.Until {
+			if p, ok := r.take(fromSource); ok {
+				r.queue.push(p)
 			}
-		default:
-			r.dispatch(fromSource, planned, now)
+			r.endAt = r.e.Until
+			return r.finish(RunEnded)
 		}
+		planned := r.pacer.next(at)
+		if r.ring.full() {
+			r.link.wait()
+			continue
+		}
+		if now < planned {
+			if !r.link.sleep(now, planned) {
+				continue
+			}
+			now = planned
+		}
+		r.dispatch(fromSource, planned, now)
 	}
 }
 
@@ -140,7 +255,7 @@ func (r *httpRun) loop() error {
 // the next emission rather than the earliest retry; the retry goes first
 // on a tie. It returns false when there is none, or when the source is
 // exhausted and the earliest retry is due after the drain deadline.
-func (r *httpRun) candidate() (at int64, fromSource, ok bool) {
+func (r *run) candidate() (at int64, fromSource, ok bool) {
 	if r.queue.Len() > 0 {
 		at := r.queue.peekAt()
 		if !r.haveNext || at <= r.mapTime(r.next.Time) {
@@ -154,42 +269,28 @@ func (r *httpRun) candidate() (at int64, fromSource, ok bool) {
 }
 
 // mapTime maps a source time onto the run's clock.
-func (r *httpRun) mapTime(t int64) int64 { return r.t0Wall + (t - r.first) }
+func (r *run) mapTime(t int64) int64 { return r.t0 + (t - r.first) }
 
-// dispatch sends the candidate at now, which is on or after planned.
-func (r *httpRun) dispatch(fromSource bool, planned, now int64) {
-	var p pending
-	if fromSource {
-		var err error
-		if p, err = newPending(&r.next, r.mapTime(r.next.Time), &r.keys); err != nil {
-			r.haveNext, r.srcErr = false, err
-			return
-		}
-		r.stats.Emissions++
-		r.advance()
-	} else {
-		p = r.queue.pop()
+// take removes the candidate from where it waits, the retry queue or the
+// source, which it then advances. It returns false when the emission is
+// out of range; the run then ends with that error.
+func (r *run) take(fromSource bool) (pending, bool) {
+	if !fromSource {
+		return r.queue.pop(), true
 	}
-	late := r.pacer.dispatched(p.at, planned, now)
-	s := r.ring.claim()
-	s.p = p
-	key, ws := r.keys.name(p.key)
-	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, N: int(p.n), Intended: p.at, Sent: now, Late: late}
-	if r.stats.Attempts == 0 {
-		r.stats.Start, r.firstSent = now, now
+	p, err := newPending(&r.next, r.mapTime(r.next.Time), &r.keys)
+	if err != nil {
+		r.haveNext, r.err = false, err
+		return pending{}, false
 	}
-	r.stats.Attempts++
-	r.stats.End = now
-	if late {
-		r.stats.Late++
-	}
-	r.inflight++
-	go r.send(s)
+	r.stats.Emissions++
+	r.advance()
+	return p, true
 }
 
 // advance reads the next emission from the source. At its end it fixes
 // the drain deadline.
-func (r *httpRun) advance() {
+func (r *run) advance() {
 	last := r.next.Time
 	em, err := r.e.Source.Next()
 	switch {
@@ -197,66 +298,59 @@ func (r *httpRun) advance() {
 		r.next = em
 	case errors.Is(err, io.EOF):
 		r.haveNext = false
-		r.deadline = r.mapTime(last) + int64(max(r.e.Drain, 0))
+		r.deadline = math.MaxInt64
+		if r.drain >= 0 {
+			r.deadline = r.mapTime(last) + int64(r.drain)
+		}
 	default:
-		r.haveNext, r.srcErr = false, err
+		r.haveNext, r.err = false, err
 	}
 }
 
-// collect takes back the attempts that have finished, without waiting.
-func (r *httpRun) collect() {
-	for {
-		select {
-		case s := <-r.done:
-			r.complete(s)
-		default:
-			return
-		}
+// dispatch sends the candidate at now, which is on or after planned.
+func (r *run) dispatch(fromSource bool, planned, now int64) {
+	p, ok := r.take(fromSource)
+	if !ok {
+		return
 	}
+	late := r.pacer.dispatched(p.at, planned, now)
+	s := r.ring.claim()
+	s.p = p
+	key, ws := r.keys.name(p.key)
+	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Size: p.size, N: int(p.n), Intended: p.at, Sent: now, Late: late}
+	if r.stats.Attempts == 0 {
+		r.stats.Start = now
+	}
+	r.stats.Attempts++
+	r.stats.End = now
+	if late {
+		r.stats.Late++
+	}
+	r.inflight++
+	r.link.send(s)
 }
 
-// wait blocks until until (Unix ns; 0 for no time limit), an attempt
-// finishes, or ctx is cancelled, whichever comes first. While the target's
-// reachability is undecided it also wakes at the end of the window.
-func (r *httpRun) wait(until int64) {
-	if r.reach == reachUndecided && r.firstSent != 0 {
-		if w := r.firstSent + int64(UnreachableWindow); w > r.now() && (until == 0 || w < until) {
-			until = w
-		}
-	}
-	var tc <-chan time.Time
-	if until != 0 {
-		if until != r.timerAt {
-			r.timerAt, r.timerC = until, r.clock.After(time.Duration(until-r.now()))
-		}
-		tc = r.timerC
-	}
-	select {
-	case s := <-r.done:
-		r.complete(s)
-	case <-tc:
-		r.timerAt, r.timerC = 0, nil
-	case <-r.ctx.Done():
-	}
-}
-
-// complete takes back a finished attempt: it decides the delivery's fate
+// complete takes back an answered attempt: it settles the delivery's fate
 // or queues its retry, and reports what can be reported in order.
-func (r *httpRun) complete(s *sendSlot) {
+func (r *run) complete(s *sendSlot) {
 	r.inflight--
 	a := &s.att
-	r.noteReach(s)
 	if a.Accepted() {
 		s.fate = Delivered
 	} else {
 		p := &s.p
 		delay, again := r.e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
-		if again && p.n < math.MaxUint32 {
+		switch {
+		case !again || p.n == math.MaxUint32:
+			s.fate = GaveUp
+		case r.queue.Len() >= r.e.MaxPending:
+			if r.err == nil {
+				r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(p.at - r.stats.Start), Attempts: r.stats.Attempts})
+			}
+		default:
 			next := *p
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
 			r.queue.push(next)
-		} else {
-			s.fate = GaveUp
 		}
 	}
 	s.done = true
@@ -265,7 +359,7 @@ func (r *httpRun) complete(s *sendSlot) {
 
 // emit reports a finished attempt, and its delivery's outcome if it
 // settled it.
-func (r *httpRun) emit(s *sendSlot) {
+func (r *run) emit(s *sendSlot) {
 	if r.e.Observer == nil {
 		return
 	}
@@ -275,7 +369,7 @@ func (r *httpRun) emit(s *sendSlot) {
 	}
 }
 
-func (r *httpRun) outcome(p *pending, f Fate, at int64) {
+func (r *run) outcome(p *pending, f Fate, at int64) {
 	if r.e.Observer == nil {
 		return
 	}
@@ -284,4 +378,30 @@ func (r *httpRun) outcome(p *pending, f Fate, at int64) {
 		r.out.Attempts = int(p.n) - 1
 	}
 	r.e.Observer.Outcome(&r.out)
+}
+
+// finish stops dispatching, has the target take back every attempt in
+// flight, ends the deliveries still pending and returns Run's error.
+// Emissions the source still holds were never due within the run and are
+// not counted.
+func (r *run) finish(f Fate) error {
+	f = r.link.settle(f)
+	// A failure to connect reported only now still counts.
+	unreach := r.link.reach(r.link.now(), f != Interrupted && r.err == nil)
+	at := r.link.now()
+	if f == RunEnded && r.endAt != 0 {
+		at = r.endAt
+	}
+	for r.queue.Len() > 0 {
+		p := r.queue.pop()
+		r.outcome(&p, f, at)
+	}
+	switch {
+	case f == Interrupted:
+		r.stats.Interrupted = true
+		return r.ctx.Err()
+	case r.err != nil:
+		return r.err
+	}
+	return unreach
 }

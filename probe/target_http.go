@@ -3,18 +3,15 @@ package probe
 import (
 	"context"
 	"errors"
-	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
-	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// Defaults of an HTTPEngine's fields.
+// Defaults of an HTTPTarget's fields.
 const (
 	DefaultHTTPMethod    = http.MethodPost
 	DefaultMaxInFlight   = 256
@@ -23,39 +20,34 @@ const (
 	DefaultLateTolerance = time.Millisecond
 	DefaultHTTPGrace     = 2 * time.Second
 	// UnreachableWindow is how long after the first attempt the engine
-	// decides whether the target is down (see HTTPEngine).
+	// decides whether the target is down (see HTTPTarget).
 	UnreachableWindow = time.Second
 )
 
-// HTTPEngine replays a traffic source with a retry policy against a real
-// URL, in real time. It is SimEngine's counterpart for `hooklimit run
-// --target URL`: the same source, policy and Observer, the same Attempts
-// and Outcomes, but every attempt is an HTTP request.
+// spinWindow is how long before a send the scheduler stops sleeping and
+// polls the clock instead, yielding the processor between polls. Go's
+// timers wake up to a millisecond late (the runtime's poller waits in whole
+// milliseconds), which at 1,000 requests a second would make most sends
+// late by more than the default tolerance. Polling costs CPU: up to a
+// core at 1,000/s, about 2% at 20/s. Only the system clock is polled.
+const spinWindow = 1200 * time.Microsecond
+
+// spinHard is the end of the spin window, in which the scheduler polls
+// without yielding: a goroutine that yields may wait for its turn for
+// longer than the tolerance.
+const spinHard = 200 * time.Microsecond
+
+// HTTPTarget is a real URL, in real time: the target of `hooklimit run
+// --target URL`. Every attempt is an HTTP request, sent on its own
+// goroutine; the model is open, so attempts leave when the schedule says,
+// not when the previous response came back.
 //
-// Schedule. The model is open: attempts leave when the schedule says, not
-// when the previous response came back. The source's times are relative:
-// its first emission is due the moment Run starts, and every other at
-// Run's start + (its Time − the first Time). A retry is due when the
-// response (or the failure) of the attempt before it arrived, plus the
-// delay the Policy chose; the engine builds the Policy's Failure as
-// SimEngine does (N, Elapsed from the first emission, Prev, Response).
-// When a retry and a new emission are due at the same instant, the retry
-// goes first. Retries wait in a heap, so memory does not grow with the
-// number of events.
-//
-// Pacing. Attempts leave in due order, paced by Pace: never before they are
-// due, and, when the sender is behind, as far apart as the schedule put them
-// rather than in a catch-up burst, so no window of sends is busier than the
-// schedule's (within Tolerance; see Pace). Timer noise within Tolerance
-// does not count as falling behind, but a longer stall shifts every later
-// attempt by its excess for the rest of the run: the sender never catches
-// up, and the attempts after the stall are all Late (sent more than
-// Tolerance after they were due). At most MaxInFlight attempts are sent and
-// not yet reported; when that many are out, the next attempt waits for a
-// slot and goes late, rather than being sent with the ones after it in a
-// bunch. With the system clock, the last 1.2 ms before each send are waited
-// out by polling the clock, because Go's timers wake up to a millisecond
-// late; at 1,000 requests a second that keeps a CPU busy.
+// Concurrency. At most MaxInFlight attempts are sent and not yet reported;
+// when that many are out, the next attempt waits for a slot and goes late,
+// rather than being sent with the ones after it in a bunch. With the
+// system clock, the last 1.2 ms before each send are waited out by polling
+// the clock, because Go's timers wake up to a millisecond late; at 1,000
+// requests a second that keeps a CPU busy.
 //
 // Times. Every Attempt carries Intended (when it was due), Sent (when the
 // pacer released it to the transport) and Done (when the response was read
@@ -71,13 +63,9 @@ const (
 // duplicates; the run id keeps the ids of separate runs apart), the run id
 // in RunIDHeader (X-Hooklimit-Run) and, with a Signer, the Standard
 // Webhooks headers webhook-id, webhook-timestamp and webhook-signature.
-// Content-Type defaults to application/json and
-// User-Agent to hooklimit. Each attempt may take Timeout, connection
-// included. The response body is read (up to 64 KiB) and dropped; its
-// Retry-After is parsed with ParseRetryAfter, and the rate-limit fields
-// (RateLimit, RateLimit-Policy, X-RateLimit-*, X-Rate-Limit-*,
-// X-Byte-Limit-*, Retry-After) are kept in Attempt.RateLimit. Redirects are
-// not followed.
+// The request and its reply are those of a Requester: see there for the
+// default headers, the timeout, the rate-limit fields kept in
+// Attempt.RateLimit and the transport errors.
 //
 // Failures. A request that gets no response (connection refused or reset,
 // timeout) is an Attempt with Status 0 and a short Err such as
@@ -86,38 +74,26 @@ const (
 // UnreachableWindow after the first attempt left (or at the end of the run,
 // if that comes first), at least one attempt has finished, every finished
 // attempt failed to connect (refused, no such host, unreachable, or timed
-// out while connecting) and none got a response. Run then stops, ends the
-// pending deliveries with RunEnded and returns an error with exit code 3:
-// "target HOST:PORT is unreachable: connection refused". Once any attempt
-// has got a response or has failed after connecting, later failures are
-// just attempts.
+// out while connecting) and none got a response. The run then stops, ends
+// the pending deliveries with RunEnded and returns an error with exit code
+// 3: "target HOST:PORT is unreachable: connection refused". Once any
+// attempt has got a response or has failed after connecting, later
+// failures are just attempts.
 //
 // Ending. When the source is exhausted, retries due up to Drain after its
 // last emission are still made; the deliveries whose next attempt is due
 // later end with RunEnded when nothing else is in flight. When ctx is
 // cancelled, nothing more is sent; the responses in flight get Grace to
 // come back, after which their requests are cancelled (Err "interrupted"),
-// and every delivery not settled ends with Interrupted. Run then returns
-// the stats with Interrupted set, and ctx's error.
+// and every delivery not settled ends with Interrupted.
 //
-// Observer. The Observer gets the Attempts in the order they were sent,
-// whatever order they finished in, and each delivery's Outcome right after
-// the attempt that settled it (Delivered, GaveUp), or at the end (RunEnded,
-// Interrupted). Its calls are made from Run's goroutine, never
-// concurrently; a slow Observer delays the sends.
-//
-// The zero values of the optional fields are their defaults. An HTTPEngine
-// runs once at a time; Run may be called again after it returns.
-type HTTPEngine struct {
-	Source scenarios.Source // the traffic; required
-	URL    string           // http or https; "{key}" in it is replaced by the emission's key, path-escaped; required
-	Method string           // default POST
-	Policy Policy           // required
-	Seed   uint64           // seeds the policy's jitter
+// The zero values of the optional fields are their defaults.
+type HTTPTarget struct {
+	URL    string // http or https; "{key}" in it is replaced by the emission's key, path-escaped; required
+	Method string // default POST
 	// RunID names the run in every event id and in RunIDHeader; default
 	// NewRunID(). It must satisfy ValidRunID.
-	RunID    string
-	Observer Observer // receives every attempt and outcome; may be nil
+	RunID string
 
 	// Client sends the requests. The default keeps connections alive, with
 	// up to MaxInFlight idle ones to the target, does not follow redirects
@@ -133,23 +109,12 @@ type HTTPEngine struct {
 	EventIDHeader string  // the header carrying the event's id; default X-Event-Id
 	Signer        *Signer // signs each request per Standard Webhooks; nil for none
 
-	Drain     time.Duration // how long after the source's last emission retries are still made; 0 for none
-	Tolerance time.Duration // how late an attempt may leave without being Late; default 1ms
-	Grace     time.Duration // how long to wait for responses after ctx is cancelled; default 2s, negative for none
-	Clock     Clock         // the time source; default the system clock
+	Drain time.Duration // how long after the source's last emission retries are still made; 0 for none
+	Grace time.Duration // how long to wait for responses after ctx is cancelled; default 2s, negative for none
+	Clock Clock         // the time source; default the system clock
 }
 
-// HTTPStats sums up a run against an HTTP target.
-type HTTPStats struct {
-	Emissions   int64  // deliveries taken from the source
-	Attempts    int64  // requests sent
-	Late        int64  // attempts that left more than Tolerance after they were due
-	Start, End  int64  // when the first and the last attempt left (Unix ns)
-	Interrupted bool   // the context was cancelled before the run finished
-	RunID       string // the run's id, as sent in every event id
-}
-
-// Clock is where an HTTPEngine reads the time and waits. Tests inject one
+// Clock is where an HTTP target reads the time and waits. Tests inject one
 // that jumps ahead instead of sleeping.
 type Clock interface {
 	// Now returns the current time; it should carry a monotonic reading.
@@ -164,109 +129,217 @@ type systemClock struct{}
 func (systemClock) Now() time.Time                         { return time.Now() }
 func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// Run sends the whole source and returns when every delivery has been
-// settled or cut off, the target proved unreachable, or ctx was cancelled,
-// as HTTPEngine describes.
-func (e *HTTPEngine) Run(ctx context.Context) (HTTPStats, error) {
-	r, err := e.newRun(ctx)
-	if err != nil {
-		return HTTPStats{}, err
-	}
-	defer r.close()
-	first, err := e.Source.Next()
-	if errors.Is(err, io.EOF) {
-		return r.stats, nil
-	}
-	if err != nil {
-		return r.stats, err
-	}
-	r.begin(first)
-	err = r.loop()
-	return r.stats, err
+// reachState is what is known of whether the target answers at all.
+type reachState int
+
+const (
+	reachUndecided reachState = iota
+	reachable
+	unreachable
+)
+
+// httpLink is one run against an HTTP target. Everything in it belongs to
+// Run's goroutine, except the slots in flight, which belong to their
+// senders until they come back on done.
+type httpLink struct {
+	r          *run
+	req        *Requester
+	reqCtx     context.Context    // the requests': cancelled once Grace has passed
+	cancelReqs context.CancelFunc //
+	clock      Clock
+	body       *Body
+	idHeader   string
+	runID      string
+	signer     *Signer
+	grace      time.Duration
+	spin       time.Duration // see spinWindow
+
+	t0Wall int64     // the run's start, Unix ns
+	t0     time.Time // the same, with its monotonic reading
+	done   chan *sendSlot
+
+	timerAt int64 // the time timerC fires for, 0 for none
+	timerC  <-chan time.Time
+
+	reached   reachState
+	firstSent int64
+	dialErr   string // the first failure to connect
 }
 
-// newRun checks the engine's fields and fills in the defaults.
-func (e *HTTPEngine) newRun(ctx context.Context) (*httpRun, error) {
-	if e.Source == nil || e.Policy == nil || e.URL == "" {
-		return nil, errors.New("probe: HTTPEngine needs a Source, a URL and a Policy")
+func (t *HTTPTarget) open(r *run) (link, error) {
+	if t == nil || t.URL == "" {
+		return nil, errors.New("probe: HTTPTarget needs a URL")
 	}
-	r := &httpRun{e: e, ctx: ctx, clock: e.Clock, client: e.Client, body: e.Body,
-		method: httpDefault(e.Method, DefaultHTTPMethod), idHeader: httpDefault(e.EventIDHeader, DefaultEventIDHeader),
-		timeout: httpDefaultDur(e.Timeout, DefaultHTTPTimeout), grace: httpDefaultDur(e.Grace, DefaultHTTPGrace),
-		header: e.Header.Clone()}
-	if err := r.parseURL(e.URL); err != nil {
-		return nil, err
-	}
-	r.runID = e.RunID
-	if r.runID == "" {
-		r.runID = NewRunID()
-	}
-	if !ValidRunID(r.runID) {
-		return nil, exitcode.Usagef("run id %q is not 1 to %d letters, digits, '.', '_' or '-'", r.runID, MaxRunIDLen)
-	}
-	r.stats.RunID = r.runID
-	if !validMethod(r.method) {
-		return nil, exitcode.Usagef("HTTP method %q is not a valid token", r.method)
-	}
-	if e.Grace < 0 {
-		r.grace = 0
-	}
-	n := e.MaxInFlight
+	n := t.MaxInFlight
 	if n <= 0 {
 		n = DefaultMaxInFlight
 	}
-	if r.clock == nil {
-		r.clock, r.spin = systemClock{}, spinWindow
+	timeout := t.Timeout
+	if timeout == 0 {
+		timeout = DefaultHTTPTimeout
 	}
-	if r.client == nil {
-		r.client, r.ownClient = defaultHTTPClient(n), true
+	l := &httpLink{r: r, clock: t.Clock, body: t.Body, idHeader: t.EventIDHeader, runID: t.RunID, signer: t.Signer, grace: t.Grace}
+	if l.runID == "" {
+		l.runID = NewRunID()
 	}
-	if r.body == nil {
+	if !ValidRunID(l.runID) {
+		return nil, exitcode.Usagef("run id %q is not 1 to %d letters, digits, '.', '_' or '-'", l.runID, MaxRunIDLen)
+	}
+	var err error
+	if l.req, err = NewRequester(RequestOptions{URL: t.URL, Keyed: true, Method: t.Method, Header: t.Header, Timeout: timeout, Client: t.Client, MaxIdle: n}); err != nil {
+		return nil, err
+	}
+	if l.idHeader == "" {
+		l.idHeader = DefaultEventIDHeader
+	}
+	switch {
+	case t.Grace == 0:
+		l.grace = DefaultHTTPGrace
+	case t.Grace < 0:
+		l.grace = 0
+	}
+	if l.clock == nil {
+		l.clock, l.spin = systemClock{}, spinWindow
+	}
+	if l.body == nil {
 		b, err := ParseBody("default body", DefaultBodyTemplate, 0)
 		if err != nil {
 			return nil, err
 		}
-		r.body = b
+		l.body = b
 	}
-	tol := e.Tolerance
-	if tol <= 0 {
-		tol = DefaultLateTolerance
-	}
-	r.pacer.tolerance = int64(tol)
-	r.ring = newInorder(n)
-	r.done = make(chan *sendSlot, n)
-	r.rng = rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))
-	r.reqCtx, r.cancelReqs = context.WithCancel(context.WithoutCancel(ctx))
-	return r, nil
+	r.stats.RunID = l.runID
+	r.ctxMask, r.drain, r.ring = 0, max(t.Drain, 0), newInorder(n)
+	l.done = make(chan *sendSlot, n)
+	l.reqCtx, l.cancelReqs = context.WithCancel(context.WithoutCancel(r.ctx))
+	return l, nil
 }
 
-// parseURL checks the target and keeps what the requests and messages need.
-func (r *httpRun) parseURL(raw string) error {
-	r.rawURL = raw
-	r.keyed = strings.Contains(raw, "{key}")
-	u, err := url.Parse(strings.ReplaceAll(raw, "{key}", "k"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return exitcode.Usagef("target %q is not an http:// or https:// URL", redactURL(raw))
-	}
-	r.host = u.Host
-	if !r.keyed {
-		r.u = u
-	}
-	return nil
+func (l *httpLink) start(int64) int64 {
+	l.t0 = l.clock.Now()
+	l.t0Wall = l.t0.UnixNano()
+	return l.t0Wall
 }
 
-// redactURL returns raw without its query, fragment and user info, for
-// messages.
-func redactURL(raw string) string {
-	s, _, _ := strings.Cut(raw, "?")
-	s, _, _ = strings.Cut(s, "#")
-	if scheme, rest, ok := strings.Cut(s, "://"); ok {
-		if at := strings.LastIndex(rest, "@"); at >= 0 && !strings.Contains(rest[:at], "/") {
-			rest = rest[at+1:]
+// now returns the time as Unix ns, counted on the monotonic clock from the
+// start of the run.
+func (l *httpLink) now() int64 { return l.t0Wall + int64(l.clock.Now().Sub(l.t0)) }
+
+// close releases the run's resources once every sender has returned.
+func (l *httpLink) close() {
+	l.cancelReqs()
+	l.req.Close()
+}
+
+// sleep waits until the end of the spin window before planned, or polls
+// the clock within it.
+func (l *httpLink) sleep(now, planned int64) bool {
+	switch {
+	case now < planned-int64(l.spin):
+		l.waitUntil(planned - int64(l.spin))
+	case planned-now > int64(spinHard):
+		runtime.Gosched() // the last stretch, polled: see spinWindow
+	}
+	return false
+}
+
+// collect takes back the attempts that have finished, without waiting.
+func (l *httpLink) collect() {
+	for {
+		select {
+		case s := <-l.done:
+			l.complete(s)
+		default:
+			return
 		}
-		s = scheme + "://" + rest
 	}
-	return s
+}
+
+func (l *httpLink) wait() { l.waitUntil(0) }
+
+// waitUntil blocks until until (Unix ns; 0 for no time limit), an attempt
+// finishes, or ctx is cancelled, whichever comes first. While the target's
+// reachability is undecided it also wakes at the end of the window.
+func (l *httpLink) waitUntil(until int64) {
+	if l.reached == reachUndecided && l.firstSent != 0 {
+		if w := l.firstSent + int64(UnreachableWindow); w > l.now() && (until == 0 || w < until) {
+			until = w
+		}
+	}
+	var tc <-chan time.Time
+	if until != 0 {
+		if until != l.timerAt {
+			l.timerAt, l.timerC = until, l.clock.After(time.Duration(until-l.now()))
+		}
+		tc = l.timerC
+	}
+	select {
+	case s := <-l.done:
+		l.complete(s)
+	case <-tc:
+		l.timerAt, l.timerC = 0, nil
+	case <-l.r.ctx.Done():
+	}
+}
+
+// complete notes what a finished attempt says of the target's
+// reachability and hands it to the scheduler.
+func (l *httpLink) complete(s *sendSlot) {
+	if l.reached == reachUndecided {
+		if !s.dial {
+			l.reached = reachable
+		} else if l.dialErr == "" {
+			l.dialErr = s.att.Err
+		}
+	}
+	l.r.complete(s)
+}
+
+// reach returns the unreachable error once the target has proved
+// unreachable; at the end of the run (final) the window need not have
+// passed.
+func (l *httpLink) reach(now int64, final bool) error {
+	if l.reached == reachUndecided && l.dialErr != "" && (final || now >= l.firstSent+int64(UnreachableWindow)) {
+		l.reached = unreachable
+	}
+	if l.reached != unreachable {
+		return nil
+	}
+	return exitcode.Runtimef("target %s is unreachable: %s (no attempt got a response; every one failed to connect)", l.req.Host(), l.dialErr)
+}
+
+// settle takes back every attempt in flight. Cancelling ctx while it
+// waits turns the end into an interruption: the attempts in flight get
+// Grace to finish, and are then cancelled.
+func (l *httpLink) settle(f Fate) Fate {
+	var graceC <-chan time.Time
+	startGrace := func() {
+		f = Interrupted
+		if l.grace > 0 {
+			graceC = l.clock.After(l.grace)
+		} else {
+			l.cancelReqs()
+		}
+	}
+	if l.r.ctx.Err() != nil {
+		startGrace()
+	}
+	ctxDone := l.r.ctx.Done()
+	for l.r.inflight > 0 {
+		select {
+		case s := <-l.done:
+			l.complete(s)
+		case <-ctxDone:
+			ctxDone = nil
+			if f != Interrupted {
+				startGrace()
+			}
+		case <-graceC:
+			graceC = nil
+			l.cancelReqs()
+		}
+	}
+	return f
 }
 
 // validMethod reports whether m is an HTTP token.
@@ -281,18 +354,4 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
-}
-
-func httpDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-func httpDefaultDur(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
 }
