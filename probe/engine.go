@@ -119,24 +119,22 @@ type link interface {
 	// start starts the target's clock on the first emission and returns
 	// the time the run's clock gives it (Unix ns).
 	start(first int64) int64
-	// now returns the run's clock (Unix ns).
-	now() int64
 	// send makes the attempt in s, which the scheduler has just dispatched.
 	send(s *sendSlot)
 	// sleep waits towards planned, which is after now. It reports whether
 	// the clock has reached planned and the attempt may leave now;
 	// otherwise the scheduler looks again.
 	sleep(now, planned int64) bool
-	// collect takes back the attempts answered meanwhile, without waiting.
-	collect()
+	// poll takes back the attempts answered meanwhile, without waiting,
+	// and returns the run's clock (Unix ns) and, once the target has
+	// proved unreachable, the error that says so (at the end of the run,
+	// final, before its window has passed).
+	poll(final bool) (now int64, unreachable error)
 	// wait blocks until an attempt is answered or ctx is cancelled.
 	wait()
 	// settle takes back every attempt in flight at the end of a run that
 	// ends with fate f, and returns the fate the pending deliveries get.
 	settle(f Fate) Fate
-	// reach returns the error of a target that has proved unreachable by
-	// now (by the end of the run, when final).
-	reach(now int64, final bool) error
 	// close releases what the link holds.
 	close()
 }
@@ -216,9 +214,8 @@ func (r *run) loop() error {
 		if r.err != nil {
 			return r.finish(RunEnded)
 		}
-		r.link.collect()
-		now := r.link.now()
-		if r.link.reach(now, false) != nil {
+		now, unreach := r.link.poll(false)
+		if unreach != nil {
 			return r.finish(RunEnded)
 		}
 		at, fromSource, ok := r.candidate()
@@ -387,8 +384,7 @@ func (r *run) outcome(p *pending, f Fate, at int64) {
 func (r *run) finish(f Fate) error {
 	f = r.link.settle(f)
 	// A failure to connect reported only now still counts.
-	unreach := r.link.reach(r.link.now(), f != Interrupted && r.err == nil)
-	at := r.link.now()
+	at, unreach := r.link.poll(f != Interrupted && r.err == nil)
 	if f == RunEnded && r.endAt != 0 {
 		at = r.endAt
 	}

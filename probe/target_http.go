@@ -243,16 +243,21 @@ func (l *httpLink) sleep(now, planned int64) bool {
 	return false
 }
 
-// collect takes back the attempts that have finished, without waiting.
-func (l *httpLink) collect() {
-	for {
+// poll takes back the attempts that have finished, without waiting, and
+// returns the time and the unreachable error, if the target has proved
+// unreachable by then.
+func (l *httpLink) poll(final bool) (int64, error) {
+collect:
+	for l.r.inflight > 0 {
 		select {
 		case s := <-l.done:
 			l.complete(s)
 		default:
-			return
+			break collect
 		}
 	}
+	now := l.now()
+	return now, l.reach(now, final)
 }
 
 func (l *httpLink) wait() { l.waitUntil(0) }

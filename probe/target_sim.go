@@ -72,7 +72,8 @@ func dialectSendsRetryAfter(p *limitsim.Profile) bool {
 
 func (l *simLink) start(first int64) int64 { l.clock = first; return first }
 
-func (l *simLink) now() int64 { return l.clock }
+// poll returns the virtual clock: the time of the last attempt.
+func (l *simLink) poll(bool) (int64, error) { return l.clock, nil }
 
 // sleep jumps the virtual clock to planned.
 func (l *simLink) sleep(_, planned int64) bool { l.clock = planned; return true }
@@ -103,10 +104,8 @@ func (l *simLink) send(s *sendSlot) {
 	l.r.complete(s)
 }
 
-// collect, wait and settle have nothing to do: no attempt is ever in
-// flight in virtual time.
-func (l *simLink) collect()                {}
-func (l *simLink) wait()                   {}
-func (l *simLink) settle(f Fate) Fate      { return f }
-func (l *simLink) reach(int64, bool) error { return nil }
-func (l *simLink) close()                  {}
+// wait and settle have nothing to do: no attempt is ever in flight in
+// virtual time.
+func (l *simLink) wait()              {}
+func (l *simLink) settle(f Fate) Fate { return f }
+func (l *simLink) close()             {}
