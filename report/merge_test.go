@@ -48,7 +48,7 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, retry string
 	}
 	var buf bytes.Buffer
 	coll := NewRunCollector(prof, &buf)
-	eng := &probe.SimEngine{Source: renamed{src, prefix}, Profile: prof, Policy: pol, Seed: seed, Observer: coll}
+	eng := &probe.Engine{Source: renamed{src, prefix}, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,7 @@ func TestRunWorkspaceScope(t *testing.T) {
 	}
 	var out bytes.Buffer
 	coll := NewRunCollector(prof, &out)
-	eng := &probe.SimEngine{Source: src, Profile: prof, Policy: probe.None{}, Observer: coll}
+	eng := &probe.Engine{Source: src, Policy: probe.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
