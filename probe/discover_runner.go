@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // runner sends the requests of a discovery within its caps. Everything in
@@ -74,7 +76,7 @@ func (r *runner) dispatch(intended, size int64) {
 		}
 		p.RateLimit = rateLimitFields(res.Header)
 		if v := http.Header(res.Header).Get("Retry-After"); v != "" {
-			if d, err := ParseRetryAfter(v, time.Unix(0, p.Done)); err == nil {
+			if d, err := retry.ParseRetryAfter(v, time.Unix(0, p.Done)); err == nil {
 				p.RetryAfter, p.HasRetryAfter = d, true
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -112,7 +113,7 @@ type HTTPEngine struct {
 	Source scenarios.Source // the traffic; required
 	URL    string           // http or https; "{key}" in it is replaced by the emission's key, path-escaped; required
 	Method string           // default POST
-	Policy Policy           // required
+	Policy retry.Policy     // required
 	Seed   uint64           // seeds the policy's jitter
 	// RunID names the run in every event id and in RunIDHeader; default
 	// NewRunID(). It must satisfy ValidRunID.

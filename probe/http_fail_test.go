@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // closedAddr returns a loopback address nothing listens on.
@@ -45,7 +46,7 @@ func testHTTPTimeout(t *testing.T) {
 		}
 	})
 	defer close(release)
-	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: None{}, Timeout: 100 * time.Millisecond}, h))
+	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: retry.None{}, Timeout: 100 * time.Millisecond}, h))
 	if err != nil {
 		t.Fatalf("Run: %v (a target that accepts and stalls is reachable)", err)
 	}
@@ -77,7 +78,7 @@ func TestHTTPConnectionDropped(t *testing.T) {
 			}
 			conn.Close()
 		})
-		rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(2, 0), URL: srv.URL, Policy: Immediate{Max: 1}, Drain: time.Second})
+		rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(2, 0), URL: srv.URL, Policy: retry.Immediate{Max: 1}, Drain: time.Second})
 		if err != nil {
 			t.Fatalf("reset %v: Run: %v (a target that accepts is reachable)", reset, err)
 		}
@@ -99,7 +100,7 @@ func TestHTTPConnectionDropped(t *testing.T) {
 // TestHTTPUnreachable points the engine at a port nothing listens on.
 func TestHTTPUnreachable(t *testing.T) {
 	addr := closedAddr(t)
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(3, 0), URL: "http://" + addr + "/hooks/t1?token=abc", Policy: Immediate{Max: 2}, Drain: time.Second})
+	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(3, 0), URL: "http://" + addr + "/hooks/t1?token=abc", Policy: retry.Immediate{Max: 2}, Drain: time.Second})
 	if code := exitcode.Of(err); code != exitcode.Runtime {
 		t.Fatalf("Run: %v (exit %d), want exit 3", err, code)
 	}
@@ -121,7 +122,7 @@ func TestHTTPUnreachable(t *testing.T) {
 // TestHTTPUnreachableStops checks that a long run against a down target
 // stops after the first second instead of playing its schedule.
 func TestHTTPUnreachableStops(t *testing.T) {
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(100, 50*time.Millisecond), URL: "http://" + closedAddr(t), Policy: None{}})
+	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(100, 50*time.Millisecond), URL: "http://" + closedAddr(t), Policy: retry.None{}})
 	if exitcode.Of(err) != exitcode.Runtime || !strings.Contains(err.Error(), "unreachable") {
 		t.Fatalf("Run: %v, want an exit-3 unreachable error", err)
 	}
@@ -155,7 +156,7 @@ func TestHTTPSecrets(t *testing.T) {
 		}
 	}
 	for _, target := range []string{srv.URL + "/h?" + query, "http://" + closedAddr(t) + "/h?" + query} {
-		rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: target, Policy: None{}, Header: http.Header{"Authorization": {secret}}})
+		rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: target, Policy: retry.None{}, Header: http.Header{"Authorization": {secret}}})
 		if err != nil {
 			check("error", err.Error())
 		}
@@ -213,9 +214,9 @@ func TestHTTPDescribe(t *testing.T) {
 
 func TestHTTPBadSetup(t *testing.T) {
 	for _, e := range []*HTTPEngine{
-		{Source: evenly(1, 0), URL: "ftp://x/y?secret=1", Policy: None{}},
-		{Source: evenly(1, 0), URL: "127.0.0.1:8080/hooks", Policy: None{}},
-		{Source: evenly(1, 0), URL: "http://127.0.0.1:1/", Policy: None{}, Method: "PO ST"},
+		{Source: evenly(1, 0), URL: "ftp://x/y?secret=1", Policy: retry.None{}},
+		{Source: evenly(1, 0), URL: "127.0.0.1:8080/hooks", Policy: retry.None{}},
+		{Source: evenly(1, 0), URL: "http://127.0.0.1:1/", Policy: retry.None{}, Method: "PO ST"},
 	} {
 		_, err := e.Run(context.Background())
 		if exitcode.Of(err) != exitcode.Usage || strings.Contains(err.Error(), "secret") {

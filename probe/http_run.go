@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -250,7 +251,7 @@ func (r *httpRun) complete(s *sendSlot) {
 		s.fate = Delivered
 	} else {
 		p := &s.p
-		delay, again := r.e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
+		delay, again := r.e.Policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
 		if again && p.n < math.MaxUint32 {
 			next := *p
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay

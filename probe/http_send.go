@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // maxResponseBody is how much of a response body is read (and dropped) so
@@ -64,7 +66,7 @@ func (r *httpRun) send(s *sendSlot) {
 	a.Status = resp.StatusCode
 	a.RateLimit = rateLimitFields(resp.Header)
 	if v := resp.Header.Get("Retry-After"); v != "" {
-		if d, err := ParseRetryAfter(v, time.Unix(0, a.Done)); err == nil {
+		if d, err := retry.ParseRetryAfter(v, time.Unix(0, a.Done)); err == nil {
 			a.RetryAfter, a.HasRetryAfter = d, true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -30,7 +31,7 @@ import (
 type SimEngine struct {
 	Source   scenarios.Source
 	Profile  *limitsim.Profile
-	Policy   Policy
+	Policy   retry.Policy
 	Seed     uint64        // seeds the policy's jitter
 	Latency  time.Duration // virtual round trip of every attempt (default 0)
 	Until    int64         // when set, no attempt is made after this time (Unix ns): the run ends
@@ -179,7 +180,7 @@ func (e *SimEngine) send(p *pending) error {
 		e.outcome(p, Delivered, a.Done)
 		return nil
 	}
-	delay, again := e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, e.rng)
+	delay, again := e.Policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, e.rng)
 	if !again || p.n == math.MaxUint32 {
 		e.outcome(p, GaveUp, a.Done)
 		return nil

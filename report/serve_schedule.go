@@ -10,7 +10,7 @@ import (
 
 // RetrySchedule is the retry schedule serve observed: the intervals
 // between consecutive attempts of one event, by attempt number, and the
-// known retry policy (see probe.Policies) they resemble.
+// known retry policy (see retry.Policies) they resemble.
 type RetrySchedule struct {
 	Retries int64 `json:"retries"` // intervals observed
 	// Steps has an entry per attempt number n that was retried: the waits

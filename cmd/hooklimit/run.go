@@ -16,6 +16,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -153,9 +154,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			retries = append(retries, splitPolicies(r)...)
 		}
 	}
-	policies := make([]probe.Policy, len(retries))
+	policies := make([]retry.Policy, len(retries))
 	for i, r := range retries {
-		if policies[i], err = probe.ParsePolicy(r); err != nil {
+		if policies[i], err = retry.ParsePolicy(r); err != nil {
 			return err
 		}
 	}
@@ -246,7 +247,7 @@ func noResponse(results []*report.RunResult) *report.RunResult {
 // runOne runs the scenario once with policy pol, and returns its result
 // with thresholds applied. On interruption it returns the partial result
 // and the context's error.
-func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Policy, attempts io.Writer) (*report.RunResult, error) {
+func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Policy, attempts io.Writer) (*report.RunResult, error) {
 	src, err := spec.newSource()
 	if err != nil {
 		return nil, err
@@ -382,7 +383,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 		return nil, err
 	}
 	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {
-		if _, err := probe.ParsePolicy(plan.Retry); err != nil {
+		if _, err := retry.ParsePolicy(plan.Retry); err != nil {
 			return nil, plan.Errorf("retry", "%v", err)
 		}
 		opts.Retry = plan.Retry

@@ -15,6 +15,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -45,7 +46,7 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 
 // run sends the scenario to target in real time, as run runID. It reports
 // whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (bool, error) {
 	if err := checkTarget(target); err != nil {
 		return false, err
 	}
