@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -130,9 +131,9 @@ type HTTPEngine struct {
 	// Header is sent with every request. Its values may be secrets: they
 	// never appear in Attempts or errors.
 	Header        http.Header
-	Body          *Body   // the body template; default DefaultBodyTemplate
-	EventIDHeader string  // the header carrying the event's id; default X-Event-Id
-	Signer        *Signer // signs each request per Standard Webhooks; nil for none
+	Body          *Body           // the body template; default DefaultBodyTemplate
+	EventIDHeader string          // the header carrying the event's id; default X-Event-Id
+	Signer        *signing.Signer // signs each request per Standard Webhooks; nil for none
 
 	Drain     time.Duration // how long after the source's last emission retries are still made; 0 for none
 	Tolerance time.Duration // how late an attempt may leave without being Late; default 1ms

@@ -14,6 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -158,7 +159,7 @@ func testHTTPObserverOrder(t *testing.T) {
 // TestHTTPSigning verifies every request's Standard Webhooks signature on
 // the server, and that copies of an event share its id.
 func TestHTTPSigning(t *testing.T) {
-	signer, err := NewSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	signer, err := signing.NewSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestHTTPSigning(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		defer mu.Unlock()
-		if err := signer.Verify(r.Header, body, time.Now(), DefaultTolerance); err != nil {
+		if err := signer.Verify(r.Header, body, time.Now(), signing.DefaultTolerance); err != nil {
 			bad = append(bad, err.Error())
 		}
 		if r.Header.Get("webhook-id") != r.Header.Get("X-Event-Id") {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -90,7 +91,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if !ok || secret == "" {
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
-		if eng.Signer, err = probe.NewSigner(secret); err != nil {
+		if eng.Signer, err = signing.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
