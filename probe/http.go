@@ -160,11 +160,11 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// systemClock is the real clock.
-type systemClock struct{}
+// SystemClock is the real clock: Now and After are those of package time.
+type SystemClock struct{}
 
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (SystemClock) Now() time.Time                         { return time.Now() }
+func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Run sends the whole source and returns when every delivery has been
 // settled or cut off, the target proved unreachable, or ctx was cancelled,
@@ -218,7 +218,7 @@ func (e *HTTPEngine) newRun(ctx context.Context) (*httpRun, error) {
 		n = DefaultMaxInFlight
 	}
 	if r.clock == nil {
-		r.clock, r.spin = systemClock{}, spinWindow
+		r.clock, r.spin = SystemClock{}, spinWindow
 	}
 	if r.client == nil {
 		r.client, r.ownClient = defaultHTTPClient(n), true

@@ -114,7 +114,7 @@ func memClient(h http.Handler) *http.Client {
 // memEngine points e at h served in memory (see memClient), on the clock
 // time.Now reads: run inside a synctest bubble, e takes virtual time only.
 func memEngine(e *HTTPEngine, h http.HandlerFunc) *HTTPEngine {
-	e.URL, e.Client, e.Clock = "http://engine.test/hooks/t1", memClient(h), systemClock{}
+	e.URL, e.Client, e.Clock = "http://engine.test/hooks/t1", memClient(h), SystemClock{}
 	return e
 }
 

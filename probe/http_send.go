@@ -64,7 +64,7 @@ func (r *httpRun) send(s *sendSlot) {
 	_ = resp.Body.Close()
 	a.Done = r.now()
 	a.Status = resp.StatusCode
-	a.RateLimit = rateLimitFields(resp.Header)
+	a.RateLimit = RateLimitFields(resp.Header)
 	if v := resp.Header.Get("Retry-After"); v != "" {
 		if d, err := retry.ParseRetryAfter(v, time.Unix(0, a.Done)); err == nil {
 			a.RetryAfter, a.HasRetryAfter = d, true
@@ -200,10 +200,10 @@ func (r *httpRun) redact(msg string) string {
 	return msg
 }
 
-// rateLimitFields returns the rate-limit header fields of a response, by
+// RateLimitFields returns the rate-limit header fields of a response, by
 // their canonical names, with the values of a repeated field joined by
 // ", "; nil when there are none.
-func rateLimitFields(h http.Header) map[string]string {
+func RateLimitFields(h http.Header) map[string]string {
 	var m map[string]string
 	for k, vs := range h {
 		if !isRateLimitField(k) {

@@ -19,6 +19,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -44,7 +45,7 @@ type probeOptions struct {
 
 	// sender and clock replace the HTTP sender and the system clock in
 	// tests; transport, when set, carries the HTTP sender's requests.
-	sender    probe.Sender
+	sender    discover.Sender
 	clock     probe.Clock
 	transport http.RoundTripper
 }
@@ -94,9 +95,9 @@ still reported).`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "", "the documented limits to compare with: a built-in name or a profile file (default: none, findings only)")
-	f.IntVar(&opts.MaxRequests, "max-requests", probe.DefaultProbeMaxRequests, "hard cap on the requests sent")
-	f.DurationVar(&opts.MaxDuration, "max-duration", probe.DefaultProbeMaxDuration, "hard cap on the time spent sending")
-	f.IntVar(&opts.InFlight, "max-in-flight", probe.DefaultProbeInFlight, "requests in flight at most")
+	f.IntVar(&opts.MaxRequests, "max-requests", discover.DefaultProbeMaxRequests, "hard cap on the requests sent")
+	f.DurationVar(&opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
+	f.IntVar(&opts.InFlight, "max-in-flight", discover.DefaultProbeInFlight, "requests in flight at most")
 	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
 	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "a request header 'Name: value' (repeatable; values are never printed or recorded)")
@@ -116,7 +117,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		return err
 	}
 	target := redactURL(opts.Target)
-	steps := probe.Plan(o.DiscoverOptions)
+	steps := discover.Plan(o.DiscoverOptions)
 	planOut := opts.IO.ErrOut
 	if opts.DryRun {
 		planOut = opts.IO.Out
@@ -155,7 +156,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		rw = report.NewResultsWriter(lw)
 		o.OnRequest = rw.ProbeRequest
 	}
-	d, err := probe.Discover(ctx, o.DiscoverOptions)
+	d, err := discover.Discover(ctx, o.DiscoverOptions)
 	if err != nil && ctx.Err() == nil {
 		if rw != nil {
 			_ = rw.Close()
@@ -182,7 +183,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 
 // probeRun is the discovery's options with the parsed headers.
 type probeRun struct {
-	probe.DiscoverOptions
+	discover.DiscoverOptions
 	headers http.Header
 }
 

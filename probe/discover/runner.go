@@ -1,10 +1,11 @@
-package probe
+package discover
 
 import (
 	"context"
 	"net/http"
 	"time"
 
+	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
@@ -14,7 +15,7 @@ import (
 type runner struct {
 	ctx      context.Context
 	o        *DiscoverOptions
-	clock    Clock
+	clock    probe.Clock
 	t0       time.Time
 	t0Wall   int64
 	deadline int64 // Unix ns after which nothing is sent
@@ -65,7 +66,7 @@ func (r *runner) capped() string {
 func (r *runner) dispatch(intended, size int64) {
 	r.sent++
 	r.inflight++
-	p := &ProbeRequest{Seq: r.sent, Step: r.step, Size: int64(len(probeBody(size))), Intended: intended}
+	p := &ProbeRequest{Seq: r.sent, Step: r.step, Size: probe.ProbeBodySize(size), Intended: intended}
 	go func() {
 		p.Sent = r.now()
 		res := r.o.Sender.Send(r.ctx, size)
@@ -74,7 +75,7 @@ func (r *runner) dispatch(intended, size int64) {
 		if res.Dial && p.Err == "" {
 			p.Err = "failed to connect"
 		}
-		p.RateLimit = rateLimitFields(res.Header)
+		p.RateLimit = probe.RateLimitFields(res.Header)
 		if v := http.Header(res.Header).Get("Retry-After"); v != "" {
 			if d, err := retry.ParseRetryAfter(v, time.Unix(0, p.Done)); err == nil {
 				p.RetryAfter, p.HasRetryAfter = d, true
@@ -162,7 +163,7 @@ func (r *runner) burst(n int, size int64) []*ProbeRequest {
 }
 
 // paced sends requests with bodies of size at rate per second for span,
-// paced by Pace (never in a catch-up burst), until stop returns true for
+// paced by probe.Pace (never in a catch-up burst), until stop returns true for
 // an answer, and returns them all once answered.
 func (r *runner) paced(rate float64, span time.Duration, size int64, stop func(*ProbeRequest) bool) []*ProbeRequest {
 	const tolerance = int64(time.Millisecond)
@@ -185,7 +186,7 @@ func (r *runner) paced(rate float64, span time.Duration, size int64, stop func(*
 		}
 		planned := intended
 		if i > 0 {
-			planned = Pace(intended, prevIntended, prevDispatch)
+			planned = probe.Pace(intended, prevIntended, prevDispatch)
 		}
 		take(r.waitUntil(planned))
 		for r.inflight >= r.o.InFlight && !stopped {
