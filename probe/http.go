@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -248,27 +249,13 @@ func (r *httpRun) parseURL(raw string) error {
 	r.keyed = strings.Contains(raw, "{key}")
 	u, err := url.Parse(strings.ReplaceAll(raw, "{key}", "k"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return exitcode.Usagef("target %q is not an http:// or https:// URL", redactURL(raw))
+		return exitcode.Usagef("target %q is not an http:// or https:// URL", redact.URL(raw))
 	}
 	r.host = u.Host
 	if !r.keyed {
 		r.u = u
 	}
 	return nil
-}
-
-// redactURL returns raw without its query, fragment and user info, for
-// messages.
-func redactURL(raw string) string {
-	s, _, _ := strings.Cut(raw, "?")
-	s, _, _ = strings.Cut(s, "#")
-	if scheme, rest, ok := strings.Cut(s, "://"); ok {
-		if at := strings.LastIndex(rest, "@"); at >= 0 && !strings.Contains(rest[:at], "/") {
-			rest = rest[at+1:]
-		}
-		s = scheme + "://" + rest
-	}
-	return s
 }
 
 // validMethod reports whether m is an HTTP token.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
 )
 
 // SendResult is the answer to one probe request.
@@ -36,7 +37,7 @@ type HTTPSender struct {
 func NewHTTPSender(rawURL, method string, header http.Header, timeout time.Duration, inFlight int) (*HTTPSender, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, exitcode.Usagef("target %q is not an http:// or https:// URL", redactURL(rawURL))
+		return nil, exitcode.Usagef("target %q is not an http:// or https:// URL", redact.URL(rawURL))
 	}
 	if method == "" {
 		method = http.MethodPost

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
@@ -116,7 +117,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	if err != nil {
 		return err
 	}
-	target := redactURL(opts.Target)
+	target := redact.URL(opts.Target)
 	steps := discover.Plan(o.DiscoverOptions)
 	planOut := opts.IO.ErrOut
 	if opts.DryRun {
@@ -225,7 +226,7 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 			return o, meta, &exitcode.InputError{File: "flag --bytes", Msg: "want a positive size such as 64KB or 1MB"}
 		}
 	}
-	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redactURL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
+	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redact.URL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
 	if opts.Profile != "" {
 		p, err := limitsim.LoadProfile(opts.Profile)
 		if err != nil {

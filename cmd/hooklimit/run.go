@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
@@ -260,7 +261,7 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	obs := prog.observer(coll)
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
 	if spec.target != "" {
-		meta.Target, meta.RunID = redactURL(spec.target), probe.NewRunID()
+		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
 	if err := coll.Start(meta, spec.thresholds); err != nil {
 		return nil, exitcode.Runtimef("cannot write results: %v", err)

@@ -134,17 +134,3 @@ func parseHeaders(values []string) (http.Header, error) {
 	}
 	return h, nil
 }
-
-// redactURL returns target as it may be shown and recorded: without user
-// information or query, which often carry tokens.
-func redactURL(target string) string {
-	u, err := url.Parse(target)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	s := u.Scheme + "://" + u.Host + u.Path
-	if u.RawQuery != "" {
-		s += "?redacted"
-	}
-	return s
-}
