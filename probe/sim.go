@@ -119,30 +119,10 @@ func (e *SimEngine) init() error {
 		e.MaxPending = DefaultMaxPending
 	}
 	e.rng = rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))
-	e.retryAfter = dialectSendsRetryAfter(e.Profile)
+	e.retryAfter = e.Profile.SendsRetryAfter()
 	e.queue = retryQueue{}
 	e.stats = SimStats{}
 	return nil
-}
-
-// dialectSendsRetryAfter reports whether p's dialect puts a Retry-After on
-// a 429, by asking it to write the headers of a rejection.
-func dialectSendsRetryAfter(p *limitsim.Profile) bool {
-	d, err := limitsim.Dialects(p.Dialect)
-	if err != nil {
-		return false
-	}
-	pt := p.NewPartition()
-	var dec limitsim.Decision
-	for i := 0; i < 1_000_000; i++ {
-		pt.DecideInto(&dec, 0, 1)
-		if !dec.Admitted {
-			h := http.Header{}
-			d.WriteHeaders(h, p, &dec)
-			return h.Get("Retry-After") != ""
-		}
-	}
-	return false
 }
 
 func (e *SimEngine) send(p *pending) error {

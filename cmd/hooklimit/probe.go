@@ -234,29 +234,9 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 		}
 		meta.Profile = p
 		o.CountRejected = p.CountRejected
-		o.ExpectRetryAfter = documentsRetryAfter(p)
+		o.ExpectRetryAfter = p.SendsRetryAfter()
 	}
 	return o, meta, nil
-}
-
-// documentsRetryAfter reports whether p's header dialect sends Retry-After
-// on a 429: it fills a fresh partition until a request is rejected and
-// writes the headers of that rejection.
-func documentsRetryAfter(p *limitsim.Profile) bool {
-	dl, err := limitsim.Dialects(p.Dialect)
-	if err != nil {
-		return false
-	}
-	pt := p.NewPartition()
-	for i := 0; i < 1_000_000; i++ {
-		d := pt.Decide(0, 1)
-		if !d.Admitted {
-			h := http.Header{}
-			dl.WriteHeaders(h, p, &d)
-			return h.Get("Retry-After") != ""
-		}
-	}
-	return false
 }
 
 // confirm asks before probing a target that is not loopback, unless --yes.
