@@ -152,7 +152,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(opts.CompareRetry) > 0 {
 		retries = nil
 		for _, r := range opts.CompareRetry {
-			retries = append(retries, splitPolicies(r)...)
+			retries = append(retries, retry.SplitPolicies(r)...)
 		}
 	}
 	policies := make([]retry.Policy, len(retries))
@@ -420,37 +420,4 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 		name = "plan " + opts.Plan
 	}
 	return &runSpec{name: name, newSource: plan.Source, profile: p, target: target, thresholds: append(ths, more...)}, nil
-}
-
-// splitPolicies splits a --compare-retry value into policy specs: a
-// comma-separated token with no "=" starts a new policy, one with "="
-// is a parameter of the policy before it, and commas inside parentheses
-// belong to a fallback: "none,exponential,base=2s,retry-after,fallback=(fixed,delay=1s)"
-// is none; exponential,base=2s; retry-after,fallback=(fixed,delay=1s).
-func splitPolicies(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	var tokens []string
-	for i := 0; i <= len(s); i++ {
-		switch {
-		case i == len(s) || (s[i] == ',' && depth == 0):
-			tokens = append(tokens, strings.TrimSpace(s[start:i]))
-			start = i + 1
-		case s[i] == '(':
-			depth++
-		case s[i] == ')':
-			depth--
-		}
-	}
-	for _, t := range tokens {
-		if t == "" {
-			continue
-		}
-		if strings.Contains(t, "=") && len(out) > 0 {
-			out[len(out)-1] += "," + t
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
 }
