@@ -1,6 +1,5 @@
-// Package redact removes the secrets a target URL may carry (a password
-// in its user information, a token in its query) before the URL is shown
-// in a message or recorded in a results file.
+// Package redact takes the secrets a target URL may carry (a password, a
+// token in the query) out of it before it is shown or recorded.
 package redact
 
 import (
