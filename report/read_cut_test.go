@@ -257,7 +257,7 @@ func TestReadWithoutResultLine(t *testing.T) {
 	_, data := cutRunFile(t)
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	rf := mtParse(t, "x.jsonl", bytes.Join(lines[:5], nil))
-	if inc := incompleteOf(rf.Result); rf.Verdict != VerdictIncomplete || inc == nil || !strings.HasPrefix(inc.Detail, "the results file ends at line 5, without its result line") {
+	if inc := IncompleteOf(rf.Result); rf.Verdict != VerdictIncomplete || inc == nil || !strings.HasPrefix(inc.Detail, "the results file ends at line 5, without its result line") {
 		t.Fatalf("verdict %s, incomplete %+v", rf.Verdict, inc)
 	}
 	if rf.Truncated {

@@ -251,7 +251,7 @@ func TestReadResultsTorn(t *testing.T) {
 			if want > 0 && !strings.Contains(rep.Notes[0], "x.jsonl was cut short: its last line") {
 				t.Errorf("note %q", rep.Notes[0])
 			}
-			if inc := incompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == VerdictIncomplete && inc != nil && inc.Reason == CutTruncated) {
+			if inc := IncompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == VerdictIncomplete && inc != nil && inc.Reason == CutTruncated) {
 				t.Errorf("torn line %d: verdict %s, incomplete %+v", tc.torn, rep.Verdict, inc)
 			}
 		})

@@ -111,9 +111,9 @@ func (r *ServeResult) settle() {
 	r.Verdict = settleVerdict(v, r.Thresholds, r.Incomplete)
 }
 
-// check returns the compliance part of r as a CheckResult, to render it
+// Check returns the compliance part of r as a CheckResult, to render it
 // the way check does.
-func (r *ServeResult) check() *CheckResult {
+func (r *ServeResult) Check() *CheckResult {
 	return &CheckResult{
 		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input, Incomplete: r.Incomplete,
 		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,

@@ -17,6 +17,7 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -190,7 +191,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(results) == 0 {
 		return runErr
 	}
-	format := report.Format(opts.Format.String())
+	format := render.Format(opts.Format.String())
 	var verdict report.Verdict
 	if len(policies) == 1 {
 		res := results[0]
@@ -201,7 +202,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := res.Write(opts.IO.Out, format); err != nil {
+		if err := render.Write(opts.IO.Out, res, format); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
@@ -213,7 +214,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = cmp.Verdict
-		if err := cmp.Write(opts.IO.Out, format); err != nil {
+		if err := render.Write(opts.IO.Out, cmp, format); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}

@@ -1,21 +1,25 @@
-package report
+// Package numfmt writes numbers and counts for people to read: thousands
+// separators, percentages that never round to 100%, and "1 key" against
+// "12,345 keys". Analysis messages and renderers share it.
+package numfmt
 
 import (
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// withCommas writes n with comma thousands separators: 12345 is "12,345".
-func withCommas(n int64) string {
-	return commaDigits(strconv.FormatInt(n, 10))
+// WithCommas writes n with comma thousands separators: 12345 is "12,345".
+func WithCommas(n int64) string {
+	return CommaDigits(strconv.FormatInt(n, 10))
 }
 
-// commaDigits puts comma thousands separators into every run of four or
+// CommaDigits puts comma thousands separators into every run of four or
 // more digits in s that is not the fraction of a decimal number:
 // "20/1s, burst 18000" becomes "20/1s, burst 18,000".
-func commaDigits(s string) string {
+func CommaDigits(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		j := i
@@ -44,10 +48,10 @@ func commaDigits(s string) string {
 	return b.String()
 }
 
-// ratioPercent writes a ratio as a percentage with one decimal, rounded away
+// RatioPercent writes a ratio as a percentage with one decimal, rounded away
 // from 100% so that a ratio under 1 never shows as 100.0% and one over 1
 // never does either: 1.04 is "104.0%", 18001/18000 is "100.1%".
-func ratioPercent(r float64) string {
+func RatioPercent(r float64) string {
 	if math.IsNaN(r) || math.IsInf(r, 0) {
 		return fmt.Sprint(r)
 	}
@@ -57,47 +61,68 @@ func ratioPercent(r float64) string {
 	}
 	s := strconv.FormatFloat(v, 'f', 1, 64)
 	whole, frac, _ := strings.Cut(s, ".")
-	return commaDigits(whole) + "." + frac + "%"
+	return CommaDigits(whole) + "." + frac + "%"
 }
 
-// utcTimeOfDay writes a Timestamp as its UTC time of day to the millisecond,
-// or "-" for none.
-func utcTimeOfDay(t Timestamp) string {
-	if t == 0 {
-		return "-"
-	}
-	return t.Time().Format("15:04:05.000")
+// CountNoun writes "1 key", "12,345 records".
+func CountNoun(n int64, word string) string {
+	return WithCommas(n) + " " + NounFor(n, word)
 }
 
-// tableVerdict writes a verdict for a table, shouting the failures.
-func tableVerdict(v Verdict) string {
-	switch v {
-	case VerdictFail, VerdictPartial:
-		return strings.ToUpper(string(v))
-	}
-	return string(v)
-}
-
-// countNoun writes "1 key", "12,345 records".
-func countNoun(n int64, word string) string {
-	return withCommas(n) + " " + nounFor(n, word)
-}
-
-func nounFor(n int64, word string) string {
+// NounFor writes word, or its plural with an s when n is not 1.
+func NounFor(n int64, word string) string {
 	if n == 1 {
 		return word
 	}
 	return word + "s"
 }
 
-func dashIfEmpty(s string) string {
+// DashIfEmpty writes s, or "-" when it is empty.
+func DashIfEmpty(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
 }
 
-// shortFloat writes a metric value as briefly as it is exact.
-func shortFloat(v float64) string {
+// ShortFloat writes a metric value as briefly as it is exact.
+func ShortFloat(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// ShortDuration writes a duration to 3 significant digits: 850µs, 1.2s, 5m.
+func ShortDuration(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		return TrimFloat(d.Hours()) + "h"
+	case d >= time.Minute:
+		return TrimFloat(d.Minutes()) + "m"
+	case d >= time.Second:
+		return TrimFloat(d.Seconds()) + "s"
+	case d >= time.Millisecond:
+		return TrimFloat(float64(d)/float64(time.Millisecond)) + "ms"
+	}
+	return TrimFloat(float64(d)/float64(time.Microsecond)) + "µs"
+}
+
+// TrimFloat writes f to 3 significant digits, or as a whole number from
+// 100 up: 1.23, 45.7, 850.
+func TrimFloat(f float64) string {
+	if f >= 100 {
+		return fmt.Sprintf("%.0f", f)
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+// ShortMS writes ms milliseconds as ShortDuration does.
+func ShortMS(ms float64) string {
+	return ShortDuration(time.Duration(ms * float64(time.Millisecond)))
+}
+
+// CountRetries writes "1 retry", "12 retries".
+func CountRetries(n int64) string {
+	if n == 1 {
+		return "1 retry"
+	}
+	return WithCommas(n) + " retries"
 }

@@ -1,9 +1,10 @@
-package report
+package render
 
 import (
 	"io"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -106,7 +107,7 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *probe.
 			p.blank()
 		}
 		for _, q := range shape.Params {
-			rows = append(rows, [3]string{"--" + q.Name, dashIfEmpty(q.Default), q.Doc})
+			rows = append(rows, [3]string{"--" + q.Name, numfmt.DashIfEmpty(q.Default), q.Doc})
 		}
 	} else {
 		p.linef("Retry policy %s: %s", p.code(pol.Name), pol.Summary)
@@ -115,7 +116,7 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *probe.
 		}
 		p.blank()
 		for _, q := range pol.Params {
-			rows = append(rows, [3]string{q.Name, dashIfEmpty(q.Default), q.Summary})
+			rows = append(rows, [3]string{q.Name, numfmt.DashIfEmpty(q.Default), q.Summary})
 		}
 		for _, pr := range pol.Presets {
 			p.linef("%sPreset %s: %s (%s)", p.bullet(), pr.Name, p.code(pr.Spec), pr.Source)

@@ -1,9 +1,10 @@
-package report
+package render
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -31,11 +32,11 @@ func TestSparkline(t *testing.T) {
 }
 
 func TestSparklineText(t *testing.T) {
-	tl := func(profile string, step int64, sent ...int64) *Timeline {
-		return &Timeline{Profile: builtinSpec(profile), StepSeconds: step, Sent: sent, Admitted: make([]int64, len(sent)), Rejected429: make([]int64, len(sent))}
+	tl := func(profile string, step int64, sent ...int64) *report.Timeline {
+		return &report.Timeline{Profile: builtinSpec(profile), StepSeconds: step, Sent: sent, Admitted: make([]int64, len(sent)), Rejected429: make([]int64, len(sent))}
 	}
 	for _, tc := range []struct {
-		t    *Timeline
+		t    *report.Timeline
 		keys int
 		want string
 	}{
@@ -44,8 +45,8 @@ func TestSparklineText(t *testing.T) {
 		{tl("workato", 1, 18100, 20), 1, "rate/s  █▁  peak 18,100/s vs refill 20/s, burst 18,000"},
 		{tl("salesbuildr", 1, 2, 1), 1, "rate/s  █▄  peak 2/s vs limit 500/10m ≈ 0.833/s"},
 		{tl("perwebhook", 60, 90, 30), 1, "rate/min  █▃  peak 90/min vs limit 60/min, above it in 1 of 2 min"},
-		{&Timeline{StepSeconds: 1, Sent: []int64{3}, Admitted: []int64{3}, Rejected429: []int64{0}}, 1, "rate/s  █  peak 3/s"},
-		{&Timeline{StepSeconds: 1}, 1, ""},
+		{&report.Timeline{StepSeconds: 1, Sent: []int64{3}, Admitted: []int64{3}, Rejected429: []int64{0}}, 1, "rate/s  █  peak 3/s"},
+		{&report.Timeline{StepSeconds: 1}, 1, ""},
 	} {
 		if got := SparklineText(tc.t, tc.keys); got != tc.want {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
@@ -58,14 +59,14 @@ func TestSparklineText(t *testing.T) {
 func TestRunTableHasSparkline(t *testing.T) {
 	r := simRun(t, "rewst", "burst", scenarios.Params{Events: 40}, "retry-after", 1)
 	var b strings.Builder
-	if err := r.Write(&b, Table); err != nil {
+	if err := Write(&b, r, Table); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "\nrate/s  █") || !strings.Contains(b.String(), "peak 40/s vs limit 25/s") {
 		t.Fatalf("no sparkline in\n%s", b.String())
 	}
 	b.Reset()
-	if err := r.Write(&b, Markdown); err != nil {
+	if err := Write(&b, r, Markdown); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "\n`rate/s  █") {

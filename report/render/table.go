@@ -1,8 +1,4 @@
-// Package report turns what hooklimit measured into answers: the
-// compliance analysis of a trace against a profile's limits, verdicts and
-// thresholds, results files, and the renderers (table, markdown, JSON,
-// JUnit) that print them. It never sends traffic.
-package report
+package render
 
 import (
 	"io"
