@@ -76,7 +76,7 @@ func TestReadResultsErrors(t *testing.T) {
 func TestReadResultsForms(t *testing.T) {
 	res, data := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Second}, "retry-after", 1, "")
 	var doc bytes.Buffer
-	if err := res.Write(&doc, JSON); err != nil {
+	if err := RenderForTest(&doc, res, JSON); err != nil {
 		t.Fatal(err)
 	}
 	var gz bytes.Buffer

@@ -51,7 +51,7 @@ func TestRunNoResponseFails(t *testing.T) {
 					t.Errorf("verdict %s, notes %q", r.Verdict, r.Notes)
 				}
 				var b bytes.Buffer
-				if err := r.Write(&b, Table); err != nil {
+				if err := RenderForTest(&b, r, Table); err != nil {
 					t.Fatal(err)
 				}
 				if !strings.HasPrefix(b.String(), "hooklimit run: FAIL") || !strings.Contains(b.String(), "note: no attempt got a response") {

@@ -1,11 +1,8 @@
 package report
 
 import (
-	"bytes"
 	"testing"
 	"time"
-
-	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // TestTimelineCoarsens: past MaxTimelinePoints seconds a timeline counts
@@ -32,17 +29,5 @@ func TestTimelineCoarsens(t *testing.T) {
 	// The minute before t0 holds one request; t0's minute two of each.
 	if m.StepSeconds != 60 || Total(m.Sent) != 6 || m.Sent[0] != 1 || m.Sent[1] != 2+2 {
 		t.Fatalf("merged step %d sent %v", m.StepSeconds, m.Sent[:2])
-	}
-}
-
-// BenchmarkHTML measures rendering the page of a 90-second run.
-func BenchmarkHTML(b *testing.B) {
-	_, data := mtRun(b, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 90 * time.Second}, "retry-after", 1, "")
-	rep := mtParse(b, "a.jsonl", data).Report()
-	for b.Loop() {
-		var buf bytes.Buffer
-		if err := Write(&buf, rep, HTML); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,4 +224,15 @@ func session(t *testing.T, opt report.ServeOptions) (*report.ServeRecorder, *rep
 	s.Add(&r)
 	res := s.Result(report.ServeMeta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
 	return s, res
+}
+
+// roundRobin returns n arrivals evenly spread over span, the keys taken in
+// turn; a key "k@w" is key k in workspace w.
+func roundRobin(n int, span time.Duration, keys ...string) []report.Arrival {
+	out := make([]report.Arrival, n)
+	for i := range out {
+		k, w, _ := strings.Cut(keys[i%len(keys)], "@")
+		out[i] = report.Arrival{Time: at(time.Duration(int64(i) * int64(span) / int64(n))), Key: k, Workspace: w, Size: 100, HasSize: true}
+	}
+	return out
 }

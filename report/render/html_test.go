@@ -132,3 +132,15 @@ func TestLevelsCredits(t *testing.T) {
 		t.Fatalf("%d levels ending at %v, want the store full after about 900 s", n, v[n-1])
 	}
 }
+
+// BenchmarkHTML measures rendering the page of a 90-second run.
+func BenchmarkHTML(b *testing.B) {
+	_, data := mtRun(b, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 90 * time.Second}, "retry-after", 1, "")
+	rep := mtParse(b, "a.jsonl", data).Report()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := Write(&buf, rep, HTML); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,9 +1,12 @@
 package render
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -71,5 +74,30 @@ func TestRunTableHasSparkline(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "\n`rate/s  █") {
 		t.Fatalf("no sparkline in code in\n%s", b.String())
+	}
+}
+
+// TestCaptionsNameThePartition: the sparkline and the HTML captions of a
+// workspace-scoped profile speak of workspaces, not keys.
+func TestCaptionsNameThePartition(t *testing.T) {
+	for _, tt := range []struct{ profile, want string }{{"workato", "(2 workspaces together)"}, {"rewst", "(2 keys together)"}} {
+		arr := roundRobin(200, 10*time.Second, "t0@acme", "t1@globex")
+		a := report.NewAnalyzer([]*limitsim.Profile{builtin(t, tt.profile)}, report.AnalyzerOptions{Timeline: true})
+		for _, x := range arr {
+			a.Add(x)
+		}
+		r := a.Result()
+		line := SparklineText(r.Timeline, timelinePartitions(r))
+		if !strings.Contains(line, tt.want) {
+			t.Errorf("%s: sparkline %q does not say %q", tt.profile, line, tt.want)
+		}
+		var html bytes.Buffer
+		if err := Write(&html, &report.Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}, HTML); err != nil {
+			t.Fatal(err)
+		}
+		noun := map[string]string{"workato": "workspace", "rewst": "key"}[tt.profile]
+		if !strings.Contains(html.String(), "each limit applies to each "+noun+".") {
+			t.Errorf("%s: no caption saying each limit applies to each %s", tt.profile, noun)
+		}
 	}
 }
