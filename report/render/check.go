@@ -56,7 +56,7 @@ func checkText(r *report.CheckResult, w io.Writer, f Format, maxKeys int) error 
 		}
 		p.linef("%s", p.cell(line))
 	}
-	if line := SparklineText(r.Timeline, timelinePartitions(r)); line != "" {
+	if line := sparklineText(r.Timeline, timelinePartitions(r)); line != "" {
 		p.blank()
 		p.linef("%s", p.code(line))
 	}
@@ -256,9 +256,9 @@ func checkFooter(r *report.CheckResult, p *textPrinter) {
 	}
 }
 
-// newCheckTable is NewTable with the columns listed in right aligned right.
+// newCheckTable is textTable with the columns listed in right aligned right.
 func newCheckTable(w io.Writer, f Format, cols int, right []int, header ...string) *tablewriter.Table {
-	t := NewTable(w, f, header...)
+	t := textTable(w, f, header...)
 	align := make([]tw.Align, cols)
 	for i := range align {
 		align[i] = tw.AlignLeft

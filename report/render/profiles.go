@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
@@ -21,13 +22,13 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 		}
 		return writeJSON(w, all)
 	}
-	t := NewTable(w, f, "profile", "partition", "limits", "headers")
+	t := textTable(w, f, "profile", "partition", "limits", "headers")
 	for _, p := range profiles {
 		var ls []string
 		for _, l := range p.Limits {
 			ls = append(ls, shortLimit(l))
 		}
-		if err := t.Append(p.Name, orDash(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
+		if err := t.Append(p.Name, numfmt.DashIfEmpty(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
 			return err
 		}
 	}
@@ -106,7 +107,7 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 	if ew.err != nil {
 		return ew.err
 	}
-	t := NewTable(w, f, "limit", "kind", "quota", "per", "burst", "unit", "alternative interpretation")
+	t := textTable(w, f, "limit", "kind", "quota", "per", "burst", "unit", "alternative interpretation")
 	for _, l := range p.Limits {
 		lj := report.NewLimitJSON(l)
 		burst := "-"
@@ -122,13 +123,6 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 		}
 	}
 	return t.Render()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -41,7 +41,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	for _, n := range r.Notes {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))
 	}
-	if line := SparklineText(r.Timeline, r.Input.Keys); line != "" {
+	if line := sparklineText(r.Timeline, r.Input.Keys); line != "" {
 		p.blank()
 		p.linef("%s", p.code(line))
 	}

@@ -20,7 +20,7 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 		}{shapes, policies})
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
-	t := NewTable(w, f, "scenario", "what it models", "parameters (default)")
+	t := textTable(w, f, "scenario", "what it models", "parameters (default)")
 	for _, s := range shapes {
 		if err := t.Append(s.Name, s.Summary, shapeParams(s)); err != nil {
 			return err
@@ -30,7 +30,7 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 		return err
 	}
 	p.blank()
-	t = NewTable(w, f, "retry policy", "behaviour", "parameters (default)")
+	t = textTable(w, f, "retry policy", "behaviour", "parameters (default)")
 	for _, pol := range policies {
 		if err := t.Append(pol.Name, pol.Summary, policyParams(pol)); err != nil {
 			return err
@@ -40,7 +40,7 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 		return err
 	}
 	p.blank()
-	t = NewTable(w, f, "vendor preset", "spec for --retry", "source")
+	t = textTable(w, f, "vendor preset", "spec for --retry", "source")
 	for _, pol := range policies {
 		for _, pr := range pol.Presets {
 			if err := t.Append(pr.Name, pr.Spec, pr.Source); err != nil {
@@ -132,7 +132,7 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *probe.
 		p.linef("No parameters.")
 		return p.err
 	}
-	t := NewTable(w, f, "parameter", "default", "meaning")
+	t := textTable(w, f, "parameter", "default", "meaning")
 	for _, r := range rows {
 		if err := t.Append(r[0], r[1], r[2]); err != nil {
 			return err

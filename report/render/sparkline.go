@@ -10,16 +10,16 @@ import (
 	"github.com/hooklimit/hooklimit/report"
 )
 
-// SparklineWidth is how many characters a sparkline takes at most.
-const SparklineWidth = 60
+// sparklineWidth is how many characters a sparkline takes at most.
+const sparklineWidth = 60
 
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 
-// Sparkline draws series in at most width block characters (▁ to █): each
+// sparkline draws series in at most width block characters (▁ to █): each
 // stands for the highest value of the steps it covers, scaled so that top
 // (at least the highest value) is a full block. Zero is a space, so quiet
 // stretches show as gaps.
-func Sparkline(series []int64, width int, top int64) string {
+func sparkline(series []int64, width int, top int64) string {
 	if len(series) == 0 || width <= 0 {
 		return ""
 	}
@@ -117,7 +117,7 @@ func trimRate(f float64) string {
 	return s
 }
 
-// SparklineText is the sparkline of a timeline against its profile's
+// sparklineText is the sparkline of a timeline against its profile's
 // limit, as the table form prints it:
 //
 //	rate/s  ▁▂▅█▇▃▁  peak 31/s vs limit 25/s, above it in 12 of 60 s
@@ -126,7 +126,7 @@ func trimRate(f float64) string {
 // or workspaces for a workspace-scoped profile): with more than one, the
 // limit applies to each and the line says so. It is "" for
 // an empty timeline.
-func SparklineText(t *report.Timeline, keys int) string {
+func sparklineText(t *report.Timeline, keys int) string {
 	if t == nil || t.Len() == 0 {
 		return ""
 	}
@@ -141,7 +141,7 @@ func SparklineText(t *report.Timeline, keys int) string {
 	if ok {
 		top = max(top, int64(lim.perStep+0.999))
 	}
-	s := fmt.Sprintf("rate/%s  %s  peak %s/%s", u, Sparkline(t.Sent, SparklineWidth, top), numfmt.WithCommas(peak), u)
+	s := fmt.Sprintf("rate/%s  %s  peak %s/%s", u, sparkline(t.Sent, sparklineWidth, top), numfmt.WithCommas(peak), u)
 	noun := t.Profile.PartitionNoun()
 	if keys > 1 {
 		s += fmt.Sprintf(" (%s together)", numfmt.CountNoun(int64(keys), noun))

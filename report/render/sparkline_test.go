@@ -24,13 +24,13 @@ func TestSparkline(t *testing.T) {
 		{[]int64{1, 9, 2, 2, 0, 0, 5, 1}, 4, 9, "█▂ ▅"}, // each character the highest of two
 		{[]int64{1}, 5, 1 << 62, "▁"},                   // anything above zero shows
 	} {
-		if got := Sparkline(tc.series, tc.width, tc.top); got != tc.want {
-			t.Errorf("Sparkline(%v, %d, %d) = %q, want %q", tc.series, tc.width, tc.top, got, tc.want)
+		if got := sparkline(tc.series, tc.width, tc.top); got != tc.want {
+			t.Errorf("sparkline(%v, %d, %d) = %q, want %q", tc.series, tc.width, tc.top, got, tc.want)
 		}
 	}
 	long := make([]int64, 1000)
-	if got := []rune(Sparkline(long, SparklineWidth, 1)); len(got) > SparklineWidth {
-		t.Errorf("%d characters, want at most %d", len(got), SparklineWidth)
+	if got := []rune(sparkline(long, sparklineWidth, 1)); len(got) > sparklineWidth {
+		t.Errorf("%d characters, want at most %d", len(got), sparklineWidth)
 	}
 }
 
@@ -51,7 +51,7 @@ func TestSparklineText(t *testing.T) {
 		{&report.Timeline{StepSeconds: 1, Sent: []int64{3}, Admitted: []int64{3}, Rejected429: []int64{0}}, 1, "rate/s  █  peak 3/s"},
 		{&report.Timeline{StepSeconds: 1}, 1, ""},
 	} {
-		if got := SparklineText(tc.t, tc.keys); got != tc.want {
+		if got := sparklineText(tc.t, tc.keys); got != tc.want {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
 		}
 	}
@@ -87,7 +87,7 @@ func TestCaptionsNameThePartition(t *testing.T) {
 			a.Add(x)
 		}
 		r := a.Result()
-		line := SparklineText(r.Timeline, timelinePartitions(r))
+		line := sparklineText(r.Timeline, timelinePartitions(r))
 		if !strings.Contains(line, tt.want) {
 			t.Errorf("%s: sparkline %q does not say %q", tt.profile, line, tt.want)
 		}
