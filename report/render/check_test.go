@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
 )
@@ -135,24 +134,10 @@ func TestCheckTableAllKeys(t *testing.T) {
 	}
 }
 
-func TestNumberFormats(t *testing.T) {
+func TestUTCTimeOfDay(t *testing.T) {
 	tests := []struct{ got, want string }{
-		{numfmt.WithCommas(0), "0"},
-		{numfmt.WithCommas(999), "999"},
-		{numfmt.WithCommas(1000), "1,000"},
-		{numfmt.WithCommas(-1234567), "-1,234,567"},
-		{numfmt.CommaDigits("20/1s, burst 18000"), "20/1s, burst 18,000"},
-		{numfmt.CommaDigits("30 MB/1m, burst 30 MB"), "30 MB/1m, burst 30 MB"},
-		{numfmt.CommaDigits("1.0005s"), "1.0005s"},
-		{numfmt.RatioPercent(1.04), "104.0%"},
-		{numfmt.RatioPercent(0.99999), "99.9%"},
-		{numfmt.RatioPercent(1), "100.0%"},
-		{numfmt.RatioPercent(18001.0 / 18000), "100.1%"},
-		{numfmt.RatioPercent(720), "72,000.0%"},
 		{utcTimeOfDay(report.Timestamp(at(1500 * time.Millisecond))), "09:00:01.500"},
 		{utcTimeOfDay(0), "-"},
-		{numfmt.CountNoun(1, "key"), "1 key"},
-		{numfmt.CountNoun(12345, "record"), "12,345 records"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
