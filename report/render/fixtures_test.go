@@ -26,21 +26,21 @@ func at(d time.Duration) int64 { return t0 + int64(d) }
 
 // spaced returns n arrivals of key from start, step apart, of size bytes
 // (no size when size < 0).
-func spaced(key string, n int, start, step time.Duration, size int64) []report.Arrival {
-	out := make([]report.Arrival, n)
+func spaced(key string, n int, start, step time.Duration, size int64) []scenarios.Record {
+	out := make([]scenarios.Record, n)
 	for i := range out {
-		out[i] = report.Arrival{Time: at(start + time.Duration(i)*step), Key: key, Size: max(size, 0), HasSize: size >= 0}
+		out[i] = scenarios.Record{Time: at(start + time.Duration(i)*step), Key: key, Size: max(size, 0), HasSize: size >= 0}
 	}
 	return out
 }
 
 // merge sorts the arrivals of several keys into one trace.
-func merge(parts ...[]report.Arrival) []report.Arrival {
-	var all []report.Arrival
+func merge(parts ...[]scenarios.Record) []scenarios.Record {
+	var all []scenarios.Record
 	for _, p := range parts {
 		all = append(all, p...)
 	}
-	slices.SortStableFunc(all, func(a, b report.Arrival) int { return int(a.Time - b.Time) })
+	slices.SortStableFunc(all, func(a, b scenarios.Record) int { return int(a.Time - b.Time) })
 	return all
 }
 
@@ -54,7 +54,7 @@ func builtin(t testing.TB, name string) *limitsim.Profile {
 }
 
 // analyze runs the arrivals through an Analyzer of the profiles.
-func analyze(t *testing.T, profiles []*limitsim.Profile, opt report.AnalyzerOptions, arrivals []report.Arrival) *report.CheckResult {
+func analyze(t *testing.T, profiles []*limitsim.Profile, opt report.AnalyzerOptions, arrivals []scenarios.Record) *report.CheckResult {
 	t.Helper()
 	a := report.NewAnalyzer(profiles, opt)
 	for _, x := range arrivals {
@@ -143,7 +143,7 @@ func mtParse(t testing.TB, name string, data []byte) *report.ResultsFile {
 
 // mtCheck checks arrivals with a timeline and returns the result and its
 // results file.
-func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []report.Arrival, file string) (*report.CheckResult, []byte) {
+func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []scenarios.Record, file string) (*report.CheckResult, []byte) {
 	t.Helper()
 	a := report.NewAnalyzer(profiles, report.AnalyzerOptions{Timeline: true})
 	for _, x := range arrivals {
@@ -160,8 +160,8 @@ func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []report.Arriv
 
 // mtTraffic is traffic over keys, in time order, with bursts on the
 // first key that break Rewst's per-second limit.
-func mtTraffic(keys []string) []report.Arrival {
-	var out []report.Arrival
+func mtTraffic(keys []string) []scenarios.Record {
+	var out []scenarios.Record
 	x := uint64(12345)
 	t := int64(1771318800 * time.Second)
 	for i := range 6000 {
@@ -172,7 +172,7 @@ func mtTraffic(keys []string) []report.Arrival {
 			k, step = keys[0], int64(2*time.Millisecond) // a burst on the first key
 		}
 		t += step
-		out = append(out, report.Arrival{Time: t, Key: k, Size: int64(x>>50) + 100, HasSize: true})
+		out = append(out, scenarios.Record{Time: t, Key: k, Size: int64(x>>50) + 100, HasSize: true})
 	}
 	return out
 }
@@ -228,11 +228,11 @@ func session(t *testing.T, opt report.ServeOptions) (*report.ServeRecorder, *rep
 
 // roundRobin returns n arrivals evenly spread over span, the keys taken in
 // turn; a key "k@w" is key k in workspace w.
-func roundRobin(n int, span time.Duration, keys ...string) []report.Arrival {
-	out := make([]report.Arrival, n)
+func roundRobin(n int, span time.Duration, keys ...string) []scenarios.Record {
+	out := make([]scenarios.Record, n)
 	for i := range out {
 		k, w, _ := strings.Cut(keys[i%len(keys)], "@")
-		out[i] = report.Arrival{Time: at(time.Duration(int64(i) * int64(span) / int64(n))), Key: k, Workspace: w, Size: 100, HasSize: true}
+		out[i] = scenarios.Record{Time: at(time.Duration(int64(i) * int64(span) / int64(n))), Key: k, Workspace: w, Size: 100, HasSize: true}
 	}
 	return out
 }
