@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // Stats are the live numbers of GET /_hooklimit/stats: the recorder's
@@ -85,13 +86,13 @@ func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(append(b, '\n'))
 	case ControlPrefix + "report":
-		f := report.Format(r.URL.Query().Get("format"))
+		f := render.Format(r.URL.Query().Get("format"))
 		if f == "" {
-			f = report.JSON
+			f = render.JSON
 		}
-		types := map[report.Format]string{
-			report.JSON: "application/json", report.Table: "text/plain; charset=utf-8",
-			report.Markdown: "text/markdown; charset=utf-8", report.JUnit: "application/xml",
+		types := map[render.Format]string{
+			render.JSON: "application/json", render.Table: "text/plain; charset=utf-8",
+			render.Markdown: "text/markdown; charset=utf-8", render.JUnit: "application/xml",
 		}
 		ct, ok := types[f]
 		if !ok {
@@ -104,7 +105,7 @@ func (rv *Receiver) control(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := rv.result(false, keys).Write(&buf, f); err != nil {
+		if err := render.Write(&buf, rv.result(false, keys), f); err != nil {
 			http.Error(w, "500 Internal Server Error: "+err.Error(), http.StatusInternalServerError)
 			return
 		}

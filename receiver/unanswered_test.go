@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // brokenWriter is a ResponseWriter whose connection is gone: Write fails,
@@ -58,7 +59,7 @@ func checkUnanswered(t *testing.T, rv *Receiver, out *strings.Builder) {
 		t.Errorf("stats %+v", st)
 	}
 	var tb strings.Builder
-	if err := res.Write(&tb, report.Table); err != nil {
+	if err := render.Write(&tb, res, render.Table); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"1 request (1 unanswered)", "note: 1 request went unanswered", "| unanswered (the answer never reached the client) | 1 "} {

@@ -127,7 +127,7 @@ type rowSpec struct {
 	limit      int // index into the profile's Limits
 	lim        limitsim.Limit
 	documented bool
-	spec       string // limitSpec of the documented limit
+	spec       string // LimitSpec of the documented limit
 	worst      bool   // whether the row follows its worst case at opt.Resolution
 }
 
@@ -192,7 +192,7 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 		a.slotOf = append(a.slotOf, len(g.profiles))
 		g.profiles = append(g.profiles, pi)
 		for li, l := range p.Limits {
-			spec := limitSpec(l)
+			spec := LimitSpec(l)
 			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true, spec: spec}, res)
 			if alt, ok := l.Alternative(); ok {
 				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt, spec: spec}, res)

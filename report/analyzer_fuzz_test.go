@@ -49,7 +49,7 @@ func FuzzAnalyzeRecords(f *testing.F) {
 			an.Add(scenarios.Record{Time: rec.Time, Key: rec.Key, Size: rec.Size, HasSize: rec.HasSize})
 		}
 		res := an.Result()
-		if err := res.Write(io.Discard, JSON); err != nil {
+		if err := RenderForTest(io.Discard, res, JSON); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -41,11 +41,11 @@ func checkMetrics(r *CheckResult) map[string]float64 {
 	}
 	failing := 0
 	var prev *LimitRow
-	keyLimitGroups(r.Limits, func(g []LimitRow) {
+	KeyLimitGroups(r.Limits, func(g []LimitRow) {
 		if prev != nil && prev.Profile == g[0].Profile && prev.Key == g[0].Key {
 			return // this key already counted
 		}
-		if v, _ := keyLimitVerdict(g); v == VerdictFail || v == VerdictPartial {
+		if v, _ := KeyLimitVerdict(g); v == VerdictFail || v == VerdictPartial {
 			failing++
 			prev = &g[0]
 		}

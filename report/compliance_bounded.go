@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"fmt"
 	"slices"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 )
 
 // boundedCompliance is an Analyzer whose idle keys are retired and whose
@@ -163,11 +165,11 @@ func (c *boundedCompliance) result(show int) *CheckResult {
 			rejected += k.pol.Rejected
 		}
 		if nhidden > 0 {
-			hidden.Key = fmt.Sprintf("(%s)", countNoun(nhidden, "other key"))
+			hidden.Key = fmt.Sprintf("(%s)", numfmt.CountNoun(nhidden, "other key"))
 			hidden.Note = fmt.Sprintf("the sum over the keys not shown (only the worst %s are, and expired keys beyond the worst %s); their rows are in the summary only",
-				withCommas(int64(show)), withCommas(int64(c.keep)))
+				numfmt.WithCommas(int64(show)), numfmt.WithCommas(int64(c.keep)))
 			if nhidden == c.nothers[pi] {
-				hidden.Key = fmt.Sprintf("(%s)", countNoun(nhidden, "other expired key"))
+				hidden.Key = fmt.Sprintf("(%s)", numfmt.CountNoun(nhidden, "other expired key"))
 				hidden.Note = "the sum over keys that went idle and were expired; their rows are in the summary only"
 			}
 			r.PolicyRejected = append(r.PolicyRejected, hidden)

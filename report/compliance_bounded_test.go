@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -167,7 +168,7 @@ func TestServeComplianceShowsWorstKeys(t *testing.T) {
 				recs, rej = recs+pr.Records, rej+pr.Rejected
 			}
 			o := got.PolicyRejected[show]
-			if wantKey := "(" + countNoun(int64(400-show), "other key") + ")"; o.Key != wantKey || o.Records != recs || o.Rejected != rej {
+			if wantKey := "(" + numfmt.CountNoun(int64(400-show), "other key") + ")"; o.Key != wantKey || o.Records != recs || o.Rejected != rej {
 				t.Errorf("expire %v, show %d: others %+v, want %s with %d records, %d rejected", expire, show, o, wantKey, recs, rej)
 			}
 		}

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 )
 
 // VerdictIncomplete is the verdict of a result that was cut short: a run,
@@ -130,16 +132,9 @@ func mergeIncomplete(parts []*Incomplete) *Incomplete {
 	return m
 }
 
-// incompleteCase is the JUnit testcase of a result cut short: an error,
-// so that CI does not turn an interrupted job green.
-func incompleteCase(c *Incomplete, class string) junitCase {
-	return junitCase{Name: "completed", Classname: class,
-		Error: &junitFailure{Message: c.Detail, Type: VerdictIncomplete.String() + "/" + c.Reason}}
-}
-
-// incompleteOf returns the Incomplete of a result, or of the first run of
+// IncompleteOf returns the Incomplete of a result, or of the first run of
 // a comparison that has one; nil when it was not cut short.
-func incompleteOf(res Renderable) *Incomplete {
+func IncompleteOf(res Result) *Incomplete {
 	switch r := res.(type) {
 	case *CheckResult:
 		return r.Incomplete
@@ -164,7 +159,7 @@ func incompleteOf(res Renderable) *Incomplete {
 // only "interrupted": true) gets one, and the verdict of any result that
 // has one is incomplete, whatever the file says. It reports whether res
 // was cut short.
-func cutShort(res Renderable) bool {
+func cutShort(res Result) bool {
 	upgrade := func(interrupted bool, inc **Incomplete, end Timestamp, pending int64, v *Verdict) bool {
 		if interrupted && *inc == nil {
 			*inc = NewIncomplete(CutInterrupted, int64(end), pending)
@@ -198,21 +193,6 @@ func cutShort(res Renderable) bool {
 	return false
 }
 
-// unknownLines says, for each limit that could not be judged, why and how
-// to judge it, when the verdict is unknown.
-func (r *CheckResult) unknownLines() []string {
-	if r.Verdict != VerdictUnknown {
-		return nil
-	}
-	var out []string
-	for _, s := range r.Summary {
-		if s.Verdict == VerdictUnknown {
-			out = append(out, fmt.Sprintf("UNKNOWN, not a pass: %s %s could not be judged: %s", s.Profile, s.Name, s.Note))
-		}
-	}
-	return out
-}
-
 // excludedOf returns the limits of excluded (PROFILE.LIMIT) that belong
 // to profile, as PROFILE.LIMIT.
 func excludedOf(profile string, excluded []string) []string {
@@ -225,14 +205,6 @@ func excludedOf(profile string, excluded []string) []string {
 	return out
 }
 
-// excludedLine says which limits were left out, or "" when none was.
-func excludedLine(excluded []string) string {
-	if len(excluded) == 0 {
-		return ""
-	}
-	return "left out with --exclude-limit, so not judged: " + strings.Join(excluded, ", ")
-}
-
 // String returns v as a string.
 func (v Verdict) String() string { return string(v) }
 
@@ -241,5 +213,5 @@ func stillPending(n int64) string {
 	if n == 1 {
 		return "1 delivery was"
 	}
-	return withCommas(n) + " deliveries were"
+	return numfmt.WithCommas(n) + " deliveries were"
 }

@@ -74,7 +74,7 @@ func TestRunInterruptedIsIncomplete(t *testing.T) {
 		{JUnit, `errors="1"`},
 	} {
 		var b bytes.Buffer
-		if err := res.Write(&b, tt.f); err != nil {
+		if err := RenderForTest(&b, res, tt.f); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), tt.want) {
@@ -86,7 +86,7 @@ func TestRunInterruptedIsIncomplete(t *testing.T) {
 		t.Errorf("read back: verdict %s", rf.Report().Verdict)
 	}
 	var html bytes.Buffer
-	if err := rf.Report().WriteHTML(&html); err != nil || !strings.Contains(html.String(), "INCOMPLETE, not a pass: interrupted at") {
+	if err := RenderForTest(&html, rf.Report(), HTML); err != nil || !strings.Contains(html.String(), "INCOMPLETE, not a pass: interrupted at") {
 		t.Errorf("HTML does not say it was cut short (%v)", err)
 	}
 	whole, wholeFile := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 10, Per: time.Second}, Duration: time.Minute, Keys: 1}, "none", 1, "other-")
@@ -117,7 +117,7 @@ func TestOlderInterruptedResultIsIncomplete(t *testing.T) {
 		rf := mtParse(t, kind+".jsonl", []byte(line))
 		rep := rf.Report()
 		var b bytes.Buffer
-		if err := rep.Write(&b, JUnit); err != nil {
+		if err := RenderForTest(&b, rep, JUnit); err != nil {
 			t.Fatal(err)
 		}
 		if rep.Verdict != VerdictIncomplete || !strings.Contains(b.String(), `<error message="interrupted at 2026-02-17 09:00:03.000 UTC`) {

@@ -162,7 +162,7 @@ func summarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
 	var interps []string
 	failed := map[string]bool{}
 	worst := -1.0
-	keyLimitGroups(rows, func(g []LimitRow) {
+	KeyLimitGroups(rows, func(g []LimitRow) {
 		if g[0].Profile != prev.Profile || g[0].Name != prev.Name {
 			return
 		}

@@ -56,8 +56,8 @@ func (c *DeliveryCollector) histograms() *DeliveryHistograms {
 	}
 }
 
-// decodeAll decodes the three histograms.
-func (h *DeliveryHistograms) decodeAll() (delay, latency, fromIntended *hdrhistogram.Histogram, err error) {
+// DecodeAll decodes the three histograms.
+func (h *DeliveryHistograms) DecodeAll() (delay, latency, fromIntended *hdrhistogram.Histogram, err error) {
 	if delay, err = decodeHist("delivery.histograms.delivery_delay", h.DeliveryDelay); err != nil {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 )
@@ -27,7 +28,7 @@ func mergeRuns(files []*ResultsFile) (*Report, error) {
 		n, want := f.Lines[LineAttempt], runs[i].Delivery.Attempts
 		if n > 0 && n != want {
 			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("has %s attempt lines but its result counts %s attempts: the file is incomplete",
-				withCommas(n), withCommas(want))}
+				numfmt.WithCommas(n), numfmt.WithCommas(want))}
 		}
 		replay = replay && n == want
 	}
@@ -120,7 +121,7 @@ func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*
 		return nil, err
 	}
 	r.Notes = append([]string{fmt.Sprintf("merged from %s by replaying their %s attempts in the order they were sent, as one run against one receiver",
-		countNoun(int64(len(files)), "results file"), withCommas(total))}, notes...)
+		numfmt.CountNoun(int64(len(files)), "results file"), numfmt.WithCommas(total))}, notes...)
 	return r, nil
 }
 
@@ -161,7 +162,7 @@ func replayAttempts(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile
 		}
 		if runs[i].Delivery.Pending > 0 {
 			notes = append(notes, fmt.Sprintf("%s was interrupted with %s deliveries pending: the attempt lines cannot tell them from lost ones, so they count as lost",
-				files[i].Name, withCommas(runs[i].Delivery.Pending)))
+				files[i].Name, numfmt.WithCommas(runs[i].Delivery.Pending)))
 		}
 		states[i] = nil
 	}
@@ -200,7 +201,7 @@ func replayAttempts(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile
 func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error) {
 	checks := make([]*CheckResult, len(runs))
 	for i, r := range runs {
-		checks[i] = r.check()
+		checks[i] = r.Check()
 		if r.Delivery.Histograms == nil {
 			return nil, &exitcode.InputError{File: files[i].Name, Msg: "has neither attempt lines nor histograms in its result (an older hooklimit wrote it), so its percentiles cannot be merged exactly"}
 		}
@@ -226,7 +227,7 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 		return nil, err
 	}
 	r.Notes = []string{fmt.Sprintf("merged from the results of %s (no attempt lines): counters added up, histograms merged, no partition key in two files",
-		countNoun(int64(len(files)), "file"))}
+		numfmt.CountNoun(int64(len(files)), "file"))}
 	tls := make([]*Timeline, len(runs))
 	for i, x := range runs {
 		tls[i] = x.Timeline
@@ -261,7 +262,7 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 		d.Late += x.Late
 		d.MinRetrySlackMS = minMS(d.MinRetrySlackMS, x.MinRetrySlackMS)
 		d.MinPartitionSlackMS = minMS(d.MinPartitionSlackMS, x.MinPartitionSlackMS)
-		a, b, c, err := x.Histograms.decodeAll()
+		a, b, c, err := x.Histograms.DecodeAll()
 		if err != nil {
 			return d, files[i].lineErr(files[i].ResultLine, "result.", err)
 		}

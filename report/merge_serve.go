@@ -5,6 +5,7 @@ import (
 	"iter"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
@@ -42,7 +43,7 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		cuts[i] = s.Incomplete
 		if n := f.Lines[LineRequest]; n != s.Requests.Total {
 			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("has %s request lines but its result counts %s requests: serve results merge only from their request lines (serve --out)",
-				withCommas(n), withCommas(s.Requests.Total))}
+				numfmt.WithCommas(n), numfmt.WithCommas(s.Requests.Total))}
 		}
 		lists = append(lists, s.Thresholds)
 		listens, sources = append(listens, s.Listen), append(sources, s.KeySource)
@@ -65,7 +66,7 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		return nil, err
 	}
 	meta.Notes = []string{fmt.Sprintf("merged from %s by replaying their %s requests in time order, as one session (give-up horizon and event memory at their defaults)",
-		countNoun(int64(len(files)), "results file"), withCommas(total))}
+		numfmt.CountNoun(int64(len(files)), "results file"), numfmt.WithCommas(total))}
 	r := rec.Result(meta)
 	tls := make([]*Timeline, len(files))
 	for i, f := range files {

@@ -222,11 +222,11 @@ func TestMergeResultLinesEqualsReplay(t *testing.T) {
 	if !strings.Contains(r.Notes[0], "replaying") || !strings.Contains(m.Notes[0], "histograms merged") {
 		t.Fatalf("notes: replayed %q, merged %q", r.Notes, m.Notes)
 	}
-	ha, hb, hc, err := r.Delivery.Histograms.decodeAll()
+	ha, hb, hc, err := r.Delivery.Histograms.DecodeAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ma, mb, mc, err := m.Delivery.Histograms.decodeAll()
+	ma, mb, mc, err := m.Delivery.Histograms.DecodeAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -227,7 +227,7 @@ func compareLimits(d *discover.Discovery, p *limitsim.Profile, tol float64) []Pr
 // windowRow is the row of one window with its advertised and inferred
 // limits.
 func windowRow(d *discover.Discovery, w int64) ProbeLimitRow {
-	row := ProbeLimitRow{Name: limitName(w), WindowSeconds: w}
+	row := ProbeLimitRow{Name: LimitName(w), WindowSeconds: w}
 	for _, a := range d.Advertised.Limits {
 		if a.WindowSeconds == w && !a.Bytes && row.Advertised == nil {
 			row.Advertised = i64(a.Limit)
@@ -264,7 +264,7 @@ func stricterThanDocumented(p *limitsim.Profile, l discover.InferredLimit, tol f
 	return allowed >= 0 && float64(l.Limit) < float64(allowed)*(1-tol)
 }
 
-// limitName writes a window as a row name.
-func limitName(w int64) string {
+// LimitName writes a window as a row name.
+func LimitName(w int64) string {
 	return fmt.Sprintf("per %s", units.FormatDuration(time.Duration(w)*time.Second))
 }

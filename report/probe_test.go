@@ -65,7 +65,7 @@ func TestProbeResultFindingsAndOutput(t *testing.T) {
 		t.Errorf("sustained %+v, want 16.667/s from the minute", s)
 	}
 	var buf bytes.Buffer
-	if err := r.Write(&buf, JSON); err != nil {
+	if err := RenderForTest(&buf, r, JSON); err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]any
@@ -82,7 +82,7 @@ func TestProbeResultFindingsAndOutput(t *testing.T) {
 	}
 	for _, f := range []Format{Table, Markdown} {
 		buf.Reset()
-		if err := r.Write(&buf, f); err != nil {
+		if err := RenderForTest(&buf, r, f); err != nil {
 			t.Fatal(err)
 		}
 		for _, want := range []string{"hooklimit probe: FAIL", "503-for-rate-limit", "sustained: 16.7/s", "per 1m"} {
@@ -90,17 +90,6 @@ func TestProbeResultFindingsAndOutput(t *testing.T) {
 				t.Errorf("%s output lacks %q:\n%s", f, want, buf.String())
 			}
 		}
-	}
-}
-
-func TestWriteProbePlan(t *testing.T) {
-	var buf bytes.Buffer
-	steps := discover.Plan(discover.DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})
-	if err := WriteProbePlan(&buf, "http://127.0.0.1:8080/hooks/t1", "rewst", steps, 3000, 90*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(buf.String(), "probe plan for http://127.0.0.1:8080/hooks/t1, compared with profile rewst: at most 3,000 requests, at most 1m30s\n  1. advertised") {
-		t.Errorf("plan:\n%s", buf.String())
 	}
 }
 

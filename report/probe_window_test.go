@@ -26,7 +26,7 @@ func TestProbeResultWindowConfidence(t *testing.T) {
 		t.Fatalf("sustained %+v, verdict %s; want 4/s from the 10 s window, pass", r.Sustained, r.Verdict)
 	}
 	var js bytes.Buffer
-	if err := r.Write(&js, JSON); err != nil {
+	if err := RenderForTest(&js, r, JSON); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -37,7 +37,7 @@ func TestProbeResultWindowConfidence(t *testing.T) {
 		t.Errorf("JSON inferred %+v (%v)", doc.Inferred, err)
 	}
 	var txt bytes.Buffer
-	if err := r.Write(&txt, Table); err != nil {
+	if err := RenderForTest(&txt, r, Table); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"sustained: 4/s (the per-10s limit)", "per 10s (fixed window, confidence high): 2 bursts", "application-errors"} {

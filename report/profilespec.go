@@ -27,7 +27,7 @@ type ProfileSpec struct {
 func NewProfileSpec(p *limitsim.Profile) *ProfileSpec {
 	s := &ProfileSpec{Name: p.Name, Scope: p.Scope, CountRejected: p.CountRejected, Limits: make([]LimitJSON, len(p.Limits))}
 	for i, l := range p.Limits {
-		s.Limits[i] = limitJSON(l)
+		s.Limits[i] = NewLimitJSON(l)
 	}
 	return s
 }
@@ -86,9 +86,9 @@ func (s *ProfileSpec) scope() string {
 	return s.Scope
 }
 
-// partitionNoun names one partition of the spec's profile: "workspace"
+// PartitionNoun names one partition of the spec's profile: "workspace"
 // for a workspace-scoped profile, else "key".
-func (s *ProfileSpec) partitionNoun() string {
+func (s *ProfileSpec) PartitionNoun() string {
 	if s != nil && s.scope() == limitsim.ScopeWorkspace {
 		return limitsim.ScopeWorkspace
 	}

@@ -17,12 +17,20 @@ import (
 	"github.com/hooklimit/hooklimit/internal/linescan"
 )
 
-// Renderable is a result that writes itself in the formats of Format:
-// *RunResult, *CompareResult, *CheckResult, *ServeResult and
-// *ProbeResult. Report adds HTML, and JUnit where a kind has none.
-type Renderable interface {
-	Write(w io.Writer, f Format) error
+// Result is a result hooklimit writes (package render writes each one in
+// every format it has): *RunResult, *CompareResult, *CheckResult,
+// *ServeResult and *ProbeResult, and *Report, one of them read back from
+// results files with the timeline its charts draw. No other type is one.
+type Result interface {
+	result()
 }
+
+func (*RunResult) result()     {}
+func (*CompareResult) result() {}
+func (*CheckResult) result()   {}
+func (*ServeResult) result()   {}
+func (*ProbeResult) result()   {}
+func (*Report) result()        {}
 
 // ResultKinds lists the kinds of result a results file can hold, the
 // "kind" of its result line.
@@ -54,7 +62,7 @@ var maxStdin = 64 << 20
 type ResultsFile struct {
 	Name    string
 	Kind    string // one of ResultKinds
-	Result  Renderable
+	Result  Result
 	Verdict Verdict
 	// Lines counts the lines of each type ("attempt", "request",
 	// "probe_request", "result", and any other).

@@ -229,7 +229,7 @@ func TestReadCutIncompleteEverywhere(t *testing.T) {
 	}
 	for f, w := range want {
 		var b bytes.Buffer
-		if err := rf.Report().Write(&b, f); err != nil {
+		if err := RenderForTest(&b, rf.Report(), f); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), w) {
@@ -257,7 +257,7 @@ func TestReadWithoutResultLine(t *testing.T) {
 	_, data := cutRunFile(t)
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	rf := mtParse(t, "x.jsonl", bytes.Join(lines[:5], nil))
-	if inc := incompleteOf(rf.Result); rf.Verdict != VerdictIncomplete || inc == nil || !strings.HasPrefix(inc.Detail, "the results file ends at line 5, without its result line") {
+	if inc := IncompleteOf(rf.Result); rf.Verdict != VerdictIncomplete || inc == nil || !strings.HasPrefix(inc.Detail, "the results file ends at line 5, without its result line") {
 		t.Fatalf("verdict %s, incomplete %+v", rf.Verdict, inc)
 	}
 	if rf.Truncated {
@@ -299,7 +299,7 @@ func FuzzReadCut(f *testing.F) {
 			t.Fatalf("cut short (torn %v, result line %d) but verdict %s", rf.Truncated, rf.ResultLine, rf.Verdict)
 		}
 		if rf.Timeline == nil || rf.Timeline.Len() <= 2000 {
-			_ = rf.Report().Write(io.Discard, Table)
+			_ = RenderForTest(io.Discard, rf.Report(), Table)
 		}
 	})
 }

@@ -37,10 +37,10 @@ func FuzzParseResults(f *testing.F) {
 			return // rendering long timelines is slow, not wrong
 		}
 		for _, f := range []Format{Table, Markdown, JSON, JUnit, HTML} {
-			_ = rf.Report().Write(io.Discard, f)
+			_ = RenderForTest(io.Discard, rf.Report(), f)
 		}
 		if rep, err := Merge([]*ResultsFile{rf, rf}); err == nil {
-			_ = rep.Write(io.Discard, Table)
+			_ = RenderForTest(io.Discard, rep, Table)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 )
@@ -105,7 +106,7 @@ func (rf *ResultsFile) rebuildServe(s *ServeStart, p *limitsim.Profile, ths []Th
 
 // rebuiltNote says where a rebuilt result comes from.
 func (rf *ResultsFile) rebuiltNote(lineType string) string {
-	return fmt.Sprintf("rebuilt from the %s %s lines of %s, which has no result line", withCommas(rf.Lines[lineType]), lineType, rf.Name)
+	return fmt.Sprintf("rebuilt from the %s %s lines of %s, which has no result line", numfmt.WithCommas(rf.Lines[lineType]), lineType, rf.Name)
 }
 
 // truncatedIncomplete is the Incomplete of a result read from a file cut

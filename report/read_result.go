@@ -21,7 +21,7 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 	if err := json.Unmarshal(data, &head); err != nil {
 		return fail(jsonErr(err))
 	}
-	var res Renderable
+	var res Result
 	switch head.Kind {
 	case KindRun:
 		res = &RunResult{}
@@ -62,7 +62,7 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 
 // validateResult checks the parts of a result that charts and merges
 // index into: timelines and histograms.
-func validateResult(res Renderable) error {
+func validateResult(res Result) error {
 	switch r := res.(type) {
 	case *RunResult:
 		return validateRun(r, "")
@@ -86,7 +86,7 @@ func validateRun(r *RunResult, prefix string) error {
 		return err
 	}
 	if h := r.Delivery.Histograms; h != nil {
-		if _, _, _, err := h.decodeAll(); err != nil {
+		if _, _, _, err := h.DecodeAll(); err != nil {
 			return prefixed(prefix, err)
 		}
 	}

@@ -76,7 +76,7 @@ func TestReadResultsErrors(t *testing.T) {
 func TestReadResultsForms(t *testing.T) {
 	res, data := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Second}, "retry-after", 1, "")
 	var doc bytes.Buffer
-	if err := res.Write(&doc, JSON); err != nil {
+	if err := RenderForTest(&doc, res, JSON); err != nil {
 		t.Fatal(err)
 	}
 	var gz bytes.Buffer
@@ -251,7 +251,7 @@ func TestReadResultsTorn(t *testing.T) {
 			if want > 0 && !strings.Contains(rep.Notes[0], "x.jsonl was cut short: its last line") {
 				t.Errorf("note %q", rep.Notes[0])
 			}
-			if inc := incompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == VerdictIncomplete && inc != nil && inc.Reason == CutTruncated) {
+			if inc := IncompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == VerdictIncomplete && inc != nil && inc.Reason == CutTruncated) {
 				t.Errorf("torn line %d: verdict %s, incomplete %+v", tc.torn, rep.Verdict, inc)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/intmath"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 )
@@ -164,9 +165,9 @@ func judgeAtResolution(row *LimitRow, l limitsim.Limit, res, wide int64) {
 		row.Verdict = VerdictUnknown
 		bound := "cannot be bounded"
 		if worst >= 0 {
-			bound = fmt.Sprintf("could be %s", withCommas(worst))
+			bound = fmt.Sprintf("could be %s", numfmt.WithCommas(worst))
 		}
 		row.Note = fmt.Sprintf("times are whole multiples of %s, and a request may have come anywhere within its %s: the peak of %s as stamped %s at worst, over the %s allowed; record finer times (nginx $msec) or leave the limit out (--exclude-limit %s.%s)",
-			step, step, withCommas(row.Peak), bound, withCommas(row.Allowed), row.Profile, row.Name)
+			step, step, numfmt.WithCommas(row.Peak), bound, numfmt.WithCommas(row.Allowed), row.Profile, row.Name)
 	}
 }

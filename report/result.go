@@ -167,9 +167,9 @@ func unsizedNote(ks *keyState) string {
 	return fmt.Sprintf("%d of %d records have no size", ks.unsized, ks.records)
 }
 
-// limitSpec writes a limit in a few characters: "25/1s", "20/1s, burst
+// LimitSpec writes a limit in a few characters: "25/1s", "20/1s, burst
 // 18000", "30 MB/1m, burst 30 MB".
-func limitSpec(l limitsim.Limit) string {
+func LimitSpec(l limitsim.Limit) string {
 	q, b := fmt.Sprint(l.Quota), fmt.Sprint(l.Burst)
 	if l.Unit == limitsim.Bytes {
 		q, b = units.FormatBytes(l.Quota), units.FormatBytes(l.Burst)
@@ -181,12 +181,12 @@ func limitSpec(l limitsim.Limit) string {
 	return s
 }
 
-// keyLimitVerdict is the verdict of one key and limit from its rows (one
+// KeyLimitVerdict is the verdict of one key and limit from its rows (one
 // per interpretation), and the interpretations under which it passes.
 //
 // It is unknown when nothing fails and some interpretation could not be
 // judged: a pass must hold under every one.
-func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
+func KeyLimitVerdict(rows []LimitRow) (Verdict, []string) {
 	var known, unknown int
 	passing := []string{}
 	for _, row := range rows {
@@ -213,9 +213,9 @@ func keyLimitVerdict(rows []LimitRow) (Verdict, []string) {
 	return VerdictPass, passing
 }
 
-// keyLimitGroups calls f with each run of rows of one profile, key and
+// KeyLimitGroups calls f with each run of rows of one profile, key and
 // limit, in order.
-func keyLimitGroups(rows []LimitRow, f func(group []LimitRow)) {
+func KeyLimitGroups(rows []LimitRow, f func(group []LimitRow)) {
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && rows[j].Profile == rows[i].Profile && rows[j].Key == rows[i].Key && rows[j].Name == rows[i].Name {
@@ -228,14 +228,14 @@ func keyLimitGroups(rows []LimitRow, f func(group []LimitRow)) {
 
 // summarize sums up one limit of one profile over the keys in rows.
 func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
-	s := LimitSummary{Profile: profile, Name: l.Name, Limit: limitSpec(l), PassingInterpretations: []string{}}
+	s := LimitSummary{Profile: profile, Name: l.Name, Limit: LimitSpec(l), PassingInterpretations: []string{}}
 	interps := []string{l.Kind.Describe()}
 	if alt, ok := l.Alternative(); ok {
 		interps = append(interps, alt.Kind.Describe())
 	}
 	failed := map[string]bool{}
 	worst := -1.0
-	keyLimitGroups(rows, func(g []LimitRow) {
+	KeyLimitGroups(rows, func(g []LimitRow) {
 		if g[0].Profile != profile || g[0].Name != l.Name {
 			return
 		}
@@ -299,7 +299,7 @@ func settleSummary(s *LimitSummary, interps []string, failed map[string]bool) {
 // interpretations it fails under (into failed), and whether it is the
 // worst key so far by documented peak ratio (worst holds that ratio).
 func (s *LimitSummary) addKey(g []LimitRow, failed map[string]bool, worst *float64) {
-	v, _ := keyLimitVerdict(g)
+	v, _ := KeyLimitVerdict(g)
 	switch v {
 	case VerdictUnknown:
 		s.KeysUnknown++

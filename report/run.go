@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -163,7 +164,7 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	if r.Delivery.Attempts > 0 && c.answered == 0 {
 		r.NoResponse = true
 		r.Notes = append(r.Notes, fmt.Sprintf("no attempt got a response: all %s failed (the first: %s), so nothing was learnt about the target",
-			countNoun(r.Delivery.Attempts, "attempt"), dashIfEmpty(c.firstErr)))
+			numfmt.CountNoun(r.Delivery.Attempts, "attempt"), numfmt.DashIfEmpty(c.firstErr)))
 	}
 	r.settle()
 	return r
@@ -194,9 +195,9 @@ func (r *RunResult) settle() {
 	}
 }
 
-// check returns the compliance part of r as a CheckResult, to render it
+// Check returns the compliance part of r as a CheckResult, to render it
 // the way check does.
-func (r *RunResult) check() *CheckResult {
+func (r *RunResult) Check() *CheckResult {
 	return &CheckResult{
 		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Incomplete: r.Incomplete,
 		ComplianceSection: r.ComplianceSection, Metrics: map[string]float64{}, Thresholds: []ThresholdResult{},

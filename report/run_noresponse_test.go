@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe"
 )
 
@@ -46,11 +47,11 @@ func TestRunNoResponseFails(t *testing.T) {
 			}
 			if tt.want {
 				if r.Verdict != VerdictFail || len(r.Notes) != 1 ||
-					!strings.Contains(r.Notes[0], "no attempt got a response: all "+countNoun(int64(len(tt.statuses)), "attempt")+" failed (the first: timeout: no response within 1ms)") {
+					!strings.Contains(r.Notes[0], "no attempt got a response: all "+numfmt.CountNoun(int64(len(tt.statuses)), "attempt")+" failed (the first: timeout: no response within 1ms)") {
 					t.Errorf("verdict %s, notes %q", r.Verdict, r.Notes)
 				}
 				var b bytes.Buffer
-				if err := r.Write(&b, Table); err != nil {
+				if err := RenderForTest(&b, r, Table); err != nil {
 					t.Fatal(err)
 				}
 				if !strings.HasPrefix(b.String(), "hooklimit run: FAIL") || !strings.Contains(b.String(), "note: no attempt got a response") {

@@ -84,7 +84,7 @@ func TestRunSameSeedSameBytes(t *testing.T) {
 	p := scenarios.Params{Rate: scenarios.Rate{N: 40, Per: time.Second}, Duration: 30 * time.Second, Seed: 9}
 	render := func(seed uint64) []byte {
 		var b bytes.Buffer
-		if err := simRun(t, "rewst", "poisson", p, "exponential,jitter=full", seed).Write(&b, JSON); err != nil {
+		if err := RenderForTest(&b, simRun(t, "rewst", "poisson", p, "exponential,jitter=full", seed), JSON); err != nil {
 			t.Fatal(err)
 		}
 		return b.Bytes()

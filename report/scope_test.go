@@ -192,28 +192,3 @@ func TestDeliveryPartitionViolationsByScope(t *testing.T) {
 		})
 	}
 }
-
-// TestCaptionsNameThePartition: the sparkline and the HTML captions of a
-// workspace-scoped profile speak of workspaces, not keys.
-func TestCaptionsNameThePartition(t *testing.T) {
-	for _, tt := range []struct{ profile, want string }{{"workato", "(2 workspaces together)"}, {"rewst", "(2 keys together)"}} {
-		arr := roundRobin(200, 10*time.Second, "t0@acme", "t1@globex")
-		a := NewAnalyzer([]*limitsim.Profile{builtin(t, tt.profile)}, AnalyzerOptions{Timeline: true})
-		for _, x := range arr {
-			a.Add(x)
-		}
-		r := a.Result()
-		line := SparklineText(r.Timeline, r.timelinePartitions())
-		if !strings.Contains(line, tt.want) {
-			t.Errorf("%s: sparkline %q does not say %q", tt.profile, line, tt.want)
-		}
-		var html bytes.Buffer
-		if err := (&Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}).Write(&html, HTML); err != nil {
-			t.Fatal(err)
-		}
-		noun := map[string]string{"workato": "workspace", "rewst": "key"}[tt.profile]
-		if !strings.Contains(html.String(), "each limit applies to each "+noun+".") {
-			t.Errorf("%s: no caption saying each limit applies to each %s", tt.profile, noun)
-		}
-	}
-}

@@ -27,7 +27,7 @@ import (
 type ServeDelivery struct {
 	Events int64 `json:"events"`
 	// Senders counts the distinct X-Hooklimit-Run values seen (the runs
-	// of hooklimit run that sent), up to maxSenders.
+	// of hooklimit run that sent), up to MaxSenders.
 	Senders     int64 `json:"senders,omitempty"`
 	Attempts    int64 `json:"attempts"`
 	Accepted    int64 `json:"accepted"`
@@ -122,8 +122,8 @@ type eventTracker struct {
 	sched        scheduleObs
 }
 
-// maxSenders bounds the distinct senders counted.
-const maxSenders = 4096
+// MaxSenders bounds the distinct senders counted.
+const MaxSenders = 4096
 
 func newEventTracker(giveUp, ttl time.Duration, maxLive int) *eventTracker {
 	t := &eventTracker{giveUp: int64(giveUp), ttl: max(int64(ttl), 2*int64(giveUp), int64(time.Second)),
@@ -161,7 +161,7 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	if r.Status == 429 && ra > 0 {
 		d.RetryAfterSent++
 	}
-	if r.Sender != "" && len(t.senders) < maxSenders {
+	if r.Sender != "" && len(t.senders) < MaxSenders {
 		if _, ok := t.senders[r.Sender]; !ok {
 			t.senders[r.Sender] = struct{}{}
 			d.Senders++

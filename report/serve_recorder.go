@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -242,7 +243,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	}
 	r.Input.Files = []string{}
 	if n := r.Requests.Unanswered; n > 0 {
-		r.Notes = append(r.Notes, countNoun(n, "request")+" went unanswered (the client went away, or the connection was closed at shutdown, before the answer was written): counted as unanswered, not by the status meant")
+		r.Notes = append(r.Notes, numfmt.CountNoun(n, "request")+" went unanswered (the client went away, or the connection was closed at shutdown, before the answer was written): counted as unanswered, not by the status meant")
 	}
 	if r.Input.Records == 0 {
 		r.Notes = append(r.Notes, "no webhook request was received, so there is no sender to judge: the verdict is fail")

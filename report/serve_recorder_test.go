@@ -101,7 +101,7 @@ func TestServeRecorderNothingReceivedFails(t *testing.T) {
 		t.Errorf("verdict %s, compliance %s", res.Verdict, res.Compliance)
 	}
 	var buf bytes.Buffer
-	if err := res.Write(&buf, Table); err != nil || !strings.Contains(buf.String(), "No records to check.") {
+	if err := RenderForTest(&buf, res, Table); err != nil || !strings.Contains(buf.String(), "No records to check.") {
 		t.Errorf("%v\n%s", err, buf.String())
 	}
 }
@@ -113,7 +113,7 @@ func TestServeResultRenderers(t *testing.T) {
 		f Format
 		b *bytes.Buffer
 	}{{Table, &tbl}, {Markdown, &md}, {JSON, &js}, {JUnit, &ju}} {
-		if err := res.Write(x.b, x.f); err != nil {
+		if err := RenderForTest(x.b, res, x.f); err != nil {
 			t.Fatalf("%s: %v", x.f, err)
 		}
 	}

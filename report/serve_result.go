@@ -108,9 +108,9 @@ func (r *ServeResult) settle() {
 	r.Verdict = settleVerdict(v, r.Thresholds, r.Incomplete)
 }
 
-// check returns the compliance part of r as a CheckResult, to render it
+// Check returns the compliance part of r as a CheckResult, to render it
 // the way check does.
-func (r *ServeResult) check() *CheckResult {
+func (r *ServeResult) Check() *CheckResult {
 	return &CheckResult{
 		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Incomplete: r.Incomplete,
 		ComplianceSection: r.ComplianceSection, Metrics: map[string]float64{}, Thresholds: r.Thresholds,

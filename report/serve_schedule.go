@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
@@ -125,7 +126,7 @@ func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) 
 		if failed == 0 {
 			return "", "nothing was rejected, so nothing needed a retry"
 		}
-		return "none", fmt.Sprintf("%s got a 429 or an error and none was retried", countNoun(failed, "event"))
+		return "none", fmt.Sprintf("%s got a 429 or an error and none was retried", numfmt.CountNoun(failed, "event"))
 	}
 	var all *hdrhistogram.Histogram
 	for i := range s.steps {
@@ -138,14 +139,14 @@ func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) 
 	}
 	const immediate = 100 * time.Millisecond
 	if p90 := time.Duration(all.ValueAtQuantile(90)) * time.Microsecond; p90 < immediate {
-		return "immediate", fmt.Sprintf("90%% of %s came within %s of the attempt before", countRetries(rs.Retries), shortDur(p90))
+		return "immediate", fmt.Sprintf("90%% of %s came within %s of the attempt before", numfmt.CountRetries(rs.Retries), numfmt.ShortDuration(p90))
 	}
 	if s.afterRA >= 3 && s.honored*100 >= s.afterRA*95 {
 		slack := time.Duration(s.slack.ValueAtQuantile(50)) * time.Microsecond
 		ra := time.Duration(s.ra.ValueAtQuantile(50)) * time.Microsecond
 		if slack <= max(time.Second, ra/2) {
 			return "retry-after", fmt.Sprintf("%.0f%% of the %s after a 429 waited at least its Retry-After (median %s), and a median %s more",
-				rs.HonoredShare*100, countRetries(s.afterRA), shortDur(ra), shortDur(slack))
+				rs.HonoredShare*100, numfmt.CountRetries(s.afterRA), numfmt.ShortDuration(ra), numfmt.ShortDuration(slack))
 		}
 	}
 	meds := make([]time.Duration, 0, len(rs.Steps))
@@ -175,14 +176,12 @@ func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) 
 	if len(rs.Steps) == 1 && rs.Steps[0].Attempt == 1 {
 		st := rs.Steps[0]
 		if st.P10MS > 0 && st.P90MS/st.P10MS <= 1.5 {
-			return "fixed", fmt.Sprintf("first retries only, all near %s: a fixed delay, or the first step of a backoff", shortDur(meds[0]))
+			return "fixed", fmt.Sprintf("first retries only, all near %s: a fixed delay, or the first step of a backoff", numfmt.ShortDuration(meds[0]))
 		}
-		return "unknown", fmt.Sprintf("first retries only, spread from %s to %s: a jittered backoff?", shortDur(msDur(st.P10MS)), shortDur(msDur(st.P90MS)))
+		return "unknown", fmt.Sprintf("first retries only, spread from %s to %s: a jittered backoff?", numfmt.ShortMS(st.P10MS), numfmt.ShortMS(st.P90MS))
 	}
 	return "unknown", "median waits " + desc + " fit no known policy"
 }
-
-func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 func fitsSvix(meds []time.Duration) bool {
 	svixWaits := retry.SvixWaits()
@@ -226,37 +225,7 @@ func ratiosWithin(meds []time.Duration, lo, hi float64) bool {
 func describeMedians(steps []RetryStep) string {
 	parts := make([]string, len(steps))
 	for i, st := range steps {
-		parts[i] = shortDur(msDur(st.MedianMS))
+		parts[i] = numfmt.ShortMS(st.MedianMS)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// shortDur writes a duration to 3 significant digits: 850µs, 1.2s, 5m.
-func shortDur(d time.Duration) string {
-	switch {
-	case d >= time.Hour:
-		return trimFloat(d.Hours()) + "h"
-	case d >= time.Minute:
-		return trimFloat(d.Minutes()) + "m"
-	case d >= time.Second:
-		return trimFloat(d.Seconds()) + "s"
-	case d >= time.Millisecond:
-		return trimFloat(float64(d)/float64(time.Millisecond)) + "ms"
-	}
-	return trimFloat(float64(d)/float64(time.Microsecond)) + "µs"
-}
-
-func trimFloat(f float64) string {
-	if f >= 100 {
-		return fmt.Sprintf("%.0f", f)
-	}
-	return fmt.Sprintf("%.3g", f)
-}
-
-// countRetries writes "1 retry", "12 retries".
-func countRetries(n int64) string {
-	if n == 1 {
-		return "1 retry"
-	}
-	return withCommas(n) + " retries"
 }

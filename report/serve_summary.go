@@ -45,7 +45,7 @@ func (p *profileAcc) clone() profileAcc {
 // addKey adds one key's rows (every limit of the profile, in its order).
 func (p *profileAcc) addKey(limits []limitsim.Limit, rows []LimitRow) {
 	failing := false
-	keyLimitGroups(rows, func(g []LimitRow) {
+	KeyLimitGroups(rows, func(g []LimitRow) {
 		li := -1
 		for i := range limits {
 			if limits[i].Name == g[0].Name {
@@ -75,7 +75,7 @@ func (p *profileAcc) addKey(limits []limitsim.Limit, rows []LimitRow) {
 // add counts one key's rows of the limit, and reports whether the key
 // fails it (under some interpretation).
 func (s *sumAcc) add(g []LimitRow) bool {
-	v, _ := keyLimitVerdict(g)
+	v, _ := KeyLimitVerdict(g)
 	switch v {
 	case VerdictUnknown:
 		s.unknown++
@@ -100,7 +100,7 @@ func (s *sumAcc) add(g []LimitRow) bool {
 
 // summary is summarize's result from the counts.
 func (s *sumAcc) summary(profile string, l limitsim.Limit) LimitSummary {
-	out := LimitSummary{Profile: profile, Name: l.Name, Limit: limitSpec(l), PassingInterpretations: []string{},
+	out := LimitSummary{Profile: profile, Name: l.Name, Limit: LimitSpec(l), PassingInterpretations: []string{},
 		Keys: s.keys, KeysFailing: s.failing, KeysPartial: s.partial, KeysUnknown: s.unknown}
 	if s.worst >= 0 {
 		out.WorstKey, out.WorstPeakRatio = s.worstKey, s.worst

@@ -15,6 +15,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -193,7 +194,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 			return err
 		}
 	}
-	if err := res.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	if n := in.Skipped(); n > 0 {

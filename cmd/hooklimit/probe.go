@@ -22,6 +22,7 @@ import (
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/discover"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // probeOptions holds the probe command's dependencies and flags.
@@ -123,7 +124,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	if opts.DryRun {
 		planOut = opts.IO.Out
 	}
-	if err := report.WriteProbePlan(planOut, target, meta.profileName(), steps, o.MaxRequests, o.MaxDuration); err != nil {
+	if err := render.WriteProbePlan(planOut, target, meta.profileName(), steps, o.MaxRequests, o.MaxDuration); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	if opts.DryRun {
@@ -170,7 +171,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
-	if err := res.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	switch {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
-	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // profilesOptions holds the profiles command's dependencies and flags.
@@ -40,7 +40,7 @@ YAML profile file. A file can extend a built-in and change one number:
   hooklimit profiles validate my-limits.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return report.ProfileList(opts.IO.Out, report.Format(opts.Format.String()), limitsim.Builtins())
+			return render.ProfileList(opts.IO.Out, render.Format(opts.Format.String()), limitsim.Builtins())
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)
@@ -67,7 +67,7 @@ the path of a YAML profile file.`,
 			if err != nil {
 				return err
 			}
-			return report.ProfileShow(opts.IO.Out, report.Format(opts.Format.String()), p)
+			return render.ProfileShow(opts.IO.Out, render.Format(opts.Format.String()), p)
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // reportOptions holds the report command's dependencies and flags.
@@ -100,7 +101,7 @@ func runReport(opts *reportOptions) error {
 			return err
 		}
 	}
-	if err := rep.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, rep, render.Format(opts.Format.String())); err != nil {
 		var in *exitcode.InputError
 		if errors.As(err, &in) {
 			return err

@@ -19,6 +19,7 @@ import (
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -192,7 +193,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(results) == 0 {
 		return runErr
 	}
-	format := report.Format(opts.Format.String())
+	format := render.Format(opts.Format.String())
 	var verdict report.Verdict
 	if len(policies) == 1 {
 		res := results[0]
@@ -203,7 +204,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := res.Write(opts.IO.Out, format); err != nil {
+		if err := render.Write(opts.IO.Out, res, format); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
@@ -215,7 +216,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = cmp.Verdict
-		if err := cmp.Write(opts.IO.Out, format); err != nil {
+		if err := render.Write(opts.IO.Out, cmp, format); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/probe/retry"
-	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -26,7 +26,7 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
   hooklimit scenarios --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return report.ScenarioList(d.IO.Out, report.Format(format.String()), scenarios.Builtins(), retry.Policies())
+			return render.ScenarioList(d.IO.Out, render.Format(format.String()), scenarios.Builtins(), retry.Policies())
 		},
 	}
 	registerFormatFlag(cmd, format)
@@ -43,16 +43,16 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
 			return names, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f := report.Format(showFormat.String())
+			f := render.Format(showFormat.String())
 			for _, s := range scenarios.Builtins() {
 				if s.Name == args[0] {
-					return report.ScenarioShow(d.IO.Out, f, &s, nil)
+					return render.ScenarioShow(d.IO.Out, f, &s, nil)
 				}
 			}
 			var pols []string
 			for _, p := range retry.Policies() {
 				if p.Name == args[0] {
-					return report.ScenarioShow(d.IO.Out, f, nil, &p)
+					return render.ScenarioShow(d.IO.Out, f, nil, &p)
 				}
 				pols = append(pols, p.Name)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/receiver"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // serveOptions holds the serve command's dependencies and flags.
@@ -361,7 +362,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err := rec.WriteResult(res); err != nil {
 		return exitcode.Runtimef("cannot write results: %v", err)
 	}
-	if err := res.Write(opts.IO.Out, report.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	switch {

@@ -1,21 +1,24 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-// Write writes r in format f: a table or markdown (the delivery numbers,
+// writeRun writes r in format f: a table or markdown (the delivery numbers,
 // then the compliance of what was sent, as check shows it), JSON, or JUnit.
-func (r *RunResult) Write(w io.Writer, f Format) error {
+func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	switch f {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
-		c := r.check()
+		c := r.Check()
 		c.Thresholds = r.Thresholds
-		return c.WriteJUnit(w)
+		return checkJUnit(c, w)
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
 	head := "hooklimit run: " + strings.ToUpper(string(r.Verdict))
@@ -38,30 +41,30 @@ func (r *RunResult) Write(w io.Writer, f Format) error {
 	for _, n := range r.Notes {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))
 	}
-	if line := SparklineText(r.Timeline, r.Input.Keys); line != "" {
+	if line := sparklineText(r.Timeline, r.Input.Keys); line != "" {
 		p.blank()
 		p.linef("%s", p.code(line))
 	}
 	p.blank()
-	if err := r.writeDelivery(p, f); err != nil {
+	if err := runDelivery(r, p, f); err != nil {
 		return err
 	}
 	p.blank()
-	p.linef("Compliance of what was sent (%s):", countNoun(r.Input.Records, "attempt"))
+	p.linef("Compliance of what was sent (%s):", numfmt.CountNoun(r.Input.Records, "attempt"))
 	p.blank()
-	c := r.check()
-	if err := c.writeRows(p, f, TableKeys); err != nil {
+	c := r.Check()
+	if err := checkRows(c, p, f, keys); err != nil {
 		return err
 	}
-	if err := c.writeSummary(p, f); err != nil {
+	if err := checkSummary(c, p, f); err != nil {
 		return err
 	}
 	c.Thresholds = r.Thresholds
-	c.writeFooter(p)
+	checkFooter(c, p)
 	return p.err
 }
 
-func (r *RunResult) writeDelivery(p *textPrinter, f Format) error {
+func runDelivery(r *report.RunResult, p *textPrinter, f Format) error {
 	t := newCheckTable(p.w, f, 2, []int{1}, "delivery", "")
 	rows := deliveryRows(r)
 	for _, row := range rows {
@@ -73,7 +76,7 @@ func (r *RunResult) writeDelivery(p *textPrinter, f Format) error {
 }
 
 // msTriple writes percentiles as "12 ms / 1.5 s / 3 s".
-func msTriple(pc Percentiles) string {
+func msTriple(pc report.Percentiles) string {
 	if pc.Count == 0 {
 		return "-"
 	}
@@ -96,30 +99,9 @@ func humanMS(ms float64) string {
 
 func percent(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 
-// KindCompare is the CompareResult.Kind of a run with --compare-retry.
-const KindCompare = "compare"
-
-// CompareResult is the same scenario run once per retry policy.
-type CompareResult struct {
-	// Verdict is pass only when every run passes; incomplete when one was
-	// cut short.
-	Verdict Verdict      `json:"verdict"`
-	Kind    string       `json:"kind"` // always "compare"
-	Runs    []*RunResult `json:"runs"`
-}
-
-// NewCompareResult gathers runs of one scenario under several policies.
-func NewCompareResult(runs []*RunResult) *CompareResult {
-	c := &CompareResult{Verdict: VerdictPass, Kind: KindCompare, Runs: runs}
-	for _, r := range runs {
-		c.Verdict = worstVerdict(c.Verdict, r.Verdict)
-	}
-	return c
-}
-
-// Write writes the comparison: a row per policy, the table an engineer
+// writeCompare writes the comparison: a row per policy, the table an engineer
 // needs to choose one.
-func (c *CompareResult) Write(w io.Writer, f Format) error {
+func writeCompare(c *report.CompareResult, w io.Writer, f Format) error {
 	if f == JSON {
 		return writeJSON(w, c)
 	}
@@ -133,15 +115,15 @@ func (c *CompareResult) Write(w io.Writer, f Format) error {
 		if p.md {
 			head = "**" + head + "**"
 		}
-		p.linef("%s — %s against %s (%s), %s events", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), withCommas(r.Delivery.Events))
+		p.linef("%s — %s against %s (%s), %s events", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), numfmt.WithCommas(r.Delivery.Events))
 		p.blank()
 	}
 	t := newCheckTable(w, f, 11, []int{1, 2, 3, 4, 5, 6, 7, 8}, "retry", "attempts", "× events", "429s", "429 rate", "lost", "duplicates", "early retries", "partition violations", "delay p50 / p99 / max", "compliance")
 	for _, r := range c.Runs {
 		d := &r.Delivery
-		if err := t.Append(p.cell(r.Retry), withCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), withCommas(d.Rejected429),
-			percent(d.Rate429), withCommas(d.Lost), withCommas(d.Duplicates), withCommas(d.RetryAfterEarly),
-			withCommas(d.PartitionViolations), msTriple(d.DeliveryDelay), tableVerdict(r.Compliance)); err != nil {
+		if err := t.Append(p.cell(r.Retry), numfmt.WithCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), numfmt.WithCommas(d.Rejected429),
+			percent(d.Rate429), numfmt.WithCommas(d.Lost), numfmt.WithCommas(d.Duplicates), numfmt.WithCommas(d.RetryAfterEarly),
+			numfmt.WithCommas(d.PartitionViolations), msTriple(d.DeliveryDelay), tableVerdict(r.Compliance)); err != nil {
 			return err
 		}
 	}

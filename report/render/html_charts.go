@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -218,7 +220,7 @@ func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
 
 func tickLabel(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return withCommas(int64(v))
+		return numfmt.WithCommas(int64(v))
 	}
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if len(s) > 8 {
@@ -272,7 +274,7 @@ func percentileChart(title, yLabel string, names []string, series []chartSeries)
 
 // timeAxis turns step indexes into x values in a unit a person reads: the
 // seconds, minutes or hours since the start; xStep is one step in it.
-func timeAxis(n int, stepSeconds int64, start Timestamp) (xs []float64, xStep float64, label string) {
+func timeAxis(n int, stepSeconds int64, start report.Timestamp) (xs []float64, xStep float64, label string) {
 	span := float64(n) * float64(stepSeconds)
 	unit, name := 1.0, "seconds"
 	switch {

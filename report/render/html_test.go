@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -23,9 +24,9 @@ func htmlPages(t *testing.T) map[string][]byte {
 		return htmlPagesOnce
 	}
 	pages := map[string][]byte{}
-	render := func(name string, rep *Report) {
+	render := func(name string, rep *report.Report) {
 		var b bytes.Buffer
-		if err := rep.Write(&b, HTML); err != nil {
+		if err := Write(&b, rep, HTML); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		pages[name] = b.Bytes()
@@ -35,7 +36,7 @@ func htmlPages(t *testing.T) map[string][]byte {
 	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 18100, Size: 900}, "retry-after", 1, "")
 	render("workato", mtParse(t, "workato.jsonl", workato).Report())
 	_, other := mtRun(t, "rewst", "poisson", scenarios.Params{Rate: scenarios.Rate{N: 20, Per: time.Second}, Duration: 90 * time.Second}, "exponential", 2, "")
-	merged, err := Merge([]*ResultsFile{mtParse(t, "rewst.jsonl", rewst), mtParse(t, "other.jsonl", other)})
+	merged, err := report.Merge([]*report.ResultsFile{mtParse(t, "rewst.jsonl", rewst), mtParse(t, "other.jsonl", other)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,9 +45,9 @@ func htmlPages(t *testing.T) map[string][]byte {
 	render("check", mtParse(t, "check.jsonl", chk).Report())
 	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
 	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
-	render("compare", &Report{Kind: KindCompare, Result: NewCompareResult([]*RunResult{a, b}), Verdict: VerdictFail, Files: []string{"cmp.jsonl"}})
-	_, serve := session(t, ServeOptions{})
-	render("serve", &Report{Kind: KindServe, Result: serve, Verdict: serve.Verdict, Files: []string{"serve.jsonl"}})
+	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
+	_, serve := session(t, report.ServeOptions{})
+	render("serve", &report.Report{Kind: report.KindServe, Result: serve, Verdict: serve.Verdict, Files: []string{"serve.jsonl"}})
 	prb := mtParse(t, "probe.jsonl", []byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":200}`+"\n"+
 		`{"type":"probe_request","seq":2,"step":"burst","size":2,"sent":"2026-02-17T09:00:00.1Z","status":429}`+"\n"+
 		`{"type":"result","result":{"verdict":"pass","kind":"probe","target":"http://127.0.0.1:8080/hooks/t1","profile":"rewst","requests":2,"limits":[{"name":"burst","documented":25,"inferred":25,"basis":"measured","verdict":"match"}],"findings":[{"code":"429-without-retry-after","severity":"error","message":"a 429 had no Retry-After","count":1}]}}`))
@@ -115,7 +116,7 @@ func TestHTMLCharts(t *testing.T) {
 func TestLevelsCredits(t *testing.T) {
 	spec := builtinSpec("workato")
 	spec.Limits = spec.Limits[:1]
-	tl := &Timeline{Profile: spec, StepSeconds: 1, Sent: []int64{18100, 0, 0}, Admitted: []int64{18020, 0, 0}, Rejected429: []int64{80, 0, 0}}
+	tl := &report.Timeline{Profile: spec, StepSeconds: 1, Sent: []int64{18100, 0, 0}, Admitted: []int64{18020, 0, 0}, Rejected429: []int64{80, 0, 0}}
 	ls := levels(tl)
 	if len(ls) != 1 {
 		t.Fatalf("%d level series, want 1", len(ls))
@@ -132,40 +133,13 @@ func TestLevelsCredits(t *testing.T) {
 	}
 }
 
-// TestTimelineCoarsens: past MaxTimelinePoints seconds a timeline counts
-// per minute, and timelines of different steps merge exactly.
-func TestTimelineCoarsens(t *testing.T) {
-	b := NewTimelineBuilder(nil)
-	t0 := int64(1771318800 * time.Second)
-	b.Add(t0+int64(500*time.Millisecond), 0, true, false)
-	b.Add(t0+int64(30*time.Second), 0, false, true)
-	fine := b.Timeline()
-	if fine.StepSeconds != 1 || fine.Len() != 31 || fine.Start != Timestamp(t0) {
-		t.Fatalf("step %d len %d start %s", fine.StepSeconds, fine.Len(), fine.Start)
-	}
-	b.Add(t0-int64(2*time.Second), 0, true, false) // earlier: grows at the front
-	b.Add(t0+int64(MaxTimelinePoints)*int64(time.Second), 0, true, false)
-	tl := b.Timeline()
-	if tl.StepSeconds != 60 || tl.Len() > MaxTimelinePoints || Total(tl.Sent) != 4 || Total(tl.Admitted) != 3 || Total(tl.Rejected429) != 1 {
-		t.Fatalf("step %d len %d sent %d admitted %d 429 %d", tl.StepSeconds, tl.Len(), Total(tl.Sent), Total(tl.Admitted), Total(tl.Rejected429))
-	}
-	if err := tl.validate(); err != nil {
-		t.Fatal(err)
-	}
-	m := MergeTimelines(fine, tl)
-	// The minute before t0 holds one request; t0's minute two of each.
-	if m.StepSeconds != 60 || Total(m.Sent) != 6 || m.Sent[0] != 1 || m.Sent[1] != 2+2 {
-		t.Fatalf("merged step %d sent %v", m.StepSeconds, m.Sent[:2])
-	}
-}
-
 // BenchmarkHTML measures rendering the page of a 90-second run.
 func BenchmarkHTML(b *testing.B) {
 	_, data := mtRun(b, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 90 * time.Second}, "retry-after", 1, "")
 	rep := mtParse(b, "a.jsonl", data).Report()
 	for b.Loop() {
 		var buf bytes.Buffer
-		if err := rep.Write(&buf, HTML); err != nil {
+		if err := Write(&buf, rep, HTML); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,50 +1,45 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// TableKeys is how many keys per profile the table and markdown forms show,
-// worst first; the JSON and JUnit forms show every key.
-const TableKeys = 10
-
-// Write renders r in format f: Table, Markdown, JSON or JUnit.
-func (r *CheckResult) Write(w io.Writer, f Format) error {
+// writeCheck writes r in format f: Table, Markdown (the worst keys of
+// each profile, see checkText), JSON or JUnit.
+func writeCheck(r *report.CheckResult, w io.Writer, f Format, keys int) error {
 	switch f {
 	case Table, "":
-		return r.WriteText(w, Table, TableKeys)
+		return checkText(r, w, Table, keys)
 	case Markdown:
-		return r.WriteText(w, Markdown, TableKeys)
+		return checkText(r, w, Markdown, keys)
 	case JSON:
-		return r.WriteJSON(w)
+		return writeJSON(w, r)
 	case JUnit:
-		return r.WriteJUnit(w)
+		return checkJUnit(r, w)
 	}
 	return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
 }
 
-// WriteJSON writes r as indented JSON in the stable schema of CheckResult,
-// followed by a newline.
-func (r *CheckResult) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
-
-// WriteText writes r for people, as a Table (ASCII boxes) or Markdown (for
+// checkText writes r for people, as a Table (ASCII boxes) or Markdown (for
 // CI step summaries): a headline with the verdict; a row per key, limit and
 // interpretation for the worst maxKeys keys of each profile (all keys when
 // maxKeys <= 0); a summary per limit over all keys; what each profile as a
 // whole would reject; the thresholds. Numbers have thousands separators,
 // ratios are percentages, times are UTC times of day to the millisecond.
-func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
+func checkText(r *report.CheckResult, w io.Writer, f Format, maxKeys int) error {
 	md := f == Markdown
 	p := &textPrinter{w: w, md: md}
 	if md {
-		p.linef("**%s**%s", r.headVerdict(), r.headDetail())
+		p.linef("**%s**%s", headVerdict(r), headDetail(r))
 	} else {
-		p.linef("%s%s", r.headVerdict(), r.headDetail())
+		p.linef("%s%s", headVerdict(r), headDetail(r))
 	}
 	if r.Incomplete != nil {
 		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
@@ -52,34 +47,34 @@ func (r *CheckResult) WriteText(w io.Writer, f Format, maxKeys int) error {
 	if line := excludedLine(r.ExcludedLimits); line != "" {
 		p.linef("%s%s", p.bullet(), p.cell(line))
 	}
-	for _, line := range r.unknownLines() {
+	for _, line := range unknownLines(r) {
 		p.linef("%s%s", p.bullet(), p.cell(line))
 	}
-	if line := r.inputLine(); line != "" {
+	if line := inputLine(r); line != "" {
 		if md {
 			p.blank()
 		}
 		p.linef("%s", p.cell(line))
 	}
-	if line := SparklineText(r.Timeline, r.timelinePartitions()); line != "" {
+	if line := sparklineText(r.Timeline, timelinePartitions(r)); line != "" {
 		p.blank()
 		p.linef("%s", p.code(line))
 	}
 	p.blank()
-	if err := r.writeRows(p, f, maxKeys); err != nil {
+	if err := checkRows(r, p, f, maxKeys); err != nil {
 		return err
 	}
-	if err := r.writeSummary(p, f); err != nil {
+	if err := checkSummary(r, p, f); err != nil {
 		return err
 	}
-	r.writeFooter(p)
+	checkFooter(r, p)
 	return p.err
 }
 
 // timelinePartitions returns how many partitions of the first profile
 // (the one the timeline is drawn against) the result has: its partitions
 // are not the others' when their scopes differ.
-func (r *CheckResult) timelinePartitions() int {
+func timelinePartitions(r *report.CheckResult) int {
 	if len(r.Profiles) < 2 {
 		return r.Input.Keys
 	}
@@ -93,7 +88,7 @@ func (r *CheckResult) timelinePartitions() int {
 }
 
 // inputLine says where the records came from and when they were sent.
-func (r *CheckResult) inputLine() string {
+func inputLine(r *report.CheckResult) string {
 	var parts []string
 	if len(r.Input.Files) > 0 {
 		parts = append(parts, strings.Join(r.Input.Files, ", "))
@@ -103,13 +98,13 @@ func (r *CheckResult) inputLine() string {
 		parts = append(parts, r.Input.First.Time().Format(layout)+" to "+r.Input.Last.Time().Format(layout)+" UTC")
 	}
 	if n := r.Input.Skipped; n > 0 {
-		parts = append(parts, countNoun(n, "invalid line")+" skipped")
+		parts = append(parts, numfmt.CountNoun(n, "invalid line")+" skipped")
 	}
 	if n := r.Input.Filtered; n > 0 {
-		parts = append(parts, countNoun(n, "record")+" of other keys left out")
+		parts = append(parts, numfmt.CountNoun(n, "record")+" of other keys left out")
 	}
 	if n := r.Input.OutOfOrder; n > 0 {
-		parts = append(parts, countNoun(n, "record")+" out of order")
+		parts = append(parts, numfmt.CountNoun(n, "record")+" out of order")
 	}
 	if res := r.Input.Resolution; res != "" {
 		parts = append(parts, "times are whole multiples of "+res+", so windows finer than that are judged by their worst case")
@@ -117,16 +112,16 @@ func (r *CheckResult) inputLine() string {
 	return strings.Join(parts, "; ")
 }
 
-func (r *CheckResult) headVerdict() string {
+func headVerdict(r *report.CheckResult) string {
 	return "hooklimit check: " + strings.ToUpper(string(r.Verdict))
 }
 
-func (r *CheckResult) headDetail() string {
+func headDetail(r *report.CheckResult) string {
 	return fmt.Sprintf(" — %s, %s, %s", strings.Join(r.Profiles, ", "),
-		countNoun(int64(r.Input.Keys), "key"), countNoun(r.Input.Records, "record"))
+		numfmt.CountNoun(int64(r.Input.Keys), "key"), numfmt.CountNoun(r.Input.Records, "record"))
 }
 
-func (r *CheckResult) writeRows(p *textPrinter, f Format, maxKeys int) error {
+func checkRows(r *report.CheckResult, p *textPrinter, f Format, maxKeys int) error {
 	if len(r.Limits) == 0 {
 		p.linef("No records to check.")
 		p.blank()
@@ -159,8 +154,8 @@ func (r *CheckResult) writeRows(p *textPrinter, f Format, maxKeys int) error {
 		if !row.Documented {
 			interp += " (alt.)"
 		}
-		cells := []string{p.cell(row.Key), row.Name + " " + commaDigits(row.Limit), interp,
-			withCommas(row.Allowed), withCommas(row.Peak), ratioPercent(row.PeakRatio), withCommas(row.Rejected),
+		cells := []string{p.cell(row.Key), row.Name + " " + numfmt.CommaDigits(row.Limit), interp,
+			numfmt.WithCommas(row.Allowed), numfmt.WithCommas(row.Peak), numfmt.RatioPercent(row.PeakRatio), numfmt.WithCommas(row.Rejected),
 			utcTimeOfDay(row.FirstViolation), tableVerdict(row.Verdict)}
 		if multi {
 			cells = append([]string{row.Profile}, cells...)
@@ -180,7 +175,7 @@ func (r *CheckResult) writeRows(p *textPrinter, f Format, maxKeys int) error {
 	}
 	for _, name := range r.Profiles {
 		if n := hidden[name]; n > 0 {
-			p.linef("… and %s more %s (use --key or --format json)", withCommas(int64(n)), nounFor(int64(n), "key"))
+			p.linef("… and %s more %s (use --key or --format json)", numfmt.WithCommas(int64(n)), numfmt.NounFor(int64(n), "key"))
 		}
 	}
 	for _, n := range notes {
@@ -190,7 +185,7 @@ func (r *CheckResult) writeRows(p *textPrinter, f Format, maxKeys int) error {
 	return nil
 }
 
-func (r *CheckResult) writeSummary(p *textPrinter, f Format) error {
+func checkSummary(r *report.CheckResult, p *textPrinter, f Format) error {
 	multi := len(r.Profiles) > 1
 	header := []string{"limit", "verdict", "passes under", "keys", "failing", "worst key", "worst ratio"}
 	right := []int{3, 4, 6}
@@ -206,10 +201,10 @@ func (r *CheckResult) writeSummary(p *textPrinter, f Format) error {
 		}
 		worst := "-"
 		if s.WorstKey != "" || s.Keys > 0 {
-			worst = ratioPercent(s.WorstPeakRatio)
+			worst = numfmt.RatioPercent(s.WorstPeakRatio)
 		}
-		cells := []string{s.Name + " " + commaDigits(s.Limit), tableVerdict(s.Verdict), passes,
-			withCommas(int64(s.Keys)), withCommas(int64(s.KeysFailing)), p.cell(dashIfEmpty(s.WorstKey)), worst}
+		cells := []string{s.Name + " " + numfmt.CommaDigits(s.Limit), tableVerdict(s.Verdict), passes,
+			numfmt.WithCommas(int64(s.Keys)), numfmt.WithCommas(int64(s.KeysFailing)), p.cell(numfmt.DashIfEmpty(s.WorstKey)), worst}
 		if multi {
 			cells = append([]string{s.Profile}, cells...)
 		}
@@ -234,10 +229,10 @@ func (r *CheckResult) writeSummary(p *textPrinter, f Format) error {
 	return nil
 }
 
-func (r *CheckResult) writeFooter(p *textPrinter) {
+func checkFooter(r *report.CheckResult, p *textPrinter) {
 	for _, name := range r.Profiles {
 		var rejected, keys int64
-		var first PolicyRejection
+		var first report.PolicyRejection
 		for _, pr := range r.PolicyRejected {
 			if pr.Profile != name || pr.Rejected == 0 {
 				continue
@@ -249,21 +244,21 @@ func (r *CheckResult) writeFooter(p *textPrinter) {
 			keys++
 		}
 		if rejected == 0 {
-			p.linef("%s%s as documented would reject none of the %s.", p.bullet(), name, countNoun(r.Input.Records, "record"))
+			p.linef("%s%s as documented would reject none of the %s.", p.bullet(), name, numfmt.CountNoun(r.Input.Records, "record"))
 			continue
 		}
 		p.linef("%s%s as documented would reject %s of %s (%s), the first at %s (key %s).", p.bullet(), name,
-			withCommas(rejected), countNoun(r.Input.Records, "record"), countNoun(keys, "key"),
+			numfmt.WithCommas(rejected), numfmt.CountNoun(r.Input.Records, "record"), numfmt.CountNoun(keys, "key"),
 			utcTimeOfDay(first.FirstRejected), p.cell(first.Key))
 	}
 	for _, t := range r.Thresholds {
-		p.linef("%sthreshold %s: %s (%s is %s)", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, shortFloat(t.Actual))
+		p.linef("%sthreshold %s: %s (%s is %s)", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, numfmt.ShortFloat(t.Actual))
 	}
 }
 
-// newCheckTable is NewTable with the columns listed in right aligned right.
+// newCheckTable is textTable with the columns listed in right aligned right.
 func newCheckTable(w io.Writer, f Format, cols int, right []int, header ...string) *tablewriter.Table {
-	t := NewTable(w, f, header...)
+	t := textTable(w, f, header...)
 	align := make([]tw.Align, cols)
 	for i := range align {
 		align[i] = tw.AlignLeft

@@ -1,17 +1,19 @@
-package report
+package render
 
 import (
 	"fmt"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // timelineWords names the three series of a timeline for a kind of
 // result: a check counts records and what the profile would do with them.
 func timelineWords(kind string) (sent, admitted, rejected string) {
-	if kind == KindCheck {
+	if kind == report.KindCheck {
 		return "records", "would be admitted", "would be rejected"
 	}
 	return "sent", "admitted (2xx)", "rejected (429)"
@@ -21,7 +23,7 @@ func timelineWords(kind string) (sent, admitted, rejected string) {
 // whose window is at most a step; when the profile has longer windows and
 // the run is longer than one of them, counts per minute (or hour) against
 // those; and, for a byte limit, bytes per minute.
-func timelineCharts(t *Timeline, kind string, keys int) ([]htmlChart, error) {
+func timelineCharts(t *report.Timeline, kind string, keys int) ([]htmlChart, error) {
 	if t == nil || t.Len() == 0 {
 		return nil, nil
 	}
@@ -53,8 +55,8 @@ func timelineCharts(t *Timeline, kind string, keys int) ([]htmlChart, error) {
 		if pi+1 < len(panels) {
 			next = panels[pi+1]
 		}
-		sent, adm, rej, start := resample(t, p, func(t *Timeline) []int64 { return t.Sent }), resample(t, p, func(t *Timeline) []int64 { return t.Admitted }),
-			resample(t, p, func(t *Timeline) []int64 { return t.Rejected429 }), alignedStart(t, p)
+		sent, adm, rej, start := resample(t, p, func(t *report.Timeline) []int64 { return t.Sent }), resample(t, p, func(t *report.Timeline) []int64 { return t.Admitted }),
+			resample(t, p, func(t *report.Timeline) []int64 { return t.Rejected429 }), alignedStart(t, p)
 		xs, xStep, xl := timeAxis(len(sent), int64(p/time.Second), start)
 		u := stepUnit(p)
 		series := []chartSeries{
@@ -74,11 +76,11 @@ func timelineCharts(t *Timeline, kind string, keys int) ([]htmlChart, error) {
 			var label string
 			switch {
 			case l.Kind == limitsim.Bucket || l.Kind == limitsim.Credits:
-				label = fmt.Sprintf("%s: refill %s/%s (burst %s)", l.Name, trimRate(y), u, withCommas(l.Burst))
+				label = fmt.Sprintf("%s: refill %s/%s (burst %s)", l.Name, trimRate(y), u, numfmt.WithCommas(l.Burst))
 			case l.Per == p:
-				label = fmt.Sprintf("%s: %s/%s", l.Name, withCommas(l.Quota), units.FormatDuration(l.Per))
+				label = fmt.Sprintf("%s: %s/%s", l.Name, numfmt.WithCommas(l.Quota), units.FormatDuration(l.Per))
 			default:
-				label = fmt.Sprintf("%s: %s/%s ≈ %s/%s (rate-equivalent)", l.Name, withCommas(l.Quota), units.FormatDuration(l.Per), trimRate(y), u)
+				label = fmt.Sprintf("%s: %s/%s ≈ %s/%s (rate-equivalent)", l.Name, numfmt.WithCommas(l.Quota), units.FormatDuration(l.Per), trimRate(y), u)
 			}
 			lines = append(lines, chartLine{label: label, y: y, color: colLimits[len(lines)%len(colLimits)]})
 		}
@@ -95,8 +97,8 @@ func timelineCharts(t *Timeline, kind string, keys int) ([]htmlChart, error) {
 			ch.Caption += " A sliding window can hold more than any one clock second shows; the tables give the exact peaks."
 		}
 		if keys > 1 {
-			noun := t.Profile.partitionNoun()
-			ch.Caption += fmt.Sprintf(" The counts add up %s; each limit applies to each %s.", countNoun(int64(keys), noun), noun)
+			noun := t.Profile.PartitionNoun()
+			ch.Caption += fmt.Sprintf(" The counts add up %s; each limit applies to each %s.", numfmt.CountNoun(int64(keys), noun), noun)
 		}
 		charts = append(charts, ch)
 	}
@@ -106,7 +108,7 @@ func timelineCharts(t *Timeline, kind string, keys int) ([]htmlChart, error) {
 				continue
 			}
 			p := max(step, time.Minute)
-			b := resample(t, p, func(t *Timeline) []int64 { return t.Bytes })
+			b := resample(t, p, func(t *report.Timeline) []int64 { return t.Bytes })
 			xs, xStep, xl := timeAxis(len(b), int64(p/time.Second), alignedStart(t, p))
 			ys := floats(b)
 			for i := range ys {
@@ -144,8 +146,8 @@ func floats(s []int64) []float64 {
 
 // alignedStart is the start of the first step of length p holding the
 // timeline's start.
-func alignedStart(t *Timeline, p time.Duration) Timestamp {
-	return Timestamp(floorTo(int64(t.Start), int64(p)))
+func alignedStart(t *report.Timeline, p time.Duration) report.Timestamp {
+	return report.Timestamp(floorTo(int64(t.Start), int64(p)))
 }
 
 func floorTo(v, m int64) int64 {
@@ -157,7 +159,7 @@ func floorTo(v, m int64) int64 {
 }
 
 // resample sums a series of t into steps of p, a multiple of t's step.
-func resample(t *Timeline, p time.Duration, of func(*Timeline) []int64) []int64 {
+func resample(t *report.Timeline, p time.Duration, of func(*report.Timeline) []int64) []int64 {
 	s := of(t)
 	step := t.Step()
 	if int64(p) <= step {

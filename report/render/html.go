@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"embed"
@@ -7,6 +7,9 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 //go:embed templates/report.html.tmpl
@@ -94,38 +97,38 @@ func verdictClass(s string) string {
 	return ""
 }
 
-// WriteHTML writes the report as one self-contained HTML page: inline CSS
+// writeHTML writes the report as one self-contained HTML page: inline CSS
 // and inline SVG charts (drawn with gonum/plot), no script, and nothing
 // that loads from the network (a Content-Security-Policy says so to the
 // browser). It shows the verdict; per-second timelines of what was sent,
 // admitted and rejected with each limit drawn as a line; for bucket and
 // credit limits their level over time; latency and delivery-delay
 // percentiles; and the verdict tables.
-func (r *Report) WriteHTML(w io.Writer) error {
-	doc, err := r.htmlDoc()
+func writeHTML(r *report.Report, w io.Writer) error {
+	doc, err := reportDoc(r)
 	if err != nil {
 		return err
 	}
-	if c := incompleteOf(r.Result); c != nil {
+	if c := report.IncompleteOf(r.Result); c != nil {
 		doc.Notes = append([]string{c.Text()}, doc.Notes...)
 	}
-	doc.Pass = r.Verdict == VerdictPass
+	doc.Pass = r.Verdict == report.VerdictPass
 	doc.Verdict = strings.ToUpper(string(r.Verdict))
 	doc.Footer = "Written by hooklimit report from " + strings.Join(r.Files, ", ") + "."
 	return htmlTemplate.Execute(w, doc)
 }
 
-func (r *Report) htmlDoc() (*htmlDoc, error) {
+func reportDoc(r *report.Report) (*htmlDoc, error) {
 	switch res := r.Result.(type) {
-	case *RunResult:
+	case *report.RunResult:
 		return runHTML(res, r.Timeline)
-	case *CheckResult:
+	case *report.CheckResult:
 		return checkHTML(res, r.Timeline)
-	case *CompareResult:
+	case *report.CompareResult:
 		return compareHTML(res)
-	case *ServeResult:
+	case *report.ServeResult:
 		return serveHTML(res, r.Timeline)
-	case *ProbeResult:
+	case *report.ProbeResult:
 		return probeHTML(res, r.Timeline)
 	}
 	return nil, fmt.Errorf("report: no HTML form for %T", r.Result)
@@ -133,7 +136,7 @@ func (r *Report) htmlDoc() (*htmlDoc, error) {
 
 // chartSections are the sections of a timeline: traffic against the
 // limits, and the levels of bucket and credit limits.
-func chartSections(t *Timeline, kind string, keys int) ([]htmlSection, error) {
+func chartSections(t *report.Timeline, kind string, keys int) ([]htmlSection, error) {
 	if t == nil || t.Len() == 0 {
 		return []htmlSection{{Title: "Traffic against the limits", Text: "This result has no per-second timeline (it has no attempt or request lines and was written without one), so there is nothing to chart."}}, nil
 	}
@@ -157,7 +160,7 @@ func chartSections(t *Timeline, kind string, keys int) ([]htmlSection, error) {
 }
 
 // complianceSection is the verdict tables of a compliance analysis.
-func complianceSection(title string, c *CheckResult) htmlSection {
+func complianceSection(title string, c *report.CheckResult) htmlSection {
 	s := htmlSection{Title: title}
 	multi := len(c.Profiles) > 1
 	header := []string{"key", "limit", "interpretation", "allowed", "peak", "ratio", "rejected", "first violation", "verdict"}
@@ -185,8 +188,8 @@ func complianceSection(title string, c *CheckResult) htmlSection {
 		if !row.Documented {
 			interp += " (alt.)"
 		}
-		cells := []string{row.Key, row.Name + " " + commaDigits(row.Limit), interp, withCommas(row.Allowed), withCommas(row.Peak),
-			ratioPercent(row.PeakRatio), withCommas(row.Rejected), utcTimeOfDay(row.FirstViolation), tableVerdict(row.Verdict)}
+		cells := []string{row.Key, row.Name + " " + numfmt.CommaDigits(row.Limit), interp, numfmt.WithCommas(row.Allowed), numfmt.WithCommas(row.Peak),
+			numfmt.RatioPercent(row.PeakRatio), numfmt.WithCommas(row.Rejected), utcTimeOfDay(row.FirstViolation), tableVerdict(row.Verdict)}
 		if multi {
 			cells = append([]string{row.Profile}, cells...)
 		}
@@ -195,7 +198,7 @@ func complianceSection(title string, c *CheckResult) htmlSection {
 	var more []string
 	for _, name := range c.Profiles {
 		if n := hidden[name]; n > 0 {
-			more = append(more, fmt.Sprintf("… and %s more %s of %s (the JSON form has them all)", withCommas(int64(n)), nounFor(int64(n), "key"), name))
+			more = append(more, fmt.Sprintf("… and %s more %s of %s (the JSON form has them all)", numfmt.WithCommas(int64(n)), numfmt.NounFor(int64(n), "key"), name))
 		}
 	}
 	rows.More = strings.Join(more, "; ")
@@ -209,19 +212,19 @@ func complianceSection(title string, c *CheckResult) htmlSection {
 		passes := strings.Join(x.PassingInterpretations, ", ")
 		worst := "-"
 		if x.WorstKey != "" || x.Keys > 0 {
-			worst = ratioPercent(x.WorstPeakRatio)
+			worst = numfmt.RatioPercent(x.WorstPeakRatio)
 		}
-		name := x.Name + " " + commaDigits(x.Limit)
+		name := x.Name + " " + numfmt.CommaDigits(x.Limit)
 		if multi {
 			name = x.Profile + " " + name
 		}
-		sum.add(name, tableVerdict(x.Verdict), dashIfEmpty(passes), withCommas(int64(x.Keys)), withCommas(int64(x.KeysFailing)), dashIfEmpty(x.WorstKey), worst)
+		sum.add(name, tableVerdict(x.Verdict), numfmt.DashIfEmpty(passes), numfmt.WithCommas(int64(x.Keys)), numfmt.WithCommas(int64(x.KeysFailing)), numfmt.DashIfEmpty(x.WorstKey), worst)
 	}
 	s.Tables = append(s.Tables, sum)
 	pol := newTable("What each profile as documented would reject", []int{1, 2, 3}, "profile", "records", "rejected", "keys", "first rejected")
 	for _, name := range c.Profiles {
 		var rejected, keys int64
-		var first Timestamp
+		var first report.Timestamp
 		for _, pr := range c.PolicyRejected {
 			if pr.Profile != name || pr.Rejected == 0 {
 				continue
@@ -232,7 +235,7 @@ func complianceSection(title string, c *CheckResult) htmlSection {
 			rejected += pr.Rejected
 			keys++
 		}
-		pol.add(name, withCommas(c.Input.Records), withCommas(rejected), withCommas(keys), utcTimeOfDay(first))
+		pol.add(name, numfmt.WithCommas(c.Input.Records), numfmt.WithCommas(rejected), numfmt.WithCommas(keys), utcTimeOfDay(first))
 	}
 	s.Tables = append(s.Tables, pol)
 	if t := thresholdTable(c.Thresholds); t != nil {
@@ -241,19 +244,19 @@ func complianceSection(title string, c *CheckResult) htmlSection {
 	return s
 }
 
-func thresholdTable(ths []ThresholdResult) *htmlTable {
+func thresholdTable(ths []report.ThresholdResult) *htmlTable {
 	if len(ths) == 0 {
 		return nil
 	}
 	t := newTable("Thresholds", []int{1}, "threshold", "value", "verdict")
 	for _, th := range ths {
-		t.add(th.Threshold, shortFloat(th.Actual), tableVerdict(th.Verdict))
+		t.add(th.Threshold, numfmt.ShortFloat(th.Actual), tableVerdict(th.Verdict))
 	}
 	return &t
 }
 
 // span writes "2026-02-17 09:00:00.000 to 09:01:40.000 UTC (1m40s)".
-func spanText(start, end Timestamp) string {
+func spanText(start, end report.Timestamp) string {
 	if start == 0 && end == 0 {
 		return "-"
 	}
@@ -264,13 +267,13 @@ func spanText(start, end Timestamp) string {
 	} else {
 		s += end.Time().Format(layout)
 	}
-	return s + " UTC (" + shortDur(time.Duration(end-start).Round(time.Millisecond)) + ")"
+	return s + " UTC (" + numfmt.ShortDuration(time.Duration(end-start).Round(time.Millisecond)) + ")"
 }
 
 // textOf is a result's own table form, for a <pre>.
-func textOf(r Renderable) string {
+func textOf(r report.Result) string {
 	var b strings.Builder
-	if err := r.Write(&b, Table); err != nil {
+	if err := Write(&b, r, Table); err != nil {
 		return ""
 	}
 	return b.String()

@@ -1,23 +1,25 @@
-package report
+package render
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-// SparklineWidth is how many characters a sparkline takes at most.
-const SparklineWidth = 60
+// sparklineWidth is how many characters a sparkline takes at most.
+const sparklineWidth = 60
 
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 
-// Sparkline draws series in at most width block characters (▁ to █): each
+// sparkline draws series in at most width block characters (▁ to █): each
 // stands for the highest value of the steps it covers, scaled so that top
 // (at least the highest value) is a full block. Zero is a space, so quiet
 // stretches show as gaps.
-func Sparkline(series []int64, width int, top int64) string {
+func sparkline(series []int64, width int, top int64) string {
 	if len(series) == 0 || width <= 0 {
 		return ""
 	}
@@ -69,7 +71,7 @@ type sparkLimit struct {
 }
 
 // rateLimitOf picks the limit of spec to compare per-step counts with.
-func rateLimitOf(spec *ProfileSpec, step time.Duration) (sparkLimit, bool) {
+func rateLimitOf(spec *report.ProfileSpec, step time.Duration) (sparkLimit, bool) {
 	if spec == nil {
 		return sparkLimit{}, false
 	}
@@ -92,12 +94,12 @@ func rateLimitOf(spec *ProfileSpec, step time.Duration) (sparkLimit, bool) {
 	s := sparkLimit{perStep: float64(l.Quota) * float64(step) / float64(l.Per)}
 	switch {
 	case l.Kind == "bucket" || l.Kind == "credits":
-		s.text = fmt.Sprintf("refill %s/%s, burst %s", trimRate(s.perStep), u, withCommas(l.Burst))
+		s.text = fmt.Sprintf("refill %s/%s, burst %s", trimRate(s.perStep), u, numfmt.WithCommas(l.Burst))
 	case l.Per == step:
-		s.text = fmt.Sprintf("limit %s/%s", withCommas(l.Quota), u)
+		s.text = fmt.Sprintf("limit %s/%s", numfmt.WithCommas(l.Quota), u)
 		s.exact = true
 	default:
-		s.text = fmt.Sprintf("limit %s/%s ≈ %s/%s", withCommas(l.Quota), units.FormatDuration(l.Per), trimRate(s.perStep), u)
+		s.text = fmt.Sprintf("limit %s/%s ≈ %s/%s", numfmt.WithCommas(l.Quota), units.FormatDuration(l.Per), trimRate(s.perStep), u)
 	}
 	return s, true
 }
@@ -106,7 +108,7 @@ func rateLimitOf(spec *ProfileSpec, step time.Duration) (sparkLimit, bool) {
 // zeros: 25, 16.7, 0.833.
 func trimRate(f float64) string {
 	if f >= 1000 {
-		return withCommas(int64(f + 0.5))
+		return numfmt.WithCommas(int64(f + 0.5))
 	}
 	s := fmt.Sprintf("%.3g", f)
 	if strings.Contains(s, ".") && !strings.Contains(s, "e") {
@@ -115,7 +117,7 @@ func trimRate(f float64) string {
 	return s
 }
 
-// SparklineText is the sparkline of a timeline against its profile's
+// sparklineText is the sparkline of a timeline against its profile's
 // limit, as the table form prints it:
 //
 //	rate/s  ▁▂▅█▇▃▁  peak 31/s vs limit 25/s, above it in 12 of 60 s
@@ -124,7 +126,7 @@ func trimRate(f float64) string {
 // or workspaces for a workspace-scoped profile): with more than one, the
 // limit applies to each and the line says so. It is "" for
 // an empty timeline.
-func SparklineText(t *Timeline, keys int) string {
+func sparklineText(t *report.Timeline, keys int) string {
 	if t == nil || t.Len() == 0 {
 		return ""
 	}
@@ -139,10 +141,10 @@ func SparklineText(t *Timeline, keys int) string {
 	if ok {
 		top = max(top, int64(lim.perStep+0.999))
 	}
-	s := fmt.Sprintf("rate/%s  %s  peak %s/%s", u, Sparkline(t.Sent, SparklineWidth, top), withCommas(peak), u)
-	noun := t.Profile.partitionNoun()
+	s := fmt.Sprintf("rate/%s  %s  peak %s/%s", u, sparkline(t.Sent, sparklineWidth, top), numfmt.WithCommas(peak), u)
+	noun := t.Profile.PartitionNoun()
 	if keys > 1 {
-		s += fmt.Sprintf(" (%s together)", countNoun(int64(keys), noun))
+		s += fmt.Sprintf(" (%s together)", numfmt.CountNoun(int64(keys), noun))
 	}
 	if !ok {
 		return s
@@ -158,7 +160,7 @@ func SparklineText(t *Timeline, keys int) string {
 				over++
 			}
 		}
-		s += fmt.Sprintf(", above it in %s of %s %s", withCommas(int64(over)), withCommas(int64(t.Len())), u)
+		s += fmt.Sprintf(", above it in %s of %s %s", numfmt.WithCommas(int64(over)), numfmt.WithCommas(int64(t.Len())), u)
 	}
 	return s
 }

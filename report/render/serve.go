@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -7,18 +7,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-// Write writes r in format f: a table or markdown (what serve answered and
+// writeServe writes r in format f: a table or markdown (what serve answered and
 // what it saw of the sender's events, the retry schedule, then the
 // compliance of what was sent as check shows it), JSON, or JUnit (the
 // compliance and thresholds, as check and run write them).
-func (r *ServeResult) Write(w io.Writer, f Format) error {
+func writeServe(r *report.ServeResult, w io.Writer, f Format, keys int) error {
 	switch f {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
-		return r.check().WriteJUnit(w)
+		return checkJUnit(r.Check(), w)
 	case Table, Markdown, "":
 	default:
 		return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
@@ -28,7 +31,7 @@ func (r *ServeResult) Write(w io.Writer, f Format) error {
 	if p.md {
 		head = "**" + head + "**"
 	}
-	p.linef("%s — %s at %s, %s", head, r.Profile, p.cell(r.Listen), r.span())
+	p.linef("%s — %s at %s, %s", head, r.Profile, p.cell(r.Listen), serveSpan(r))
 	if r.Incomplete != nil {
 		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
 	}
@@ -39,81 +42,81 @@ func (r *ServeResult) Write(w io.Writer, f Format) error {
 		p.linef("%snote: %s", p.bullet(), p.cell(n))
 	}
 	p.blank()
-	if err := r.writeSender(p, f); err != nil {
+	if err := serveSender(r, p, f); err != nil {
 		return err
 	}
 	p.blank()
-	if err := r.writeSchedule(p, f); err != nil {
+	if err := serveSchedule(r, p, f); err != nil {
 		return err
 	}
 	ws := ""
 	if r.WorkspaceSource != "" {
 		ws = ", workspace from " + p.code(r.WorkspaceSource)
 	}
-	p.linef("Compliance of what was sent (%s, key from %s%s):", countNoun(r.Input.Records, "request"), p.code(r.KeySource), ws)
+	p.linef("Compliance of what was sent (%s, key from %s%s):", numfmt.CountNoun(r.Input.Records, "request"), p.code(r.KeySource), ws)
 	p.blank()
-	c := r.check()
-	if err := c.writeRows(p, f, TableKeys); err != nil {
+	c := r.Check()
+	if err := checkRows(c, p, f, keys); err != nil {
 		return err
 	}
-	if err := c.writeSummary(p, f); err != nil {
+	if err := checkSummary(c, p, f); err != nil {
 		return err
 	}
-	c.writeFooter(p)
+	checkFooter(c, p)
 	return p.err
 }
 
 // span writes "1,234 requests over 1m (20.6/s)".
-func (r *ServeResult) span() string {
-	s := countNoun(r.Requests.Total, "request")
+func serveSpan(r *report.ServeResult) string {
+	s := numfmt.CountNoun(r.Requests.Total, "request")
 	if n := r.Requests.Unanswered; n > 0 {
-		s += " (" + withCommas(n) + " unanswered)"
+		s += " (" + numfmt.WithCommas(n) + " unanswered)"
 	}
 	if d := time.Duration(r.End - r.Start); d > 0 {
-		s += " over " + shortDur(d.Round(time.Millisecond))
+		s += " over " + numfmt.ShortDuration(d.Round(time.Millisecond))
 		if r.Requests.RatePerSecond > 0 {
-			s += fmt.Sprintf(" (%s/s)", trimFloat(r.Requests.RatePerSecond))
+			s += fmt.Sprintf(" (%s/s)", numfmt.TrimFloat(r.Requests.RatePerSecond))
 		}
 	}
 	return s
 }
 
-func (r *ServeResult) writeSender(p *textPrinter, f Format) error {
+func serveSender(r *report.ServeResult, p *textPrinter, f Format) error {
 	d := &r.Delivery
 	q := &r.Requests
 	t := newCheckTable(p.w, f, 2, []int{}, "sender", "")
 	rows := [][2]string{
-		{"requests", withCommas(q.Total)},
-		{"accepted (2xx)", withCommas(d.Accepted)},
-		{"rejected with 429", fmt.Sprintf("%s (%s of attempts), %s with Retry-After", withCommas(d.Rejected429), percent(d.Rate429), withCommas(d.RetryAfterSent))},
+		{"requests", numfmt.WithCommas(q.Total)},
+		{"accepted (2xx)", numfmt.WithCommas(d.Accepted)},
+		{"rejected with 429", fmt.Sprintf("%s (%s of attempts), %s with Retry-After", numfmt.WithCommas(d.Rejected429), percent(d.Rate429), numfmt.WithCommas(d.RetryAfterSent))},
 	}
 	if d.Errors > 0 {
-		rows = append(rows, [2]string{"other answers", withCommas(d.Errors) + " (" + r.otherStatuses() + ")"})
+		rows = append(rows, [2]string{"other answers", numfmt.WithCommas(d.Errors) + " (" + otherStatuses(r) + ")"})
 	}
 	if q.Unanswered > 0 {
-		rows = append(rows, [2]string{"unanswered (the answer never reached the client)", withCommas(q.Unanswered)})
+		rows = append(rows, [2]string{"unanswered (the answer never reached the client)", numfmt.WithCommas(q.Unanswered)})
 	}
 	if q.Unmatched > 0 {
-		rows = append(rows, [2]string{"no key in the path (404)", withCommas(q.Unmatched)})
+		rows = append(rows, [2]string{"no key in the path (404)", numfmt.WithCommas(q.Unmatched)})
 	}
 	if q.Dropped > 0 {
-		rows = append(rows, [2]string{"not recorded (recorder behind)", withCommas(q.Dropped) + ": every number is a lower bound"})
+		rows = append(rows, [2]string{"not recorded (recorder behind)", numfmt.WithCommas(q.Dropped) + ": every number is a lower bound"})
 	}
 	rows = append(rows,
-		[2]string{"events", withCommas(d.Events) + " (" + idSummary(d.IDs) + ")" + sendersText(d.Senders)},
+		[2]string{"events", numfmt.WithCommas(d.Events) + " (" + idSummary(d.IDs) + ")" + sendersText(d.Senders)},
 		[2]string{"attempts per event", fmt.Sprintf("%.3g", d.Amplification)},
-		[2]string{"retries", withCommas(d.Retries)},
-		[2]string{"Retry-After honored", r.honoredLine()},
+		[2]string{"retries", numfmt.WithCommas(d.Retries)},
+		[2]string{"Retry-After honored", honoredLine(r)},
 		[2]string{"early retries", withSlack(d.RetryAfterEarly, d.MinRetrySlackMS, d.RetryAfterEarly > 0)},
 		[2]string{"partition violations", withSlack(d.PartitionViolations, d.MinPartitionSlackMS, true)},
-		[2]string{"duplicate deliveries", withCommas(d.Duplicates)},
-		[2]string{"events given up", withCommas(d.GivenUp)},
+		[2]string{"duplicate deliveries", numfmt.WithCommas(d.Duplicates)},
+		[2]string{"events given up", numfmt.WithCommas(d.GivenUp)},
 	)
 	if d.Pending > 0 {
-		rows = append(rows, [2]string{"events pending (may still be retried)", withCommas(d.Pending)})
+		rows = append(rows, [2]string{"events pending (may still be retried)", numfmt.WithCommas(d.Pending)})
 	}
 	if d.Forgotten > 0 {
-		rows = append(rows, [2]string{"events forgotten early (memory bound)", withCommas(d.Forgotten)})
+		rows = append(rows, [2]string{"events forgotten early (memory bound)", numfmt.WithCommas(d.Forgotten)})
 	}
 	for _, row := range rows {
 		if err := t.Append(row[0], p.cell(row[1])); err != nil {
@@ -123,7 +126,7 @@ func (r *ServeResult) writeSender(p *textPrinter, f Format) error {
 	return t.Render()
 }
 
-func (r *ServeResult) honoredLine() string {
+func honoredLine(r *report.ServeResult) string {
 	d := &r.Delivery
 	after := d.RetryAfterHonored + d.RetryAfterEarly
 	switch {
@@ -132,9 +135,9 @@ func (r *ServeResult) honoredLine() string {
 	case after == 0:
 		return "- (no retry came after a 429)"
 	case d.RetryAfterEarly == 0:
-		return fmt.Sprintf("yes: %s of %s after a 429", withCommas(d.RetryAfterHonored), countRetries(after))
+		return fmt.Sprintf("yes: %s of %s after a 429", numfmt.WithCommas(d.RetryAfterHonored), numfmt.CountRetries(after))
 	}
-	return fmt.Sprintf("no: %s of %s after a 429 came early", withCommas(d.RetryAfterEarly), countRetries(after))
+	return fmt.Sprintf("no: %s of %s after a 429 came early", numfmt.WithCommas(d.RetryAfterEarly), numfmt.CountRetries(after))
 }
 
 // sendersText says how many runs of hooklimit run sent, by their
@@ -143,29 +146,29 @@ func sendersText(n int64) string {
 	switch {
 	case n == 0:
 		return ""
-	case n >= maxSenders:
-		return ", from " + withCommas(n) + " or more runs (X-Hooklimit-Run)"
+	case n >= report.MaxSenders:
+		return ", from " + numfmt.WithCommas(n) + " or more runs (X-Hooklimit-Run)"
 	}
-	return ", from " + countNoun(n, "run") + " (X-Hooklimit-Run)"
+	return ", from " + numfmt.CountNoun(n, "run") + " (X-Hooklimit-Run)"
 }
 
 // withSlack writes "12, smallest slack -850 ms".
 func withSlack(n int64, slackMS *int64, show bool) string {
-	s := withCommas(n)
+	s := numfmt.WithCommas(n)
 	if n > 0 && show && slackMS != nil {
-		s += fmt.Sprintf(", smallest slack %s ms", withCommas(*slackMS))
+		s += fmt.Sprintf(", smallest slack %s ms", numfmt.WithCommas(*slackMS))
 	}
 	return s
 }
 
-func idSummary(ids EventIDs) string {
+func idSummary(ids report.EventIDs) string {
 	var parts []string
 	for _, x := range []struct {
 		n    int64
 		what string
 	}{{ids.Header, "id from a header"}, {ids.Body, "id from the body"}, {ids.Hash, "body hash"}, {ids.None, "no id"}} {
 		if x.n > 0 {
-			parts = append(parts, withCommas(x.n)+" by "+x.what)
+			parts = append(parts, numfmt.WithCommas(x.n)+" by "+x.what)
 		}
 	}
 	if len(parts) == 0 {
@@ -176,7 +179,7 @@ func idSummary(ids EventIDs) string {
 
 // otherStatuses writes "413: 2, 503: 7", the answers neither 2xx nor 429
 // nor 404.
-func (r *ServeResult) otherStatuses() string {
+func otherStatuses(r *report.ServeResult) string {
 	var codes []int
 	for k := range r.Requests.ByStatus {
 		c, _ := strconv.Atoi(k)
@@ -188,12 +191,12 @@ func (r *ServeResult) otherStatuses() string {
 	slices.Sort(codes)
 	parts := make([]string, len(codes))
 	for i, c := range codes {
-		parts[i] = fmt.Sprintf("%d: %s", c, withCommas(r.Requests.ByStatus[strconv.Itoa(c)]))
+		parts[i] = fmt.Sprintf("%d: %s", c, numfmt.WithCommas(r.Requests.ByStatus[strconv.Itoa(c)]))
 	}
 	return strings.Join(parts, ", ")
 }
 
-func (r *ServeResult) writeSchedule(p *textPrinter, f Format) error {
+func serveSchedule(r *report.ServeResult, p *textPrinter, f Format) error {
 	s := &r.RetrySchedule
 	switch s.Resembles {
 	case "":
@@ -211,8 +214,8 @@ func (r *ServeResult) writeSchedule(p *textPrinter, f Format) error {
 		if st.AndLater {
 			n += "+"
 		}
-		if err := t.Append(n, withCommas(st.Retries), shortDur(msDur(st.MedianMS)), shortDur(msDur(st.P10MS)),
-			shortDur(msDur(st.P90MS)), shortDur(msDur(st.MaxMS)), withCommas(st.AfterRetryAfter)); err != nil {
+		if err := t.Append(n, numfmt.WithCommas(st.Retries), numfmt.ShortMS(st.MedianMS), numfmt.ShortMS(st.P10MS),
+			numfmt.ShortMS(st.P90MS), numfmt.ShortMS(st.MaxMS), numfmt.WithCommas(st.AfterRetryAfter)); err != nil {
 			return err
 		}
 	}

@@ -1,9 +1,10 @@
-package report
+package render
 
 import (
 	"io"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -19,7 +20,7 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 		}{shapes, policies})
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
-	t := NewTable(w, f, "scenario", "what it models", "parameters (default)")
+	t := textTable(w, f, "scenario", "what it models", "parameters (default)")
 	for _, s := range shapes {
 		if err := t.Append(s.Name, s.Summary, shapeParams(s)); err != nil {
 			return err
@@ -29,7 +30,7 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 		return err
 	}
 	p.blank()
-	t = NewTable(w, f, "retry policy", "behaviour", "parameters (default)")
+	t = textTable(w, f, "retry policy", "behaviour", "parameters (default)")
 	for _, pol := range policies {
 		if err := t.Append(pol.Name, pol.Summary, policyParams(pol)); err != nil {
 			return err
@@ -39,7 +40,7 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 		return err
 	}
 	p.blank()
-	t = NewTable(w, f, "vendor preset", "spec for --retry", "source")
+	t = textTable(w, f, "vendor preset", "spec for --retry", "source")
 	for _, pol := range policies {
 		for _, pr := range pol.Presets {
 			if err := t.Append(pr.Name, pr.Spec, pr.Source); err != nil {
@@ -106,7 +107,7 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.
 			p.blank()
 		}
 		for _, q := range shape.Params {
-			rows = append(rows, [3]string{"--" + q.Name, dashIfEmpty(q.Default), q.Doc})
+			rows = append(rows, [3]string{"--" + q.Name, numfmt.DashIfEmpty(q.Default), q.Doc})
 		}
 	} else {
 		p.linef("Retry policy %s: %s", p.code(pol.Name), pol.Summary)
@@ -115,7 +116,7 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.
 		}
 		p.blank()
 		for _, q := range pol.Params {
-			rows = append(rows, [3]string{q.Name, dashIfEmpty(q.Default), q.Summary})
+			rows = append(rows, [3]string{q.Name, numfmt.DashIfEmpty(q.Default), q.Summary})
 		}
 		for _, pr := range pol.Presets {
 			p.linef("%sPreset %s: %s (%s)", p.bullet(), pr.Name, p.code(pr.Spec), pr.Source)
@@ -131,7 +132,7 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.
 		p.linef("No parameters.")
 		return p.err
 	}
-	t := NewTable(w, f, "parameter", "default", "meaning")
+	t := textTable(w, f, "parameter", "default", "meaning")
 	for _, r := range rows {
 		if err := t.Append(r[0], r[1], r[2]); err != nil {
 			return err

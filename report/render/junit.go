@@ -1,10 +1,13 @@
-package report
+package render
 
 import (
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // The JUnit XML document: testsuites > testsuite per profile > testcase
@@ -51,14 +54,14 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-// WriteJUnit writes r as JUnit XML for CI: a testsuite per profile and a
+// checkJUnit writes r as JUnit XML for CI: a testsuite per profile and a
 // testcase per key and limit, named like "t1 / per_second". A testcase
 // that does not pass under every interpretation has a failure whose
 // message names the peak, what is allowed and the interpretation; one that
 // cannot be decided (records without a size) is an error that says how to
 // decide it. Thresholds form
 // a testsuite of their own.
-func (r *CheckResult) WriteJUnit(w io.Writer) error {
+func checkJUnit(r *report.CheckResult, w io.Writer) error {
 	doc := junitSuites{Name: "hooklimit check"}
 	for _, name := range r.Profiles {
 		doc.Suites = append(doc.Suites, junitSuite{Name: name, Cases: []junitCase{}})
@@ -72,7 +75,7 @@ func (r *CheckResult) WriteJUnit(w io.Writer) error {
 		doc.Suites = append(doc.Suites, junitSuite{Name: name})
 		return &doc.Suites[len(doc.Suites)-1]
 	}
-	keyLimitGroups(r.Limits, func(g []LimitRow) {
+	report.KeyLimitGroups(r.Limits, func(g []report.LimitRow) {
 		s := suite(g[0].Profile)
 		s.Cases = append(s.Cases, junitKeyLimit(g))
 	})
@@ -84,9 +87,9 @@ func (r *CheckResult) WriteJUnit(w io.Writer) error {
 		s := suite("thresholds")
 		for _, t := range r.Thresholds {
 			c := junitCase{Name: t.Threshold, Classname: "hooklimit.check.thresholds"}
-			if t.Verdict != VerdictPass {
+			if t.Verdict != report.VerdictPass {
 				c.Failure = &junitFailure{
-					Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, shortFloat(t.Actual), t.Op, shortFloat(t.Value)),
+					Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, numfmt.ShortFloat(t.Actual), t.Op, numfmt.ShortFloat(t.Value)),
 					Type:    "threshold",
 				}
 			}
@@ -97,12 +100,12 @@ func (r *CheckResult) WriteJUnit(w io.Writer) error {
 }
 
 // junitKeyLimit is the testcase of one key and limit, from its rows.
-func junitKeyLimit(g []LimitRow) junitCase {
+func junitKeyLimit(g []report.LimitRow) junitCase {
 	c := junitCase{Name: g[0].Key + " / " + g[0].Name, Classname: "hooklimit.check." + g[0].Profile}
 	var detail []string
 	for _, row := range g {
 		line := fmt.Sprintf("%s %s, %s: allowed %d, peak %d (%s), rejected %d", row.Name, row.Limit,
-			row.Interpretation, row.Allowed, row.Peak, ratioPercent(row.PeakRatio), row.Rejected)
+			row.Interpretation, row.Allowed, row.Peak, numfmt.RatioPercent(row.PeakRatio), row.Rejected)
 		if row.FirstViolation != 0 {
 			line += ", first violation " + row.FirstViolation.String()
 		}
@@ -113,18 +116,18 @@ func junitKeyLimit(g []LimitRow) junitCase {
 		detail = append(detail, line)
 	}
 	text := strings.Join(detail, "\n")
-	v, passing := keyLimitVerdict(g)
+	v, passing := report.KeyLimitVerdict(g)
 	switch v {
-	case VerdictPass:
+	case report.VerdictPass:
 		c.SystemOut = &junitText{Text: text}
-	case VerdictUnknown:
+	case report.VerdictUnknown:
 		// Not skipped: a limit that could not be judged is not a pass.
 		c.Error = &junitFailure{Message: "cannot be judged: " + g[0].Note + "; give sizes (--size-field NAME) or leave the limit out (--exclude-limit " + g[0].Profile + "." + g[0].Name + ")",
-			Type: string(VerdictUnknown), Text: text}
+			Type: string(report.VerdictUnknown), Text: text}
 	default:
 		var msgs []string
 		for _, row := range g {
-			if row.Verdict == VerdictFail {
+			if row.Verdict == report.VerdictFail {
 				msgs = append(msgs, fmt.Sprintf("peak %d > allowed %d (%s)", row.Peak, row.Allowed, row.Interpretation))
 			}
 		}
@@ -135,4 +138,11 @@ func junitKeyLimit(g []LimitRow) junitCase {
 		c.Failure = &junitFailure{Message: msg, Type: string(v), Text: text}
 	}
 	return c
+}
+
+// incompleteCase is the JUnit testcase of a result cut short: an error,
+// so that CI does not turn an interrupted job green.
+func incompleteCase(c *report.Incomplete, class string) junitCase {
+	return junitCase{Name: "completed", Classname: class,
+		Error: &junitFailure{Message: c.Detail, Type: report.VerdictIncomplete.String() + "/" + c.Reason}}
 }

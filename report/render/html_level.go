@@ -1,11 +1,13 @@
-package report
+package render
 
 import (
 	"fmt"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // levelSeries is the level of a bucket or credit limit over time.
@@ -31,7 +33,7 @@ const maxLevelSubslots = 20
 // For a token bucket the requests of a step are spread evenly over it,
 // an approximation. Byte limits use the bytes sent, scaled by the share
 // of requests admitted.
-func levels(t *Timeline) []levelSeries {
+func levels(t *report.Timeline) []levelSeries {
 	if t == nil || t.Profile == nil || t.Len() == 0 {
 		return nil
 	}
@@ -56,7 +58,7 @@ func levels(t *Timeline) []levelSeries {
 			slots = maxLevelSubslots
 		}
 		n := t.Len()
-		for k := 0; k < MaxTimelinePoints; k++ {
+		for k := 0; k < report.MaxTimelinePoints; k++ {
 			at := int64(t.Start) + int64(k)*step
 			if k < n {
 				adm, rej := t.Admitted[k], t.Rejected429[k]
@@ -100,7 +102,7 @@ func spread(lim limitsim.Limiter, at, step, slots, cost int64, admitted bool) {
 }
 
 // levelChart draws the level of one limit.
-func levelChart(t *Timeline, ls levelSeries, keys int) (htmlChart, error) {
+func levelChart(t *report.Timeline, ls levelSeries, keys int) (htmlChart, error) {
 	xs, _, xl := timeAxis(len(ls.values), t.StepSeconds, t.Start)
 	l := ls.limit
 	what, unit := "tokens in the bucket", "requests"
@@ -124,10 +126,10 @@ func levelChart(t *Timeline, ls levelSeries, keys int) (htmlChart, error) {
 	lines := []chartLine{{label: label, y: ls.capacity / scale, color: colLimits[0]}}
 	title := fmt.Sprintf("%s: %s over time", l.Name, what)
 	ch, err := lineChart(title, xl, unit, xs, 0, []chartSeries{{name: what, ys: ys, color: colLevel}}, lines)
-	ch.Caption = fmt.Sprintf("%s, %s: what was admitted, replayed through the limit, and on until it is full again", l.Name, limitSpec(l))
+	ch.Caption = fmt.Sprintf("%s, %s: what was admitted, replayed through the limit, and on until it is full again", l.Name, report.LimitSpec(l))
 	if keys > 1 {
-		noun := t.Profile.partitionNoun()
-		ch.Caption += fmt.Sprintf("; the traffic of all %s as if one partition (each %s has a limit of its own)", countNoun(int64(keys), noun), noun)
+		noun := t.Profile.PartitionNoun()
+		ch.Caption += fmt.Sprintf("; the traffic of all %s as if one partition (each %s has a limit of its own)", numfmt.CountNoun(int64(keys), noun), noun)
 	}
 	if l.Kind == limitsim.Bucket || t.StepSeconds*int64(time.Second) > int64(l.Per) {
 		ch.Caption += fmt.Sprintf("; approximate, from counts per %s", stepUnitLong(time.Duration(t.Step())))
@@ -140,7 +142,7 @@ func levelAmount(v float64, u limitsim.Unit) string {
 	if u == limitsim.Bytes {
 		return units.FormatBytes(int64(v))
 	}
-	return withCommas(int64(v))
+	return numfmt.WithCommas(int64(v))
 }
 
 func stepUnitLong(step time.Duration) string {

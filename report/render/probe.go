@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -7,27 +7,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe/discover"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-// Write renders r in format f: Table, Markdown or JSON.
-func (r *ProbeResult) Write(w io.Writer, f Format) error {
+// writeProbe writes r in format f: Table, Markdown or JSON.
+func writeProbe(r *report.ProbeResult, w io.Writer, f Format) error {
 	switch f {
 	case Table, "":
-		return r.WriteText(w, Table)
+		return probeText(r, w, Table)
 	case Markdown:
-		return r.WriteText(w, Markdown)
+		return probeText(r, w, Markdown)
 	case JSON:
 		return writeJSON(w, r)
 	}
 	return fmt.Errorf("report: unknown format %q (want table, markdown or json)", f)
 }
 
-// WriteText writes r for people: a headline with the verdict; a table of
+// probeText writes r for people: a headline with the verdict; a table of
 // each limit as documented, advertised and inferred, with how it was
 // found; the sustained rate and the Retry-After checks; the findings; and
 // what each step did.
-func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
+func probeText(r *report.ProbeResult, w io.Writer, f Format) error {
 	p := &textPrinter{w: w, md: f == Markdown}
 	head := "hooklimit probe: " + strings.ToUpper(string(r.Verdict))
 	if p.md {
@@ -37,7 +39,7 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 	if r.Profile != "" {
 		against = " against " + r.Profile
 	}
-	p.linef("%s — %s%s; %s in %s", head, p.cell(r.Target), against, countNoun(int64(r.Requests), "request"), fmtSecs(r.DurationSeconds))
+	p.linef("%s — %s%s; %s in %s", head, p.cell(r.Target), against, numfmt.CountNoun(int64(r.Requests), "request"), fmtSecs(r.DurationSeconds))
 	switch {
 	case r.Incomplete != nil:
 		p.linef("%s%s", p.bullet(), p.cell(r.Incomplete.Text()))
@@ -51,7 +53,7 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 		if row.AtLeast && row.Inferred != nil {
 			inf = ">= " + inf
 		}
-		if err := t.Append([]string{row.Name, numOrDash(row.Documented), numOrDash(row.Advertised), inf, dashIfEmpty(row.Basis), tableProbeVerdict(row.Verdict)}); err != nil {
+		if err := t.Append([]string{row.Name, numOrDash(row.Documented), numOrDash(row.Advertised), inf, numfmt.DashIfEmpty(row.Basis), tableProbeVerdict(row.Verdict)}); err != nil {
 			return err
 		}
 	}
@@ -62,15 +64,15 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 		p.blank()
 	}
 	if s := r.Sustained; s != nil {
-		line := fmt.Sprintf("sustained: %s/s (the per-%s limit)", shortFloat(round1(s.RatePerSecond)), limitName(s.Window)[4:])
+		line := fmt.Sprintf("sustained: %s/s (the per-%s limit)", numfmt.ShortFloat(round1(s.RatePerSecond)), report.LimitName(s.Window)[4:])
 		if s.HeldPerSecond > 0 {
-			line += fmt.Sprintf("; steady %s/s held", shortFloat(s.HeldPerSecond))
+			line += fmt.Sprintf("; steady %s/s held", numfmt.ShortFloat(s.HeldPerSecond))
 		}
 		if s.FailedPerSecond > 0 {
-			line += fmt.Sprintf(", %s/s got rejections", shortFloat(s.FailedPerSecond))
+			line += fmt.Sprintf(", %s/s got rejections", numfmt.ShortFloat(s.FailedPerSecond))
 		}
 		for _, row := range r.Limits {
-			if row.Verdict == ProbeUndetermined && row.WindowSeconds > 0 {
+			if row.Verdict == report.ProbeUndetermined && row.WindowSeconds > 0 {
 				line += "; " + row.Name + " not determined within the caps, so this may be higher than what holds"
 				break
 			}
@@ -81,7 +83,7 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 	}
 	for _, l := range r.Inferred {
 		if l.Note != "" {
-			p.linef("%s%s%s: %s", p.bullet(), limitName(l.WindowSeconds), inferredQualifier(l), p.cell(l.Note))
+			p.linef("%s%s%s: %s", p.bullet(), report.LimitName(l.WindowSeconds), inferredQualifier(l), p.cell(l.Note))
 		}
 	}
 	for _, c := range r.RetryAfter {
@@ -91,7 +93,7 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 		p.linef("%sbytes: %s", p.bullet(), p.cell(b.Note))
 	}
 	p.blank()
-	if err := r.writeFindings(p, f); err != nil {
+	if err := probeFindings(r, p, f); err != nil {
 		return err
 	}
 	p.linef("Steps:")
@@ -103,12 +105,12 @@ func (r *ProbeResult) WriteText(w io.Writer, f Format) error {
 		if s.Note != "" {
 			note = ": " + s.Note
 		}
-		p.linef("%s%s (%s, %s, %s)%s", p.bullet(), s.Name, s.Status, countNoun(int64(s.Requests), "request"), fmtSecs(s.DurationSeconds), p.cell(note))
+		p.linef("%s%s (%s, %s, %s)%s", p.bullet(), s.Name, s.Status, numfmt.CountNoun(int64(s.Requests), "request"), fmtSecs(s.DurationSeconds), p.cell(note))
 	}
 	return p.err
 }
 
-func (r *ProbeResult) writeFindings(p *textPrinter, f Format) error {
+func probeFindings(r *report.ProbeResult, p *textPrinter, f Format) error {
 	if len(r.Findings) == 0 {
 		p.linef("No findings: every rate-limit answer seen was right.")
 		p.blank()
@@ -120,7 +122,7 @@ func (r *ProbeResult) writeFindings(p *textPrinter, f Format) error {
 		if sev == string(discover.SeverityError) {
 			sev = "ERROR"
 		}
-		if err := t.Append([]string{sev, fd.Code, withCommas(int64(fd.Count)), p.cell(fd.Message)}); err != nil {
+		if err := t.Append([]string{sev, fd.Code, numfmt.WithCommas(int64(fd.Count)), p.cell(fd.Message)}); err != nil {
 			return err
 		}
 	}
@@ -131,7 +133,7 @@ func (r *ProbeResult) writeFindings(p *textPrinter, f Format) error {
 	return nil
 }
 
-func retryAfterLine(c ProbeRetryAfter) string {
+func retryAfterLine(c report.ProbeRetryAfter) string {
 	if !c.Checked {
 		return c.Note
 	}
@@ -155,7 +157,7 @@ func retryAfterLine(c ProbeRetryAfter) string {
 }
 
 func tableProbeVerdict(v string) string {
-	if v == ProbeMismatch {
+	if v == report.ProbeMismatch {
 		return "MISMATCH"
 	}
 	return v
@@ -165,7 +167,7 @@ func numOrDash(n *int64) string {
 	if n == nil {
 		return "-"
 	}
-	return withCommas(*n)
+	return numfmt.WithCommas(*n)
 }
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
@@ -187,11 +189,11 @@ func WriteProbePlan(w io.Writer, target, profile string, steps []discover.PlanSt
 	if profile != "" {
 		against = ", compared with profile " + profile
 	}
-	ew.printf("probe plan for %s%s: at most %s, at most %s\n", target, against, countNoun(int64(maxRequests), "request"), maxDuration)
+	ew.printf("probe plan for %s%s: at most %s, at most %s\n", target, against, numfmt.CountNoun(int64(maxRequests), "request"), maxDuration)
 	for i, s := range steps {
 		budget := "what is left"
 		if s.MaxRequests > 0 {
-			budget = "up to " + countNoun(int64(s.MaxRequests), "request")
+			budget = "up to " + numfmt.CountNoun(int64(s.MaxRequests), "request")
 		}
 		ew.printf("  %d. %-12s %s: %s\n", i+1, s.Name, budget, s.What)
 	}
@@ -200,7 +202,7 @@ func WriteProbePlan(w io.Writer, target, profile string, steps []discover.PlanSt
 
 // inferredQualifier says what kind of window an inferred limit is and how
 // sure the inference is, as " (fixed window, confidence high)", or "".
-func inferredQualifier(l ProbeInferred) string {
+func inferredQualifier(l report.ProbeInferred) string {
 	var parts []string
 	if l.Kind != "" {
 		parts = append(parts, l.Kind+" window")

@@ -1,8 +1,4 @@
-// Package report turns what hooklimit measured into answers: the
-// compliance analysis of a trace against a profile's limits, verdicts and
-// thresholds, results files, and the renderers (table, markdown, JSON,
-// JUnit) that print them. It never sends traffic.
-package report
+package render
 
 import (
 	"io"
@@ -24,13 +20,13 @@ const (
 	JUnit    Format = "junit"
 )
 
-// NewTable returns a table writing to w in the given format: plain ASCII
+// textTable returns a table writing to w in the given format: plain ASCII
 // box drawing for Table (stable across terminals and in golden files), a
 // GitHub-flavoured markdown table for Markdown. Headers are printed as
 // given, not upper-cased. Every cell is passed through termtext.Escape, so
 // a key from a URL path or a traffic file cannot clear the screen, colour
 // a fake verdict or add a row with ESC, CR or LF.
-func NewTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
+func textTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
 	var r tw.Renderer
 	if f == Markdown {
 		r = renderer.NewMarkdown()

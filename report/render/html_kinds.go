@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-func runHTML(r *RunResult, t *Timeline) (*htmlDoc, error) {
+func runHTML(r *report.RunResult, t *report.Timeline) (*htmlDoc, error) {
 	doc := &htmlDoc{
 		Title:    "hooklimit run: " + r.Scenario,
 		Headline: fmt.Sprintf("against %s (%s), retry %s", r.Profile, r.Target, r.Retry),
@@ -26,7 +28,7 @@ func runHTML(r *RunResult, t *Timeline) (*htmlDoc, error) {
 	if len(r.Input.Files) > 0 {
 		doc.Facts = append(doc.Facts, htmlFact{"results files", strings.Join(r.Input.Files, ", ")})
 	}
-	secs, err := chartSections(t, KindRun, r.Input.Keys)
+	secs, err := chartSections(t, report.KindRun, r.Input.Keys)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +43,7 @@ func runHTML(r *RunResult, t *Timeline) (*htmlDoc, error) {
 		return nil, err
 	}
 	doc.Sections = append(doc.Sections, lat)
-	doc.Sections = append(doc.Sections, complianceSection(fmt.Sprintf("Compliance of what was sent (%s)", countNoun(r.Input.Records, "attempt")), r.check()))
+	doc.Sections = append(doc.Sections, complianceSection(fmt.Sprintf("Compliance of what was sent (%s)", numfmt.CountNoun(r.Input.Records, "attempt")), r.Check()))
 	if tt := thresholdTable(r.Thresholds); tt != nil {
 		doc.Sections = append(doc.Sections, htmlSection{Title: "Thresholds", Tables: []htmlTable{*tt}})
 	}
@@ -50,29 +52,29 @@ func runHTML(r *RunResult, t *Timeline) (*htmlDoc, error) {
 
 // deliveryRows are the rows of the delivery table, as the table form
 // writes them.
-func deliveryRows(r *RunResult) [][2]string {
+func deliveryRows(r *report.RunResult) [][2]string {
 	d := &r.Delivery
 	rows := [][2]string{
-		{"events", withCommas(d.Events)},
-		{"attempts", fmt.Sprintf("%s (%.3g× events)", withCommas(d.Attempts), d.Amplification)},
-		{"accepted", withCommas(d.Accepted)},
-		{"rejected with 429", fmt.Sprintf("%s (%s of attempts)", withCommas(d.Rejected429), percent(d.Rate429))},
-		{"other errors", withCommas(d.Errors)},
-		{"lost events", fmt.Sprintf("%s (%s)", withCommas(d.Lost), percent(d.LostRate))},
-		{"duplicate deliveries", withCommas(d.Duplicates)},
-		{"retries", withCommas(d.Retries)},
-		{"Retry-After honored", withCommas(d.RetryAfterHonored)},
-		{"early retries", withCommas(d.RetryAfterEarly)},
+		{"events", numfmt.WithCommas(d.Events)},
+		{"attempts", fmt.Sprintf("%s (%.3g× events)", numfmt.WithCommas(d.Attempts), d.Amplification)},
+		{"accepted", numfmt.WithCommas(d.Accepted)},
+		{"rejected with 429", fmt.Sprintf("%s (%s of attempts)", numfmt.WithCommas(d.Rejected429), percent(d.Rate429))},
+		{"other errors", numfmt.WithCommas(d.Errors)},
+		{"lost events", fmt.Sprintf("%s (%s)", numfmt.WithCommas(d.Lost), percent(d.LostRate))},
+		{"duplicate deliveries", numfmt.WithCommas(d.Duplicates)},
+		{"retries", numfmt.WithCommas(d.Retries)},
+		{"Retry-After honored", numfmt.WithCommas(d.RetryAfterHonored)},
+		{"early retries", numfmt.WithCommas(d.RetryAfterEarly)},
 		{"partition violations", withSlack(d.PartitionViolations, d.MinPartitionSlackMS, true)},
 	}
 	if d.MinRetrySlackMS != nil {
-		rows = append(rows, [2]string{"smallest retry slack", fmt.Sprintf("%s ms", withCommas(*d.MinRetrySlackMS))})
+		rows = append(rows, [2]string{"smallest retry slack", fmt.Sprintf("%s ms", numfmt.WithCommas(*d.MinRetrySlackMS))})
 	}
 	if d.Pending > 0 {
-		rows = append(rows, [2]string{"pending (interrupted)", withCommas(d.Pending)})
+		rows = append(rows, [2]string{"pending (interrupted)", numfmt.WithCommas(d.Pending)})
 	}
 	if d.Late > 0 {
-		rows = append(rows, [2]string{"late sends", withCommas(d.Late)})
+		rows = append(rows, [2]string{"late sends", numfmt.WithCommas(d.Late)})
 	}
 	rows = append(rows,
 		[2]string{"delivery delay p50 / p99 / max", msTriple(d.DeliveryDelay)},
@@ -121,14 +123,14 @@ func scaled(v []float64, by float64) []float64 {
 // latencyCharts draws delivery delay and latency at their percentiles:
 // from the histograms when the result has them, else from the
 // percentiles it records.
-func latencyCharts(r *RunResult) (htmlSection, error) {
+func latencyCharts(r *report.RunResult) (htmlSection, error) {
 	s := htmlSection{Title: "Latency and delivery delay"}
 	d := &r.Delivery
 	names := []string{"p50", "p90", "p99", "max"}
-	pts := func(p Percentiles) []float64 { return []float64{p.P50, p.P90, p.P99, p.Max} }
+	pts := func(p report.Percentiles) []float64 { return []float64{p.P50, p.P90, p.P99, p.Max} }
 	delay, lat, fromInt := pts(d.DeliveryDelay), pts(d.Latency), pts(d.LatencyFromIntended)
 	if d.Histograms != nil {
-		if a, b, c, err := d.Histograms.decodeAll(); err == nil {
+		if a, b, c, err := d.Histograms.DecodeAll(); err == nil {
 			names, delay, lat, fromInt = chartQNames, histPoints(a), histPoints(b), histPoints(c)
 		}
 	}
@@ -140,7 +142,7 @@ func latencyCharts(r *RunResult) (htmlSection, error) {
 		if err != nil {
 			return s, err
 		}
-		ch.Caption = fmt.Sprintf("%s delivered events.", withCommas(d.DeliveryDelay.Count))
+		ch.Caption = fmt.Sprintf("%s delivered events.", numfmt.WithCommas(d.DeliveryDelay.Count))
 		s.Charts = append(s.Charts, ch)
 	} else {
 		text = append(text, "Every delivered event was accepted at once: the delivery delay is 0.")
@@ -155,7 +157,7 @@ func latencyCharts(r *RunResult) (htmlSection, error) {
 		if err != nil {
 			return s, err
 		}
-		ch.Caption = fmt.Sprintf("%s attempts.", withCommas(d.Latency.Count))
+		ch.Caption = fmt.Sprintf("%s attempts.", numfmt.WithCommas(d.Latency.Count))
 		s.Charts = append(s.Charts, ch)
 	} else {
 		text = append(text, "Latency is 0: the simulator answers in virtual time.")
@@ -164,25 +166,25 @@ func latencyCharts(r *RunResult) (htmlSection, error) {
 	return s, nil
 }
 
-func checkHTML(c *CheckResult, t *Timeline) (*htmlDoc, error) {
+func checkHTML(c *report.CheckResult, t *report.Timeline) (*htmlDoc, error) {
 	doc := &htmlDoc{
 		Title:    "hooklimit check: " + strings.Join(c.Profiles, ", "),
-		Headline: fmt.Sprintf("%s, %s", countNoun(int64(c.Input.Keys), "key"), countNoun(c.Input.Records, "record")),
+		Headline: fmt.Sprintf("%s, %s", numfmt.CountNoun(int64(c.Input.Keys), "key"), numfmt.CountNoun(c.Input.Records, "record")),
 		Facts: []htmlFact{
-			{"profiles", strings.Join(c.Profiles, ", ")}, {"traffic files", dashIfEmpty(strings.Join(c.Input.Files, ", "))},
-			{"records", spanText(c.Input.First, c.Input.Last)}, {"keys", withCommas(int64(c.Input.Keys))},
+			{"profiles", strings.Join(c.Profiles, ", ")}, {"traffic files", numfmt.DashIfEmpty(strings.Join(c.Input.Files, ", "))},
+			{"records", spanText(c.Input.First, c.Input.Last)}, {"keys", numfmt.WithCommas(int64(c.Input.Keys))},
 		},
 	}
 	if n := c.Input.Skipped; n > 0 {
-		doc.Notes = append(doc.Notes, countNoun(n, "invalid line")+" skipped")
+		doc.Notes = append(doc.Notes, numfmt.CountNoun(n, "invalid line")+" skipped")
 	}
 	if n := c.Input.Filtered; n > 0 {
-		doc.Notes = append(doc.Notes, countNoun(n, "record")+" of other keys left out")
+		doc.Notes = append(doc.Notes, numfmt.CountNoun(n, "record")+" of other keys left out")
 	}
 	if n := c.Input.OutOfOrder; n > 0 {
-		doc.Notes = append(doc.Notes, countNoun(n, "record")+" out of order, analysed as if they had come at the previous record's time")
+		doc.Notes = append(doc.Notes, numfmt.CountNoun(n, "record")+" out of order, analysed as if they had come at the previous record's time")
 	}
-	secs, err := chartSections(t, KindCheck, c.timelinePartitions())
+	secs, err := chartSections(t, report.KindCheck, timelinePartitions(c))
 	if err != nil {
 		return nil, err
 	}
@@ -191,22 +193,22 @@ func checkHTML(c *CheckResult, t *Timeline) (*htmlDoc, error) {
 	return doc, nil
 }
 
-func compareHTML(c *CompareResult) (*htmlDoc, error) {
+func compareHTML(c *report.CompareResult) (*htmlDoc, error) {
 	doc := &htmlDoc{Title: "hooklimit run: retry policies compared"}
 	if len(c.Runs) == 0 {
 		return doc, nil
 	}
 	r0 := c.Runs[0]
-	doc.Headline = fmt.Sprintf("%s against %s (%s), %s events", r0.Scenario, r0.Profile, r0.Target, withCommas(r0.Delivery.Events))
-	doc.Facts = []htmlFact{{"scenario", r0.Scenario}, {"profile", r0.Profile}, {"target", r0.Target}, {"policies", withCommas(int64(len(c.Runs)))}}
+	doc.Headline = fmt.Sprintf("%s against %s (%s), %s events", r0.Scenario, r0.Profile, r0.Target, numfmt.WithCommas(r0.Delivery.Events))
+	doc.Facts = []htmlFact{{"scenario", r0.Scenario}, {"profile", r0.Profile}, {"target", r0.Target}, {"policies", numfmt.WithCommas(int64(len(c.Runs)))}}
 	t := newTable("", []int{1, 2, 3, 4, 5, 6, 7, 8}, "retry", "attempts", "× events", "429s", "429 rate", "lost", "duplicates", "early retries", "partition violations", "delay p50 / p99 / max", "compliance")
 	for _, r := range c.Runs {
 		d := &r.Delivery
-		t.add(r.Retry, withCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), withCommas(d.Rejected429), percent(d.Rate429),
-			withCommas(d.Lost), withCommas(d.Duplicates), withCommas(d.RetryAfterEarly), withCommas(d.PartitionViolations), msTriple(d.DeliveryDelay), tableVerdict(r.Compliance))
+		t.add(r.Retry, numfmt.WithCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), numfmt.WithCommas(d.Rejected429), percent(d.Rate429),
+			numfmt.WithCommas(d.Lost), numfmt.WithCommas(d.Duplicates), numfmt.WithCommas(d.RetryAfterEarly), numfmt.WithCommas(d.PartitionViolations), msTriple(d.DeliveryDelay), tableVerdict(r.Compliance))
 	}
 	doc.Sections = append(doc.Sections, htmlSection{Title: "Retry policies", Tables: []htmlTable{t}})
-	var tls []*Timeline
+	var tls []*report.Timeline
 	for _, r := range c.Runs {
 		if r.Timeline != nil && r.Timeline.Len() > 0 {
 			tls = append(tls, r.Timeline)
@@ -223,7 +225,7 @@ func compareHTML(c *CompareResult) (*htmlDoc, error) {
 }
 
 // compareChart draws each policy's attempts per step on one chart.
-func compareChart(runs []*RunResult) (htmlChart, error) {
+func compareChart(runs []*report.RunResult) (htmlChart, error) {
 	var lo, hi int64
 	step := int64(time.Second)
 	for i, r := range runs {
@@ -235,7 +237,7 @@ func compareChart(runs []*RunResult) (htmlChart, error) {
 		step = max(step, t.Step())
 	}
 	n := int((hi - lo + step - 1) / step)
-	xs, xStep, xl := timeAxis(n, step/int64(time.Second), Timestamp(lo))
+	xs, xStep, xl := timeAxis(n, step/int64(time.Second), report.Timestamp(lo))
 	var series []chartSeries
 	for i, r := range runs {
 		t := r.Timeline
@@ -261,41 +263,41 @@ func compareChart(runs []*RunResult) (htmlChart, error) {
 	return ch, err
 }
 
-func serveHTML(s *ServeResult, t *Timeline) (*htmlDoc, error) {
+func serveHTML(s *report.ServeResult, t *report.Timeline) (*htmlDoc, error) {
 	doc := &htmlDoc{
 		Title:    "hooklimit serve: " + s.Profile,
-		Headline: fmt.Sprintf("at %s, %s", s.Listen, countNoun(s.Requests.Total, "request")),
+		Headline: fmt.Sprintf("at %s, %s", s.Listen, numfmt.CountNoun(s.Requests.Total, "request")),
 		Facts: []htmlFact{
 			{"profile", s.Profile}, {"listening on", s.Listen}, {"partition key from", s.KeySource},
-			{"session", spanText(s.Start, s.End)}, {"requests", withCommas(s.Requests.Total)},
+			{"session", spanText(s.Start, s.End)}, {"requests", numfmt.WithCommas(s.Requests.Total)},
 		},
 		Notes: append([]string{}, s.Notes...),
 	}
 	if s.WorkspaceSource != "" {
 		doc.Facts = append(doc.Facts[:3], append([]htmlFact{{"workspace from", s.WorkspaceSource}}, doc.Facts[3:]...)...)
 	}
-	secs, err := chartSections(t, KindServe, s.Input.Keys)
+	secs, err := chartSections(t, report.KindServe, s.Input.Keys)
 	if err != nil {
 		return nil, err
 	}
 	doc.Sections = append(doc.Sections, secs...)
 	doc.Sections = append(doc.Sections, htmlSection{Title: "The sender", Pre: textOf(s)})
-	c := s.check()
-	doc.Sections = append(doc.Sections, complianceSection(fmt.Sprintf("Compliance of what was sent (%s)", countNoun(s.Input.Records, "request")), c))
+	c := s.Check()
+	doc.Sections = append(doc.Sections, complianceSection(fmt.Sprintf("Compliance of what was sent (%s)", numfmt.CountNoun(s.Input.Records, "request")), c))
 	return doc, nil
 }
 
-func probeHTML(p *ProbeResult, t *Timeline) (*htmlDoc, error) {
+func probeHTML(p *report.ProbeResult, t *report.Timeline) (*htmlDoc, error) {
 	doc := &htmlDoc{
 		Title:    "hooklimit probe: " + p.Target,
-		Headline: fmt.Sprintf("%s in %s", countNoun(int64(p.Requests), "request"), fmtSecs(p.DurationSeconds)),
-		Facts:    []htmlFact{{"target", p.Target}, {"profile", dashIfEmpty(p.Profile)}, {"probe", spanText(p.Start, p.End)}},
+		Headline: fmt.Sprintf("%s in %s", numfmt.CountNoun(int64(p.Requests), "request"), fmtSecs(p.DurationSeconds)),
+		Facts:    []htmlFact{{"target", p.Target}, {"profile", numfmt.DashIfEmpty(p.Profile)}, {"probe", spanText(p.Start, p.End)}},
 	}
 	if p.Capped != "" {
 		doc.Notes = append(doc.Notes, "cut short by --"+p.Capped+": limits not reached within the caps are marked \"not determined\"")
 	}
 	if t != nil && t.Len() > 0 {
-		secs, err := chartSections(t, KindProbe, 1)
+		secs, err := chartSections(t, report.KindProbe, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -307,11 +309,11 @@ func probeHTML(p *ProbeResult, t *Timeline) (*htmlDoc, error) {
 		if row.AtLeast && row.Inferred != nil {
 			inf = ">= " + inf
 		}
-		lt.add(row.Name, numOrDash(row.Documented), numOrDash(row.Advertised), inf, dashIfEmpty(row.Basis), row.Verdict)
+		lt.add(row.Name, numOrDash(row.Documented), numOrDash(row.Advertised), inf, numfmt.DashIfEmpty(row.Basis), row.Verdict)
 	}
 	ft := newTable("Findings", []int{2}, "severity", "finding", "requests", "what was seen")
 	for _, f := range p.Findings {
-		ft.add(f.Severity, f.Code, withCommas(int64(f.Count)), f.Message)
+		ft.add(f.Severity, f.Code, numfmt.WithCommas(int64(f.Count)), f.Message)
 	}
 	sec := htmlSection{Title: "What the endpoint enforces", Tables: []htmlTable{lt}}
 	if len(p.Findings) > 0 {

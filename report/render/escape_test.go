@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -47,9 +48,9 @@ func assertTerminalSafe(t *testing.T, what, out string) {
 // nastyCheck is a check in which key sends 30 in a second (over rewst's
 // 25/s) and "ok" sends 2: key is the worst key, the first violation, and
 // in a note.
-func nastyCheck(t *testing.T, key string) *CheckResult {
+func nastyCheck(t *testing.T, key string) *report.CheckResult {
 	t.Helper()
-	r := analyze(t, []*limitsim.Profile{builtin(t, "rewst")}, AnalyzerOptions{},
+	r := analyze(t, []*limitsim.Profile{builtin(t, "rewst")}, report.AnalyzerOptions{},
 		merge(spaced(key, 30, 0, 20*time.Millisecond, -1), spaced("ok", 2, 0, 100*time.Millisecond, -1)))
 	r.Input.Files = []string{"traffic-" + key + ".jsonl"}
 	for i := range r.Limits {
@@ -66,7 +67,7 @@ func nastyCheck(t *testing.T, key string) *CheckResult {
 func TestRenderEscapesKeys(t *testing.T) {
 	for _, key := range nastyKeys {
 		want := termtext.Escape(key)
-		results := map[string]Renderable{
+		results := map[string]report.Result{
 			"check": nastyCheck(t, key),
 			"run":   nastyRun(t, key),
 			"serve": nastyServe(t, key),
@@ -75,7 +76,7 @@ func TestRenderEscapesKeys(t *testing.T) {
 		for name, res := range results {
 			for _, f := range []Format{Table, Markdown} {
 				var b bytes.Buffer
-				if err := res.Write(&b, f); err != nil {
+				if err := Write(&b, res, f); err != nil {
 					t.Fatal(err)
 				}
 				what := name + " " + string(f) + " " + strconv.Quote(key)
@@ -85,7 +86,7 @@ func TestRenderEscapesKeys(t *testing.T) {
 				}
 			}
 			var b bytes.Buffer
-			if err := res.Write(&b, JSON); err != nil {
+			if err := Write(&b, res, JSON); err != nil {
 				t.Fatal(err)
 			}
 			if !jsonHolds(t, b.Bytes(), key) {
@@ -126,7 +127,7 @@ func jsonHolds(t *testing.T, doc []byte, s string) bool {
 	return walk(v)
 }
 
-func nastyRun(t *testing.T, key string) *RunResult {
+func nastyRun(t *testing.T, key string) *report.RunResult {
 	r := simRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 2 * time.Second}, "none", 1)
 	r.Target = "http://127.0.0.1:1/" + key
 	r.Notes = append(r.Notes, "note about "+key)
@@ -136,8 +137,8 @@ func nastyRun(t *testing.T, key string) *RunResult {
 	return r
 }
 
-func nastyServe(t *testing.T, key string) *ServeResult {
-	s := NewServeRecorder(rewst(t), ServeOptions{})
+func nastyServe(t *testing.T, key string) *report.ServeResult {
+	s := report.NewServeRecorder(rewst(t), report.ServeOptions{})
 	for i := range 30 {
 		st, ra := 200, int64(0)
 		if i >= 25 {
@@ -146,13 +147,13 @@ func nastyServe(t *testing.T, key string) *ServeResult {
 		r := sreq{int64(i) * 30, key, "evt-" + itoa(i), st, ra}.record(uint64(i + 1))
 		s.Add(&r)
 	}
-	return s.Result(ServeMeta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
+	return s.Result(report.ServeMeta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
 }
 
-func nastyProbe(key string) *ProbeResult {
-	return &ProbeResult{Verdict: VerdictFail, Kind: KindProbe, Target: "http://127.0.0.1:1/" + key,
-		Findings: []ProbeFinding{{Code: "bad_retry_after", Severity: "error", Message: "Retry-After was " + key, Count: 1}},
-		Steps:    []ProbeStep{{Name: "burst", Status: "done", Requests: 1, Note: key}}}
+func nastyProbe(key string) *report.ProbeResult {
+	return &report.ProbeResult{Verdict: report.VerdictFail, Kind: report.KindProbe, Target: "http://127.0.0.1:1/" + key,
+		Findings: []report.ProbeFinding{{Code: "bad_retry_after", Severity: "error", Message: "Retry-After was " + key, Count: 1}},
+		Steps:    []report.ProbeStep{{Name: "burst", Status: "done", Requests: 1, Note: key}}}
 }
 
 // TestCheckNastyKeyGolden shows the table and markdown of a check whose
@@ -165,7 +166,7 @@ func TestCheckNastyKeyGolden(t *testing.T) {
 		r := nastyCheck(t, tc.key)
 		for f, ext := range map[Format]string{Table: "txt", Markdown: "md"} {
 			var b bytes.Buffer
-			if err := r.Write(&b, f); err != nil {
+			if err := Write(&b, r, f); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "check_nasty_"+tc.name+"."+ext+".golden", b.Bytes())

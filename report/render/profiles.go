@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"encoding/json"
@@ -6,86 +6,29 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
 )
-
-// ProfileJSON is the JSON form of a profile, as `hooklimit profiles show
-// NAME --format json` prints it.
-type ProfileJSON struct {
-	Name           string      `json:"name"`
-	Description    string      `json:"description,omitempty"`
-	Scope          string      `json:"scope,omitempty"`
-	Extends        string      `json:"extends,omitempty"`
-	Headers        string      `json:"headers"`
-	CountRejected  bool        `json:"count_rejected"`
-	Ordered        bool        `json:"ordered,omitempty"`
-	Limits         []LimitJSON `json:"limits"`
-	Source         string      `json:"source"`
-	Interpretation string      `json:"interpretation,omitempty"`
-	Alternatives   string      `json:"alternatives,omitempty"`
-}
-
-// LimitJSON is the JSON form of one limit. Per is a duration such as "1s"
-// or "1m", and PerSeconds the same in seconds.
-type LimitJSON struct {
-	Name        string     `json:"name"`
-	Kind        string     `json:"kind"`
-	Quota       int64      `json:"quota"`
-	Per         string     `json:"per"`
-	PerSeconds  float64    `json:"per_seconds"`
-	Burst       int64      `json:"burst,omitempty"`
-	Unit        string     `json:"unit"`
-	Summary     string     `json:"summary"`
-	Alternative *LimitJSON `json:"alternative,omitempty"`
-}
-
-// NewProfileJSON returns the JSON form of p.
-func NewProfileJSON(p *limitsim.Profile) ProfileJSON {
-	out := ProfileJSON{
-		Name: p.Name, Description: p.Description, Scope: p.Scope, Extends: p.Extends,
-		Headers: p.Dialect, CountRejected: p.CountRejected, Ordered: p.Ordered,
-		Source: p.Source, Interpretation: p.Interpretation, Alternatives: p.Alternatives,
-	}
-	for _, l := range p.Limits {
-		lj := limitJSON(l)
-		if alt, ok := l.Alternative(); ok {
-			a := limitJSON(alt)
-			lj.Alternative = &a
-		}
-		out.Limits = append(out.Limits, lj)
-	}
-	return out
-}
-
-func limitJSON(l limitsim.Limit) LimitJSON {
-	u := l.Unit
-	if u == "" {
-		u = limitsim.Requests
-	}
-	return LimitJSON{
-		Name: l.Name, Kind: string(l.Kind), Quota: l.Quota, Per: units.FormatDuration(l.Per),
-		PerSeconds: l.Per.Seconds(), Burst: l.Burst, Unit: string(u), Summary: l.String(),
-	}
-}
 
 // ProfileList writes the profiles as a table (or markdown, or JSON: a list
 // of ProfileJSON), one row a profile.
 func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 	if f == JSON {
-		all := make([]ProfileJSON, len(profiles))
+		all := make([]report.ProfileJSON, len(profiles))
 		for i, p := range profiles {
-			all[i] = NewProfileJSON(p)
+			all[i] = report.NewProfileJSON(p)
 		}
 		return writeJSON(w, all)
 	}
-	t := NewTable(w, f, "profile", "partition", "limits", "headers")
+	t := textTable(w, f, "profile", "partition", "limits", "headers")
 	for _, p := range profiles {
 		var ls []string
 		for _, l := range p.Limits {
 			ls = append(ls, shortLimit(l))
 		}
-		if err := t.Append(p.Name, orDash(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
+		if err := t.Append(p.Name, numfmt.DashIfEmpty(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
 			return err
 		}
 	}
@@ -122,7 +65,7 @@ func amount(l limitsim.Limit, n int64) string {
 // alternative interpretation.
 func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 	if f == JSON {
-		return writeJSON(w, NewProfileJSON(p))
+		return writeJSON(w, report.NewProfileJSON(p))
 	}
 	bold := func(s string) string { return s }
 	if f == Markdown {
@@ -164,9 +107,9 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 	if ew.err != nil {
 		return ew.err
 	}
-	t := NewTable(w, f, "limit", "kind", "quota", "per", "burst", "unit", "alternative interpretation")
+	t := textTable(w, f, "limit", "kind", "quota", "per", "burst", "unit", "alternative interpretation")
 	for _, l := range p.Limits {
-		lj := limitJSON(l)
+		lj := report.NewLimitJSON(l)
 		burst := "-"
 		if l.Kind == limitsim.Bucket || l.Kind == limitsim.Credits {
 			burst = amount(l, l.Burst)
@@ -180,13 +123,6 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 		}
 	}
 	return t.Render()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func writeJSON(w io.Writer, v any) error {

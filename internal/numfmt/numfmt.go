@@ -1,0 +1,128 @@
+// Package numfmt writes numbers and counts for people to read: thousands
+// separators, percentages that never round to 100%, and "1 key" against
+// "12,345 keys". Analysis messages and renderers share it.
+package numfmt
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// WithCommas writes n with comma thousands separators: 12345 is "12,345".
+func WithCommas(n int64) string {
+	return CommaDigits(strconv.FormatInt(n, 10))
+}
+
+// CommaDigits puts comma thousands separators into every run of four or
+// more digits in s that is not the fraction of a decimal number:
+// "20/1s, burst 18000" becomes "20/1s, burst 18,000".
+func CommaDigits(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		run := s[i:j]
+		fraction := i > 0 && s[i-1] == '.'
+		if !fraction && len(run) >= 4 {
+			for k, c := range run {
+				if k > 0 && (len(run)-k)%3 == 0 {
+					b.WriteByte(',')
+				}
+				b.WriteRune(c)
+			}
+		} else {
+			b.WriteString(run)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// RatioPercent writes a ratio as a percentage with one decimal, rounded away
+// from 100% so that a ratio under 1 never shows as 100.0% and one over 1
+// never does either: 1.04 is "104.0%", 18001/18000 is "100.1%".
+func RatioPercent(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return fmt.Sprint(r)
+	}
+	v := math.Floor(r*1000+1e-9) / 10
+	if r > 1 {
+		v = math.Ceil(r*1000-1e-9) / 10
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	return CommaDigits(whole) + "." + frac + "%"
+}
+
+// CountNoun writes "1 key", "12,345 records".
+func CountNoun(n int64, word string) string {
+	return WithCommas(n) + " " + NounFor(n, word)
+}
+
+// NounFor writes word, or its plural with an s when n is not 1.
+func NounFor(n int64, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// DashIfEmpty writes s, or "-" when it is empty.
+func DashIfEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// ShortFloat writes a metric value as briefly as it is exact.
+func ShortFloat(v float64) string {
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// ShortDuration writes a duration to 3 significant digits: 850µs, 1.2s, 5m.
+func ShortDuration(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		return TrimFloat(d.Hours()) + "h"
+	case d >= time.Minute:
+		return TrimFloat(d.Minutes()) + "m"
+	case d >= time.Second:
+		return TrimFloat(d.Seconds()) + "s"
+	case d >= time.Millisecond:
+		return TrimFloat(float64(d)/float64(time.Millisecond)) + "ms"
+	}
+	return TrimFloat(float64(d)/float64(time.Microsecond)) + "µs"
+}
+
+// TrimFloat writes f to 3 significant digits, or as a whole number from
+// 100 up: 1.23, 45.7, 850.
+func TrimFloat(f float64) string {
+	if f >= 100 {
+		return fmt.Sprintf("%.0f", f)
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+// ShortMS writes ms milliseconds as ShortDuration does.
+func ShortMS(ms float64) string {
+	return ShortDuration(time.Duration(ms * float64(time.Millisecond)))
+}
+
+// CountRetries writes "1 retry", "12 retries".
+func CountRetries(n int64) string {
+	if n == 1 {
+		return "1 retry"
+	}
+	return WithCommas(n) + " retries"
+}
