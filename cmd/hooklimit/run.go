@@ -82,6 +82,14 @@ With no arguments, run replays a bulk operation of 2,000 events in one
 minute against the Rewst simulator with a Retry-After-honoring sender. See
 'hooklimit scenarios' for the scenarios and retry policies.
 
+--out FILE writes every attempt and the result as JSON Lines, for hooklimit
+report. --out - writes them to standard output, and the report (table or
+markdown) to standard error, so that standard output carries the results
+alone: "hooklimit run ... --out - | hooklimit report -" prints the report run
+prints. --format json and junit do not go with --out - (they would share
+standard output with the results); render them from the stream with
+"hooklimit report - --format json".
+
 The exit code is 0 when what was sent stayed under every limit and every
 --threshold held, 1 when not, 130 when interrupted (the partial results are
 still reported and written).`,
@@ -91,7 +99,8 @@ still reported and written).`,
   hooklimit run steady --rate 30 --duration 60s --profile rewst --compare-retry none,immediate,exponential,retry-after
   hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
   hooklimit run replay traffic.jsonl --speed 2 --profile rewst
-  hooklimit run --plan plan.yaml`,
+  hooklimit run --plan plan.yaml
+  hooklimit run steady --rate 30 --duration 60s --out - | hooklimit report - --format markdown`,
 		Args: cobra.MaximumNArgs(2),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) == 0 {
@@ -121,7 +130,7 @@ still reported and written).`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
 	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
 	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato (absent: all traffic is one workspace)")
-	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file")
+	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
@@ -159,14 +168,28 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			return err
 		}
 	}
+	format := report.Format(opts.Format.String())
+	// summary is where the report goes: standard output, unless --out -
+	// puts the results stream there; then the report goes to standard
+	// error, so that standard output holds nothing but the stream.
+	summary := opts.IO.Out
 	var out io.Writer
-	var outFile *os.File
 	if opts.Out != "" {
-		if outFile, err = os.Create(opts.Out); err != nil {
-			return exitcode.Runtimef("cannot write results: %v", err)
+		dst := opts.IO.Out
+		if opts.Out == "-" {
+			if f := opts.Format.String(); f == FormatJSON || f == "junit" {
+				return exitcode.Usagef("--out - writes the results to standard output, so --format %s has nowhere to go: use --out FILE, or render the stream with 'hooklimit report - --format %s'", f, f)
+			}
+			summary = opts.IO.ErrOut
+		} else {
+			f, err := os.Create(opts.Out)
+			if err != nil {
+				return exitcode.Runtimef("cannot write results: %v", err)
+			}
+			defer f.Close()
+			dst = f
 		}
-		defer outFile.Close()
-		lw, done := opts.IO.resultsFile(outFile)
+		lw, done := opts.IO.resultsFile(dst)
 		defer done()
 		defer lw.Close()
 		out = lw
@@ -190,7 +213,6 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(results) == 0 {
 		return runErr
 	}
-	format := report.Format(opts.Format.String())
 	var verdict report.Verdict
 	if len(policies) == 1 {
 		res := results[0]
@@ -201,7 +223,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := res.Write(opts.IO.Out, format); err != nil {
+		if err := res.Write(summary, format); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
@@ -213,7 +235,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = cmp.Verdict
-		if err := cmp.Write(opts.IO.Out, format); err != nil {
+		if err := cmp.Write(summary, format); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}
