@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"os"
 	"time"
 )
 
@@ -16,8 +18,9 @@ func newTestIOStreams() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 // testNow is the fixed time tests give commands as their clock.
 var testNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-// newTestDeps returns Deps with test streams, a release build description
-// and a clock stopped at testNow, and the output buffers.
+// newTestDeps returns Deps with test streams, a release build description,
+// a clock stopped at testNow, an empty environment and results files
+// created on disk, and the output buffers.
 func newTestDeps() (d *Deps, out, errOut *bytes.Buffer) {
 	ios, _, out, errOut := newTestIOStreams()
 	d = &Deps{
@@ -29,7 +32,9 @@ func newTestDeps() (d *Deps, out, errOut *bytes.Buffer) {
 			GoVersion: "go1.26.0",
 			Platform:  "linux/amd64",
 		},
-		Now: func() time.Time { return testNow },
+		Now:       func() time.Time { return testNow },
+		LookupEnv: func(string) (string, bool) { return "", false },
+		Create:    func(name string) (io.WriteCloser, error) { return os.Create(name) },
 	}
 	return d, out, errOut
 }

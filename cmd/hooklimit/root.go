@@ -36,7 +36,23 @@ type Deps struct {
 	// and wait, instead of the system clock (which run polls in the last
 	// instants before a send): tests give the synctest bubble's.
 	Clock probe.Clock
+	// LookupEnv reads an environment variable (os.LookupEnv in Execute):
+	// commands read the environment through it alone.
+	LookupEnv func(key string) (string, bool)
+	// Create creates or truncates the results file of --out (os.Create in
+	// Execute).
+	Create func(name string) (io.WriteCloser, error)
 }
+
+// Getenv returns the value of the environment variable key, "" when it is
+// not set.
+func (d *Deps) Getenv(key string) string {
+	v, _ := d.LookupEnv(key)
+	return v
+}
+
+// createFile is Deps.Create for the process: os.Create.
+func createFile(name string) (io.WriteCloser, error) { return os.Create(name) }
 
 // Execute runs hooklimit with args (without the program name) and the given
 // standard streams, and returns the process's exit code (see package
@@ -51,6 +67,9 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		IO:    NewIOStreams(stdin, stdout, stderr),
 		Build: resolveBuild(version, commit, date, bi),
 		Now:   time.Now,
+
+		LookupEnv: os.LookupEnv,
+		Create:    createFile,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

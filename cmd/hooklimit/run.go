@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -40,6 +39,9 @@ type runOptions struct {
 	// and time them (see Deps).
 	transport http.RoundTripper
 	clock     probe.Clock
+	// lookupEnv reads the environment; create creates the --out file.
+	lookupEnv func(string) (string, bool)
+	create    func(string) (io.WriteCloser, error)
 
 	Scenario     string
 	File         string // replay's traffic file
@@ -60,7 +62,7 @@ type runOptions struct {
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
-	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, lookupEnv: d.LookupEnv, create: d.Create, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO [FILE]] [flags]",
 		Short: "Replay a traffic scenario with a retry policy and report delivery and compliance",
@@ -182,7 +184,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 			summary = opts.IO.ErrOut
 		} else {
-			f, err := os.Create(opts.Out)
+			f, err := opts.create(opts.Out)
 			if err != nil {
 				return exitcode.Runtimef("cannot write results: %v", err)
 			}
