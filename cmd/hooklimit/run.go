@@ -385,7 +385,8 @@ type emptyRecords struct{}
 func (emptyRecords) Next() (scenarios.Record, error) { return scenarios.Record{}, io.EOF }
 
 // planSpec builds the run from opts.Plan; flags given on the command line
-// override the plan's profile, retry policy, target and seed.
+// override the plan's profile, retry policy, target and seed (see
+// scenarios.Plan.Settings).
 func (opts *runOptions) planSpec() (*runSpec, error) {
 	plan, err := scenarios.LoadPlan(opts.Plan)
 	if err != nil {
@@ -394,29 +395,21 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	if opts.Scenario != "" {
 		return nil, exitcode.Usagef("give a SCENARIO or --plan, not both")
 	}
-	profile := plan.Profile
-	if profile == "" || opts.flags.Changed("profile") {
-		profile = opts.Profile
+	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"),
+		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
+	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Target: opts.Target, Seed: opts.Seed}, given,
+		func(r string) error { _, err := probe.ParsePolicy(r); return err })
+	if err != nil {
+		return nil, err
 	}
-	p, err := limitsim.LoadProfile(profile)
+	opts.Retry, opts.Seed = set.Retry, set.Seed
+	target := set.Target
+	p, err := limitsim.LoadProfile(set.Profile)
 	if err != nil {
 		return nil, err
 	}
 	if p, err = excludeLimit(p, opts.Exclude); err != nil {
 		return nil, err
-	}
-	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {
-		if _, err := probe.ParsePolicy(plan.Retry); err != nil {
-			return nil, plan.Errorf("retry", "%v", err)
-		}
-		opts.Retry = plan.Retry
-	}
-	if !opts.flags.Changed("seed") {
-		opts.Seed = plan.Seed
-	}
-	target := opts.Target
-	if !opts.flags.Changed("target") && plan.Target != "sim" {
-		target = plan.Target
 	}
 	var ths []report.Threshold
 	for i, s := range plan.Thresholds {
