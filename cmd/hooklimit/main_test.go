@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,11 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
+
+// update makes TestScript rewrite the golden files kept in the scripts
+// (the sections that "cmp stdout FILE" compares with) from what the
+// commands print now.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/script from the current output")
 
 // TestMain lets the test binary stand in for hooklimit in the scripts: when
 // a script runs "hooklimit", testscript runs main, with the version the
@@ -33,13 +40,30 @@ func TestMain(m *testing.M) {
 //
 // which writes N JSON lines of 100 bytes each, evenly spread over SPAN (a
 // Go duration) from 2026-02-17 09:00:00 UTC, the keys taken in turn.
+//
+// $RESULTS is testdata/results: results files that serve, probe and run
+// --target wrote once in real time, for the goldens of their rendering.
+// With -update, the golden files compared by "cmp stdout FILE" are
+// rewritten inside the scripts.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic},
-		Setup:               noRaceExitSleep,
+		Setup:               setupScript,
+		UpdateScripts:       *update,
 	})
+}
+
+// setupScript prepares a script's environment: noRaceExitSleep, and
+// $RESULTS.
+func setupScript(env *testscript.Env) error {
+	results, err := filepath.Abs(filepath.Join("testdata", "results"))
+	if err != nil {
+		return err
+	}
+	env.Setenv("RESULTS", results)
+	return noRaceExitSleep(env)
 }
 
 // noRaceExitSleep keeps a race-enabled hooklimit from sleeping a second
