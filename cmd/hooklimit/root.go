@@ -88,8 +88,9 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 //
 // To add a command, write a file named for it with a constructor
 // newXxxCmd(d *Deps, ...) *cobra.Command in the style of version.go: an
-// options struct holding the streams (d.IO), the clock (d.Now) and the flag
-// values; a RunE that validates and then calls one runXxx(opts) function;
+// options struct holding the streams (d.IO), the clock (d.Now), whatever
+// else it takes from its surroundings (d.LookupEnv, d.Create, d.Transport;
+// never os.Getenv, os.Create or a global) and the flag values; a RunE that validates and then calls one runXxx(opts) function;
 // cobra.Args set to a validator (errors from it, from flag parsing and from
 // required flags exit with code 2); output through --format (addFormatFlag).
 // Then add it below.
