@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"net"
 	"os"
 	"time"
 )
@@ -19,8 +20,8 @@ func newTestIOStreams() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 var testNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
 // newTestDeps returns Deps with test streams, a release build description,
-// a clock stopped at testNow, an empty environment and results files
-// created on disk, and the output buffers.
+// a clock stopped at testNow, an empty environment, results files created
+// on disk and listeners on real sockets, and the output buffers.
 func newTestDeps() (d *Deps, out, errOut *bytes.Buffer) {
 	ios, _, out, errOut := newTestIOStreams()
 	d = &Deps{
@@ -35,6 +36,7 @@ func newTestDeps() (d *Deps, out, errOut *bytes.Buffer) {
 		Now:       func() time.Time { return testNow },
 		LookupEnv: func(string) (string, bool) { return "", false },
 		Create:    func(name string) (io.WriteCloser, error) { return os.Create(name) },
+		Listen:    net.Listen,
 	}
 	return d, out, errOut
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -42,6 +43,9 @@ type Deps struct {
 	// Create creates or truncates the results file of --out (os.Create in
 	// Execute).
 	Create func(name string) (io.WriteCloser, error)
+	// Listen opens serve's listener (net.Listen in Execute): tests give
+	// an in-memory one.
+	Listen func(network, address string) (net.Listener, error)
 }
 
 // Getenv returns the value of the environment variable key, "" when it is
@@ -70,6 +74,7 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 
 		LookupEnv: os.LookupEnv,
 		Create:    createFile,
+		Listen:    net.Listen,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -89,9 +94,10 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 // To add a command, write a file named for it with a constructor
 // newXxxCmd(d *Deps, ...) *cobra.Command in the style of version.go: an
 // options struct holding the streams (d.IO), the clock (d.Now), whatever
-// else it takes from its surroundings (d.LookupEnv, d.Create, d.Transport;
-// never os.Getenv, os.Create or a global) and the flag values; a RunE that validates and then calls one runXxx(opts) function;
-// cobra.Args set to a validator (errors from it, from flag parsing and from
+// else it takes from its surroundings (d.LookupEnv, d.Create, d.Transport, d.Listen;
+// never os.Getenv, os.Create or a global) and the flag values; a RunE
+// that validates and then calls one runXxx(opts) function; cobra.Args set
+// to a validator (errors from it, from flag parsing and from
 // required flags exit with code 2); output through --format (addFormatFlag).
 // Then add it below.
 func newRootCmd(d *Deps) *cobra.Command {

@@ -56,7 +56,7 @@ type serveOptions struct {
 	create func(name string) (io.WriteCloser, error)
 	// ready, when set, is called with the URL once the server listens;
 	// stop, when closed, ends the session as --duration does; listen
-	// replaces net.Listen. Tests use them.
+	// opens the listener (Deps.Listen). Tests use them.
 	ready  func(url string)
 	stop   <-chan struct{}
 	listen func(network, address string) (net.Listener, error)
@@ -65,7 +65,7 @@ type serveOptions struct {
 // newServeCmd returns the serve command. hook, when not nil, is called
 // with the options before each run: tests set the ready and stop hooks.
 func newServeCmd(d *Deps, hook func(*serveOptions)) *cobra.Command {
-	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: d.Getenv, create: d.Create, listen: net.Listen, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: d.Getenv, create: d.Create, listen: d.Listen, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "serve [flags]",
 		Short: "Stand in for a webhook receiver: enforce a profile and judge the sender",
