@@ -57,7 +57,7 @@ func CheckTraffic(ctx context.Context, in scenarios.Reader, profiles []*limitsim
 		if err != nil {
 			return nil, err
 		}
-		an.Add(Arrival{Time: rec.Time, Key: rec.Key, Workspace: rec.Workspace, Size: rec.Size, HasSize: rec.HasSize})
+		an.Add(rec)
 	}
 	res := an.ResultWorst(opt.ShowKeys)
 	res.Input.Files = opt.Files
