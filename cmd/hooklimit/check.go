@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"runtime/debug"
 	"time"
@@ -23,6 +22,8 @@ import (
 type checkOptions struct {
 	IO          *IOStreams
 	Now         func() time.Time
+	Getenv      func(string) string
+	create      func(string) (io.WriteCloser, error)
 	Files       []string
 	Profile     string
 	Format      *FormatFlag
@@ -42,7 +43,7 @@ type checkOptions struct {
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
-	opts := &checkOptions{IO: d.IO, Now: d.Now, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &checkOptions{IO: d.IO, Now: d.Now, Getenv: d.Getenv, create: d.Create, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "check FILE... [flags]",
 		Short: "Check whether recorded traffic stays under a profile's limits",
@@ -149,48 +150,18 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	// half the live heap instead of at all of it keeps a million keys under
 	// 1 GB (0.88 GB, from 1.08) at no cost in speed (a 3 M-line file of 200
 	// keys takes as long). GOGC set by the user wins.
-	if os.Getenv("GOGC") == "" {
+	if opts.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
-	an := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: opts.Key, Timeline: true, Resolution: time.Second, Sorted: true})
-	interrupted := false
-	for n := 0; ; n++ {
-		if n&0xffff == 0 && ctx.Err() != nil {
-			interrupted = true
-			break
-		}
-		rec, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		an.Add(rec)
-	}
-	res := an.ResultWorst(opts.ShowKeys)
-	res.Input.Files = opts.Files
-	res.Input.Skipped = int64(in.Skipped())
-	if res.Input.Records == 0 && !interrupted {
-		// Checking nothing must not pass: an empty export, a wrong --key
-		// or a file of invalid lines is a mistake to report.
-		msg := "no records to check"
-		switch {
-		case in.Skipped() > 0:
-			msg += fmt.Sprintf(" (%d invalid line(s) skipped, the first: %v)", in.Skipped(), in.FirstSkipped()[0])
-		case opts.Key != "":
-			msg += fmt.Sprintf(" for key %q", opts.Key)
-		}
-		return &exitcode.InputError{File: opts.Files[0], Msg: msg}
-	}
-	if interrupted {
-		res.Incomplete = report.NewIncomplete(report.CutInterrupted, opts.Now().UnixNano(), 0)
-	}
-	if err := res.ApplyThresholds(ths); err != nil {
+	res, err := report.CheckTraffic(ctx, in, profiles, report.CheckOptions{
+		Files: opts.Files, Key: opts.Key, ShowKeys: opts.ShowKeys, Thresholds: ths, Now: opts.Now,
+	})
+	if err != nil {
 		return err
 	}
+	interrupted := res.Incomplete != nil
 	if opts.Out != "" {
-		if err := writeResultFile(opts.Out, res); err != nil {
+		if err := writeResultFile(opts.create, opts.Out, res); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net"
+	"os"
 	"time"
 )
 
@@ -16,8 +19,9 @@ func newTestIOStreams() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 // testNow is the fixed time tests give commands as their clock.
 var testNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-// newTestDeps returns Deps with test streams, a release build description
-// and a clock stopped at testNow, and the output buffers.
+// newTestDeps returns Deps with test streams, a release build description,
+// a clock stopped at testNow, an empty environment, results files created
+// on disk and listeners on real sockets, and the output buffers.
 func newTestDeps() (d *Deps, out, errOut *bytes.Buffer) {
 	ios, _, out, errOut := newTestIOStreams()
 	d = &Deps{
@@ -29,7 +33,10 @@ func newTestDeps() (d *Deps, out, errOut *bytes.Buffer) {
 			GoVersion: "go1.26.0",
 			Platform:  "linux/amd64",
 		},
-		Now: func() time.Time { return testNow },
+		Now:       func() time.Time { return testNow },
+		LookupEnv: func(string) (string, bool) { return "", false },
+		Create:    func(name string) (io.WriteCloser, error) { return os.Create(name) },
+		Listen:    net.Listen,
 	}
 	return d, out, errOut
 }

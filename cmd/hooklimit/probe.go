@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -50,10 +49,12 @@ type probeOptions struct {
 	sender    discover.Sender
 	clock     probe.Clock
 	transport http.RoundTripper
+	// create creates the --out file.
+	create func(name string) (io.WriteCloser, error)
 }
 
 func newProbeCmd(d *Deps) *cobra.Command {
-	opts := &probeOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, Format: NewFormatFlag(FormatTable)}
+	opts := &probeOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, create: d.Create, Format: NewFormatFlag(FormatTable)}
 	cmd := &cobra.Command{
 		Use:   "probe URL [flags]",
 		Short: "Discover the limits a live endpoint enforces and check its 429s and Retry-After",
@@ -147,7 +148,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	o.Sender, o.Clock = opts.sender, opts.clock
 	var rw *report.ResultsWriter
 	if opts.Out != "" {
-		f, err := os.Create(opts.Out)
+		f, err := opts.create(opts.Out)
 		if err != nil {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}

@@ -3,7 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +15,7 @@ import (
 // reportOptions holds the report command's dependencies and flags.
 type reportOptions struct {
 	IO         *IOStreams
+	create     func(name string) (io.WriteCloser, error) // creates the --out file
 	Files      []string
 	Format     *FormatFlag
 	Out        string
@@ -22,7 +23,7 @@ type reportOptions struct {
 }
 
 func newReportCmd(d *Deps) *cobra.Command {
-	opts := &reportOptions{IO: d.IO, Format: NewFormatFlag(FormatTable, "junit", "html")}
+	opts := &reportOptions{IO: d.IO, create: d.Create, Format: NewFormatFlag(FormatTable, "junit", "html")}
 	cmd := &cobra.Command{
 		Use:   "report FILE... [flags]",
 		Short: "Re-render and merge saved results (table, markdown, JSON, JUnit, HTML with charts)",
@@ -97,7 +98,7 @@ func runReport(opts *reportOptions) error {
 		return err
 	}
 	if opts.Out != "" {
-		if err := writeResultFile(opts.Out, rep.Result); err != nil {
+		if err := writeResultFile(opts.create, opts.Out, rep.Result); err != nil {
 			return err
 		}
 	}
@@ -117,9 +118,10 @@ func runReport(opts *reportOptions) error {
 	return nil
 }
 
-// writeResultFile writes v as a results file of one result line.
-func writeResultFile(name string, v any) error {
-	f, err := os.Create(name)
+// writeResultFile writes v as a results file of one result line, which
+// create creates.
+func writeResultFile(create func(string) (io.WriteCloser, error), name string, v any) error {
+	f, err := create(name)
 	if err != nil {
 		return exitcode.Runtimef("cannot write results: %v", err)
 	}

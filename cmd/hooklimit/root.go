@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -36,7 +37,26 @@ type Deps struct {
 	// and wait, instead of the system clock (which run polls in the last
 	// instants before a send): tests give the synctest bubble's.
 	Clock probe.Clock
+	// LookupEnv reads an environment variable (os.LookupEnv in Execute):
+	// commands read the environment through it alone.
+	LookupEnv func(key string) (string, bool)
+	// Create creates or truncates the results file of --out (os.Create in
+	// Execute).
+	Create func(name string) (io.WriteCloser, error)
+	// Listen opens serve's listener (net.Listen in Execute): tests give
+	// an in-memory one.
+	Listen func(network, address string) (net.Listener, error)
 }
+
+// Getenv returns the value of the environment variable key, "" when it is
+// not set.
+func (d *Deps) Getenv(key string) string {
+	v, _ := d.LookupEnv(key)
+	return v
+}
+
+// createFile is Deps.Create for the process: os.Create.
+func createFile(name string) (io.WriteCloser, error) { return os.Create(name) }
 
 // Execute runs hooklimit with args (without the program name) and the given
 // standard streams, and returns the process's exit code (see package
@@ -51,6 +71,10 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		IO:    NewIOStreams(stdin, stdout, stderr),
 		Build: resolveBuild(version, commit, date, bi),
 		Now:   time.Now,
+
+		LookupEnv: os.LookupEnv,
+		Create:    createFile,
+		Listen:    net.Listen,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -69,9 +93,11 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 //
 // To add a command, write a file named for it with a constructor
 // newXxxCmd(d *Deps, ...) *cobra.Command in the style of version.go: an
-// options struct holding the streams (d.IO), the clock (d.Now) and the flag
-// values; a RunE that validates and then calls one runXxx(opts) function;
-// cobra.Args set to a validator (errors from it, from flag parsing and from
+// options struct holding the streams (d.IO), the clock (d.Now), whatever
+// else it takes from its surroundings (d.LookupEnv, d.Create, d.Transport, d.Listen;
+// never os.Getenv, os.Create or a global) and the flag values; a RunE
+// that validates and then calls one runXxx(opts) function; cobra.Args set
+// to a validator (errors from it, from flag parsing and from
 // required flags exit with code 2); output through --format (addFormatFlag).
 // Then add it below.
 func newRootCmd(d *Deps) *cobra.Command {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -43,6 +42,9 @@ type runOptions struct {
 	// and time them (see Deps).
 	transport http.RoundTripper
 	clock     probe.Clock
+	// lookupEnv reads the environment; create creates the --out file.
+	lookupEnv func(string) (string, bool)
+	create    func(string) (io.WriteCloser, error)
 
 	Scenario     string
 	File         string // replay's traffic file
@@ -63,7 +65,7 @@ type runOptions struct {
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
-	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &runOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, lookupEnv: d.LookupEnv, create: d.Create, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO [FILE]] [flags]",
 		Short: "Replay a traffic scenario with a retry policy and report delivery and compliance",
@@ -85,6 +87,14 @@ With no arguments, run replays a bulk operation of 2,000 events in one
 minute against the Rewst simulator with a Retry-After-honoring sender. See
 'hooklimit scenarios' for the scenarios and retry policies.
 
+--out FILE writes every attempt and the result as JSON Lines, for hooklimit
+report. --out - writes them to standard output, and the report (table or
+markdown) to standard error, so that standard output carries the results
+alone: "hooklimit run ... --out - | hooklimit report -" prints the report run
+prints. --format json and junit do not go with --out - (they would share
+standard output with the results); render them from the stream with
+"hooklimit report - --format json".
+
 The exit code is 0 when what was sent stayed under every limit and every
 --threshold held, 1 when not, 130 when interrupted (the partial results are
 still reported and written).`,
@@ -94,7 +104,8 @@ still reported and written).`,
   hooklimit run steady --rate 30 --duration 60s --profile rewst --compare-retry none,immediate,exponential,retry-after
   hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
   hooklimit run replay traffic.jsonl --speed 2 --profile rewst
-  hooklimit run --plan plan.yaml`,
+  hooklimit run --plan plan.yaml
+  hooklimit run steady --rate 30 --duration 60s --out - | hooklimit report - --format markdown`,
 		Args: cobra.MaximumNArgs(2),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) == 0 {
@@ -124,7 +135,7 @@ still reported and written).`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
 	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
 	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato (absent: all traffic is one workspace)")
-	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file")
+	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
@@ -162,14 +173,28 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			return err
 		}
 	}
+	format := render.Format(opts.Format.String())
+	// summary is where the report goes: standard output, unless --out -
+	// puts the results stream there; then the report goes to standard
+	// error, so that standard output holds nothing but the stream.
+	summary := opts.IO.Out
 	var out io.Writer
-	var outFile *os.File
 	if opts.Out != "" {
-		if outFile, err = os.Create(opts.Out); err != nil {
-			return exitcode.Runtimef("cannot write results: %v", err)
+		dst := opts.IO.Out
+		if opts.Out == "-" {
+			if f := opts.Format.String(); f == FormatJSON || f == "junit" {
+				return exitcode.Usagef("--out - writes the results to standard output, so --format %s has nowhere to go: use --out FILE, or render the stream with 'hooklimit report - --format %s'", f, f)
+			}
+			summary = opts.IO.ErrOut
+		} else {
+			f, err := opts.create(opts.Out)
+			if err != nil {
+				return exitcode.Runtimef("cannot write results: %v", err)
+			}
+			defer f.Close()
+			dst = f
 		}
-		defer outFile.Close()
-		lw, done := opts.IO.resultsFile(outFile)
+		lw, done := opts.IO.resultsFile(dst)
 		defer done()
 		defer lw.Close()
 		out = lw
@@ -193,7 +218,6 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(results) == 0 {
 		return runErr
 	}
-	format := render.Format(opts.Format.String())
 	var verdict report.Verdict
 	if len(policies) == 1 {
 		res := results[0]
@@ -204,7 +228,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := render.Write(opts.IO.Out, res, format); err != nil {
+		if err := render.Write(summary, res, format); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
@@ -216,7 +240,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = cmp.Verdict
-		if err := render.Write(opts.IO.Out, cmp, format); err != nil {
+		if err := render.Write(summary, cmp, format); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}
@@ -364,7 +388,8 @@ type emptyRecords struct{}
 func (emptyRecords) Next() (scenarios.Record, error) { return scenarios.Record{}, io.EOF }
 
 // planSpec builds the run from opts.Plan; flags given on the command line
-// override the plan's profile, retry policy, target and seed.
+// override the plan's profile, retry policy, target and seed (see
+// scenarios.Plan.Settings).
 func (opts *runOptions) planSpec() (*runSpec, error) {
 	plan, err := scenarios.LoadPlan(opts.Plan)
 	if err != nil {
@@ -373,29 +398,21 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	if opts.Scenario != "" {
 		return nil, exitcode.Usagef("give a SCENARIO or --plan, not both")
 	}
-	profile := plan.Profile
-	if profile == "" || opts.flags.Changed("profile") {
-		profile = opts.Profile
+	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"),
+		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
+	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Target: opts.Target, Seed: opts.Seed}, given,
+		func(r string) error { _, err := retry.ParsePolicy(r); return err })
+	if err != nil {
+		return nil, err
 	}
-	p, err := limitsim.LoadProfile(profile)
+	opts.Retry, opts.Seed = set.Retry, set.Seed
+	target := set.Target
+	p, err := limitsim.LoadProfile(set.Profile)
 	if err != nil {
 		return nil, err
 	}
 	if p, err = excludeLimit(p, opts.Exclude); err != nil {
 		return nil, err
-	}
-	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {
-		if _, err := retry.ParsePolicy(plan.Retry); err != nil {
-			return nil, plan.Errorf("retry", "%v", err)
-		}
-		opts.Retry = plan.Retry
-	}
-	if !opts.flags.Changed("seed") {
-		opts.Seed = plan.Seed
-	}
-	target := opts.Target
-	if !opts.flags.Changed("target") && plan.Target != "sim" {
-		target = plan.Target
 	}
 	var ths []report.Threshold
 	for i, s := range plan.Thresholds {

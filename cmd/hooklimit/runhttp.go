@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -61,7 +60,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	// A load generator's heap is small and short-lived: collecting less
 	// often keeps GC pauses from delaying sends (they would count as late).
 	// GOGC set by the user wins.
-	if os.Getenv("GOGC") == "" {
+	if gogc, _ := opts.lookupEnv("GOGC"); gogc == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	tgt := &probe.HTTPTarget{
@@ -87,7 +86,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		}
 	}
 	if h.signSecretEnv != "" {
-		secret, ok := os.LookupEnv(h.signSecretEnv)
+		secret, ok := opts.lookupEnv(h.signSecretEnv)
 		if !ok || secret == "" {
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}

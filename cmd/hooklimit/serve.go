@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -53,9 +53,11 @@ type serveOptions struct {
 	Thresholds      []string
 	Exclude         []string
 
+	// create creates the --out file.
+	create func(name string) (io.WriteCloser, error)
 	// ready, when set, is called with the URL once the server listens;
 	// stop, when closed, ends the session as --duration does; listen
-	// replaces net.Listen. Tests use them.
+	// opens the listener (Deps.Listen). Tests use them.
 	ready  func(url string)
 	stop   <-chan struct{}
 	listen func(network, address string) (net.Listener, error)
@@ -64,7 +66,7 @@ type serveOptions struct {
 // newServeCmd returns the serve command. hook, when not nil, is called
 // with the options before each run: tests set the ready and stop hooks.
 func newServeCmd(d *Deps, hook func(*serveOptions)) *cobra.Command {
-	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: os.Getenv, listen: net.Listen, Format: NewFormatFlag(FormatTable, "junit")}
+	opts := &serveOptions{IO: d.IO, Now: d.Now, Getenv: d.Getenv, create: d.Create, listen: d.Listen, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "serve [flags]",
 		Short: "Stand in for a webhook receiver: enforce a profile and judge the sender",
@@ -306,9 +308,9 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	var outFile *os.File
 	if opts.Out != "" {
-		if outFile, err = os.Create(opts.Out); err != nil {
+		outFile, err := opts.create(opts.Out)
+		if err != nil {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 		defer outFile.Close()
