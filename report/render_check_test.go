@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/golden"
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
@@ -68,7 +69,7 @@ func TestCheckGolden(t *testing.T) {
 				if err := r.Write(&b, f); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, "check_"+name+"."+ext+".golden", b.Bytes())
+				golden.Assert(t, "testdata/check_"+name+"."+ext+".golden", b.Bytes())
 			})
 		}
 	}

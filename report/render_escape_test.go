@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hooklimit/hooklimit/internal/golden"
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -168,7 +169,7 @@ func TestCheckNastyKeyGolden(t *testing.T) {
 			if err := r.Write(&b, f); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "check_nasty_"+tc.name+"."+ext+".golden", b.Bytes())
+			golden.Assert(t, "testdata/check_nasty_"+tc.name+"."+ext+".golden", b.Bytes())
 		}
 	}
 }
