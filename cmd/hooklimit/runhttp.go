@@ -14,7 +14,9 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -45,7 +47,7 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 
 // run sends the scenario to target in real time, as run runID. It reports
 // whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (bool, error) {
 	if err := checkTarget(target); err != nil {
 		return false, err
 	}
@@ -62,13 +64,13 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	eng := &probe.HTTPEngine{
-		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, RunID: runID, Observer: obs,
-		Timeout: h.timeout, MaxInFlight: h.maxInFlight, Header: header, EventIDHeader: h.eventIDHeader,
-		Drain: h.drain, Tolerance: h.tolerance, Clock: opts.clock,
+	tgt := &probe.HTTPTarget{
+		URL: target, Method: h.method, RunID: runID, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
+		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
+	eng := &probe.Engine{Source: src, Policy: pol, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
 	if opts.transport != nil {
-		eng.Client = &http.Client{Transport: opts.transport,
+		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if h.body != "" {
@@ -80,7 +82,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 			}
 			file, text = name, string(data)
 		}
-		if eng.Body, err = probe.ParseBody(file, text, 0); err != nil {
+		if tgt.Body, err = probe.ParseBody(file, text, 0); err != nil {
 			return false, err
 		}
 	}
@@ -89,7 +91,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if !ok || secret == "" {
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
-		if eng.Signer, err = probe.NewSigner(secret); err != nil {
+		if tgt.Signer, err = signing.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
@@ -131,18 +133,4 @@ func parseHeaders(values []string) (http.Header, error) {
 		h.Add(name, strings.Trim(value, " \t"))
 	}
 	return h, nil
-}
-
-// redactURL returns target as it may be shown and recorded: without user
-// information or query, which often carry tokens.
-func redactURL(target string) string {
-	u, err := url.Parse(target)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	s := u.Scheme + "://" + u.Host + u.Path
-	if u.RawQuery != "" {
-		s += "?redacted"
-	}
-	return s
 }
