@@ -1,17 +1,15 @@
 package limitsim
 
 import (
-	"flag"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/headers")
+	"github.com/hooklimit/hooklimit/internal/golden"
+)
 
 // at0 is a fixed instant on a whole second, 15 s into a minute: Tuesday
 // 2026-02-17 09:30:15 UTC, the day Rewst enables its limits.
@@ -123,30 +121,10 @@ func TestDialectGoldens(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					got := "# profile " + p.Name + ", dialect " + dl.Name() + ", " + c.state + " at " +
 						time.Unix(0, c.d.Now).UTC().Format(time.RFC3339Nano) + "\n" + render(dl, p, c.d)
-					checkGolden(t, filepath.Join("testdata", "headers", name+".golden"), got)
+					golden.Assert(t, filepath.Join("testdata", "headers", name+".golden"), []byte(got))
 				})
 			}
 		}
-	}
-}
-
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
 

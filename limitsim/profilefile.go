@@ -1,10 +1,8 @@
 package limitsim
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/units"
+	"github.com/hooklimit/hooklimit/internal/yamlpos"
 )
 
 // LoadProfile returns the profile that spec names: a built-in profile's name
@@ -60,7 +59,7 @@ func LoadProfile(spec string) (*Profile, error) {
 // extended profile's when absent, else per key. Every problem is reported as an
 // *exitcode.InputError with the file, line and field.
 func ParseProfile(file string, data []byte) (*Profile, error) {
-	r := &profileReader{file: file, lines: map[string]int{}}
+	r := &profileReader{yamlpos.New(file, "profile")}
 	p, err := r.read(data)
 	if err != nil {
 		return nil, err
@@ -68,69 +67,37 @@ func ParseProfile(file string, data []byte) (*Profile, error) {
 	if err := p.Validate(); err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) {
-			return nil, &exitcode.InputError{File: file, Line: r.lineOf(fe.Field), Field: fe.Field, Msg: fe.Msg}
+			return nil, &exitcode.InputError{File: file, Line: r.Lines.Line(fe.Field), Field: fe.Field, Msg: fe.Msg}
 		}
 		return nil, &exitcode.InputError{File: file, Msg: err.Error()}
 	}
 	return p, nil
 }
 
+// profileReader reads a profile from its YAML nodes.
 type profileReader struct {
-	file  string
-	lines map[string]int // field path -> line
-}
-
-// lineOf returns the line of field, or of its nearest parent that has one.
-func (r *profileReader) lineOf(field string) int {
-	for f := field; f != ""; {
-		if l, ok := r.lines[f]; ok {
-			return l
-		}
-		i := strings.LastIndexByte(f, '.')
-		if i < 0 {
-			break
-		}
-		f = f[:i]
-	}
-	return 0
-}
-
-func (r *profileReader) errAt(n *yaml.Node, field, format string, args ...any) error {
-	return &exitcode.InputError{File: r.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
+	*yamlpos.Reader
 }
 
 func (r *profileReader) read(data []byte) (*Profile, error) {
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &exitcode.InputError{File: r.file, Line: 1, Msg: "the profile is empty"}
-		}
-		return nil, r.yamlErr(err)
+	root, err := r.Decode(data, "name:, extends:, limits:, ...")
+	if err != nil {
+		return nil, err
 	}
-	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, &exitcode.InputError{File: r.file, Line: max(1, doc.Line), Msg: "a profile must be a YAML mapping (name:, extends:, limits:, ...)"}
-	}
-	root := doc.Content[0]
-	p := &Profile{Name: strings.TrimSuffix(filepath.Base(r.file), filepath.Ext(r.file)), Dialect: "ietf"}
-	if ext := find(root, "extends"); ext != nil {
+	p := &Profile{Name: strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File)), Dialect: "ietf"}
+	if ext := yamlpos.Find(root, "extends"); ext != nil {
 		base, ok := Builtin(ext.Value)
 		if ext.Kind != yaml.ScalarNode || !ok {
-			return nil, r.errAt(ext, "extends", "unknown built-in profile %q (want one of %s)", ext.Value, strings.Join(BuiltinNames(), ", "))
+			return nil, r.ErrAt(ext, "extends", "unknown built-in profile %q (want one of %s)", ext.Value, strings.Join(BuiltinNames(), ", "))
 		}
 		p = base
 		p.Extends = ext.Value
-		p.Name = strings.TrimSuffix(filepath.Base(r.file), filepath.Ext(r.file))
-		p.Source = fmt.Sprintf("%s, extending the built-in %s (%s)", r.file, ext.Value, base.Source)
+		p.Name = strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
+		p.Source = fmt.Sprintf("%s, extending the built-in %s (%s)", r.File, ext.Value, base.Source)
 	} else {
-		p.Source = r.file
+		p.Source = r.File
 	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		if _, dup := r.lines[k.Value]; dup {
-			return nil, r.errAt(k, k.Value, "is given twice")
-		}
-		r.lines[k.Value] = k.Line
+	err = r.Fields(root, "", func(k, v *yaml.Node, _ string) error {
 		var err error
 		switch k.Value {
 		case "extends":
@@ -151,11 +118,12 @@ func (r *profileReader) read(data []byte) (*Profile, error) {
 		case "limits":
 			err = r.limits(p, v)
 		default:
-			err = r.errAt(k, k.Value, "unknown field (want name, extends, description, scope, headers, count_rejected, ordered, interpretation, limits)")
+			err = r.ErrAt(k, k.Value, "unknown field (want name, extends, description, scope, headers, count_rejected, ordered, interpretation, limits)")
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -170,27 +138,21 @@ const MaxLimits = 100
 
 func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
 	if v.Kind != yaml.MappingNode {
-		return r.errAt(v, "limits", "must be a mapping from limit name to its fields")
+		return r.ErrAt(v, "limits", "must be a mapping from limit name to its fields")
 	}
 	index := make(map[string]int, len(p.Limits)) // limit name -> index in p.Limits
 	for i, l := range p.Limits {
 		index[l.Name] = i
 	}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, body := v.Content[i], v.Content[i+1]
+	return r.Fields(v, "limits", func(k, body *yaml.Node, path string) error {
 		name := k.Value
-		path := "limits." + name
-		if _, dup := r.lines[path]; dup {
-			return r.errAt(k, path, "is given twice")
-		}
-		r.lines[path] = k.Line
 		if body.Kind != yaml.MappingNode {
-			return r.errAt(body, path, "must be a mapping of kind, quota, per, burst, unit")
+			return r.ErrAt(body, path, "must be a mapping of kind, quota, per, burst, unit")
 		}
 		j, ok := index[name]
 		if !ok {
 			if len(p.Limits) == MaxLimits {
-				return r.errAt(k, path, "is one limit too many: a profile has at most %d", MaxLimits)
+				return r.ErrAt(k, path, "is one limit too many: a profile has at most %d", MaxLimits)
 			}
 			j = len(p.Limits)
 			index[name] = j
@@ -198,18 +160,12 @@ func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
 		}
 		l := &p.Limits[j]
 		// unit first: it decides how quota and burst are read.
-		if u := find(body, "unit"); u != nil {
+		if u := yamlpos.Find(body, "unit"); u != nil {
 			l.Unit = Unit(u.Value)
 		}
-		for j := 0; j+1 < len(body.Content); j += 2 {
-			fk, fv := body.Content[j], body.Content[j+1]
-			field := path + "." + fk.Value
-			if _, dup := r.lines[field]; dup {
-				return r.errAt(fk, field, "is given twice")
-			}
-			r.lines[field] = fk.Line
+		return r.Fields(body, path, func(fk, fv *yaml.Node, field string) error {
 			if fv.Kind != yaml.ScalarNode {
-				return r.errAt(fv, field, "must be a single value")
+				return r.ErrAt(fv, field, "must be a single value")
 			}
 			var err error
 			switch fk.Value {
@@ -223,17 +179,14 @@ func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
 			case "per":
 				l.Per, err = units.ParseDuration(fv.Value)
 				if err != nil {
-					err = r.errAt(fv, field, "%v", err)
+					err = r.ErrAt(fv, field, "%v", err)
 				}
 			default:
-				err = r.errAt(fk, field, "unknown field (want kind, quota, per, burst, unit)")
+				err = r.ErrAt(fk, field, "unknown field (want kind, quota, per, burst, unit)")
 			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+			return err
+		})
+	})
 }
 
 // amount reads a quota or burst: a whole number, or a size for byte limits.
@@ -241,20 +194,20 @@ func (r *profileReader) amount(v *yaml.Node, field string, u Unit) (int64, error
 	if u == Bytes {
 		n, err := units.ParseSize(v.Value)
 		if err != nil {
-			return 0, r.errAt(v, field, "%v", err)
+			return 0, r.ErrAt(v, field, "%v", err)
 		}
 		return n, nil
 	}
 	n, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 10, 64)
 	if err != nil {
-		return 0, r.errAt(v, field, "must be a whole number, not %q", v.Value)
+		return 0, r.ErrAt(v, field, "must be a whole number, not %q", v.Value)
 	}
 	return n, nil
 }
 
 func (r *profileReader) str(v *yaml.Node, field string) (string, error) {
 	if v.Kind != yaml.ScalarNode {
-		return "", r.errAt(v, field, "must be a string")
+		return "", r.ErrAt(v, field, "must be a string")
 	}
 	return v.Value, nil
 }
@@ -262,33 +215,7 @@ func (r *profileReader) str(v *yaml.Node, field string) (string, error) {
 func (r *profileReader) boolean(v *yaml.Node, field string) (bool, error) {
 	var b bool
 	if v.Kind != yaml.ScalarNode || v.Decode(&b) != nil {
-		return false, r.errAt(v, field, "must be true or false, not %q", v.Value)
+		return false, r.ErrAt(v, field, "must be true or false, not %q", v.Value)
 	}
 	return b, nil
-}
-
-// yamlErr turns a YAML syntax error into an input error with its line.
-func (r *profileReader) yamlErr(err error) error {
-	msg := err.Error()
-	line := 0
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := strings.IndexFunc(rest, func(c rune) bool { return c < '0' || c > '9' })
-		if j > 0 {
-			line, _ = strconv.Atoi(rest[:j])
-			if k := strings.Index(rest, ": "); k >= 0 {
-				msg = rest[k+2:]
-			}
-		}
-	}
-	return &exitcode.InputError{File: r.file, Line: line, Msg: "not valid YAML: " + msg}
-}
-
-func find(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }

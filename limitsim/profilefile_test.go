@@ -75,6 +75,8 @@ func TestParseProfileErrors(t *testing.T) {
 		{"limit not mapping", "limits:\n  a: 5\n", 2, "limits.a", "must be a mapping"},
 		{"unknown scope", "extends: workato\nscope: workpsace\n", 2, "scope", `unknown scope "workpsace"`},
 		{"scope not a string", "extends: rewst\nscope: [a]\n", 2, "scope", "must be a string"},
+		{"second document", "extends: rewst\n---\nname: b\n", 2, "", "a profile file holds one YAML document, found a second"},
+		{"key not a word", "extends: rewst\n? [a]: b\n", 2, "", "a field name must be a plain word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,7 @@
 package scenarios
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/yamlpos"
 )
 
 // Plan is a plan file: a run's traffic as a sequence of phases, with the
@@ -107,8 +105,9 @@ func LoadPlan(path string) (*Plan, error) {
 //
 //	nightly.yaml:9: phases[1].copies: steady does not use copies (it takes rate, duration, events, keys, size, start)
 func ParsePlan(file string, data []byte) (*Plan, error) {
-	r := &planReader{plan: &Plan{File: file, Lines: map[string]int{}}}
-	root, err := r.decode(data)
+	yr := yamlpos.New(file, "plan")
+	r := &planReader{Reader: yr, plan: &Plan{File: file, Lines: yr.Lines}}
+	root, err := r.Decode(data, "name:, profile:, phases:, ...")
 	if err != nil {
 		return nil, err
 	}
@@ -121,17 +120,7 @@ func ParsePlan(file string, data []byte) (*Plan, error) {
 // Line returns the line of field in the plan file, or of the nearest
 // field that contains it, or 0.
 func (p *Plan) Line(field string) int {
-	for f := field; f != ""; {
-		if l, ok := p.Lines[f]; ok {
-			return l
-		}
-		i := strings.LastIndexAny(f, ".[")
-		if i < 0 {
-			break
-		}
-		f = f[:i]
-	}
-	return 0
+	return yamlpos.Lines(p.Lines).Line(field)
 }
 
 // Errorf returns an *exitcode.InputError about field of the plan, with
@@ -143,100 +132,19 @@ func (p *Plan) Errorf(field, format string, args ...any) error {
 
 // planReader reads a plan from its YAML nodes.
 type planReader struct {
+	*yamlpos.Reader
 	plan   *Plan
 	shapes int    // shapes read so far
 	events uint64 // their deliveries, as far as known up front
 }
 
-// decode parses data into the plan's root mapping.
-func (r *planReader) decode(data []byte) (root *yaml.Node, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			root, err = nil, &exitcode.InputError{File: r.plan.File, Msg: fmt.Sprintf("not valid YAML: %v", v)}
-		}
-	}()
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &exitcode.InputError{File: r.plan.File, Line: 1, Msg: "the plan is empty"}
-		}
-		return nil, r.yamlErr(err)
-	}
-	var more yaml.Node
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		line := more.Line
-		if err != nil {
-			return nil, r.yamlErr(err)
-		}
-		return nil, &exitcode.InputError{File: r.plan.File, Line: line, Msg: "a plan file holds one YAML document, found a second"}
-	}
-	if len(doc.Content) != 1 || deref(doc.Content[0]).Kind != yaml.MappingNode {
-		return nil, &exitcode.InputError{File: r.plan.File, Line: max(1, doc.Line), Msg: "a plan must be a YAML mapping (name:, profile:, phases:, ...)"}
-	}
-	return deref(doc.Content[0]), nil
-}
-
-// yamlErr turns a YAML syntax error into an input error with its line.
-func (r *planReader) yamlErr(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if num, after, ok := strings.Cut(rest, ": "); ok {
-			if n, err := strconv.Atoi(num); err == nil {
-				line, msg = n, after
-			}
-		}
-	}
-	return &exitcode.InputError{File: r.plan.File, Line: line, Msg: "not valid YAML: " + msg}
-}
-
-// errAt returns the error for field at node n.
-func (r *planReader) errAt(n *yaml.Node, field, format string, args ...any) error {
-	return &exitcode.InputError{File: r.plan.File, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
-}
-
-// deref follows an alias to the node it names.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// fields calls f for each key and value of mapping m, recording the
-// line of each field as path.key, and rejecting keys given twice and
-// keys that are not strings.
-func (r *planReader) fields(m *yaml.Node, path string, f func(k, v *yaml.Node, field string) error) error {
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := deref(m.Content[i]), deref(m.Content[i+1])
-		field := k.Value
-		if path != "" {
-			field = path + "." + k.Value
-		}
-		if k.Kind != yaml.ScalarNode {
-			return r.errAt(k, path, "a field name must be a plain word")
-		}
-		if seen[k.Value] {
-			return r.errAt(k, field, "is given twice")
-		}
-		seen[k.Value] = true
-		r.plan.Lines[field] = k.Line
-		if err := f(k, v, field); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // scalar returns the value of a single-valued field.
 func (r *planReader) scalar(v *yaml.Node, field string) (string, error) {
 	if v.Kind != yaml.ScalarNode {
-		return "", r.errAt(v, field, "must be a single value, not a list or mapping")
+		return "", r.ErrAt(v, field, "must be a single value, not a list or mapping")
 	}
 	if v.Tag == "!!null" {
-		return "", r.errAt(v, field, "needs a value")
+		return "", r.ErrAt(v, field, "needs a value")
 	}
 	return v.Value, nil
 }
@@ -249,7 +157,7 @@ func (r *planReader) whole(v *yaml.Node, field string, lo, hi int64) (int64, err
 	}
 	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
 	if err != nil || n < lo || n > hi {
-		return 0, r.errAt(v, field, "must be a whole number from %d to %d, not %q", lo, hi, s)
+		return 0, r.ErrAt(v, field, "must be a whole number from %d to %d, not %q", lo, hi, s)
 	}
 	return n, nil
 }

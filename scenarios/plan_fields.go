@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hooklimit/hooklimit/internal/units"
+	"github.com/hooklimit/hooklimit/internal/yamlpos"
 )
 
 // topFields and phaseFields are the fields a plan and a phase may have.
@@ -22,7 +23,7 @@ const (
 func (r *planReader) top(root *yaml.Node) error {
 	p := r.plan
 	var phases *yaml.Node
-	err := r.fields(root, "", func(k, v *yaml.Node, field string) error {
+	err := r.Fields(root, "", func(k, v *yaml.Node, field string) error {
 		var err error
 		switch k.Value {
 		case "name":
@@ -48,7 +49,7 @@ func (r *planReader) top(root *yaml.Node) error {
 		case "thresholds":
 			err = r.thresholds(v)
 		default:
-			err = r.errAt(k, field, "unknown field (want %s)", topFields)
+			err = r.ErrAt(k, field, "unknown field (want %s)", topFields)
 		}
 		return err
 	})
@@ -56,13 +57,13 @@ func (r *planReader) top(root *yaml.Node) error {
 		return err
 	}
 	if phases == nil {
-		return r.errAt(root, "phases", "missing: a plan needs at least one phase")
+		return r.ErrAt(root, "phases", "missing: a plan needs at least one phase")
 	}
 	if phases.Kind != yaml.SequenceNode || len(phases.Content) == 0 {
-		return r.errAt(phases, "phases", "must be a list of at least one phase (- scenario: steady ...)")
+		return r.ErrAt(phases, "phases", "must be a list of at least one phase (- scenario: steady ...)")
 	}
 	for i, n := range phases.Content {
-		ph, err := r.phase(deref(n), fmt.Sprintf("phases[%d]", i), true)
+		ph, err := r.phase(yamlpos.Deref(n), fmt.Sprintf("phases[%d]", i), true)
 		if err != nil {
 			return err
 		}
@@ -73,11 +74,11 @@ func (r *planReader) top(root *yaml.Node) error {
 
 func (r *planReader) thresholds(v *yaml.Node) error {
 	if v.Kind != yaml.SequenceNode {
-		return r.errAt(v, "thresholds", "must be a list, e.g. [lost==0, 429_rate<1%%]")
+		return r.ErrAt(v, "thresholds", "must be a list, e.g. [lost==0, 429_rate<1%%]")
 	}
 	for i, n := range v.Content {
 		field := fmt.Sprintf("thresholds[%d]", i)
-		n = deref(n)
+		n = yamlpos.Deref(n)
 		r.plan.Lines[field] = n.Line
 		s, err := r.scalar(n, field)
 		if err != nil {
@@ -93,11 +94,11 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 	ph := Phase{Field: field, Line: n.Line}
 	r.plan.Lines[field] = n.Line
 	if n.Kind != yaml.MappingNode {
-		return ph, r.errAt(n, field, "must be a mapping (scenario: steady, rate: 20, ...)")
+		return ph, r.ErrAt(n, field, "must be a mapping (scenario: steady, rate: 20, ...)")
 	}
 	var group *yaml.Node
 	var seeded bool
-	err := r.fields(n, field, func(k, v *yaml.Node, f string) error {
+	err := r.Fields(n, field, func(k, v *yaml.Node, f string) error {
 		var err error
 		var s string
 		p := &ph.Params
@@ -106,21 +107,21 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 			ph.Scenario, err = r.scalar(v, f)
 		case "parallel":
 			if !top {
-				return r.errAt(k, f, "a parallel group cannot hold another")
+				return r.ErrAt(k, f, "a parallel group cannot hold another")
 			}
 			group = v
 		case "start":
 			ph.HasStart = true
 			if ph.Start, err = r.duration(v, f, true); err == nil {
 				if _, ok := addTime(DefaultStart, int64(ph.Start)); !ok {
-					return r.errAt(v, f, "is too late (after the year 2189)")
+					return r.ErrAt(v, f, "is too late (after the year 2189)")
 				}
 			}
 		case "rate", "to":
 			if s, err = r.scalar(v, f); err == nil {
 				rate, perr := ParseRate(s)
 				if perr != nil {
-					return r.errAt(v, f, "%v", perr)
+					return r.ErrAt(v, f, "%v", perr)
 				}
 				if k.Value == "rate" {
 					p.Rate = rate
@@ -153,19 +154,19 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 			if s, err = r.scalar(v, f); err == nil {
 				p.Speed, err = strconv.ParseFloat(s, 64)
 				if err != nil || !(p.Speed >= minSpeed && p.Speed <= maxSpeed) {
-					return r.errAt(v, f, "must be a number from %g to %g, not %q", minSpeed, maxSpeed, s)
+					return r.ErrAt(v, f, "must be a number from %g to %g, not %q", minSpeed, maxSpeed, s)
 				}
 			}
 		case "file":
 			if ph.File, err = r.scalar(v, f); err == nil && (ph.File == "" || ph.File == "-") {
-				return r.errAt(v, f, "must be the path of a traffic file")
+				return r.ErrAt(v, f, "must be the path of a traffic file")
 			}
 		case "workspace_field":
 			if ph.WorkspaceField, err = r.scalar(v, f); err == nil && ph.WorkspaceField == "" {
-				return r.errAt(v, f, "must name the JSON field or CSV column that holds the workspace")
+				return r.ErrAt(v, f, "must name the JSON field or CSV column that holds the workspace")
 			}
 		default:
-			err = r.errAt(k, f, "unknown field (want %s)", phaseFields)
+			err = r.ErrAt(k, f, "unknown field (want %s)", phaseFields)
 		}
 		return err
 	})
@@ -176,7 +177,7 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 		return r.group(ph, group)
 	}
 	if r.shapes++; r.shapes > maxShapes {
-		return ph, r.errAt(n, field, "too many phases (at most %d)", maxShapes)
+		return ph, r.ErrAt(n, field, "too many phases (at most %d)", maxShapes)
 	}
 	if !seeded {
 		ph.Params.Seed = r.plan.Seed + uint64(r.shapes-1)
@@ -189,18 +190,18 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 func (r *planReader) group(ph Phase, list *yaml.Node) (Phase, error) {
 	field := ph.Field
 	if l, ok := r.plan.Lines[field+".scenario"]; ok {
-		return ph, r.errAt(&yaml.Node{Line: l}, field, "has both scenario and parallel: give one")
+		return ph, r.ErrAt(&yaml.Node{Line: l}, field, "has both scenario and parallel: give one")
 	}
 	for _, name := range strings.Split(phaseFields, ", ") {
 		if l, ok := r.plan.Lines[field+"."+name]; ok && name != "parallel" && name != "start" {
-			return ph, r.errAt(&yaml.Node{Line: l}, field+"."+name, "a parallel group takes only parallel and start; give %s to its members", name)
+			return ph, r.ErrAt(&yaml.Node{Line: l}, field+"."+name, "a parallel group takes only parallel and start; give %s to its members", name)
 		}
 	}
 	if list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
-		return ph, r.errAt(list, field+".parallel", "must be a list of at least one shape (- scenario: burst ...)")
+		return ph, r.ErrAt(list, field+".parallel", "must be a list of at least one shape (- scenario: burst ...)")
 	}
 	for i, m := range list.Content {
-		member, err := r.phase(deref(m), fmt.Sprintf("%s.parallel[%d]", field, i), false)
+		member, err := r.phase(yamlpos.Deref(m), fmt.Sprintf("%s.parallel[%d]", field, i), false)
 		if err != nil {
 			return ph, err
 		}
@@ -213,7 +214,7 @@ func (r *planReader) group(ph Phase, list *yaml.Node) (Phase, error) {
 // parameters as New would.
 func (r *planReader) checkShape(ph *Phase) error {
 	if ph.Scenario == "" {
-		return r.errAt(&yaml.Node{Line: ph.Line}, ph.Field, "needs a scenario (one of %s) or a parallel list", strings.Join(Names(), ", "))
+		return r.ErrAt(&yaml.Node{Line: ph.Line}, ph.Field, "needs a scenario (one of %s) or a parallel list", strings.Join(Names(), ", "))
 	}
 	s, perr := lookup(ph.Scenario)
 	if perr == nil {
@@ -258,13 +259,13 @@ func (r *planReader) duration(v *yaml.Node, field string, zero bool) (d time.Dur
 	}
 	d, err = units.ParseDuration(s)
 	if err != nil {
-		return 0, r.errAt(v, field, "%v", err)
+		return 0, r.ErrAt(v, field, "%v", err)
 	}
 	if d < 0 && zero {
-		return 0, r.errAt(v, field, "must not be negative")
+		return 0, r.ErrAt(v, field, "must not be negative")
 	}
 	if d <= 0 && !zero {
-		return 0, r.errAt(v, field, "must be positive, not %q", s)
+		return 0, r.ErrAt(v, field, "must be positive, not %q", s)
 	}
 	return d, nil
 }
@@ -276,10 +277,10 @@ func (r *planReader) size(v *yaml.Node, field string) (int64, error) {
 	}
 	n, err := units.ParseSize(s)
 	if err != nil {
-		return 0, r.errAt(v, field, "%v", err)
+		return 0, r.ErrAt(v, field, "%v", err)
 	}
 	if n == 0 {
-		return 0, r.errAt(v, field, "must be at least 1 byte")
+		return 0, r.ErrAt(v, field, "must be at least 1 byte")
 	}
 	return n, nil
 }
@@ -291,7 +292,7 @@ func (r *planReader) seed(v *yaml.Node, field string) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 10, 64)
 	if err != nil {
-		return 0, r.errAt(v, field, "must be a whole number from 0 to %d, not %q", uint64(math.MaxUint64), s)
+		return 0, r.ErrAt(v, field, "must be a whole number from 0 to %d, not %q", uint64(math.MaxUint64), s)
 	}
 	return n, nil
 }

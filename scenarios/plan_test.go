@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,14 +11,8 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/golden"
 )
-
-// updateGoldens reports whether the tests were run with -update (the
-// flag the package's golden-file tests share).
-func updateGoldens() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestPlanGoldens parses each plan in testdata/plans, plays it, and
 // compares a description of both with its .golden file.
@@ -41,19 +34,7 @@ func TestPlanGoldens(t *testing.T) {
 			es := collect(t, src)
 			checkStream(t, src, es)
 			got := renderPlan(plan) + renderStream(src, es)
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if updateGoldens() {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs (go test -update rewrites it):\n%s", golden, got)
-			}
+			golden.Assert(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(got))
 		})
 	}
 }

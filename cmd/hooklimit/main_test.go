@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,13 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/golden"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-// update makes TestScript rewrite the golden files kept in the scripts
-// (the sections that "cmp stdout FILE" compares with) from what the
-// commands print now.
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/script from the current output")
 
 // TestMain lets the test binary stand in for hooklimit in the scripts: when
 // a script runs "hooklimit", testscript runs main, with the version the
@@ -51,7 +46,7 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic},
 		Setup:               setupScript,
-		UpdateScripts:       *update,
+		UpdateScripts:       golden.Update(),
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/golden"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -70,7 +71,7 @@ func TestCheckGolden(t *testing.T) {
 				if err := Write(&b, r, f); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, "check_"+name+"."+ext+".golden", b.Bytes())
+				golden.Assert(t, "testdata/check_"+name+"."+ext+".golden", b.Bytes())
 			})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hooklimit/hooklimit/internal/golden"
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report"
@@ -169,7 +170,7 @@ func TestCheckNastyKeyGolden(t *testing.T) {
 			if err := Write(&b, r, f); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "check_nasty_"+tc.name+"."+ext+".golden", b.Bytes())
+			golden.Assert(t, "testdata/check_nasty_"+tc.name+"."+ext+".golden", b.Bytes())
 		}
 	}
 }

@@ -1,13 +1,19 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -25,30 +31,303 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// runChromium opens file in headless Chromium with the network and every
-// background service off, and returns what it printed.
-func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-		"--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
-		"--enable-logging=stderr", "--v=0"}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, errb.String())
-	}
-	return out.String(), errb.String()
+// browser is one headless Chromium with the network and every background
+// service off, driven over the DevTools protocol on a pipe
+// (--remote-debugging-pipe: it reads commands on its descriptor 3 and
+// writes replies and events on its descriptor 4, each message JSON ended
+// by a NUL byte). Starting Chromium takes seconds, so the test starts one
+// and opens every page in a tab of it.
+type browser struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	stderr lockedBuffer
+	done   chan struct{} // closed when the reader stops
+	wmu    sync.Mutex    // one message written at a time
+
+	mu    sync.Mutex
+	next  int
+	calls map[int]chan cdpMessage
+	tabs  map[string]*tab // by session id
+	err   error           // why the reader stopped
 }
 
-// TestHTMLInChromium opens the pages in headless Chromium: each renders
-// its charts and prints nothing to the console (the pages have no script,
-// so any console message is a resource blocked by the page's policy or an
-// error). It also takes a screenshot of the run's page; set
-// HOOKLIMIT_SCREENSHOTS to a folder to keep them.
+// cdpMessage is a DevTools protocol message: a command, its reply, or an
+// event.
+type cdpMessage struct {
+	ID        int             `json:"id,omitempty"`
+	SessionID string          `json:"sessionId,omitempty"`
+	Method    string          `json:"method,omitempty"`
+	Params    json.RawMessage `json:"params,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Error     *struct {
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startBrowser starts bin; it is stopped when t ends.
+func startBrowser(t *testing.T, bin string) *browser {
+	t.Helper()
+	cmdIn, in, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, cmdOut, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+		"--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
+		"--enable-logging=stderr", "--v=0", "--remote-debugging-pipe", "about:blank"}
+	b := &browser{cmd: exec.Command(bin, args...), in: in, done: make(chan struct{}),
+		calls: map[int]chan cdpMessage{}, tabs: map[string]*tab{}}
+	b.cmd.ExtraFiles = []*os.File{cmdIn, cmdOut} // descriptors 3 and 4
+	b.cmd.Stderr = &b.stderr
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cmdIn.Close()
+	cmdOut.Close()
+	go b.read(out)
+	t.Cleanup(func() {
+		in.Close() // Chromium exits when its pipe closes
+		exited := make(chan struct{})
+		go func() { b.cmd.Wait(); close(exited) }()
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			b.cmd.Process.Kill()
+			<-exited
+		}
+		out.Close()
+	})
+	return b
+}
+
+// read delivers replies to their callers and events to their tabs.
+func (b *browser) read(r io.Reader) {
+	defer close(b.done)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 64<<20) // a screenshot is one message
+	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+		if i := bytes.IndexByte(data, 0); i >= 0 {
+			return i + 1, data[:i], nil
+		}
+		if atEOF && len(data) > 0 {
+			return 0, nil, io.ErrUnexpectedEOF
+		}
+		return 0, nil, nil
+	})
+	for sc.Scan() {
+		var m cdpMessage
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			b.stop(fmt.Errorf("a message that is not JSON: %v", err))
+			return
+		}
+		b.mu.Lock()
+		if m.ID != 0 {
+			if c := b.calls[m.ID]; c != nil {
+				delete(b.calls, m.ID)
+				c <- m
+			}
+		} else if tb := b.tabs[m.SessionID]; tb != nil {
+			tb.event(m)
+		}
+		b.mu.Unlock()
+	}
+	b.stop(fmt.Errorf("chromium closed its pipe: %v", sc.Err()))
+}
+
+func (b *browser) stop(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.err = err
+}
+
+// call sends a command (to a tab's session, or to the browser when
+// session is "") and decodes its result into result, if not nil.
+func (b *browser) call(ctx context.Context, session, method string, params, result any) error {
+	p, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	reply := make(chan cdpMessage, 1)
+	b.mu.Lock()
+	b.next++
+	id := b.next
+	b.calls[id] = reply
+	b.mu.Unlock()
+	msg, err := json.Marshal(cdpMessage{ID: id, SessionID: session, Method: method, Params: p})
+	if err == nil {
+		b.wmu.Lock()
+		_, err = b.in.Write(append(msg, 0))
+		b.wmu.Unlock()
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v", method, err)
+	}
+	select {
+	case m := <-reply:
+		if m.Error != nil {
+			return fmt.Errorf("%s: %s", method, m.Error.Message)
+		}
+		if result != nil {
+			return json.Unmarshal(m.Result, result)
+		}
+		return nil
+	case <-b.done:
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return fmt.Errorf("%s: %v\n%s", method, b.err, b.stderr.String())
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %v", method, ctx.Err())
+	}
+}
+
+// tab is a page open in the browser.
+type tab struct {
+	b       *browser
+	session string
+	loaded  chan struct{} // closed at the page's load event
+	once    sync.Once
+	console []string // console messages, exceptions and log entries (b.mu)
+}
+
+// event records what a tab reports; b.mu is held.
+func (tb *tab) event(m cdpMessage) {
+	switch m.Method {
+	case "Page.loadEventFired":
+		tb.once.Do(func() { close(tb.loaded) })
+	case "Runtime.consoleAPICalled", "Runtime.exceptionThrown", "Log.entryAdded":
+		tb.console = append(tb.console, m.Method+" "+string(m.Params))
+	}
+}
+
+// open opens url in a new tab of width × height pixels and waits for it
+// to load.
+func (b *browser) open(ctx context.Context, url string, width, height int) (*tab, error) {
+	var target struct {
+		TargetID string `json:"targetId"`
+	}
+	if err := b.call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank", "newWindow": true}, &target); err != nil {
+		return nil, err
+	}
+	var attached struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := b.call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attached); err != nil {
+		return nil, err
+	}
+	tb := &tab{b: b, session: attached.SessionID, loaded: make(chan struct{})}
+	b.mu.Lock()
+	b.tabs[tb.session] = tb
+	b.mu.Unlock()
+	for _, c := range []struct {
+		method string
+		params map[string]any
+	}{
+		{"Page.enable", nil}, {"Runtime.enable", nil}, {"Log.enable", nil},
+		{"Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}},
+		{"Page.navigate", map[string]any{"url": url}},
+	} {
+		if err := b.call(ctx, tb.session, c.method, c.params, nil); err != nil {
+			return nil, err
+		}
+	}
+	select {
+	case <-tb.loaded:
+		return tb, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s did not load: %v", url, ctx.Err())
+	}
+}
+
+// dom returns the page's document as HTML, as --dump-dom prints it.
+func (tb *tab) dom(ctx context.Context) (string, error) {
+	var r struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	err := tb.b.call(ctx, tb.session, "Runtime.evaluate",
+		map[string]any{"expression": "document.documentElement.outerHTML", "returnByValue": true}, &r)
+	return r.Result.Value, err
+}
+
+// screenshot returns a PNG of the tab's viewport.
+func (tb *tab) screenshot(ctx context.Context) ([]byte, error) {
+	var r struct {
+		Data string `json:"data"`
+	}
+	if err := tb.b.call(ctx, tb.session, "Page.captureScreenshot", map[string]any{"format": "png"}, &r); err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.DecodeString(r.Data)
+}
+
+// messages returns what the tab printed to its console so far.
+func (tb *tab) messages() []string {
+	tb.b.mu.Lock()
+	defer tb.b.mu.Unlock()
+	return append([]string(nil), tb.console...)
+}
+
+// visit is a page to open in the browser, and what came of it.
+type visit struct {
+	path          string
+	width, height int
+	shot          bool // take a screenshot
+
+	dom     string
+	png     []byte
+	console []string
+	err     error
+}
+
+// do opens the page in b and records its document, its screenshot if
+// asked, and what it printed to the console.
+func (v *visit) do(ctx context.Context, b *browser) {
+	if v.err != nil {
+		return
+	}
+	tb, err := b.open(ctx, "file://"+v.path, v.width, v.height)
+	if err == nil {
+		v.dom, err = tb.dom(ctx)
+	}
+	if err == nil && v.shot {
+		v.png, err = tb.screenshot(ctx)
+	}
+	if err == nil {
+		v.console = tb.messages()
+	}
+	v.err = err
+}
+
+// TestHTMLInChromium opens the pages in headless Chromium, each in a tab
+// of one browser, at once: each renders its charts and prints nothing to
+// the console (the pages have no script, so any console message is a
+// resource blocked by the page's policy or an error), neither in the tab
+// nor in the browser's log. It also takes a screenshot of the run's and
+// workato's pages; set HOOKLIMIT_SCREENSHOTS to a folder to keep them. A
+// page that logs and loads from the network proves the console is heard.
 func TestHTMLInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens a browser")
@@ -59,34 +338,70 @@ func TestHTMLInChromium(t *testing.T) {
 		dir = keep
 	}
 	console := regexp.MustCompile(`(?m)^.*(:CONSOLE|Uncaught|violates the following Content Security Policy|Refused to|net::ERR_).*$`)
+	b := startBrowser(t, bin) // it starts while the pages are made
 	pages := htmlPages(t)
-	for _, name := range []string{"run", "workato", "check", "probe"} {
+	noisy := filepath.Join(dir, "noisy.html")
+	if err := os.WriteFile(noisy, []byte(`<!DOCTYPE html><title>noisy</title><script>console.log("heard")</script><img src="http://127.0.0.1:9/x.png">`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// Every page at once, each in its own window (a screenshot of a tab
+	// in the background never comes), the checks after.
+	names := []string{"noisy", "run", "workato", "check", "probe"}
+	visits := make(map[string]*visit, len(names))
+	var wg sync.WaitGroup
+	for _, name := range names {
+		v := &visit{path: noisy, width: 800, height: 600}
+		if name != "noisy" {
+			v.path, v.width, v.height = filepath.Join(dir, name+".html"), 1100, 2400
+			v.err = os.WriteFile(v.path, pages[name], 0o644)
+			v.shot = name == "run" || name == "workato"
+		}
+		visits[name] = v
+		wg.Go(func() { v.do(ctx, b) })
+	}
+	wg.Wait()
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(dir, name+".html")
-			if err := os.WriteFile(path, pages[name], 0o644); err != nil {
-				t.Fatal(err)
+			v := visits[name]
+			if v.err != nil {
+				t.Fatal(v.err)
 			}
-			dom, logs := runChromium(t, bin, "--dump-dom", "file://"+path)
-			if m := console.FindAllString(logs, 5); len(m) > 0 {
-				t.Errorf("console output opening %s:\n%s", name, strings.Join(m, "\n"))
-			}
-			if got, want := strings.Count(dom, `<svg class="chart"`), strings.Count(string(pages[name]), `<svg class="chart"`); got != want || got == 0 {
-				t.Errorf("%d charts in the rendered page, want %d", got, want)
-			}
-			if !strings.Contains(dom, `id="verdict"`) || !strings.Contains(dom, "<polyline") && !strings.Contains(dom, "<path") {
-				t.Errorf("the rendered page has no verdict or no drawing:\n%.2000s", dom)
-			}
-			if name != "run" && name != "workato" {
+			if name == "noisy" {
+				if !strings.Contains(strings.Join(v.console, "\n"), "heard") {
+					t.Errorf("console.log on a page was not heard: %q", v.console)
+				}
 				return
 			}
-			shot := filepath.Join(dir, name+".png")
-			_, logs = runChromium(t, bin, "--window-size=1100,2400", "--screenshot="+shot, "file://"+path)
-			if m := console.FindAllString(logs, 5); len(m) > 0 {
-				t.Errorf("console output taking the screenshot:\n%s", strings.Join(m, "\n"))
+			if got, want := strings.Count(v.dom, `<svg class="chart"`), strings.Count(string(pages[name]), `<svg class="chart"`); got != want || got == 0 {
+				t.Errorf("%d charts in the rendered page, want %d", got, want)
 			}
-			if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
-				t.Errorf("screenshot %s: %v (size %v)", shot, err, st)
+			if !strings.Contains(v.dom, `id="verdict"`) || !strings.Contains(v.dom, "<polyline") && !strings.Contains(v.dom, "<path") {
+				t.Errorf("the rendered page has no verdict or no drawing:\n%.2000s", v.dom)
+			}
+			if v.shot {
+				shot := filepath.Join(dir, name+".png")
+				if err := os.WriteFile(shot, v.png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if len(v.png) < 10_000 || !bytes.HasPrefix(v.png, []byte("\x89PNG")) {
+					t.Errorf("screenshot %s: %d bytes, not a page's PNG", shot, len(v.png))
+				}
+			}
+			if len(v.console) > 0 {
+				t.Errorf("console output opening %s:\n%s", name, strings.Join(v.console, "\n"))
 			}
 		})
+	}
+	// The browser's own log: the noisy page's lines are expected there.
+	var bad []string
+	for _, line := range console.FindAllString(b.stderr.String(), -1) {
+		if !strings.Contains(line, "noisy.html") && !strings.Contains(line, "127.0.0.1:9") && !strings.Contains(line, "heard") {
+			bad = append(bad, line)
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("console output in the browser's log:\n%s", strings.Join(bad[:min(5, len(bad))], "\n"))
 	}
 }
