@@ -24,6 +24,18 @@ type ProfileJSON struct {
 	Source         string      `json:"source"`
 	Interpretation string      `json:"interpretation,omitempty"`
 	Alternatives   string      `json:"alternatives,omitempty"`
+
+	// Revision is there for a vendor's revision of a documented profile.
+	Revision *RevisionJSON `json:"revision,omitempty"`
+}
+
+// RevisionJSON is the JSON form of a revision (limitsim.Revision): the
+// profile it revises, when, the page and what is assumed.
+type RevisionJSON struct {
+	Of      string `json:"of"`
+	Date    string `json:"date"`
+	URL     string `json:"url"`
+	Assumed string `json:"assumed"`
 }
 
 // LimitJSON is the JSON form of one limit. Per is a duration such as "1s"
@@ -46,6 +58,9 @@ func NewProfileJSON(p *limitsim.Profile) ProfileJSON {
 		Name: p.Name, Description: p.Description, Scope: p.Scope, Extends: p.Extends,
 		Headers: p.Dialect, CountRejected: p.CountRejected, Ordered: p.Ordered,
 		Source: p.Source, Interpretation: p.Interpretation, Alternatives: p.Alternatives,
+	}
+	if r := p.Revision; r != nil {
+		out.Revision = &RevisionJSON{Of: r.Of, Date: r.Date, URL: r.URL, Assumed: r.Assumed}
 	}
 	for _, l := range p.Limits {
 		lj := limitJSON(l)
@@ -70,7 +85,8 @@ func limitJSON(l limitsim.Limit) LimitJSON {
 }
 
 // ProfileList writes the profiles as a table (or markdown, or JSON: a list
-// of ProfileJSON), one row a profile.
+// of ProfileJSON), one row a profile; a revision's row, which follows the
+// profile it revises, gives its date.
 func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 	if f == JSON {
 		all := make([]ProfileJSON, len(profiles))
@@ -79,13 +95,17 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 		}
 		return writeJSON(w, all)
 	}
-	t := NewTable(w, f, "profile", "partition", "limits", "headers")
+	t := NewTable(w, f, "profile", "partition", "limits", "headers", "revised")
 	for _, p := range profiles {
 		var ls []string
 		for _, l := range p.Limits {
 			ls = append(ls, shortLimit(l))
 		}
-		if err := t.Append(p.Name, orDash(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
+		revised := "-"
+		if p.Revision != nil {
+			revised = p.Revision.Date
+		}
+		if err := t.Append(p.Name, orDash(p.Scope), strings.Join(ls, " + "), p.Dialect, revised); err != nil {
 			return err
 		}
 	}
@@ -93,7 +113,7 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 		return err
 	}
 	if f == Table {
-		_, err := fmt.Fprintln(w, "\nRun 'hooklimit profiles show NAME' for a profile's source and interpretation.")
+		_, err := fmt.Fprintln(w, "\nRun 'hooklimit profiles show NAME' for a profile's source and interpretation,\n'hooklimit profiles diff A B' for what a revision changed.")
 		return err
 	}
 	return nil
@@ -134,6 +154,12 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 		ew.printf("%s\n", p.Description)
 	}
 	ew.printf("\n")
+	if r := p.Revision; r != nil {
+		if f == Markdown {
+			ew.printf("- ")
+		}
+		ew.printf("%s of %s, %s: %s\n", bold("Revision:"), r.Of, r.Date, r.URL)
+	}
 	if f == Markdown {
 		ew.printf("- ")
 	}
@@ -159,6 +185,12 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 			ew.printf("- ")
 		}
 		ew.printf("%s %s\n", bold("Alternatives:"), p.Alternatives)
+	}
+	if p.Revision != nil {
+		if f == Markdown {
+			ew.printf("- ")
+		}
+		ew.printf("%s %s\n", bold("Assumed:"), p.Revision.Assumed)
 	}
 	ew.printf("\n")
 	if ew.err != nil {
