@@ -78,7 +78,7 @@ LUA
 # hooklimit RATE: runs hooklimit at RATE/s for secs and prints its
 # requests, its achieved requests a second (attempts over the wall time of
 # the run) and how it was run: "cli", or "engine" when the run command
-# failed and probe.HTTPEngine was run on its own, through its benchmark
+# failed and probe.Engine with its HTTPTarget was run on its own, through its benchmark
 # BenchmarkHTTPTarget (no CLI, no report: the sender alone).
 hooklimit() {
 	local t0 t1 code=0 attempts
@@ -92,7 +92,7 @@ hooklimit() {
 		return 0
 	fi
 	echo "note: \`hooklimit run steady --rate $1 --target URL\` failed (exit $code): $(head -n1 "$tmp/hl.err")" >&2
-	echo "      running probe.HTTPEngine alone instead (go test -bench HTTPTarget)" >&2
+	echo "      running probe.Engine with its HTTPTarget alone instead (go test -bench HTTPTarget)" >&2
 	[ -x "$tmp/probe.test" ] || go test -c -o "$tmp/probe.test" ./probe
 	HOOKLIMIT_BENCH_URL="$url" HOOKLIMIT_BENCH_RATE="$1" HOOKLIMIT_BENCH_SECONDS="$secs" \
 		"$tmp/probe.test" -test.run='^$' -test.bench='^BenchmarkHTTPTarget$' -test.benchtime=1x >"$tmp/engine.out" 2>&1 || {

@@ -32,7 +32,7 @@ type AdvertisedLimit struct {
 var windowSuffixes = map[string]int64{"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 // ParseAdvertised reads the limits named by rate-limit header fields (as
-// HTTPEngine records them, by canonical name):
+// HTTPTarget records them, by canonical name):
 //
 //   - RateLimit-Policy (draft-ietf-httpapi-ratelimit-headers): each item's
 //     q per w seconds, with qu="content-bytes" for byte quotas;

@@ -46,7 +46,7 @@ func discoverHTTP(t *testing.T, url string, h http.Handler, o DiscoverOptions) *
 		t.Fatal(err)
 	}
 	if h != nil {
-		s.client = memClient(h)
+		s.q.client = memClient(h)
 	}
 	t.Cleanup(s.Close)
 	o.Sender = s

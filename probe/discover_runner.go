@@ -2,7 +2,6 @@ package probe
 
 import (
 	"context"
-	"net/http"
 	"time"
 )
 
@@ -72,12 +71,8 @@ func (r *runner) dispatch(intended, size int64) {
 		if res.Dial && p.Err == "" {
 			p.Err = "failed to connect"
 		}
-		p.RateLimit = rateLimitFields(res.Header)
-		if v := http.Header(res.Header).Get("Retry-After"); v != "" {
-			if d, err := ParseRetryAfter(v, time.Unix(0, p.Done)); err == nil {
-				p.RetryAfter, p.HasRetryAfter = d, true
-			}
-		}
+		rep := Reply{Header: res.Header}
+		p.RateLimit, p.RetryAfter, p.HasRetryAfter = rep.RateLimit(time.Unix(0, p.Done))
 		r.done <- p
 	}()
 }

@@ -5,10 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
-
-	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
 
 // Sender makes one probe request with a body of size bytes and returns
@@ -40,7 +37,7 @@ type ProbeRequest struct {
 	RetryAfter    time.Duration
 	HasRetryAfter bool
 	// RateLimit holds the rate-limit header fields as sent (see
-	// HTTPEngine), nil when there are none.
+	// HTTPTarget), nil when there are none.
 	RateLimit map[string]string
 	Err       string
 	// limit503 says a 503 behaves like rate limiting (see classify503);
@@ -67,82 +64,46 @@ func (p *ProbeRequest) Passed() bool { return p.Admitted() || p.AppError() }
 // limiting: the application behind the limiter failed.
 func (p *ProbeRequest) AppError() bool { return p.Status >= 500 && p.Status <= 599 && !p.Limited() }
 
-// HTTPSender sends probe requests to one URL.
-type HTTPSender struct {
-	url     *url.URL
-	raw     string
-	method  string
-	header  http.Header
-	timeout time.Duration
-	client  *http.Client
-}
+// HTTPSender sends probe requests to one URL, with a Requester.
+type HTTPSender struct{ q *Requester }
 
 // NewHTTPSender returns a sender of method requests to rawURL with header
 // (whose values may be secrets: they never appear in errors), each allowed
 // timeout. Its client keeps up to inFlight connections alive, does not
 // follow redirects and ignores proxies for loopback targets.
 func NewHTTPSender(rawURL, method string, header http.Header, timeout time.Duration, inFlight int) (*HTTPSender, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, exitcode.Usagef("target %q is not an http:// or https:// URL", redactURL(rawURL))
-	}
-	if method == "" {
-		method = http.MethodPost
-	}
-	if !validMethod(method) {
-		return nil, exitcode.Usagef("HTTP method %q is not a valid token", method)
-	}
 	if timeout <= 0 {
 		timeout = DefaultHTTPTimeout
 	}
-	return &HTTPSender{url: u, raw: rawURL, method: method, header: header.Clone(), timeout: timeout,
-		client: defaultHTTPClient(max(inFlight, 1))}, nil
+	q, err := NewRequester(RequestOptions{URL: rawURL, Method: method, Header: header, Timeout: timeout, MaxIdle: inFlight, UserAgent: "hooklimit-probe"})
+	if err != nil {
+		return nil, err
+	}
+	return &HTTPSender{q: q}, nil
 }
 
 // SetTransport makes s send its requests through rt instead of its own
 // connections (tests serve a handler in memory with it). Redirects are
 // still not followed.
-func (s *HTTPSender) SetTransport(rt http.RoundTripper) { s.client.Transport = rt }
+func (s *HTTPSender) SetTransport(rt http.RoundTripper) { s.q.SetTransport(rt) }
 
 // Host returns the target's host:port, for messages.
-func (s *HTTPSender) Host() string { return s.url.Host }
+func (s *HTTPSender) Host() string { return s.q.Host() }
 
 // Close releases the sender's idle connections.
-func (s *HTTPSender) Close() { s.client.CloseIdleConnections() }
+func (s *HTTPSender) Close() { s.q.Close() }
 
 // Send makes one request with a body of size bytes: DefaultProbeBody
 // padded with spaces (a JSON document still), or that body when size is
 // smaller.
 func (s *HTTPSender) Send(ctx context.Context, size int64) SendResult {
 	body := probeBody(size)
-	h := s.header.Clone()
-	if h == nil {
-		h = http.Header{}
-	}
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
-	}
-	if h.Get("User-Agent") == "" {
-		h.Set("User-Agent", "hooklimit-probe")
-	}
-	host := s.url.Host
-	if v := h.Get("Host"); v != "" {
-		host = v
-		h.Del("Host")
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	req := (&http.Request{Method: s.method, URL: s.url, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Host: host}).WithContext(ctx)
-	resp, err := s.client.Do(req)
+	req, err := s.q.NewRequest("", io.NopCloser(bytes.NewReader(body)), int64(len(body)))
 	if err != nil {
-		r := &httpRun{timeout: s.timeout, rawURL: s.raw, header: s.header}
-		msg, dial := r.describe(err)
-		return SendResult{Err: msg, Dial: dial}
+		return SendResult{Err: err.Error()}
 	}
-	_, _ = io.CopyN(io.Discard, resp.Body, maxResponseBody)
-	_ = resp.Body.Close()
-	return SendResult{Status: resp.StatusCode, Header: resp.Header}
+	rep := s.q.Do(ctx, req)
+	return SendResult{Status: rep.Status, Header: rep.Header, Err: rep.Err, Dial: rep.Dial}
 }
 
 // probeBody returns DefaultProbeBody padded with spaces to size bytes.

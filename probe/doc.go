@@ -3,6 +3,14 @@
 // It renders nothing; the report package turns what it records into tables
 // and verdicts.
 //
+// Engine is the one scheduler both targets run on: it merges the source's
+// emissions with the retries waiting in its queue (a retry first when both
+// are due at once), paces them, asks the retry policy after each failed
+// attempt and settles every delivery's fate. A Target only answers the
+// attempts: SimTarget decides them with the simulator of a profile in
+// virtual time, HTTPTarget sends them to a URL in real time through a
+// Requester, the request builder limit discovery sends its probes with too.
+//
 // The leaf pieces the run engine builds on are:
 //
 //   - retry policies (Policy and its implementations None, Immediate, Fixed,

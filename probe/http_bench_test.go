@@ -58,7 +58,7 @@ func BenchmarkHTTPEngine(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
-	st, err := (&HTTPEngine{Source: &tickSource{n: b.N}, URL: target, Policy: None{}, Observer: &countOnly{}}).Run(context.Background())
+	st, err := (&Engine{Source: &tickSource{n: b.N}, Policy: None{}, Observer: &countOnly{}, Target: &HTTPTarget{URL: target}}).Run(context.Background())
 	elapsed := time.Since(start)
 	if err != nil || st.Attempts != int64(b.N) {
 		b.Fatalf("Run: %v, %d attempts of %d", err, st.Attempts, b.N)
@@ -87,11 +87,11 @@ func BenchmarkPacing(b *testing.B) {
 	const rate, n = 1000, 2500
 	target := okServer(b)
 	var rec *sendTimes
-	var st HTTPStats
+	var st Stats
 	for range b.N {
 		rec = &sendTimes{late: make([]int64, 0, n), sent: make([]int64, 0, n)}
 		var err error
-		st, err = (&HTTPEngine{Source: &tickSource{n: n, every: time.Second / rate}, URL: target, Policy: None{}, Observer: rec}).Run(context.Background())
+		st, err = (&Engine{Source: &tickSource{n: n, every: time.Second / rate}, Policy: None{}, Observer: rec, Target: &HTTPTarget{URL: target}}).Run(context.Background())
 		if err != nil || rec.ok != n {
 			b.Fatalf("Run: %v, %d of %d accepted", err, rec.ok, n)
 		}
@@ -130,7 +130,7 @@ func BenchmarkHTTPTarget(b *testing.B) {
 	for range b.N {
 		rec := &sendTimes{late: make([]int64, 0, n), sent: make([]int64, 0, n)}
 		start := time.Now()
-		st, err := (&HTTPEngine{Source: &tickSource{n: n, every: time.Second / time.Duration(rate)}, URL: target, Policy: None{}, Observer: rec}).Run(context.Background())
+		st, err := (&Engine{Source: &tickSource{n: n, every: time.Second / time.Duration(rate)}, Policy: None{}, Observer: rec, Target: &HTTPTarget{URL: target}}).Run(context.Background())
 		elapsed := time.Since(start)
 		if err != nil {
 			b.Fatal(err)

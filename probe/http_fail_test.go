@@ -45,7 +45,7 @@ func testHTTPTimeout(t *testing.T) {
 		}
 	})
 	defer close(release)
-	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: None{}, Timeout: 100 * time.Millisecond}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: None{}, Target: &HTTPTarget{Timeout: 100 * time.Millisecond}}, h))
 	if err != nil {
 		t.Fatalf("Run: %v (a target that accepts and stalls is reachable)", err)
 	}
@@ -77,7 +77,7 @@ func TestHTTPConnectionDropped(t *testing.T) {
 			}
 			conn.Close()
 		})
-		rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(2, 0), URL: srv.URL, Policy: Immediate{Max: 1}, Drain: time.Second})
+		rec, st, err := runEngine(t, &Engine{Source: evenly(2, 0), Policy: Immediate{Max: 1}, Target: &HTTPTarget{URL: srv.URL, Drain: time.Second}})
 		if err != nil {
 			t.Fatalf("reset %v: Run: %v (a target that accepts is reachable)", reset, err)
 		}
@@ -99,7 +99,7 @@ func TestHTTPConnectionDropped(t *testing.T) {
 // TestHTTPUnreachable points the engine at a port nothing listens on.
 func TestHTTPUnreachable(t *testing.T) {
 	addr := closedAddr(t)
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(3, 0), URL: "http://" + addr + "/hooks/t1?token=abc", Policy: Immediate{Max: 2}, Drain: time.Second})
+	rec, st, err := runEngine(t, &Engine{Source: evenly(3, 0), Policy: Immediate{Max: 2}, Target: &HTTPTarget{URL: "http://" + addr + "/hooks/t1?token=abc", Drain: time.Second}})
 	if code := exitcode.Of(err); code != exitcode.Runtime {
 		t.Fatalf("Run: %v (exit %d), want exit 3", err, code)
 	}
@@ -121,7 +121,7 @@ func TestHTTPUnreachable(t *testing.T) {
 // TestHTTPUnreachableStops checks that a long run against a down target
 // stops after the first second instead of playing its schedule.
 func TestHTTPUnreachableStops(t *testing.T) {
-	rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(100, 50*time.Millisecond), URL: "http://" + closedAddr(t), Policy: None{}})
+	rec, st, err := runEngine(t, &Engine{Source: evenly(100, 50*time.Millisecond), Policy: None{}, Target: &HTTPTarget{URL: "http://" + closedAddr(t)}})
 	if exitcode.Of(err) != exitcode.Runtime || !strings.Contains(err.Error(), "unreachable") {
 		t.Fatalf("Run: %v, want an exit-3 unreachable error", err)
 	}
@@ -155,7 +155,7 @@ func TestHTTPSecrets(t *testing.T) {
 		}
 	}
 	for _, target := range []string{srv.URL + "/h?" + query, "http://" + closedAddr(t) + "/h?" + query} {
-		rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: target, Policy: None{}, Header: http.Header{"Authorization": {secret}}})
+		rec, _, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: None{}, Target: &HTTPTarget{URL: target, Header: http.Header{"Authorization": {secret}}}})
 		if err != nil {
 			check("error", err.Error())
 		}
@@ -169,7 +169,7 @@ func TestHTTPSecrets(t *testing.T) {
 		t.Errorf("server got %q, want the header and the query", got)
 	}
 	// A message from the transport that quotes the URL or a header.
-	r := &httpRun{rawURL: "http://h/x?" + query, header: http.Header{"Authorization": {secret}}, timeout: time.Second}
+	r := &Requester{rawURL: "http://h/x?" + query, header: http.Header{"Authorization": {secret}}, timeout: time.Second}
 	for _, err := range []error{
 		&url.Error{Op: "Post", URL: "http://h/x?" + query, Err: errors.New("weird: " + secret)},
 		errors.New(`malformed "http://h/x?` + query + `"`),
@@ -180,7 +180,7 @@ func TestHTTPSecrets(t *testing.T) {
 }
 
 func TestHTTPDescribe(t *testing.T) {
-	r := &httpRun{timeout: 10 * time.Second}
+	r := &Requester{timeout: 10 * time.Second}
 	dial := func(e error) error {
 		return &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: e}}}
 	}
@@ -212,17 +212,17 @@ func TestHTTPDescribe(t *testing.T) {
 }
 
 func TestHTTPBadSetup(t *testing.T) {
-	for _, e := range []*HTTPEngine{
-		{Source: evenly(1, 0), URL: "ftp://x/y?secret=1", Policy: None{}},
-		{Source: evenly(1, 0), URL: "127.0.0.1:8080/hooks", Policy: None{}},
-		{Source: evenly(1, 0), URL: "http://127.0.0.1:1/", Policy: None{}, Method: "PO ST"},
+	for _, tg := range []*HTTPTarget{
+		{URL: "ftp://x/y?secret=1"},
+		{URL: "127.0.0.1:8080/hooks"},
+		{URL: "http://127.0.0.1:1/", Method: "PO ST"},
 	} {
-		_, err := e.Run(context.Background())
+		_, err := (&Engine{Source: evenly(1, 0), Policy: None{}, Target: tg}).Run(context.Background())
 		if exitcode.Of(err) != exitcode.Usage || strings.Contains(err.Error(), "secret") {
-			t.Errorf("%q %q: %v, want a usage error without the query", e.Method, e.URL, err)
+			t.Errorf("%q %q: %v, want a usage error without the query", tg.Method, tg.URL, err)
 		}
 	}
-	if _, err := (&HTTPEngine{URL: "http://127.0.0.1:1/"}).Run(context.Background()); err == nil {
+	if _, err := (&Engine{Target: &HTTPTarget{URL: "http://127.0.0.1:1/"}}).Run(context.Background()); err == nil {
 		t.Error("no Source or Policy: no error")
 	}
 }

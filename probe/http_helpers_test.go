@@ -36,7 +36,7 @@ func evenly(n int, every time.Duration) *emList {
 	return s
 }
 
-// httpRec records what an HTTPEngine reports, and fails the test on a
+// httpRec records what an Engine reports, and fails the test on a
 // concurrent call (with -race, the detector does too).
 type httpRec struct {
 	mu        sync.Mutex
@@ -113,13 +113,14 @@ func memClient(h http.Handler) *http.Client {
 
 // memEngine points e at h served in memory (see memClient), on the clock
 // time.Now reads: run inside a synctest bubble, e takes virtual time only.
-func memEngine(e *HTTPEngine, h http.HandlerFunc) *HTTPEngine {
-	e.URL, e.Client, e.Clock = "http://engine.test/hooks/t1", memClient(h), systemClock{}
+func memEngine(e *Engine, h http.HandlerFunc) *Engine {
+	t := e.Target.(*HTTPTarget)
+	t.URL, t.Client, t.Clock = "http://engine.test/hooks/t1", memClient(h), systemClock{}
 	return e
 }
 
 // runEngine runs e with a recorder and a time limit, and returns both.
-func runEngine(t *testing.T, e *HTTPEngine) (*httpRec, HTTPStats, error) {
+func runEngine(t *testing.T, e *Engine) (*httpRec, Stats, error) {
 	t.Helper()
 	rec := &httpRec{t: t}
 	e.Observer = rec
@@ -131,7 +132,7 @@ func runEngine(t *testing.T, e *HTTPEngine) (*httpRec, HTTPStats, error) {
 
 // checkOneOutcomeEach checks that every delivery taken from the source got
 // exactly one outcome, after its last attempt.
-func checkOneOutcomeEach(t *testing.T, rec *httpRec, st HTTPStats) {
+func checkOneOutcomeEach(t *testing.T, rec *httpRec, st Stats) {
 	t.Helper()
 	if int64(len(rec.outcomes)) != st.Emissions {
 		t.Errorf("%d outcomes for %d emissions", len(rec.outcomes), st.Emissions)

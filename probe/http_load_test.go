@@ -35,7 +35,7 @@ func testHTTPAccounting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(300, 0), Policy: Immediate{Max: 3}, MaxInFlight: 8, Body: body, Drain: time.Second}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(300, 0), Policy: Immediate{Max: 3}, Target: &HTTPTarget{MaxInFlight: 8, Body: body, Drain: time.Second}}, h))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
 
 // maxResponseBody is how much of a response body is read (and dropped) so
@@ -22,13 +24,13 @@ const maxResponseBody = 64 << 10
 // bodyBufPool holds the buffers bodies are rendered into.
 var bodyBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// defaultHTTPClient is the client an HTTPEngine uses when it is given none.
-func defaultHTTPClient(maxInFlight int) *http.Client {
+// defaultHTTPClient is the client a Requester uses when it is given none.
+func defaultHTTPClient(maxIdle int) *http.Client {
 	t := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
 		ForceAttemptHTTP2:   true,
-		MaxIdleConnsPerHost: maxInFlight,
+		MaxIdleConnsPerHost: maxIdle,
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 		DisableCompression:  true,
@@ -39,52 +41,206 @@ func defaultHTTPClient(maxInFlight int) *http.Client {
 	}
 }
 
-// send makes the attempt in s and hands s back on r.done. It runs on its
-// own goroutine and touches nothing but s.
-func (r *httpRun) send(s *sendSlot) {
-	defer func() { r.done <- s }()
-	a := &s.att
-	req, n, err := r.request(s)
-	a.Size = n
-	if err != nil {
-		a.Done, a.Err = r.now(), err.Error()
-		return
+// RequestOptions configure a Requester.
+type RequestOptions struct {
+	URL string // http or https; required
+	// Keyed says "{key}" in URL is replaced by each request's key,
+	// path-escaped.
+	Keyed  bool
+	Method string // default POST
+	// Header is sent with every request. Its values may be secrets: they
+	// never appear in errors.
+	Header  http.Header
+	Timeout time.Duration // per request, connecting included; default 10s
+	// Client sends the requests. The default keeps up to MaxIdle
+	// connections alive, does not follow redirects and honours HTTPS_PROXY
+	// and HTTP_PROXY except for loopback targets.
+	Client    *http.Client
+	MaxIdle   int
+	UserAgent string // sent unless Header has one; default "hooklimit"
+}
+
+// Requester builds and sends the webhook requests of one target: the run
+// engine's attempts and limit discovery's probes. Every request carries
+// Header, then Content-Type application/json and User-Agent unless Header
+// sets them; a Host field in Header names the host the request is sent
+// for. Redirects are not followed. The response body is read (up to 64
+// KiB) and dropped. A transport error becomes a short message that holds
+// no URL, no query and no header value. It is safe for concurrent use.
+type Requester struct {
+	rawURL    string
+	u         *url.URL // the target, when it has no {key}
+	keyed     bool
+	host      string // host:port, for messages
+	method    string
+	header    http.Header
+	timeout   time.Duration
+	userAgent string
+	client    *http.Client
+	ownClient bool
+}
+
+// NewRequester checks o and returns its requester. A URL that is not
+// http or https, or a method that is not a token, is a usage error whose
+// message holds no query or credentials.
+func NewRequester(o RequestOptions) (*Requester, error) {
+	q := &Requester{rawURL: o.URL, keyed: o.Keyed && strings.Contains(o.URL, "{key}"), method: o.Method,
+		header: o.Header.Clone(), timeout: o.Timeout, userAgent: o.UserAgent, client: o.Client}
+	raw := o.URL
+	if q.keyed {
+		raw = strings.ReplaceAll(raw, "{key}", "k")
 	}
-	ctx, cancel := context.WithTimeout(r.reqCtx, r.timeout)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, exitcode.Usagef("target %q is not an http:// or https:// URL", redactURL(o.URL))
+	}
+	q.host = u.Host
+	if !q.keyed {
+		q.u = u
+	}
+	if q.method == "" {
+		q.method = DefaultHTTPMethod
+	}
+	if !validMethod(q.method) {
+		return nil, exitcode.Usagef("HTTP method %q is not a valid token", q.method)
+	}
+	if q.timeout == 0 {
+		q.timeout = DefaultHTTPTimeout
+	}
+	if q.userAgent == "" {
+		q.userAgent = "hooklimit"
+	}
+	if q.client == nil {
+		q.client, q.ownClient = defaultHTTPClient(max(o.MaxIdle, 1)), true
+	}
+	return q, nil
+}
+
+// Host returns the target's host:port, for messages.
+func (q *Requester) Host() string { return q.host }
+
+// SetTransport makes q send its requests through rt (tests serve a
+// handler in memory with it). Redirects are still not followed.
+func (q *Requester) SetTransport(rt http.RoundTripper) { q.client.Transport = rt }
+
+// Close releases the idle connections of the requester's own client.
+func (q *Requester) Close() {
+	if q.ownClient {
+		q.client.CloseIdleConnections()
+	}
+}
+
+// NewRequest returns the request of key carrying body, n bytes long,
+// which the transport closes. The caller may set more header fields
+// before Do. On error body is closed.
+func (q *Requester) NewRequest(key string, body io.ReadCloser, n int64) (*http.Request, error) {
+	u := q.u
+	if q.keyed {
+		var err error
+		if u, err = url.Parse(strings.ReplaceAll(q.rawURL, "{key}", url.PathEscape(key))); err != nil {
+			_ = body.Close()
+			return nil, errors.New("invalid target URL for key " + strconv.Quote(key))
+		}
+	}
+	h := make(http.Header, len(q.header)+6)
+	for k, v := range q.header {
+		h[k] = v
+	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = []string{"application/json"}
+	}
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = []string{q.userAgent}
+	}
+	host := u.Host
+	if v := h.Get("Host"); v != "" { // the transport ignores a Host header
+		host = v
+		h.Del("Host")
+	}
+	return &http.Request{
+		Method:        q.method,
+		URL:           u,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          body,
+		ContentLength: n,
+		Host:          host,
+	}, nil
+}
+
+// Reply is what came back for a request.
+type Reply struct {
+	Status int         // 0 for a transport error
+	Header http.Header // the response's header; nil for a transport error
+	Err    string      // the transport error: short, holding no URL and no header value
+	Dial   bool        // the error was a failure to connect
+}
+
+// Do sends req within the requester's timeout and ctx, and returns the
+// reply.
+func (q *Requester) Do(ctx context.Context, req *http.Request) Reply {
+	ctx, cancel := context.WithTimeout(ctx, q.timeout)
 	defer cancel()
-	resp, err := r.client.Do(req.WithContext(ctx))
+	resp, err := q.client.Do(req.WithContext(ctx))
 	if err != nil {
-		a.Done = r.now()
-		a.Err, s.dial = r.describe(err)
-		return
+		msg, dial := q.describe(err)
+		return Reply{Err: msg, Dial: dial}
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, maxResponseBody)
 	_ = resp.Body.Close()
-	a.Done = r.now()
-	a.Status = resp.StatusCode
-	a.RateLimit = rateLimitFields(resp.Header)
-	if v := resp.Header.Get("Retry-After"); v != "" {
-		if d, err := ParseRetryAfter(v, time.Unix(0, a.Done)); err == nil {
-			a.RetryAfter, a.HasRetryAfter = d, true
+	return Reply{Status: resp.StatusCode, Header: resp.Header}
+}
+
+// RateLimit returns the rate-limit fields of the reply (see
+// isRateLimitField) and its Retry-After, parsed as of done, when it has
+// one that parses.
+func (r *Reply) RateLimit(done time.Time) (fields map[string]string, retryAfter time.Duration, ok bool) {
+	if r.Header == nil {
+		return nil, 0, false
+	}
+	fields = rateLimitFields(r.Header)
+	if v := r.Header.Get("Retry-After"); v != "" {
+		if d, err := ParseRetryAfter(v, done); err == nil {
+			return fields, d, true
 		}
 	}
+	return fields, 0, false
+}
+
+// post makes the attempt in s and hands s back on l.done. It runs on its
+// own goroutine and touches nothing but s.
+func (l *httpLink) post(s *sendSlot) {
+	defer func() { l.done <- s }()
+	a := &s.att
+	req, n, err := l.request(s)
+	a.Size = n
+	if err != nil {
+		a.Done, a.Err = l.now(), err.Error()
+		return
+	}
+	rep := l.req.Do(l.reqCtx, req)
+	a.Done = l.now()
+	a.Status, a.Err, s.dial = rep.Status, rep.Err, rep.Dial
+	a.RateLimit, a.RetryAfter, a.HasRetryAfter = rep.RateLimit(time.Unix(0, a.Done))
+}
+
+// send sends the attempt in s on its own goroutine.
+func (l *httpLink) send(s *sendSlot) {
+	if l.firstSent == 0 {
+		l.firstSent = s.att.Sent
+	}
+	go l.post(s)
 }
 
 // request builds the request of the attempt in s and returns it with its
 // body's length.
-func (r *httpRun) request(s *sendSlot) (*http.Request, int64, error) {
+func (l *httpLink) request(s *sendSlot) (*http.Request, int64, error) {
 	p := &s.p
-	u := r.u
-	if r.keyed {
-		var err error
-		u, err = url.Parse(strings.ReplaceAll(r.rawURL, "{key}", url.PathEscape(s.att.Key)))
-		if err != nil {
-			return nil, 0, errors.New("invalid target URL for key " + strconv.Quote(s.att.Key))
-		}
-	}
-	id := eventID(r.runID, p.event)
+	id := eventID(l.runID, p.event)
 	buf := bodyBufPool.Get().(*bytes.Buffer)
-	if err := r.body.Render(buf, NewBodyData(id, int64(p.event)-1, s.att.Key, time.Unix(0, p.emitted), s.att.N)); err != nil {
+	if err := l.body.Render(buf, NewBodyData(id, int64(p.event)-1, s.att.Key, time.Unix(0, p.emitted), s.att.N)); err != nil {
 		bodyBufPool.Put(buf)
 		return nil, 0, err
 	}
@@ -92,36 +248,14 @@ func (r *httpRun) request(s *sendSlot) (*http.Request, int64, error) {
 		pad(buf, size)
 	}
 	body := buf.Bytes()
-	h := make(http.Header, len(r.header)+6)
-	for k, v := range r.header {
-		h[k] = v
+	req, err := l.req.NewRequest(s.att.Key, &pooledBody{Reader: bytes.NewReader(body), buf: buf}, int64(len(body)))
+	if err != nil {
+		return nil, 0, err
 	}
-	if _, ok := h["Content-Type"]; !ok {
-		h["Content-Type"] = []string{"application/json"}
-	}
-	if _, ok := h["User-Agent"]; !ok {
-		h["User-Agent"] = []string{"hooklimit"}
-	}
-	host := u.Host
-	if v := h.Get("Host"); v != "" { // the transport ignores a Host header
-		host = v
-		h.Del("Host")
-	}
-	h.Set(r.idHeader, id)
-	h.Set(RunIDHeader, r.runID)
-	if r.e.Signer != nil {
-		r.e.Signer.SetHeaders(h, id, time.Unix(0, s.att.Sent), body)
-	}
-	req := &http.Request{
-		Method:        r.method,
-		URL:           u,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        h,
-		Body:          &pooledBody{Reader: bytes.NewReader(body), buf: buf},
-		ContentLength: int64(len(body)),
-		Host:          host,
+	req.Header.Set(l.idHeader, id)
+	req.Header.Set(RunIDHeader, l.runID)
+	if l.signer != nil {
+		l.signer.SetHeaders(req.Header, id, time.Unix(0, s.att.Sent), body)
 	}
 	return req, int64(len(body)), nil
 }
@@ -142,7 +276,7 @@ func (b *pooledBody) Close() error {
 
 // describe turns a transport error into a short message that holds no URL
 // and no header value, and reports whether it is a failure to connect.
-func (r *httpRun) describe(err error) (msg string, dial bool) {
+func (q *Requester) describe(err error) (msg string, dial bool) {
 	var op *net.OpError
 	dial = errors.As(err, &op) && op.Op == "dial"
 	var dns *net.DNSError
@@ -152,9 +286,9 @@ func (r *httpRun) describe(err error) (msg string, dial bool) {
 		return "interrupted", dial
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		if dial {
-			return "timeout: not connected within " + r.timeout.String(), true
+			return "timeout: not connected within " + q.timeout.String(), true
 		}
-		return "timeout: no response within " + r.timeout.String(), false
+		return "timeout: no response within " + q.timeout.String(), false
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused", true
 	case errors.As(err, &dns):
@@ -174,17 +308,17 @@ func (r *httpRun) describe(err error) (msg string, dial bool) {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return r.redact(err.Error()), dial
+	return q.redact(err.Error()), dial
 }
 
 // redact removes the target URL, its query and every header value from
 // msg, and shortens it.
-func (r *httpRun) redact(msg string) string {
-	secrets := []string{r.rawURL}
-	if _, q, ok := strings.Cut(r.rawURL, "?"); ok {
-		secrets = append(secrets, q)
+func (q *Requester) redact(msg string) string {
+	secrets := []string{q.rawURL}
+	if _, query, ok := strings.Cut(q.rawURL, "?"); ok {
+		secrets = append(secrets, query)
 	}
-	for _, vs := range r.header {
+	for _, vs := range q.header {
 		secrets = append(secrets, vs...)
 	}
 	for _, s := range secrets {
@@ -196,6 +330,20 @@ func (r *httpRun) redact(msg string) string {
 		msg = msg[:200] + "..."
 	}
 	return msg
+}
+
+// redactURL returns raw without its query, fragment and user info, for
+// messages.
+func redactURL(raw string) string {
+	s, _, _ := strings.Cut(raw, "?")
+	s, _, _ = strings.Cut(s, "#")
+	if scheme, rest, ok := strings.Cut(s, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 && !strings.Contains(rest[:at], "/") {
+			rest = rest[at+1:]
+		}
+		s = scheme + "://" + rest
+	}
+	return s
 }
 
 // rateLimitFields returns the rate-limit header fields of a response, by
@@ -216,7 +364,7 @@ func rateLimitFields(h http.Header) map[string]string {
 }
 
 // isRateLimitField reports whether the header field name is one of those
-// HTTPEngine records: RateLimit, RateLimit-Policy, Retry-After, and the
+// a run records: RateLimit, RateLimit-Policy, Retry-After, and the
 // X-RateLimit-*, X-Rate-Limit-* and X-Byte-Limit-* families.
 func isRateLimitField(name string) bool {
 	switch {

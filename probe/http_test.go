@@ -65,7 +65,7 @@ func checkRetryHonoured(t *testing.T, rec *httpRec, err error) {
 func TestHTTPRetryAfterSeconds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := rejectFirst(func() string { return "1" })
-		rec, _, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Drain: 5 * time.Second}, h))
+		rec, _, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Target: &HTTPTarget{Drain: 5 * time.Second}}, h))
 		checkRetryHonoured(t, rec, err)
 		if got := rec.attempts[0].RetryAfter; got != time.Second {
 			t.Errorf("Retry-After: 1 read as %v", got)
@@ -78,7 +78,7 @@ func TestHTTPRetryAfterSeconds(t *testing.T) {
 func TestHTTPRetryAfterDate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := rejectFirst(func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) })
-		rec, _, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Drain: 5 * time.Second}, h))
+		rec, _, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Target: &HTTPTarget{Drain: 5 * time.Second}}, h))
 		checkRetryHonoured(t, rec, err)
 		if got := rec.attempts[0].RetryAfter; got > 2*time.Second {
 			t.Errorf("an HTTP-date 2 s ahead (to the second) read as %v", got)
@@ -90,7 +90,7 @@ func TestHTTPRetryAfterDate(t *testing.T) {
 // over a real socket.
 func TestHTTPRetryAfterJumpClock(t *testing.T) {
 	srv := server(t, rejectFirst(func() string { return "120" }))
-	rec, _, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: RetryAfter{Max: 3}, Drain: 10 * time.Minute, Clock: newJumpClock()})
+	rec, _, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Target: &HTTPTarget{URL: srv.URL, Drain: 10 * time.Minute, Clock: newJumpClock()}})
 	checkRetryHonoured(t, rec, err)
 }
 
@@ -105,7 +105,7 @@ func TestHTTPDrain(t *testing.T) {
 		attempts int
 		fate     Fate
 	}{{10 * time.Second, 1, RunEnded}, {45 * time.Second, 2, RunEnded}, {2 * time.Minute, 3, GaveUp}} {
-		rec, st, err := runEngine(t, &HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: RetryAfter{Max: 2}, Drain: tt.drain, Clock: newJumpClock()})
+		rec, st, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 2}, Target: &HTTPTarget{URL: srv.URL, Drain: tt.drain, Clock: newJumpClock()}})
 		if err != nil {
 			t.Fatalf("drain %v: %v", tt.drain, err)
 		}
@@ -133,7 +133,7 @@ func testHTTPObserverOrder(t *testing.T) {
 		order = append(order, r.Header.Get("X-Event-Id"))
 		mu.Unlock()
 	})
-	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(5, 0), Policy: None{}, RunID: "r1"}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(5, 0), Policy: None{}, Target: &HTTPTarget{RunID: "r1"}}, h))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestHTTPSigning(t *testing.T) {
 			src.ems = append(src.ems, scenarios.Emission{Time: scenarios.DefaultStart + int64(ev)*int64(time.Millisecond), Event: ev, Copy: c, Copies: 2, Key: "t1"})
 		}
 	}
-	rec, _, err := runEngine(t, &HTTPEngine{Source: src, URL: srv.URL, Policy: None{}, Signer: signer, RunID: "r1"})
+	rec, _, err := runEngine(t, &Engine{Source: src, Policy: None{}, Target: &HTTPTarget{URL: srv.URL, Signer: signer, RunID: "r1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +225,7 @@ func TestHTTPRequests(t *testing.T) {
 		{Time: 0, Event: 1, Copies: 1, Key: "t1", Size: 500},
 		{Time: 1, Event: 2, Copies: 1, Key: "a b/c", Size: 10},
 	}}
-	rec, st, err := runEngine(t, &HTTPEngine{Source: src, URL: srv.URL + "/hooks/{key}", Policy: None{},
-		Header: http.Header{"Authorization": {"Bearer x"}, "X-Hooklimit-Run": {"not this"}}, EventIDHeader: "X-Hook-Id", RunID: "run.7_x"})
+	rec, st, err := runEngine(t, &Engine{Source: src, Policy: None{}, Target: &HTTPTarget{URL: srv.URL + "/hooks/{key}", Header: http.Header{"Authorization": {"Bearer x"}, "X-Hooklimit-Run": {"not this"}}, EventIDHeader: "X-Hook-Id", RunID: "run.7_x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +268,7 @@ func TestHTTPMaxInFlightLate(t *testing.T) {
 
 func testHTTPMaxInFlightLate(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(50 * time.Millisecond) })
-	rec, st, err := runEngine(t, memEngine(&HTTPEngine{Source: evenly(4, 10*time.Millisecond), Policy: None{}, MaxInFlight: 1}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(4, 10*time.Millisecond), Policy: None{}, Target: &HTTPTarget{MaxInFlight: 1}}, h))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +303,7 @@ func testHTTPInterrupt(t *testing.T) {
 			cancel()
 		}
 	}
-	e := memEngine(&HTTPEngine{Source: evenly(20, 20*time.Millisecond), Policy: Fixed{Delay: time.Minute, Max: 3}, Observer: rec}, h)
+	e := memEngine(&Engine{Source: evenly(20, 20*time.Millisecond), Policy: Fixed{Delay: time.Minute, Max: 3}, Observer: rec, Target: &HTTPTarget{}}, h)
 	st, err := e.Run(ctx)
 	if err != context.Canceled || !st.Interrupted {
 		t.Fatalf("Run: %v, Interrupted %v; want context.Canceled and Interrupted", err, st.Interrupted)

@@ -25,20 +25,31 @@ type sendSlot struct {
 //
 // It is used by one goroutine, the dispatcher.
 type inorder struct {
-	slots      []sendSlot
-	head, next uint64 // the oldest unreported sequence number; the next to claim
+	slots      []sendSlot // a power of two of them, at least size
+	mask       uint64     // len(slots) - 1
+	size       uint64     // the most unreported attempts
+	head, next uint64     // the oldest unreported sequence number; the next to claim
 }
 
-func newInorder(n int) inorder { return inorder{slots: make([]sendSlot, n)} }
+// newInorder returns a buffer of n slots (at least 1).
+func newInorder(n int) inorder {
+	size := uint64(max(n, 1))
+	l := uint64(1)
+	for l < size {
+		l <<= 1
+	}
+	return inorder{slots: make([]sendSlot, l), mask: l - 1, size: size}
+}
 
 // full reports whether every slot holds an unreported attempt.
-func (q *inorder) full() bool { return q.next-q.head >= uint64(len(q.slots)) }
+func (q *inorder) full() bool { return q.next-q.head >= q.size }
 
-// claim returns the slot of the next sequence number, emptied. The buffer
-// must not be full.
+// claim returns the slot of the next sequence number, with no fate and
+// not done; the caller fills in its delivery and attempt. The buffer must
+// not be full.
 func (q *inorder) claim() *sendSlot {
-	s := &q.slots[q.next%uint64(len(q.slots))]
-	*s = sendSlot{seq: q.next}
+	s := &q.slots[q.next&q.mask]
+	s.seq, s.fate, s.dial, s.done = q.next, "", false, false
 	q.next++
 	return s
 }
@@ -47,7 +58,7 @@ func (q *inorder) claim() *sendSlot {
 // in order, and frees it, stopping at the first slot still in flight.
 func (q *inorder) release(emit func(*sendSlot)) {
 	for q.head < q.next {
-		s := &q.slots[q.head%uint64(len(q.slots))]
+		s := &q.slots[q.head&q.mask]
 		if !s.done {
 			return
 		}

@@ -37,7 +37,7 @@ func TestHTTPRunIDs(t *testing.T) {
 	})
 	var ids []string
 	for range 2 {
-		_, st, err := runEngine(t, &HTTPEngine{Source: evenly(3, 0), URL: srv.URL, Policy: None{}, Seed: 7})
+		_, st, err := runEngine(t, &Engine{Source: evenly(3, 0), Policy: None{}, Seed: 7, Target: &HTTPTarget{URL: srv.URL}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestHTTPRunIDs(t *testing.T) {
 			}
 		}
 	}
-	_, err := (&HTTPEngine{Source: evenly(1, 0), URL: srv.URL, Policy: None{}, RunID: "a b"}).Run(t.Context())
+	_, err := (&Engine{Source: evenly(1, 0), Policy: None{}, Target: &HTTPTarget{URL: srv.URL, RunID: "a b"}}).Run(t.Context())
 	if exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("run id with a space: %v, want a usage error", err)
 	}

@@ -26,7 +26,7 @@ func BenchmarkSimEngine(b *testing.B) {
 			b.Fatal(err)
 		}
 		obs := &countObserver{}
-		eng := &SimEngine{Source: src, Profile: prof, Policy: RetryAfter{Max: 100}, Observer: obs}
+		eng := &Engine{Source: src, Policy: RetryAfter{Max: 100}, Observer: obs, Target: &SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		if err != nil {
 			b.Fatal(err)

@@ -26,7 +26,7 @@ func TestSimPendingLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		obs := &countObserver{}
-		eng := &SimEngine{Source: src, Profile: prof, Policy: RetryAfter{Max: 100}, Observer: obs, MaxPending: tt.max}
+		eng := &Engine{Source: src, Policy: RetryAfter{Max: 100}, Observer: obs, MaxPending: tt.max, Target: &SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		var pl *PendingLimitError
 		switch {
@@ -50,7 +50,7 @@ func TestSimPendingLimit(t *testing.T) {
 func TestSimPendingLimitDefault(t *testing.T) {
 	prof, _ := limitsim.Builtin("rewst")
 	src, _ := scenarios.New("burst", scenarios.Params{Events: 10})
-	eng := &SimEngine{Source: src, Profile: prof, Policy: None{}}
+	eng := &Engine{Source: src, Policy: None{}, Target: &SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil || eng.MaxPending != DefaultMaxPending {
 		t.Fatalf("err %v, MaxPending %d; want %d", err, eng.MaxPending, DefaultMaxPending)
 	}
@@ -75,7 +75,7 @@ func simRunBytes(t *testing.T, n int64) uint64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eng := &SimEngine{Source: src, Profile: prof, Policy: None{}, Observer: &countObserver{}}
+		eng := &Engine{Source: src, Policy: None{}, Observer: &countObserver{}, Target: &SimTarget{Profile: prof}}
 		if _, err := eng.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func BenchmarkSimEngineBurst(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		eng := &SimEngine{Source: src, Profile: prof, Policy: RetryAfter{Max: 3}, Observer: &countObserver{}}
+		eng := &Engine{Source: src, Policy: RetryAfter{Max: 3}, Observer: &countObserver{}, Target: &SimTarget{Profile: prof}}
 		if _, err := eng.Run(context.Background()); err != nil {
 			b.Fatal(err)
 		}

@@ -53,8 +53,7 @@ func sendToServe(t *testing.T, profile, retry string, rate int, dur, transit tim
 		}
 		coll := report.NewRunCollector(p, nil)
 		obs := &attemptLog{Observer: coll}
-		eng := &probe.HTTPEngine{Source: src, URL: "http://127.0.0.1:1/hooks/{key}", Policy: pol, Seed: 1, Observer: obs,
-			Client: client, Clock: memhttp.Clock{}, Drain: 10 * time.Second}
+		eng := &probe.Engine{Source: src, Policy: pol, Seed: 1, Observer: obs, Target: &probe.HTTPTarget{URL: "http://127.0.0.1:1/hooks/{key}", Client: client, Clock: memhttp.Clock{}, Drain: 10 * time.Second}}
 		st, err := eng.Run(context.Background())
 		if err != nil {
 			t.Fatal(err)

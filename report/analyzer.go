@@ -6,20 +6,8 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
-
-// Arrival is one recorded request, as the check command reads it from a
-// traffic file: when it arrived (Unix nanoseconds), the partition key it
-// counts against, the workspace it was sent to ("" when the traffic names
-// none: all of it is one workspace), and the size of its body in bytes when
-// the record has one.
-type Arrival struct {
-	Time      int64
-	Key       string
-	Workspace string
-	Size      int64
-	HasSize   bool
-}
 
 // AnalyzerOptions tunes an Analyzer.
 type AnalyzerOptions struct {
@@ -72,8 +60,8 @@ type AnalyzerOptions struct {
 // The check command uses it like this:
 //
 //	a := report.NewAnalyzer(profiles, report.AnalyzerOptions{Key: key})
-//	for each record r {
-//		a.Add(report.Arrival{Time: r.Time, Key: r.Key, Size: r.Size, HasSize: r.HasSize})
+//	for each record r (a scenarios.Record) {
+//		a.Add(r)
 //	}
 //	res := a.Result()
 //	res.Input.Files, res.Input.Skipped = files, skipped
@@ -118,7 +106,7 @@ type partGroup struct {
 
 // rawOf returns what identifies x's partition in g: the key, or the
 // workspace when g adds up workspaces.
-func (g *partGroup) rawOf(x *Arrival) string {
+func (g *partGroup) rawOf(x *scenarios.Record) string {
 	if g.aggregate {
 		return x.Workspace
 	}
@@ -277,8 +265,11 @@ func (a *Analyzer) partitions() int {
 	return n
 }
 
-// Add counts one arrival.
-func (a *Analyzer) Add(x Arrival) {
+// Add counts one arrival: a request recorded at x.Time (Unix nanoseconds),
+// counted against partition key x.Key in workspace x.Workspace ("" when
+// the traffic names none: all of it is one workspace), with a body of
+// x.Size bytes when x.HasSize. x.Line is not used.
+func (a *Analyzer) Add(x scenarios.Record) {
 	if a.opt.Key != "" && x.Key != a.opt.Key {
 		a.filtered++
 		return
@@ -309,7 +300,7 @@ func (a *Analyzer) Add(x Arrival) {
 
 // addTo counts x into its partition of g, and returns the time it was
 // counted at: x.Time, or the partition's previous time when x is earlier.
-func (a *Analyzer) addTo(g *partGroup, x *Arrival, size int64) int64 {
+func (a *Analyzer) addTo(g *partGroup, x *scenarios.Record, size int64) int64 {
 	a.maybeCompact(g, x.Time)
 	raw := g.rawOf(x)
 	ks := g.prev

@@ -46,7 +46,7 @@ func FuzzAnalyzeRecords(f *testing.F) {
 			if !limitsim.InTimeRange(rec.Time) {
 				t.Fatalf("record at %d, outside the range the readers accept", rec.Time)
 			}
-			an.Add(Arrival{Time: rec.Time, Key: rec.Key, Size: rec.Size, HasSize: rec.HasSize})
+			an.Add(scenarios.Record{Time: rec.Time, Key: rec.Key, Size: rec.Size, HasSize: rec.HasSize})
 		}
 		res := an.Result()
 		if err := res.Write(io.Discard, JSON); err != nil {
@@ -61,7 +61,7 @@ func FuzzAnalyzeRecords(f *testing.F) {
 func TestAnalyzerEdgeOfInt64(t *testing.T) {
 	an := NewAnalyzer(limitsim.Builtins(), AnalyzerOptions{})
 	for _, at := range []int64{math.MinInt64, math.MinInt64 + 1, -9223370000000000000} {
-		an.Add(Arrival{Time: at, Key: "k", Size: 1, HasSize: true})
+		an.Add(scenarios.Record{Time: at, Key: "k", Size: 1, HasSize: true})
 	}
 	if got := an.Result().Input.Records; got != 3 {
 		t.Fatalf("records = %d, want 3", got)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 func TestAnalyzerUnknownNote(t *testing.T) {
@@ -30,7 +31,7 @@ func TestAnalyzerUnknownNote(t *testing.T) {
 
 // manyKeys is a trace of four keys of different intensity: a sends 30 in a
 // second, b 10, c 26, d 5.
-func manyKeys() []Arrival {
+func manyKeys() []scenarios.Record {
 	return merge(
 		spaced("a", 30, 0, 30*time.Millisecond, -1),
 		spaced("b", 10, 0, 90*time.Millisecond, -1),
@@ -103,7 +104,7 @@ func TestAnalyzerPolicyRejected(t *testing.T) {
 }
 
 func TestAnalyzerOutOfOrder(t *testing.T) {
-	arrivals := []Arrival{{Time: at(time.Second), Key: "k"}, {Time: at(0), Key: "k"}, {Time: at(0), Key: "other"}}
+	arrivals := []scenarios.Record{{Time: at(time.Second), Key: "k"}, {Time: at(0), Key: "k"}, {Time: at(0), Key: "other"}}
 	r := analyze(t, []*limitsim.Profile{builtin(t, "rewst")}, AnalyzerOptions{}, arrivals)
 	if r.Input.OutOfOrder != 1 || r.Input.First != Timestamp(t0) || r.Input.Last != Timestamp(at(time.Second)) {
 		t.Errorf("input: %+v", r.Input)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // idleKeyBytes returns the heap an Analyzer of the named profiles
@@ -34,10 +35,10 @@ func idleKeyBytes(t testing.TB, profiles string, n int) float64 {
 	runtime.ReadMemStats(&before)
 	a := NewAnalyzer(ps, AnalyzerOptions{Resolution: time.Second, Sorted: true})
 	for i, k := range keys {
-		a.Add(Arrival{Time: at(time.Duration(i) * time.Millisecond), Key: k, Workspace: k, Size: 512, HasSize: true})
+		a.Add(scenarios.Record{Time: at(time.Duration(i) * time.Millisecond), Key: k, Workspace: k, Size: 512, HasSize: true})
 	}
 	// An hour later every key has gone idle.
-	a.Add(Arrival{Time: at(time.Hour), Key: keys[0], Workspace: keys[0], Size: 512, HasSize: true})
+	a.Add(scenarios.Record{Time: at(time.Hour), Key: keys[0], Workspace: keys[0], Size: 512, HasSize: true})
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(a)
@@ -84,7 +85,7 @@ func TestAnalyzerCompactIsExact(t *testing.T) {
 	returned := 0 // keys compacted that came back
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 3))
-		var trace []Arrival
+		var trace []scenarios.Record
 		now := t0
 		for range 600 {
 			switch rng.IntN(10) {
@@ -100,7 +101,7 @@ func TestAnalyzerCompactIsExact(t *testing.T) {
 				tm -= tm % int64(time.Second) // whole seconds
 			}
 			k := strconv.Itoa(rng.IntN(5))
-			trace = append(trace, Arrival{Time: tm, Key: "k" + k, Workspace: "w" + strconv.Itoa(rng.IntN(2)), Size: rng.Int64N(700), HasSize: rng.IntN(20) != 0})
+			trace = append(trace, scenarios.Record{Time: tm, Key: "k" + k, Workspace: "w" + strconv.Itoa(rng.IntN(2)), Size: rng.Int64N(700), HasSize: rng.IntN(20) != 0})
 		}
 		for _, ps := range sets {
 			var want, got bytes.Buffer

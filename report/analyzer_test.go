@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // t0 is 2026-02-17T09:00:00Z, Rewst's transition date, on a minute
@@ -16,21 +17,21 @@ func at(d time.Duration) int64 { return t0 + int64(d) }
 
 // spaced returns n arrivals of key from start, step apart, of size bytes
 // (no size when size < 0).
-func spaced(key string, n int, start, step time.Duration, size int64) []Arrival {
-	out := make([]Arrival, n)
+func spaced(key string, n int, start, step time.Duration, size int64) []scenarios.Record {
+	out := make([]scenarios.Record, n)
 	for i := range out {
-		out[i] = Arrival{Time: at(start + time.Duration(i)*step), Key: key, Size: max(size, 0), HasSize: size >= 0}
+		out[i] = scenarios.Record{Time: at(start + time.Duration(i)*step), Key: key, Size: max(size, 0), HasSize: size >= 0}
 	}
 	return out
 }
 
 // merge sorts the arrivals of several keys into one trace.
-func merge(parts ...[]Arrival) []Arrival {
-	var all []Arrival
+func merge(parts ...[]scenarios.Record) []scenarios.Record {
+	var all []scenarios.Record
 	for _, p := range parts {
 		all = append(all, p...)
 	}
-	slices.SortStableFunc(all, func(a, b Arrival) int { return int(a.Time - b.Time) })
+	slices.SortStableFunc(all, func(a, b scenarios.Record) int { return int(a.Time - b.Time) })
 	return all
 }
 
@@ -46,7 +47,7 @@ func builtin(t testing.TB, name string) *limitsim.Profile {
 // analyze runs the arrivals through an Analyzer of the profiles and checks
 // the invariant every result must keep: a row's peak is within what it
 // allows exactly when replaying it rejects nothing.
-func analyze(t *testing.T, profiles []*limitsim.Profile, opt AnalyzerOptions, arrivals []Arrival) *CheckResult {
+func analyze(t *testing.T, profiles []*limitsim.Profile, opt AnalyzerOptions, arrivals []scenarios.Record) *CheckResult {
 	t.Helper()
 	a := NewAnalyzer(profiles, opt)
 	for _, x := range arrivals {
@@ -108,7 +109,7 @@ func TestAnalyzerKnownTraces(t *testing.T) {
 	tests := []struct {
 		name     string
 		profile  string
-		arrivals []Arrival
+		arrivals []scenarios.Record
 		rows     []wantRow
 		summary  []wantSummary
 		verdict  Verdict

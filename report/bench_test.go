@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // benchTrace is an endless trace over keys: every step ns one arrival of
@@ -33,11 +34,11 @@ func newBenchTrace(keys int, step time.Duration) *benchTrace {
 	return tr
 }
 
-func (tr *benchTrace) next() Arrival {
+func (tr *benchTrace) next() scenarios.Record {
 	j := tr.i & (len(tr.order) - 1)
 	tr.i++
 	tr.now += tr.step
-	return Arrival{Time: tr.now, Key: tr.keys[tr.order[j]], Size: tr.sizes[j], HasSize: true}
+	return scenarios.Record{Time: tr.now, Key: tr.keys[tr.order[j]], Size: tr.sizes[j], HasSize: true}
 }
 
 // warm runs the analyzer over two minutes of traffic, so that every key

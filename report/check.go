@@ -45,9 +45,27 @@ type CheckResult struct {
 	Incomplete *Incomplete `json:"incomplete,omitempty"`
 	// ExcludedLimits names the limits left out with --exclude-limit, as
 	// PROFILE.LIMIT: they were not judged.
-	ExcludedLimits []string   `json:"excluded_limits,omitempty"`
-	Profiles       []string   `json:"profiles"` // the names of the profiles checked
-	Input          CheckInput `json:"input"`
+	ExcludedLimits []string `json:"excluded_limits,omitempty"`
+	Profiles       []string `json:"profiles"` // the names of the profiles checked
+	ComplianceSection
+	// Metrics are the values thresholds are compared with; see CheckMetrics.
+	Metrics    map[string]float64 `json:"metrics"`
+	Thresholds []ThresholdResult  `json:"thresholds"`
+	// Timeline counts the records per second, and what the first profile
+	// would admit and reject, for charts; only with
+	// AnalyzerOptions.Timeline (the check command sets it).
+	Timeline *Timeline `json:"timeline,omitempty"`
+}
+
+// ComplianceSection is what traffic did against each limit of each
+// profile: the traffic analysed, a row per key, limit and interpretation,
+// a summary per limit, and what each whole profile would have rejected.
+// CheckResult, RunResult and ServeResult embed it, so that its fields are
+// written inline, in this order, in the JSON of each.
+type ComplianceSection struct {
+	// Input is the traffic analysed: for a run, the attempts; for serve,
+	// the requests with a partition key.
+	Input CheckInput `json:"input"`
 	// Limits has a row per profile, key, limit and interpretation: the
 	// profiles in the order given, each one's keys worst first, then the
 	// limits in the profile's order, the documented interpretation first.
@@ -58,13 +76,6 @@ type CheckResult struct {
 	// Limits: what the whole profile (every limit, as documented) would
 	// have rejected.
 	PolicyRejected []PolicyRejection `json:"policy_rejected"`
-	// Metrics are the values thresholds are compared with; see CheckMetrics.
-	Metrics    map[string]float64 `json:"metrics"`
-	Thresholds []ThresholdResult  `json:"thresholds"`
-	// Timeline counts the records per second, and what the first profile
-	// would admit and reject, for charts; only with
-	// AnalyzerOptions.Timeline (the check command sets it).
-	Timeline *Timeline `json:"timeline,omitempty"`
 }
 
 // CheckInput describes the traffic that was checked. The analyzer fills in

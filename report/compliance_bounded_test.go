@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // bursts returns arrivals in time order: keys bursts of 5 to 60 requests
 // within a second or two, one key starting every 7 s, and with back set,
 // every third key back for a second burst an hour later.
-func bursts(seed uint64, keys int, back bool) []Arrival {
+func bursts(seed uint64, keys int, back bool) []scenarios.Record {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	var out []Arrival
+	var out []scenarios.Record
 	for k := range keys {
 		starts := []int64{int64(k) * int64(7*time.Second)}
 		if back && k%3 == 0 {
@@ -25,17 +26,17 @@ func bursts(seed uint64, keys int, back bool) []Arrival {
 			n := 5 + rng.IntN(56)
 			span := int64(time.Second) + rng.Int64N(int64(time.Second))
 			for range n {
-				out = append(out, Arrival{Time: st0 + s + rng.Int64N(span), Key: "k" + itoa(k), Size: 100, HasSize: true})
+				out = append(out, scenarios.Record{Time: st0 + s + rng.Int64N(span), Key: "k" + itoa(k), Size: 100, HasSize: true})
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Arrival) int { return int(a.Time - b.Time) })
+	slices.SortStableFunc(out, func(a, b scenarios.Record) int { return int(a.Time - b.Time) })
 	return out
 }
 
 // retiring feeds arrivals to a boundedCompliance that retires idle keys
 // every second of arrival time.
-func retiring(p *limitsim.Profile, arr []Arrival, keep int) (*boundedCompliance, int) {
+func retiring(p *limitsim.Profile, arr []scenarios.Record, keep int) (*boundedCompliance, int) {
 	c := newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), keep)
 	horizon := int64(p.IdleHorizon() + time.Second)
 	next, most := int64(0), 0
@@ -50,7 +51,7 @@ func retiring(p *limitsim.Profile, arr []Arrival, keep int) (*boundedCompliance,
 	return c, most
 }
 
-func plain(p *limitsim.Profile, arr []Arrival) *CheckResult {
+func plain(p *limitsim.Profile, arr []scenarios.Record) *CheckResult {
 	a := NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{})
 	for _, x := range arr {
 		a.Add(x)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // TestCountRejectedRows checks that with count_rejected every row of a
@@ -16,15 +17,15 @@ func TestCountRejectedRows(t *testing.T) {
 	bucket := limitsim.Limit{Name: "b", Kind: limitsim.Bucket, Quota: 5, Per: time.Second, Burst: 10}
 	window := limitsim.Limit{Name: "s", Kind: limitsim.Window, Quota: 1, Per: time.Second}
 	// 0 admitted, 0.5 s rejected, 1.2 s: the rejected one is still in (0.2 s, 1.2 s].
-	three := []Arrival{{Time: at(0), Key: "k"}, {Time: at(500 * ms), Key: "k"}, {Time: at(1200 * ms), Key: "k"}}
+	three := []scenarios.Record{{Time: at(0), Key: "k"}, {Time: at(500 * ms), Key: "k"}, {Time: at(1200 * ms), Key: "k"}}
 	// 10 at 0 empty the bucket; 0.1 s finds half a token, rejected; with
 	// count_rejected it spends that half, so 0.2 s finds half again.
-	burst := append(spaced("k", 10, 0, 0, 0), Arrival{Time: at(100 * ms), Key: "k", HasSize: true}, Arrival{Time: at(200 * ms), Key: "k", HasSize: true})
+	burst := append(spaced("k", 10, 0, 0, 0), scenarios.Record{Time: at(100 * ms), Key: "k", HasSize: true}, scenarios.Record{Time: at(200 * ms), Key: "k", HasSize: true})
 	tests := []struct {
 		name          string
 		lim           limitsim.Limit
 		interp        string
-		arrivals      []Arrival
+		arrivals      []scenarios.Record
 		countRejected bool
 		want          int64
 	}{

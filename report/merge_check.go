@@ -50,8 +50,8 @@ func mergeChecks(files []*ResultsFile) (*Report, error) {
 func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*CheckResult, error) {
 	first := parts[0]
 	out := &CheckResult{
-		Kind: KindCheck, Profiles: slices.Clone(first.Profiles), Limits: []LimitRow{}, Summary: []LimitSummary{},
-		PolicyRejected: []PolicyRejection{}, Thresholds: []ThresholdResult{}, Input: CheckInput{Files: []string{}},
+		Kind: KindCheck, Profiles: slices.Clone(first.Profiles), Thresholds: []ThresholdResult{},
+		ComplianceSection: ComplianceSection{Input: CheckInput{Files: []string{}}, Limits: []LimitRow{}, Summary: []LimitSummary{}, PolicyRejected: []PolicyRejection{}},
 	}
 	type owned struct{ profile, key string }
 	owner := map[owned]int{}

@@ -212,8 +212,8 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 	m := runMeta(runs)
 	r := &RunResult{
 		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID,
-		Interrupted: m.Interrupted, Incomplete: m.incomplete, Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
-		PolicyRejected: chk.PolicyRejected, Thresholds: []ThresholdResult{},
+		Interrupted: m.Interrupted, Incomplete: m.incomplete, Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
+		Thresholds: []ThresholdResult{},
 	}
 	r.Input.Files = fileNames(files)
 	for _, x := range runs {

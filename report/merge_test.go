@@ -48,7 +48,7 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, retry string
 	}
 	var buf bytes.Buffer
 	coll := NewRunCollector(prof, &buf)
-	eng := &probe.SimEngine{Source: renamed{src, prefix}, Profile: prof, Policy: pol, Seed: seed, Observer: coll}
+	eng := &probe.Engine{Source: renamed{src, prefix}, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestMergeResultLinesEqualsReplay(t *testing.T) {
 
 // mtCheck analyses arrivals, with a timeline, and returns the result and
 // its results file.
-func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []Arrival, file string) (*CheckResult, []byte) {
+func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []scenarios.Record, file string) (*CheckResult, []byte) {
 	t.Helper()
 	a := NewAnalyzer(profiles, AnalyzerOptions{Timeline: true})
 	for _, x := range arrivals {
@@ -255,8 +255,8 @@ func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []Arrival, fil
 
 // mtTraffic is traffic over keys, in time order, with bursts on the
 // first key that break Rewst's per-second limit.
-func mtTraffic(keys []string) []Arrival {
-	var out []Arrival
+func mtTraffic(keys []string) []scenarios.Record {
+	var out []scenarios.Record
 	x := uint64(12345)
 	t := int64(1771318800 * time.Second)
 	for i := range 6000 {
@@ -267,7 +267,7 @@ func mtTraffic(keys []string) []Arrival {
 			k, step = keys[0], int64(2*time.Millisecond) // a burst on the first key
 		}
 		t += step
-		out = append(out, Arrival{Time: t, Key: k, Size: int64(x>>50) + 100, HasSize: true})
+		out = append(out, scenarios.Record{Time: t, Key: k, Size: int64(x>>50) + 100, HasSize: true})
 	}
 	return out
 }
@@ -278,7 +278,7 @@ func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 	profiles := []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "workato")}
 	all := mtTraffic([]string{"t1", "t2", "t3", "t4", "t5"})
 	// Workato's limits are per workspace: the halves are two workspaces.
-	var a, b []Arrival
+	var a, b []scenarios.Record
 	for i, x := range all {
 		if x.Key < "t3" {
 			all[i].Workspace = "w1"

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // rejects replays arrivals through a limiter of l and reports whether it
 // rejects any.
-func rejects(l limitsim.Limit, arrivals []Arrival) bool {
+func rejects(l limitsim.Limit, arrivals []scenarios.Record) bool {
 	lim := limitsim.NewLimiter(l, false)
 	for _, a := range arrivals {
 		if !lim.Allow(a.Time, l.CostOf(a.Size)) {
@@ -79,8 +80,8 @@ func minAllowed(l limitsim.Limit) int64 {
 
 // randomTrace returns n sorted arrivals with bursts, repeats and gaps, on
 // a 10 ms grid so that window edges and tick boundaries meet arrivals.
-func randomTrace(rng *rand.Rand, n int) []Arrival {
-	out := make([]Arrival, n)
+func randomTrace(rng *rand.Rand, n int) []scenarios.Record {
+	out := make([]scenarios.Record, n)
 	now := t0 + rng.Int64N(10)*int64(100*time.Millisecond)
 	for i := range out {
 		switch rng.IntN(4) {
@@ -92,7 +93,7 @@ func randomTrace(rng *rand.Rand, n int) []Arrival {
 		default:
 			now += rng.Int64N(500) * int64(10*time.Millisecond)
 		}
-		out[i] = Arrival{Time: now, Key: "k", Size: rng.Int64N(5), HasSize: true}
+		out[i] = scenarios.Record{Time: now, Key: "k", Size: rng.Int64N(5), HasSize: true}
 	}
 	return out
 }

@@ -4,9 +4,10 @@ import (
 	"encoding/xml"
 
 	"fmt"
-	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"io"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
 
 // HTML is the format of a self-contained HTML report with charts (see

@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // rewstFixture is a check of twelve triggers against rewst, with two
 // thresholds: t01 sends 40 in a second, edge sends 25 either side of a
 // second boundary, and the others stay under the limits.
 func rewstFixture(t *testing.T) *CheckResult {
-	parts := [][]Arrival{
+	parts := [][]scenarios.Record{
 		spaced("t01", 40, 0, 20*time.Millisecond, -1),
 		spaced("edge", 25, 900*time.Millisecond, 0, -1),
 		spaced("edge", 25, time.Second, 0, -1),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // TestAnalyzerMatchesReplay checks the Analyzer's rejected counts, first
@@ -35,7 +36,7 @@ func TestAnalyzerMatchesReplay(t *testing.T) {
 		if err := p.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		var parts [][]Arrival
+		var parts [][]scenarios.Record
 		for _, key := range []string{"a", "b", "c"} {
 			tr := randomTrace(rng, rng.IntN(120))
 			for k := range tr {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // TestWholeSecondResolution checks the resolution rule at its boundaries:
@@ -14,11 +15,11 @@ import (
 // exact. One time off the grid makes every row exact again.
 func TestWholeSecondResolution(t *testing.T) {
 	sec := time.Second
-	burst := func(n int, at time.Duration) []Arrival { return spaced("k", n, at, 0, 0) }
+	burst := func(n int, at time.Duration) []scenarios.Record { return spaced("k", n, at, 0, 0) }
 	tests := []struct {
 		name     string
 		profile  string
-		arrivals []Arrival
+		arrivals []scenarios.Record
 		limit    string
 		interp   string
 		peak     int64

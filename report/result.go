@@ -49,18 +49,20 @@ func (a *Analyzer) ResultWorst(show int) *CheckResult {
 // without its keys' rows, summaries, policy rejections and metrics.
 func (a *Analyzer) resultHead() *CheckResult {
 	r := &CheckResult{
-		Kind:           KindCheck,
-		Profiles:       make([]string, len(a.profiles)),
-		Limits:         []LimitRow{},
-		Summary:        []LimitSummary{},
-		PolicyRejected: []PolicyRejection{},
-		Thresholds:     []ThresholdResult{},
-		Input: CheckInput{
-			Files:      []string{},
-			Records:    a.records,
-			Filtered:   a.filtered,
-			OutOfOrder: a.outOfOrder,
-			Keys:       a.partitions(),
+		Kind:       KindCheck,
+		Profiles:   make([]string, len(a.profiles)),
+		Thresholds: []ThresholdResult{},
+		ComplianceSection: ComplianceSection{
+			Input: CheckInput{
+				Files:      []string{},
+				Records:    a.records,
+				Filtered:   a.filtered,
+				OutOfOrder: a.outOfOrder,
+				Keys:       a.partitions(),
+			},
+			Limits:         []LimitRow{},
+			Summary:        []LimitSummary{},
+			PolicyRejected: []PolicyRejection{},
 		},
 	}
 	if a.records > 0 {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // KindRun is the RunResult.Kind of a run.
@@ -13,9 +14,8 @@ const KindRun = "run"
 
 // RunResult is what hooklimit run measured: the stable JSON schema of
 // the README for runs. The compliance of what was sent (the
-// attempt trace, analysed as check analyses a traffic file) is in Input,
-// Limits, Summary and PolicyRejected; what happened to the events is in
-// Delivery.
+// attempt trace, analysed as check analyses a traffic file) is in its
+// ComplianceSection; what happened to the events is in Delivery.
 type RunResult struct {
 	// Verdict is "pass" when what was sent stayed under every limit in
 	// every interpretation and every threshold held, "incomplete" when the
@@ -44,11 +44,8 @@ type RunResult struct {
 	ExcludedLimits []string  `json:"excluded_limits,omitempty"`
 	End            Timestamp `json:"end,omitempty"` // the last attempt
 
-	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
-	Input          CheckInput        `json:"input"`      // the attempt trace: records are attempts
-	Limits         []LimitRow        `json:"limits"`
-	Summary        []LimitSummary    `json:"summary"`
-	PolicyRejected []PolicyRejection `json:"policy_rejected"`
+	Compliance        Verdict `json:"compliance"` // the verdict of what was sent, thresholds aside
+	ComplianceSection         // the attempt trace: records are attempts
 
 	Delivery   Delivery           `json:"delivery"`
 	Metrics    map[string]float64 `json:"metrics"`
@@ -119,7 +116,7 @@ func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
 // Attempt counts one attempt, in the order attempts were sent.
 func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
-	c.analyzer.Add(Arrival{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
+	c.analyzer.Add(scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
 	c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
 	if !c.seen {
 		c.start, c.seen = a.Sent, true
@@ -154,11 +151,10 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Interrupted: m.Interrupted,
 		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits, Start: Timestamp(c.start), End: Timestamp(c.end),
-		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
-		PolicyRejected: chk.PolicyRejected,
-		Delivery:       c.delivery.Delivery(),
-		Thresholds:     []ThresholdResult{},
-		Timeline:       c.timeline.Timeline(),
+		Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
+		Delivery:   c.delivery.Delivery(),
+		Thresholds: []ThresholdResult{},
+		Timeline:   c.timeline.Timeline(),
 	}
 	if !m.merged {
 		r.Incomplete = c.incomplete(m, &r.Delivery)
@@ -202,9 +198,8 @@ func (r *RunResult) settle() {
 // the way check does.
 func (r *RunResult) check() *CheckResult {
 	return &CheckResult{
-		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input, Incomplete: r.Incomplete,
-		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,
-		Metrics: map[string]float64{}, Thresholds: []ThresholdResult{},
+		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Incomplete: r.Incomplete,
+		ComplianceSection: r.ComplianceSection, Metrics: map[string]float64{}, Thresholds: []ThresholdResult{},
 	}
 }
 

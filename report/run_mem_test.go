@@ -22,7 +22,7 @@ func collectedRunBytes(t *testing.T, n int64) uint64 {
 			t.Fatal(err)
 		}
 		coll := NewRunCollector(prof, nil)
-		eng := &probe.SimEngine{Source: src, Profile: prof, Policy: probe.None{}, Observer: coll}
+		eng := &probe.Engine{Source: src, Policy: probe.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 		if _, err := eng.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -106,7 +106,7 @@ func TestRunInterruptedReportsPartialResults(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	coll := NewRunCollector(prof, nil)
 	stop := &cancelAfter{Observer: coll, n: 5000, cancel: cancel}
-	eng := &probe.SimEngine{Source: src, Profile: prof, Policy: probe.RetryAfter{Max: 100}, Observer: stop}
+	eng := &probe.Engine{Source: src, Policy: probe.RetryAfter{Max: 100}, Observer: stop, Target: &probe.SimTarget{Profile: prof}}
 	st, err := eng.Run(ctx)
 	if err == nil || !st.Interrupted {
 		t.Fatalf("Run = %+v, %v; want interrupted", st, err)
@@ -147,7 +147,7 @@ func BenchmarkRunCollected(b *testing.B) {
 			b.Fatal(err)
 		}
 		coll := NewRunCollector(prof, nil)
-		eng := &probe.SimEngine{Source: src, Profile: prof, Policy: probe.RetryAfter{Max: 100}, Observer: coll}
+		eng := &probe.Engine{Source: src, Policy: probe.RetryAfter{Max: 100}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		if err != nil {
 			b.Fatal(err)

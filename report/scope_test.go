@@ -14,11 +14,11 @@ import (
 
 // roundRobin returns n arrivals evenly spread over span, the keys taken in
 // turn; a key "k@w" is key k in workspace w.
-func roundRobin(n int, span time.Duration, keys ...string) []Arrival {
-	out := make([]Arrival, n)
+func roundRobin(n int, span time.Duration, keys ...string) []scenarios.Record {
+	out := make([]scenarios.Record, n)
 	for i := range out {
 		k, w, _ := strings.Cut(keys[i%len(keys)], "@")
-		out[i] = Arrival{Time: at(time.Duration(int64(i) * int64(span) / int64(n))), Key: k, Workspace: w, Size: 100, HasSize: true}
+		out[i] = scenarios.Record{Time: at(time.Duration(int64(i) * int64(span) / int64(n))), Key: k, Workspace: w, Size: 100, HasSize: true}
 	}
 	return out
 }
@@ -32,7 +32,7 @@ func TestAnalyzerScope(t *testing.T) {
 	tests := []struct {
 		name       string
 		profiles   []string
-		arrivals   []Arrival
+		arrivals   []scenarios.Record
 		rejected   map[string]int64 // per profile, what it as documented rejects
 		partitions map[string][]string
 		verdict    Verdict
@@ -133,7 +133,7 @@ func TestRunWorkspaceScope(t *testing.T) {
 	}
 	var out bytes.Buffer
 	coll := NewRunCollector(prof, &out)
-	eng := &probe.SimEngine{Source: src, Profile: prof, Policy: probe.None{}, Observer: coll}
+	eng := &probe.Engine{Source: src, Policy: probe.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // Defaults of ServeOptions.
@@ -119,7 +120,7 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 		return
 	}
 	s.retire(r.Time)
-	s.comp.a.Add(Arrival{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
+	s.comp.a.Add(scenarios.Record{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
 	info := s.events.add(r, s.profile.PartitionOf(r.Key, r.Workspace))
 	if s.results != nil {
 		s.results.ServeRequest(r, &info)
@@ -231,10 +232,9 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
 		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
 		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits,
-		Compliance: chk.Verdict, Input: chk.Input, Limits: chk.Limits, Summary: chk.Summary,
-		PolicyRejected: chk.PolicyRejected,
-		Requests:       s.requestCounts(m),
-		Delivery:       d, RetrySchedule: sched,
+		Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
+		Requests: s.requestCounts(m),
+		Delivery: d, RetrySchedule: sched,
 		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
 	}
 	if m.Interrupted && m.incomplete == nil {

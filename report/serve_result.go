@@ -8,8 +8,8 @@ const KindServe = "serve"
 // ServeResult is what `hooklimit serve` found out about the sender that
 // talked to it: the stable JSON schema the README documents for serve.
 // The compliance of what the sender sent (every request with a partition
-// key, analysed as check analyses a traffic file) is in Input, Limits,
-// Summary and PolicyRejected; what serve answered is in Requests; what
+// key, analysed as check analyses a traffic file) is in its
+// ComplianceSection; what serve answered is in Requests; what
 // happened to the sender's events and whether it honored Retry-After is in
 // Delivery; how it retried is in RetrySchedule.
 type ServeResult struct {
@@ -35,11 +35,8 @@ type ServeResult struct {
 	ExcludedLimits []string  `json:"excluded_limits,omitempty"`
 	End            Timestamp `json:"end,omitempty"`
 
-	Compliance     Verdict           `json:"compliance"` // the verdict of what was sent, thresholds aside
-	Input          CheckInput        `json:"input"`      // records are the requests with a key
-	Limits         []LimitRow        `json:"limits"`
-	Summary        []LimitSummary    `json:"summary"`
-	PolicyRejected []PolicyRejection `json:"policy_rejected"`
+	Compliance        Verdict `json:"compliance"` // the verdict of what was sent, thresholds aside
+	ComplianceSection         // records are the requests with a key
 
 	Requests      ServeRequests      `json:"requests"`
 	Delivery      ServeDelivery      `json:"delivery"`
@@ -115,9 +112,8 @@ func (r *ServeResult) settle() {
 // the way check does.
 func (r *ServeResult) check() *CheckResult {
 	return &CheckResult{
-		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Input: r.Input, Incomplete: r.Incomplete,
-		Limits: r.Limits, Summary: r.Summary, PolicyRejected: r.PolicyRejected,
-		Metrics: map[string]float64{}, Thresholds: r.Thresholds,
+		Verdict: r.Compliance, Kind: KindCheck, Profiles: []string{r.Profile}, Incomplete: r.Incomplete,
+		ComplianceSection: r.ComplianceSection, Metrics: map[string]float64{}, Thresholds: r.Thresholds,
 	}
 }
 

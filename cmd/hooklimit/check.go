@@ -165,7 +165,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		if err != nil {
 			return err
 		}
-		an.Add(report.Arrival{Time: rec.Time, Key: rec.Key, Workspace: rec.Workspace, Size: rec.Size, HasSize: rec.HasSize})
+		an.Add(rec)
 	}
 	res := an.ResultWorst(opts.ShowKeys)
 	res.Input.Files = opts.Files

@@ -266,8 +266,8 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 	}
 	var runErr error
 	if spec.target == "" {
-		eng := &probe.SimEngine{Source: src, Profile: spec.profile, Policy: pol, Seed: opts.Seed, Observer: obs}
-		var st probe.SimStats
+		eng := &probe.Engine{Source: src, Policy: pol, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
+		var st probe.Stats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 	} else {

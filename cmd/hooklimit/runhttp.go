@@ -62,13 +62,13 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	eng := &probe.HTTPEngine{
-		Source: src, URL: target, Method: h.method, Policy: pol, Seed: opts.Seed, RunID: runID, Observer: obs,
-		Timeout: h.timeout, MaxInFlight: h.maxInFlight, Header: header, EventIDHeader: h.eventIDHeader,
-		Drain: h.drain, Tolerance: h.tolerance, Clock: opts.clock,
+	tgt := &probe.HTTPTarget{
+		URL: target, Method: h.method, RunID: runID, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
+		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
+	eng := &probe.Engine{Source: src, Policy: pol, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
 	if opts.transport != nil {
-		eng.Client = &http.Client{Transport: opts.transport,
+		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if h.body != "" {
@@ -80,7 +80,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 			}
 			file, text = name, string(data)
 		}
-		if eng.Body, err = probe.ParseBody(file, text, 0); err != nil {
+		if tgt.Body, err = probe.ParseBody(file, text, 0); err != nil {
 			return false, err
 		}
 	}
@@ -89,7 +89,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if !ok || secret == "" {
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
-		if eng.Signer, err = probe.NewSigner(secret); err != nil {
+		if tgt.Signer, err = probe.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}

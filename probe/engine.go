@@ -1,0 +1,403 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+// Engine is the sender: one scheduler that replays a traffic source with a
+// retry policy against a Target, the in-process simulator of a profile in
+// virtual time (*SimTarget) or a URL in real time (*HTTPTarget). The
+// target only answers attempts; everything a sender decides is decided
+// here, the same way for both.
+//
+// What it merges. Two streams feed the scheduler: the source's emissions
+// (each a first attempt, due at its Time) and the retries waiting in a
+// queue (each due when the response of the attempt before it arrived,
+// plus the delay the Policy chose). It always takes the attempt due first;
+// when a retry and a new emission are due at the same instant, the retry
+// goes first, and retries due at the same instant go in the order they
+// were queued. So a run is deterministic for a source, a policy and a
+// Seed.
+//
+// Time. The source's times are relative: its first emission is due the
+// moment the run starts on the target's clock, and every other at that
+// start plus (its Time − the first Time). The simulator's clock is the
+// source's own time, and jumps to each attempt as it comes due; the HTTP
+// target's clock is real (an injected Clock in tests), and the scheduler
+// waits on it for the next due time or a response, whichever comes first.
+//
+// Pacing. Attempts leave in due order, paced by Pace: never before they
+// are due and, when the sender is behind, as far apart as the schedule
+// put them rather than in a catch-up burst. An attempt that leaves more
+// than Tolerance after it was due is Late. In virtual time every attempt
+// leaves exactly when it is due.
+//
+// When a fate is settled. Each attempt's response is settled by the
+// scheduler when it arrives: a 2xx delivers the event (Delivered); any
+// other answer, a transport error included, is handed to the Policy as a
+// Failure (N, Elapsed since the first attempt was due, Prev, Response),
+// which either gives up (GaveUp) or names the delay after the response
+// (Done) at which the next attempt is due. Every time the scheduler
+// computes counts from the attempt's Done, never from when it learned the
+// answer, so a target that knows the answer at once (the simulator) and
+// one that learns it later (HTTP) are scheduled alike. A delivery still
+// waiting when the run ends is settled then: RunEnded when the run
+// reached its end (Until, the HTTP target's drain, or an unreachable
+// target), Interrupted when ctx was cancelled.
+//
+// Memory. Retries wait in a heap of 64-byte entries, so memory does not
+// grow with the number of events, only with the deliveries waiting at
+// once: at most MaxPending. A retry beyond it ends the run with a
+// *PendingLimitError (exit code 2).
+//
+// Ending. The run ends when every delivery has been settled, when the
+// next attempt is due after Until, when the HTTP target's drain has passed
+// or it has proved unreachable, or when ctx is cancelled; the target
+// describes how its attempts in flight are taken back. Run returns the
+// Stats with Interrupted set on cancellation, and ctx's error.
+//
+// Observer. The Observer gets the Attempts in the order they were sent,
+// whatever order they finished in, and each delivery's Outcome right after
+// the attempt that settled it, or at the end (RunEnded, Interrupted). Its
+// calls are made from Run's goroutine, never concurrently; a slow Observer
+// delays the sends.
+//
+// The zero values of the optional fields are their defaults. An Engine
+// runs once at a time; Run may be called again after it returns.
+type Engine struct {
+	Source   scenarios.Source // the traffic; required
+	Policy   Policy           // the retry policy; required
+	Target   Target           // where the attempts go; required
+	Seed     uint64           // seeds the policy's jitter
+	Observer Observer         // receives every attempt and outcome; may be nil
+	// Until, when set, ends the run at the first attempt due after it (Unix
+	// ns on the run's clock): that delivery and every one still waiting
+	// end with RunEnded at Until.
+	Until int64
+	// MaxPending is the most deliveries that may wait for a retry at once
+	// (default DefaultMaxPending). A retry beyond it ends the run with a
+	// *PendingLimitError.
+	MaxPending int
+	// Tolerance is how late an attempt may leave without being Late, and
+	// the timer noise the pacer does not count as falling behind (see
+	// Pace); default DefaultLateTolerance.
+	Tolerance time.Duration
+
+	run
+}
+
+// Stats sums up a run.
+type Stats struct {
+	Emissions   int64  // deliveries taken from the source
+	Attempts    int64  // attempts sent
+	Late        int64  // attempts that left more than Tolerance after they were due
+	Start, End  int64  // when the first and the last attempt left (Unix ns)
+	Interrupted bool   // the context was cancelled before the run finished
+	RunID       string // the run's id, as sent in every event id (HTTP target only)
+}
+
+// Target answers an Engine's attempts. The implementations are SimTarget
+// and HTTPTarget.
+type Target interface {
+	// open checks the target's settings, fills in the run's target-given
+	// settings and returns the link of one run.
+	open(r *run) (link, error)
+}
+
+// link is one run's connection to its target. The scheduler calls it from
+// Run's goroutine only; the link hands every answered attempt back through
+// run.complete, on that goroutine too.
+type link interface {
+	// start starts the target's clock on the first emission and returns
+	// the time the run's clock gives it (Unix ns).
+	start(first int64) int64
+	// send makes the attempt in s, which the scheduler has just dispatched.
+	send(s *sendSlot)
+	// sleep waits towards planned, which is after now. It reports whether
+	// the clock has reached planned and the attempt may leave now;
+	// otherwise the scheduler looks again.
+	sleep(now, planned int64) bool
+	// poll takes back the attempts answered meanwhile, without waiting,
+	// and returns the run's clock (Unix ns) and, once the target has
+	// proved unreachable, the error that says so (at the end of the run,
+	// final, before its window has passed).
+	poll(final bool) (now int64, unreachable error)
+	// wait blocks until an attempt is answered or ctx is cancelled.
+	wait()
+	// settle takes back every attempt in flight at the end of a run that
+	// ends with fate f, and returns the fate the pending deliveries get.
+	settle(f Fate) Fate
+	// close releases what the link holds.
+	close()
+}
+
+// run is the state of one Engine.Run. Everything in it belongs to Run's
+// goroutine, except the slots in flight, which belong to the target until
+// it hands them back.
+type run struct {
+	e    *Engine
+	ctx  context.Context
+	link link
+
+	// Set by the target's open.
+	ctxMask int           // ctx is checked when the loop count & ctxMask is 0
+	drain   time.Duration // how long after the last emission retries are still made; negative for no limit
+
+	rng      *rand.Rand
+	pacer    pacer
+	queue    retryQueue
+	keys     keyTable
+	ring     inorder
+	inflight int
+
+	t0       int64 // the run's clock at the first emission (Unix ns)
+	first    int64 // the first emission's Time
+	next     scenarios.Emission
+	haveNext bool
+	deadline int64 // once the source is exhausted: the last retry time (Unix ns)
+	endAt    int64 // when set, the time RunEnded deliveries end at
+	err      error // what ended the run early: a source error, or the pending limit
+
+	stats Stats
+	out   Outcome
+}
+
+// Run replays the whole source and returns when every delivery has been
+// settled or cut off, or ctx was cancelled, as Engine describes.
+func (e *Engine) Run(ctx context.Context) (Stats, error) {
+	if e.Source == nil || e.Policy == nil || e.Target == nil {
+		return Stats{}, errors.New("probe: Engine needs a Source, a Policy and a Target")
+	}
+	if e.MaxPending <= 0 {
+		e.MaxPending = DefaultMaxPending
+	}
+	tol := e.Tolerance
+	if tol <= 0 {
+		tol = DefaultLateTolerance
+	}
+	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))}
+	e.pacer.tolerance = int64(tol)
+	l, err := e.Target.open(&e.run)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer l.close()
+	e.link = l
+	first, err := e.Source.Next()
+	if errors.Is(err, io.EOF) {
+		return e.stats, nil
+	}
+	if err != nil {
+		return e.stats, err
+	}
+	e.t0 = l.start(first.Time)
+	e.first = first.Time
+	e.next, e.haveNext = first, true
+	err = e.loop()
+	return e.stats, err
+}
+
+// loop dispatches attempts until the run ends, and returns Run's error.
+func (r *run) loop() error {
+	for i := 0; ; i++ {
+		if i&r.ctxMask == 0 && r.ctx.Err() != nil {
+			return r.finish(Interrupted)
+		}
+		if r.err != nil {
+			return r.finish(RunEnded)
+		}
+		now, unreach := r.link.poll(false)
+		if unreach != nil {
+			return r.finish(RunEnded)
+		}
+		at, fromSource, ok := r.candidate()
+		if !ok {
+			if r.inflight == 0 {
+				return r.finish(RunEnded)
+			}
+			r.link.wait()
+			continue
+		}
+		if r.e.Until != 0 && at > r.e.Until {
+			if p, ok := r.take(fromSource); ok {
+				r.queue.push(p)
+			}
+			r.endAt = r.e.Until
+			return r.finish(RunEnded)
+		}
+		planned := r.pacer.next(at)
+		if r.ring.full() {
+			r.link.wait()
+			continue
+		}
+		if now < planned {
+			if !r.link.sleep(now, planned) {
+				continue
+			}
+			now = planned
+		}
+		r.dispatch(fromSource, planned, now)
+	}
+}
+
+// candidate returns when the attempt due next is due, and whether it is
+// the next emission rather than the earliest retry; the retry goes first
+// on a tie. It returns false when there is none, or when the source is
+// exhausted and the earliest retry is due after the drain deadline.
+func (r *run) candidate() (at int64, fromSource, ok bool) {
+	if r.queue.Len() > 0 {
+		at := r.queue.peekAt()
+		if !r.haveNext || at <= r.mapTime(r.next.Time) {
+			return at, false, r.haveNext || at <= r.deadline
+		}
+	}
+	if !r.haveNext {
+		return 0, false, false
+	}
+	return r.mapTime(r.next.Time), true, true
+}
+
+// mapTime maps a source time onto the run's clock.
+func (r *run) mapTime(t int64) int64 { return r.t0 + (t - r.first) }
+
+// take removes the candidate from where it waits, the retry queue or the
+// source, which it then advances. It returns false when the emission is
+// out of range; the run then ends with that error.
+func (r *run) take(fromSource bool) (pending, bool) {
+	if !fromSource {
+		return r.queue.pop(), true
+	}
+	p, err := newPending(&r.next, r.mapTime(r.next.Time), &r.keys)
+	if err != nil {
+		r.haveNext, r.err = false, err
+		return pending{}, false
+	}
+	r.stats.Emissions++
+	r.advance()
+	return p, true
+}
+
+// advance reads the next emission from the source. At its end it fixes
+// the drain deadline.
+func (r *run) advance() {
+	last := r.next.Time
+	em, err := r.e.Source.Next()
+	switch {
+	case err == nil:
+		r.next = em
+	case errors.Is(err, io.EOF):
+		r.haveNext = false
+		r.deadline = math.MaxInt64
+		if r.drain >= 0 {
+			r.deadline = r.mapTime(last) + int64(r.drain)
+		}
+	default:
+		r.haveNext, r.err = false, err
+	}
+}
+
+// dispatch sends the candidate at now, which is on or after planned.
+func (r *run) dispatch(fromSource bool, planned, now int64) {
+	p, ok := r.take(fromSource)
+	if !ok {
+		return
+	}
+	late := r.pacer.dispatched(p.at, planned, now)
+	s := r.ring.claim()
+	s.p = p
+	key, ws := r.keys.name(p.key)
+	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Size: p.size, N: int(p.n), Intended: p.at, Sent: now, Late: late}
+	if r.stats.Attempts == 0 {
+		r.stats.Start = now
+	}
+	r.stats.Attempts++
+	r.stats.End = now
+	if late {
+		r.stats.Late++
+	}
+	r.inflight++
+	r.link.send(s)
+}
+
+// complete takes back an answered attempt: it settles the delivery's fate
+// or queues its retry, and reports what can be reported in order.
+func (r *run) complete(s *sendSlot) {
+	r.inflight--
+	a := &s.att
+	if a.Accepted() {
+		s.fate = Delivered
+	} else {
+		p := &s.p
+		delay, again := r.e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
+		switch {
+		case !again || p.n == math.MaxUint32:
+			s.fate = GaveUp
+		case r.queue.Len() >= r.e.MaxPending:
+			if r.err == nil {
+				r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(p.at - r.stats.Start), Attempts: r.stats.Attempts})
+			}
+		default:
+			next := *p
+			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
+			r.queue.push(next)
+		}
+	}
+	s.done = true
+	r.ring.release(r.emit)
+}
+
+// emit reports a finished attempt, and its delivery's outcome if it
+// settled it.
+func (r *run) emit(s *sendSlot) {
+	if r.e.Observer == nil {
+		return
+	}
+	r.e.Observer.Attempt(&s.att)
+	if s.fate != "" {
+		r.outcome(&s.p, s.fate, s.att.Done)
+	}
+}
+
+func (r *run) outcome(p *pending, f Fate, at int64) {
+	if r.e.Observer == nil {
+		return
+	}
+	r.out = Outcome{Event: p.event, Copy: int(p.copy), Copies: int(p.copies), Key: r.keys.key(p.key), Emitted: p.emitted, At: at, Attempts: int(p.n), Fate: f}
+	if f == RunEnded || f == Interrupted {
+		r.out.Attempts = int(p.n) - 1
+	}
+	r.e.Observer.Outcome(&r.out)
+}
+
+// finish stops dispatching, has the target take back every attempt in
+// flight, ends the deliveries still pending and returns Run's error.
+// Emissions the source still holds were never due within the run and are
+// not counted.
+func (r *run) finish(f Fate) error {
+	f = r.link.settle(f)
+	// A failure to connect reported only now still counts.
+	at, unreach := r.link.poll(f != Interrupted && r.err == nil)
+	if f == RunEnded && r.endAt != 0 {
+		at = r.endAt
+	}
+	for r.queue.Len() > 0 {
+		p := r.queue.pop()
+		r.outcome(&p, f, at)
+	}
+	switch {
+	case f == Interrupted:
+		r.stats.Interrupted = true
+		return r.ctx.Err()
+	case r.err != nil:
+		return r.err
+	}
+	return unreach
+}

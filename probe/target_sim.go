@@ -1,0 +1,111 @@
+package probe
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// SimTarget is the in-process simulator of a profile, in virtual time: no
+// clock is read and nothing sleeps, so a day of traffic runs in seconds
+// and the same source, policy and seed give the same attempts, byte for
+// byte.
+//
+// Each attempt is decided by the simulator at the time it is sent,
+// against the partition its key and workspace count against under the
+// profile's scope (limitsim.Profile.PartitionOf): a workspace-scoped
+// profile adds up every key of a workspace. An admitted attempt gets a
+// 200; one the profile can never admit (too large) a 413; any other
+// rejection a 429 carrying the Retry-After the profile's dialect would
+// send (none for dialects that document none). Its response arrives
+// Latency after it was sent, and the Engine counts the retry's delay from
+// then. The run's clock is the source's own time, and the Engine checks
+// for cancellation once every 4,096 attempts. Retries are made for as
+// long as the policy asks for them: the simulator has no drain.
+type SimTarget struct {
+	Profile *limitsim.Profile // the limits to simulate; required
+	Latency time.Duration     // virtual round trip of every attempt (default 0)
+}
+
+// simLink is one run against the simulator.
+type simLink struct {
+	r          *run
+	prof       *limitsim.Profile
+	sim        *limitsim.Simulator
+	parts      map[string]*limitsim.Partition
+	retryAfter bool  // whether the dialect sends Retry-After
+	latency    int64 // ns
+	clock      int64 // the virtual clock (Unix ns)
+	dec        limitsim.Decision
+}
+
+func (t *SimTarget) open(r *run) (link, error) {
+	if t == nil || t.Profile == nil {
+		return nil, errors.New("probe: SimTarget needs a Profile")
+	}
+	r.ctxMask, r.drain, r.ring = 4095, -1, newInorder(1)
+	return &simLink{r: r, prof: t.Profile, sim: limitsim.NewSimulator(t.Profile), parts: make(map[string]*limitsim.Partition),
+		retryAfter: dialectSendsRetryAfter(t.Profile), latency: int64(t.Latency)}, nil
+}
+
+// dialectSendsRetryAfter reports whether p's dialect puts a Retry-After on
+// a 429, by asking it to write the headers of a rejection.
+func dialectSendsRetryAfter(p *limitsim.Profile) bool {
+	d, err := limitsim.Dialects(p.Dialect)
+	if err != nil {
+		return false
+	}
+	pt := p.NewPartition()
+	var dec limitsim.Decision
+	for i := 0; i < 1_000_000; i++ {
+		pt.DecideInto(&dec, 0, 1)
+		if !dec.Admitted {
+			h := http.Header{}
+			d.WriteHeaders(h, p, &dec)
+			return h.Get("Retry-After") != ""
+		}
+	}
+	return false
+}
+
+func (l *simLink) start(first int64) int64 { l.clock = first; return first }
+
+// poll returns the virtual clock: the time of the last attempt.
+func (l *simLink) poll(bool) (int64, error) { return l.clock, nil }
+
+// sleep jumps the virtual clock to planned.
+func (l *simLink) sleep(_, planned int64) bool { l.clock = planned; return true }
+
+// send decides the attempt at once and hands it back: its answer is known
+// as it leaves, and its Done is Latency later.
+func (l *simLink) send(s *sendSlot) {
+	a := &s.att
+	part := l.prof.PartitionOf(a.Key, a.Workspace)
+	pt, ok := l.parts[part]
+	if !ok {
+		pt = l.sim.Partition(part)
+		l.parts[part] = pt
+	}
+	pt.DecideInto(&l.dec, a.Sent, a.Size)
+	a.Done = a.Sent + l.latency
+	switch {
+	case l.dec.Admitted:
+		a.Status = http.StatusOK
+	case l.dec.RetryAt == limitsim.Never:
+		a.Status = http.StatusRequestEntityTooLarge
+	default:
+		a.Status = http.StatusTooManyRequests
+		if l.retryAfter {
+			a.RetryAfter, a.HasRetryAfter = time.Duration(l.dec.RetryAfter())*time.Second, true
+		}
+	}
+	l.r.complete(s)
+}
+
+// wait and settle have nothing to do: no attempt is ever in flight in
+// virtual time.
+func (l *simLink) wait()              {}
+func (l *simLink) settle(f Fate) Fate { return f }
+func (l *simLink) close()             {}
