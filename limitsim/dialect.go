@@ -111,6 +111,29 @@ func Dialects(names ...string) (Dialect, error) {
 	return list, nil
 }
 
+// SendsRetryAfter reports whether p's header dialect puts a Retry-After on
+// a 429. It asks the dialect: it fills a fresh partition until a request
+// is rejected and writes the headers of that rejection. A profile whose
+// dialect is unknown, or that admits a million requests at one instant,
+// sends none.
+func (p *Profile) SendsRetryAfter() bool {
+	d, err := Dialects(p.Dialect)
+	if err != nil {
+		return false
+	}
+	pt := p.NewPartition()
+	var dec Decision
+	for i := 0; i < 1_000_000; i++ {
+		pt.DecideInto(&dec, 0, 1)
+		if !dec.Admitted {
+			h := http.Header{}
+			d.WriteHeaders(h, p, &dec)
+			return h.Get("Retry-After") != ""
+		}
+	}
+	return false
+}
+
 // composite is several dialects spoken at once.
 type composite []Dialect
 

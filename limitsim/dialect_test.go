@@ -74,3 +74,12 @@ func TestDialectsCompose(t *testing.T) {
 		t.Errorf("Describe() = %q", dl.Describe())
 	}
 }
+
+func TestSendsRetryAfter(t *testing.T) {
+	for name, want := range map[string]bool{"rewst": true, "workato": true, "salesbuildr": true, "autotask": false, "perwebhook": false} {
+		p, _ := Builtin(name)
+		if got := p.SendsRetryAfter(); got != want {
+			t.Errorf("%s.SendsRetryAfter() = %v, want %v", name, got, want)
+		}
+	}
+}

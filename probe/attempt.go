@@ -1,6 +1,10 @@
 package probe
 
-import "time"
+import (
+	"time"
+
+	"github.com/hooklimit/hooklimit/probe/retry"
+)
 
 // Attempt is one request the sender made: which delivery of which event it
 // carried, when it was due and when it left, and what came back. The run
@@ -36,8 +40,8 @@ type Attempt struct {
 func (a *Attempt) Accepted() bool { return a.Status >= 200 && a.Status <= 299 }
 
 // Response returns what a retry policy needs to know of the attempt.
-func (a *Attempt) Response() Response {
-	r := Response{Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter}
+func (a *Attempt) Response() retry.Response {
+	r := retry.Response{Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter}
 	if a.Err != "" {
 		r.Err = errString(a.Err)
 	}

@@ -1,7 +1,7 @@
-// Package probe is the sender: retry policies, open-model pacing, targets
-// (the in-process simulator and HTTP), attempt records and limit discovery.
-// It renders nothing; the report package turns what it records into tables
-// and verdicts.
+// Package probe is the sender: open-model pacing, targets (the in-process
+// simulator and HTTP), attempt records, and the HTTP sender of limit
+// discovery. It renders nothing; the report package turns what it records
+// into tables and verdicts.
 //
 // Engine is the one scheduler both targets run on: it merges the source's
 // emissions with the retries waiting in its queue (a retry first when both
@@ -13,18 +13,21 @@
 //
 // The leaf pieces the run engine builds on are:
 //
-//   - retry policies (Policy and its implementations None, Immediate, Fixed,
-//     Exponential, RetryAfter, OutboundSync, Svix and the GiveUp wrapper),
-//     written on the command line and in plan files as specs that
-//     ParsePolicy reads and Policy.String writes back; Policies lists them
-//     for `hooklimit scenarios`;
-//   - Retryable, the one rule every policy shares about which responses are
-//     worth another attempt;
-//   - ParseRetryAfter, which reads a Retry-After header the way RFC 9110
-//     defines it (and leniently a decimal);
-//   - Signer, which signs and verifies requests per the Standard Webhooks
-//     specification;
-//   - Body, a per-event body template padded to an exact size.
+//   - Pace, the pacer, which says when an attempt that is due may leave;
+//   - Attempt and Outcome, what an Observer is told of every request and
+//     of every delivery's fate;
+//   - Body, a per-event body template padded to an exact size;
+//   - run ids (NewRunID, RunIDHeader), which tell one run's requests from
+//     another's at the receiver.
+//
+// The rest of the sender lives beside it:
+//
+//   - probe/retry: the retry policies a run follows, the specs that name
+//     them, and the reading of Retry-After;
+//   - probe/discover: limit discovery for `hooklimit probe`, which sends
+//     through HTTPSender;
+//   - internal/signing: Standard Webhooks signing, shared with the
+//     receiver that verifies it.
 //
 // Nothing in this package reads the clock or a global random source: time
 // and a *rand.Rand are parameters, so every schedule is deterministic for a

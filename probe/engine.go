@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -74,7 +75,7 @@ import (
 // runs once at a time; Run may be called again after it returns.
 type Engine struct {
 	Source   scenarios.Source // the traffic; required
-	Policy   Policy           // the retry policy; required
+	Policy   retry.Policy     // the retry policy; required
 	Target   Target           // where the attempts go; required
 	Seed     uint64           // seeds the policy's jitter
 	Observer Observer         // receives every attempt and outcome; may be nil
@@ -336,7 +337,7 @@ func (r *run) complete(s *sendSlot) {
 		s.fate = Delivered
 	} else {
 		p := &s.p
-		delay, again := r.e.Policy.Next(Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
+		delay, again := r.e.Policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
 		switch {
 		case !again || p.n == math.MaxUint32:
 			s.fate = GaveUp

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -58,7 +59,7 @@ func BenchmarkHTTPEngine(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
-	st, err := (&Engine{Source: &tickSource{n: b.N}, Policy: None{}, Observer: &countOnly{}, Target: &HTTPTarget{URL: target}}).Run(context.Background())
+	st, err := (&Engine{Source: &tickSource{n: b.N}, Policy: retry.None{}, Observer: &countOnly{}, Target: &HTTPTarget{URL: target}}).Run(context.Background())
 	elapsed := time.Since(start)
 	if err != nil || st.Attempts != int64(b.N) {
 		b.Fatalf("Run: %v, %d attempts of %d", err, st.Attempts, b.N)
@@ -91,7 +92,7 @@ func BenchmarkPacing(b *testing.B) {
 	for range b.N {
 		rec = &sendTimes{late: make([]int64, 0, n), sent: make([]int64, 0, n)}
 		var err error
-		st, err = (&Engine{Source: &tickSource{n: n, every: time.Second / rate}, Policy: None{}, Observer: rec, Target: &HTTPTarget{URL: target}}).Run(context.Background())
+		st, err = (&Engine{Source: &tickSource{n: n, every: time.Second / rate}, Policy: retry.None{}, Observer: rec, Target: &HTTPTarget{URL: target}}).Run(context.Background())
 		if err != nil || rec.ok != n {
 			b.Fatalf("Run: %v, %d of %d accepted", err, rec.ok, n)
 		}
@@ -130,7 +131,7 @@ func BenchmarkHTTPTarget(b *testing.B) {
 	for range b.N {
 		rec := &sendTimes{late: make([]int64, 0, n), sent: make([]int64, 0, n)}
 		start := time.Now()
-		st, err := (&Engine{Source: &tickSource{n: n, every: time.Second / time.Duration(rate)}, Policy: None{}, Observer: rec, Target: &HTTPTarget{URL: target}}).Run(context.Background())
+		st, err := (&Engine{Source: &tickSource{n: n, every: time.Second / time.Duration(rate)}, Policy: retry.None{}, Observer: rec, Target: &HTTPTarget{URL: target}}).Run(context.Background())
 		elapsed := time.Since(start)
 		if err != nil {
 			b.Fatal(err)

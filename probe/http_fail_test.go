@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // closedAddr returns a loopback address nothing listens on.
@@ -45,7 +46,7 @@ func testHTTPTimeout(t *testing.T) {
 		}
 	})
 	defer close(release)
-	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: None{}, Target: &HTTPTarget{Timeout: 100 * time.Millisecond}}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: retry.None{}, Target: &HTTPTarget{Timeout: 100 * time.Millisecond}}, h))
 	if err != nil {
 		t.Fatalf("Run: %v (a target that accepts and stalls is reachable)", err)
 	}
@@ -77,7 +78,7 @@ func TestHTTPConnectionDropped(t *testing.T) {
 			}
 			conn.Close()
 		})
-		rec, st, err := runEngine(t, &Engine{Source: evenly(2, 0), Policy: Immediate{Max: 1}, Target: &HTTPTarget{URL: srv.URL, Drain: time.Second}})
+		rec, st, err := runEngine(t, &Engine{Source: evenly(2, 0), Policy: retry.Immediate{Max: 1}, Target: &HTTPTarget{URL: srv.URL, Drain: time.Second}})
 		if err != nil {
 			t.Fatalf("reset %v: Run: %v (a target that accepts is reachable)", reset, err)
 		}
@@ -99,7 +100,7 @@ func TestHTTPConnectionDropped(t *testing.T) {
 // TestHTTPUnreachable points the engine at a port nothing listens on.
 func TestHTTPUnreachable(t *testing.T) {
 	addr := closedAddr(t)
-	rec, st, err := runEngine(t, &Engine{Source: evenly(3, 0), Policy: Immediate{Max: 2}, Target: &HTTPTarget{URL: "http://" + addr + "/hooks/t1?token=abc", Drain: time.Second}})
+	rec, st, err := runEngine(t, &Engine{Source: evenly(3, 0), Policy: retry.Immediate{Max: 2}, Target: &HTTPTarget{URL: "http://" + addr + "/hooks/t1?token=abc", Drain: time.Second}})
 	if code := exitcode.Of(err); code != exitcode.Runtime {
 		t.Fatalf("Run: %v (exit %d), want exit 3", err, code)
 	}
@@ -121,7 +122,7 @@ func TestHTTPUnreachable(t *testing.T) {
 // TestHTTPUnreachableStops checks that a long run against a down target
 // stops after the first second instead of playing its schedule.
 func TestHTTPUnreachableStops(t *testing.T) {
-	rec, st, err := runEngine(t, &Engine{Source: evenly(100, 50*time.Millisecond), Policy: None{}, Target: &HTTPTarget{URL: "http://" + closedAddr(t)}})
+	rec, st, err := runEngine(t, &Engine{Source: evenly(100, 50*time.Millisecond), Policy: retry.None{}, Target: &HTTPTarget{URL: "http://" + closedAddr(t)}})
 	if exitcode.Of(err) != exitcode.Runtime || !strings.Contains(err.Error(), "unreachable") {
 		t.Fatalf("Run: %v, want an exit-3 unreachable error", err)
 	}
@@ -155,7 +156,7 @@ func TestHTTPSecrets(t *testing.T) {
 		}
 	}
 	for _, target := range []string{srv.URL + "/h?" + query, "http://" + closedAddr(t) + "/h?" + query} {
-		rec, _, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: None{}, Target: &HTTPTarget{URL: target, Header: http.Header{"Authorization": {secret}}}})
+		rec, _, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: retry.None{}, Target: &HTTPTarget{URL: target, Header: http.Header{"Authorization": {secret}}}})
 		if err != nil {
 			check("error", err.Error())
 		}
@@ -217,7 +218,7 @@ func TestHTTPBadSetup(t *testing.T) {
 		{URL: "127.0.0.1:8080/hooks"},
 		{URL: "http://127.0.0.1:1/", Method: "PO ST"},
 	} {
-		_, err := (&Engine{Source: evenly(1, 0), Policy: None{}, Target: tg}).Run(context.Background())
+		_, err := (&Engine{Source: evenly(1, 0), Policy: retry.None{}, Target: tg}).Run(context.Background())
 		if exitcode.Of(err) != exitcode.Usage || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%q %q: %v, want a usage error without the query", tg.Method, tg.URL, err)
 		}

@@ -115,7 +115,7 @@ func memClient(h http.Handler) *http.Client {
 // time.Now reads: run inside a synctest bubble, e takes virtual time only.
 func memEngine(e *Engine, h http.HandlerFunc) *Engine {
 	t := e.Target.(*HTTPTarget)
-	t.URL, t.Client, t.Clock = "http://engine.test/hooks/t1", memClient(h), systemClock{}
+	t.URL, t.Client, t.Clock = "http://engine.test/hooks/t1", memClient(h), SystemClock{}
 	return e
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // TestHTTPAccounting sends 300 events at once through 8 slots to a server
@@ -35,7 +37,7 @@ func testHTTPAccounting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(300, 0), Policy: Immediate{Max: 3}, Target: &HTTPTarget{MaxInFlight: 8, Body: body, Drain: time.Second}}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(300, 0), Policy: retry.Immediate{Max: 3}, Target: &HTTPTarget{MaxInFlight: 8, Body: body, Drain: time.Second}}, h))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // maxResponseBody is how much of a response body is read (and dropped) so
@@ -92,7 +94,7 @@ func NewRequester(o RequestOptions) (*Requester, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, exitcode.Usagef("target %q is not an http:// or https:// URL", redactURL(o.URL))
+		return nil, exitcode.Usagef("target %q is not an http:// or https:// URL", redact.URL(o.URL))
 	}
 	q.host = u.Host
 	if !q.keyed {
@@ -202,7 +204,7 @@ func (r *Reply) RateLimit(done time.Time) (fields map[string]string, retryAfter 
 	}
 	fields = rateLimitFields(r.Header)
 	if v := r.Header.Get("Retry-After"); v != "" {
-		if d, err := ParseRetryAfter(v, done); err == nil {
+		if d, err := retry.ParseRetryAfter(v, done); err == nil {
 			return fields, d, true
 		}
 	}
@@ -330,20 +332,6 @@ func (q *Requester) redact(msg string) string {
 		msg = msg[:200] + "..."
 	}
 	return msg
-}
-
-// redactURL returns raw without its query, fragment and user info, for
-// messages.
-func redactURL(raw string) string {
-	s, _, _ := strings.Cut(raw, "?")
-	s, _, _ = strings.Cut(s, "#")
-	if scheme, rest, ok := strings.Cut(s, "://"); ok {
-		if at := strings.LastIndex(rest, "@"); at >= 0 && !strings.Contains(rest[:at], "/") {
-			rest = rest[at+1:]
-		}
-		s = scheme + "://" + rest
-	}
-	return s
 }
 
 // rateLimitFields returns the rate-limit header fields of a response, by

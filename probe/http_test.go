@@ -14,6 +14,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/signing"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -65,7 +67,7 @@ func checkRetryHonoured(t *testing.T, rec *httpRec, err error) {
 func TestHTTPRetryAfterSeconds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := rejectFirst(func() string { return "1" })
-		rec, _, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Target: &HTTPTarget{Drain: 5 * time.Second}}, h))
+		rec, _, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: retry.RetryAfter{Max: 3}, Target: &HTTPTarget{Drain: 5 * time.Second}}, h))
 		checkRetryHonoured(t, rec, err)
 		if got := rec.attempts[0].RetryAfter; got != time.Second {
 			t.Errorf("Retry-After: 1 read as %v", got)
@@ -78,7 +80,7 @@ func TestHTTPRetryAfterSeconds(t *testing.T) {
 func TestHTTPRetryAfterDate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := rejectFirst(func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) })
-		rec, _, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Target: &HTTPTarget{Drain: 5 * time.Second}}, h))
+		rec, _, err := runEngine(t, memEngine(&Engine{Source: evenly(1, 0), Policy: retry.RetryAfter{Max: 3}, Target: &HTTPTarget{Drain: 5 * time.Second}}, h))
 		checkRetryHonoured(t, rec, err)
 		if got := rec.attempts[0].RetryAfter; got > 2*time.Second {
 			t.Errorf("an HTTP-date 2 s ahead (to the second) read as %v", got)
@@ -90,7 +92,7 @@ func TestHTTPRetryAfterDate(t *testing.T) {
 // over a real socket.
 func TestHTTPRetryAfterJumpClock(t *testing.T) {
 	srv := server(t, rejectFirst(func() string { return "120" }))
-	rec, _, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 3}, Target: &HTTPTarget{URL: srv.URL, Drain: 10 * time.Minute, Clock: newJumpClock()}})
+	rec, _, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: retry.RetryAfter{Max: 3}, Target: &HTTPTarget{URL: srv.URL, Drain: 10 * time.Minute, Clock: newJumpClock()}})
 	checkRetryHonoured(t, rec, err)
 }
 
@@ -105,7 +107,7 @@ func TestHTTPDrain(t *testing.T) {
 		attempts int
 		fate     Fate
 	}{{10 * time.Second, 1, RunEnded}, {45 * time.Second, 2, RunEnded}, {2 * time.Minute, 3, GaveUp}} {
-		rec, st, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: RetryAfter{Max: 2}, Target: &HTTPTarget{URL: srv.URL, Drain: tt.drain, Clock: newJumpClock()}})
+		rec, st, err := runEngine(t, &Engine{Source: evenly(1, 0), Policy: retry.RetryAfter{Max: 2}, Target: &HTTPTarget{URL: srv.URL, Drain: tt.drain, Clock: newJumpClock()}})
 		if err != nil {
 			t.Fatalf("drain %v: %v", tt.drain, err)
 		}
@@ -133,7 +135,7 @@ func testHTTPObserverOrder(t *testing.T) {
 		order = append(order, r.Header.Get("X-Event-Id"))
 		mu.Unlock()
 	})
-	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(5, 0), Policy: None{}, Target: &HTTPTarget{RunID: "r1"}}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(5, 0), Policy: retry.None{}, Target: &HTTPTarget{RunID: "r1"}}, h))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,7 @@ func testHTTPObserverOrder(t *testing.T) {
 // TestHTTPSigning verifies every request's Standard Webhooks signature on
 // the server, and that copies of an event share its id.
 func TestHTTPSigning(t *testing.T) {
-	signer, err := NewSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	signer, err := signing.NewSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,7 @@ func TestHTTPSigning(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		defer mu.Unlock()
-		if err := signer.Verify(r.Header, body, time.Now(), DefaultTolerance); err != nil {
+		if err := signer.Verify(r.Header, body, time.Now(), signing.DefaultTolerance); err != nil {
 			bad = append(bad, err.Error())
 		}
 		if r.Header.Get("webhook-id") != r.Header.Get("X-Event-Id") {
@@ -182,7 +184,7 @@ func TestHTTPSigning(t *testing.T) {
 			src.ems = append(src.ems, scenarios.Emission{Time: scenarios.DefaultStart + int64(ev)*int64(time.Millisecond), Event: ev, Copy: c, Copies: 2, Key: "t1"})
 		}
 	}
-	rec, _, err := runEngine(t, &Engine{Source: src, Policy: None{}, Target: &HTTPTarget{URL: srv.URL, Signer: signer, RunID: "r1"}})
+	rec, _, err := runEngine(t, &Engine{Source: src, Policy: retry.None{}, Target: &HTTPTarget{URL: srv.URL, Signer: signer, RunID: "r1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +227,7 @@ func TestHTTPRequests(t *testing.T) {
 		{Time: 0, Event: 1, Copies: 1, Key: "t1", Size: 500},
 		{Time: 1, Event: 2, Copies: 1, Key: "a b/c", Size: 10},
 	}}
-	rec, st, err := runEngine(t, &Engine{Source: src, Policy: None{}, Target: &HTTPTarget{URL: srv.URL + "/hooks/{key}", Header: http.Header{"Authorization": {"Bearer x"}, "X-Hooklimit-Run": {"not this"}}, EventIDHeader: "X-Hook-Id", RunID: "run.7_x"}})
+	rec, st, err := runEngine(t, &Engine{Source: src, Policy: retry.None{}, Target: &HTTPTarget{URL: srv.URL + "/hooks/{key}", Header: http.Header{"Authorization": {"Bearer x"}, "X-Hooklimit-Run": {"not this"}}, EventIDHeader: "X-Hook-Id", RunID: "run.7_x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +270,7 @@ func TestHTTPMaxInFlightLate(t *testing.T) {
 
 func testHTTPMaxInFlightLate(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(50 * time.Millisecond) })
-	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(4, 10*time.Millisecond), Policy: None{}, Target: &HTTPTarget{MaxInFlight: 1}}, h))
+	rec, st, err := runEngine(t, memEngine(&Engine{Source: evenly(4, 10*time.Millisecond), Policy: retry.None{}, Target: &HTTPTarget{MaxInFlight: 1}}, h))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +305,7 @@ func testHTTPInterrupt(t *testing.T) {
 			cancel()
 		}
 	}
-	e := memEngine(&Engine{Source: evenly(20, 20*time.Millisecond), Policy: Fixed{Delay: time.Minute, Max: 3}, Observer: rec, Target: &HTTPTarget{}}, h)
+	e := memEngine(&Engine{Source: evenly(20, 20*time.Millisecond), Policy: retry.Fixed{Delay: time.Minute, Max: 3}, Observer: rec, Target: &HTTPTarget{}}, h)
 	st, err := e.Run(ctx)
 	if err != context.Canceled || !st.Interrupted {
 		t.Fatalf("Run: %v, Interrupted %v; want context.Canceled and Interrupted", err, st.Interrupted)

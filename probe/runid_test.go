@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 func TestValidRunID(t *testing.T) {
@@ -37,7 +38,7 @@ func TestHTTPRunIDs(t *testing.T) {
 	})
 	var ids []string
 	for range 2 {
-		_, st, err := runEngine(t, &Engine{Source: evenly(3, 0), Policy: None{}, Seed: 7, Target: &HTTPTarget{URL: srv.URL}})
+		_, st, err := runEngine(t, &Engine{Source: evenly(3, 0), Policy: retry.None{}, Seed: 7, Target: &HTTPTarget{URL: srv.URL}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +61,7 @@ func TestHTTPRunIDs(t *testing.T) {
 			}
 		}
 	}
-	_, err := (&Engine{Source: evenly(1, 0), Policy: None{}, Target: &HTTPTarget{URL: srv.URL, RunID: "a b"}}).Run(t.Context())
+	_, err := (&Engine{Source: evenly(1, 0), Policy: retry.None{}, Target: &HTTPTarget{URL: srv.URL, RunID: "a b"}}).Run(t.Context())
 	if exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("run id with a space: %v, want a usage error", err)
 	}

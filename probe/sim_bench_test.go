@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -26,7 +27,7 @@ func BenchmarkSimEngine(b *testing.B) {
 			b.Fatal(err)
 		}
 		obs := &countObserver{}
-		eng := &Engine{Source: src, Policy: RetryAfter{Max: 100}, Observer: obs, Target: &SimTarget{Profile: prof}}
+		eng := &Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: obs, Target: &SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		if err != nil {
 			b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -26,7 +27,7 @@ func TestSimPendingLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		obs := &countObserver{}
-		eng := &Engine{Source: src, Policy: RetryAfter{Max: 100}, Observer: obs, MaxPending: tt.max, Target: &SimTarget{Profile: prof}}
+		eng := &Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: obs, MaxPending: tt.max, Target: &SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		var pl *PendingLimitError
 		switch {
@@ -50,7 +51,7 @@ func TestSimPendingLimit(t *testing.T) {
 func TestSimPendingLimitDefault(t *testing.T) {
 	prof, _ := limitsim.Builtin("rewst")
 	src, _ := scenarios.New("burst", scenarios.Params{Events: 10})
-	eng := &Engine{Source: src, Policy: None{}, Target: &SimTarget{Profile: prof}}
+	eng := &Engine{Source: src, Policy: retry.None{}, Target: &SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil || eng.MaxPending != DefaultMaxPending {
 		t.Fatalf("err %v, MaxPending %d; want %d", err, eng.MaxPending, DefaultMaxPending)
 	}
@@ -75,7 +76,7 @@ func simRunBytes(t *testing.T, n int64) uint64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eng := &Engine{Source: src, Policy: None{}, Observer: &countObserver{}, Target: &SimTarget{Profile: prof}}
+		eng := &Engine{Source: src, Policy: retry.None{}, Observer: &countObserver{}, Target: &SimTarget{Profile: prof}}
 		if _, err := eng.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func BenchmarkSimEngineBurst(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		eng := &Engine{Source: src, Policy: RetryAfter{Max: 3}, Observer: &countObserver{}, Target: &SimTarget{Profile: prof}}
+		eng := &Engine{Source: src, Policy: retry.RetryAfter{Max: 3}, Observer: &countObserver{}, Target: &SimTarget{Profile: prof}}
 		if _, err := eng.Run(context.Background()); err != nil {
 			b.Fatal(err)
 		}

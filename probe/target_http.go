@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/signing"
 )
 
 // Defaults of an HTTPTarget's fields.
@@ -105,9 +106,9 @@ type HTTPTarget struct {
 	// Header is sent with every request. Its values may be secrets: they
 	// never appear in Attempts or errors.
 	Header        http.Header
-	Body          *Body   // the body template; default DefaultBodyTemplate
-	EventIDHeader string  // the header carrying the event's id; default X-Event-Id
-	Signer        *Signer // signs each request per Standard Webhooks; nil for none
+	Body          *Body           // the body template; default DefaultBodyTemplate
+	EventIDHeader string          // the header carrying the event's id; default X-Event-Id
+	Signer        *signing.Signer // signs each request per Standard Webhooks; nil for none
 
 	Drain time.Duration // how long after the source's last emission retries are still made; 0 for none
 	Grace time.Duration // how long to wait for responses after ctx is cancelled; default 2s, negative for none
@@ -123,11 +124,11 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// systemClock is the real clock.
-type systemClock struct{}
+// SystemClock is the real clock: time.Now and time.After.
+type SystemClock struct{}
 
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (SystemClock) Now() time.Time                         { return time.Now() }
+func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // reachState is what is known of whether the target answers at all.
 type reachState int
@@ -150,7 +151,7 @@ type httpLink struct {
 	body       *Body
 	idHeader   string
 	runID      string
-	signer     *Signer
+	signer     *signing.Signer
 	grace      time.Duration
 	spin       time.Duration // see spinWindow
 
@@ -199,7 +200,7 @@ func (t *HTTPTarget) open(r *run) (link, error) {
 		l.grace = 0
 	}
 	if l.clock == nil {
-		l.clock, l.spin = systemClock{}, spinWindow
+		l.clock, l.spin = SystemClock{}, spinWindow
 	}
 	if l.body == nil {
 		b, err := ParseBody("default body", DefaultBodyTemplate, 0)

@@ -47,27 +47,7 @@ func (t *SimTarget) open(r *run) (link, error) {
 	}
 	r.ctxMask, r.drain, r.ring = 4095, -1, newInorder(1)
 	return &simLink{r: r, prof: t.Profile, sim: limitsim.NewSimulator(t.Profile), parts: make(map[string]*limitsim.Partition),
-		retryAfter: dialectSendsRetryAfter(t.Profile), latency: int64(t.Latency)}, nil
-}
-
-// dialectSendsRetryAfter reports whether p's dialect puts a Retry-After on
-// a 429, by asking it to write the headers of a rejection.
-func dialectSendsRetryAfter(p *limitsim.Profile) bool {
-	d, err := limitsim.Dialects(p.Dialect)
-	if err != nil {
-		return false
-	}
-	pt := p.NewPartition()
-	var dec limitsim.Decision
-	for i := 0; i < 1_000_000; i++ {
-		pt.DecideInto(&dec, 0, 1)
-		if !dec.Admitted {
-			h := http.Header{}
-			d.WriteHeaders(h, p, &dec)
-			return h.Get("Retry-After") != ""
-		}
-	}
-	return false
+		retryAfter: t.Profile.SendsRetryAfter(), latency: int64(t.Latency)}, nil
 }
 
 func (l *simLink) start(first int64) int64 { l.clock = first; return first }

@@ -10,6 +10,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -28,13 +29,13 @@ func (l *attemptLog) Attempt(a *probe.Attempt) {
 // sendToServe runs `hooklimit run steady --target` against an in-process
 // serve, in the virtual time of a synctest bubble, and returns what each
 // side reported.
-func sendToServe(t *testing.T, profile, retry string, rate int, dur, transit time.Duration, runs int) ([]*report.RunResult, *report.ServeResult, []probe.Attempt) {
+func sendToServe(t *testing.T, profile, spec string, rate int, dur, transit time.Duration, runs int) ([]*report.RunResult, *report.ServeResult, []probe.Attempt) {
 	t.Helper()
 	p, ok := limitsim.Builtin(profile)
 	if !ok {
 		t.Fatalf("no profile %s", profile)
 	}
-	pol, err := probe.ParsePolicy(retry)
+	pol, err := retry.ParsePolicy(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func sendToServe(t *testing.T, profile, retry string, rate int, dur, transit tim
 		if err != nil {
 			t.Fatal(err)
 		}
-		sent = append(sent, coll.Result(report.RunMeta{Scenario: "steady", Target: "serve", Retry: retry, RunID: st.RunID, Seed: 1}))
+		sent = append(sent, coll.Result(report.RunMeta{Scenario: "steady", Target: "serve", Retry: spec, RunID: st.RunID, Seed: 1}))
 		log = append(log, obs.attempts...)
 		time.Sleep(5 * time.Second) // the next run starts later, as a second CI job would
 	}

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/limitsim"
-	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -268,7 +268,7 @@ func mustVerifier(t testing.TB, spec, secret string) Verifier {
 func TestReceiverStandardWebhooks(t *testing.T) {
 	c := newClock()
 	rv, _, out := newReceiver(t, Options{Now: c.Now, Verifier: mustVerifier(t, "standard-webhooks", whsec)})
-	signer, _ := probe.NewSigner(whsec)
+	signer, _ := signing.NewSigner(whsec)
 	sign := func(id, body string) []string {
 		h := http.Header{}
 		signer.SetHeaders(h, id, c.Now(), []byte(body))

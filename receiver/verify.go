@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/internal/signing"
 )
 
 // Verifier checks a request's signature against its body, as the receiver
@@ -35,7 +35,7 @@ type Verifier interface {
 //
 //	standard-webhooks  webhook-id, webhook-timestamp and webhook-signature as
 //	                   the Standard Webhooks specification defines them; the
-//	                   secret is "whsec_" and base64 (probe.NewSigner), and
+//	                   secret is "whsec_" and base64 (signing.NewSigner), and
 //	                   the timestamp must be within tolerance of now (the
 //	                   default 5m when tolerance is 0)
 //	hmac:HEADER        HMAC-SHA256 of the body under the secret's bytes, in
@@ -50,12 +50,12 @@ func ParseVerifier(spec, secret string, tolerance time.Duration) (Verifier, erro
 	}
 	switch name, header, _ := strings.Cut(spec, ":"); {
 	case spec == "standard-webhooks":
-		s, err := probe.NewSigner(secret)
+		s, err := signing.NewSigner(secret)
 		if err != nil {
 			return nil, err
 		}
 		if tolerance == 0 {
-			tolerance = probe.DefaultTolerance
+			tolerance = signing.DefaultTolerance
 		}
 		return &stdWebhooks{s: s, tolerance: tolerance}, nil
 	case name == "hmac" || name == "hmac-sha256":
@@ -68,7 +68,7 @@ func ParseVerifier(spec, secret string, tolerance time.Duration) (Verifier, erro
 }
 
 type stdWebhooks struct {
-	s         *probe.Signer
+	s         *signing.Signer
 	tolerance time.Duration
 }
 
@@ -77,7 +77,7 @@ func (v *stdWebhooks) Verify(h http.Header, body []byte, now time.Time) error {
 }
 
 func (v *stdWebhooks) Headers() []string {
-	return []string{probe.HeaderWebhookSignature}
+	return []string{signing.HeaderWebhookSignature}
 }
 
 func (v *stdWebhooks) String() string { return "standard-webhooks" }

@@ -15,6 +15,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -31,7 +32,7 @@ func interruptedRun(t *testing.T) (*RunResult, []byte) {
 	defer cancel()
 	var buf bytes.Buffer
 	coll := NewRunCollector(prof, &buf)
-	eng := &probe.Engine{Source: src, Policy: probe.RetryAfter{Max: 100}, Observer: &cancelAfter{Observer: coll, n: 5000, cancel: cancel}, Target: &probe.SimTarget{Profile: prof}}
+	eng := &probe.Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: &cancelAfter{Observer: coll, n: 5000, cancel: cancel}, Target: &probe.SimTarget{Profile: prof}}
 	st, err := eng.Run(ctx)
 	if err == nil || !st.Interrupted {
 		t.Fatalf("Run = %+v, %v; want interrupted", st, err)
@@ -197,7 +198,7 @@ func TestRunDrainRunsOut(t *testing.T) {
 			defer srv.Close()
 			prof, _ := limitsim.Builtin("rewst")
 			coll := NewRunCollector(prof, nil)
-			eng := &probe.Engine{Source: &oneEmission{}, Policy: probe.RetryAfter{Max: 3}, Observer: coll, Target: &probe.HTTPTarget{URL: srv.URL, Drain: tt.drain, Clock: memhttp.NewJumpClock(time.Unix(0, scenarios.DefaultStart))}}
+			eng := &probe.Engine{Source: &oneEmission{}, Policy: retry.RetryAfter{Max: 3}, Observer: coll, Target: &probe.HTTPTarget{URL: srv.URL, Drain: tt.drain, Clock: memhttp.NewJumpClock(time.Unix(0, scenarios.DefaultStart))}}
 			if _, err := eng.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -32,7 +33,7 @@ func (r renamed) Next() (scenarios.Emission, error) {
 // mtRun runs a shape against a built-in profile's simulator, its keys
 // prefixed with prefix, and returns the result and the results file
 // (attempt lines, then the result line).
-func mtRun(t testing.TB, profile, shape string, p scenarios.Params, retry string, seed uint64, prefix string) (*RunResult, []byte) {
+func mtRun(t testing.TB, profile, shape string, p scenarios.Params, spec string, seed uint64, prefix string) (*RunResult, []byte) {
 	t.Helper()
 	prof, ok := limitsim.Builtin(profile)
 	if !ok {
@@ -42,7 +43,7 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, retry string
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol, err := probe.ParsePolicy(retry)
+	pol, err := retry.ParsePolicy(spec)
 	if err != nil {
 		t.Fatal(err)
 	}

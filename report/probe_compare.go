@@ -7,7 +7,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 )
 
 // The verdicts of a ProbeLimitRow.
@@ -22,7 +22,7 @@ const (
 // NewProbeResult builds the result of discovery d: the inferred limits
 // beside the advertised ones and those of meta.Profile (when given), the
 // findings, and the verdict.
-func NewProbeResult(d *probe.Discovery, meta ProbeMeta) *ProbeResult {
+func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 	tol := meta.Tolerance
 	if tol <= 0 {
 		tol = DefaultProbeTolerance
@@ -84,9 +84,9 @@ func (r *ProbeResult) settle() {
 	var errs, warns, mismatches float64
 	for _, f := range r.Findings {
 		switch f.Severity {
-		case string(probe.SeverityError):
+		case string(discover.SeverityError):
 			errs++
-		case string(probe.SeverityWarning):
+		case string(discover.SeverityWarning):
 			warns++
 		}
 	}
@@ -150,7 +150,7 @@ func documentedRows(p *limitsim.Profile) (rows []documentedRow, burst, byteBurst
 
 // compareLimits builds the rows of the table: the burst, each documented
 // window, each inferred window nothing documents, and the byte burst.
-func compareLimits(d *probe.Discovery, p *limitsim.Profile, tol float64) []ProbeLimitRow {
+func compareLimits(d *discover.Discovery, p *limitsim.Profile, tol float64) []ProbeLimitRow {
 	var docs []documentedRow
 	docBurst, docBytes := int64(-1), int64(-1)
 	if p != nil {
@@ -226,7 +226,7 @@ func compareLimits(d *probe.Discovery, p *limitsim.Profile, tol float64) []Probe
 
 // windowRow is the row of one window with its advertised and inferred
 // limits.
-func windowRow(d *probe.Discovery, w int64) ProbeLimitRow {
+func windowRow(d *discover.Discovery, w int64) ProbeLimitRow {
 	row := ProbeLimitRow{Name: limitName(w), WindowSeconds: w}
 	for _, a := range d.Advertised.Limits {
 		if a.WindowSeconds == w && !a.Bytes && row.Advertised == nil {
@@ -243,7 +243,7 @@ func windowRow(d *probe.Discovery, w int64) ProbeLimitRow {
 
 // stricterThanDocumented reports whether l admits less in its window than
 // every count limit of p together allows there, beyond the tolerance.
-func stricterThanDocumented(p *limitsim.Profile, l probe.InferredLimit, tol float64) bool {
+func stricterThanDocumented(p *limitsim.Profile, l discover.InferredLimit, tol float64) bool {
 	w := time.Duration(l.WindowSeconds) * time.Second
 	allowed := int64(-1)
 	for _, pl := range p.Limits {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 )
 
 // Write renders r in format f: Table, Markdown or JSON.
@@ -117,7 +117,7 @@ func (r *ProbeResult) writeFindings(p *textPrinter, f Format) error {
 	t := newCheckTable(p.w, f, 4, []int{2}, "severity", "finding", "requests", "what was seen")
 	for _, fd := range r.Findings {
 		sev := fd.Severity
-		if sev == string(probe.SeverityError) {
+		if sev == string(discover.SeverityError) {
 			sev = "ERROR"
 		}
 		if err := t.Append([]string{sev, fd.Code, withCommas(int64(fd.Count)), p.cell(fd.Message)}); err != nil {
@@ -181,7 +181,7 @@ func fmtSecs(s float64) string {
 
 // WriteProbePlan writes what a probe will do before it sends anything:
 // the target, the caps and the steps with their budgets.
-func WriteProbePlan(w io.Writer, target, profile string, steps []probe.PlanStep, maxRequests int, maxDuration time.Duration) error {
+func WriteProbePlan(w io.Writer, target, profile string, steps []discover.PlanStep, maxRequests int, maxDuration time.Duration) error {
 	ew := &errWriter{w: w}
 	against := ""
 	if profile != "" {

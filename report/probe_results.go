@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 )
 
 // ProbeRequest writes the line of one request a probe made, of type
@@ -18,7 +18,7 @@ import (
 // with "error" for a transport error. The result line of a probe is
 // {"type":"result","result":{...,"kind":"probe"}} (see ProbeResult).
 // Request headers and bodies are never written.
-func (rw *ResultsWriter) ProbeRequest(p *probe.ProbeRequest) {
+func (rw *ResultsWriter) ProbeRequest(p *discover.ProbeRequest) {
 	if rw.err != nil {
 		return
 	}

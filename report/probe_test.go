@@ -8,25 +8,25 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 )
 
-func rewstDiscovery(inferred ...probe.InferredLimit) *probe.Discovery {
-	return &probe.Discovery{
+func rewstDiscovery(inferred ...discover.InferredLimit) *discover.Discovery {
+	return &discover.Discovery{
 		Start: 0, End: int64(61 * time.Second), Requests: 1200,
-		Burst:    probe.Burst{Admitted: 25, Sent: 27, Limited: true, Status: 429, RetryAfter: time.Second, HasRetryAfter: true},
+		Burst:    discover.Burst{Admitted: 25, Sent: 27, Limited: true, Status: 429, RetryAfter: time.Second, HasRetryAfter: true},
 		Inferred: inferred,
 	}
 }
 
 func TestNewProbeResultCompare(t *testing.T) {
 	rewst, _ := limitsim.Builtin("rewst")
-	per := func(w, l int64, basis string) probe.InferredLimit {
-		return probe.InferredLimit{WindowSeconds: w, Limit: l, Basis: basis}
+	per := func(w, l int64, basis string) discover.InferredLimit {
+		return discover.InferredLimit{WindowSeconds: w, Limit: l, Basis: basis}
 	}
 	tests := []struct {
 		name    string
-		d       *probe.Discovery
+		d       *discover.Discovery
 		p       *limitsim.Profile
 		rows    string // name=verdict, space-separated
 		verdict Verdict
@@ -55,8 +55,8 @@ func TestNewProbeResultCompare(t *testing.T) {
 
 func TestProbeResultFindingsAndOutput(t *testing.T) {
 	rewst, _ := limitsim.Builtin("rewst")
-	d := rewstDiscovery(probe.InferredLimit{WindowSeconds: 1, Limit: 25, Basis: "measured"}, probe.InferredLimit{WindowSeconds: 60, Limit: 1000, Basis: "retry-after"})
-	d.Findings = []probe.Finding{{Code: probe.Code503ForRateLimit, Severity: probe.SeverityError, Message: "503s", Count: 3, Seq: 26}}
+	d := rewstDiscovery(discover.InferredLimit{WindowSeconds: 1, Limit: 25, Basis: "measured"}, discover.InferredLimit{WindowSeconds: 60, Limit: 1000, Basis: "retry-after"})
+	d.Findings = []discover.Finding{{Code: discover.Code503ForRateLimit, Severity: discover.SeverityError, Message: "503s", Count: 3, Seq: 26}}
 	r := NewProbeResult(d, ProbeMeta{Target: "http://127.0.0.1/hooks/t1", Profile: rewst})
 	if r.Verdict != VerdictFail {
 		t.Errorf("an error finding must fail the probe, got %s", r.Verdict)
@@ -95,7 +95,7 @@ func TestProbeResultFindingsAndOutput(t *testing.T) {
 
 func TestWriteProbePlan(t *testing.T) {
 	var buf bytes.Buffer
-	steps := probe.Plan(probe.DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})
+	steps := discover.Plan(discover.DiscoverOptions{MaxRequests: 3000, MaxDuration: 90 * time.Second})
 	if err := WriteProbePlan(&buf, "http://127.0.0.1:8080/hooks/t1", "rewst", steps, 3000, 90*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestWriteProbePlan(t *testing.T) {
 func TestResultsWriterProbeRequest(t *testing.T) {
 	var buf bytes.Buffer
 	rw := NewResultsWriter(&buf)
-	rw.ProbeRequest(&probe.ProbeRequest{Seq: 2, Step: "burst", Size: 2, Status: 429, RetryAfter: time.Second, HasRetryAfter: true,
+	rw.ProbeRequest(&discover.ProbeRequest{Seq: 2, Step: "burst", Size: 2, Status: 429, RetryAfter: time.Second, HasRetryAfter: true,
 		RateLimit: map[string]string{"Retry-After": "1"}, Sent: 0, Done: 500_000})
 	if err := rw.Close(); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 )
 
 // TestProbeResultWindowConfidence: a window inferred from re-admissions
@@ -15,11 +15,11 @@ import (
 // sustained rate; an application-errors finding at info level leaves the
 // verdict a pass.
 func TestProbeResultWindowConfidence(t *testing.T) {
-	d := &probe.Discovery{End: int64(30 * time.Second), Requests: 150,
-		Burst: probe.Burst{Admitted: 40, Sent: 41, Limited: true, Status: 429, RetryAfter: 8 * time.Second, HasRetryAfter: true},
-		Inferred: []probe.InferredLimit{{WindowSeconds: 10, Limit: 40, Basis: "readmission", Kind: probe.WindowFixed,
-			Confidence: probe.ConfidenceHigh, Note: "2 bursts; each admitted again 7.5s, 10s after its first admitted request"}},
-		Findings: []probe.Finding{{Code: probe.CodeApplicationErrors, Severity: probe.SeverityInfo, Message: "2 of 150 answers were server errors", Count: 2, Seq: 9}},
+	d := &discover.Discovery{End: int64(30 * time.Second), Requests: 150,
+		Burst: discover.Burst{Admitted: 40, Sent: 41, Limited: true, Status: 429, RetryAfter: 8 * time.Second, HasRetryAfter: true},
+		Inferred: []discover.InferredLimit{{WindowSeconds: 10, Limit: 40, Basis: "readmission", Kind: discover.WindowFixed,
+			Confidence: discover.ConfidenceHigh, Note: "2 bursts; each admitted again 7.5s, 10s after its first admitted request"}},
+		Findings: []discover.Finding{{Code: discover.CodeApplicationErrors, Severity: discover.SeverityInfo, Message: "2 of 150 answers were server errors", Count: 2, Seq: 9}},
 	}
 	r := NewProbeResult(d, ProbeMeta{Target: "http://127.0.0.1/hooks/t1", MaxRequests: 600, MaxDuration: time.Minute})
 	if r.Sustained == nil || r.Sustained.RatePerSecond != 4 || r.Sustained.Window != 10 || r.Verdict != VerdictPass {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -22,7 +23,7 @@ func collectedRunBytes(t *testing.T, n int64) uint64 {
 			t.Fatal(err)
 		}
 		coll := NewRunCollector(prof, nil)
-		eng := &probe.Engine{Source: src, Policy: probe.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
+		eng := &probe.Engine{Source: src, Policy: retry.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 		if _, err := eng.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -106,7 +107,7 @@ func TestRunInterruptedReportsPartialResults(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	coll := NewRunCollector(prof, nil)
 	stop := &cancelAfter{Observer: coll, n: 5000, cancel: cancel}
-	eng := &probe.Engine{Source: src, Policy: probe.RetryAfter{Max: 100}, Observer: stop, Target: &probe.SimTarget{Profile: prof}}
+	eng := &probe.Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: stop, Target: &probe.SimTarget{Profile: prof}}
 	st, err := eng.Run(ctx)
 	if err == nil || !st.Interrupted {
 		t.Fatalf("Run = %+v, %v; want interrupted", st, err)
@@ -147,7 +148,7 @@ func BenchmarkRunCollected(b *testing.B) {
 			b.Fatal(err)
 		}
 		coll := NewRunCollector(prof, nil)
-		eng := &probe.Engine{Source: src, Policy: probe.RetryAfter{Max: 100}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
+		eng := &probe.Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		if err != nil {
 			b.Fatal(err)

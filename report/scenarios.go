@@ -4,18 +4,18 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // ScenarioList writes the built-in scenarios and the retry policies, as
 // `hooklimit scenarios` prints them (JSON: {"scenarios": [...],
 // "retry_policies": [...]}).
-func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies []probe.PolicyInfo) error {
+func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies []retry.PolicyInfo) error {
 	if f == JSON {
 		return writeJSON(w, struct {
 			Scenarios []scenarios.ShapeInfo `json:"scenarios"`
-			Policies  []probe.PolicyInfo    `json:"retry_policies"`
+			Policies  []retry.PolicyInfo    `json:"retry_policies"`
 		}{shapes, policies})
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
@@ -69,7 +69,7 @@ func shapeParams(s scenarios.ShapeInfo) string {
 	return strings.Join(out, ", ")
 }
 
-func policyParams(pol probe.PolicyInfo) string {
+func policyParams(pol retry.PolicyInfo) string {
 	var out []string
 	for _, p := range pol.Params {
 		if p.Default != "" {
@@ -85,7 +85,7 @@ func policyParams(pol probe.PolicyInfo) string {
 }
 
 // ScenarioShow writes one scenario or retry policy in full.
-func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *probe.PolicyInfo) error {
+func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.PolicyInfo) error {
 	if f == JSON {
 		if shape != nil {
 			return writeJSON(w, shape)

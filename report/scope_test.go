@@ -9,6 +9,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -133,7 +134,7 @@ func TestRunWorkspaceScope(t *testing.T) {
 	}
 	var out bytes.Buffer
 	coll := NewRunCollector(prof, &out)
-	eng := &probe.Engine{Source: src, Policy: probe.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
+	eng := &probe.Engine{Source: src, Policy: retry.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
 // RetrySchedule is the retry schedule serve observed: the intervals
 // between consecutive attempts of one event, by attempt number, and the
-// known retry policy (see probe.Policies) they resemble.
+// known retry policy (see retry.Policies) they resemble.
 type RetrySchedule struct {
 	Retries int64 `json:"retries"` // intervals observed
 	// Steps has an entry per attempt number n that was retried: the waits
@@ -112,9 +113,6 @@ func (s *scheduleObs) result(failed int64) RetrySchedule {
 	return rs
 }
 
-// svixWaits and the OutboundSync formula are those of probe's policies.
-var svixWaits = [...]time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
-
 // resemble names the known policy the observed schedule is closest to,
 // with the reason. The tests are simple and in this order: no retries at
 // all; immediate retries (90% within 100 ms); waits that follow the
@@ -187,6 +185,7 @@ func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) 
 func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 func fitsSvix(meds []time.Duration) bool {
+	svixWaits := retry.SvixWaits()
 	if len(meds) > len(svixWaits) {
 		return false
 	}
@@ -201,11 +200,8 @@ func fitsSvix(meds []time.Duration) bool {
 
 func fitsOutboundSync(meds []time.Duration) bool {
 	for i, m := range meds {
-		if i >= 7 {
-			return false
-		}
-		base := time.Duration(1<<i) * time.Minute
-		if m < base*9/10 || m > (base+5*time.Minute)*11/10 {
+		lo, hi, ok := retry.OutboundSyncWait(i + 1)
+		if !ok || m < lo*9/10 || m > hi*11/10 {
 			return false
 		}
 	}

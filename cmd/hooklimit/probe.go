@@ -16,9 +16,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/discover"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -44,7 +46,7 @@ type probeOptions struct {
 
 	// sender and clock replace the HTTP sender and the system clock in
 	// tests; transport, when set, carries the HTTP sender's requests.
-	sender    probe.Sender
+	sender    discover.Sender
 	clock     probe.Clock
 	transport http.RoundTripper
 }
@@ -94,9 +96,9 @@ still reported).`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "", "the documented limits to compare with: a built-in name or a profile file (default: none, findings only)")
-	f.IntVar(&opts.MaxRequests, "max-requests", probe.DefaultProbeMaxRequests, "hard cap on the requests sent")
-	f.DurationVar(&opts.MaxDuration, "max-duration", probe.DefaultProbeMaxDuration, "hard cap on the time spent sending")
-	f.IntVar(&opts.InFlight, "max-in-flight", probe.DefaultProbeInFlight, "requests in flight at most")
+	f.IntVar(&opts.MaxRequests, "max-requests", discover.DefaultProbeMaxRequests, "hard cap on the requests sent")
+	f.DurationVar(&opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
+	f.IntVar(&opts.InFlight, "max-in-flight", discover.DefaultProbeInFlight, "requests in flight at most")
 	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
 	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "a request header 'Name: value' (repeatable; values are never printed or recorded)")
@@ -115,8 +117,8 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	if err != nil {
 		return err
 	}
-	target := redactURL(opts.Target)
-	steps := probe.Plan(o.DiscoverOptions)
+	target := redact.URL(opts.Target)
+	steps := discover.Plan(o.DiscoverOptions)
 	planOut := opts.IO.ErrOut
 	if opts.DryRun {
 		planOut = opts.IO.Out
@@ -155,7 +157,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		rw = report.NewResultsWriter(lw)
 		o.OnRequest = rw.ProbeRequest
 	}
-	d, err := probe.Discover(ctx, o.DiscoverOptions)
+	d, err := discover.Discover(ctx, o.DiscoverOptions)
 	if err != nil && ctx.Err() == nil {
 		if rw != nil {
 			_ = rw.Close()
@@ -182,7 +184,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 
 // probeRun is the discovery's options with the parsed headers.
 type probeRun struct {
-	probe.DiscoverOptions
+	discover.DiscoverOptions
 	headers http.Header
 }
 
@@ -224,7 +226,7 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 			return o, meta, &exitcode.InputError{File: "flag --bytes", Msg: "want a positive size such as 64KB or 1MB"}
 		}
 	}
-	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redactURL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
+	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redact.URL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
 	if opts.Profile != "" {
 		p, err := limitsim.LoadProfile(opts.Profile)
 		if err != nil {
@@ -232,29 +234,9 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 		}
 		meta.Profile = p
 		o.CountRejected = p.CountRejected
-		o.ExpectRetryAfter = documentsRetryAfter(p)
+		o.ExpectRetryAfter = p.SendsRetryAfter()
 	}
 	return o, meta, nil
-}
-
-// documentsRetryAfter reports whether p's header dialect sends Retry-After
-// on a 429: it fills a fresh partition until a request is rejected and
-// writes the headers of that rejection.
-func documentsRetryAfter(p *limitsim.Profile) bool {
-	dl, err := limitsim.Dialects(p.Dialect)
-	if err != nil {
-		return false
-	}
-	pt := p.NewPartition()
-	for i := 0; i < 1_000_000; i++ {
-		d := pt.Decide(0, 1)
-		if !d.Admitted {
-			h := http.Header{}
-			dl.WriteHeaders(h, p, &d)
-			return h.Get("Retry-After") != ""
-		}
-	}
-	return false
 }
 
 // confirm asks before probing a target that is not loopback, unless --yes.

@@ -135,12 +135,3 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
-
-func TestDocumentsRetryAfter(t *testing.T) {
-	for name, want := range map[string]bool{"rewst": true, "workato": true, "salesbuildr": true, "autotask": false, "perwebhook": false} {
-		p, _ := limitsim.Builtin(name)
-		if got := documentsRetryAfter(p); got != want {
-			t.Errorf("documentsRetryAfter(%s) = %v, want %v", name, got, want)
-		}
-	}
-}

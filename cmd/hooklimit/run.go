@@ -14,8 +14,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -150,12 +152,12 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(opts.CompareRetry) > 0 {
 		retries = nil
 		for _, r := range opts.CompareRetry {
-			retries = append(retries, splitPolicies(r)...)
+			retries = append(retries, retry.SplitPolicies(r)...)
 		}
 	}
-	policies := make([]probe.Policy, len(retries))
+	policies := make([]retry.Policy, len(retries))
 	for i, r := range retries {
-		if policies[i], err = probe.ParsePolicy(r); err != nil {
+		if policies[i], err = retry.ParsePolicy(r); err != nil {
 			return err
 		}
 	}
@@ -246,7 +248,7 @@ func noResponse(results []*report.RunResult) *report.RunResult {
 // runOne runs the scenario once with policy pol, and returns its result
 // with thresholds applied. On interruption it returns the partial result
 // and the context's error.
-func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Policy, attempts io.Writer) (*report.RunResult, error) {
+func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Policy, attempts io.Writer) (*report.RunResult, error) {
 	src, err := spec.newSource()
 	if err != nil {
 		return nil, err
@@ -259,7 +261,7 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol probe.Pol
 	obs := prog.observer(coll)
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
 	if spec.target != "" {
-		meta.Target, meta.RunID = redactURL(spec.target), probe.NewRunID()
+		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
 	if err := coll.Start(meta, spec.thresholds); err != nil {
 		return nil, exitcode.Runtimef("cannot write results: %v", err)
@@ -382,7 +384,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 		return nil, err
 	}
 	if plan.Retry != "" && !opts.flags.Changed("retry") && !opts.flags.Changed("compare-retry") {
-		if _, err := probe.ParsePolicy(plan.Retry); err != nil {
+		if _, err := retry.ParsePolicy(plan.Retry); err != nil {
 			return nil, plan.Errorf("retry", "%v", err)
 		}
 		opts.Retry = plan.Retry
@@ -418,37 +420,4 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 		name = "plan " + opts.Plan
 	}
 	return &runSpec{name: name, newSource: plan.Source, profile: p, target: target, thresholds: append(ths, more...)}, nil
-}
-
-// splitPolicies splits a --compare-retry value into policy specs: a
-// comma-separated token with no "=" starts a new policy, one with "="
-// is a parameter of the policy before it, and commas inside parentheses
-// belong to a fallback: "none,exponential,base=2s,retry-after,fallback=(fixed,delay=1s)"
-// is none; exponential,base=2s; retry-after,fallback=(fixed,delay=1s).
-func splitPolicies(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	var tokens []string
-	for i := 0; i <= len(s); i++ {
-		switch {
-		case i == len(s) || (s[i] == ',' && depth == 0):
-			tokens = append(tokens, strings.TrimSpace(s[start:i]))
-			start = i + 1
-		case s[i] == '(':
-			depth++
-		case s[i] == ')':
-			depth--
-		}
-	}
-	for _, t := range tokens {
-		if t == "" {
-			continue
-		}
-		if strings.Contains(t, "=") && len(out) > 0 {
-			out[len(out)-1] += "," + t
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
 }

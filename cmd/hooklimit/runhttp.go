@@ -14,7 +14,9 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -45,7 +47,7 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 
 // run sends the scenario to target in real time, as run runID. It reports
 // whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol probe.Policy, obs probe.Observer, prog *progress) (bool, error) {
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (bool, error) {
 	if err := checkTarget(target); err != nil {
 		return false, err
 	}
@@ -89,7 +91,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if !ok || secret == "" {
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
-		if tgt.Signer, err = probe.NewSigner(secret); err != nil {
+		if tgt.Signer, err = signing.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
 			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
@@ -131,18 +133,4 @@ func parseHeaders(values []string) (http.Header, error) {
 		h.Add(name, strings.Trim(value, " \t"))
 	}
 	return h, nil
-}
-
-// redactURL returns target as it may be shown and recorded: without user
-// information or query, which often carry tokens.
-func redactURL(target string) string {
-	u, err := url.Parse(target)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	s := u.Scheme + "://" + u.Host + u.Path
-	if u.RawQuery != "" {
-		s += "?redacted"
-	}
-	return s
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
-	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -26,7 +26,7 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
   hooklimit scenarios --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return report.ScenarioList(d.IO.Out, report.Format(format.String()), scenarios.Builtins(), probe.Policies())
+			return report.ScenarioList(d.IO.Out, report.Format(format.String()), scenarios.Builtins(), retry.Policies())
 		},
 	}
 	registerFormatFlag(cmd, format)
@@ -37,7 +37,7 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
 		Args:  cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			names := scenarios.Names()
-			for _, p := range probe.Policies() {
+			for _, p := range retry.Policies() {
 				names = append(names, p.Name)
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
@@ -50,7 +50,7 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
 				}
 			}
 			var pols []string
-			for _, p := range probe.Policies() {
+			for _, p := range retry.Policies() {
 				if p.Name == args[0] {
 					return report.ScenarioShow(d.IO.Out, f, nil, &p)
 				}

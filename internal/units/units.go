@@ -127,7 +127,7 @@ func ParseSize(s string) (int64, error) {
 	}
 	bad := fmt.Errorf("cannot parse %q as a size (want bytes, e.g. 512, 64KiB, 30MB)", s)
 	whole, frac, hasFrac := strings.Cut(t, ".")
-	if whole == "" || !digits(whole) || (hasFrac && (frac == "" || !digits(frac))) {
+	if whole == "" || !Digits(whole) || (hasFrac && (frac == "" || !Digits(frac))) {
 		return 0, bad
 	}
 	// (whole.frac) × mult, exactly: digits × mult / 10^len(frac).
@@ -147,7 +147,8 @@ func ParseSize(s string) (int64, error) {
 	return q.Int64(), nil
 }
 
-func digits(s string) bool {
+// Digits reports whether s is made of ASCII digits only; "" is.
+func Digits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false

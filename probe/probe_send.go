@@ -8,13 +8,6 @@ import (
 	"time"
 )
 
-// Sender makes one probe request with a body of size bytes and returns
-// what came back. It must be safe for concurrent use. Discover times the
-// call itself.
-type Sender interface {
-	Send(ctx context.Context, size int64) SendResult
-}
-
 // SendResult is the answer to one probe request.
 type SendResult struct {
 	Status int         // 0 for a transport error
@@ -22,47 +15,6 @@ type SendResult struct {
 	Err    string      // a short transport error, holding no URL and no header value
 	Dial   bool        // the error was a failure to connect
 }
-
-// ProbeRequest is one request Discover made. Times are Unix nanoseconds.
-type ProbeRequest struct {
-	Seq      int    // from 1, in the order sent
-	Step     string // the step that sent it
-	Size     int64  // body bytes
-	Intended int64  // when it was due
-	Sent     int64
-	Done     int64
-	Status   int // 0 for a transport error
-	// RetryAfter is the parsed Retry-After, when HasRetryAfter; the raw
-	// value is in RateLimit["Retry-After"].
-	RetryAfter    time.Duration
-	HasRetryAfter bool
-	// RateLimit holds the rate-limit header fields as sent (see
-	// HTTPTarget), nil when there are none.
-	RateLimit map[string]string
-	Err       string
-	// limit503 says a 503 behaves like rate limiting (see classify503);
-	// any other 503 is an application error.
-	limit503 bool
-}
-
-// Admitted reports whether the request got a 2xx.
-func (p *ProbeRequest) Admitted() bool { return p.Status >= 200 && p.Status <= 299 }
-
-// Limited reports whether the request was rejected for its rate: a 429,
-// or a 503 that behaves like rate limiting (some limiters, nginx's among
-// them, send 503 by default; see classify503).
-func (p *ProbeRequest) Limited() bool {
-	return p.Status == http.StatusTooManyRequests || (p.Status == http.StatusServiceUnavailable && p.limit503)
-}
-
-// Passed reports whether the request got past the limiter: admitted, or
-// failed by the application behind it (AppError), which the limiter
-// counted as it counts what it admits.
-func (p *ProbeRequest) Passed() bool { return p.Admitted() || p.AppError() }
-
-// AppError reports whether the request got a 5xx that is not rate
-// limiting: the application behind the limiter failed.
-func (p *ProbeRequest) AppError() bool { return p.Status >= 500 && p.Status <= 599 && !p.Limited() }
 
 // HTTPSender sends probe requests to one URL, with a Requester.
 type HTTPSender struct{ q *Requester }
@@ -105,6 +57,16 @@ func (s *HTTPSender) Send(ctx context.Context, size int64) SendResult {
 	rep := s.q.Do(ctx, req)
 	return SendResult{Status: rep.Status, Header: rep.Header, Err: rep.Err, Dial: rep.Dial}
 }
+
+// DefaultProbeBody is the body of every probe request but those of the
+// bytes step: two bytes, so that the count steps barely touch a byte
+// limit.
+const DefaultProbeBody = "{}"
+
+// ProbeBodySize returns the size of the body Send sends when asked for
+// size bytes: size, but at least the length of DefaultProbeBody and at
+// most MaxBodySize.
+func ProbeBodySize(size int64) int64 { return int64(len(probeBody(size))) }
 
 // probeBody returns DefaultProbeBody padded with spaces to size bytes.
 func probeBody(size int64) []byte {

@@ -1,4 +1,4 @@
-package probe
+package retry
 
 // PolicyInfo describes one retry policy for `hooklimit scenarios`: its
 // name, what it does, where its numbers come from, the parameters its spec

@@ -1,4 +1,4 @@
-package probe
+package discover
 
 import (
 	"context"
@@ -9,7 +9,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
 )
 
 // These tests probe HTTP servers: the project's own simulator handler
@@ -36,17 +38,17 @@ func profileHandler(t *testing.T, p *limitsim.Profile) http.Handler {
 // memURL is the URL of the targets served in memory; no socket is opened.
 const memURL = "http://probe.test/hooks/t1"
 
-// discoverHTTP probes url with o through an HTTPSender and returns what
+// discoverHTTP probes url with o through a probe.HTTPSender and returns what
 // was found. When h is not nil, the sender's requests go to h in memory
-// (see memClient) instead of a socket.
+// (see memhttp.Transport) instead of a socket.
 func discoverHTTP(t *testing.T, url string, h http.Handler, o DiscoverOptions) *Discovery {
 	t.Helper()
-	s, err := NewHTTPSender(url, "", nil, 5*time.Second, DefaultProbeInFlight)
+	s, err := probe.NewHTTPSender(url, "", nil, 5*time.Second, DefaultProbeInFlight)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h != nil {
-		s.q.client = memClient(h)
+		s.SetTransport(memhttp.Transport{Handler: h})
 	}
 	t.Cleanup(s.Close)
 	o.Sender = s
@@ -204,7 +206,7 @@ func TestDiscoverHTTPUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	s, err := NewHTTPSender(url, "", nil, time.Second, 1)
+	s, err := probe.NewHTTPSender(url, "", nil, time.Second, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package probe
+package signing
 
 import (
 	"crypto/hmac"
@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // The Standard Webhooks headers. net/http writes them in canonical case
@@ -143,7 +145,7 @@ func (s Signer) Verify(h http.Header, body []byte, now time.Time, tolerance time
 		}
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || !allDigits(ts) {
+	if err != nil || !units.Digits(ts) {
 		return fmt.Errorf("%w: %q is not Unix seconds", ErrTimestamp, ts)
 	}
 	if tolerance > 0 {

@@ -1,10 +1,12 @@
-package probe
+package retry
 
 import (
 	"errors"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // raNow is the time the Retry-After tests receive their responses: Rewst's
@@ -81,7 +83,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("ParseRetryAfter(%q) = %v, out of [0, %v]", s, d, MaxRetryAfter)
 		}
 		// Short digit strings must agree with strconv.
-		if len(s) > 0 && len(s) <= 9 && allDigits(s) {
+		if len(s) > 0 && len(s) <= 9 && units.Digits(s) {
 			n, _ := strconv.Atoi(s)
 			if d != time.Duration(n)*time.Second {
 				t.Fatalf("ParseRetryAfter(%q) = %v, want %ds", s, d, n)

@@ -1,4 +1,4 @@
-package probe
+package retry
 
 import (
 	"math/rand/v2"
@@ -115,11 +115,22 @@ func (OutboundSync) String() string { return "outboundsync" }
 
 // Next returns random(0–300 s) + 2^(n-1)·60 s for n from 1 to 7.
 func (OutboundSync) Next(f Failure, rng *rand.Rand) (time.Duration, bool) {
-	n := attemptOf(f)
-	if !Retryable(f.Response) || n > outboundSyncRetries {
+	lo, hi, ok := OutboundSyncWait(attemptOf(f))
+	if !Retryable(f.Response) || !ok {
 		return 0, false
 	}
-	return uniform(rng, 0, outboundSyncSpread) + doubled(outboundSyncStep, n, 0), true
+	return lo + uniform(rng, 0, hi-lo), true
+}
+
+// OutboundSyncWait returns the range OutboundSync's wait before retry n
+// falls in, both ends included: from 2^(n-1)·60 s to 300 s more. It
+// returns false when OutboundSync makes no retry n (n outside 1 to 7).
+func OutboundSyncWait(n int) (lo, hi time.Duration, ok bool) {
+	if n < 1 || n > outboundSyncRetries {
+		return 0, 0, false
+	}
+	lo = doubled(outboundSyncStep, n, 0)
+	return lo, lo + outboundSyncSpread, true
 }
 
 // RetryAfter honours the Retry-After the target sent: it waits exactly that

@@ -1,9 +1,10 @@
-package probe
+package retry
 
 import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -208,4 +209,25 @@ func FuzzParsePolicy(f *testing.F) {
 			prev, elapsed = d, elapsed+d
 		}
 	})
+}
+
+func TestSplitPolicies(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"none,immediate,exponential,retry-after", []string{"none", "immediate", "exponential", "retry-after"}},
+		{"none,exponential,base=2s,max=3,retry-after", []string{"none", "exponential,base=2s,max=3", "retry-after"}},
+		{"retry-after,fallback=(fixed,delay=1s,max=2),svix", []string{"retry-after,fallback=(fixed,delay=1s,max=2)", "svix"}},
+		{" none , ,fixed", []string{"none", "fixed"}},
+		// Unbalanced parentheses are left for ParsePolicy to report.
+		{"none,fixed),immediate", []string{"none", "fixed),immediate"}},
+		{"retry-after,fallback=(fixed,none", []string{"retry-after,fallback=(fixed,none"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := SplitPolicies(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("SplitPolicies(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package probe
+package retry
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // MaxRetryAfter is the longest wait ParseRetryAfter returns: 2^31 seconds,
@@ -43,10 +45,10 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, error) {
 		return 0, fmt.Errorf("%w: empty value", ErrRetryAfter)
 	case s[0] == '-' && len(s) > 1 && isDigit(s[1]):
 		return 0, fmt.Errorf("%w %q: negative", ErrRetryAfter, v)
-	case allDigits(s):
+	case units.Digits(s):
 		return wholeSeconds(s), nil
 	}
-	if whole, frac, ok := strings.Cut(s, "."); ok && allDigits(whole) && allDigits(frac) && whole != "" && frac != "" {
+	if whole, frac, ok := strings.Cut(s, "."); ok && units.Digits(whole) && units.Digits(frac) && whole != "" && frac != "" {
 		return decimalSeconds(whole, frac), nil
 	}
 	t, err := http.ParseTime(s)
@@ -94,13 +96,3 @@ func decimalSeconds(whole, frac string) time.Duration {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// allDigits reports whether s is made of ASCII digits only; "" is.
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}

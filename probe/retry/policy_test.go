@@ -1,4 +1,4 @@
-package probe
+package retry
 
 import (
 	"errors"
@@ -250,5 +250,44 @@ func BenchmarkExponentialNext(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p.Next(f, rng)
+	}
+}
+
+// TestExportedSchedules checks that the schedules report matches observed
+// retries against are the ones the policies follow, to the retry.
+func TestExportedSchedules(t *testing.T) {
+	waits := SvixWaits()
+	if len(waits) != 7 {
+		t.Fatalf("SvixWaits() has %d waits, want 7", len(waits))
+	}
+	for n := 1; n <= 8; n++ {
+		d, ok := Svix{}.Next(Failure{N: n, Response: retry429}, nil)
+		if n <= 7 && (!ok || d != waits[n-1]) || n == 8 && ok {
+			t.Errorf("Svix after attempt %d = %v, %v; SvixWaits() has %v", n, d, ok, waits)
+		}
+	}
+	waits[0] = 0
+	if SvixWaits()[0] != 5*time.Second {
+		t.Error("SvixWaits() shares its slice with the policy")
+	}
+	for _, tt := range []struct {
+		n      int
+		lo, hi time.Duration
+		ok     bool
+	}{
+		{0, 0, 0, false}, {1, time.Minute, 6 * time.Minute, true}, {2, 2 * time.Minute, 7 * time.Minute, true},
+		{7, 64 * time.Minute, 69 * time.Minute, true}, {8, 0, 0, false},
+	} {
+		lo, hi, ok := OutboundSyncWait(tt.n)
+		if lo != tt.lo || hi != tt.hi || ok != tt.ok {
+			t.Errorf("OutboundSyncWait(%d) = %v, %v, %v; want %v, %v, %v", tt.n, lo, hi, ok, tt.lo, tt.hi, tt.ok)
+		}
+		if tt.n < 1 {
+			continue
+		}
+		d, ok := OutboundSync{}.Next(Failure{N: tt.n, Response: retry429}, nil)
+		if ok != tt.ok || ok && d != lo {
+			t.Errorf("OutboundSync after attempt %d without rng = %v, %v; want %v, %v", tt.n, d, ok, lo, tt.ok)
+		}
 	}
 }

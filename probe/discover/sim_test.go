@@ -1,4 +1,4 @@
-package probe
+package discover
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/memhttp"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
 )
 
 // simSender answers as limitsim.Handler does, deciding each request at the
@@ -35,8 +36,8 @@ func newSimSender(t *testing.T, p *limitsim.Profile, clock *memhttp.JumpClock, d
 	return &simSender{clock: clock, profile: p, part: p.NewPartition(), dialect: dl, latency: time.Millisecond}
 }
 
-func (s *simSender) Send(_ context.Context, size int64) SendResult {
-	d := s.part.Decide(s.clock.Now().UnixNano(), int64(len(probeBody(size))))
+func (s *simSender) Send(_ context.Context, size int64) probe.SendResult {
+	d := s.part.Decide(s.clock.Now().UnixNano(), probe.ProbeBodySize(size))
 	h := http.Header{}
 	s.dialect.WriteHeaders(h, s.profile, &d)
 	status := http.StatusOK
@@ -51,7 +52,7 @@ func (s *simSender) Send(_ context.Context, size int64) SendResult {
 		s.edit(&status, h, &d)
 	}
 	s.clock.Advance(s.latency)
-	return SendResult{Status: status, Header: h}
+	return probe.SendResult{Status: status, Header: h}
 }
 
 // discoverSim runs Discover against p in virtual time, starting at start,

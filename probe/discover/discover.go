@@ -1,10 +1,12 @@
-package probe
+package discover
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/hooklimit/hooklimit/probe"
 )
 
 // Defaults of a Discovery's caps and pacing.
@@ -12,10 +14,6 @@ const (
 	DefaultProbeMaxRequests = 500
 	DefaultProbeMaxDuration = time.Minute
 	DefaultProbeInFlight    = 8
-	// DefaultProbeBody is the body of every probe request but those of the
-	// bytes step: two bytes, so that the count steps barely touch a byte
-	// limit.
-	DefaultProbeBody = "{}"
 )
 
 // The steps of a discovery, in the order they run.
@@ -32,8 +30,8 @@ const (
 // knobs of the steps. Sender and Clock are required only in tests; the
 // zero values of the other optional fields are their defaults.
 type DiscoverOptions struct {
-	Sender Sender // makes the requests; see NewHTTPSender
-	Clock  Clock  // the time source; default the system clock
+	Sender Sender      // makes the requests; see probe.NewHTTPSender
+	Clock  probe.Clock // the time source; default the system clock
 
 	MaxRequests int           // hard cap on requests; default DefaultProbeMaxRequests
 	MaxDuration time.Duration // hard cap on time; default DefaultProbeMaxDuration
@@ -244,7 +242,7 @@ func (o *DiscoverOptions) defaults() {
 		o.InFlight = DefaultProbeInFlight
 	}
 	if o.Clock == nil {
-		o.Clock = systemClock{}
+		o.Clock = probe.SystemClock{}
 	}
 }
 

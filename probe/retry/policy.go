@@ -1,8 +1,9 @@
-package probe
+package retry
 
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -134,6 +135,11 @@ var svixSchedule = [...]time.Duration{
 	5 * time.Second, 5 * time.Minute, 30 * time.Minute,
 	2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour,
 }
+
+// SvixWaits returns the waits of Svix's schedule, the one Svix follows:
+// before retries 1 to 7, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. The
+// slice is a fresh copy that the caller may change.
+func SvixWaits() []time.Duration { return slices.Clone(svixSchedule[:]) }
 
 // Svix follows the schedule Svix documents (docs.svix.com/retries, also
 // quoted by Resend): "Immediately, 5 seconds, 5 minutes, 30 minutes,

@@ -1,4 +1,4 @@
-package probe
+package discover
 
 import (
 	"fmt"
@@ -64,7 +64,7 @@ func TestDiscoverXTimeRate(t *testing.T) {
 }
 
 // TestDiscoverXTimeRateSocket probes xTimeRateHandler on a loopback
-// socket in real time, for a few seconds: HTTPSender's own transport
+// socket in real time, for a few seconds: probe.HTTPSender's own transport
 // against a real server. It asserts only what holds at any speed of this
 // machine: the bucket's 10 are admitted and then a 429 with a Retry-After
 // of 1 s (a token is never more than 0.2 s away) comes; a request at

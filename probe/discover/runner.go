@@ -1,8 +1,10 @@
-package probe
+package discover
 
 import (
 	"context"
 	"time"
+
+	"github.com/hooklimit/hooklimit/probe"
 )
 
 // runner sends the requests of a discovery within its caps. Everything in
@@ -11,7 +13,7 @@ import (
 type runner struct {
 	ctx      context.Context
 	o        *DiscoverOptions
-	clock    Clock
+	clock    probe.Clock
 	t0       time.Time
 	t0Wall   int64
 	deadline int64 // Unix ns after which nothing is sent
@@ -62,7 +64,7 @@ func (r *runner) capped() string {
 func (r *runner) dispatch(intended, size int64) {
 	r.sent++
 	r.inflight++
-	p := &ProbeRequest{Seq: r.sent, Step: r.step, Size: int64(len(probeBody(size))), Intended: intended}
+	p := &ProbeRequest{Seq: r.sent, Step: r.step, Size: probe.ProbeBodySize(size), Intended: intended}
 	go func() {
 		p.Sent = r.now()
 		res := r.o.Sender.Send(r.ctx, size)
@@ -71,7 +73,7 @@ func (r *runner) dispatch(intended, size int64) {
 		if res.Dial && p.Err == "" {
 			p.Err = "failed to connect"
 		}
-		rep := Reply{Header: res.Header}
+		rep := probe.Reply{Header: res.Header}
 		p.RateLimit, p.RetryAfter, p.HasRetryAfter = rep.RateLimit(time.Unix(0, p.Done))
 		r.done <- p
 	}()
@@ -155,7 +157,7 @@ func (r *runner) burst(n int, size int64) []*ProbeRequest {
 }
 
 // paced sends requests with bodies of size at rate per second for span,
-// paced by Pace (never in a catch-up burst), until stop returns true for
+// paced by probe.Pace (never in a catch-up burst), until stop returns true for
 // an answer, and returns them all once answered.
 func (r *runner) paced(rate float64, span time.Duration, size int64, stop func(*ProbeRequest) bool) []*ProbeRequest {
 	const tolerance = int64(time.Millisecond)
@@ -178,7 +180,7 @@ func (r *runner) paced(rate float64, span time.Duration, size int64, stop func(*
 		}
 		planned := intended
 		if i > 0 {
-			planned = Pace(intended, prevIntended, prevDispatch)
+			planned = probe.Pace(intended, prevIntended, prevDispatch)
 		}
 		take(r.waitUntil(planned))
 		for r.inflight >= r.o.InFlight && !stopped {

@@ -1,4 +1,4 @@
-package probe
+package retry
 
 import (
 	"fmt"
@@ -46,7 +46,7 @@ func ParsePolicy(s string) (Policy, error) {
 // parsePolicy parses one spec. prefix is put before field names in errors;
 // nested is true for a fallback, which may not itself be retry-after.
 func parsePolicy(s, prefix string, nested bool) (Policy, error) {
-	parts, err := splitSpec(s)
+	parts, err := splitTop(s)
 	if err != nil {
 		return nil, specError(prefix+"policy", err.Error())
 	}
@@ -98,18 +98,46 @@ func parsePolicy(s, prefix string, nested bool) (Policy, error) {
 	return pol, nil
 }
 
-// splitSpec splits a spec at the commas outside parentheses, and checks
-// that the parentheses balance.
-func splitSpec(s string) ([]string, error) {
-	var parts []string
+// SplitPolicies splits a list of policy specs, as --compare-retry takes
+// it, into the specs: a comma-separated token with no "=" starts a new
+// policy, one with "=" is a parameter of the policy before it, and commas
+// inside parentheses belong to a fallback. Tokens are trimmed of spaces and
+// empty ones dropped, so
+//
+//	none,exponential,base=2s,retry-after,fallback=(fixed,delay=1s)
+//
+// is none; exponential,base=2s; retry-after,fallback=(fixed,delay=1s).
+// SplitPolicies checks nothing: ParsePolicy reports what is wrong with a
+// spec.
+func SplitPolicies(s string) []string {
+	var out []string
+	tokens, _ := splitTop(s)
+	for _, t := range tokens {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		if strings.Contains(t, "=") && len(out) > 0 {
+			out[len(out)-1] += "," + t
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// splitTop splits s at the commas outside parentheses. It returns every
+// part, and an error when the parentheses do not balance: after a ) with
+// no (, no comma splits until a ( makes up for it.
+func splitTop(s string) (parts []string, err error) {
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '(':
 			depth++
 		case ')':
-			if depth--; depth < 0 {
-				return nil, fmt.Errorf("unbalanced parentheses: %q has a ) with no (", s)
+			if depth--; depth < 0 && err == nil {
+				err = fmt.Errorf("unbalanced parentheses: %q has a ) with no (", s)
 			}
 		case ',':
 			if depth == 0 {
@@ -118,10 +146,10 @@ func splitSpec(s string) ([]string, error) {
 			}
 		}
 	}
-	if depth != 0 {
-		return nil, fmt.Errorf("unbalanced parentheses: %q has a ( with no )", s)
+	if depth > 0 && err == nil {
+		err = fmt.Errorf("unbalanced parentheses: %q has a ( with no )", s)
 	}
-	return append(parts, s[start:]), nil
+	return append(parts, s[start:]), err
 }
 
 // args holds the parameter values of one spec, defaults filled in, while a
