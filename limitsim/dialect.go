@@ -16,6 +16,8 @@ import (
 // concurrent use. The built-in dialects are:
 //
 //	rewst        Retry-After on 429 only
+//	rewst-envoy  X-Envoy-Ratelimited, X-Ratelimit-{Remaining,Reset} and a
+//	             fixed Retry-After: 10 on 429 only, an empty 429 body
 //	workato      Retry-After, X-Rate-Limit-{Remaining,Reset} and
 //	             X-Byte-Limit-{Remaining,Reset} on every response
 //	salesbuildr  X-RateLimit-Remaining on every response, Retry-After on 429
@@ -43,7 +45,8 @@ type Dialect interface {
 	// on any response, admitted or not.
 	WriteHeaders(h http.Header, p *Profile, d *Decision)
 	// RejectBody returns the body of the 429 answer to a rejected request
-	// and its content type. The caller must not modify body.
+	// and its content type ("" and nil for an empty answer). The caller
+	// must not modify body.
 	RejectBody(p *Profile, d *Decision) (contentType string, body []byte)
 }
 
@@ -51,6 +54,7 @@ type Dialect interface {
 // exactly these names.
 var dialects = map[string]Dialect{
 	"rewst":       rewstDialect{},
+	"rewst-envoy": rewstEnvoyDialect{},
 	"workato":     workatoDialect{},
 	"salesbuildr": salesbuildrDialect{},
 	"none":        noneDialect{},

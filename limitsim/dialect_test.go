@@ -8,7 +8,7 @@ import (
 )
 
 func TestDialectRegistry(t *testing.T) {
-	want := []string{"ietf", "none", "perwebhook", "rewst", "salesbuildr", "workato"}
+	want := []string{"ietf", "none", "perwebhook", "rewst", "rewst-envoy", "salesbuildr", "workato"}
 	if got := DialectNames(); !slices.Equal(got, want) {
 		t.Fatalf("DialectNames() = %v, want %v", got, want)
 	}

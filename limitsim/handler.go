@@ -179,7 +179,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writePlain(w, http.StatusRequestEntityTooLarge, msg)
 	default:
 		ct, body := h.dialect.RejectBody(p, &d)
-		w.Header().Set("Content-Type", ct)
+		if ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
 		w.WriteHeader(http.StatusTooManyRequests)
 		w.Write(body)
 	}

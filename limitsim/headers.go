@@ -23,6 +23,44 @@ func (rewstDialect) Describe() string {
 func (rewstDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) { writeRetryAfter(h, d) }
 func (rewstDialect) RejectBody(*Profile, *Decision) (string, []byte)     { return plainBody() }
 
+// rewstEnvoyDialect is Rewst's from February 18, 2026, when Envoy answers
+// for the webhook triggers. Its documented 429 carries exactly
+//
+//	X-Envoy-Ratelimited    true
+//	X-Ratelimit-Remaining  0
+//	X-Ratelimit-Reset      10
+//	Retry-After            10
+//
+// and an empty body. The page reads Retry-After and x-ratelimit-reset
+// alike as "Wait 10 seconds before retrying the request", so both are the
+// fixed 10 whichever limit rejected the request and however soon it
+// would be admitted again: the simulator sends what Rewst sends. An
+// admitted request gets none of them (the page shows only the 429), nor
+// does a request that waiting cannot help.
+type rewstEnvoyDialect struct{}
+
+// rewstEnvoyWait is the Retry-After and x-ratelimit-reset of every
+// rewst-envoy 429, in seconds.
+const rewstEnvoyWait = "10"
+
+func (rewstEnvoyDialect) Name() string { return "rewst-envoy" }
+func (rewstEnvoyDialect) Describe() string {
+	return "on 429 only: X-Envoy-Ratelimited: true, X-Ratelimit-Remaining: 0, X-Ratelimit-Reset: 10 and Retry-After: 10 (fixed, as Envoy sends them); empty 429 body"
+}
+
+func (rewstEnvoyDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
+	if d.Admitted || d.RetryAt == Never {
+		return
+	}
+	h.Set("X-Envoy-Ratelimited", "true")
+	h.Set("X-Ratelimit-Remaining", "0")
+	h.Set("X-Ratelimit-Reset", rewstEnvoyWait)
+	h.Set("Retry-After", rewstEnvoyWait)
+}
+
+// RejectBody returns no content type and no body: Envoy's 429 is empty.
+func (rewstEnvoyDialect) RejectBody(*Profile, *Decision) (string, []byte) { return "", nil }
+
 // workatoDialect is Workato's webhook gateway, which "responds to every
 // event" with these headers:
 //

@@ -58,7 +58,9 @@ func render(dl Dialect, p *Profile, d *Decision) string {
 		status = http.StatusTooManyRequests
 		var ct string
 		ct, body = dl.RejectBody(p, d)
-		h.Set("Content-Type", ct)
+		if ct != "" {
+			h.Set("Content-Type", ct)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s\n", status, http.StatusText(status))
@@ -78,6 +80,18 @@ var goldenScenarios = map[string]func(pt *Partition) (ok, rejected Decision){
 	},
 	"workato": func(pt *Partition) (Decision, Decision) {
 		return send(pt, 18020, at0, 1000), pt.Decide(at0, 1000)
+	},
+	"rewst@2026-02-18": func(pt *Partition) (Decision, Decision) {
+		return send(pt, 50, at0, 0), pt.Decide(at0, 0)
+	},
+	"workato@r1": func(pt *Partition) (Decision, Decision) {
+		return send(pt, 18020, at0, 1000), pt.Decide(at0, 1000)
+	},
+	"workato@r2": func(pt *Partition) (Decision, Decision) {
+		return send(pt, 9020, at0, 1000), pt.Decide(at0, 1000)
+	},
+	"workato@r3": func(pt *Partition) (Decision, Decision) {
+		return send(pt, 1020, at0, 1000), pt.Decide(at0, 1000)
 	},
 	"salesbuildr": func(pt *Partition) (Decision, Decision) {
 		return send(pt, 500, at0-oneSec, 0), pt.Decide(at0, 0)

@@ -35,6 +35,11 @@ type Profile struct {
 	Extends        string // for a profile file: the built-in it starts from
 	// Excluded names the limits the user left out (see ExcludeLimits).
 	Excluded []string
+
+	// Revision says, for a vendor's later revision of a documented
+	// profile, which profile it revises, when, where the page is and what
+	// is assumed; nil for a documented profile.
+	Revision *Revision
 }
 
 // Validate reports the first problem with p: a limit that is not valid,
@@ -87,6 +92,10 @@ func (p *Profile) Clone() *Profile {
 	q := *p
 	q.Limits = append([]Limit(nil), p.Limits...)
 	q.Excluded = append([]string(nil), p.Excluded...)
+	if p.Revision != nil {
+		r := *p.Revision
+		q.Revision = &r
+	}
 	return &q
 }
 
@@ -110,9 +119,9 @@ func (p *Profile) HasBytes() bool {
 	return false
 }
 
-// builtins are the documented profiles; each names the vendor document its
-// numbers come from in Source.
-var builtins = []*Profile{
+// builtins are the documented profiles, each naming the vendor document
+// its numbers come from in Source, and then their revisions.
+var builtins = append([]*Profile{
 	{
 		Name:        "rewst",
 		Description: "Rewst webhook triggers: 25 requests per second and 1,000 per minute, per trigger",
@@ -178,7 +187,7 @@ var builtins = []*Profile{
 		Interpretation: "fixed calendar windows in UTC (current_minute_usage, current_hour_usage, current_day_usage)",
 		Alternatives:   "sliding windows of a minute, an hour and a day",
 	},
-}
+}, revisions...)
 
 // Builtin returns a copy of the built-in profile called name.
 func Builtin(name string) (*Profile, bool) {

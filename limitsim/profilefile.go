@@ -54,7 +54,8 @@ func LoadProfile(spec string) (*Profile, error) {
 // (window, fixed, bucket, credits), quota, per, burst and unit (requests or
 // bytes). Quotas and bursts of byte limits may be sizes such as 30MB. name
 // is the file's base name when absent. scope says which requests share one
-// limiter: workspace adds up every key of a workspace; key, trigger,
+// limiter: workspace adds up every key of a workspace, environment every
+// key of an environment (DEV, TEST, PROD) of one; key, trigger,
 // webhook, endpoint, tenant and database are per partition key; it is the
 // extended profile's when absent, else per key. Every problem is reported as an
 // *exitcode.InputError with the file, line and field.

@@ -8,7 +8,9 @@ import (
 
 // The scopes a profile may have. A scope says which requests share one
 // limiter (one Partition): the requests of one partition key for the
-// per-key scopes, every request of one workspace for ScopeWorkspace.
+// per-key scopes, every request of one workspace for ScopeWorkspace, and
+// every request of one environment of a workspace (such as DEV, TEST or
+// PROD) for ScopeEnvironment.
 const (
 	ScopeKey       = "key"       // per partition key, the default
 	ScopeTrigger   = "trigger"   // per webhook trigger (a key)
@@ -17,28 +19,43 @@ const (
 	ScopeTenant    = "tenant"    // per tenant (a key)
 	ScopeDatabase  = "database"  // per database (a key)
 	ScopeWorkspace = "workspace" // every key of a workspace together
+	// ScopeEnvironment adds up every key of one environment of a
+	// workspace. The request names its environment where a workspace
+	// scope names the workspace (the same field, header or path): under
+	// this scope the environment alone decides what adds up, so a value
+	// such as "acme-prod" that names it is all the simulator needs.
+	ScopeEnvironment = "environment"
 )
 
 // Scopes returns the scopes a profile file may name, in a stable order.
 func Scopes() []string {
-	return []string{ScopeKey, ScopeTrigger, ScopeWebhook, ScopeEndpoint, ScopeTenant, ScopeDatabase, ScopeWorkspace}
+	return []string{ScopeKey, ScopeTrigger, ScopeWebhook, ScopeEndpoint, ScopeTenant, ScopeDatabase, ScopeWorkspace, ScopeEnvironment}
 }
 
-// AllTraffic is the partition label of a workspace-scoped profile's
-// requests that name no workspace: without a workspace field (or header),
-// all traffic is one workspace.
+// AllTraffic is the partition label of a workspace- or environment-scoped
+// profile's requests that name none: without a workspace field (or
+// header), all traffic is one workspace (or environment).
 const AllTraffic = "(all traffic)"
 
 // Aggregates reports whether p's limits add up the requests of several
 // partition keys: a workspace-scoped profile counts every key of a
-// workspace against one limiter. Any other scope, including an empty one
-// or a custom word, is per partition key.
-func (p *Profile) Aggregates() bool { return p.Scope == ScopeWorkspace }
+// workspace against one limiter, an environment-scoped one every key of an
+// environment. Any other scope, including an empty one or a custom word,
+// is per partition key.
+func (p *Profile) Aggregates() bool { return AggregateScope(p.Scope) }
+
+// AggregateScope reports whether scope adds up several partition keys:
+// ScopeWorkspace and ScopeEnvironment do.
+func AggregateScope(scope string) bool {
+	return scope == ScopeWorkspace || scope == ScopeEnvironment
+}
 
 // PartitionOf returns the partition that a request with partition key key,
 // sent to workspace workspace, counts against under p: key itself for a
 // per-key scope; for a workspace-scoped profile "workspace NAME", or
-// "workspace (all traffic)" when workspace is empty. Every consumer (the
+// "workspace (all traffic)" when workspace is empty; for an
+// environment-scoped one "environment NAME" (workspace then names the
+// environment), or "environment (all traffic)". Every consumer (the
 // simulator, serve's handler, check's analysis, run's delivery judge)
 // partitions requests with it, so they agree on what adds up; the result
 // also names the partition in reports.
@@ -46,16 +63,17 @@ func (p *Profile) PartitionOf(key, workspace string) string {
 	if !p.Aggregates() {
 		return key
 	}
-	return WorkspacePartition(workspace)
+	return AggregatePartition(p.Scope, workspace)
 }
 
-// WorkspacePartition returns the partition label of a workspace: "workspace
-// NAME", or "workspace (all traffic)" for the empty name.
-func WorkspacePartition(workspace string) string {
-	if workspace == "" {
-		return ScopeWorkspace + " " + AllTraffic
+// AggregatePartition returns the partition label of one workspace or
+// environment (scope): "workspace NAME", or "workspace (all traffic)" for
+// the empty name.
+func AggregatePartition(scope, name string) string {
+	if name == "" {
+		return scope + " " + AllTraffic
 	}
-	return ScopeWorkspace + " " + workspace
+	return scope + " " + name
 }
 
 // ScopeLabel returns what one partition of p is, for people: "workspace"
@@ -72,15 +90,20 @@ func validateScope(s string) error {
 	if s == "" || slices.Contains(Scopes(), s) {
 		return nil
 	}
-	return fieldErr("scope", "unknown scope %q (want %s: workspace adds up every key of a workspace, the others are per key)", s, strings.Join(Scopes(), ", "))
+	return fieldErr("scope", "unknown scope %q (want %s: workspace adds up every key of a workspace, environment every key of an environment, the others are per key)", s, strings.Join(Scopes(), ", "))
 }
 
 // ScopeDescription says what shares one limiter under p, for people:
-// "one per workspace: every key of a workspace adds up" or "one per
-// trigger (partition key)".
+// "one per workspace: every key of a workspace adds up", "one per
+// environment: every key of an environment adds up" or "one per trigger
+// (partition key)".
 func (p *Profile) ScopeDescription() string {
 	if p.Aggregates() {
-		return fmt.Sprintf("one per %s: every key of a workspace adds up", p.ScopeLabel())
+		article := "a"
+		if p.Scope == ScopeEnvironment {
+			article = "an"
+		}
+		return fmt.Sprintf("one per %s: every key of %s %s adds up", p.ScopeLabel(), article, p.Scope)
 	}
 	return fmt.Sprintf("one per %s (partition key)", p.ScopeLabel())
 }

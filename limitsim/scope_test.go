@@ -3,6 +3,7 @@ package limitsim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +21,9 @@ func TestPartitionOf(t *testing.T) {
 		{"workspace", "trig-a", "", "workspace (all traffic)"},
 		{"workspace", "trig-b", "", "workspace (all traffic)"},
 		{"workspace", "trig-a", "acme", "workspace acme"},
+		{"environment", "trig-a", "", "environment (all traffic)"},
+		{"environment", "trig-a", "acme-prod", "environment acme-prod"},
+		{"environment", "trig-b", "acme-prod", "environment acme-prod"},
 	}
 	for _, tt := range tests {
 		p := &Profile{Scope: tt.scope}
@@ -30,12 +34,13 @@ func TestPartitionOf(t *testing.T) {
 }
 
 func TestBuiltinScopes(t *testing.T) {
-	want := map[string]string{"rewst": "trigger", "workato": "workspace", "salesbuildr": "tenant", "autotask": "database", "perwebhook": "webhook"}
+	want := map[string]string{"rewst": "trigger", "workato": "workspace", "salesbuildr": "tenant", "autotask": "database", "perwebhook": "webhook",
+		"rewst@2026-02-18": "trigger", "workato@r1": "environment", "workato@r2": "environment", "workato@r3": "environment"}
 	for _, p := range Builtins() {
 		if p.Scope != want[p.Name] {
 			t.Errorf("%s: scope %q, want %q", p.Name, p.Scope, want[p.Name])
 		}
-		if p.Aggregates() != (p.Name == "workato") {
+		if p.Aggregates() != strings.HasPrefix(p.Name, "workato") {
 			t.Errorf("%s: Aggregates() = %v", p.Name, p.Aggregates())
 		}
 	}
@@ -55,6 +60,16 @@ func TestProfileFileScope(t *testing.T) {
 	}
 	if p.Aggregates() {
 		t.Fatalf("scope %q aggregates", p.Scope)
+	}
+	p, err = ParseProfile("p.yaml", []byte("extends: workato\nscope: environment\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Aggregates() || p.PartitionOf("a", "prod") != "environment prod" || p.ScopeDescription() != "one per environment: every key of an environment adds up" {
+		t.Fatalf("scope %q: %q, %q", p.Scope, p.PartitionOf("a", "prod"), p.ScopeDescription())
+	}
+	if _, err := ParseProfile("p.yaml", []byte("extends: workato\nscope: environments\n")); err == nil || !strings.Contains(err.Error(), `p.yaml:2: scope: unknown scope "environments"`) {
+		t.Fatalf("a misspelt scope: %v", err)
 	}
 }
 

@@ -89,9 +89,10 @@ type Analyzer struct {
 }
 
 // partGroup is the profiles that partition arrivals alike (every per-key
-// profile, or every workspace-scoped one) and their partitions.
+// profile, every workspace-scoped one, or every environment-scoped one)
+// and their partitions.
 type partGroup struct {
-	aggregate bool                 // partitions are workspaces
+	aggregate bool                 // partitions are workspaces (or environments)
 	rep       *limitsim.Profile    // the group's first profile, whose scope it shares
 	profiles  []int                // indexes into Analyzer.profiles
 	specs     []rowSpec            // the rows of its profiles
@@ -182,7 +183,9 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 	}
 	res := int64(opt.Resolution)
 	for pi, p := range profiles {
-		gi := slices.IndexFunc(a.groups, func(g *partGroup) bool { return g.aggregate == p.Aggregates() })
+		gi := slices.IndexFunc(a.groups, func(g *partGroup) bool {
+			return g.aggregate == p.Aggregates() && (!g.aggregate || g.rep.Scope == p.Scope)
+		})
 		if gi < 0 {
 			gi = len(a.groups)
 			a.groups = append(a.groups, &partGroup{aggregate: p.Aggregates(), rep: p, keys: make(map[string]*keyState)})

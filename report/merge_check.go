@@ -177,8 +177,10 @@ func summarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
 		interps = slices.Clone(prev.PassingInterpretations)
 	}
 	settleSummary(&s, interps, failed)
-	if strings.Contains(prev.Note, OneWorkspaceNote) {
-		s.Note = joinNote(s.Note, OneWorkspaceNote)
+	for _, n := range []string{OneWorkspaceNote, OneEnvironmentNote} {
+		if strings.Contains(prev.Note, n) {
+			s.Note = joinNote(s.Note, n)
+		}
 	}
 	return s
 }

@@ -19,6 +19,18 @@ type ProfileJSON struct {
 	Source         string      `json:"source"`
 	Interpretation string      `json:"interpretation,omitempty"`
 	Alternatives   string      `json:"alternatives,omitempty"`
+
+	// Revision is there for a vendor's revision of a documented profile.
+	Revision *RevisionJSON `json:"revision,omitempty"`
+}
+
+// RevisionJSON is the JSON form of a revision (limitsim.Revision): the
+// profile it revises, when, the page and what is assumed.
+type RevisionJSON struct {
+	Of      string `json:"of"`
+	Date    string `json:"date"`
+	URL     string `json:"url"`
+	Assumed string `json:"assumed"`
 }
 
 // LimitJSON is the JSON form of one limit. Per is a duration such as "1s"
@@ -42,6 +54,9 @@ func NewProfileJSON(p *limitsim.Profile) ProfileJSON {
 		Headers: p.Dialect, CountRejected: p.CountRejected, Ordered: p.Ordered,
 		Source: p.Source, Interpretation: p.Interpretation, Alternatives: p.Alternatives,
 	}
+	if r := p.Revision; r != nil {
+		out.Revision = &RevisionJSON{Of: r.Of, Date: r.Date, URL: r.URL, Assumed: r.Assumed}
+	}
 	for _, l := range p.Limits {
 		lj := NewLimitJSON(l)
 		if alt, ok := l.Alternative(); ok {
@@ -53,6 +68,7 @@ func NewProfileJSON(p *limitsim.Profile) ProfileJSON {
 	return out
 }
 
+// NewLimitJSON returns the JSON form of l.
 func NewLimitJSON(l limitsim.Limit) LimitJSON {
 	u := l.Unit
 	if u == "" {

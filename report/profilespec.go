@@ -15,7 +15,8 @@ import (
 type ProfileSpec struct {
 	Name string `json:"name"`
 	// Scope is the profile's scope (limitsim.Profile.Scope): "workspace"
-	// adds up every key of a workspace, any other is per key. A file
+	// adds up every key of a workspace, "environment" every key of an
+	// environment, any other is per key. A file
 	// written before it was recorded has none: a built-in profile's is
 	// then assumed.
 	Scope         string      `json:"scope,omitempty"`
@@ -87,10 +88,11 @@ func (s *ProfileSpec) scope() string {
 }
 
 // PartitionNoun names one partition of the spec's profile: "workspace"
-// for a workspace-scoped profile, else "key".
+// for a workspace-scoped profile, "environment" for an environment-scoped
+// one, else "key".
 func (s *ProfileSpec) PartitionNoun() string {
-	if s != nil && s.scope() == limitsim.ScopeWorkspace {
-		return limitsim.ScopeWorkspace
+	if s != nil && limitsim.AggregateScope(s.scope()) {
+		return s.scope()
 	}
 	return "key"
 }

@@ -103,11 +103,20 @@ func (a *Analyzer) profileResult(r *CheckResult, pi int) {
 // profile's limits when no arrival named a workspace.
 const OneWorkspaceNote = "all traffic is one workspace: no request named one (give --workspace-field, or serve --workspace)"
 
-// scopeNote adds to note, for a workspace-scoped profile, that all the
-// traffic counted as one workspace when no arrival named one.
+// OneEnvironmentNote is the note on the summary of an environment-scoped
+// profile's limits when no arrival named an environment (in the workspace
+// field, which names the environment under that scope).
+const OneEnvironmentNote = "all traffic is one environment: no request named one (give --workspace-field, or serve --workspace)"
+
+// scopeNote adds to note, for a workspace- or environment-scoped profile,
+// that all the traffic counted as one workspace (or environment) when no
+// arrival named one.
 func (a *Analyzer) scopeNote(p *limitsim.Profile, note string) string {
 	if !p.Aggregates() || a.named || a.records == 0 {
 		return note
+	}
+	if p.Scope == limitsim.ScopeEnvironment {
+		return joinNote(note, OneEnvironmentNote)
 	}
 	return joinNote(note, OneWorkspaceNote)
 }

@@ -91,7 +91,7 @@ by time.`,
 	f.StringVar(&opts.InputFormat, "input-format", "", "input format: jsonl, csv or access-log (default: detected)")
 	f.StringVar(&opts.TimeField, "time-field", "time", "JSON field or CSV column holding the time")
 	f.StringVar(&opts.KeyField, "key-field", "key", "JSON field or CSV column holding the partition key (absent: one partition)")
-	f.StringVar(&opts.WsField, "workspace-field", "", "JSON field or CSV column holding the workspace, for workspace-scoped profiles such as workato (absent: all traffic is one workspace)")
+	f.StringVar(&opts.WsField, "workspace-field", "", "JSON field or CSV column holding the workspace, for workspace-scoped profiles such as workato, or the environment for environment-scoped ones such as workato@r3 (absent: all traffic is one workspace)")
 	f.StringVar(&opts.SizeField, "size-field", "size", "JSON field or CSV column holding the body size in bytes")
 	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path, query string left out (default: the whole path)")
 	f.StringVar(&opts.Key, "key", "", "check only this partition key")

@@ -22,10 +22,16 @@ func newProfilesCmd(d *Deps) *cobra.Command {
 	opts := &profilesOptions{IO: d.IO, Format: NewFormatFlag(FormatTable)}
 	cmd := &cobra.Command{
 		Use:   "profiles",
-		Short: "List, show and validate rate-limit profiles",
+		Short: "List, show, compare and validate rate-limit profiles",
 		Long: `List the built-in rate-limit profiles, show one in full (its limits, the
 vendor document its numbers come from, how they were read and the other
-readings), or validate a profile file.
+readings), show what changed between two, or validate a profile file.
+
+The built-ins follow the vendors' documents. Where a vendor later changed
+its numbers, the revision is a built-in of its own, listed after the profile
+it revises and named by when: rewst@2026-02-18 (the page dates it),
+workato@r1, r2, r3 (undated pages, in the order their wording implies).
+Every command stays on the documented numbers unless given a revision's name.
 
 Every command that takes --profile accepts a built-in name or the path of a
 YAML profile file. A file can extend a built-in and change one number:
@@ -36,6 +42,7 @@ YAML profile file. A file can extend a built-in and change one number:
       quota: 50`,
 		Example: `  hooklimit profiles
   hooklimit profiles show workato
+  hooklimit profiles diff rewst rewst@2026-02-18
   hooklimit profiles show rewst --format json
   hooklimit profiles validate my-limits.yaml`,
 		Args: cobra.NoArgs,
@@ -44,7 +51,7 @@ YAML profile file. A file can extend a built-in and change one number:
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)
-	cmd.AddCommand(newProfilesShowCmd(d), newProfilesValidateCmd(d))
+	cmd.AddCommand(newProfilesShowCmd(d), newProfilesValidateCmd(d), newProfilesDiffCmd(d))
 	return cmd
 }
 
@@ -68,6 +75,38 @@ the path of a YAML profile file.`,
 				return err
 			}
 			return render.ProfileShow(opts.IO.Out, render.Format(opts.Format.String()), p)
+		},
+	}
+	registerFormatFlag(cmd, opts.Format)
+	return cmd
+}
+
+func newProfilesDiffCmd(d *Deps) *cobra.Command {
+	opts := &profilesOptions{IO: d.IO, Format: NewFormatFlag(FormatTable)}
+	cmd := &cobra.Command{
+		Use:   "diff A B",
+		Short: "Show what changed between two profiles",
+		Long: `Show what changed from profile A to profile B: limits added or removed,
+each limit's kind, quota, period, burst and unit, the scope, the header
+dialect, count_rejected and ordered. Limits are matched by name. A and B are
+built-in names (a vendor's revision such as rewst@2026-02-18 included) or
+paths of YAML profile files. It exits 0 when it printed, whatever changed: a
+diff is not a verdict.`,
+		Example: `  hooklimit profiles diff rewst rewst@2026-02-18
+  hooklimit profiles diff workato workato@r3 --format markdown
+  hooklimit profiles diff rewst ./my-limits.yaml --format json`,
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: completeProfiles,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := limitsim.LoadProfile(args[0])
+			if err != nil {
+				return err
+			}
+			b, err := limitsim.LoadProfile(args[1])
+			if err != nil {
+				return err
+			}
+			return render.ProfileDiff(opts.IO.Out, render.Format(opts.Format.String()), a, b)
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)
@@ -116,9 +155,10 @@ func runProfilesValidate(opts *profilesOptions, files []string) error {
 	return first
 }
 
-// completeProfiles offers the built-in profile names, and files.
+// completeProfiles offers the built-in profile names, and files: for the
+// one argument of show, or the two of diff.
 func completeProfiles(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	if len(args) > 0 {
+	if len(args) > 0 && (cmd.Name() != "diff" || len(args) > 1) {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return limitsim.BuiltinNames(), cobra.ShellCompDirectiveDefault

@@ -125,7 +125,7 @@ when interrupted (the report is still printed and written).`,
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "the address to listen on; port 0 picks a free port")
 	f.DurationVar(&opts.Duration, "duration", 0, "stop and report after this long (default: at Ctrl-C)")
 	f.StringVar(&opts.Key, "key", "path", "where the partition key comes from: path, path:N, /prefix/{key}, header:NAME or query:NAME")
-	f.StringVar(&opts.Workspace, "workspace", "", "where the workspace comes from, for workspace-scoped profiles such as workato, in the forms of --key, e.g. header:X-Workspace or /w/{key}/hooks (default: all traffic is one workspace)")
+	f.StringVar(&opts.Workspace, "workspace", "", "where the workspace comes from, for workspace-scoped profiles such as workato (the environment for environment-scoped ones such as workato@r3), in the forms of --key, e.g. header:X-Workspace or /w/{key}/hooks (default: all traffic is one workspace)")
 	f.StringVar(&opts.Headers, "headers", "", "header dialects to speak, comma-separated (default: the profile's), e.g. workato,ietf")
 	f.StringVar(&opts.MaxBody, "max-body", "", "answer 413 to a body longer than this, e.g. 256KiB (default: 1 MiB plus the largest byte limit)")
 	f.StringVar(&opts.Latency, "latency", "", "latency added before answering an admitted request: a duration or a range, e.g. 20ms or 10ms-50ms")

@@ -13,7 +13,8 @@ import (
 )
 
 // ProfileList writes the profiles as a table (or markdown, or JSON: a list
-// of ProfileJSON), one row a profile.
+// of ProfileJSON), one row a profile; a revision's row, which follows the
+// profile it revises, gives its date.
 func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 	if f == JSON {
 		all := make([]report.ProfileJSON, len(profiles))
@@ -22,13 +23,17 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 		}
 		return writeJSON(w, all)
 	}
-	t := textTable(w, f, "profile", "partition", "limits", "headers")
+	t := textTable(w, f, "profile", "partition", "limits", "headers", "revised")
 	for _, p := range profiles {
 		var ls []string
 		for _, l := range p.Limits {
 			ls = append(ls, shortLimit(l))
 		}
-		if err := t.Append(p.Name, numfmt.DashIfEmpty(p.Scope), strings.Join(ls, " + "), p.Dialect); err != nil {
+		revised := "-"
+		if p.Revision != nil {
+			revised = p.Revision.Date
+		}
+		if err := t.Append(p.Name, numfmt.DashIfEmpty(p.Scope), strings.Join(ls, " + "), p.Dialect, revised); err != nil {
 			return err
 		}
 	}
@@ -36,7 +41,7 @@ func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 		return err
 	}
 	if f == Table {
-		_, err := fmt.Fprintln(w, "\nRun 'hooklimit profiles show NAME' for a profile's source and interpretation.")
+		_, err := fmt.Fprintln(w, "\nRun 'hooklimit profiles show NAME' for a profile's source and interpretation,\n'hooklimit profiles diff A B' for what a revision changed.")
 		return err
 	}
 	return nil
@@ -77,6 +82,12 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 		ew.printf("%s\n", p.Description)
 	}
 	ew.printf("\n")
+	if r := p.Revision; r != nil {
+		if f == Markdown {
+			ew.printf("- ")
+		}
+		ew.printf("%s of %s, %s: %s\n", bold("Revision:"), r.Of, r.Date, r.URL)
+	}
 	if f == Markdown {
 		ew.printf("- ")
 	}
@@ -102,6 +113,12 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 			ew.printf("- ")
 		}
 		ew.printf("%s %s\n", bold("Alternatives:"), p.Alternatives)
+	}
+	if p.Revision != nil {
+		if f == Markdown {
+			ew.printf("- ")
+		}
+		ew.printf("%s %s\n", bold("Assumed:"), p.Revision.Assumed)
 	}
 	ew.printf("\n")
 	if ew.err != nil {
