@@ -23,7 +23,7 @@ const (
 var CheckMetrics = []string{MetricHeadroom, MetricKeysFailing, MetricPeakRatio, MetricRejected, MetricRejectedRate}
 
 // checkMetrics computes CheckMetrics from a result's rows.
-func checkMetrics(r *CheckResult) map[string]float64 {
+func CheckMetricsOf(r *CheckResult) map[string]float64 {
 	peak, headroom := 0.0, 1.0
 	for _, row := range r.Limits {
 		if row.Documented && row.Verdict != VerdictUnknown {
@@ -73,6 +73,6 @@ func (r *CheckResult) ApplyThresholds(ths []Threshold) error {
 		res = append(res, tr)
 	}
 	r.Thresholds = append(r.Thresholds, res...)
-	r.settle()
+	r.Settle()
 	return nil
 }

@@ -6,9 +6,10 @@ import (
 	"slices"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// boundedCompliance is an Analyzer whose idle keys are retired and whose
+// BoundedCompliance is an Analyzer whose idle keys are retired and whose
 // result holds the rows of the worst keys only, so that its memory stays
 // bounded under any number of distinct keys: serve retires keys as it goes,
 // and check (Analyzer.ResultWorst) keeps only the worst keys' rows.
@@ -22,7 +23,7 @@ import (
 // key that comes back is analysed afresh (exactly, since its limits had
 // reset); if its old rows were kept they are merged with the new ones,
 // and otherwise it counts as a key once more.
-type boundedCompliance struct {
+type BoundedCompliance struct {
 	a       *Analyzer
 	keep    int
 	retired int64             // keys retired so far
@@ -32,8 +33,10 @@ type boundedCompliance struct {
 	nothers []int64
 }
 
-func newBoundedCompliance(a *Analyzer, keep int) *boundedCompliance {
-	c := &boundedCompliance{a: a, keep: max(keep, 1)}
+// NewBoundedCompliance returns the analysis of a, which keeps the rows of
+// the worst keep retired keys (at least 1).
+func NewBoundedCompliance(a *Analyzer, keep int) *BoundedCompliance {
+	c := &BoundedCompliance{a: a, keep: max(keep, 1)}
 	for _, p := range a.profiles {
 		c.accs = append(c.accs, newProfileAcc(len(p.Limits)))
 		c.kept = append(c.kept, nil)
@@ -42,6 +45,16 @@ func newBoundedCompliance(a *Analyzer, keep int) *boundedCompliance {
 	}
 	return c
 }
+
+// Add analyses one arrival, as Analyzer.Add does.
+func (c *BoundedCompliance) Add(r scenarios.Record) { c.a.Add(r) }
+
+// Keys returns how many partition keys are analysed now, retired ones
+// aside.
+func (c *BoundedCompliance) Keys() int { return c.a.partitions() }
+
+// Retired returns how many keys were retired so far.
+func (c *BoundedCompliance) Retired() int64 { return c.retired }
 
 // keptHeap holds the worst keys, the least bad on top.
 type keptHeap []*keptKey
@@ -57,9 +70,9 @@ func (h *keptHeap) Pop() any {
 	return x
 }
 
-// retire retires the keys whose last arrival was at or before idleSince,
+// Retire retires the keys whose last arrival was at or before idleSince,
 // and returns how many it retired.
-func (c *boundedCompliance) retire(idleSince int64) int {
+func (c *BoundedCompliance) Retire(idleSince int64) int {
 	a := c.a
 	n := 0
 	for _, g := range a.groups {
@@ -88,7 +101,7 @@ func (c *boundedCompliance) retire(idleSince int64) int {
 }
 
 // fold adds a retired key's rows to the totals and offers it to the kept.
-func (c *boundedCompliance) fold(pi int, k *keptKey) {
+func (c *BoundedCompliance) fold(pi int, k *keptKey) {
 	c.accs[pi].addKey(c.a.profiles[pi].Limits, k.rows)
 	h := &c.kept[pi]
 	if h.Len() < c.keep {
@@ -103,18 +116,18 @@ func (c *boundedCompliance) fold(pi int, k *keptKey) {
 }
 
 // other sums a policy rejection into the entry of retired keys not kept.
-func (c *boundedCompliance) other(pi int, p PolicyRejection) {
+func (c *BoundedCompliance) other(pi int, p PolicyRejection) {
 	c.nothers[pi]++
 	addRejection(&c.others[pi], p)
 }
 
-// result is the Analyzer's Result with the retired keys folded back in,
+// Result is the Analyzer's Result with the retired keys folded back in,
 // and the rows of the worst show keys (every key when show <= 0). The
 // summary, the metrics and the policy rejections are over every key;
 // the keys not shown are summed up in one policy_rejected entry. Memory
 // and time grow with show, and time with the live keys, never memory:
 // each key's rows are made, counted and dropped unless among the worst.
-func (c *boundedCompliance) result(show int) *CheckResult {
+func (c *BoundedCompliance) Result(show int) *CheckResult {
 	a := c.a
 	if c.retired == 0 && (show <= 0 || a.partitions() <= show) {
 		return a.Result()
@@ -197,7 +210,7 @@ func (c *boundedCompliance) result(show int) *CheckResult {
 		MetricRejectedRate: rate,
 		MetricKeysFailing:  float64(keysFailing),
 	}
-	r.settle()
+	r.Settle()
 	return r
 }
 

@@ -35,15 +35,15 @@ func bursts(seed uint64, keys int, back bool) []scenarios.Record {
 	return out
 }
 
-// retiring feeds arrivals to a boundedCompliance that retires idle keys
+// retiring feeds arrivals to a BoundedCompliance that retires idle keys
 // every second of arrival time.
-func retiring(p *limitsim.Profile, arr []scenarios.Record, keep int) (*boundedCompliance, int) {
-	c := newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), keep)
+func retiring(p *limitsim.Profile, arr []scenarios.Record, keep int) (*BoundedCompliance, int) {
+	c := NewBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), keep)
 	horizon := int64(p.IdleHorizon() + time.Second)
 	next, most := int64(0), 0
 	for _, a := range arr {
 		if a.Time >= next {
-			c.retire(a.Time - horizon)
+			c.Retire(a.Time - horizon)
 			next = a.Time + int64(time.Second)
 		}
 		c.a.Add(a)
@@ -79,7 +79,7 @@ func TestServeComplianceMatchesAnalyzer(t *testing.T) {
 			if c.retired == 0 || most >= 400 {
 				t.Fatalf("retired %d, at most %d live: nothing was expired", c.retired, most)
 			}
-			got := c.result(0)
+			got := c.Result(0)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("keeping every key:\ngot  %+v\nwant %+v", got.Summary, want.Summary)
 				for i := range min(len(got.Limits), len(want.Limits)) {
@@ -91,7 +91,7 @@ func TestServeComplianceMatchesAnalyzer(t *testing.T) {
 			}
 
 			c, _ = retiring(p, arr, 5)
-			got = c.result(0)
+			got = c.Result(0)
 			if !reflect.DeepEqual(got.Summary, want.Summary) || !reflect.DeepEqual(got.Metrics, want.Metrics) ||
 				got.Verdict != want.Verdict || !reflect.DeepEqual(got.Input, want.Input) {
 				t.Errorf("keeping 5:\nsummary %+v\nwant    %+v\nmetrics %v\nwant    %v", got.Summary, want.Summary, got.Metrics, want.Metrics)
@@ -120,7 +120,7 @@ func TestServeComplianceKeyComesBack(t *testing.T) {
 	arr := bursts(5, 60, true)
 	want := plain(p, arr)
 	c, _ := retiring(p, arr, 1000)
-	got := c.result(0)
+	got := c.Result(0)
 	for i := range max(len(got.Limits), len(want.Limits)) {
 		if i >= len(got.Limits) || i >= len(want.Limits) || !reflect.DeepEqual(got.Limits[i], want.Limits[i]) {
 			t.Fatalf("row %d differs:\ngot  %+v\nwant %+v", i, got.Limits[i:min(i+1, len(got.Limits))], want.Limits[i:min(i+1, len(want.Limits))])
@@ -147,12 +147,12 @@ func TestServeComplianceShowsWorstKeys(t *testing.T) {
 		for _, show := range []int{1, 5, 20, 399} {
 			c, _ := retiring(p, arr, 1000)
 			if !expire {
-				c = newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), 1000)
+				c = NewBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), 1000)
 				for _, x := range arr {
 					c.a.Add(x)
 				}
 			}
-			got := c.result(show)
+			got := c.Result(show)
 			if !reflect.DeepEqual(got.Limits, want.Limits[:show*perKey]) {
 				t.Errorf("expire %v, show %d: rows differ from the worst keys'", expire, show)
 			}

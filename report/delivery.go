@@ -1,11 +1,9 @@
 package report
 
 import (
-	"math"
-	"time"
-
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe"
 )
 
@@ -60,32 +58,6 @@ type Percentiles struct {
 	Max   float64 `json:"max_ms"`
 }
 
-// Histograms are recorded in microseconds up to a week, to 3 significant
-// digits: fine enough for loopback latency, wide enough for svix's 10-hour
-// retry steps.
-const histMax = int64(7 * 24 * time.Hour / time.Microsecond)
-
-func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(1, histMax, 3) }
-
-func recordNS(h *hdrhistogram.Histogram, ns int64) {
-	us := max(ns/1000, 0)
-	_ = h.RecordValue(min(us, histMax))
-}
-
-func percentiles(h *hdrhistogram.Histogram) Percentiles {
-	if h.TotalCount() == 0 {
-		return Percentiles{}
-	}
-	ms := func(us int64) float64 { return math.Round(float64(us)) / 1000 }
-	return Percentiles{
-		Count: h.TotalCount(),
-		P50:   ms(h.ValueAtQuantile(50)),
-		P90:   ms(h.ValueAtQuantile(90)),
-		P99:   ms(h.ValueAtQuantile(99)),
-		Max:   ms(h.Max()),
-	}
-}
-
 // DeliveryCollector builds a Delivery from a run's attempts and outcomes.
 // It implements probe.Observer. Memory is bounded by the deliveries in
 // flight and the partitions, not by the length of the run.
@@ -109,7 +81,7 @@ type eventState struct {
 // NewDeliveryCollector returns an empty collector.
 func NewDeliveryCollector() *DeliveryCollector {
 	return &DeliveryCollector{
-		delay: newHist(), latency: newHist(), fromIntended: newHist(),
+		delay: NewHistogram(), latency: NewHistogram(), fromIntended: NewHistogram(),
 		events: map[uint64]*eventState{},
 		judge:  NewRetryAfterJudge(),
 	}
@@ -140,8 +112,8 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	if a.Late {
 		d.Late++
 	}
-	recordNS(c.latency, a.Done-a.Sent)
-	recordNS(c.fromIntended, a.Done-a.Intended)
+	RecordNS(c.latency, a.Done-a.Sent)
+	RecordNS(c.fromIntended, a.Done-a.Intended)
 
 	if a.N > 1 {
 		d.Retries++
@@ -197,7 +169,7 @@ func (c *DeliveryCollector) finish(accepted int, emitted, acceptedAt int64, pend
 	switch {
 	case accepted > 0:
 		d.Duplicates += int64(accepted - 1)
-		recordNS(c.delay, acceptedAt-emitted)
+		RecordNS(c.delay, acceptedAt-emitted)
 	case !pending:
 		d.Lost++
 	}
@@ -223,20 +195,18 @@ func (c *DeliveryCollector) Delivery() Delivery {
 		}
 	}
 	if d.Events > 0 {
-		d.Amplification = round3(float64(d.Attempts) / float64(d.Events))
-		d.LostRate = round3(float64(d.Lost) / float64(d.Events))
+		d.Amplification = numfmt.Round3(float64(d.Attempts) / float64(d.Events))
+		d.LostRate = numfmt.Round3(float64(d.Lost) / float64(d.Events))
 	}
 	if d.Attempts > 0 {
-		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
+		d.Rate429 = numfmt.Round3(float64(d.Rejected429) / float64(d.Attempts))
 	}
 	ra := c.judge.Counts()
 	d.RetryAfterHonored, d.RetryAfterEarly, d.PartitionViolations = ra.Honored, ra.Early, ra.PartitionViolations
 	d.MinRetrySlackMS, d.MinPartitionSlackMS = ra.MinRetrySlackMS(), ra.MinPartitionSlackMS()
-	d.DeliveryDelay = percentiles(c.delay)
-	d.Latency = percentiles(c.latency)
-	d.LatencyFromIntended = percentiles(c.fromIntended)
+	d.DeliveryDelay = HistogramPercentiles(c.delay)
+	d.Latency = HistogramPercentiles(c.latency)
+	d.LatencyFromIntended = HistogramPercentiles(c.fromIntended)
 	d.Histograms = c.histograms()
 	return d
 }
-
-func round3(f float64) float64 { return math.Round(f*1000) / 1000 }

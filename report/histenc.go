@@ -1,8 +1,43 @@
 package report
 
 import (
+	"math"
+	"time"
+
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
+
+// HistogramMax is the largest value a histogram records, in
+// microseconds: a week. Histograms are recorded in microseconds up to a
+// week, to 3 significant digits: fine enough for loopback latency, wide
+// enough for svix's 10-hour retry steps.
+const HistogramMax = int64(7 * 24 * time.Hour / time.Microsecond)
+
+// NewHistogram returns an empty histogram of that geometry.
+func NewHistogram() *hdrhistogram.Histogram { return hdrhistogram.New(1, HistogramMax, 3) }
+
+// RecordNS records a duration of ns nanoseconds in h, in microseconds,
+// negative ones as 0 and ones past HistogramMax as HistogramMax.
+func RecordNS(h *hdrhistogram.Histogram, ns int64) {
+	us := max(ns/1000, 0)
+	_ = h.RecordValue(min(us, HistogramMax))
+}
+
+// HistogramPercentiles returns the count, median, p90, p99 and maximum
+// of h, in milliseconds.
+func HistogramPercentiles(h *hdrhistogram.Histogram) Percentiles {
+	if h.TotalCount() == 0 {
+		return Percentiles{}
+	}
+	ms := func(us int64) float64 { return math.Round(float64(us)) / 1000 }
+	return Percentiles{
+		Count: h.TotalCount(),
+		P50:   ms(h.ValueAtQuantile(50)),
+		P90:   ms(h.ValueAtQuantile(90)),
+		P99:   ms(h.ValueAtQuantile(99)),
+		Max:   ms(h.Max()),
+	}
+}
 
 // DeliveryHistograms are the HDR histograms behind Delivery's
 // percentiles, each in HdrHistogram's V2 compressed encoding, base64 (as
@@ -16,9 +51,9 @@ type DeliveryHistograms struct {
 	LatencyFromIntended string `json:"latency_from_intended"`
 }
 
-// encodeHist returns h's encoding, or "" when it cannot be encoded (it
+// EncodeHistogram returns h's encoding, or "" when it cannot be encoded (it
 // always can: the histograms are ours).
-func encodeHist(h *hdrhistogram.Histogram) string {
+func EncodeHistogram(h *hdrhistogram.Histogram) string {
 	b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
 	if err != nil {
 		return ""
@@ -35,14 +70,14 @@ const maxEncodedHist = 1 << 20
 // error names the field.
 func decodeHist(field, s string) (*hdrhistogram.Histogram, error) {
 	if len(s) > maxEncodedHist {
-		return nil, fieldError(field, "is longer than %d bytes", maxEncodedHist)
+		return nil, FieldErrorf(field, "is longer than %d bytes", maxEncodedHist)
 	}
 	h, err := hdrhistogram.Decode([]byte(s))
 	if err != nil {
-		return nil, fieldError(field, "not an encoded HDR histogram: %v", err)
+		return nil, FieldErrorf(field, "not an encoded HDR histogram: %v", err)
 	}
-	if h.LowestTrackableValue() != 1 || h.HighestTrackableValue() != histMax || h.SignificantFigures() != 3 {
-		return nil, fieldError(field, "a histogram of 1..%d at 3 significant figures is expected", histMax)
+	if h.LowestTrackableValue() != 1 || h.HighestTrackableValue() != HistogramMax || h.SignificantFigures() != 3 {
+		return nil, FieldErrorf(field, "a histogram of 1..%d at 3 significant figures is expected", HistogramMax)
 	}
 	return h, nil
 }
@@ -50,9 +85,9 @@ func decodeHist(field, s string) (*hdrhistogram.Histogram, error) {
 // histograms returns the encodings of the collector's histograms.
 func (c *DeliveryCollector) histograms() *DeliveryHistograms {
 	return &DeliveryHistograms{
-		DeliveryDelay:       encodeHist(c.delay),
-		Latency:             encodeHist(c.latency),
-		LatencyFromIntended: encodeHist(c.fromIntended),
+		DeliveryDelay:       EncodeHistogram(c.delay),
+		Latency:             EncodeHistogram(c.latency),
+		LatencyFromIntended: EncodeHistogram(c.fromIntended),
 	}
 }
 

@@ -47,16 +47,16 @@ func NewIncomplete(reason string, at, pending int64) *Incomplete {
 	switch reason {
 	case CutDrain:
 		c.Detail = fmt.Sprintf("cut short%s: %s still pending when --drain ran out (their next retry was due later); a longer --drain shows how they end",
-			when, stillPending(pending))
+			when, StillPending(pending))
 	case CutTruncated:
 		c.Detail = fmt.Sprintf("cut short%s: its results file ends before its result line (the command that wrote it was killed or crashed), so these are the partial results its whole lines hold", when)
 		if pending > 0 {
-			c.Detail += fmt.Sprintf("; %s still pending", stillPending(pending))
+			c.Detail += fmt.Sprintf("; %s still pending", StillPending(pending))
 		}
 	default:
 		c.Detail = fmt.Sprintf("interrupted%s: these are the partial results of what was measured until then", when)
 		if pending > 0 {
-			c.Detail += fmt.Sprintf("; %s still pending", stillPending(pending))
+			c.Detail += fmt.Sprintf("; %s still pending", StillPending(pending))
 		}
 	}
 	return c
@@ -110,9 +110,9 @@ func settleVerdict(compliance Verdict, ths []ThresholdResult, inc *Incomplete) V
 	return v
 }
 
-// mergeIncomplete combines the Incomplete of merged results: nil when
+// MergeIncomplete combines the Incomplete of merged results: nil when
 // none is cut short, else the latest cut, its pending counts added up.
-func mergeIncomplete(parts []*Incomplete) *Incomplete {
+func MergeIncomplete(parts []*Incomplete) *Incomplete {
 	var out *Incomplete
 	var pending int64
 	for _, c := range parts {
@@ -154,12 +154,12 @@ func IncompleteOf(res Result) *Incomplete {
 	return nil
 }
 
-// cutShort makes a result read back from a file say that it was cut
+// CutShort makes a result read back from a file say that it was cut
 // short, when it was: one written before results had an Incomplete (with
 // only "interrupted": true) gets one, and the verdict of any result that
 // has one is incomplete, whatever the file says. It reports whether res
 // was cut short.
-func cutShort(res Result) bool {
+func CutShort(res Result) bool {
 	upgrade := func(interrupted bool, inc **Incomplete, end Timestamp, pending int64, v *Verdict) bool {
 		if interrupted && *inc == nil {
 			*inc = NewIncomplete(CutInterrupted, int64(end), pending)
@@ -181,7 +181,7 @@ func cutShort(res Result) bool {
 	case *CompareResult:
 		cut := false
 		for _, run := range r.Runs {
-			if cutShort(run) {
+			if CutShort(run) {
 				cut = true
 			}
 		}
@@ -193,9 +193,9 @@ func cutShort(res Result) bool {
 	return false
 }
 
-// excludedOf returns the limits of excluded (PROFILE.LIMIT) that belong
+// ExcludedOf returns the limits of excluded (PROFILE.LIMIT) that belong
 // to profile, as PROFILE.LIMIT.
-func excludedOf(profile string, excluded []string) []string {
+func ExcludedOf(profile string, excluded []string) []string {
 	var out []string
 	for _, e := range excluded {
 		if p, _, ok := strings.Cut(e, "."); ok && p == profile {
@@ -208,8 +208,8 @@ func excludedOf(profile string, excluded []string) []string {
 // String returns v as a string.
 func (v Verdict) String() string { return string(v) }
 
-// stillPending writes "1 delivery was" or "12 deliveries were".
-func stillPending(n int64) string {
+// StillPending writes "1 delivery was" or "12 deliveries were".
+func StillPending(n int64) string {
 	if n == 1 {
 		return "1 delivery was"
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe/discover"
@@ -30,7 +31,7 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 	r := &ProbeResult{
 		Kind: KindProbe, Target: meta.Target, Interrupted: d.Interrupted, Capped: d.Capped,
 		Start: Timestamp(d.Start), End: Timestamp(d.End), Requests: d.Requests,
-		DurationSeconds: round3(time.Duration(d.End - d.Start).Seconds()),
+		DurationSeconds: numfmt.Round3(time.Duration(d.End - d.Start).Seconds()),
 		Caps:            ProbeCaps{MaxRequests: meta.MaxRequests, MaxDurationSeconds: meta.MaxDuration.Seconds()},
 		Tolerance:       tol, Headers: d.Advertised.Fields,
 		Inferred: []ProbeInferred{}, Advertised: []ProbeAdvertised{}, RetryAfter: []ProbeRetryAfter{},
@@ -41,12 +42,12 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 	}
 	b := d.Burst
 	r.Burst = ProbeBurst{Admitted: b.Admitted, Sent: b.Sent, Limited: b.Limited, Status: b.Status,
-		ElapsedMS: round3(float64(b.Elapsed) / 1e6), RetryAfterSeconds: secondsPtr(b.RetryAfter, b.HasRetryAfter)}
+		ElapsedMS: numfmt.Round3(float64(b.Elapsed) / 1e6), RetryAfterSeconds: secondsPtr(b.RetryAfter, b.HasRetryAfter)}
 	for _, l := range d.Inferred {
 		r.Inferred = append(r.Inferred, ProbeInferred{WindowSeconds: l.WindowSeconds, Limit: l.Limit,
-			RatePerSecond: round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Kind: l.Kind, Confidence: l.Confidence, Note: l.Note})
+			RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Kind: l.Kind, Confidence: l.Confidence, Note: l.Note})
 		if s := r.Sustained; s == nil || float64(l.Limit)/float64(l.WindowSeconds) < s.RatePerSecond {
-			r.Sustained = &ProbeSustained{RatePerSecond: round3(float64(l.Limit) / float64(l.WindowSeconds)), Window: l.WindowSeconds}
+			r.Sustained = &ProbeSustained{RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Window: l.WindowSeconds}
 		}
 	}
 	if r.Sustained != nil {
@@ -57,7 +58,7 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 	}
 	for _, c := range d.RetryAfter {
 		r.RetryAfter = append(r.RetryAfter, ProbeRetryAfter{WaitSeconds: c.Wait.Seconds(), Checked: c.Checked, Admitted: c.Admitted,
-			Status: c.Status, EarlySent: c.EarlySent, EarlyBySeconds: round3(c.EarlyBy.Seconds()), EarlyRejected: c.EarlySent && c.EarlyOK, Note: c.Note})
+			Status: c.Status, EarlySent: c.EarlySent, EarlyBySeconds: numfmt.Round3(c.EarlyBy.Seconds()), EarlyRejected: c.EarlySent && c.EarlyOK, Note: c.Note})
 	}
 	r.Rate = ProbeRate{SaturationRate: d.Rate.SaturationRate, MaxPerSecond: d.Rate.MaxPerSecond, Trials: []ProbeTrial{}, Note: d.Rate.Note}
 	for _, t := range d.Rate.Trials {
@@ -71,15 +72,15 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 		r.Findings = append(r.Findings, ProbeFinding{Code: f.Code, Severity: string(f.Severity), Message: f.Message, Count: f.Count, FirstRequest: f.Seq})
 	}
 	for _, s := range d.Steps {
-		r.Steps = append(r.Steps, ProbeStep{Name: s.Name, Status: s.Status, Requests: s.Requests, DurationSeconds: round3(s.Duration.Seconds()), Note: s.Note})
+		r.Steps = append(r.Steps, ProbeStep{Name: s.Name, Status: s.Status, Requests: s.Requests, DurationSeconds: numfmt.Round3(s.Duration.Seconds()), Note: s.Note})
 	}
 	r.Limits = compareLimits(d, meta.Profile, tol)
-	r.settle()
+	r.Settle()
 	return r
 }
 
-// settle sets the verdict and the metrics.
-func (r *ProbeResult) settle() {
+// Settle sets the verdict and the metrics.
+func (r *ProbeResult) Settle() {
 	r.Verdict = VerdictPass
 	var errs, warns, mismatches float64
 	for _, f := range r.Findings {

@@ -33,8 +33,8 @@ func NewProfileSpec(p *limitsim.Profile) *ProfileSpec {
 	return s
 }
 
-// builtinSpec returns the spec of the built-in profile called name, or nil.
-func builtinSpec(name string) *ProfileSpec {
+// BuiltinSpec returns the spec of the built-in profile called name, or nil.
+func BuiltinSpec(name string) *ProfileSpec {
 	p, ok := limitsim.Builtin(name)
 	if !ok {
 		return nil
@@ -98,7 +98,7 @@ func (s *ProfileSpec) PartitionNoun() string {
 }
 
 // equal reports whether two specs describe the same limits.
-func (s *ProfileSpec) equal(o *ProfileSpec) bool {
+func (s *ProfileSpec) Equal(o *ProfileSpec) bool {
 	if s == nil || o == nil {
 		return s == o
 	}

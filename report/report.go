@@ -2,6 +2,25 @@ package report
 
 import "github.com/hooklimit/hooklimit/internal/exitcode"
 
+// Result is a result hooklimit writes (package render writes each one in
+// every format it has): *RunResult, *CompareResult, *CheckResult,
+// *ServeResult and *ProbeResult, and *Report, one of them read back from
+// results files with the timeline its charts draw. No other type is one.
+type Result interface {
+	result()
+}
+
+func (*RunResult) result()     {}
+func (*CompareResult) result() {}
+func (*CheckResult) result()   {}
+func (*ServeResult) result()   {}
+func (*ProbeResult) result()   {}
+func (*Report) result()        {}
+
+// ResultKinds lists the kinds of result a results file can hold, the
+// "kind" of its result line.
+var ResultKinds = []string{KindRun, KindCompare, KindCheck, KindServe, KindProbe}
+
 // Report is what `hooklimit report` renders: one result, read from a
 // results file or merged from several, and the timeline its charts draw.
 type Report struct {
@@ -10,18 +29,9 @@ type Report struct {
 	Verdict  Verdict
 	Timeline *Timeline // nil when there is nothing to chart
 	Files    []string  // the results files it comes from
-	// Notes says which files were cut short (ResultsFile.Truncated): the
+	// Notes says which files were cut short (a results file cut short): the
 	// report is then incomplete and must not pass.
 	Notes []string
-}
-
-// Report returns the report of the file alone.
-func (rf *ResultsFile) Report() *Report {
-	r := &Report{Kind: rf.Kind, Result: rf.Result, Verdict: rf.Verdict, Timeline: rf.Timeline, Files: []string{rf.Name}}
-	if note := rf.TruncatedNote(); note != "" {
-		r.Notes = []string{note}
-	}
-	return r
 }
 
 // ApplyThresholds applies more thresholds to the report's result, with
@@ -63,7 +73,7 @@ func (r *Report) ApplyThresholds(ths []Threshold) error {
 			}
 			res.Thresholds = append(res.Thresholds, tr)
 		}
-		res.settle()
+		res.Settle()
 		r.Verdict = res.Verdict
 	default:
 		return &exitcode.InputError{File: ThresholdFlag, Msg: r.Kind + " results take no thresholds"}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -21,8 +22,8 @@ func (a *Analyzer) Result() *CheckResult {
 	if a.tl != nil {
 		r.Timeline = a.tl.Timeline()
 	}
-	r.Metrics = checkMetrics(r)
-	r.settle()
+	r.Metrics = CheckMetricsOf(r)
+	r.Settle()
 	return r
 }
 
@@ -38,7 +39,7 @@ const DefaultShowKeys = 1000
 // made, ranked and dropped unless among the worst, so memory grows with
 // show, not with the keys.
 func (a *Analyzer) ResultWorst(show int) *CheckResult {
-	r := newBoundedCompliance(a, 1).result(show)
+	r := NewBoundedCompliance(a, 1).Result(show)
 	if a.tl != nil && r.Timeline == nil {
 		r.Timeline = a.tl.Timeline()
 	}
@@ -254,9 +255,9 @@ func summarize(profile string, l limitsim.Limit, rows []LimitRow) LimitSummary {
 	return s
 }
 
-// settle sets the overall verdict from the summaries, the thresholds and
+// Settle sets the overall verdict from the summaries, the thresholds and
 // whether the check was cut short.
-func (r *CheckResult) settle() {
+func (r *CheckResult) Settle() {
 	r.Verdict = settleVerdict(r.compliance(), r.Thresholds, r.Incomplete)
 }
 
@@ -383,4 +384,35 @@ func (a *Analyzer) keyRows(pi int, ks *keyState) *keptKey {
 		k.pol.Note = fmt.Sprintf("%s; they count as 0 bytes, so this is a lower bound", unsizedNote(ks))
 	}
 	return k
+}
+
+// SummarizeRows is the summary of one limit of a result read back,
+// counted from its rows as a check counts it: the interpretations come from the rows (or, when no key has a row, from
+// the summary it replaces).
+func SummarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
+	s := LimitSummary{Profile: prev.Profile, Name: prev.Name, Limit: prev.Limit, PassingInterpretations: []string{}}
+	var interps []string
+	failed := map[string]bool{}
+	worst := -1.0
+	KeyLimitGroups(rows, func(g []LimitRow) {
+		if g[0].Profile != prev.Profile || g[0].Name != prev.Name {
+			return
+		}
+		for _, row := range g {
+			if !slices.Contains(interps, row.Interpretation) {
+				interps = append(interps, row.Interpretation)
+			}
+		}
+		s.addKey(g, failed, &worst)
+	})
+	if interps == nil {
+		interps = slices.Clone(prev.PassingInterpretations)
+	}
+	settleSummary(&s, interps, failed)
+	for _, n := range []string{OneWorkspaceNote, OneEnvironmentNote} {
+		if strings.Contains(prev.Note, n) {
+			s.Note = joinNote(s.Note, n)
+		}
+	}
+	return s
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -71,16 +70,23 @@ type RunMeta struct {
 	// InterruptedAt is when the run was interrupted (Unix ns); zero means
 	// the time the last delivery was cut off, or the last attempt.
 	InterruptedAt int64
-	// incomplete, for merged runs, is what the inputs say; when set, the
-	// collector's own view of pending deliveries is not used.
-	incomplete *Incomplete
-	merged     bool
+	// Merged says the run was put together from results files; its
+	// Incomplete is then what the inputs say, and the collector's own view
+	// of pending deliveries is not used.
+	Merged     bool
+	Incomplete *Incomplete
+}
+
+// AttemptLog receives every attempt a RunCollector counts, in the order
+// attempts were sent: the results file of package report/results is one.
+type AttemptLog interface {
+	Attempt(a *probe.Attempt)
 }
 
 // RunCollector watches a run: it implements probe.Observer, counting what
 // happens to the events (a DeliveryCollector) and analysing the attempts
-// it sees against the profile (an Analyzer), and writes every attempt to a
-// results file when one is given. It keeps histograms and counters, not
+// it sees against the profile (an Analyzer), and hands every attempt to an
+// AttemptLog when one is given. It keeps histograms and counters, not
 // per-attempt records: its memory grows with the deliveries in flight,
 // the keys and the attempts inside the longest sliding window of a key,
 // not with the length of the run.
@@ -88,7 +94,7 @@ type RunCollector struct {
 	profile  *limitsim.Profile
 	delivery *DeliveryCollector
 	analyzer *Analyzer
-	results  *ResultsWriter
+	log      AttemptLog
 	timeline *TimelineBuilder
 	answered int64  // attempts that got a response
 	firstErr string // the first transport error
@@ -99,19 +105,16 @@ type RunCollector struct {
 
 var _ probe.Observer = (*RunCollector)(nil)
 
-// NewRunCollector returns a collector for a run against p. results, when
-// not nil, receives every attempt as a line of JSON (see ResultsWriter).
-func NewRunCollector(p *limitsim.Profile, results io.Writer) *RunCollector {
-	c := &RunCollector{
+// NewRunCollector returns a collector for a run against p. log, when not
+// nil, receives every attempt.
+func NewRunCollector(p *limitsim.Profile, log AttemptLog) *RunCollector {
+	return &RunCollector{
 		profile:  p,
 		delivery: NewDeliveryCollector(),
 		analyzer: NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}),
 		timeline: NewTimelineBuilder(NewProfileSpec(p)),
+		log:      log,
 	}
-	if results != nil {
-		c.results = NewResultsWriter(results)
-	}
-	return c
 }
 
 // Attempt counts one attempt, in the order attempts were sent.
@@ -128,22 +131,13 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 	} else if c.firstErr == "" {
 		c.firstErr = a.Err
 	}
-	if c.results != nil {
-		c.results.Attempt(a)
+	if c.log != nil {
+		c.log.Attempt(a)
 	}
 }
 
 // Outcome counts how one delivery ended.
 func (c *RunCollector) Outcome(o *probe.Outcome) { c.delivery.Outcome(o) }
-
-// Close flushes the results file, and returns the first error writing
-// it, if any.
-func (c *RunCollector) Close() error {
-	if c.results == nil {
-		return nil
-	}
-	return c.results.Close()
-}
 
 // Result returns the run's result, thresholds not yet applied.
 func (c *RunCollector) Result(m RunMeta) *RunResult {
@@ -151,22 +145,22 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Interrupted: m.Interrupted,
-		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits, Start: Timestamp(c.start), End: Timestamp(c.end),
+		Incomplete: m.Incomplete, ExcludedLimits: chk.ExcludedLimits, Start: Timestamp(c.start), End: Timestamp(c.end),
 		Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
 		Delivery:   c.delivery.Delivery(),
 		Thresholds: []ThresholdResult{},
 		Timeline:   c.timeline.Timeline(),
 	}
-	if !m.merged {
+	if !m.Merged {
 		r.Incomplete = c.incomplete(m, &r.Delivery)
 	}
-	r.Metrics = runMetrics(r, chk.Metrics)
+	r.Metrics = RunMetricsOf(r, chk.Metrics)
 	if r.Delivery.Attempts > 0 && c.answered == 0 {
 		r.NoResponse = true
 		r.Notes = append(r.Notes, fmt.Sprintf("no attempt got a response: all %s failed (the first: %s), so nothing was learnt about the target",
 			numfmt.CountNoun(r.Delivery.Attempts, "attempt"), numfmt.DashIfEmpty(c.firstErr)))
 	}
-	r.settle()
+	r.Settle()
 	return r
 }
 
@@ -186,9 +180,9 @@ func (c *RunCollector) incomplete(m RunMeta, d *Delivery) *Incomplete {
 	return nil
 }
 
-// settle sets the verdict from the compliance, the thresholds and
+// Settle sets the verdict from the compliance, the thresholds and
 // whether the run was cut short.
-func (r *RunResult) settle() {
+func (r *RunResult) Settle() {
 	r.Verdict = settleVerdict(r.Compliance, r.Thresholds, r.Incomplete)
 	if r.NoResponse && r.Verdict == VerdictPass {
 		r.Verdict = VerdictFail // nothing was learnt about the target
@@ -211,7 +205,7 @@ var RunMetrics = []string{
 	"rate_429", "rejected_429", "retry_after_early",
 }
 
-func runMetrics(r *RunResult, chk map[string]float64) map[string]float64 {
+func RunMetricsOf(r *RunResult, chk map[string]float64) map[string]float64 {
 	d := &r.Delivery
 	return map[string]float64{
 		"429_rate":             d.Rate429,
@@ -249,6 +243,6 @@ func (r *RunResult) ApplyThresholds(ths []Threshold) error {
 		}
 		r.Thresholds = append(r.Thresholds, tr)
 	}
-	r.settle()
+	r.Settle()
 	return nil
 }

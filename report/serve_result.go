@@ -55,7 +55,8 @@ type ServeRequests struct {
 	// they are not part of the analysis.
 	Unmatched int64 `json:"unmatched"`
 	// Unanswered counts requests whose answer never reached the client
-	// (ServeRecord.Unanswered); they are not in ByStatus.
+	// (it went away, or its connection was closed at shutdown); they are
+	// not in ByStatus.
 	Unanswered int64 `json:"unanswered"`
 	// Dropped counts requests answered but not recorded, because the
 	// recorder fell behind for longer than the receiver would wait. When
@@ -97,10 +98,10 @@ func serveMetrics(r *ServeResult, chk map[string]float64) map[string]float64 {
 	}
 }
 
-// settle sets the verdict from the compliance verdict and the thresholds.
+// Settle sets the verdict from the compliance verdict and the thresholds.
 // A session in which no webhook request came fails: there was no sender
 // to judge, which in CI is a broken setup rather than a pass.
-func (r *ServeResult) settle() {
+func (r *ServeResult) Settle() {
 	v := r.Compliance
 	if r.Input.Records == 0 {
 		v = VerdictFail
@@ -118,3 +119,104 @@ func (r *ServeResult) Check() *CheckResult {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ServeDelivery is what serve saw of the sender's events: the numbers of
+// the README where they apply to a receiver, in the JSON result's
+// "delivery" object.
+//
+// An event is the set of requests that share an event id (see package receiver/session):
+// its first request is attempt 1, the next ones retries. It is delivered
+// when serve answered one of them 2xx; each 2xx after the first is a
+// duplicate. It is given up when its latest answer was not a 2xx and the
+// sender did not come back within the give-up horizon after the
+// Retry-After it was sent; pending when that horizon has not passed yet.
+// Requests are one event when they carry the same id, on the same
+// partition key, from the same sender: a sender is told apart by its
+// X-Hooklimit-Run header (hooklimit run sends its run id there), so two
+// runs whose ids collide are still different events. Honored and early
+// retries, partition violations and their slacks are RetryAfterJudge's,
+// on serve's clock: t is when serve answered the 429, and a request's time
+// is when serve decided it.
+type ServeDelivery struct {
+	Events int64 `json:"events"`
+	// Senders counts the distinct X-Hooklimit-Run values seen (the runs
+	// of hooklimit run that sent), up to MaxSenders.
+	Senders     int64 `json:"senders,omitempty"`
+	Attempts    int64 `json:"attempts"`
+	Accepted    int64 `json:"accepted"`
+	Rejected429 int64 `json:"rejected_429"`
+	// Errors counts the answers that were neither 2xx nor 429: a body too
+	// large (413), a bad signature (401), an injected 5xx, a bad request.
+	Errors int64 `json:"errors"`
+	// Unanswered counts the attempts whose answer never reached the
+	// sender: to the sender, a timeout.
+	Unanswered          int64  `json:"unanswered"`
+	Delivered           int64  `json:"delivered"`
+	Duplicates          int64  `json:"duplicates"`
+	GivenUp             int64  `json:"given_up"`
+	Pending             int64  `json:"pending"`
+	Retries             int64  `json:"retries"`
+	RetryAfterSent      int64  `json:"retry_after_sent"` // 429s that carried Retry-After
+	RetryAfterHonored   int64  `json:"retry_after_honored"`
+	RetryAfterEarly     int64  `json:"retry_after_early"`
+	PartitionViolations int64  `json:"partition_violations"`
+	MinRetrySlackMS     *int64 `json:"min_retry_slack_ms,omitempty"`     // smallest slack of a retry after a Retry-After
+	MinPartitionSlackMS *int64 `json:"min_partition_slack_ms,omitempty"` // smallest slack of a partition violation
+	// Forgotten counts events dropped from memory before their give-up
+	// horizon had passed, because more events were live than the memory
+	// bound allows; they are counted as given up when not delivered.
+	Forgotten     int64   `json:"forgotten,omitempty"`
+	Amplification float64 `json:"amplification"` // attempts / events
+	Rate429       float64 `json:"rate_429"`      // rejected_429 / attempts
+	// IDs counts the events by where their id came from.
+	IDs EventIDs `json:"ids"`
+}
+
+// EventIDs counts events by where their id came from: a header, a
+// field of a JSON body, the hash of the body, or none.
+type EventIDs struct {
+	Header int64 `json:"header"`
+	Body   int64 `json:"body"`
+	Hash   int64 `json:"hash"`
+	None   int64 `json:"none"`
+}
+
+// RetrySchedule is the retry schedule serve observed: the intervals
+// between consecutive attempts of one event, by attempt number, and the
+// known retry policy (see retry.Policies) they resemble.
+type RetrySchedule struct {
+	Retries int64 `json:"retries"` // intervals observed
+	// Steps has an entry per attempt number n that was retried: the waits
+	// between attempt n and attempt n+1. The last entry gathers every n
+	// from ScheduleSteps on (AndLater).
+	Steps []RetryStep `json:"steps"`
+	// AfterRetryAfter counts the retries that followed a 429 carrying
+	// Retry-After, and HonoredShare the share of them sent no earlier than
+	// it asked.
+	AfterRetryAfter int64   `json:"after_retry_after"`
+	HonoredShare    float64 `json:"honored_share"`
+	// Resembles is the policy the schedule looks like: none, immediate,
+	// fixed, exponential, retry-after, outboundsync, svix, or unknown; ""
+	// when nothing was rejected, so there was nothing to retry. Reason
+	// says why, in a sentence.
+	Resembles string `json:"resembles"`
+	Reason    string `json:"reason"`
+}
+
+// RetryStep sums up the waits after one attempt number.
+type RetryStep struct {
+	Attempt  int     `json:"attempt"`             // the attempt retried: 1 for the wait before the first retry
+	AndLater bool    `json:"and_later,omitempty"` // the entry also holds every later attempt
+	Retries  int64   `json:"retries"`
+	MedianMS float64 `json:"median_ms"`
+	P10MS    float64 `json:"p10_ms"`
+	P90MS    float64 `json:"p90_ms"`
+	MaxMS    float64 `json:"max_ms"`
+	// AfterRetryAfter is how many of these retries followed a 429 that
+	// carried Retry-After.
+	AfterRetryAfter int64 `json:"after_retry_after"`
+}
+
+// ScheduleSteps is how many attempt numbers RetrySchedule tells apart:
+// enough for Svix's seven retries, the longest documented schedule.
+const ScheduleSteps = 8

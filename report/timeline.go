@@ -54,16 +54,16 @@ func Total(s []int64) int64 {
 
 // validate checks that the series line up, for a timeline read from a
 // file. The error names the field.
-func (t *Timeline) validate() error {
+func (t *Timeline) Validate() error {
 	if !isTimelineStep(t.StepSeconds) {
-		return fieldError("step_seconds", "must be 1, 60, 3600, or 86400 times a power of 2, not %d", t.StepSeconds)
+		return FieldErrorf("step_seconds", "must be 1, 60, 3600, or 86400 times a power of 2, not %d", t.StepSeconds)
 	}
 	if int64(t.Start)%t.Step() != 0 {
-		return fieldError("start", "must be a multiple of the step since the Unix epoch")
+		return FieldErrorf("start", "must be a multiple of the step since the Unix epoch")
 	}
 	n := len(t.Sent)
 	if n > MaxTimelinePoints {
-		return fieldError("sent", "has %d points, more than %d", n, MaxTimelinePoints)
+		return FieldErrorf("sent", "has %d points, more than %d", n, MaxTimelinePoints)
 	}
 	for _, s := range []struct {
 		name string
@@ -73,15 +73,15 @@ func (t *Timeline) validate() error {
 			continue
 		}
 		if len(s.v) != n {
-			return fieldError(s.name, "has %d points, sent has %d", len(s.v), n)
+			return FieldErrorf(s.name, "has %d points, sent has %d", len(s.v), n)
 		}
 	}
 	for i := range n {
 		if t.Sent[i] < 0 || t.Admitted[i] < 0 || t.Rejected429[i] < 0 || t.Admitted[i]+t.Rejected429[i] > t.Sent[i] {
-			return fieldError(fmt.Sprintf("sent[%d]", i), "counts must not be negative, and admitted plus rejected must not exceed sent")
+			return FieldErrorf(fmt.Sprintf("sent[%d]", i), "counts must not be negative, and admitted plus rejected must not exceed sent")
 		}
 		if t.Bytes != nil && t.Bytes[i] < 0 {
-			return fieldError(fmt.Sprintf("bytes[%d]", i), "must not be negative")
+			return FieldErrorf(fmt.Sprintf("bytes[%d]", i), "must not be negative")
 		}
 	}
 	return nil
@@ -101,14 +101,17 @@ func isTimelineStep(s int64) bool {
 	return false
 }
 
-// fieldErr is an error about one field of what was read, for the reader
-// to place in a file and line.
-type fieldErr struct{ field, msg string }
+// FieldError is an error about one field of what was read (Field, a
+// dotted path such as "delivery.histograms"), for the reader to place in
+// a file and line.
+type FieldError struct{ Field, Msg string }
 
-func (e *fieldErr) Error() string { return e.field + ": " + e.msg }
+// Error returns "FIELD: MSG".
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
 
-func fieldError(field, format string, args ...any) error {
-	return &fieldErr{field: field, msg: fmt.Sprintf(format, args...)}
+// FieldErrorf returns a *FieldError about field, its message formatted.
+func FieldErrorf(field, format string, args ...any) error {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
 // TimelineBuilder counts a Timeline, one request at a time, in any order.
@@ -135,6 +138,10 @@ func NewTimelineBuilder(profile *ProfileSpec) *TimelineBuilder {
 	}
 	return b
 }
+
+// CountBytes makes the builder count bytes whatever its profile, for a
+// timeline whose profile is not known yet.
+func (b *TimelineBuilder) CountBytes() { b.withBytes = true }
 
 // Add counts one request sent at t (Unix ns) with a body of size bytes,
 // and whether it was admitted or rejected with 429.

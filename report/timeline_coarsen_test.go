@@ -22,7 +22,7 @@ func TestTimelineCoarsens(t *testing.T) {
 	if tl.StepSeconds != 60 || tl.Len() > MaxTimelinePoints || Total(tl.Sent) != 4 || Total(tl.Admitted) != 3 || Total(tl.Rejected429) != 1 {
 		t.Fatalf("step %d len %d sent %d admitted %d 429 %d", tl.StepSeconds, tl.Len(), Total(tl.Sent), Total(tl.Admitted), Total(tl.Rejected429))
 	}
-	if err := tl.validate(); err != nil {
+	if err := tl.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	m := MergeTimelines(fine, tl)

@@ -22,7 +22,7 @@ func BenchmarkAnalyzerTimeline(b *testing.B) {
 
 // BenchmarkTimelineAdd measures counting one request into a timeline.
 func BenchmarkTimelineAdd(b *testing.B) {
-	tb := NewTimelineBuilder(builtinSpec("workato"))
+	tb := NewTimelineBuilder(BuiltinSpec("workato"))
 	t := int64(1771318800 * time.Second)
 	for b.Loop() {
 		t += int64(50 * time.Microsecond)

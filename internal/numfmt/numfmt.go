@@ -126,3 +126,6 @@ func CountRetries(n int64) string {
 	}
 	return WithCommas(n) + " retries"
 }
+
+// Round3 rounds f to 3 decimals, as results hold ratios and rates.
+func Round3(f float64) float64 { return math.Round(f*1000) / 1000 }

@@ -7,67 +7,8 @@ import (
 	"github.com/cespare/xxhash/v2"
 )
 
-// ServeDelivery is what serve saw of the sender's events: the numbers of
-// the README where they apply to a receiver, in the JSON result's
-// "delivery" object.
-//
-// An event is the set of requests that share an event id (ServeRecord):
-// its first request is attempt 1, the next ones retries. It is delivered
-// when serve answered one of them 2xx; each 2xx after the first is a
-// duplicate. It is given up when its latest answer was not a 2xx and the
-// sender did not come back within the give-up horizon after the
-// Retry-After it was sent; pending when that horizon has not passed yet.
-// Requests are one event when they carry the same id, on the same
-// partition key, from the same sender: a sender is told apart by its
-// X-Hooklimit-Run header (hooklimit run sends its run id there), so two
-// runs whose ids collide are still different events. Honored and early
-// retries, partition violations and their slacks are RetryAfterJudge's,
-// on serve's clock: t is when serve answered the 429, and a request's time
-// is when serve decided it.
-type ServeDelivery struct {
-	Events int64 `json:"events"`
-	// Senders counts the distinct X-Hooklimit-Run values seen (the runs
-	// of hooklimit run that sent), up to MaxSenders.
-	Senders     int64 `json:"senders,omitempty"`
-	Attempts    int64 `json:"attempts"`
-	Accepted    int64 `json:"accepted"`
-	Rejected429 int64 `json:"rejected_429"`
-	// Errors counts the answers that were neither 2xx nor 429: a body too
-	// large (413), a bad signature (401), an injected 5xx, a bad request.
-	Errors int64 `json:"errors"`
-	// Unanswered counts the attempts whose answer never reached the
-	// sender (ServeRecord.Unanswered): to the sender, a timeout.
-	Unanswered          int64  `json:"unanswered"`
-	Delivered           int64  `json:"delivered"`
-	Duplicates          int64  `json:"duplicates"`
-	GivenUp             int64  `json:"given_up"`
-	Pending             int64  `json:"pending"`
-	Retries             int64  `json:"retries"`
-	RetryAfterSent      int64  `json:"retry_after_sent"` // 429s that carried Retry-After
-	RetryAfterHonored   int64  `json:"retry_after_honored"`
-	RetryAfterEarly     int64  `json:"retry_after_early"`
-	PartitionViolations int64  `json:"partition_violations"`
-	MinRetrySlackMS     *int64 `json:"min_retry_slack_ms,omitempty"`     // smallest slack of a retry after a Retry-After
-	MinPartitionSlackMS *int64 `json:"min_partition_slack_ms,omitempty"` // smallest slack of a partition violation
-	// Forgotten counts events dropped from memory before their give-up
-	// horizon had passed, because more events were live than the memory
-	// bound allows; they are counted as given up when not delivered.
-	Forgotten     int64   `json:"forgotten,omitempty"`
-	Amplification float64 `json:"amplification"` // attempts / events
-	Rate429       float64 `json:"rate_429"`      // rejected_429 / attempts
-	// IDs counts the events by where their id came from.
-	IDs EventIDs `json:"ids"`
-}
-
-// EventIDs counts events by where their id came from (see IDFrom).
-type EventIDs struct {
-	Header int64 `json:"header"`
-	Body   int64 `json:"body"`
-	Hash   int64 `json:"hash"`
-	None   int64 `json:"none"`
-}
-
-func (e *EventIDs) add(f IDFrom) {
+// countID counts an event in e by where its id came from.
+func countID(e *report.EventIDs, f IDFrom) {
 	switch f {
 	case IDHeader:
 		e.Header++
@@ -182,7 +123,7 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 		t.next++
 		st = evState{num: t.next}
 		d.Events++
-		d.IDs.add(r.IDFrom)
+		countID(&d.IDs, r.IDFrom)
 	}
 	st.attempts++
 	info.event, info.n = st.num, int(st.attempts)
@@ -302,10 +243,10 @@ func (t *eventTracker) delivery(end int64) (ServeDelivery, RetrySchedule) {
 		}
 	}
 	if d.Events > 0 {
-		d.Amplification = round3(float64(d.Attempts) / float64(d.Events))
+		d.Amplification = numfmt.Round3(float64(d.Attempts) / float64(d.Events))
 	}
 	if d.Attempts > 0 {
-		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
+		d.Rate429 = numfmt.Round3(float64(d.Rejected429) / float64(d.Attempts))
 	}
 	ra := t.judge.Counts()
 	d.RetryAfterHonored, d.RetryAfterEarly, d.PartitionViolations = ra.Honored, ra.Early, ra.PartitionViolations

@@ -249,7 +249,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		r.Notes = append(r.Notes, "no webhook request was received, so there is no sender to judge: the verdict is fail")
 	}
 	r.Metrics = serveMetrics(r, chk.Metrics)
-	r.settle()
+	r.Settle()
 	for _, t := range s.opt.Thresholds {
 		tr, err := t.Evaluate(r.Metrics)
 		if err != nil {
@@ -257,7 +257,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		}
 		r.Thresholds = append(r.Thresholds, tr)
 	}
-	r.settle()
+	r.Settle()
 	return r
 }
 
@@ -269,7 +269,7 @@ func (s *ServeRecorder) requestCounts(m ServeMeta) ServeRequests {
 		}
 	}
 	if span := m.End - m.Start; span > 0 {
-		q.RatePerSecond = round3(float64(s.requests) / (float64(span) / 1e9))
+		q.RatePerSecond = numfmt.Round3(float64(s.requests) / (float64(span) / 1e9))
 	}
 	return q
 }

@@ -10,46 +10,6 @@ import (
 	"github.com/hooklimit/hooklimit/probe/retry"
 )
 
-// RetrySchedule is the retry schedule serve observed: the intervals
-// between consecutive attempts of one event, by attempt number, and the
-// known retry policy (see retry.Policies) they resemble.
-type RetrySchedule struct {
-	Retries int64 `json:"retries"` // intervals observed
-	// Steps has an entry per attempt number n that was retried: the waits
-	// between attempt n and attempt n+1. The last entry gathers every n
-	// from ScheduleSteps on (AndLater).
-	Steps []RetryStep `json:"steps"`
-	// AfterRetryAfter counts the retries that followed a 429 carrying
-	// Retry-After, and HonoredShare the share of them sent no earlier than
-	// it asked.
-	AfterRetryAfter int64   `json:"after_retry_after"`
-	HonoredShare    float64 `json:"honored_share"`
-	// Resembles is the policy the schedule looks like: none, immediate,
-	// fixed, exponential, retry-after, outboundsync, svix, or unknown; ""
-	// when nothing was rejected, so there was nothing to retry. Reason
-	// says why, in a sentence.
-	Resembles string `json:"resembles"`
-	Reason    string `json:"reason"`
-}
-
-// RetryStep sums up the waits after one attempt number.
-type RetryStep struct {
-	Attempt  int     `json:"attempt"`             // the attempt retried: 1 for the wait before the first retry
-	AndLater bool    `json:"and_later,omitempty"` // the entry also holds every later attempt
-	Retries  int64   `json:"retries"`
-	MedianMS float64 `json:"median_ms"`
-	P10MS    float64 `json:"p10_ms"`
-	P90MS    float64 `json:"p90_ms"`
-	MaxMS    float64 `json:"max_ms"`
-	// AfterRetryAfter is how many of these retries followed a 429 that
-	// carried Retry-After.
-	AfterRetryAfter int64 `json:"after_retry_after"`
-}
-
-// ScheduleSteps is how many attempt numbers RetrySchedule tells apart:
-// enough for Svix's seven retries, the longest documented schedule.
-const ScheduleSteps = 8
-
 // scheduleObs collects the intervals between attempts. Histograms are in
 // microseconds to 3 significant digits and made on first use.
 type scheduleObs struct {
@@ -63,13 +23,13 @@ type stepObs struct {
 	afterRA int64
 }
 
-func newScheduleHist() *hdrhistogram.Histogram { return hdrhistogram.New(1, histMax, 3) }
+func newScheduleHist() *hdrhistogram.Histogram { return hdrhistogram.New(1, HistogramMax, 3) }
 
 func recordUS(h **hdrhistogram.Histogram, ns int64) {
 	if *h == nil {
 		*h = newScheduleHist()
 	}
-	recordNS(*h, ns)
+	RecordNS(*h, ns)
 }
 
 // add counts the wait between attempt n and n+1 of one event; ra is the
@@ -108,7 +68,7 @@ func (s *scheduleObs) result(failed int64) RetrySchedule {
 		})
 	}
 	if s.afterRA > 0 {
-		rs.HonoredShare = round3(float64(s.honored) / float64(s.afterRA))
+		rs.HonoredShare = numfmt.Round3(float64(s.honored) / float64(s.afterRA))
 	}
 	rs.Resembles, rs.Reason = s.resemble(rs, failed)
 	return rs

@@ -93,7 +93,7 @@ func sameProfile(files []*ResultsFile, name func(*ResultsFile) string) (*Profile
 		spec := f.profileSpec()
 		same := name(f) == name(files[0])
 		if same && first != nil && spec != nil {
-			same = first.equal(spec)
+			same = first.Equal(spec)
 		}
 		if !same {
 			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("was measured against profile %s and %s against %s (or their limits differ): results of different profiles do not merge",

@@ -137,10 +137,10 @@ func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*
 		}
 	}
 	for _, s := range first.Summary {
-		out.Summary = append(out.Summary, summarizeRows(s, out.Limits))
+		out.Summary = append(out.Summary, SummarizeRows(s, out.Limits))
 	}
-	out.Metrics = checkMetrics(out)
-	out.settle()
+	out.Metrics = CheckMetricsOf(out)
+	out.Settle()
 	return out, nil
 }
 
@@ -152,35 +152,4 @@ func overlapErr(files []*ResultsFile, a, b int, key, what string) error {
 	return &exitcode.InputError{File: files[b].Name, Msg: fmt.Sprintf(
 		"partition key %q is in %s and in %s: the peaks of their combined traffic cannot be known from the peaks of each, so these %s cannot be merged exactly; %s",
 		key, files[a].Name, files[b].Name, what, hint)}
-}
-
-// summarizeRows is summarize for one limit of a result read back: the
-// interpretations come from the rows (or, when no key has a row, from
-// the summary it replaces).
-func summarizeRows(prev LimitSummary, rows []LimitRow) LimitSummary {
-	s := LimitSummary{Profile: prev.Profile, Name: prev.Name, Limit: prev.Limit, PassingInterpretations: []string{}}
-	var interps []string
-	failed := map[string]bool{}
-	worst := -1.0
-	KeyLimitGroups(rows, func(g []LimitRow) {
-		if g[0].Profile != prev.Profile || g[0].Name != prev.Name {
-			return
-		}
-		for _, row := range g {
-			if !slices.Contains(interps, row.Interpretation) {
-				interps = append(interps, row.Interpretation)
-			}
-		}
-		s.addKey(g, failed, &worst)
-	})
-	if interps == nil {
-		interps = slices.Clone(prev.PassingInterpretations)
-	}
-	settleSummary(&s, interps, failed)
-	for _, n := range []string{OneWorkspaceNote, OneEnvironmentNote} {
-		if strings.Contains(prev.Note, n) {
-			s.Note = joinNote(s.Note, n)
-		}
-	}
-	return s
 }

@@ -52,7 +52,7 @@ func mergeRuns(files []*ResultsFile) (*Report, error) {
 		return nil, err
 	}
 	r.Thresholds = []ThresholdResult{}
-	r.settle()
+	r.Settle()
 	if err := r.ApplyThresholds(ths); err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func runMeta(runs []*RunResult) RunMeta {
 		m.Interrupted = m.Interrupted || r.Interrupted
 	}
 	m.Scenario, m.Target, m.Retry, m.RunID = joined(scen), joined(target), joined(retry), joined(ids)
-	m.incomplete = mergeIncomplete(cuts)
+	m.incomplete = MergeIncomplete(cuts)
 	return m
 }
 
@@ -235,14 +235,14 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 	if r.Timeline = MergeTimelines(tls...); r.Timeline == nil {
 		r.Notes = append(r.Notes, "no timeline: some of the results have none")
 	}
-	r.Metrics = runMetrics(r, chk.Metrics)
+	r.Metrics = RunMetricsOf(r, chk.Metrics)
 	return r, nil
 }
 
 // mergeDelivery adds up the delivery numbers and merges the histograms.
 func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 	var d Delivery
-	delay, latency, fromIntended := newHist(), newHist(), newHist()
+	delay, latency, fromIntended := NewHistogram(), NewHistogram(), NewHistogram()
 	for i, r := range runs {
 		x := &r.Delivery
 		d.Events += x.Events
@@ -273,14 +273,14 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 		}
 	}
 	if d.Events > 0 {
-		d.Amplification = round3(float64(d.Attempts) / float64(d.Events))
-		d.LostRate = round3(float64(d.Lost) / float64(d.Events))
+		d.Amplification = numfmt.Round3(float64(d.Attempts) / float64(d.Events))
+		d.LostRate = numfmt.Round3(float64(d.Lost) / float64(d.Events))
 	}
 	if d.Attempts > 0 {
-		d.Rate429 = round3(float64(d.Rejected429) / float64(d.Attempts))
+		d.Rate429 = numfmt.Round3(float64(d.Rejected429) / float64(d.Attempts))
 	}
-	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = percentiles(delay), percentiles(latency), percentiles(fromIntended)
-	d.Histograms = &DeliveryHistograms{DeliveryDelay: encodeHist(delay), Latency: encodeHist(latency), LatencyFromIntended: encodeHist(fromIntended)}
+	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = HistogramPercentiles(delay), HistogramPercentiles(latency), HistogramPercentiles(fromIntended)
+	d.Histograms = &DeliveryHistograms{DeliveryDelay: EncodeHistogram(delay), Latency: EncodeHistogram(latency), LatencyFromIntended: EncodeHistogram(fromIntended)}
 	return d, nil
 }
 

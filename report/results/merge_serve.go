@@ -25,7 +25,7 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 	}
 	p, ok := limitsim.Builtin(serves[0].Profile)
 	if ok {
-		ps, err := limitsim.ExcludeLimits([]*limitsim.Profile{p}, excludedOf(serves[0].Profile, serves[0].ExcludedLimits))
+		ps, err := limitsim.ExcludeLimits([]*limitsim.Profile{p}, ExcludedOf(serves[0].Profile, serves[0].ExcludedLimits))
 		if err != nil {
 			return nil, &exitcode.InputError{File: files[0].Name, Field: "result.excluded_limits", Msg: err.Error()}
 		}
@@ -55,7 +55,7 @@ func mergeServes(files []*ResultsFile) (*Report, error) {
 		meta.Dropped += s.Requests.Dropped
 	}
 	meta.Listen, meta.KeySource = joined(listens), joined(sources)
-	meta.incomplete = mergeIncomplete(cuts)
+	meta.incomplete = MergeIncomplete(cuts)
 	ths, err := mergedThresholds(lists...)
 	if err != nil {
 		return nil, err

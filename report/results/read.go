@@ -17,25 +17,6 @@ import (
 	"github.com/hooklimit/hooklimit/internal/linescan"
 )
 
-// Result is a result hooklimit writes (package render writes each one in
-// every format it has): *RunResult, *CompareResult, *CheckResult,
-// *ServeResult and *ProbeResult, and *Report, one of them read back from
-// results files with the timeline its charts draw. No other type is one.
-type Result interface {
-	result()
-}
-
-func (*RunResult) result()     {}
-func (*CompareResult) result() {}
-func (*CheckResult) result()   {}
-func (*ServeResult) result()   {}
-func (*ProbeResult) result()   {}
-func (*Report) result()        {}
-
-// ResultKinds lists the kinds of result a results file can hold, the
-// "kind" of its result line.
-var ResultKinds = []string{KindRun, KindCompare, KindCheck, KindServe, KindProbe}
-
 // The types of results-file lines ReadResultsFile knows. Lines of other
 // types are counted and skipped, so that newer files still read.
 const (
@@ -208,7 +189,7 @@ var errDocument = errors.New("a JSON document")
 // the attempt and request lines, and decodes the last result.
 func (rf *ResultsFile) read() error {
 	tb := NewTimelineBuilder(nil)
-	tb.withBytes = true
+	tb.CountBytes()
 	var result []byte
 	var l resultLine
 	err := rf.scan(func(n int, line []byte) error {
@@ -249,7 +230,7 @@ func (rf *ResultsFile) read() error {
 			tb.Add(t, size, status >= 200 && status <= 299, status == 429)
 		case LineResult:
 			if len(l.Result) == 0 || string(l.Result) == "null" {
-				return rf.lineErr(n, "", fieldError("result", "missing"))
+				return rf.lineErr(n, "", FieldErrorf("result", "missing"))
 			}
 			result = append(result[:0], l.Result...)
 			rf.ResultLine = n
@@ -346,21 +327,21 @@ func (rf *ResultsFile) profileSpec() *ProfileSpec {
 		if r.Timeline != nil && r.Timeline.Profile != nil {
 			return r.Timeline.Profile
 		}
-		return builtinSpec(r.Profile)
+		return BuiltinSpec(r.Profile)
 	case *CheckResult:
 		if r.Timeline != nil && r.Timeline.Profile != nil {
 			return r.Timeline.Profile
 		}
 		if len(r.Profiles) > 0 {
-			return builtinSpec(r.Profiles[0])
+			return BuiltinSpec(r.Profiles[0])
 		}
 	case *ServeResult:
-		return builtinSpec(r.Profile)
+		return BuiltinSpec(r.Profile)
 	case *ProbeResult:
-		return builtinSpec(r.Profile)
+		return BuiltinSpec(r.Profile)
 	case *CompareResult:
 		if len(r.Runs) > 0 {
-			return builtinSpec(r.Runs[0].Profile)
+			return BuiltinSpec(r.Runs[0].Profile)
 		}
 	}
 	return nil
@@ -369,11 +350,11 @@ func (rf *ResultsFile) profileSpec() *ProfileSpec {
 // lineErr places err, from line n, in the file.
 func (rf *ResultsFile) lineErr(n int, prefix string, err error) error {
 	in := &exitcode.InputError{File: rf.Name, Line: n, Msg: err.Error()}
-	var fe *fieldErr
+	var fe *FieldError
 	var se *syntaxErr
 	switch {
 	case errors.As(err, &fe):
-		in.Field, in.Msg = strings.TrimSuffix(prefix+fe.field, "."), fe.msg
+		in.Field, in.Msg = strings.TrimSuffix(prefix+fe.Field, "."), fe.Msg
 	case errors.As(err, &se):
 		in.Msg = se.msg
 		if rf.doc {

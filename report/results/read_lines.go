@@ -58,7 +58,7 @@ func (l *resultLine) decode(line []byte) error {
 		l.Type, l.Result = LineResult, append(json.RawMessage(nil), line...)
 	}
 	if l.Type == "" {
-		return fieldError("type", "missing (want attempt, request, probe_request or result)")
+		return FieldErrorf("type", "missing (want attempt, request, probe_request or result)")
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ type syntaxErr struct {
 func (e *syntaxErr) Error() string { return e.msg }
 
 // jsonErr turns an error of encoding/json into one that names the field
-// (*fieldErr) or says where the JSON broke (*syntaxErr).
+// (*FieldError) or says where the JSON broke (*syntaxErr).
 func jsonErr(err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -84,13 +84,13 @@ func jsonErr(err error) error {
 		if field == "" {
 			field = "(line)"
 		}
-		return fieldError(field, "want %s, not %s", jsonKind(te.Type), jsonValueKind(te.Value))
+		return FieldErrorf(field, "want %s, not %s", jsonKind(te.Type), jsonValueKind(te.Value))
 	}
-	var fe *fieldErr
+	var fe *FieldError
 	if errors.As(err, &fe) {
 		return err
 	}
-	return fieldError("", "%s", strings.TrimPrefix(err.Error(), "json: "))
+	return FieldErrorf("", "%s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // jsonKind names what a Go type reads from JSON.
@@ -132,7 +132,7 @@ func jsonValueKind(v string) string {
 // need returns a "missing" error for a field that is not there.
 func need[T any](p *T, field string) error {
 	if p == nil {
-		return fieldError(field, "missing")
+		return FieldErrorf(field, "missing")
 	}
 	return nil
 }
@@ -140,22 +140,22 @@ func need[T any](p *T, field string) error {
 // parseTime reads a time field: RFC 3339, as ResultsWriter writes it.
 func parseTime(s *string, field string) (int64, error) {
 	if s == nil {
-		return 0, fieldError(field, "missing")
+		return 0, FieldErrorf(field, "missing")
 	}
 	t, err := time.Parse(time.RFC3339Nano, *s)
 	if err != nil {
-		return 0, fieldError(field, "want an RFC 3339 time such as 2026-02-17T09:00:00.000000000Z, not %s", strconv.Quote(*s))
+		return 0, FieldErrorf(field, "want an RFC 3339 time such as 2026-02-17T09:00:00.000000000Z, not %s", strconv.Quote(*s))
 	}
 	// Compare as times: UnixNano wraps silently outside int64 nanoseconds.
 	if t.Before(time.Unix(0, limitsim.MinTime)) || t.After(time.Unix(0, limitsim.MaxTime)) {
-		return 0, fieldError(field, "%s is out of range (want a time %s)", strconv.Quote(*s), limitsim.TimeRangeText)
+		return 0, FieldErrorf(field, "%s is out of range (want a time %s)", strconv.Quote(*s), limitsim.TimeRangeText)
 	}
 	return t.UnixNano(), nil
 }
 
 func checkStatus(st int) error {
 	if st != 0 && (st < 100 || st > 599) {
-		return fieldError("status", "%d is not an HTTP status (want 100 to 599, or 0 for a transport error)", st)
+		return FieldErrorf("status", "%d is not an HTTP status (want 100 to 599, or 0 for a transport error)", st)
 	}
 	return nil
 }
@@ -190,27 +190,27 @@ func (l *resultLine) attempt() (probe.Attempt, error) {
 	a.Event, a.Key, a.N, a.Status = *l.Event, *l.Key, *l.Attempt, *l.Status
 	switch {
 	case a.Event > maxEvent:
-		return a, fieldError("event", "%d is too large (at most %d)", a.Event, uint64(maxEvent))
+		return a, FieldErrorf("event", "%d is too large (at most %d)", a.Event, uint64(maxEvent))
 	case a.N < 1:
-		return a, fieldError("attempt", "must be 1 or more, not %d", a.N)
+		return a, FieldErrorf("attempt", "must be 1 or more, not %d", a.N)
 	}
 	if err := checkStatus(a.Status); err != nil {
 		return a, err
 	}
 	if l.Copy != nil {
 		if a.Copy = *l.Copy; a.Copy < 0 {
-			return a, fieldError("copy", "must not be negative, not %d", a.Copy)
+			return a, FieldErrorf("copy", "must not be negative, not %d", a.Copy)
 		}
 	}
 	if l.Size != nil {
 		if a.Size = *l.Size; a.Size < 0 {
-			return a, fieldError("size", "must not be negative, not %d", a.Size)
+			return a, FieldErrorf("size", "must not be negative, not %d", a.Size)
 		}
 	}
 	if l.RetryAfterMS != nil {
 		ms := *l.RetryAfterMS
 		if ms < 0 || ms > int64(time.Duration(1<<62)/time.Millisecond) {
-			return a, fieldError("retry_after_ms", "must be a duration in milliseconds, not %d", ms)
+			return a, FieldErrorf("retry_after_ms", "must be a duration in milliseconds, not %d", ms)
 		}
 		a.RetryAfter, a.HasRetryAfter = time.Duration(ms)*time.Millisecond, true
 	}
@@ -242,16 +242,16 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 	r.Decided = r.Admitted || r.Status == 429
 	if l.Size != nil {
 		if r.Size = *l.Size; r.Size < 0 {
-			return r, fieldError("size", "must not be negative, not %d", r.Size)
+			return r, FieldErrorf("size", "must not be negative, not %d", r.Size)
 		}
 	}
 	if l.RetryAfterS != nil {
 		if r.RetryAfter = *l.RetryAfterS; r.RetryAfter < 0 || r.RetryAfter > 1<<32 {
-			return r, fieldError("retry_after_s", "must be a number of seconds, not %d", r.RetryAfter)
+			return r, FieldErrorf("retry_after_s", "must be a number of seconds, not %d", r.RetryAfter)
 		}
 	}
 	if len(l.Sender) > MaxSenderLen {
-		return r, fieldError("sender", "must be at most %d bytes, not %d", MaxSenderLen, len(l.Sender))
+		return r, FieldErrorf("sender", "must be at most %d bytes, not %d", MaxSenderLen, len(l.Sender))
 	}
 	r.Sender = l.Sender
 	switch l.IDFrom {
@@ -274,11 +274,11 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 		h, ok := strings.CutPrefix(*l.EventID, "hash:")
 		v, err := strconv.ParseUint(h, 16, 64)
 		if !ok || err != nil || len(h) != 16 {
-			return r, fieldError("event_id", "want hash: and 16 hex digits, not %s", strconv.Quote(*l.EventID))
+			return r, FieldErrorf("event_id", "want hash: and 16 hex digits, not %s", strconv.Quote(*l.EventID))
 		}
 		r.IDFrom, r.EventHash = IDHash, v
 	default:
-		return r, fieldError("id_from", "want header, body, hash or none, not %s", strconv.Quote(l.IDFrom))
+		return r, FieldErrorf("id_from", "want header, body, hash or none, not %s", strconv.Quote(l.IDFrom))
 	}
 	return r, nil
 }
@@ -298,7 +298,7 @@ func (l *resultLine) probeRequest() (sent, size int64, status int, err error) {
 	}
 	if l.Size != nil {
 		if size = *l.Size; size < 0 {
-			err = fieldError("size", "must not be negative, not %d", size)
+			err = FieldErrorf("size", "must not be negative, not %d", size)
 		}
 	}
 	return
@@ -312,7 +312,7 @@ func describeKinds() string {
 // unknownKind is the error of a result of another kind.
 func unknownKind(kind string) error {
 	if kind == "" {
-		return fieldError("kind", "missing (want %s)", describeKinds())
+		return FieldErrorf("kind", "missing (want %s)", describeKinds())
 	}
-	return fieldError("kind", "unknown kind %s (want %s)", strconv.Quote(kind), describeKinds())
+	return FieldErrorf("kind", "unknown kind %s (want %s)", strconv.Quote(kind), describeKinds())
 }

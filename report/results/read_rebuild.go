@@ -19,15 +19,15 @@ func decodeStart(line []byte) (*startLine, error) {
 	}
 	switch {
 	case st.Kind == KindRun && st.Run == nil:
-		return nil, fieldError("run", "missing")
+		return nil, FieldErrorf("run", "missing")
 	case st.Kind == KindRun && st.Run.Profile == nil:
-		return nil, fieldError("run.profile", "missing")
+		return nil, FieldErrorf("run.profile", "missing")
 	case st.Kind == KindServe && st.Serve == nil:
-		return nil, fieldError("serve", "missing")
+		return nil, FieldErrorf("serve", "missing")
 	case st.Kind == KindServe && st.Serve.Profile == nil:
-		return nil, fieldError("serve.profile", "missing")
+		return nil, FieldErrorf("serve.profile", "missing")
 	case st.Kind != KindRun && st.Kind != KindServe:
-		return nil, fieldError("kind", "want run or serve, not %s", strconv.Quote(st.Kind))
+		return nil, FieldErrorf("kind", "want run or serve, not %s", strconv.Quote(st.Kind))
 	}
 	return &st, nil
 }
@@ -55,7 +55,7 @@ func (rf *ResultsFile) rebuild() error {
 	for i, s := range thresholds {
 		th, err := ParseThreshold(s)
 		if err != nil {
-			return fail(fieldError(fmt.Sprintf("thresholds[%d]", i), "%s is not a threshold", strconv.Quote(s)))
+			return fail(FieldErrorf(fmt.Sprintf("thresholds[%d]", i), "%s is not a threshold", strconv.Quote(s)))
 		}
 		ths = append(ths, th)
 	}
@@ -80,7 +80,7 @@ func (rf *ResultsFile) rebuildRun(s *RunStart, p *limitsim.Profile, ths []Thresh
 	if err := r.ApplyThresholds(ths); err != nil {
 		return err
 	}
-	r.settle()
+	r.Settle()
 	rf.Kind, rf.Result, rf.Verdict, rf.Timeline = KindRun, r, r.Verdict, r.Timeline
 	return nil
 }
@@ -89,7 +89,7 @@ func (rf *ResultsFile) rebuildRun(s *RunStart, p *limitsim.Profile, ths []Thresh
 func (rf *ResultsFile) rebuildServe(s *ServeStart, p *limitsim.Profile, ths []Threshold) error {
 	for _, t := range ths {
 		if err := t.Validate(ServeMetrics); err != nil {
-			return rf.lineErr(rf.startAt, "serve.", fieldError("thresholds", "%v", err))
+			return rf.lineErr(rf.startAt, "serve.", FieldErrorf("thresholds", "%v", err))
 		}
 	}
 	rec := NewServeRecorder(p, ServeOptions{GiveUpAfter: ms(s.GiveUpAfterMS), EventTTL: ms(s.EventTTLMS), MaxEvents: max(s.MaxEvents, 0), Thresholds: ths})
@@ -99,7 +99,7 @@ func (rf *ResultsFile) rebuildServe(s *ServeStart, p *limitsim.Profile, ths []Th
 	r := rec.Result(ServeMeta{Listen: s.Listen, KeySource: s.KeySource, WorkspaceSource: s.WorkspaceSource, Start: int64(s.Start)})
 	r.Incomplete = rf.truncatedIncomplete(int64(r.End), r.Delivery.Pending)
 	r.Notes = append(r.Notes, rf.rebuiltNote(LineRequest))
-	r.settle()
+	r.Settle()
 	rf.Kind, rf.Result, rf.Verdict = KindServe, r, r.Verdict
 	return nil
 }
@@ -125,7 +125,7 @@ func (rf *ResultsFile) truncatedIncomplete(at, pending int64) *Incomplete {
 	}
 	c.Detail = where + " (the command that wrote it was killed or crashed): these are the partial results its whole lines hold"
 	if pending > 0 {
-		c.Detail += fmt.Sprintf("; %s still pending", stillPending(pending))
+		c.Detail += fmt.Sprintf("; %s still pending", StillPending(pending))
 	}
 	return c
 }
@@ -153,7 +153,7 @@ func (rf *ResultsFile) markTruncated() {
 			set(&run.Incomplete)
 		}
 	}
-	if cutShort(rf.Result) {
+	if CutShort(rf.Result) {
 		rf.Verdict = VerdictIncomplete
 	}
 }

@@ -39,7 +39,7 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 	switch head.Verdict {
 	case VerdictPass, VerdictFail, VerdictUnknown, VerdictIncomplete:
 	default:
-		return fail(fieldError("verdict", "want pass, fail, unknown or incomplete, not %s", strconv.Quote(string(head.Verdict))))
+		return fail(FieldErrorf("verdict", "want pass, fail, unknown or incomplete, not %s", strconv.Quote(string(head.Verdict))))
 	}
 	if err := json.Unmarshal(data, res); err != nil {
 		return fail(jsonErr(err))
@@ -48,7 +48,7 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 		return fail(err)
 	}
 	rf.Kind, rf.Result, rf.Verdict = head.Kind, res, head.Verdict
-	if cutShort(res) {
+	if CutShort(res) {
 		rf.Verdict = VerdictIncomplete
 	}
 	switch r := res.(type) {
@@ -69,7 +69,7 @@ func validateResult(res Result) error {
 	case *CompareResult:
 		for i, run := range r.Runs {
 			if run == nil {
-				return fieldError(fmt.Sprintf("runs[%d]", i), "must be an object")
+				return FieldErrorf(fmt.Sprintf("runs[%d]", i), "must be an object")
 			}
 			if err := validateRun(run, fmt.Sprintf("runs[%d].", i)); err != nil {
 				return err
@@ -97,7 +97,7 @@ func validateTimeline(t *Timeline, prefix string) error {
 	if t == nil {
 		return nil
 	}
-	if err := t.validate(); err != nil {
+	if err := t.Validate(); err != nil {
 		return prefixed(prefix+"timeline.", err)
 	}
 	if t.Profile != nil {
@@ -110,10 +110,10 @@ func validateTimeline(t *Timeline, prefix string) error {
 	return nil
 }
 
-// prefixed puts prefix before the field of a *fieldErr.
+// prefixed puts prefix before the field of a *FieldError.
 func prefixed(prefix string, err error) error {
-	if fe, ok := err.(*fieldErr); ok {
-		return &fieldErr{field: prefix + fe.field, msg: fe.msg}
+	if fe, ok := err.(*FieldError); ok {
+		return &FieldError{Field: prefix + fe.Field, Msg: fe.Msg}
 	}
-	return fieldError(prefix, "%v", err)
+	return FieldErrorf(prefix, "%v", err)
 }

@@ -116,7 +116,7 @@ func (s *ServeRecorder) Start(m ServeMeta) error {
 // profile returns the profile a start line records.
 func startProfile(spec *ProfileSpec, excluded []string) (*limitsim.Profile, error) {
 	if spec == nil {
-		return nil, fieldError("profile", "missing")
+		return nil, FieldErrorf("profile", "missing")
 	}
 	p, err := spec.Profile()
 	if err != nil {
