@@ -11,6 +11,7 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -39,7 +40,7 @@ func sendToServe(t *testing.T, profile, spec string, rate int, dur, transit time
 	if err != nil {
 		t.Fatal(err)
 	}
-	rv, err := New(Options{Profile: p, Now: time.Now, Recorder: report.NewServeRecorder(p, report.ServeOptions{GiveUpAfter: time.Second})})
+	rv, err := New(Options{Profile: p, Now: time.Now, Recorder: session.NewRecorder(p, session.Options{GiveUpAfter: time.Second})})
 	if err != nil {
 		t.Fatal(err)
 	}

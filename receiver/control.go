@@ -11,18 +11,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // Stats are the live numbers of GET /_hooklimit/stats: the recorder's
-// counts (report.ServeStats) and the receiver's own. Requests, Accepted,
+// counts (session.Stats) and the receiver's own. Requests, Accepted,
 // Rejected429, Errors and Unmatched count every answer given so far; the
 // other counts of the recorder lag up to the reorder window (50 ms, plus
 // the longest added latency) behind, since records are put in time order
 // first.
 type Stats struct {
-	report.ServeStats
+	session.Stats
 	Listen     string  `json:"listen"`
 	UptimeS    float64 `json:"uptime_s"`
 	Partitions int     `json:"partitions"` // partitions the simulator holds now
@@ -33,7 +33,7 @@ type Stats struct {
 // Stats returns the live numbers.
 func (rv *Receiver) Stats() Stats {
 	var st Stats
-	rv.pipe.do(func() { st.ServeStats = rv.pipe.rec.Stats() }, false)
+	rv.pipe.do(func() { st.Stats = rv.pipe.rec.Stats() }, false)
 	c := &rv.counts
 	st.Requests, st.Accepted, st.Rejected429, st.Unmatched = c.requests.Load(), c.accepted.Load(), c.rejected.Load(), c.unmatched.Load()
 	st.Unanswered = c.unanswered.Load()

@@ -8,7 +8,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/hooklimit/hooklimit/probe"
-	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/receiver/session"
 )
 
 // DefaultIDHeaders are the request headers that carry an event's id, the
@@ -46,15 +46,15 @@ func headerID(h http.Header, names []string) (string, bool) {
 }
 
 // sender returns the run id a request carries in probe.RunIDHeader, cut
-// to report.MaxSenderLen; "" when it has none. With the event id and the
+// to session.MaxSenderLen; "" when it has none. With the event id and the
 // partition key it tells one event from another (see report.ServeDelivery).
 func sender(h http.Header) string {
 	v := h[probe.RunIDHeader]
 	if len(v) == 0 {
 		return ""
 	}
-	if len(v[0]) > report.MaxSenderLen {
-		return v[0][:report.MaxSenderLen]
+	if len(v[0]) > session.MaxSenderLen {
+		return v[0][:session.MaxSenderLen]
 	}
 	return v[0]
 }
@@ -77,7 +77,7 @@ func bodyEventHash(sum uint64, key, path string) uint64 {
 }
 
 // idOf returns the record fields for an id found in a header or the body.
-func idOf(id string, from report.IDFrom) (string, uint64, report.IDFrom) {
+func idOf(id string, from session.IDFrom) (string, uint64, session.IDFrom) {
 	hash := xxhash.Sum64String(id)
 	if len(id) > maxIDLen {
 		id = id[:maxIDLen]

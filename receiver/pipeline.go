@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -20,8 +21,8 @@ import (
 // records, so the Recorder is only ever touched by one goroutine.
 type pipeline struct {
 	rv       *Receiver
-	rec      *report.ServeRecorder
-	ch       chan report.ServeRecord
+	rec      *session.Recorder
+	ch       chan session.Record
 	ctl      chan func()
 	done     chan struct{}
 	blockFor time.Duration
@@ -43,7 +44,7 @@ func (p *pipeline) init(rv *Receiver, opt Options) {
 		n = DefaultBuffer
 	}
 	p.rv, p.rec = rv, opt.Recorder
-	p.ch = make(chan report.ServeRecord, n)
+	p.ch = make(chan session.Record, n)
 	p.ctl = make(chan func())
 	p.done = make(chan struct{})
 	p.blockFor = opt.BlockFor
@@ -70,7 +71,7 @@ func (rv *Receiver) Start() {
 
 // push hands a record to the consumer. When the channel is full it waits
 // up to blockFor, then drops the record and counts it: never silently.
-func (p *pipeline) push(r *report.ServeRecord) {
+func (p *pipeline) push(r *session.Record) {
 	select {
 	case p.ch <- *r:
 		return
@@ -129,7 +130,7 @@ func (p *pipeline) drain(n int) bool {
 	return true
 }
 
-func (p *pipeline) queue(r *report.ServeRecord) {
+func (p *pipeline) queue(r *session.Record) {
 	p.recs.push(*r)
 	p.busy = true
 	p.maxSeen = max(p.maxSeen, r.Time)
@@ -228,8 +229,8 @@ func (rv *Receiver) Close() {
 func (rv *Receiver) Dropped() int64 { return rv.pipe.dropped.Load() }
 
 // Meta returns the session's description as of now, for a result.
-func (rv *Receiver) Meta(interrupted bool) report.ServeMeta {
-	return report.ServeMeta{
+func (rv *Receiver) Meta(interrupted bool) session.Meta {
+	return session.Meta{
 		Listen: *rv.listen.Load(), KeySource: rv.opt.Key.String(), WorkspaceSource: rv.WorkspaceSource(), Start: rv.start,
 		End: rv.now().UnixNano(), Interrupted: interrupted, Dropped: rv.Dropped(),
 	}
@@ -243,7 +244,7 @@ func (rv *Receiver) Result(interrupted bool) *report.ServeResult {
 }
 
 // result is Result with the rows of the worst keys keys (see
-// report.ServeMeta.Keys).
+// session.Meta.Keys).
 func (rv *Receiver) result(interrupted bool, keys int) *report.ServeResult {
 	var res *report.ServeResult
 	rv.pipe.do(func() {
@@ -258,17 +259,17 @@ func (rv *Receiver) result(interrupted bool, keys int) *report.ServeResult {
 // order, so each is appended and moved back past the few later ones, if
 // any: O(1) for the usual case. Flushed records leave from the front.
 type recQueue struct {
-	buf  []report.ServeRecord
+	buf  []session.Record
 	head int
 }
 
-func less(a, b *report.ServeRecord) bool {
+func less(a, b *session.Record) bool {
 	return a.Time < b.Time || a.Time == b.Time && a.Seq < b.Seq
 }
 
 func (q *recQueue) len() int { return len(q.buf) - q.head }
 
-func (q *recQueue) push(r report.ServeRecord) {
+func (q *recQueue) push(r session.Record) {
 	q.buf = append(q.buf, r)
 	for i := len(q.buf) - 1; i > q.head && less(&q.buf[i], &q.buf[i-1]); i-- {
 		q.buf[i], q.buf[i-1] = q.buf[i-1], q.buf[i]
@@ -276,11 +277,11 @@ func (q *recQueue) push(r report.ServeRecord) {
 }
 
 // front returns the oldest record; the queue must not be empty.
-func (q *recQueue) front() *report.ServeRecord { return &q.buf[q.head] }
+func (q *recQueue) front() *session.Record { return &q.buf[q.head] }
 
 // pop drops the oldest record, and compacts the queue now and then.
 func (q *recQueue) pop() {
-	q.buf[q.head] = report.ServeRecord{}
+	q.buf[q.head] = session.Record{}
 	q.head++
 	if q.head == len(q.buf) {
 		q.buf, q.head = q.buf[:0], 0

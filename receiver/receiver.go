@@ -2,7 +2,7 @@
 // runs: the limitsim simulator as an http.Handler in front of a realistic
 // application (added latency, a share of 5xx answers, signature checks),
 // which follows the sender's events across retries and hands a small
-// record of every request to a report.ServeRecorder that judges the
+// record of every request to a session.Recorder that judges the
 // sender. It renders nothing itself but through the report package, and
 // reads the clock only through Options.Now.
 package receiver
@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
-	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/receiver/session"
 )
 
 // Defaults of Options.
@@ -75,7 +75,7 @@ type Options struct {
 	// (default 65,536) and wait Reorder (default 50 ms) to be put in order.
 	// When the channel is full, a request waits up to BlockFor (default
 	// 100 ms) before its record is dropped and counted.
-	Recorder *report.ServeRecorder
+	Recorder *session.Recorder
 	Buffer   int
 	BlockFor time.Duration
 	Reorder  time.Duration
@@ -218,7 +218,7 @@ type reqState struct {
 	tap     bodyTap
 	rw      respWriter
 	req     *http.Request
-	rec     report.ServeRecord
+	rec     session.Record
 	decided bool // onDecision ran
 	pushed  bool
 	// The application's answer instead of the limits' 200, if any.
@@ -295,7 +295,7 @@ func (st *reqState) begin(w http.ResponseWriter, r *http.Request) {
 	st.rw.ResponseWriter, st.rw.wrote = w, false
 	st.decided, st.pushed, st.override, st.overrideMsg, st.delay = false, false, 0, "", 0
 	st.code, st.swallow, st.unanswered, st.body = 0, false, false, st.body[:0]
-	st.rec = report.ServeRecord{}
+	st.rec = session.Record{}
 	st.headerID, st.hasHeaderID = headerID(r.Header, rv.idHdrs)
 	t := &st.tap
 	t.rc = r.Body
@@ -359,12 +359,12 @@ func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int6
 		rec.Sender = sender(r.Header)
 		switch {
 		case st.hasHeaderID:
-			rec.EventID, rec.EventHash, rec.IDFrom = idOf(st.headerID, report.IDHeader)
+			rec.EventID, rec.EventHash, rec.IDFrom = idOf(st.headerID, session.IDHeader)
 		default:
 			if id, ok := ScanJSONID(t.prefix, rv.fields); t.scan && ok {
-				rec.EventID, rec.EventHash, rec.IDFrom = idOf(id, report.IDBody)
+				rec.EventID, rec.EventHash, rec.IDFrom = idOf(id, session.IDBody)
 			} else if t.hashed {
-				rec.EventHash, rec.IDFrom = bodyEventHash(t.hash.Sum64(), key, r.URL.Path), report.IDHash
+				rec.EventHash, rec.IDFrom = bodyEventHash(t.hash.Sum64(), key, r.URL.Path), session.IDHash
 			}
 		}
 	}
@@ -420,7 +420,7 @@ type counts struct {
 	requests, accepted, rejected, unmatched, unanswered atomic.Int64
 }
 
-func (c *counts) add(r *report.ServeRecord) {
+func (c *counts) add(r *session.Record) {
 	c.requests.Add(1)
 	switch {
 	case r.Unanswered:

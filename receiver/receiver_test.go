@@ -17,6 +17,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/signing"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -50,11 +51,11 @@ func newReceiver(t testing.TB, opt Options) (*Receiver, *clock, *bytes.Buffer) {
 		opt.Profile = profile(t, "rewst")
 	}
 	out := new(bytes.Buffer)
-	so := report.ServeOptions{Results: out, GiveUpAfter: time.Second}
+	so := session.Options{Results: out, GiveUpAfter: time.Second}
 	if _, ok := t.(*testing.B); ok {
 		so.Results = nil // a benchmark's results would fill memory
 	}
-	opt.Recorder = report.NewServeRecorder(opt.Profile, so)
+	opt.Recorder = session.NewRecorder(opt.Profile, so)
 	rv, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +148,7 @@ func TestReceiverEventIDs(t *testing.T) {
 	}
 
 	for _, h := range []string{"Authorization", "cookie", "webhook-signature"} {
-		_, err := New(Options{Profile: profile(t, "rewst"), Now: time.Now, Recorder: report.NewServeRecorder(profile(t, "rewst"), report.ServeOptions{}),
+		_, err := New(Options{Profile: profile(t, "rewst"), Now: time.Now, Recorder: session.NewRecorder(profile(t, "rewst"), session.Options{}),
 			IDHeaders: []string{h}, Verifier: mustVerifier(t, "standard-webhooks", whsec)})
 		if err == nil {
 			t.Errorf("%s accepted as an id header", h)
@@ -397,7 +398,7 @@ func TestReceiverDropsCounted(t *testing.T) {
 func TestReceiverOrdersRecords(t *testing.T) {
 	rv, _, out := newReceiver(t, Options{})
 	for _, ms := range []int64{30, 10, 20, 0} {
-		rv.pipe.push(&report.ServeRecord{Seq: uint64(ms), Time: at0.UnixNano() + ms*1e6, Key: "t1", Keyed: true, Status: 200})
+		rv.pipe.push(&session.Record{Seq: uint64(ms), Time: at0.UnixNano() + ms*1e6, Key: "t1", Keyed: true, Status: 200})
 	}
 	flush(t, rv)
 	var seqs []string

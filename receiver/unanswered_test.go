@@ -14,6 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/render"
 )
@@ -217,7 +218,7 @@ func TestReceiverExpiresWhenIdle(t *testing.T) {
 		if p, k, x, _ := live(); p != 0 || k != 0 || x != keys {
 			t.Fatalf("after the horizon: %d partitions, %d keys, %d expired", p, k, x)
 		}
-		time.Sleep(report.DefaultEventTTL + time.Second)
+		time.Sleep(session.DefaultEventTTL + time.Second)
 		if _, _, _, e := live(); e != 0 {
 			t.Errorf("after the event TTL: %d events", e)
 		}

@@ -73,7 +73,9 @@ var ServeMetrics = []string{
 	"rejected_429", "requests", "retry_after_early", "retry_after_honored", "unanswered",
 }
 
-func serveMetrics(r *ServeResult, chk map[string]float64) map[string]float64 {
+// ServeMetricsOf returns the metrics of r, from its numbers and the
+// compliance metrics chk.
+func ServeMetricsOf(r *ServeResult, chk map[string]float64) map[string]float64 {
 	d := &r.Delivery
 	return map[string]float64{
 		"429_rate":             d.Rate429,
@@ -171,6 +173,9 @@ type ServeDelivery struct {
 	// IDs counts the events by where their id came from.
 	IDs EventIDs `json:"ids"`
 }
+
+// MaxSenders bounds the distinct senders ServeDelivery.Senders counts.
+const MaxSenders = 4096
 
 // EventIDs counts events by where their id came from: a header, a
 // field of a JSON body, the hash of the body, or none.

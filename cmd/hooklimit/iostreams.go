@@ -3,9 +3,8 @@ package main
 import (
 	"io"
 
+	"github.com/hooklimit/hooklimit/report/results"
 	"golang.org/x/term"
-
-	"github.com/hooklimit/hooklimit/report"
 )
 
 // IOStreams holds the streams a command reads and writes, and whether they
@@ -31,8 +30,8 @@ type IOStreams struct {
 
 // resultsFile returns a LineWriter on f, which a second Ctrl-C closes,
 // and the function that unregisters it once the command is done with it.
-func (s *IOStreams) resultsFile(f io.Writer) (*report.LineWriter, func()) {
-	lw := report.NewLineWriter(f)
+func (s *IOStreams) resultsFile(f io.Writer) (*results.LineWriter, func()) {
+	lw := results.NewLineWriter(f)
 	return lw, s.results.add(lw)
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/hooklimit/hooklimit/probe/discover"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/render"
+	"github.com/hooklimit/hooklimit/report/results"
 )
 
 // probeOptions holds the probe command's dependencies and flags.
@@ -146,7 +147,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		opts.sender = s
 	}
 	o.Sender, o.Clock = opts.sender, opts.clock
-	var rw *report.ResultsWriter
+	var rw *results.Writer
 	if opts.Out != "" {
 		f, err := opts.create(opts.Out)
 		if err != nil {
@@ -156,7 +157,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		lw, done := opts.IO.resultsFile(f)
 		defer done()
 		defer lw.Close()
-		rw = report.NewResultsWriter(lw)
+		rw = results.NewWriter(lw)
 		o.OnRequest = rw.ProbeRequest
 	}
 	d, err := discover.Discover(ctx, o.DiscoverOptions)

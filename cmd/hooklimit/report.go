@@ -10,6 +10,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/render"
+	"github.com/hooklimit/hooklimit/report/results"
 )
 
 // reportOptions holds the report command's dependencies and flags.
@@ -75,7 +76,7 @@ func runReport(opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	files := make([]*report.ResultsFile, 0, len(opts.Files))
+	files := make([]*results.File, 0, len(opts.Files))
 	stdin := false
 	for _, name := range opts.Files {
 		if name == "-" {
@@ -84,13 +85,13 @@ func runReport(opts *reportOptions) error {
 			}
 			stdin = true
 		}
-		rf, err := report.ReadResultsFile(name, opts.IO.In)
+		rf, err := results.ReadFile(name, opts.IO.In)
 		if err != nil {
 			return err
 		}
 		files = append(files, rf)
 	}
-	rep, err := report.Merge(files)
+	rep, err := results.Merge(files)
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,7 @@ func writeResultFile(create func(string) (io.WriteCloser, error), name string, v
 	if err != nil {
 		return exitcode.Runtimef("cannot write results: %v", err)
 	}
-	if err := report.NewResultsWriter(f).Result(v); err != nil {
+	if err := results.NewWriter(f).Result(v); err != nil {
 		f.Close()
 		return exitcode.Runtimef("cannot write results: %v", err)
 	}

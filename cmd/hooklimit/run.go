@@ -19,6 +19,7 @@ import (
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/render"
+	"github.com/hooklimit/hooklimit/report/results"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -199,7 +200,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		defer lw.Close()
 		out = lw
 	}
-	var results []*report.RunResult
+	var runs []*report.RunResult
 	var runErr error
 	for _, pol := range policies {
 		var attempts io.Writer
@@ -208,21 +209,21 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		}
 		res, err := opts.runOne(ctx, spec, pol, attempts)
 		if res != nil {
-			results = append(results, res)
+			runs = append(runs, res)
 		}
 		if err != nil {
 			runErr = err
 			break
 		}
 	}
-	if len(results) == 0 {
+	if len(runs) == 0 {
 		return runErr
 	}
 	var verdict report.Verdict
 	if len(policies) == 1 {
-		res := results[0]
+		res := runs[0]
 		if out != nil {
-			rw := report.NewResultsWriter(out)
+			rw := results.NewWriter(out)
 			if err := rw.Result(res); err != nil {
 				return exitcode.Runtimef("cannot write results: %v", err)
 			}
@@ -232,9 +233,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
-		cmp := report.NewCompareResult(results)
+		cmp := report.NewCompareResult(runs)
 		if out != nil {
-			rw := report.NewResultsWriter(out)
+			rw := results.NewWriter(out)
 			if err := rw.Result(cmp); err != nil {
 				return exitcode.Runtimef("cannot write results: %v", err)
 			}
@@ -249,9 +250,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the results above are partial"))
 	case runErr != nil:
 		return runErr
-	case noResponse(results) != nil:
+	case noResponse(runs) != nil:
 		// As for a target that refuses every connection: exit 3.
-		r := noResponse(results)
+		r := noResponse(runs)
 		return exitcode.Runtimef("target %s answered none of %d attempts: every one failed before a response came", r.Target, r.Delivery.Attempts)
 	case verdict != report.VerdictPass:
 		return exitcode.New(exitcode.Fail, nil)
@@ -278,7 +279,13 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	if err != nil {
 		return nil, err
 	}
-	coll := report.NewRunCollector(spec.profile, attempts)
+	var rw *results.Writer
+	var log report.AttemptLog
+	if attempts != nil {
+		rw = results.NewWriter(attempts)
+		log = rw
+	}
+	coll := report.NewRunCollector(spec.profile, log)
 	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name())
 	if sp, ok := src.(scenarios.Spanner); ok {
 		prog.setSpan(sp.Span())
@@ -288,8 +295,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	if spec.target != "" {
 		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
-	if err := coll.Start(meta, spec.thresholds); err != nil {
-		return nil, exitcode.Runtimef("cannot write results: %v", err)
+	if rw != nil {
+		if err := rw.StartRun(spec.profile, meta, spec.thresholds); err != nil {
+			return nil, exitcode.Runtimef("cannot write results: %v", err)
+		}
 	}
 	var runErr error
 	if spec.target == "" {
@@ -309,8 +318,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr
 	}
-	if err := coll.Close(); err != nil {
-		return nil, exitcode.Runtimef("cannot write results: %v", err)
+	if rw != nil {
+		if err := rw.Close(); err != nil {
+			return nil, exitcode.Runtimef("cannot write results: %v", err)
+		}
 	}
 	res := coll.Result(meta)
 	if err := res.ApplyThresholds(spec.thresholds); err != nil {

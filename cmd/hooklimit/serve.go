@@ -17,8 +17,10 @@ import (
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/receiver"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/render"
+	"github.com/hooklimit/hooklimit/report/results"
 )
 
 // serveOptions holds the serve command's dependencies and flags.
@@ -139,9 +141,9 @@ when interrupted (the report is still printed and written).`,
 	f.StringArrayVar(&opts.IDHeaders, "id-header", nil, "a header carrying the event id, tried in order (repeatable; default "+strings.Join(receiver.DefaultIDHeaders, ", ")+"; none for none)")
 	f.StringArrayVar(&opts.IDFields, "id-field", nil, "a top-level JSON body field carrying the event id (repeatable; default "+strings.Join(receiver.DefaultIDFields, ", ")+"; none for none)")
 	f.BoolVar(&opts.IDHash, "id-hash", true, "without an id, follow events by the hash of the body (--id-hash=false: every such request is an event)")
-	f.DurationVar(&opts.GiveUpAfter, "giveup-after", report.DefaultGiveUpAfter, "an event rejected and not sent again this long after its Retry-After is given up")
-	f.DurationVar(&opts.EventTTL, "event-ttl", report.DefaultEventTTL, "how long an event id is remembered after its latest attempt")
-	f.IntVar(&opts.MaxEvents, "max-events", report.DefaultMaxEvents, "the most event ids remembered at once")
+	f.DurationVar(&opts.GiveUpAfter, "giveup-after", session.DefaultGiveUpAfter, "an event rejected and not sent again this long after its Retry-After is given up")
+	f.DurationVar(&opts.EventTTL, "event-ttl", session.DefaultEventTTL, "how long an event id is remembered after its latest attempt")
+	f.IntVar(&opts.MaxEvents, "max-events", session.DefaultMaxEvents, "the most event ids remembered at once")
 	registerFormatFlag(cmd, opts.Format)
 	f.StringVar(&opts.Out, "out", "", "write every request (no body, no header) and the result to this JSON Lines file")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'retry_after_early==0' or '429_rate<1%' (repeatable)")
@@ -154,7 +156,7 @@ when interrupted (the report is still printed and written).`,
 type serveSetup struct {
 	profile *limitsim.Profile
 	ropt    receiver.Options
-	sopt    report.ServeOptions
+	sopt    session.Options
 }
 
 func (opts *serveOptions) setup() (*serveSetup, error) {
@@ -222,7 +224,7 @@ func (opts *serveOptions) setup() (*serveSetup, error) {
 	if opts.GiveUpAfter <= 0 || opts.EventTTL <= 0 || opts.MaxEvents <= 0 {
 		return nil, exitcode.Usagef("--giveup-after, --event-ttl and --max-events must be positive")
 	}
-	so := report.ServeOptions{GiveUpAfter: opts.GiveUpAfter, EventTTL: opts.EventTTL, MaxEvents: opts.MaxEvents, Thresholds: ths}
+	so := session.Options{GiveUpAfter: opts.GiveUpAfter, EventTTL: opts.EventTTL, MaxEvents: opts.MaxEvents, Thresholds: ths}
 	return &serveSetup{profile: p, ropt: ro, sopt: so}, nil
 }
 
@@ -308,6 +310,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	var rw *results.Writer
 	if opts.Out != "" {
 		outFile, err := opts.create(opts.Out)
 		if err != nil {
@@ -317,9 +320,10 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		lw, done := opts.IO.resultsFile(outFile)
 		defer done()
 		defer lw.Close()
-		su.sopt.Results = lw
+		rw = results.NewWriter(lw)
+		su.sopt.Log = rw
 	}
-	rec := report.NewServeRecorder(su.profile, su.sopt)
+	rec := session.NewRecorder(su.profile, su.sopt)
 	su.ropt.Recorder = rec
 	rv, err := receiver.New(su.ropt)
 	if err != nil {
@@ -334,8 +338,10 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	}
 	url := "http://" + ln.Addr().String()
 	rv.SetListen(url)
-	if err := rec.Start(rv.Meta(false)); err != nil {
-		return exitcode.Runtimef("cannot write results: %v", err)
+	if rw != nil {
+		if err := rw.StartServe(rec, rv.Meta(false)); err != nil {
+			return exitcode.Runtimef("cannot write results: %v", err)
+		}
 	}
 	opts.announce(url, su)
 	opts.warnExposed(ln.Addr(), su.ropt.AdminToken != "")
@@ -361,8 +367,10 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	serveErr := rv.Serve(sctx, ln, receiver.ServerOptions{ErrorLog: opts.IO.ErrOut})
 	interrupted := ctx.Err() != nil
 	res := rv.Result(interrupted)
-	if err := rec.WriteResult(res); err != nil {
-		return exitcode.Runtimef("cannot write results: %v", err)
+	if rw != nil {
+		if err := rw.Result(res); err != nil {
+			return exitcode.Runtimef("cannot write results: %v", err)
+		}
 	}
 	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
 		return exitcode.New(exitcode.Runtime, err)

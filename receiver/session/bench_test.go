@@ -1,4 +1,4 @@
-package report
+package session
 
 import (
 	"io"
@@ -7,22 +7,23 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report/render"
 )
 
 // manyKeysRecorder returns a recorder holding keys live partition keys,
 // one request each, all within the idle horizon, every 20th key over the
 // per-second limit.
-func manyKeysRecorder(tb testing.TB, keys int) *ServeRecorder {
+func manyKeysRecorder(tb testing.TB, keys int) *Recorder {
 	tb.Helper()
 	p, err := limitsim.LoadProfile("rewst")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rec := NewServeRecorder(p, ServeOptions{})
+	rec := NewRecorder(p, Options{})
 	seq := uint64(0)
 	add := func(t int64, key string) {
 		seq++
-		rec.Add(&ServeRecord{Seq: seq, Time: t, Key: key, Keyed: true, Size: 100, Status: 200, EventHash: seq, IDFrom: IDHash})
+		rec.Add(&Record{Seq: seq, Time: t, Key: key, Keyed: true, Size: 100, Status: 200, EventHash: seq, IDFrom: IDHash})
 	}
 	for i := range keys {
 		t := st0 + int64(i)*int64(10*time.Microsecond)
@@ -44,7 +45,7 @@ func BenchmarkServeReportManyKeys(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := RenderForTest(io.Discard, rec.Result(ServeMeta{}), JSON); err != nil {
+		if err := render.Write(io.Discard, rec.Result(Meta{}), render.JSON); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,10 +1,12 @@
-package report
+package session
 
 import (
 	"encoding/binary"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // countID counts an event in e by where its id came from.
@@ -21,15 +23,20 @@ func countID(e *report.EventIDs, f IDFrom) {
 	}
 }
 
-// attemptInfo is what the tracker learnt of one request, for its line in
-// the results file.
-type attemptInfo struct {
-	event     uint64
-	n         int
-	followsRA bool  // a retry after a 429 with Retry-After
-	slack     int64 // of that retry, ns
-	violation bool  // inside another 429's Retry-After on the partition
-	partSlack int64
+// RequestInfo is what the recorder learnt of one keyed request, for its
+// line in the results file (see RequestLog).
+type RequestInfo struct {
+	Event uint64 // the event's number in the session, from 1
+	N     int    // the attempt's number in its event, from 1
+	// FollowsRetryAfter says the request is a retry after a 429 that
+	// carried Retry-After, and Slack (ns) how long after the Retry-After
+	// it came: negative when it came early.
+	FollowsRetryAfter bool
+	Slack             int64
+	// Violation says the request came inside another 429's Retry-After on
+	// its partition, PartitionSlack (ns) how far inside.
+	Violation      bool
+	PartitionSlack int64
 }
 
 // evState is what the tracker keeps of one event: 40 bytes.
@@ -56,25 +63,22 @@ type eventTracker struct {
 	started     bool
 	next        uint64 // the last event number given
 
-	d            ServeDelivery
+	d            report.ServeDelivery
 	failedEvents int64 // events with some answer not 2xx, forgotten ones
-	judge        *RetryAfterJudge
+	judge        *report.RetryAfterJudge
 	senders      map[string]struct{}
 	sched        scheduleObs
 }
 
-// MaxSenders bounds the distinct senders counted.
-const MaxSenders = 4096
-
 func newEventTracker(giveUp, ttl time.Duration, maxLive int) *eventTracker {
 	t := &eventTracker{giveUp: int64(giveUp), ttl: max(int64(ttl), 2*int64(giveUp), int64(time.Second)),
 		maxLive: max(maxLive, 2), cur: map[uint64]evState{}, old: map[uint64]evState{},
-		judge: NewRetryAfterJudge(), senders: map[string]struct{}{}}
+		judge: report.NewRetryAfterJudge(), senders: map[string]struct{}{}}
 	return t
 }
 
 // add counts one request, in time order.
-func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
+func (t *eventTracker) add(r *Record, partition string) RequestInfo {
 	now := r.Time
 	if !t.started {
 		t.started, t.rotated = true, now
@@ -102,13 +106,13 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	if r.Status == 429 && ra > 0 {
 		d.RetryAfterSent++
 	}
-	if r.Sender != "" && len(t.senders) < MaxSenders {
+	if r.Sender != "" && len(t.senders) < report.MaxSenders {
 		if _, ok := t.senders[r.Sender]; !ok {
 			t.senders[r.Sender] = struct{}{}
 			d.Senders++
 		}
 	}
-	var info attemptInfo
+	var info RequestInfo
 	var st evState
 	found := false
 	ev := eventKey(r)
@@ -126,7 +130,7 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 		countID(&d.IDs, r.IDFrom)
 	}
 	st.attempts++
-	info.event, info.n = st.num, int(st.attempts)
+	info.Event, info.N = st.num, int(st.attempts)
 	if st.attempts > 1 {
 		d.Retries++
 		t.sched.add(int(st.attempts-1), now-st.last, st.ra)
@@ -145,10 +149,10 @@ func (t *eventTracker) add(r *ServeRecord, partition string) attemptInfo {
 	if r.Status == 429 && !r.Unanswered {
 		st.ra = ra
 	}
-	v := t.judge.Add(RetryAfterAttempt{Partition: partition, Event: st.num, Sent: now, Answered: now,
+	v := t.judge.Add(report.RetryAfterAttempt{Partition: partition, Event: st.num, Sent: now, Answered: now,
 		Status: r.Status, RetryAfter: time.Duration(ra), HasRetryAfter: ra > 0})
-	info.followsRA, info.slack = v.FollowsRetryAfter, int64(v.RetrySlack)
-	info.violation, info.partSlack = v.Violation, int64(v.PartitionSlack)
+	info.FollowsRetryAfter, info.Slack = v.FollowsRetryAfter, int64(v.RetrySlack)
+	info.Violation, info.PartitionSlack = v.Violation, int64(v.PartitionSlack)
 	if r.IDFrom == IDNone {
 		if !ok { // it cannot be followed: given up at once
 			t.d.GivenUp++
@@ -190,7 +194,7 @@ func (t *eventTracker) rotate(now int64) {
 // body hash) together with its partition key and its sender, so that
 // separate senders, or the same id sent to two webhooks, are separate
 // events.
-func eventKey(r *ServeRecord) uint64 {
+func eventKey(r *Record) uint64 {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], r.EventHash)
 	h := xxhash.New()
@@ -225,7 +229,7 @@ func (t *eventTracker) settle(st evState, now int64, forget bool) (givenUp, pend
 
 // delivery returns the numbers as they stand at end: the events in memory
 // that are not delivered are given up or pending as of end.
-func (t *eventTracker) delivery(end int64) (ServeDelivery, RetrySchedule) {
+func (t *eventTracker) delivery(end int64) (report.ServeDelivery, report.RetrySchedule) {
 	d := t.d
 	failed := t.failedEvents
 	for _, m := range [2]map[uint64]evState{t.cur, t.old} {

@@ -1,10 +1,11 @@
-package report
+package session
 
 import (
 	"testing"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // sreq is a request in a serve test: at t ms, on key, of event id, answered
@@ -17,8 +18,8 @@ type sreq struct {
 	ra     int64
 }
 
-func (q sreq) record(seq uint64) ServeRecord {
-	r := ServeRecord{Seq: seq, Time: st0 + q.ms*int64(time.Millisecond), Key: q.key, Keyed: true, Size: 10,
+func (q sreq) record(seq uint64) Record {
+	r := Record{Seq: seq, Time: st0 + q.ms*int64(time.Millisecond), Key: q.key, Keyed: true, Size: 10,
 		Status: q.status, Decided: true, Admitted: q.status == 200, RetryAfter: q.ra}
 	if q.id != "" {
 		r.EventID, r.EventHash, r.IDFrom = q.id, xxhash.Sum64String(q.id), IDHeader
@@ -28,7 +29,7 @@ func (q sreq) record(seq uint64) ServeRecord {
 
 const st0 = int64(1_771_318_800_000_000_000) // 2026-02-17T09:00:00Z
 
-func track(t *testing.T, giveUp time.Duration, reqs []sreq, endMS int64) ServeDelivery {
+func track(t *testing.T, giveUp time.Duration, reqs []sreq, endMS int64) report.ServeDelivery {
 	t.Helper()
 	tr := newEventTracker(giveUp, time.Hour, 1000)
 	for i, q := range reqs {
@@ -45,60 +46,60 @@ func TestEventTracker(t *testing.T) {
 		name  string
 		reqs  []sreq
 		endMS int64
-		want  ServeDelivery
+		want  report.ServeDelivery
 	}{
 		{
 			name: "a retry at exactly t+d honors Retry-After",
 			reqs: []sreq{{0, "t1", "e1", 429, 1}, {1000, "t1", "e1", 200, 0}},
-			want: ServeDelivery{Events: 1, Attempts: 2, Accepted: 1, Rejected429: 1, Delivered: 1, Retries: 1,
+			want: report.ServeDelivery{Events: 1, Attempts: 2, Accepted: 1, Rejected429: 1, Delivered: 1, Retries: 1,
 				RetryAfterSent: 1, RetryAfterHonored: 1, MinRetrySlackMS: ms(0)},
 		},
 		{
 			name: "an early retry and the partition violation it makes",
 			reqs: []sreq{{0, "t1", "e1", 429, 1}, {200, "t1", "e1", 200, 0}},
-			want: ServeDelivery{Events: 1, Attempts: 2, Accepted: 1, Rejected429: 1, Delivered: 1, Retries: 1,
+			want: report.ServeDelivery{Events: 1, Attempts: 2, Accepted: 1, Rejected429: 1, Delivered: 1, Retries: 1,
 				RetryAfterSent: 1, RetryAfterEarly: 1, PartitionViolations: 1, MinRetrySlackMS: ms(-800), MinPartitionSlackMS: ms(-800)},
 		},
 		{
 			name: "another event on the partition inside the window violates it; another partition does not",
 			reqs: []sreq{{0, "t1", "e1", 429, 2}, {500, "t1", "e2", 200, 0}, {600, "t2", "e3", 200, 0}, {2000, "t1", "e4", 200, 0}},
-			want: ServeDelivery{Events: 4, Attempts: 4, Accepted: 3, Rejected429: 1, Delivered: 3, RetryAfterSent: 1,
+			want: report.ServeDelivery{Events: 4, Attempts: 4, Accepted: 3, Rejected429: 1, Delivered: 3, RetryAfterSent: 1,
 				Pending: 1, PartitionViolations: 1, MinPartitionSlackMS: ms(-1500)},
 		},
 		{
 			name: "an event accepted twice is a duplicate",
 			reqs: []sreq{{0, "t1", "e1", 200, 0}, {10, "t1", "e1", 200, 0}, {20, "t1", "e1", 200, 0}},
-			want: ServeDelivery{Events: 1, Attempts: 3, Accepted: 3, Delivered: 1, Duplicates: 2, Retries: 2},
+			want: report.ServeDelivery{Events: 1, Attempts: 3, Accepted: 3, Delivered: 1, Duplicates: 2, Retries: 2},
 		},
 		{
 			name:  "rejected and not back within the horizon after its Retry-After: given up",
 			reqs:  []sreq{{0, "t1", "e1", 429, 1}},
 			endMS: 1000 + 5000,
-			want:  ServeDelivery{Events: 1, Attempts: 1, Rejected429: 1, RetryAfterSent: 1, GivenUp: 1},
+			want:  report.ServeDelivery{Events: 1, Attempts: 1, Rejected429: 1, RetryAfterSent: 1, GivenUp: 1},
 		},
 		{
 			name:  "rejected, horizon not passed yet: pending",
 			reqs:  []sreq{{0, "t1", "e1", 429, 1}},
 			endMS: 1000 + 4999,
-			want:  ServeDelivery{Events: 1, Attempts: 1, Rejected429: 1, RetryAfterSent: 1, Pending: 1},
+			want:  report.ServeDelivery{Events: 1, Attempts: 1, Rejected429: 1, RetryAfterSent: 1, Pending: 1},
 		},
 		{
 			name:  "a 5xx not retried is given up; a 5xx then 2xx is delivered",
 			reqs:  []sreq{{0, "t1", "e1", 503, 0}, {0, "t1", "e2", 503, 0}, {100, "t1", "e2", 200, 0}},
 			endMS: 10_000,
-			want:  ServeDelivery{Events: 2, Attempts: 3, Accepted: 1, Errors: 2, Delivered: 1, Retries: 1, GivenUp: 1},
+			want:  report.ServeDelivery{Events: 2, Attempts: 3, Accepted: 1, Errors: 2, Delivered: 1, Retries: 1, GivenUp: 1},
 		},
 		{
 			name:  "without an id every request is an event",
 			reqs:  []sreq{{0, "t1", "", 200, 0}, {0, "t1", "", 429, 1}},
 			endMS: 0,
-			want:  ServeDelivery{Events: 2, Attempts: 2, Accepted: 1, Rejected429: 1, Delivered: 1, RetryAfterSent: 1, GivenUp: 1},
+			want:  report.ServeDelivery{Events: 2, Attempts: 2, Accepted: 1, Rejected429: 1, Delivered: 1, RetryAfterSent: 1, GivenUp: 1},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := track(t, 5*time.Second, tt.reqs, tt.endMS)
-			got.Amplification, got.Rate429, got.IDs = 0, 0, EventIDs{}
+			got.Amplification, got.Rate429, got.IDs = 0, 0, report.EventIDs{}
 			if !sameDelivery(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", show(got), show(tt.want))
 			}
@@ -106,7 +107,7 @@ func TestEventTracker(t *testing.T) {
 	}
 }
 
-func sameDelivery(a, b ServeDelivery) bool {
+func sameDelivery(a, b report.ServeDelivery) bool {
 	eq := func(x, y *int64) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
 	if !eq(a.MinRetrySlackMS, b.MinRetrySlackMS) || !eq(a.MinPartitionSlackMS, b.MinPartitionSlackMS) {
 		return false
@@ -115,8 +116,8 @@ func sameDelivery(a, b ServeDelivery) bool {
 	return a == b
 }
 
-func show(d ServeDelivery) any {
-	type plain ServeDelivery
+func show(d report.ServeDelivery) any {
+	type plain report.ServeDelivery
 	v := struct {
 		plain
 		Slack, Part int64
@@ -135,7 +136,7 @@ func show(d ServeDelivery) any {
 func TestEventTrackerBounded(t *testing.T) {
 	tr := newEventTracker(time.Second, time.Hour, 1000)
 	for i := range 100_000 {
-		r := ServeRecord{Seq: uint64(i), Time: st0 + int64(i)*int64(time.Millisecond), Key: "t1", Keyed: true,
+		r := Record{Seq: uint64(i), Time: st0 + int64(i)*int64(time.Millisecond), Key: "t1", Keyed: true,
 			Status: 429, RetryAfter: 1, EventHash: uint64(i) + 1, IDFrom: IDHeader}
 		tr.add(&r, r.Key)
 		if tr.live() > 1000 {
@@ -156,7 +157,7 @@ func TestEventTrackerSenders(t *testing.T) {
 	for i, x := range []struct{ key, sender string }{
 		{"t1", "run-a"}, {"t1", "run-b"}, {"t2", "run-a"}, {"t1", "run-a"}, {"t1", ""}, {"t1", ""},
 	} {
-		r := ServeRecord{Seq: uint64(i + 1), Time: st0 + int64(i), Key: x.key, Keyed: true, Status: 200,
+		r := Record{Seq: uint64(i + 1), Time: st0 + int64(i), Key: x.key, Keyed: true, Status: 200,
 			EventID: "evt-1", EventHash: xxhash.Sum64String("evt-1"), IDFrom: IDHeader, Sender: x.sender}
 		tr.add(&r, r.Key)
 	}

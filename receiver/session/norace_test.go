@@ -1,5 +1,5 @@
 //go:build !race
 
-package report
+package session
 
 const raceEnabled = false

@@ -1,6 +1,6 @@
 //go:build race
 
-package report
+package session
 
 // raceEnabled makes the long serve tests shorter under the race detector.
 const raceEnabled = true

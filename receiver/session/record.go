@@ -1,4 +1,4 @@
-package report
+package session
 
 // IDFrom says where serve found the id that follows an event across its
 // retries.
@@ -30,10 +30,10 @@ func (f IDFrom) String() string {
 	return "none"
 }
 
-// ServeRecord is one request that `hooklimit serve` answered, as the
+// Record is one request that `hooklimit serve` answered, as the
 // recorder sees it: small, with no body and no header but the event id.
-// Records reach a ServeRecorder in the order of Time (Seq breaking ties).
-type ServeRecord struct {
+// Records reach a Recorder in the order of Time (Seq breaking ties).
+type Record struct {
 	Seq  uint64 // the order in which requests were decided, from 1
 	Time int64  // when the request was decided (Unix ns)
 	// Key is the partition key. Keyed is false for a request whose path
@@ -75,4 +75,4 @@ const MaxSenderLen = 64
 
 // Accepted reports whether the request was answered with a 2xx, and the
 // answer delivered.
-func (r *ServeRecord) Accepted() bool { return r.Status >= 200 && r.Status <= 299 && !r.Unanswered }
+func (r *Record) Accepted() bool { return r.Status >= 200 && r.Status <= 299 && !r.Unanswered }

@@ -1,15 +1,16 @@
-package report
+package session
 
 import (
-	"io"
+	"strconv"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// Defaults of ServeOptions.
+// Defaults of Options.
 const (
 	DefaultGiveUpAfter = time.Minute
 	DefaultEventTTL    = 10 * time.Minute
@@ -17,9 +18,9 @@ const (
 	DefaultKeepKeys    = 1000
 )
 
-// ServeOptions tunes a ServeRecorder. The zero value of a field is its
+// Options tunes a Recorder. The zero value of a field is its
 // default.
-type ServeOptions struct {
+type Options struct {
 	// GiveUpAfter is the give-up horizon: an event whose latest answer was
 	// not a 2xx is given up when the sender has not come back this long
 	// after the Retry-After it was sent (default 1m).
@@ -33,18 +34,26 @@ type ServeOptions struct {
 	MaxEvents int
 	// KeepKeys is how many expired partition keys keep their rows in the
 	// report, the worst first (default 1,000), and how many keys a Result
-	// shows unless ServeMeta.Keys says otherwise; the others are in the
+	// shows unless Meta.Keys says otherwise; the others are in the
 	// summary only.
 	KeepKeys int
 	// Thresholds are applied to every Result; validate them first with
 	// Threshold.Validate(ServeMetrics).
-	Thresholds []Threshold
-	// Results, when set, receives a line per request and the result line
-	// (see ResultsWriter.ServeRequest).
-	Results io.Writer
+	Thresholds []report.Threshold
+	// Log, when set, receives every request the recorder counts, with
+	// what it learnt of it (the results file of package report/results is
+	// one).
+	Log RequestLog
 }
 
-// ServeRecorder judges the sender that talks to `hooklimit serve`. It
+// RequestLog receives every request a Recorder counts, in the order it
+// counts them; info is nil for a request whose path matched no key
+// pattern.
+type RequestLog interface {
+	Request(r *Record, info *RequestInfo)
+}
+
+// Recorder judges the sender that talks to `hooklimit serve`. It
 // takes every request the receiver answered (Add), in time order, and
 // feeds the compliance analysis (an Analyzer, every keyed request as an
 // arrival), the event tracker (attempts, duplicates, Retry-After honored
@@ -53,14 +62,13 @@ type ServeOptions struct {
 // Memory stays bounded however long the server runs: partition keys idle
 // for the profile's idle horizon are retired into totals, events are
 // remembered for EventTTL and at most MaxEvents at once, and histograms
-// stand for the intervals. A ServeRecorder is not safe for concurrent use:
+// stand for the intervals. A Recorder is not safe for concurrent use:
 // the receiver feeds it from one goroutine.
-type ServeRecorder struct {
+type Recorder struct {
 	profile *limitsim.Profile
-	opt     ServeOptions
-	comp    *boundedCompliance
+	opt     Options
+	comp    *report.BoundedCompliance
 	events  *eventTracker
-	results *ResultsWriter
 
 	horizon, nextRetire int64
 	statuses            [600]int64
@@ -70,9 +78,9 @@ type ServeRecorder struct {
 	seen                bool
 }
 
-// NewServeRecorder returns a recorder for a server enforcing p, which must
+// NewRecorder returns a recorder for a server enforcing p, which must
 // be valid.
-func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
+func NewRecorder(p *limitsim.Profile, opt Options) *Recorder {
 	if opt.GiveUpAfter <= 0 {
 		opt.GiveUpAfter = DefaultGiveUpAfter
 	}
@@ -85,15 +93,12 @@ func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
 	if opt.KeepKeys <= 0 {
 		opt.KeepKeys = DefaultKeepKeys
 	}
-	s := &ServeRecorder{
+	s := &Recorder{
 		profile: p,
 		opt:     opt,
-		comp:    newBoundedCompliance(NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}), opt.KeepKeys),
+		comp:    report.NewBoundedCompliance(report.NewAnalyzer([]*limitsim.Profile{p}, report.AnalyzerOptions{}), opt.KeepKeys),
 		events:  newEventTracker(opt.GiveUpAfter, opt.EventTTL, opt.MaxEvents),
 		horizon: int64(p.IdleHorizon() + time.Second),
-	}
-	if opt.Results != nil {
-		s.results = NewResultsWriter(opt.Results)
 	}
 	return s
 }
@@ -101,7 +106,7 @@ func NewServeRecorder(p *limitsim.Profile, opt ServeOptions) *ServeRecorder {
 // Add counts one request. Requests must come in the order of their Time;
 // one that comes late is analysed as if it had come at the latest time
 // seen for its key (CheckInput.OutOfOrder counts them).
-func (s *ServeRecorder) Add(r *ServeRecord) {
+func (s *Recorder) Add(r *Record) {
 	s.requests++
 	switch {
 	case r.Unanswered:
@@ -115,16 +120,16 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 	s.last, s.seen = max(s.last, r.Time), true
 	if !r.Keyed {
 		s.unmatched++
-		if s.results != nil {
-			s.results.ServeRequest(r, nil)
+		if s.opt.Log != nil {
+			s.opt.Log.Request(r, nil)
 		}
 		return
 	}
 	s.retire(r.Time)
-	s.comp.a.Add(scenarios.Record{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
+	s.comp.Add(scenarios.Record{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
 	info := s.events.add(r, s.profile.PartitionOf(r.Key, r.Workspace))
-	if s.results != nil {
-		s.results.ServeRequest(r, &info)
+	if s.opt.Log != nil {
+		s.opt.Log.Request(r, &info)
 	}
 }
 
@@ -135,7 +140,7 @@ func (s *ServeRecorder) Add(r *ServeRecord) {
 // gone quiet gives back what its keys and events held. now must not be
 // earlier than a request still to come, less the idle horizon. It
 // returns how many keys and events it let go of.
-func (s *ServeRecorder) Expire(now int64) int {
+func (s *Recorder) Expire(now int64) int {
 	if !s.seen {
 		return 0
 	}
@@ -145,56 +150,62 @@ func (s *ServeRecorder) Expire(now int64) int {
 
 // retire retires the keys idle as of now, at most every quarter horizon,
 // and returns how many it retired.
-func (s *ServeRecorder) retire(now int64) int {
+func (s *Recorder) retire(now int64) int {
 	if now < s.nextRetire {
 		return 0
 	}
 	s.nextRetire = now + max(s.horizon/4, int64(time.Second))
-	return s.comp.retire(now - s.horizon)
+	return s.comp.Retire(now - s.horizon)
 }
 
-// ServeStats are the live numbers of GET /_hooklimit/stats.
-type ServeStats struct {
-	Requests            int64     `json:"requests"`
-	Accepted            int64     `json:"accepted"`
-	Rejected429         int64     `json:"rejected_429"`
-	Errors              int64     `json:"errors"`
-	Unmatched           int64     `json:"unmatched"`
-	Unanswered          int64     `json:"unanswered"`
-	Events              int64     `json:"events"`
-	Retries             int64     `json:"retries"`
-	Duplicates          int64     `json:"duplicates"`
-	RetryAfterHonored   int64     `json:"retry_after_honored"`
-	RetryAfterEarly     int64     `json:"retry_after_early"`
-	PartitionViolations int64     `json:"partition_violations"`
-	Keys                int       `json:"keys"`         // partition keys analysed now
-	ExpiredKeys         int64     `json:"expired_keys"` // keys retired into totals
-	LiveEvents          int       `json:"live_events"`  // events remembered now
-	First               Timestamp `json:"first,omitempty"`
-	Last                Timestamp `json:"last,omitempty"`
+// Stats are the live numbers of GET /_hooklimit/stats.
+type Stats struct {
+	Requests            int64            `json:"requests"`
+	Accepted            int64            `json:"accepted"`
+	Rejected429         int64            `json:"rejected_429"`
+	Errors              int64            `json:"errors"`
+	Unmatched           int64            `json:"unmatched"`
+	Unanswered          int64            `json:"unanswered"`
+	Events              int64            `json:"events"`
+	Retries             int64            `json:"retries"`
+	Duplicates          int64            `json:"duplicates"`
+	RetryAfterHonored   int64            `json:"retry_after_honored"`
+	RetryAfterEarly     int64            `json:"retry_after_early"`
+	PartitionViolations int64            `json:"partition_violations"`
+	Keys                int              `json:"keys"`         // partition keys analysed now
+	ExpiredKeys         int64            `json:"expired_keys"` // keys retired into totals
+	LiveEvents          int              `json:"live_events"`  // events remembered now
+	First               report.Timestamp `json:"first,omitempty"`
+	Last                report.Timestamp `json:"last,omitempty"`
 }
 
 // Stats returns the live counts, cheaply.
-func (s *ServeRecorder) Stats() ServeStats {
+func (s *Recorder) Stats() Stats {
 	d := &s.events.d
 	ra := s.events.judge.Counts()
-	st := ServeStats{
+	st := Stats{
 		Requests: s.requests, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Unmatched: s.unmatched, Unanswered: s.unanswered,
 		Events: d.Events, Retries: d.Retries, Duplicates: d.Duplicates, RetryAfterHonored: ra.Honored,
 		RetryAfterEarly: ra.Early, PartitionViolations: ra.PartitionViolations,
-		Keys: s.comp.a.partitions(), ExpiredKeys: s.comp.retired, LiveEvents: s.events.live(),
+		Keys: s.comp.Keys(), ExpiredKeys: s.comp.Retired(), LiveEvents: s.events.live(),
 	}
 	if s.seen {
-		st.First, st.Last = Timestamp(s.first), Timestamp(s.last)
+		st.First, st.Last = report.Timestamp(s.first), report.Timestamp(s.last)
 	}
 	return st
 }
 
-// Live returns how many partition keys and events the recorder holds.
-func (s *ServeRecorder) Live() (keys, events int) { return s.comp.a.partitions(), s.events.live() }
+// Profile returns the profile the recorder judges against.
+func (s *Recorder) Profile() *limitsim.Profile { return s.profile }
 
-// ServeMeta describes a serve session, for its result.
-type ServeMeta struct {
+// Options returns the recorder's options, defaults filled in.
+func (s *Recorder) Options() Options { return s.opt }
+
+// Live returns how many partition keys and events the recorder holds.
+func (s *Recorder) Live() (keys, events int) { return s.comp.Keys(), s.events.live() }
+
+// Meta describes a serve session, for its result.
+type Meta struct {
 	Listen    string // the URL served
 	KeySource string // where the partition key came from
 	// WorkspaceSource is where the workspace came from; "" when all
@@ -205,10 +216,12 @@ type ServeMeta struct {
 	// means the first and the latest request.
 	Start, End  int64
 	Interrupted bool
-	Dropped     int64       // requests answered but not recorded (see ServeRequests)
-	incomplete  *Incomplete // for merged sessions: what the inputs say
+	Dropped     int64 // requests answered but not recorded (see report.ServeRequests)
+	// Incomplete, for a session merged from results files, is what the
+	// inputs say; nil otherwise.
+	Incomplete *report.Incomplete
 	// Keys is how many keys have their rows in the result, the worst
-	// first: 0 for ServeOptions.KeepKeys, less than 0 for every key. The
+	// first: 0 for Options.KeepKeys, less than 0 for every key. The
 	// summary and the metrics are over every key whatever it is.
 	Keys  int
 	Notes []string
@@ -216,12 +229,12 @@ type ServeMeta struct {
 
 // Result returns what the recorder found so far, thresholds applied. It
 // does not change the recorder, which can go on taking requests.
-func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
+func (s *Recorder) Result(m Meta) *report.ServeResult {
 	show := m.Keys
 	if show == 0 {
 		show = s.opt.KeepKeys
 	}
-	chk := s.comp.result(show)
+	chk := s.comp.Result(show)
 	if m.Start == 0 {
 		m.Start = s.first
 	}
@@ -229,17 +242,17 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 		m.End = s.last
 	}
 	d, sched := s.events.delivery(m.End)
-	r := &ServeResult{
-		Kind: KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
-		Interrupted: m.Interrupted, Start: Timestamp(m.Start), End: Timestamp(m.End),
-		Incomplete: m.incomplete, ExcludedLimits: chk.ExcludedLimits,
+	r := &report.ServeResult{
+		Kind: report.KindServe, Profile: s.profile.Name, Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource,
+		Interrupted: m.Interrupted, Start: report.Timestamp(m.Start), End: report.Timestamp(m.End),
+		Incomplete: m.Incomplete, ExcludedLimits: chk.ExcludedLimits,
 		Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
 		Requests: s.requestCounts(m),
 		Delivery: d, RetrySchedule: sched,
-		Thresholds: []ThresholdResult{}, Notes: append([]string{}, m.Notes...),
+		Thresholds: []report.ThresholdResult{}, Notes: append([]string{}, m.Notes...),
 	}
-	if m.Interrupted && m.incomplete == nil {
-		r.Incomplete = NewIncomplete(CutInterrupted, m.End, d.Pending)
+	if m.Interrupted && m.Incomplete == nil {
+		r.Incomplete = report.NewIncomplete(report.CutInterrupted, m.End, d.Pending)
 	}
 	r.Input.Files = []string{}
 	if n := r.Requests.Unanswered; n > 0 {
@@ -248,7 +261,7 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	if r.Input.Records == 0 {
 		r.Notes = append(r.Notes, "no webhook request was received, so there is no sender to judge: the verdict is fail")
 	}
-	r.Metrics = serveMetrics(r, chk.Metrics)
+	r.Metrics = report.ServeMetricsOf(r, chk.Metrics)
 	r.Settle()
 	for _, t := range s.opt.Thresholds {
 		tr, err := t.Evaluate(r.Metrics)
@@ -261,32 +274,15 @@ func (s *ServeRecorder) Result(m ServeMeta) *ServeResult {
 	return r
 }
 
-func (s *ServeRecorder) requestCounts(m ServeMeta) ServeRequests {
-	q := ServeRequests{Total: s.requests, Unmatched: s.unmatched, Unanswered: s.unanswered, Dropped: m.Dropped, ByStatus: map[string]int64{}}
+func (s *Recorder) requestCounts(m Meta) report.ServeRequests {
+	q := report.ServeRequests{Total: s.requests, Unmatched: s.unmatched, Unanswered: s.unanswered, Dropped: m.Dropped, ByStatus: map[string]int64{}}
 	for code, n := range s.statuses {
 		if n > 0 {
-			q.ByStatus[itoa(code)] = n
+			q.ByStatus[strconv.Itoa(code)] = n
 		}
 	}
 	if span := m.End - m.Start; span > 0 {
 		q.RatePerSecond = numfmt.Round3(float64(s.requests) / (float64(span) / 1e9))
 	}
 	return q
-}
-
-// WriteResult writes the closing line of the results file, if there is
-// one, and flushes it.
-func (s *ServeRecorder) WriteResult(r *ServeResult) error {
-	if s.results == nil {
-		return nil
-	}
-	return s.results.Result(r)
-}
-
-// Close flushes the results file, and returns the first error writing it.
-func (s *ServeRecorder) Close() error {
-	if s.results == nil {
-		return nil
-	}
-	return s.results.Close()
 }

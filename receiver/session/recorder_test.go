@@ -1,13 +1,16 @@
-package report
+package session
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 
 	"github.com/hooklimit/hooklimit/limitsim"
 )
@@ -24,40 +27,40 @@ func rewst(t testing.TB) *limitsim.Profile {
 // session feeds a recorder 30 events in one second to t1 (5 rejected with
 // Retry-After 1 and retried after 1 s), one retried at once, and a request
 // without a key.
-func session(t *testing.T, opt ServeOptions) (*ServeRecorder, *ServeResult) {
+func session(t *testing.T, opt Options) (*Recorder, *report.ServeResult) {
 	t.Helper()
-	s := NewServeRecorder(rewst(t), opt)
+	s := NewRecorder(rewst(t), opt)
 	var reqs []sreq
 	for i := range 30 {
 		st, ra := 200, int64(0)
 		if i >= 25 {
 			st, ra = 429, 1
 		}
-		reqs = append(reqs, sreq{int64(i) * 30, "t1", "evt-" + itoa(i), st, ra})
+		reqs = append(reqs, sreq{int64(i) * 30, "t1", "evt-" + strconv.Itoa(i), st, ra})
 	}
 	for i := 25; i < 29; i++ {
-		reqs = append(reqs, sreq{2000 + int64(i), "t1", "evt-" + itoa(i), 200, 0})
+		reqs = append(reqs, sreq{2000 + int64(i), "t1", "evt-" + strconv.Itoa(i), 200, 0})
 	}
 	reqs = append(reqs, sreq{2100, "t1", "evt-29", 200, 0})
 	for i, q := range reqs {
 		r := q.record(uint64(i + 1))
 		s.Add(&r)
 	}
-	r := ServeRecord{Seq: 99, Time: st0 + int64(2200*time.Millisecond), Status: 404}
+	r := Record{Seq: 99, Time: st0 + int64(2200*time.Millisecond), Status: 404}
 	s.Add(&r)
-	res := s.Result(ServeMeta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
+	res := s.Result(Meta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
 	return s, res
 }
 
 func TestServeRecorderResult(t *testing.T) {
-	rec, res := session(t, ServeOptions{})
+	rec, res := session(t, Options{})
 	d := res.Delivery
 	// The live stats count Retry-After as the result does.
 	if st := rec.Stats(); st.RetryAfterHonored != d.RetryAfterHonored || st.RetryAfterEarly != d.RetryAfterEarly ||
 		st.PartitionViolations != d.PartitionViolations || st.PartitionViolations == 0 {
 		t.Errorf("stats %+v, result %+v", st, show(d))
 	}
-	if res.Verdict != VerdictFail || res.Compliance != VerdictFail || res.Kind != KindServe {
+	if res.Verdict != report.VerdictFail || res.Compliance != report.VerdictFail || res.Kind != report.KindServe {
 		t.Errorf("verdict %s compliance %s kind %s", res.Verdict, res.Compliance, res.Kind)
 	}
 	if d.Events != 30 || d.Attempts != 35 || d.Accepted != 30 || d.Rejected429 != 5 || d.Delivered != 30 ||
@@ -73,7 +76,7 @@ func TestServeRecorderResult(t *testing.T) {
 	if res.Input.Records != 35 || res.Metrics["retry_after_early"] != 0 || res.Metrics["requests"] != 36 {
 		t.Errorf("input %+v metrics %v", res.Input, res.Metrics)
 	}
-	for _, m := range ServeMetrics {
+	for _, m := range report.ServeMetrics {
 		if _, ok := res.Metrics[m]; !ok {
 			t.Errorf("metric %s missing", m)
 		}
@@ -81,39 +84,39 @@ func TestServeRecorderResult(t *testing.T) {
 }
 
 func TestServeRecorderThresholds(t *testing.T) {
-	th, err := ParseThreshold("retry_after_early==0")
+	th, err := report.ParseThreshold("retry_after_early==0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, res := session(t, ServeOptions{Thresholds: []Threshold{th}})
-	if len(res.Thresholds) != 1 || res.Thresholds[0].Verdict != VerdictPass {
+	_, res := session(t, Options{Thresholds: []report.Threshold{th}})
+	if len(res.Thresholds) != 1 || res.Thresholds[0].Verdict != report.VerdictPass {
 		t.Errorf("thresholds %+v", res.Thresholds)
 	}
-	if err := (Threshold{Metric: "lost", Op: "<", Expr: "lost<1"}).Validate(ServeMetrics); err == nil {
+	if err := (report.Threshold{Metric: "lost", Op: "<", Expr: "lost<1"}).Validate(report.ServeMetrics); err == nil {
 		t.Error("lost is not a serve metric")
 	}
 }
 
 func TestServeRecorderNothingReceivedFails(t *testing.T) {
-	s := NewServeRecorder(rewst(t), ServeOptions{})
-	res := s.Result(ServeMeta{Start: st0, End: st0 + 1})
-	if res.Verdict != VerdictFail || res.Compliance != VerdictPass {
+	s := NewRecorder(rewst(t), Options{})
+	res := s.Result(Meta{Start: st0, End: st0 + 1})
+	if res.Verdict != report.VerdictFail || res.Compliance != report.VerdictPass {
 		t.Errorf("verdict %s, compliance %s", res.Verdict, res.Compliance)
 	}
 	var buf bytes.Buffer
-	if err := RenderForTest(&buf, res, Table); err != nil || !strings.Contains(buf.String(), "No records to check.") {
+	if err := render.Write(&buf, res, render.Table); err != nil || !strings.Contains(buf.String(), "No records to check.") {
 		t.Errorf("%v\n%s", err, buf.String())
 	}
 }
 
 func TestServeResultRenderers(t *testing.T) {
-	_, res := session(t, ServeOptions{})
+	_, res := session(t, Options{})
 	var tbl, md, js, ju bytes.Buffer
 	for _, x := range []struct {
-		f Format
+		f render.Format
 		b *bytes.Buffer
-	}{{Table, &tbl}, {Markdown, &md}, {JSON, &js}, {JUnit, &ju}} {
-		if err := RenderForTest(x.b, res, x.f); err != nil {
+	}{{render.Table, &tbl}, {render.Markdown, &md}, {render.JSON, &js}, {render.JUnit, &ju}} {
+		if err := render.Write(x.b, res, x.f); err != nil {
 			t.Fatalf("%s: %v", x.f, err)
 		}
 	}
@@ -134,7 +137,7 @@ func TestServeResultRenderers(t *testing.T) {
 	if !strings.HasPrefix(md.String(), "**hooklimit serve: FAIL**") || !strings.Contains(md.String(), "| sender ") {
 		t.Errorf("markdown:\n%s", md.String())
 	}
-	var back ServeResult
+	var back report.ServeResult
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || back.Delivery.RetryAfterHonored != 5 || back.RetrySchedule.Resembles != "retry-after" {
 		t.Errorf("json round trip: %v %+v", err, back.Delivery)
 	}
@@ -151,39 +154,6 @@ func TestServeResultRenderers(t *testing.T) {
 	}
 }
 
-func TestServeResultsFile(t *testing.T) {
-	var out bytes.Buffer
-	s, res := session(t, ServeOptions{Results: &out})
-	if err := s.WriteResult(res); err != nil {
-		t.Fatal(err)
-	}
-	var lines []map[string]any
-	sc := bufio.NewScanner(&out)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
-		}
-		lines = append(lines, m)
-	}
-	if len(lines) != 37 {
-		t.Fatalf("%d lines, want 36 requests and a result", len(lines))
-	}
-	first, retry, last := lines[0], lines[30], lines[36]
-	if first["type"] != "request" || first["key"] != "t1" || first["event_id"] != "evt-0" || first["attempt"] != 1.0 || first["status"] != 200.0 {
-		t.Errorf("first line %v", first)
-	}
-	if retry["attempt"] != 2.0 || retry["early"] != false || retry["retry_slack_ms"] == nil {
-		t.Errorf("a retry's line %v", retry)
-	}
-	if lines[35]["status"] != 404.0 || lines[35]["key"] != nil {
-		t.Errorf("a 404's line %v", lines[35])
-	}
-	if last["type"] != "result" || last["result"].(map[string]any)["kind"] != "serve" {
-		t.Errorf("last line %v", last)
-	}
-}
-
 // TestServeRecorderBounded: a million distinct keys and events, one every
 // millisecond, keep the live keys and events bounded by the horizons.
 func TestServeRecorderBounded(t *testing.T) {
@@ -191,10 +161,10 @@ func TestServeRecorderBounded(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		n, step = 30_000, 10*time.Millisecond
 	}
-	s := NewServeRecorder(rewst(t), ServeOptions{GiveUpAfter: time.Second, EventTTL: 10 * time.Second, MaxEvents: 5000})
+	s := NewRecorder(rewst(t), Options{GiveUpAfter: time.Second, EventTTL: 10 * time.Second, MaxEvents: 5000})
 	most, mostEv := 0, 0
 	for i := range n {
-		r := ServeRecord{Seq: uint64(i + 1), Time: st0 + int64(i)*int64(step), Key: "k" + itoa(i), Keyed: true,
+		r := Record{Seq: uint64(i + 1), Time: st0 + int64(i)*int64(step), Key: "k" + strconv.Itoa(i), Keyed: true,
 			Status: 200, EventHash: uint64(i) + 1, IDFrom: IDHash, Size: 100}
 		s.Add(&r)
 		k, e := s.Live()
@@ -204,8 +174,8 @@ func TestServeRecorderBounded(t *testing.T) {
 	if bound := int(76250*time.Millisecond/step) + 1; most > bound || mostEv > 5000 {
 		t.Errorf("at most %d keys (bound %d) and %d events live", most, bound, mostEv)
 	}
-	res := s.Result(ServeMeta{})
-	if res.Input.Keys != n || res.Delivery.Events != int64(n) || res.Verdict != VerdictPass {
+	res := s.Result(Meta{})
+	if res.Input.Keys != n || res.Delivery.Events != int64(n) || res.Verdict != report.VerdictPass {
 		t.Errorf("keys %d events %d verdict %s", res.Input.Keys, res.Delivery.Events, res.Verdict)
 	}
 	if len(res.PolicyRejected) > DefaultKeepKeys+most+1 {
@@ -217,12 +187,12 @@ func TestServeRecorderBounded(t *testing.T) {
 // goroutine: over 1,000 keys at 20,000 requests a second, each request an
 // event of its own, a tenth of them rejected with Retry-After and retried.
 func BenchmarkServeRecorderAdd(b *testing.B) {
-	s := NewServeRecorder(rewst(b), ServeOptions{})
+	s := NewRecorder(rewst(b), Options{})
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		ev := i - i%10*(i/10%2) // some events come back: retries
-		r := ServeRecord{Seq: uint64(i + 1), Time: st0 + int64(i)*50_000, Key: "k" + itoa(i%1000), Keyed: true, Size: 200,
+		r := Record{Seq: uint64(i + 1), Time: st0 + int64(i)*50_000, Key: "k" + strconv.Itoa(i%1000), Keyed: true, Size: 200,
 			Status: 200, EventHash: uint64(ev) + 1, IDFrom: IDHeader}
 		if i%10 == 0 {
 			r.Status, r.RetryAfter = 429, 1

@@ -1,4 +1,4 @@
-package report
+package session
 
 import (
 	"fmt"
@@ -8,12 +8,13 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe/retry"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // scheduleObs collects the intervals between attempts. Histograms are in
 // microseconds to 3 significant digits and made on first use.
 type scheduleObs struct {
-	steps            [ScheduleSteps]stepObs
+	steps            [report.ScheduleSteps]stepObs
 	afterRA, honored int64
 	slack, ra        *hdrhistogram.Histogram // honored slack and Retry-After sent, µs
 }
@@ -23,19 +24,17 @@ type stepObs struct {
 	afterRA int64
 }
 
-func newScheduleHist() *hdrhistogram.Histogram { return hdrhistogram.New(1, HistogramMax, 3) }
-
 func recordUS(h **hdrhistogram.Histogram, ns int64) {
 	if *h == nil {
-		*h = newScheduleHist()
+		*h = report.NewHistogram()
 	}
-	RecordNS(*h, ns)
+	report.RecordNS(*h, ns)
 }
 
 // add counts the wait between attempt n and n+1 of one event; ra is the
 // Retry-After (ns) sent with attempt n's 429, 0 when none was.
 func (s *scheduleObs) add(n int, wait, ra int64) {
-	st := &s.steps[min(max(n, 1), ScheduleSteps)-1]
+	st := &s.steps[min(max(n, 1), report.ScheduleSteps)-1]
 	recordUS(&st.h, max(wait, 0))
 	if ra > 0 {
 		st.afterRA++
@@ -52,8 +51,8 @@ func usToMS(us int64) float64 { return float64(us) / 1000 }
 
 // result sums up what was observed; failed is how many events got an
 // answer other than 2xx at least once.
-func (s *scheduleObs) result(failed int64) RetrySchedule {
-	rs := RetrySchedule{Steps: []RetryStep{}, AfterRetryAfter: s.afterRA}
+func (s *scheduleObs) result(failed int64) report.RetrySchedule {
+	rs := report.RetrySchedule{Steps: []report.RetryStep{}, AfterRetryAfter: s.afterRA}
 	for i := range s.steps {
 		st := &s.steps[i]
 		if st.h == nil || st.h.TotalCount() == 0 {
@@ -61,8 +60,8 @@ func (s *scheduleObs) result(failed int64) RetrySchedule {
 		}
 		h := st.h
 		rs.Retries += h.TotalCount()
-		rs.Steps = append(rs.Steps, RetryStep{
-			Attempt: i + 1, AndLater: i == ScheduleSteps-1, Retries: h.TotalCount(),
+		rs.Steps = append(rs.Steps, report.RetryStep{
+			Attempt: i + 1, AndLater: i == report.ScheduleSteps-1, Retries: h.TotalCount(),
 			MedianMS: usToMS(h.ValueAtQuantile(50)), P10MS: usToMS(h.ValueAtQuantile(10)),
 			P90MS: usToMS(h.ValueAtQuantile(90)), MaxMS: usToMS(h.Max()), AfterRetryAfter: st.afterRA,
 		})
@@ -81,7 +80,7 @@ func (s *scheduleObs) result(failed int64) RetrySchedule {
 // schedule; OutboundSync's and the exponential doubling, which need two
 // attempt numbers; and constant waits. Only one attempt number observed
 // cannot tell a fixed delay from the first step of a backoff, and says so.
-func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) {
+func (s *scheduleObs) resemble(rs report.RetrySchedule, failed int64) (string, string) {
 	if rs.Retries == 0 {
 		if failed == 0 {
 			return "", "nothing was rejected, so nothing needed a retry"
@@ -92,7 +91,7 @@ func (s *scheduleObs) resemble(rs RetrySchedule, failed int64) (string, string) 
 	for i := range s.steps {
 		if h := s.steps[i].h; h != nil {
 			if all == nil {
-				all = newScheduleHist()
+				all = report.NewHistogram()
 			}
 			all.Merge(h)
 		}
@@ -182,7 +181,7 @@ func ratiosWithin(meds []time.Duration, lo, hi float64) bool {
 	return true
 }
 
-func describeMedians(steps []RetryStep) string {
+func describeMedians(steps []report.RetryStep) string {
 	parts := make([]string, len(steps))
 	for i, st := range steps {
 		parts[i] = numfmt.ShortMS(st.MedianMS)

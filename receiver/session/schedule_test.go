@@ -1,20 +1,23 @@
-package report
+package session
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // schedule feeds events whose attempts come after the given waits, every
 // attempt but the last answered 429 with Retry-After ra seconds (0: a 503
 // without one), and returns the schedule observed.
-func schedule(t *testing.T, events int, ra int64, waits func(ev, n int) time.Duration, retries int) RetrySchedule {
+func schedule(t *testing.T, events int, ra int64, waits func(ev, n int) time.Duration, retries int) report.RetrySchedule {
 	t.Helper()
 	tr := newEventTracker(time.Minute, 100*time.Hour, 1_000_000)
 	type pend struct {
 		at time.Duration
-		r  ServeRecord
+		r  Record
 	}
 	var all []pend
 	for ev := range events {
@@ -27,7 +30,7 @@ func schedule(t *testing.T, events int, ra int64, waits func(ev, n int) time.Dur
 			if n == retries {
 				status, sent = 200, 0
 			}
-			all = append(all, pend{at, ServeRecord{Key: "k" + itoa(ev), Keyed: true, Status: status, RetryAfter: sent,
+			all = append(all, pend{at, Record{Key: "k" + strconv.Itoa(ev), Keyed: true, Status: status, RetryAfter: sent,
 				EventHash: uint64(ev) + 1, IDFrom: IDHeader}})
 			if n < retries {
 				at += waits(ev, n+1)
@@ -87,14 +90,14 @@ func TestRetryScheduleResembles(t *testing.T) {
 func TestRetryScheduleNone(t *testing.T) {
 	tr := newEventTracker(time.Minute, time.Hour, 100)
 	for i := range 3 {
-		r := ServeRecord{Seq: uint64(i + 1), Time: st0, Key: "t1", Keyed: true, Status: 429, RetryAfter: 1, EventHash: uint64(i + 1), IDFrom: IDHeader}
+		r := Record{Seq: uint64(i + 1), Time: st0, Key: "t1", Keyed: true, Status: 429, RetryAfter: 1, EventHash: uint64(i + 1), IDFrom: IDHeader}
 		tr.add(&r, r.Key)
 	}
 	if _, rs := tr.delivery(st0); rs.Resembles != "none" || !strings.Contains(rs.Reason, "3 events") {
 		t.Errorf("got %q: %s", rs.Resembles, rs.Reason)
 	}
 	tr = newEventTracker(time.Minute, time.Hour, 100)
-	r := ServeRecord{Seq: 1, Time: st0, Key: "t1", Keyed: true, Status: 200, EventHash: 1, IDFrom: IDHeader}
+	r := Record{Seq: 1, Time: st0, Key: "t1", Keyed: true, Status: 200, EventHash: 1, IDFrom: IDHeader}
 	tr.add(&r, r.Key)
 	if _, rs := tr.delivery(st0); rs.Resembles != "" {
 		t.Errorf("nothing rejected: got %q: %s", rs.Resembles, rs.Reason)
@@ -103,11 +106,11 @@ func TestRetryScheduleNone(t *testing.T) {
 
 func TestRetryScheduleSteps(t *testing.T) {
 	rs := schedule(t, 4, 0, func(ev, n int) time.Duration { return time.Duration(n) * time.Second }, 10)
-	if len(rs.Steps) != ScheduleSteps {
-		t.Fatalf("%d steps, want %d", len(rs.Steps), ScheduleSteps)
+	if len(rs.Steps) != report.ScheduleSteps {
+		t.Fatalf("%d steps, want %d", len(rs.Steps), report.ScheduleSteps)
 	}
-	last := rs.Steps[ScheduleSteps-1]
-	if !last.AndLater || last.Attempt != ScheduleSteps || last.Retries != 4*3 {
+	last := rs.Steps[report.ScheduleSteps-1]
+	if !last.AndLater || last.Attempt != report.ScheduleSteps || last.Retries != 4*3 {
 		t.Errorf("last step %+v", last)
 	}
 	near := func(got, want float64) bool { return got >= want && got <= want*1.001 }

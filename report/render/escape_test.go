@@ -12,6 +12,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/golden"
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -139,7 +140,7 @@ func nastyRun(t *testing.T, key string) *report.RunResult {
 }
 
 func nastyServe(t *testing.T, key string) *report.ServeResult {
-	s := report.NewServeRecorder(rewst(t), report.ServeOptions{})
+	s := session.NewRecorder(rewst(t), session.Options{})
 	for i := range 30 {
 		st, ra := 200, int64(0)
 		if i >= 25 {
@@ -148,7 +149,7 @@ func nastyServe(t *testing.T, key string) *report.ServeResult {
 		r := sreq{int64(i) * 30, key, "evt-" + itoa(i), st, ra}.record(uint64(i + 1))
 		s.Add(&r)
 	}
-	return s.Result(report.ServeMeta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
+	return s.Result(session.Meta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
 }
 
 func nastyProbe(key string) *report.ProbeResult {

@@ -14,6 +14,7 @@ import (
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/results"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -120,7 +121,7 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, policy strin
 		t.Fatal(err)
 	}
 	res := coll.Result(report.RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
-	if err := report.NewResultsWriter(&buf).Result(res); err != nil {
+	if err := results.NewWriter(&buf).Result(res); err != nil {
 		t.Fatal(err)
 	}
 	return res, buf.Bytes()
@@ -133,9 +134,9 @@ func simRun(t *testing.T, profile, shape string, p scenarios.Params, retry strin
 }
 
 // mtParse reads a results file held in memory.
-func mtParse(t testing.TB, name string, data []byte) *report.ResultsFile {
+func mtParse(t testing.TB, name string, data []byte) *results.File {
 	t.Helper()
-	rf, err := report.ParseResults(name, data)
+	rf, err := results.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []scenarios.Re
 	r := a.Result()
 	r.Input.Files = []string{file}
 	var b bytes.Buffer
-	if err := report.NewResultsWriter(&b).Result(r); err != nil {
+	if err := results.NewWriter(&b).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	return r, b.Bytes()
@@ -188,11 +189,11 @@ type sreq struct {
 	ra     int64
 }
 
-func (q sreq) record(seq uint64) report.ServeRecord {
-	r := report.ServeRecord{Seq: seq, Time: st0 + q.ms*int64(time.Millisecond), Key: q.key, Keyed: true, Size: 10,
+func (q sreq) record(seq uint64) session.Record {
+	r := session.Record{Seq: seq, Time: st0 + q.ms*int64(time.Millisecond), Key: q.key, Keyed: true, Size: 10,
 		Status: q.status, Decided: true, Admitted: q.status == 200, RetryAfter: q.ra}
 	if q.id != "" {
-		r.EventID, r.EventHash, r.IDFrom = q.id, xxhash.Sum64String(q.id), report.IDHeader
+		r.EventID, r.EventHash, r.IDFrom = q.id, xxhash.Sum64String(q.id), session.IDHeader
 	}
 	return r
 }
@@ -202,9 +203,9 @@ const st0 = int64(1_771_318_800_000_000_000) // 2026-02-17T09:00:00Z
 // session feeds a recorder 30 events in one second to t1 (5 rejected with
 // Retry-After 1 and retried after 1 s), one retried at once, and a request
 // with no key.
-func session(t *testing.T, opt report.ServeOptions) (*report.ServeRecorder, *report.ServeResult) {
+func session(t *testing.T, opt session.Options) (*session.Recorder, *report.ServeResult) {
 	t.Helper()
-	s := report.NewServeRecorder(rewst(t), opt)
+	s := session.NewRecorder(rewst(t), opt)
 	var reqs []sreq
 	for i := range 30 {
 		st, ra := 200, int64(0)
@@ -221,9 +222,9 @@ func session(t *testing.T, opt report.ServeOptions) (*report.ServeRecorder, *rep
 		r := q.record(uint64(i + 1))
 		s.Add(&r)
 	}
-	r := report.ServeRecord{Seq: 99, Time: st0 + int64(2200*time.Millisecond), Status: 404}
+	r := session.Record{Seq: 99, Time: st0 + int64(2200*time.Millisecond), Status: 404}
 	s.Add(&r)
-	res := s.Result(report.ServeMeta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
+	res := s.Result(session.Meta{Listen: "http://127.0.0.1:8080", KeySource: "path", Start: st0, End: st0 + int64(3*time.Second)})
 	return s, res
 }
 

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/results"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -36,7 +38,7 @@ func htmlPages(t *testing.T) map[string][]byte {
 	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 18100, Size: 900}, "retry-after", 1, "")
 	render("workato", mtParse(t, "workato.jsonl", workato).Report())
 	_, other := mtRun(t, "rewst", "poisson", scenarios.Params{Rate: scenarios.Rate{N: 20, Per: time.Second}, Duration: 90 * time.Second}, "exponential", 2, "")
-	merged, err := report.Merge([]*report.ResultsFile{mtParse(t, "rewst.jsonl", rewst), mtParse(t, "other.jsonl", other)})
+	merged, err := results.Merge([]*results.File{mtParse(t, "rewst.jsonl", rewst), mtParse(t, "other.jsonl", other)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func htmlPages(t *testing.T) map[string][]byte {
 	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
 	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
 	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
-	_, serve := session(t, report.ServeOptions{})
+	_, serve := session(t, session.Options{})
 	render("serve", &report.Report{Kind: report.KindServe, Result: serve, Verdict: serve.Verdict, Files: []string{"serve.jsonl"}})
 	prb := mtParse(t, "probe.jsonl", []byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":200}`+"\n"+
 		`{"type":"probe_request","seq":2,"step":"burst","size":2,"sent":"2026-02-17T09:00:00.1Z","status":429}`+"\n"+

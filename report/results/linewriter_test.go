@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"bytes"
@@ -142,7 +142,7 @@ func TestLineWriterClose(t *testing.T) {
 func TestResultsWriterWholeLinesWhenClosedMidRun(t *testing.T) {
 	var rec callRecorder
 	lw := NewLineWriter(&rec)
-	rw := NewResultsWriter(lw)
+	rw := NewWriter(lw)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -156,7 +156,7 @@ func TestResultsWriterWholeLinesWhenClosedMidRun(t *testing.T) {
 	lw.Close() // the second Ctrl-C
 	<-done
 	if err := rw.Close(); !errors.Is(err, ErrClosed) {
-		t.Errorf("ResultsWriter after the file was closed: %v, want ErrClosed", err)
+		t.Errorf("Writer after the file was closed: %v, want ErrClosed", err)
 	}
 	rec.assertWholeLines(t)
 	lines := strings.Split(strings.TrimSuffix(rec.contents(), "\n"), "\n")

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // maxMergeFiles bounds how many files merge at once: event numbers of
@@ -28,13 +30,13 @@ const maxMergeFiles = 1 << 15
 //     rows are put together, which is exact only when no partition key is
 //     in two files; when one is, the merge is refused;
 //   - serve sessions whose files all have their request lines are
-//     replayed through a fresh ServeRecorder, as one session;
+//     replayed through a fresh session.Recorder, as one session;
 //   - comparisons of retry policies and probes do not merge.
 //
 // Files of different kinds or profiles do not merge. Thresholds of the
 // inputs are applied again to the merged numbers. Errors are
 // *exitcode.InputError naming a file.
-func Merge(files []*ResultsFile) (*Report, error) {
+func Merge(files []*File) (*report.Report, error) {
 	if len(files) == 0 {
 		return nil, exitcode.Usagef("no results files")
 	}
@@ -50,16 +52,16 @@ func Merge(files []*ResultsFile) (*Report, error) {
 			return nil, &exitcode.InputError{File: f.Name, Msg: fmt.Sprintf("is a %s result and %s is a %s result: results of different kinds do not merge", f.Kind, files[0].Name, kind)}
 		}
 	}
-	var rep *Report
+	var rep *report.Report
 	var err error
 	switch kind {
-	case KindRun:
+	case report.KindRun:
 		rep, err = mergeRuns(files)
-	case KindCheck:
+	case report.KindCheck:
 		rep, err = mergeChecks(files)
-	case KindServe:
+	case report.KindServe:
 		rep, err = mergeServes(files)
-	case KindCompare:
+	case report.KindCompare:
 		err = &exitcode.InputError{File: files[1].Name, Msg: "results of run --compare-retry do not merge (each holds several runs); report them one at a time"}
 	default:
 		err = &exitcode.InputError{File: files[1].Name, Msg: "probe results do not merge: each probe is a measurement of its own; report them one at a time"}
@@ -77,7 +79,7 @@ func Merge(files []*ResultsFile) (*Report, error) {
 	return rep, nil
 }
 
-func fileNames(files []*ResultsFile) []string {
+func fileNames(files []*File) []string {
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.Name
@@ -87,7 +89,7 @@ func fileNames(files []*ResultsFile) []string {
 
 // sameProfile checks that every file was measured against the profile of
 // the first, and returns its spec (nil when it is not known).
-func sameProfile(files []*ResultsFile, name func(*ResultsFile) string) (*ProfileSpec, error) {
+func sameProfile(files []*File, name func(*File) string) (*report.ProfileSpec, error) {
 	first := files[0].profileSpec()
 	for _, f := range files[1:] {
 		spec := f.profileSpec()
@@ -115,8 +117,8 @@ func joined(values []string) string {
 }
 
 // mergedThresholds parses the thresholds of the inputs, once each.
-func mergedThresholds(lists ...[]ThresholdResult) ([]Threshold, error) {
-	var out []Threshold
+func mergedThresholds(lists ...[]report.ThresholdResult) ([]report.Threshold, error) {
+	var out []report.Threshold
 	seen := map[string]bool{}
 	for _, l := range lists {
 		for _, t := range l {
@@ -124,7 +126,7 @@ func mergedThresholds(lists ...[]ThresholdResult) ([]Threshold, error) {
 				continue
 			}
 			seen[t.Threshold] = true
-			th, err := ParseThreshold(t.Threshold)
+			th, err := report.ParseThreshold(t.Threshold)
 			if err != nil {
 				return nil, err
 			}
@@ -135,7 +137,7 @@ func mergedThresholds(lists ...[]ThresholdResult) ([]Threshold, error) {
 }
 
 // attempts yields the file's attempt lines, in order.
-func (rf *ResultsFile) attempts() iter.Seq2[probe.Attempt, error] {
+func (rf *File) attempts() iter.Seq2[probe.Attempt, error] {
 	return func(yield func(probe.Attempt, error) bool) {
 		var l resultLine
 		stopped := false
@@ -163,8 +165,8 @@ func (rf *ResultsFile) attempts() iter.Seq2[probe.Attempt, error] {
 }
 
 // requests yields the file's request lines (serve), in order.
-func (rf *ResultsFile) requests() iter.Seq2[ServeRecord, error] {
-	return func(yield func(ServeRecord, error) bool) {
+func (rf *File) requests() iter.Seq2[session.Record, error] {
+	return func(yield func(session.Record, error) bool) {
 		var l resultLine
 		stopped := false
 		err := rf.scan(func(n int, line []byte) error {
@@ -185,7 +187,7 @@ func (rf *ResultsFile) requests() iter.Seq2[ServeRecord, error] {
 			return nil
 		})
 		if err != nil && !stopped {
-			yield(ServeRecord{}, err)
+			yield(session.Record{}, err)
 		}
 	}
 }

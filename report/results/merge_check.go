@@ -1,12 +1,12 @@
-package report
+package results
 
 import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // mergeChecks merges check results whose partition keys are all
@@ -14,12 +14,12 @@ import (
 // together is exact. When a key is in two files the peaks of its
 // combined traffic cannot be known from the peaks of each part, and the
 // merge is refused.
-func mergeChecks(files []*ResultsFile) (*Report, error) {
-	checks := make([]*CheckResult, len(files))
-	var ths [][]ThresholdResult
-	tls := make([]*Timeline, len(files))
+func mergeChecks(files []*File) (*report.Report, error) {
+	checks := make([]*report.CheckResult, len(files))
+	var ths [][]report.ThresholdResult
+	tls := make([]*report.Timeline, len(files))
 	for i, f := range files {
-		checks[i] = f.Result.(*CheckResult)
+		checks[i] = f.Result.(*report.CheckResult)
 		ths = append(ths, checks[i].Thresholds)
 		tls[i] = checks[i].Timeline
 	}
@@ -31,7 +31,7 @@ func mergeChecks(files []*ResultsFile) (*Report, error) {
 	for _, c := range checks {
 		r.Input.Files = append(r.Input.Files, c.Input.Files...)
 	}
-	r.Timeline = MergeTimelines(tls...)
+	r.Timeline = report.MergeTimelines(tls...)
 	r.ExcludedLimits = checks[0].ExcludedLimits
 	list, err := mergedThresholds(ths...)
 	if err != nil {
@@ -40,24 +40,24 @@ func mergeChecks(files []*ResultsFile) (*Report, error) {
 	if err := r.ApplyThresholds(list); err != nil {
 		return nil, err
 	}
-	return &Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}, nil
+	return &report.Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}, nil
 }
 
 // mergeCompliance puts the compliance of several results together: rows,
 // summaries, what each profile would reject, and the input counts. Every
 // result must be of the same profiles, and every partition key in one of
 // them only. what names the results in the error.
-func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*CheckResult, error) {
+func mergeCompliance(files []*File, parts []*report.CheckResult, what string) (*report.CheckResult, error) {
 	first := parts[0]
-	out := &CheckResult{
-		Kind: KindCheck, Profiles: slices.Clone(first.Profiles), Thresholds: []ThresholdResult{},
-		ComplianceSection: ComplianceSection{Input: CheckInput{Files: []string{}}, Limits: []LimitRow{}, Summary: []LimitSummary{}, PolicyRejected: []PolicyRejection{}},
+	out := &report.CheckResult{
+		Kind: report.KindCheck, Profiles: slices.Clone(first.Profiles), Thresholds: []report.ThresholdResult{},
+		ComplianceSection: report.ComplianceSection{Input: report.CheckInput{Files: []string{}}, Limits: []report.LimitRow{}, Summary: []report.LimitSummary{}, PolicyRejected: []report.PolicyRejection{}},
 	}
 	type owned struct{ profile, key string }
 	owner := map[owned]int{}
 	type keyRows struct {
-		rows     []LimitRow
-		policy   *PolicyRejection
+		rows     []report.LimitRow
+		policy   *report.PolicyRejection
 		doc, alt float64
 	}
 	keys := map[owned]*keyRows{}
@@ -88,7 +88,7 @@ func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*
 				return nil, overlapErr(files, owner[k], i, row.Key, what)
 			}
 			kr.rows = append(kr.rows, row)
-			if row.Verdict != VerdictUnknown {
+			if row.Verdict != report.VerdictUnknown {
 				if row.Documented {
 					kr.doc = max(kr.doc, row.PeakRatio)
 				} else {
@@ -137,16 +137,16 @@ func mergeCompliance(files []*ResultsFile, parts []*CheckResult, what string) (*
 		}
 	}
 	for _, s := range first.Summary {
-		out.Summary = append(out.Summary, SummarizeRows(s, out.Limits))
+		out.Summary = append(out.Summary, report.SummarizeRows(s, out.Limits))
 	}
-	out.Metrics = CheckMetricsOf(out)
+	out.Metrics = report.CheckMetricsOf(out)
 	out.Settle()
 	return out, nil
 }
 
-func overlapErr(files []*ResultsFile, a, b int, key, what string) error {
+func overlapErr(files []*File, a, b int, key, what string) error {
 	hint := "merge the results files run --out writes, whole: their attempt lines let report replay them as one run"
-	if files[b].Kind == KindCheck {
+	if files[b].Kind == report.KindCheck {
 		hint = "run check on the traffic files together instead (hooklimit check A B)"
 	}
 	return &exitcode.InputError{File: files[b].Name, Msg: fmt.Sprintf(

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"fmt"
@@ -10,16 +10,17 @@ import (
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // mergeRuns merges the results files of runs: by replaying their attempt
 // lines when every file has them, else by merging their results.
-func mergeRuns(files []*ResultsFile) (*Report, error) {
-	runs := make([]*RunResult, len(files))
+func mergeRuns(files []*File) (*report.Report, error) {
+	runs := make([]*report.RunResult, len(files))
 	for i, f := range files {
-		runs[i] = f.Result.(*RunResult)
+		runs[i] = f.Result.(*report.RunResult)
 	}
-	spec, err := sameProfile(files, func(f *ResultsFile) string { return f.Result.(*RunResult).Profile })
+	spec, err := sameProfile(files, func(f *File) string { return f.Result.(*report.RunResult).Profile })
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +33,7 @@ func mergeRuns(files []*ResultsFile) (*Report, error) {
 		}
 		replay = replay && n == want
 	}
-	var r *RunResult
+	var r *report.RunResult
 	if replay {
 		if spec == nil {
 			return nil, &exitcode.InputError{File: files[0].Name, Msg: fmt.Sprintf("profile %s is not built in and the result does not record its limits, so its attempts cannot be analysed again", runs[0].Profile)}
@@ -51,16 +52,16 @@ func mergeRuns(files []*ResultsFile) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Thresholds = []ThresholdResult{}
+	r.Thresholds = []report.ThresholdResult{}
 	r.Settle()
 	if err := r.ApplyThresholds(ths); err != nil {
 		return nil, err
 	}
-	return &Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}, nil
+	return &report.Report{Result: r, Verdict: r.Verdict, Timeline: r.Timeline}, nil
 }
 
-func thresholdLists(runs []*RunResult) [][]ThresholdResult {
-	out := make([][]ThresholdResult, len(runs))
+func thresholdLists(runs []*report.RunResult) [][]report.ThresholdResult {
+	out := make([][]report.ThresholdResult, len(runs))
 	for i, r := range runs {
 		out[i] = r.Thresholds
 	}
@@ -69,10 +70,10 @@ func thresholdLists(runs []*RunResult) [][]ThresholdResult {
 
 // runMeta is the meta of the merged run: the values every run shares, or
 // them all joined.
-func runMeta(runs []*RunResult) RunMeta {
+func runMeta(runs []*report.RunResult) report.RunMeta {
 	var scen, target, retry, ids []string
-	m := RunMeta{Seed: runs[0].Seed, merged: true}
-	cuts := make([]*Incomplete, len(runs))
+	m := report.RunMeta{Seed: runs[0].Seed, Merged: true}
+	cuts := make([]*report.Incomplete, len(runs))
 	for i, r := range runs {
 		cuts[i] = r.Incomplete
 		scen, target, retry = append(scen, r.Scenario), append(target, r.Target), append(retry, r.Retry)
@@ -85,7 +86,7 @@ func runMeta(runs []*RunResult) RunMeta {
 		m.Interrupted = m.Interrupted || r.Interrupted
 	}
 	m.Scenario, m.Target, m.Retry, m.RunID = joined(scen), joined(target), joined(retry), joined(ids)
-	m.incomplete = MergeIncomplete(cuts)
+	m.Incomplete = report.MergeIncomplete(cuts)
 	return m
 }
 
@@ -115,7 +116,7 @@ func mergeEvent(file int, event uint64) uint64 { return uint64(file)<<48 | event
 // its 2xx, else lost; a file of an interrupted run whose result counts
 // pending deliveries cannot tell them from lost ones, and the merged
 // result says so.
-func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*RunResult, error) {
+func replayRuns(files []*File, runs []*report.RunResult, p *limitsim.Profile) (*report.RunResult, error) {
 	r, total, notes, err := replayAttempts(files, runs, p, runMeta(runs), probe.GaveUp)
 	if err != nil {
 		return nil, err
@@ -131,8 +132,8 @@ func replayRuns(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile) (*
 // delivery with no accepted attempt ends with unresolved: probe.GaveUp
 // (lost) when its file holds the whole run, probe.Interrupted (pending)
 // when it was cut short.
-func replayAttempts(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile, m RunMeta, unresolved probe.Fate) (*RunResult, int64, []string, error) {
-	coll := NewRunCollector(p, nil)
+func replayAttempts(files []*File, runs []*report.RunResult, p *limitsim.Profile, m report.RunMeta, unresolved probe.Fate) (*report.RunResult, int64, []string, error) {
+	coll := report.NewRunCollector(p, nil)
 	states := make([]map[deliveryID]*deliveryState, len(files))
 	copies := make([]map[uint64]int, len(files))
 	for i := range files {
@@ -198,8 +199,8 @@ func replayAttempts(files []*ResultsFile, runs []*RunResult, p *limitsim.Profile
 // counters add up, the histograms merge, the timelines add up, and the
 // compliance rows are put together (which needs every partition key to
 // be in one file only).
-func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error) {
-	checks := make([]*CheckResult, len(runs))
+func mergeRunResults(files []*File, runs []*report.RunResult) (*report.RunResult, error) {
+	checks := make([]*report.CheckResult, len(runs))
 	for i, r := range runs {
 		checks[i] = r.Check()
 		if r.Delivery.Histograms == nil {
@@ -211,10 +212,10 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 		return nil, err
 	}
 	m := runMeta(runs)
-	r := &RunResult{
-		Kind: KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID,
-		Interrupted: m.Interrupted, Incomplete: m.incomplete, Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
-		Thresholds: []ThresholdResult{},
+	r := &report.RunResult{
+		Kind: report.KindRun, Scenario: m.Scenario, Profile: runs[0].Profile, Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID,
+		Interrupted: m.Interrupted, Incomplete: m.Incomplete, Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
+		Thresholds: []report.ThresholdResult{},
 	}
 	r.Input.Files = fileNames(files)
 	for _, x := range runs {
@@ -228,21 +229,21 @@ func mergeRunResults(files []*ResultsFile, runs []*RunResult) (*RunResult, error
 	}
 	r.Notes = []string{fmt.Sprintf("merged from the results of %s (no attempt lines): counters added up, histograms merged, no partition key in two files",
 		numfmt.CountNoun(int64(len(files)), "file"))}
-	tls := make([]*Timeline, len(runs))
+	tls := make([]*report.Timeline, len(runs))
 	for i, x := range runs {
 		tls[i] = x.Timeline
 	}
-	if r.Timeline = MergeTimelines(tls...); r.Timeline == nil {
+	if r.Timeline = report.MergeTimelines(tls...); r.Timeline == nil {
 		r.Notes = append(r.Notes, "no timeline: some of the results have none")
 	}
-	r.Metrics = RunMetricsOf(r, chk.Metrics)
+	r.Metrics = report.RunMetricsOf(r, chk.Metrics)
 	return r, nil
 }
 
 // mergeDelivery adds up the delivery numbers and merges the histograms.
-func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
-	var d Delivery
-	delay, latency, fromIntended := NewHistogram(), NewHistogram(), NewHistogram()
+func mergeDelivery(files []*File, runs []*report.RunResult) (report.Delivery, error) {
+	var d report.Delivery
+	delay, latency, fromIntended := report.NewHistogram(), report.NewHistogram(), report.NewHistogram()
 	for i, r := range runs {
 		x := &r.Delivery
 		d.Events += x.Events
@@ -279,8 +280,8 @@ func mergeDelivery(files []*ResultsFile, runs []*RunResult) (Delivery, error) {
 	if d.Attempts > 0 {
 		d.Rate429 = numfmt.Round3(float64(d.Rejected429) / float64(d.Attempts))
 	}
-	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = HistogramPercentiles(delay), HistogramPercentiles(latency), HistogramPercentiles(fromIntended)
-	d.Histograms = &DeliveryHistograms{DeliveryDelay: EncodeHistogram(delay), Latency: EncodeHistogram(latency), LatencyFromIntended: EncodeHistogram(fromIntended)}
+	d.DeliveryDelay, d.Latency, d.LatencyFromIntended = report.HistogramPercentiles(delay), report.HistogramPercentiles(latency), report.HistogramPercentiles(fromIntended)
+	d.Histograms = &report.DeliveryHistograms{DeliveryDelay: report.EncodeHistogram(delay), Latency: report.EncodeHistogram(latency), LatencyFromIntended: report.EncodeHistogram(fromIntended)}
 	return d, nil
 }
 

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
+	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -33,7 +35,7 @@ func (r renamed) Next() (scenarios.Emission, error) {
 // mtRun runs a shape against a built-in profile's simulator, its keys
 // prefixed with prefix, and returns the result and the results file
 // (attempt lines, then the result line).
-func mtRun(t testing.TB, profile, shape string, p scenarios.Params, spec string, seed uint64, prefix string) (*RunResult, []byte) {
+func mtRun(t testing.TB, profile, shape string, p scenarios.Params, spec string, seed uint64, prefix string) (*report.RunResult, []byte) {
 	t.Helper()
 	prof, ok := limitsim.Builtin(profile)
 	if !ok {
@@ -48,7 +50,7 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, spec string,
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	coll := NewRunCollector(prof, &buf)
+	coll := report.NewRunCollector(prof, &buf)
 	eng := &probe.Engine{Source: renamed{src, prefix}, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -56,17 +58,17 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, spec string,
 	if err := coll.Close(); err != nil {
 		t.Fatal(err)
 	}
-	res := coll.Result(RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
-	if err := NewResultsWriter(&buf).Result(res); err != nil {
+	res := coll.Result(report.RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
+	if err := NewWriter(&buf).Result(res); err != nil {
 		t.Fatal(err)
 	}
 	return res, buf.Bytes()
 }
 
 // mtParse reads a results file held in memory.
-func mtParse(t testing.TB, name string, data []byte) *ResultsFile {
+func mtParse(t testing.TB, name string, data []byte) *File {
 	t.Helper()
-	rf, err := ParseResults(name, data)
+	rf, err := Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func diffJSON(t *testing.T, what, got, want string) {
 func splitByKey(t *testing.T, data []byte, keys ...string) [][]byte {
 	t.Helper()
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
-	var res RunResult
+	var res report.RunResult
 	var wrap struct {
 		Result json.RawMessage `json:"result"`
 	}
@@ -151,7 +153,7 @@ func splitByKey(t *testing.T, data []byte, keys ...string) [][]byte {
 		}
 		part := res
 		part.Delivery.Attempts, part.Delivery.Deliveries = n, int64(len(deliveries))
-		if err := NewResultsWriter(&b).Result(&part); err != nil {
+		if err := NewWriter(&b).Result(&part); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, b.Bytes())
@@ -175,7 +177,7 @@ func TestMergeReplayOfOneFileIsTheRun(t *testing.T) {
 			want, data := mtRun(t, tc.profile, tc.shape, tc.p, tc.retry, 7, "")
 			rf := mtParse(t, "a.jsonl", data)
 			p, _ := limitsim.Builtin(tc.profile)
-			got, err := replayRuns([]*ResultsFile{rf}, []*RunResult{rf.Result.(*RunResult)}, p)
+			got, err := replayRuns([]*File{rf}, []*report.RunResult{rf.Result.(*report.RunResult)}, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,11 +192,11 @@ func TestMergeReplayOfOneFileIsTheRun(t *testing.T) {
 func TestMergeSplitByKeyIsTheRun(t *testing.T) {
 	want, data := mtRun(t, "rewst", "duplicate-storm", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Copies: 2, Keys: 2, Duration: 20 * time.Second}, "retry-after", 3, "")
 	parts := splitByKey(t, data, "t1", "t2")
-	rep, err := Merge([]*ResultsFile{mtParse(t, "t1.jsonl", parts[0]), mtParse(t, "t2.jsonl", parts[1])})
+	rep, err := Merge([]*File{mtParse(t, "t1.jsonl", parts[0]), mtParse(t, "t2.jsonl", parts[1])})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := rep.Result.(*RunResult)
+	got := rep.Result.(*report.RunResult)
 	if want.Delivery.Duplicates == 0 || want.Delivery.Rejected429 == 0 {
 		t.Fatalf("the run should have duplicates and 429s: %+v", want.Delivery)
 	}
@@ -210,15 +212,15 @@ func TestMergeSplitByKeyIsTheRun(t *testing.T) {
 func TestMergeResultLinesEqualsReplay(t *testing.T) {
 	_, a := mtRun(t, "rewst", "poisson", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second, Keys: 2}, "retry-after", 1, "a-")
 	_, b := mtRun(t, "rewst", "bulk", scenarios.Params{Events: 900, Over: 20 * time.Second}, "exponential,base=500ms,max=4,jitter=full", 2, "b-")
-	replayed, err := Merge([]*ResultsFile{mtParse(t, "a.jsonl", a), mtParse(t, "b.jsonl", b)})
+	replayed, err := Merge([]*File{mtParse(t, "a.jsonl", a), mtParse(t, "b.jsonl", b)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	merged, err := Merge([]*ResultsFile{mtParse(t, "a.jsonl", resultOnly(a)), mtParse(t, "b.jsonl", resultOnly(b))})
+	merged, err := Merge([]*File{mtParse(t, "a.jsonl", resultOnly(a)), mtParse(t, "b.jsonl", resultOnly(b))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, m := replayed.Result.(*RunResult), merged.Result.(*RunResult)
+	r, m := replayed.Result.(*report.RunResult), merged.Result.(*report.RunResult)
 	if !strings.Contains(r.Notes[0], "replaying") || !strings.Contains(m.Notes[0], "histograms merged") {
 		t.Fatalf("notes: replayed %q, merged %q", r.Notes, m.Notes)
 	}
@@ -239,16 +241,16 @@ func TestMergeResultLinesEqualsReplay(t *testing.T) {
 
 // mtCheck analyses arrivals, with a timeline, and returns the result and
 // its results file.
-func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []scenarios.Record, file string) (*CheckResult, []byte) {
+func mtCheck(t testing.TB, profiles []*limitsim.Profile, arrivals []scenarios.Record, file string) (*report.CheckResult, []byte) {
 	t.Helper()
-	a := NewAnalyzer(profiles, AnalyzerOptions{Timeline: true})
+	a := report.NewAnalyzer(profiles, report.AnalyzerOptions{Timeline: true})
 	for _, x := range arrivals {
 		a.Add(x)
 	}
 	r := a.Result()
 	r.Input.Files = []string{file}
 	var b bytes.Buffer
-	if err := NewResultsWriter(&b).Result(r); err != nil {
+	if err := NewWriter(&b).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	return r, b.Bytes()
@@ -292,12 +294,12 @@ func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 	want, _ := mtCheck(t, profiles, all, "all.jsonl")
 	_, fa := mtCheck(t, profiles, a, "a.jsonl")
 	_, fb := mtCheck(t, profiles, b, "b.jsonl")
-	rep, err := Merge([]*ResultsFile{mtParse(t, "ra.jsonl", fa), mtParse(t, "rb.jsonl", fb)})
+	rep, err := Merge([]*File{mtParse(t, "ra.jsonl", fa), mtParse(t, "rb.jsonl", fb)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := rep.Result.(*CheckResult)
-	if want.Verdict != VerdictFail {
+	got := rep.Result.(*report.CheckResult)
+	if want.Verdict != report.VerdictFail {
 		t.Fatalf("the traffic should fail somewhere: %s", want.Verdict)
 	}
 	diffJSON(t, "merged check", comparable(t, got), comparable(t, want))
@@ -314,7 +316,7 @@ func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 	}
 	_, fa = mtCheck(t, profiles, a, "a.jsonl")
 	_, fb = mtCheck(t, profiles, b, "b.jsonl")
-	_, err = Merge([]*ResultsFile{mtParse(t, "ra.jsonl", fa), mtParse(t, "rb.jsonl", fb)})
+	_, err = Merge([]*File{mtParse(t, "ra.jsonl", fa), mtParse(t, "rb.jsonl", fb)})
 	if err == nil || !strings.Contains(err.Error(), `partition key "workspace (all traffic)" is in ra.jsonl and in rb.jsonl`) {
 		t.Errorf("merging one workspace split over two files: %v", err)
 	}
@@ -322,24 +324,24 @@ func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 
 // mtServe feeds a serve recorder requests and returns its result and
 // results file.
-func mtServe(t *testing.T, reqs []ServeRecord, listen string) (*ServeResult, []byte) {
+func mtServe(t *testing.T, reqs []session.Record, listen string) (*report.ServeResult, []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	s := NewServeRecorder(builtin(t, "rewst"), ServeOptions{Results: &b, Thresholds: []Threshold{mustThreshold(t, "retry_after_early==0")}})
+	s := session.NewRecorder(builtin(t, "rewst"), session.Options{Results: &b, Thresholds: []report.Threshold{mustThreshold(t, "retry_after_early==0")}})
 	for i := range reqs {
 		r := reqs[i]
 		s.Add(&r)
 	}
-	res := s.Result(ServeMeta{Listen: listen, KeySource: "path"})
+	res := s.Result(session.Meta{Listen: listen, KeySource: "path"})
 	if err := s.WriteResult(res); err != nil {
 		t.Fatal(err)
 	}
 	return res, b.Bytes()
 }
 
-func mustThreshold(t *testing.T, s string) Threshold {
+func mustThreshold(t *testing.T, s string) report.Threshold {
 	t.Helper()
-	th, err := ParseThreshold(s)
+	th, err := report.ParseThreshold(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +352,7 @@ func mustThreshold(t *testing.T, s string) Threshold {
 // one receiver that saw every request would report.
 func TestMergeServeSessionsIsOneSession(t *testing.T) {
 	base := int64(1771318800 * time.Second)
-	var a, b, all []ServeRecord
+	var a, b, all []session.Record
 	for i := range 120 {
 		key := []string{"t1", "t2"}[i%2]
 		id := "evt-" + itoa(i/3)
@@ -358,10 +360,10 @@ func TestMergeServeSessionsIsOneSession(t *testing.T) {
 		if i%7 == 0 {
 			st, ra = 429, 1
 		}
-		r := ServeRecord{Seq: uint64(i + 1), Time: base + int64(i)*int64(37*time.Millisecond), Key: key, Keyed: true, Size: 100,
-			Status: st, RetryAfter: ra, EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: IDHeader, Sender: []string{"ra", "rb"}[i%4/2]}
+		r := session.Record{Seq: uint64(i + 1), Time: base + int64(i)*int64(37*time.Millisecond), Key: key, Keyed: true, Size: 100,
+			Status: st, RetryAfter: ra, EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: session.IDHeader, Sender: []string{"ra", "rb"}[i%4/2]}
 		if i%5 == 0 {
-			r = ServeRecord{Seq: r.Seq, Time: r.Time, Status: 404}
+			r = session.Record{Seq: r.Seq, Time: r.Time, Status: 404}
 		}
 		all = append(all, r)
 		if i%3 == 0 {
@@ -373,17 +375,17 @@ func TestMergeServeSessionsIsOneSession(t *testing.T) {
 	want, _ := mtServe(t, all, "http://a + http://b")
 	_, fa := mtServe(t, a, "http://a")
 	_, fb := mtServe(t, b, "http://b")
-	rep, err := Merge([]*ResultsFile{mtParse(t, "a.jsonl", fa), mtParse(t, "b.jsonl", fb)})
+	rep, err := Merge([]*File{mtParse(t, "a.jsonl", fa), mtParse(t, "b.jsonl", fb)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := rep.Result.(*ServeResult)
+	got := rep.Result.(*report.ServeResult)
 	want.Notes, got.Notes = nil, nil
 	diffJSON(t, "merged serve", comparable(t, got), comparable(t, want))
 	if got.Delivery.Senders != 2 {
 		t.Errorf("%d senders, want 2: the sender must survive the request lines", got.Delivery.Senders)
 	}
-	if rep.Timeline == nil || Total(rep.Timeline.Sent) != 120 {
+	if rep.Timeline == nil || report.Total(rep.Timeline.Sent) != 120 {
 		t.Errorf("timeline %+v, want 120 requests", rep.Timeline)
 	}
 }
@@ -413,7 +415,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"probe", [][2]string{{"a.jsonl", string(prb)}, {"b.jsonl", string(prb)}}, "probe results do not merge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var files []*ResultsFile
+			var files []*File
 			for _, f := range tc.files {
 				files = append(files, mtParse(t, f[0], []byte(f[1])))
 			}
@@ -434,25 +436,25 @@ func TestMergeRefuses(t *testing.T) {
 func TestMergeReappliesThresholds(t *testing.T) {
 	mk := func(prefix string, n int64) []byte {
 		r, data := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: n, Per: time.Second}, Duration: 10 * time.Second}, "none", 1, prefix)
-		if err := r.ApplyThresholds([]Threshold{mustThreshold(t, "attempts<150")}); err != nil {
+		if err := r.ApplyThresholds([]report.Threshold{mustThreshold(t, "attempts<150")}); err != nil {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		if err := NewResultsWriter(&b).Result(r); err != nil {
+		if err := NewWriter(&b).Result(r); err != nil {
 			t.Fatal(err)
 		}
 		return append(bytes.Join(bytes.SplitAfter(data, []byte("\n"))[:r.Delivery.Attempts], nil), b.Bytes()...)
 	}
 	a, b := mtParse(t, "a.jsonl", mk("a", 10)), mtParse(t, "b.jsonl", mk("b", 10))
-	if a.Verdict != VerdictPass || b.Verdict != VerdictPass {
+	if a.Verdict != report.VerdictPass || b.Verdict != report.VerdictPass {
 		t.Fatalf("each run alone passes: %s %s", a.Verdict, b.Verdict)
 	}
-	rep, err := Merge([]*ResultsFile{a, b})
+	rep, err := Merge([]*File{a, b})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := rep.Result.(*RunResult)
-	if rep.Verdict != VerdictFail || len(r.Thresholds) != 1 || r.Thresholds[0].Actual != 200 {
+	r := rep.Result.(*report.RunResult)
+	if rep.Verdict != report.VerdictFail || len(r.Thresholds) != 1 || r.Thresholds[0].Actual != 200 {
 		t.Fatalf("verdict %s thresholds %+v, want attempts<150 to fail at 200", rep.Verdict, r.Thresholds)
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"sort"
@@ -18,7 +18,7 @@ import (
 // with "error" for a transport error. The result line of a probe is
 // {"type":"result","result":{...,"kind":"probe"}} (see ProbeResult).
 // Request headers and bodies are never written.
-func (rw *ResultsWriter) ProbeRequest(p *discover.ProbeRequest) {
+func (rw *Writer) ProbeRequest(p *discover.ProbeRequest) {
 	if rw.err != nil {
 		return
 	}

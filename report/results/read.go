@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"bufio"
@@ -15,15 +15,16 @@ import (
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/linescan"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-// The types of results-file lines ReadResultsFile knows. Lines of other
+// The types of results-file lines ReadFile knows. Lines of other
 // types are counted and skipped, so that newer files still read.
 const (
-	LineAttempt      = "attempt"       // run: ResultsWriter.Attempt
-	LineRequest      = "request"       // serve: ResultsWriter.ServeRequest
-	LineProbeRequest = "probe_request" // probe: ResultsWriter.ProbeRequest
-	LineResult       = "result"        // every command: ResultsWriter.Result
+	LineAttempt      = "attempt"       // run: Writer.Attempt
+	LineRequest      = "request"       // serve: Writer.ServeRequest
+	LineProbeRequest = "probe_request" // probe: Writer.ProbeRequest
+	LineResult       = "result"        // every command: Writer.Result
 	// LineStart, the first line of run and serve, is defined with startLine.
 )
 
@@ -36,21 +37,21 @@ var maxLine = 256 << 20 // a variable so that tests can lower it
 // keeps the process under a few hundred MiB. Tests lower it.
 var maxStdin = 64 << 20
 
-// ResultsFile is a results file read back (see ResultsWriter): its result,
+// File is a results file read back (see Writer): its result,
 // decoded by the kind its last result line names, and what its other
 // lines hold. The output of `hooklimit ... --format json` (the result
 // alone, one JSON object, indented or on one line) reads too.
-type ResultsFile struct {
+type File struct {
 	Name    string
 	Kind    string // one of ResultKinds
-	Result  Result
-	Verdict Verdict
+	Result  report.Result
+	Verdict report.Verdict
 	// Lines counts the lines of each type ("attempt", "request",
 	// "probe_request", "result", and any other).
 	Lines map[string]int64
 	// Timeline is the result's own timeline when it has one, else one
 	// counted from the attempt or request lines, else nil.
-	Timeline *Timeline
+	Timeline *report.Timeline
 	// ResultLine is the line of the result (1 for a JSON document).
 	ResultLine int
 	// Truncated says the file was cut short: its last line, TornLine, had
@@ -67,12 +68,12 @@ type ResultsFile struct {
 	doc  bool   // a JSON document rather than JSON Lines
 }
 
-// ReadResultsFile reads the results file name ("-" reads stdin, which is
+// ReadFile reads the results file name ("-" reads stdin, which is
 // then held in memory, up to maxStdin). Gzip-compressed files are read as they are. Every
 // line is checked; a bad one is an *exitcode.InputError naming the file,
 // the line and the field, as is a file with no result line.
-func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
-	rf := &ResultsFile{Name: name, Lines: map[string]int64{}}
+func ReadFile(name string, stdin io.Reader) (*File, error) {
+	rf := &File{Name: name, Lines: map[string]int64{}}
 	if name == "-" {
 		if stdin == nil {
 			stdin = strings.NewReader("")
@@ -92,9 +93,9 @@ func ReadResultsFile(name string, stdin io.Reader) (*ResultsFile, error) {
 	return rf, nil
 }
 
-// ParseResults reads a results file held in memory, named name in errors.
-func ParseResults(name string, data []byte) (*ResultsFile, error) {
-	rf := &ResultsFile{Name: name, Lines: map[string]int64{}, data: data}
+// Parse reads a results file held in memory, named name in errors.
+func Parse(name string, data []byte) (*File, error) {
+	rf := &File{Name: name, Lines: map[string]int64{}, data: data}
 	if err := rf.read(); err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func ParseResults(name string, data []byte) (*ResultsFile, error) {
 }
 
 // open returns the file's contents, decompressed.
-func (rf *ResultsFile) open() (io.Reader, io.Closer, error) {
+func (rf *File) open() (io.Reader, io.Closer, error) {
 	var r io.Reader
 	var c io.Closer = io.NopCloser(nil)
 	if rf.data != nil {
@@ -139,7 +140,7 @@ func (rf *ResultsFile) open() (io.Reader, io.Closer, error) {
 // of a writer that was killed: the
 // line is dropped, f never sees it, and the file is marked Truncated. Lines are read in time
 // linear in their length, and one longer than maxLine is an input error.
-func (rf *ResultsFile) scan(f func(n int, line []byte) error) error {
+func (rf *File) scan(f func(n int, line []byte) error) error {
 	r, c, err := rf.open()
 	if err != nil {
 		return err
@@ -174,8 +175,17 @@ func (rf *ResultsFile) scan(f func(n int, line []byte) error) error {
 	}
 }
 
+// Report returns the report of the file alone.
+func (rf *File) Report() *report.Report {
+	r := &report.Report{Kind: rf.Kind, Result: rf.Result, Verdict: rf.Verdict, Timeline: rf.Timeline, Files: []string{rf.Name}}
+	if note := rf.TruncatedNote(); note != "" {
+		r.Notes = []string{note}
+	}
+	return r
+}
+
 // TruncatedNote says that the file was cut short, for a report to show.
-func (rf *ResultsFile) TruncatedNote() string {
+func (rf *File) TruncatedNote() string {
 	if !rf.Truncated {
 		return ""
 	}
@@ -187,8 +197,8 @@ var errDocument = errors.New("a JSON document")
 
 // read is the first pass: it checks every line, counts a timeline from
 // the attempt and request lines, and decodes the last result.
-func (rf *ResultsFile) read() error {
-	tb := NewTimelineBuilder(nil)
+func (rf *File) read() error {
+	tb := report.NewTimelineBuilder(nil)
 	tb.CountBytes()
 	var result []byte
 	var l resultLine
@@ -230,7 +240,7 @@ func (rf *ResultsFile) read() error {
 			tb.Add(t, size, status >= 200 && status <= 299, status == 429)
 		case LineResult:
 			if len(l.Result) == 0 || string(l.Result) == "null" {
-				return rf.lineErr(n, "", FieldErrorf("result", "missing"))
+				return rf.lineErr(n, "", report.FieldErrorf("result", "missing"))
 			}
 			result = append(result[:0], l.Result...)
 			rf.ResultLine = n
@@ -281,7 +291,7 @@ func (rf *ResultsFile) read() error {
 
 // readDocument reads a file that is one JSON object: a result as
 // --format json prints it.
-func (rf *ResultsFile) readDocument() error {
+func (rf *File) readDocument() error {
 	r, c, err := rf.open()
 	if err != nil {
 		return err
@@ -307,7 +317,7 @@ func (rf *ResultsFile) readDocument() error {
 }
 
 // hasByteLimit reports whether the profile has a byte limit.
-func hasByteLimit(p *ProfileSpec) bool {
+func hasByteLimit(p *report.ProfileSpec) bool {
 	if p == nil {
 		return false
 	}
@@ -321,36 +331,36 @@ func hasByteLimit(p *ProfileSpec) bool {
 
 // profileSpec returns the spec of the profile of the file's result: its
 // own when it carries one, else the built-in profile of its name.
-func (rf *ResultsFile) profileSpec() *ProfileSpec {
+func (rf *File) profileSpec() *report.ProfileSpec {
 	switch r := rf.Result.(type) {
-	case *RunResult:
+	case *report.RunResult:
 		if r.Timeline != nil && r.Timeline.Profile != nil {
 			return r.Timeline.Profile
 		}
-		return BuiltinSpec(r.Profile)
-	case *CheckResult:
+		return report.BuiltinSpec(r.Profile)
+	case *report.CheckResult:
 		if r.Timeline != nil && r.Timeline.Profile != nil {
 			return r.Timeline.Profile
 		}
 		if len(r.Profiles) > 0 {
-			return BuiltinSpec(r.Profiles[0])
+			return report.BuiltinSpec(r.Profiles[0])
 		}
-	case *ServeResult:
-		return BuiltinSpec(r.Profile)
-	case *ProbeResult:
-		return BuiltinSpec(r.Profile)
-	case *CompareResult:
+	case *report.ServeResult:
+		return report.BuiltinSpec(r.Profile)
+	case *report.ProbeResult:
+		return report.BuiltinSpec(r.Profile)
+	case *report.CompareResult:
 		if len(r.Runs) > 0 {
-			return BuiltinSpec(r.Runs[0].Profile)
+			return report.BuiltinSpec(r.Runs[0].Profile)
 		}
 	}
 	return nil
 }
 
 // lineErr places err, from line n, in the file.
-func (rf *ResultsFile) lineErr(n int, prefix string, err error) error {
+func (rf *File) lineErr(n int, prefix string, err error) error {
 	in := &exitcode.InputError{File: rf.Name, Line: n, Msg: err.Error()}
-	var fe *FieldError
+	var fe *report.FieldError
 	var se *syntaxErr
 	switch {
 	case errors.As(err, &fe):

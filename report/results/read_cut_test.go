@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"bytes"
@@ -13,22 +13,23 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
 // cutRunFile is the results file of a real simulated run, as run --out
 // writes it: its start line, its attempt lines, its result line.
-func cutRunFile(t testing.TB) (*RunResult, []byte) {
+func cutRunFile(t testing.TB) (*report.RunResult, []byte) {
 	t.Helper()
 	res, data := mtRun(t, "rewst", "burst", scenarios.Params{Events: 30}, "retry-after", 1, "")
 	prof, _ := limitsim.Builtin("rewst")
 	var start bytes.Buffer
-	c := NewRunCollector(prof, &start)
-	th, err := ParseThreshold("lost==0")
+	c := report.NewRunCollector(prof, &start)
+	th, err := report.ParseThreshold("lost==0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Start(RunMeta{Scenario: res.Scenario, Target: res.Target, Retry: res.Retry, Seed: res.Seed}, []Threshold{th}); err != nil {
+	if err := c.Start(report.RunMeta{Scenario: res.Scenario, Target: res.Target, Retry: res.Retry, Seed: res.Seed}, []report.Threshold{th}); err != nil {
 		t.Fatal(err)
 	}
 	return res, append(start.Bytes(), data...)
@@ -36,27 +37,27 @@ func cutRunFile(t testing.TB) (*RunResult, []byte) {
 
 // cutServeFile is the results file of a serve session, as serve --out
 // writes it: its start line, its request lines, its result line.
-func cutServeFile(t *testing.T) (*ServeResult, []byte) {
+func cutServeFile(t *testing.T) (*report.ServeResult, []byte) {
 	t.Helper()
 	base := int64(1771318800 * time.Second)
-	var reqs []ServeRecord
+	var reqs []session.Record
 	for i := range 60 {
 		id := "evt-" + itoa(i/3)
 		st, ra := 200, int64(0)
 		if i%4 == 0 {
 			st, ra = 429, 1
 		}
-		r := ServeRecord{Seq: uint64(i + 1), Time: base + int64(i)*int64(37*time.Millisecond), Key: []string{"t1", "t2"}[i%2], Keyed: true, Size: 100,
-			Status: st, RetryAfter: ra, EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: IDHeader}
+		r := session.Record{Seq: uint64(i + 1), Time: base + int64(i)*int64(37*time.Millisecond), Key: []string{"t1", "t2"}[i%2], Keyed: true, Size: 100,
+			Status: st, RetryAfter: ra, EventID: id, EventHash: xxhash.Sum64String(id), IDFrom: session.IDHeader}
 		if i%9 == 0 {
-			r = ServeRecord{Seq: r.Seq, Time: r.Time, Status: 404}
+			r = session.Record{Seq: r.Seq, Time: r.Time, Status: 404}
 		}
 		reqs = append(reqs, r)
 	}
 	var start bytes.Buffer
-	th, _ := ParseThreshold("retry_after_early==0")
-	s := NewServeRecorder(builtin(t, "rewst"), ServeOptions{Results: &start, Thresholds: []Threshold{th}})
-	if err := s.Start(ServeMeta{Listen: "http://a", KeySource: "path", Start: base}); err != nil {
+	th, _ := report.ParseThreshold("retry_after_early==0")
+	s := session.NewRecorder(builtin(t, "rewst"), session.Options{Results: &start, Thresholds: []report.Threshold{th}})
+	if err := s.Start(session.Meta{Listen: "http://a", KeySource: "path", Start: base}); err != nil {
 		t.Fatal(err)
 	}
 	res, data := mtServe(t, reqs, "http://a")
@@ -107,7 +108,7 @@ func TestReadRunCutAnywhere(t *testing.T) {
 	startEnd := bytes.IndexByte(data, '\n')
 	for _, cut := range cutPoints(data) {
 		prefix := data[:cut]
-		rf, err := ParseResults("x.jsonl", prefix)
+		rf, err := Parse("x.jsonl", prefix)
 		kept := keptLines(prefix)
 		if cut < startEnd {
 			if err == nil || exitcode.Of(err) != exitcode.Usage {
@@ -119,7 +120,7 @@ func TestReadRunCutAnywhere(t *testing.T) {
 			t.Fatalf("cut at %d: %v", cut, err)
 		}
 		if last := kept[len(kept)-1]; last["type"] == LineResult {
-			if rf.Verdict != full.Verdict || rf.Result.(*RunResult).Incomplete != nil {
+			if rf.Verdict != full.Verdict || rf.Result.(*report.RunResult).Incomplete != nil {
 				t.Fatalf("cut at %d, after the result line: verdict %s, want the run's, %s", cut, rf.Verdict, full.Verdict)
 			}
 			continue
@@ -140,13 +141,13 @@ func TestReadRunCutAnywhere(t *testing.T) {
 			}
 			events[l["event"].(float64)] = true
 		}
-		r := rf.Result.(*RunResult)
+		r := rf.Result.(*report.RunResult)
 		d := r.Delivery
 		if d.Attempts != attempts || d.Accepted != accepted || d.Rejected429 != r429 || d.Events != int64(len(events)) {
 			t.Fatalf("cut at %d: attempts %d accepted %d 429 %d events %d, want %d %d %d %d (the kept lines)",
 				cut, d.Attempts, d.Accepted, d.Rejected429, d.Events, attempts, accepted, r429, len(events))
 		}
-		if r.Incomplete == nil || r.Incomplete.Reason != CutTruncated || rf.Verdict != VerdictIncomplete || r.Verdict != VerdictIncomplete {
+		if r.Incomplete == nil || r.Incomplete.Reason != report.CutTruncated || rf.Verdict != report.VerdictIncomplete || r.Verdict != report.VerdictIncomplete {
 			t.Fatalf("cut at %d: verdict %s, incomplete %+v; want incomplete, truncated", cut, rf.Verdict, r.Incomplete)
 		}
 		if r.Profile != full.Profile || r.Scenario != full.Scenario || r.Retry != full.Retry || len(r.Thresholds) != 1 {
@@ -165,7 +166,7 @@ func TestReadServeCutAnywhere(t *testing.T) {
 	startEnd := bytes.IndexByte(data, '\n')
 	for _, cut := range cutPoints(data) {
 		prefix := data[:cut]
-		rf, err := ParseResults("x.jsonl", prefix)
+		rf, err := Parse("x.jsonl", prefix)
 		kept := keptLines(prefix)
 		if cut < startEnd {
 			if err == nil || exitcode.Of(err) != exitcode.Usage {
@@ -194,7 +195,7 @@ func TestReadServeCutAnywhere(t *testing.T) {
 				unmatched++
 			}
 		}
-		r := rf.Result.(*ServeResult)
+		r := rf.Result.(*report.ServeResult)
 		q := r.Requests
 		if q.Total != total || q.Unmatched != unmatched || len(q.ByStatus) != len(byStatus) {
 			t.Fatalf("cut at %d: %d requests (%d unmatched) by status %v, want %d (%d) %v", cut, q.Total, q.Unmatched, q.ByStatus, total, unmatched, byStatus)
@@ -204,7 +205,7 @@ func TestReadServeCutAnywhere(t *testing.T) {
 				t.Fatalf("cut at %d: %d requests of status %s, want %d", cut, q.ByStatus[k], k, n)
 			}
 		}
-		if r.Incomplete == nil || r.Incomplete.Reason != CutTruncated || rf.Verdict != VerdictIncomplete {
+		if r.Incomplete == nil || r.Incomplete.Reason != report.CutTruncated || rf.Verdict != report.VerdictIncomplete {
 			t.Fatalf("cut at %d: verdict %s, incomplete %+v; want incomplete, truncated", cut, rf.Verdict, r.Incomplete)
 		}
 		if r.Listen != "http://a" || r.KeySource != "path" || len(r.Thresholds) != 1 {
@@ -220,7 +221,7 @@ func TestReadCutIncompleteEverywhere(t *testing.T) {
 	whole := mtParse(t, "whole.jsonl", data)
 	cut := bytes.LastIndexByte(data[:len(data)/2], '\n') + 20 // inside an attempt line
 	rf := mtParse(t, "cut.jsonl", data[:cut])
-	want := map[Format]string{
+	want := map[report.Format]string{
 		Table:    "INCOMPLETE, not a pass: the results file was cut short at line",
 		Markdown: "INCOMPLETE, not a pass: the results file was cut short at line",
 		JSON:     `"reason": "truncated"`,
@@ -229,7 +230,7 @@ func TestReadCutIncompleteEverywhere(t *testing.T) {
 	}
 	for f, w := range want {
 		var b bytes.Buffer
-		if err := RenderForTest(&b, rf.Report(), f); err != nil {
+		if err := report.RenderForTest(&b, rf.Report(), f); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), w) {
@@ -239,12 +240,12 @@ func TestReadCutIncompleteEverywhere(t *testing.T) {
 	if n := rf.Report().Notes; len(n) != 1 || !strings.Contains(n[0], "cut.jsonl was cut short") {
 		t.Errorf("notes %q, want the cut-short note", n)
 	}
-	rep, err := Merge([]*ResultsFile{whole, rf})
+	rep, err := Merge([]*File{whole, rf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc := rep.Result.(*RunResult).Incomplete
-	if rep.Verdict != VerdictIncomplete || inc == nil || inc.Reason != CutTruncated {
+	inc := rep.Result.(*report.RunResult).Incomplete
+	if rep.Verdict != report.VerdictIncomplete || inc == nil || inc.Reason != report.CutTruncated {
 		t.Fatalf("merged verdict %s, incomplete %+v: want incomplete, truncated", rep.Verdict, inc)
 	}
 }
@@ -257,13 +258,13 @@ func TestReadWithoutResultLine(t *testing.T) {
 	_, data := cutRunFile(t)
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	rf := mtParse(t, "x.jsonl", bytes.Join(lines[:5], nil))
-	if inc := IncompleteOf(rf.Result); rf.Verdict != VerdictIncomplete || inc == nil || !strings.HasPrefix(inc.Detail, "the results file ends at line 5, without its result line") {
+	if inc := report.IncompleteOf(rf.Result); rf.Verdict != report.VerdictIncomplete || inc == nil || !strings.HasPrefix(inc.Detail, "the results file ends at line 5, without its result line") {
 		t.Fatalf("verdict %s, incomplete %+v", rf.Verdict, inc)
 	}
 	if rf.Truncated {
 		t.Error("a file cut on a line boundary has no torn line")
 	}
-	_, err := ParseResults("old.jsonl", bytes.Join(lines[1:5], nil))
+	_, err := Parse("old.jsonl", bytes.Join(lines[1:5], nil))
 	if err == nil || exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "old.jsonl: no result line and no start line") {
 		t.Fatalf("err %v, want exit 2 naming the missing start line", err)
 	}
@@ -287,7 +288,7 @@ func FuzzReadCut(f *testing.F) {
 	f.Add([]byte(okAttempt+"\n"+okRun+"\n"), uint(30))
 	f.Fuzz(func(t *testing.T, data []byte, cut uint) {
 		prefix := data[:cut%uint(len(data)+1)]
-		rf, err := ParseResults("f.jsonl", prefix)
+		rf, err := Parse("f.jsonl", prefix)
 		if err != nil {
 			var in *exitcode.InputError
 			if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), "f.jsonl") {
@@ -295,11 +296,11 @@ func FuzzReadCut(f *testing.F) {
 			}
 			return
 		}
-		if (rf.Truncated || rf.ResultLine == 0) && rf.Verdict != VerdictIncomplete {
+		if (rf.Truncated || rf.ResultLine == 0) && rf.Verdict != report.VerdictIncomplete {
 			t.Fatalf("cut short (torn %v, result line %d) but verdict %s", rf.Truncated, rf.ResultLine, rf.Verdict)
 		}
 		if rf.Timeline == nil || rf.Timeline.Len() <= 2000 {
-			_ = RenderForTest(io.Discard, rf.Report(), Table)
+			_ = report.RenderForTest(io.Discard, rf.Report(), report.Table)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ func FuzzParseResults(f *testing.F) {
 	f.Add([]byte(`{"type":"result","result":{"verdict":"pass","kind":"compare","runs":[{"verdict":"pass","kind":"run"}]}}`))
 	f.Add([]byte("{\n\"verdict\":\"pass\",\"kind\":\"check\"}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rf, err := ParseResults("f.jsonl", data)
+		rf, err := Parse("f.jsonl", data)
 		if err != nil {
 			var in *exitcode.InputError
 			if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), "f.jsonl") {
@@ -36,11 +36,11 @@ func FuzzParseResults(f *testing.F) {
 		if rf.Timeline != nil && rf.Timeline.Len() > 2000 {
 			return // rendering long timelines is slow, not wrong
 		}
-		for _, f := range []Format{Table, Markdown, JSON, JUnit, HTML} {
-			_ = RenderForTest(io.Discard, rf.Report(), f)
+		for _, f := range []report.Format{report.Table, report.Markdown, report.JSON, report.JUnit, report.HTML} {
+			_ = report.RenderForTest(io.Discard, rf.Report(), f)
 		}
-		if rep, err := Merge([]*ResultsFile{rf, rf}); err == nil {
-			_ = RenderForTest(io.Discard, rep, Table)
+		if rep, err := Merge([]*File{rf, rf}); err == nil {
+			_ = report.RenderForTest(io.Discard, rep, report.Table)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"encoding/json"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // resultLine is any line of a results file. Pointer fields tell a
@@ -58,7 +60,7 @@ func (l *resultLine) decode(line []byte) error {
 		l.Type, l.Result = LineResult, append(json.RawMessage(nil), line...)
 	}
 	if l.Type == "" {
-		return FieldErrorf("type", "missing (want attempt, request, probe_request or result)")
+		return report.FieldErrorf("type", "missing (want attempt, request, probe_request or result)")
 	}
 	return nil
 }
@@ -84,13 +86,13 @@ func jsonErr(err error) error {
 		if field == "" {
 			field = "(line)"
 		}
-		return FieldErrorf(field, "want %s, not %s", jsonKind(te.Type), jsonValueKind(te.Value))
+		return report.FieldErrorf(field, "want %s, not %s", jsonKind(te.Type), jsonValueKind(te.Value))
 	}
-	var fe *FieldError
+	var fe *report.FieldError
 	if errors.As(err, &fe) {
 		return err
 	}
-	return FieldErrorf("", "%s", strings.TrimPrefix(err.Error(), "json: "))
+	return report.FieldErrorf("", "%s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // jsonKind names what a Go type reads from JSON.
@@ -132,30 +134,30 @@ func jsonValueKind(v string) string {
 // need returns a "missing" error for a field that is not there.
 func need[T any](p *T, field string) error {
 	if p == nil {
-		return FieldErrorf(field, "missing")
+		return report.FieldErrorf(field, "missing")
 	}
 	return nil
 }
 
-// parseTime reads a time field: RFC 3339, as ResultsWriter writes it.
+// parseTime reads a time field: RFC 3339, as Writer writes it.
 func parseTime(s *string, field string) (int64, error) {
 	if s == nil {
-		return 0, FieldErrorf(field, "missing")
+		return 0, report.FieldErrorf(field, "missing")
 	}
 	t, err := time.Parse(time.RFC3339Nano, *s)
 	if err != nil {
-		return 0, FieldErrorf(field, "want an RFC 3339 time such as 2026-02-17T09:00:00.000000000Z, not %s", strconv.Quote(*s))
+		return 0, report.FieldErrorf(field, "want an RFC 3339 time such as 2026-02-17T09:00:00.000000000Z, not %s", strconv.Quote(*s))
 	}
 	// Compare as times: UnixNano wraps silently outside int64 nanoseconds.
 	if t.Before(time.Unix(0, limitsim.MinTime)) || t.After(time.Unix(0, limitsim.MaxTime)) {
-		return 0, FieldErrorf(field, "%s is out of range (want a time %s)", strconv.Quote(*s), limitsim.TimeRangeText)
+		return 0, report.FieldErrorf(field, "%s is out of range (want a time %s)", strconv.Quote(*s), limitsim.TimeRangeText)
 	}
 	return t.UnixNano(), nil
 }
 
 func checkStatus(st int) error {
 	if st != 0 && (st < 100 || st > 599) {
-		return FieldErrorf("status", "%d is not an HTTP status (want 100 to 599, or 0 for a transport error)", st)
+		return report.FieldErrorf("status", "%d is not an HTTP status (want 100 to 599, or 0 for a transport error)", st)
 	}
 	return nil
 }
@@ -190,27 +192,27 @@ func (l *resultLine) attempt() (probe.Attempt, error) {
 	a.Event, a.Key, a.N, a.Status = *l.Event, *l.Key, *l.Attempt, *l.Status
 	switch {
 	case a.Event > maxEvent:
-		return a, FieldErrorf("event", "%d is too large (at most %d)", a.Event, uint64(maxEvent))
+		return a, report.FieldErrorf("event", "%d is too large (at most %d)", a.Event, uint64(maxEvent))
 	case a.N < 1:
-		return a, FieldErrorf("attempt", "must be 1 or more, not %d", a.N)
+		return a, report.FieldErrorf("attempt", "must be 1 or more, not %d", a.N)
 	}
 	if err := checkStatus(a.Status); err != nil {
 		return a, err
 	}
 	if l.Copy != nil {
 		if a.Copy = *l.Copy; a.Copy < 0 {
-			return a, FieldErrorf("copy", "must not be negative, not %d", a.Copy)
+			return a, report.FieldErrorf("copy", "must not be negative, not %d", a.Copy)
 		}
 	}
 	if l.Size != nil {
 		if a.Size = *l.Size; a.Size < 0 {
-			return a, FieldErrorf("size", "must not be negative, not %d", a.Size)
+			return a, report.FieldErrorf("size", "must not be negative, not %d", a.Size)
 		}
 	}
 	if l.RetryAfterMS != nil {
 		ms := *l.RetryAfterMS
 		if ms < 0 || ms > int64(time.Duration(1<<62)/time.Millisecond) {
-			return a, FieldErrorf("retry_after_ms", "must be a duration in milliseconds, not %d", ms)
+			return a, report.FieldErrorf("retry_after_ms", "must be a duration in milliseconds, not %d", ms)
 		}
 		a.RetryAfter, a.HasRetryAfter = time.Duration(ms)*time.Millisecond, true
 	}
@@ -218,11 +220,11 @@ func (l *resultLine) attempt() (probe.Attempt, error) {
 	return a, nil
 }
 
-// serveRecord returns a request line of serve as a ServeRecord. The event
+// serveRecord returns a request line of serve as a session.Record. The event
 // hash is the receiver's (xxhash of the id as written) or, for ids from
 // the body's hash, the hash itself.
-func (l *resultLine) serveRecord() (ServeRecord, error) {
-	var r ServeRecord
+func (l *resultLine) serveRecord() (session.Record, error) {
+	var r session.Record
 	if err := need(l.Status, "status"); err != nil {
 		return r, err
 	}
@@ -242,28 +244,28 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 	r.Decided = r.Admitted || r.Status == 429
 	if l.Size != nil {
 		if r.Size = *l.Size; r.Size < 0 {
-			return r, FieldErrorf("size", "must not be negative, not %d", r.Size)
+			return r, report.FieldErrorf("size", "must not be negative, not %d", r.Size)
 		}
 	}
 	if l.RetryAfterS != nil {
 		if r.RetryAfter = *l.RetryAfterS; r.RetryAfter < 0 || r.RetryAfter > 1<<32 {
-			return r, FieldErrorf("retry_after_s", "must be a number of seconds, not %d", r.RetryAfter)
+			return r, report.FieldErrorf("retry_after_s", "must be a number of seconds, not %d", r.RetryAfter)
 		}
 	}
-	if len(l.Sender) > MaxSenderLen {
-		return r, FieldErrorf("sender", "must be at most %d bytes, not %d", MaxSenderLen, len(l.Sender))
+	if len(l.Sender) > session.MaxSenderLen {
+		return r, report.FieldErrorf("sender", "must be at most %d bytes, not %d", session.MaxSenderLen, len(l.Sender))
 	}
 	r.Sender = l.Sender
 	switch l.IDFrom {
 	case "", "none":
-		r.IDFrom = IDNone
+		r.IDFrom = session.IDNone
 	case "header", "body":
 		if err := need(l.EventID, "event_id"); err != nil {
 			return r, err
 		}
-		r.IDFrom = IDHeader
+		r.IDFrom = session.IDHeader
 		if l.IDFrom == "body" {
-			r.IDFrom = IDBody
+			r.IDFrom = session.IDBody
 		}
 		r.EventID = *l.EventID
 		r.EventHash = xxhash.Sum64String(r.EventID)
@@ -274,11 +276,11 @@ func (l *resultLine) serveRecord() (ServeRecord, error) {
 		h, ok := strings.CutPrefix(*l.EventID, "hash:")
 		v, err := strconv.ParseUint(h, 16, 64)
 		if !ok || err != nil || len(h) != 16 {
-			return r, FieldErrorf("event_id", "want hash: and 16 hex digits, not %s", strconv.Quote(*l.EventID))
+			return r, report.FieldErrorf("event_id", "want hash: and 16 hex digits, not %s", strconv.Quote(*l.EventID))
 		}
-		r.IDFrom, r.EventHash = IDHash, v
+		r.IDFrom, r.EventHash = session.IDHash, v
 	default:
-		return r, FieldErrorf("id_from", "want header, body, hash or none, not %s", strconv.Quote(l.IDFrom))
+		return r, report.FieldErrorf("id_from", "want header, body, hash or none, not %s", strconv.Quote(l.IDFrom))
 	}
 	return r, nil
 }
@@ -298,7 +300,7 @@ func (l *resultLine) probeRequest() (sent, size int64, status int, err error) {
 	}
 	if l.Size != nil {
 		if size = *l.Size; size < 0 {
-			err = FieldErrorf("size", "must not be negative, not %d", size)
+			err = report.FieldErrorf("size", "must not be negative, not %d", size)
 		}
 	}
 	return
@@ -306,13 +308,13 @@ func (l *resultLine) probeRequest() (sent, size int64, status int, err error) {
 
 // describeKinds lists the result kinds for messages.
 func describeKinds() string {
-	return strings.Join(ResultKinds[:len(ResultKinds)-1], ", ") + " or " + ResultKinds[len(ResultKinds)-1]
+	return strings.Join(report.ResultKinds[:len(report.ResultKinds)-1], ", ") + " or " + report.ResultKinds[len(report.ResultKinds)-1]
 }
 
 // unknownKind is the error of a result of another kind.
 func unknownKind(kind string) error {
 	if kind == "" {
-		return FieldErrorf("kind", "missing (want %s)", describeKinds())
+		return report.FieldErrorf("kind", "missing (want %s)", describeKinds())
 	}
-	return FieldErrorf("kind", "unknown kind %s (want %s)", strconv.Quote(kind), describeKinds())
+	return report.FieldErrorf("kind", "unknown kind %s (want %s)", strconv.Quote(kind), describeKinds())
 }

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // decodeStart reads a start line (see startLine) and checks that it holds
@@ -18,16 +20,16 @@ func decodeStart(line []byte) (*startLine, error) {
 		return nil, jsonErr(err)
 	}
 	switch {
-	case st.Kind == KindRun && st.Run == nil:
-		return nil, FieldErrorf("run", "missing")
-	case st.Kind == KindRun && st.Run.Profile == nil:
-		return nil, FieldErrorf("run.profile", "missing")
-	case st.Kind == KindServe && st.Serve == nil:
-		return nil, FieldErrorf("serve", "missing")
-	case st.Kind == KindServe && st.Serve.Profile == nil:
-		return nil, FieldErrorf("serve.profile", "missing")
-	case st.Kind != KindRun && st.Kind != KindServe:
-		return nil, FieldErrorf("kind", "want run or serve, not %s", strconv.Quote(st.Kind))
+	case st.Kind == report.KindRun && st.Run == nil:
+		return nil, report.FieldErrorf("run", "missing")
+	case st.Kind == report.KindRun && st.Run.Profile == nil:
+		return nil, report.FieldErrorf("run.profile", "missing")
+	case st.Kind == report.KindServe && st.Serve == nil:
+		return nil, report.FieldErrorf("serve", "missing")
+	case st.Kind == report.KindServe && st.Serve.Profile == nil:
+		return nil, report.FieldErrorf("serve.profile", "missing")
+	case st.Kind != report.KindRun && st.Kind != report.KindServe:
+		return nil, report.FieldErrorf("kind", "want run or serve, not %s", strconv.Quote(st.Kind))
 	}
 	return &st, nil
 }
@@ -36,13 +38,13 @@ func decodeStart(line []byte) (*startLine, error) {
 // from its start line and its attempt or request lines, replayed through
 // a fresh collector as a merge replays them. The result is incomplete
 // (CutTruncated): it holds what the whole lines hold.
-func (rf *ResultsFile) rebuild() error {
+func (rf *File) rebuild() error {
 	st := rf.start
 	prefix := st.Kind + "."
 	fail := func(err error) error { return rf.lineErr(rf.startAt, prefix, err) }
-	var spec *ProfileSpec
+	var spec *report.ProfileSpec
 	var excluded, thresholds []string
-	if st.Kind == KindRun {
+	if st.Kind == report.KindRun {
 		spec, excluded, thresholds = st.Run.Profile, st.Run.ExcludedLimits, st.Run.Thresholds
 	} else {
 		spec, excluded, thresholds = st.Serve.Profile, st.Serve.ExcludedLimits, st.Serve.Thresholds
@@ -51,15 +53,15 @@ func (rf *ResultsFile) rebuild() error {
 	if err != nil {
 		return fail(prefixed("profile.", err))
 	}
-	var ths []Threshold
+	var ths []report.Threshold
 	for i, s := range thresholds {
-		th, err := ParseThreshold(s)
+		th, err := report.ParseThreshold(s)
 		if err != nil {
-			return fail(FieldErrorf(fmt.Sprintf("thresholds[%d]", i), "%s is not a threshold", strconv.Quote(s)))
+			return fail(report.FieldErrorf(fmt.Sprintf("thresholds[%d]", i), "%s is not a threshold", strconv.Quote(s)))
 		}
 		ths = append(ths, th)
 	}
-	if st.Kind == KindRun {
+	if st.Kind == report.KindRun {
 		return rf.rebuildRun(st.Run, p, ths)
 	}
 	return rf.rebuildServe(st.Serve, p, ths)
@@ -68,10 +70,10 @@ func (rf *ResultsFile) rebuild() error {
 // rebuildRun replays the attempt lines of a run. A delivery whose kept
 // attempts were none accepted is pending: the file cannot say whether
 // the run retried it later.
-func (rf *ResultsFile) rebuildRun(s *RunStart, p *limitsim.Profile, ths []Threshold) error {
-	m := RunMeta{Scenario: s.Scenario, Target: s.Target, Retry: s.Retry, Seed: s.Seed, RunID: s.RunID, merged: true}
-	shell := &RunResult{Kind: KindRun, Profile: p.Name}
-	r, _, _, err := replayAttempts([]*ResultsFile{rf}, []*RunResult{shell}, p, m, probe.Interrupted)
+func (rf *File) rebuildRun(s *RunStart, p *limitsim.Profile, ths []report.Threshold) error {
+	m := report.RunMeta{Scenario: s.Scenario, Target: s.Target, Retry: s.Retry, Seed: s.Seed, RunID: s.RunID, Merged: true}
+	shell := &report.RunResult{Kind: report.KindRun, Profile: p.Name}
+	r, _, _, err := replayAttempts([]*File{rf}, []*report.RunResult{shell}, p, m, probe.Interrupted)
 	if err != nil {
 		return err
 	}
@@ -81,39 +83,39 @@ func (rf *ResultsFile) rebuildRun(s *RunStart, p *limitsim.Profile, ths []Thresh
 		return err
 	}
 	r.Settle()
-	rf.Kind, rf.Result, rf.Verdict, rf.Timeline = KindRun, r, r.Verdict, r.Timeline
+	rf.Kind, rf.Result, rf.Verdict, rf.Timeline = report.KindRun, r, r.Verdict, r.Timeline
 	return nil
 }
 
 // rebuildServe replays the request lines of a serve session.
-func (rf *ResultsFile) rebuildServe(s *ServeStart, p *limitsim.Profile, ths []Threshold) error {
+func (rf *File) rebuildServe(s *ServeStart, p *limitsim.Profile, ths []report.Threshold) error {
 	for _, t := range ths {
-		if err := t.Validate(ServeMetrics); err != nil {
-			return rf.lineErr(rf.startAt, "serve.", FieldErrorf("thresholds", "%v", err))
+		if err := t.Validate(report.ServeMetrics); err != nil {
+			return rf.lineErr(rf.startAt, "serve.", report.FieldErrorf("thresholds", "%v", err))
 		}
 	}
-	rec := NewServeRecorder(p, ServeOptions{GiveUpAfter: ms(s.GiveUpAfterMS), EventTTL: ms(s.EventTTLMS), MaxEvents: max(s.MaxEvents, 0), Thresholds: ths})
-	if _, err := replayRequests([]*ResultsFile{rf}, rec); err != nil {
+	rec := session.NewRecorder(p, session.Options{GiveUpAfter: ms(s.GiveUpAfterMS), EventTTL: ms(s.EventTTLMS), MaxEvents: max(s.MaxEvents, 0), Thresholds: ths})
+	if _, err := replayRequests([]*File{rf}, rec); err != nil {
 		return err
 	}
-	r := rec.Result(ServeMeta{Listen: s.Listen, KeySource: s.KeySource, WorkspaceSource: s.WorkspaceSource, Start: int64(s.Start)})
+	r := rec.Result(session.Meta{Listen: s.Listen, KeySource: s.KeySource, WorkspaceSource: s.WorkspaceSource, Start: int64(s.Start)})
 	r.Incomplete = rf.truncatedIncomplete(int64(r.End), r.Delivery.Pending)
 	r.Notes = append(r.Notes, rf.rebuiltNote(LineRequest))
 	r.Settle()
-	rf.Kind, rf.Result, rf.Verdict = KindServe, r, r.Verdict
+	rf.Kind, rf.Result, rf.Verdict = report.KindServe, r, r.Verdict
 	return nil
 }
 
 // rebuiltNote says where a rebuilt result comes from.
-func (rf *ResultsFile) rebuiltNote(lineType string) string {
+func (rf *File) rebuiltNote(lineType string) string {
 	return fmt.Sprintf("rebuilt from the %s %s lines of %s, which has no result line", numfmt.WithCommas(rf.Lines[lineType]), lineType, rf.Name)
 }
 
 // truncatedIncomplete is the Incomplete of a result read from a file cut
 // short: at is the time of the last whole line, pending what it left
 // unresolved.
-func (rf *ResultsFile) truncatedIncomplete(at, pending int64) *Incomplete {
-	c := NewIncomplete(CutTruncated, at, pending)
+func (rf *File) truncatedIncomplete(at, pending int64) *report.Incomplete {
+	c := report.NewIncomplete(report.CutTruncated, at, pending)
 	var where string
 	switch {
 	case rf.Truncated && rf.ResultLine > 0:
@@ -125,35 +127,35 @@ func (rf *ResultsFile) truncatedIncomplete(at, pending int64) *Incomplete {
 	}
 	c.Detail = where + " (the command that wrote it was killed or crashed): these are the partial results its whole lines hold"
 	if pending > 0 {
-		c.Detail += fmt.Sprintf("; %s still pending", StillPending(pending))
+		c.Detail += fmt.Sprintf("; %s still pending", report.StillPending(pending))
 	}
 	return c
 }
 
 // markTruncated makes the result of a file that has its result line but
 // was cut short after it incomplete.
-func (rf *ResultsFile) markTruncated() {
+func (rf *File) markTruncated() {
 	c := rf.truncatedIncomplete(0, 0)
-	set := func(p **Incomplete) {
+	set := func(p **report.Incomplete) {
 		if *p == nil {
 			*p = c
 		}
 	}
 	switch r := rf.Result.(type) {
-	case *RunResult:
+	case *report.RunResult:
 		set(&r.Incomplete)
-	case *CheckResult:
+	case *report.CheckResult:
 		set(&r.Incomplete)
-	case *ServeResult:
+	case *report.ServeResult:
 		set(&r.Incomplete)
-	case *ProbeResult:
+	case *report.ProbeResult:
 		set(&r.Incomplete)
-	case *CompareResult:
+	case *report.CompareResult:
 		for _, run := range r.Runs {
 			set(&run.Incomplete)
 		}
 	}
-	if CutShort(rf.Result) {
-		rf.Verdict = VerdictIncomplete
+	if report.CutShort(rf.Result) {
+		rf.Verdict = report.VerdictIncomplete
 	}
 }

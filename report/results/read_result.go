@@ -1,45 +1,47 @@
-package report
+package results
 
 import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // decodeResult decodes a result by its kind and checks what renderers
 // and merges rely on. prefix is put before field names in errors.
-func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
+func (rf *File) decodeResult(data []byte, prefix string) error {
 	line := rf.ResultLine
 	if rf.doc {
 		line = 0
 	}
 	fail := func(err error) error { return rf.lineErr(line, prefix, err) }
 	var head struct {
-		Kind    string  `json:"kind"`
-		Verdict Verdict `json:"verdict"`
+		Kind    string         `json:"kind"`
+		Verdict report.Verdict `json:"verdict"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		return fail(jsonErr(err))
 	}
-	var res Result
+	var res report.Result
 	switch head.Kind {
-	case KindRun:
-		res = &RunResult{}
-	case KindCompare:
-		res = &CompareResult{}
-	case KindCheck:
-		res = &CheckResult{}
-	case KindServe:
-		res = &ServeResult{}
-	case KindProbe:
-		res = &ProbeResult{}
+	case report.KindRun:
+		res = &report.RunResult{}
+	case report.KindCompare:
+		res = &report.CompareResult{}
+	case report.KindCheck:
+		res = &report.CheckResult{}
+	case report.KindServe:
+		res = &report.ServeResult{}
+	case report.KindProbe:
+		res = &report.ProbeResult{}
 	default:
 		return fail(unknownKind(head.Kind))
 	}
 	switch head.Verdict {
-	case VerdictPass, VerdictFail, VerdictUnknown, VerdictIncomplete:
+	case report.VerdictPass, report.VerdictFail, report.VerdictUnknown, report.VerdictIncomplete:
 	default:
-		return fail(FieldErrorf("verdict", "want pass, fail, unknown or incomplete, not %s", strconv.Quote(string(head.Verdict))))
+		return fail(report.FieldErrorf("verdict", "want pass, fail, unknown or incomplete, not %s", strconv.Quote(string(head.Verdict))))
 	}
 	if err := json.Unmarshal(data, res); err != nil {
 		return fail(jsonErr(err))
@@ -48,13 +50,13 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 		return fail(err)
 	}
 	rf.Kind, rf.Result, rf.Verdict = head.Kind, res, head.Verdict
-	if CutShort(res) {
-		rf.Verdict = VerdictIncomplete
+	if report.CutShort(res) {
+		rf.Verdict = report.VerdictIncomplete
 	}
 	switch r := res.(type) {
-	case *RunResult:
+	case *report.RunResult:
 		rf.Timeline = r.Timeline
-	case *CheckResult:
+	case *report.CheckResult:
 		rf.Timeline = r.Timeline
 	}
 	return nil
@@ -62,26 +64,26 @@ func (rf *ResultsFile) decodeResult(data []byte, prefix string) error {
 
 // validateResult checks the parts of a result that charts and merges
 // index into: timelines and histograms.
-func validateResult(res Result) error {
+func validateResult(res report.Result) error {
 	switch r := res.(type) {
-	case *RunResult:
+	case *report.RunResult:
 		return validateRun(r, "")
-	case *CompareResult:
+	case *report.CompareResult:
 		for i, run := range r.Runs {
 			if run == nil {
-				return FieldErrorf(fmt.Sprintf("runs[%d]", i), "must be an object")
+				return report.FieldErrorf(fmt.Sprintf("runs[%d]", i), "must be an object")
 			}
 			if err := validateRun(run, fmt.Sprintf("runs[%d].", i)); err != nil {
 				return err
 			}
 		}
-	case *CheckResult:
+	case *report.CheckResult:
 		return validateTimeline(r.Timeline, "")
 	}
 	return nil
 }
 
-func validateRun(r *RunResult, prefix string) error {
+func validateRun(r *report.RunResult, prefix string) error {
 	if err := validateTimeline(r.Timeline, prefix); err != nil {
 		return err
 	}
@@ -93,7 +95,7 @@ func validateRun(r *RunResult, prefix string) error {
 	return nil
 }
 
-func validateTimeline(t *Timeline, prefix string) error {
+func validateTimeline(t *report.Timeline, prefix string) error {
 	if t == nil {
 		return nil
 	}
@@ -112,8 +114,8 @@ func validateTimeline(t *Timeline, prefix string) error {
 
 // prefixed puts prefix before the field of a *FieldError.
 func prefixed(prefix string, err error) error {
-	if fe, ok := err.(*FieldError); ok {
-		return &FieldError{Field: prefix + fe.Field, Msg: fe.Msg}
+	if fe, ok := err.(*report.FieldError); ok {
+		return &report.FieldError{Field: prefix + fe.Field, Msg: fe.Msg}
 	}
-	return FieldErrorf(prefix, "%v", err)
+	return report.FieldErrorf(prefix, "%v", err)
 }

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -50,12 +51,12 @@ func TestReadResultsErrors(t *testing.T) {
 		{"timeline lengths", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"2026-02-17T09:00:00Z","step_seconds":1,"sent":[1,2],"admitted":[1],"rejected_429":[0,0]}}}`, "x.jsonl:1: result.timeline.admitted: has 1 points, sent has 2"},
 		{"timeline step", `{"type":"result","result":{"verdict":"pass","kind":"check","timeline":{"start":"2026-02-17T09:00:00Z","step_seconds":7,"sent":[],"admitted":[],"rejected_429":[]}}}`, "x.jsonl:1: result.timeline.step_seconds: must be 1, 60, 3600"},
 		{"serve id", `{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","status":200,"event_id":"x","id_from":"hash"}` + "\n" + okRun, `x.jsonl:1: event_id: want hash: and 16 hex digits, not "x"`},
-		{"serve sender", `{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","status":200,"event_id":"x","id_from":"header","sender":"` + strings.Repeat("r", MaxSenderLen+1) + `"}` + "\n" + okRun, `x.jsonl:1: sender: must be at most 64 bytes, not 65`},
+		{"serve sender", `{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","status":200,"event_id":"x","id_from":"header","sender":"` + strings.Repeat("r", session.MaxSenderLen+1) + `"}` + "\n" + okRun, `x.jsonl:1: sender: must be at most 64 bytes, not 65`},
 		{"document", "{\n  \"verdict\": \"pass\",\n  \"kind\": \"run\",\n  \"seed\": -1\n}\n", "x.jsonl: seed: want a non-negative integer, not number -1"},
 		{"document syntax", "{\n  \"verdict\": \"pass\",\n  \"kind\": \"run\"\n  \"seed\": 1\n}\n", "x.jsonl:4: not valid JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseResults("x.jsonl", []byte(tc.data))
+			_, err := Parse("x.jsonl", []byte(tc.data))
 			var in *exitcode.InputError
 			if !errors.As(err, &in) {
 				t.Fatalf("err %v (%T), want an *exitcode.InputError", err, err)
@@ -76,7 +77,7 @@ func TestReadResultsErrors(t *testing.T) {
 func TestReadResultsForms(t *testing.T) {
 	res, data := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Second}, "retry-after", 1, "")
 	var doc bytes.Buffer
-	if err := RenderForTest(&doc, res, JSON); err != nil {
+	if err := report.RenderForTest(&doc, res, report.JSON); err != nil {
 		t.Fatal(err)
 	}
 	var gz bytes.Buffer
@@ -94,19 +95,19 @@ func TestReadResultsForms(t *testing.T) {
 	want := comparable(t, res)
 	for _, tc := range []struct {
 		name    string
-		read    func() (*ResultsFile, error)
+		read    func() (*File, error)
 		attempt int64
 	}{
-		{"jsonl", func() (*ResultsFile, error) { return ReadResultsFile(write("a.jsonl", data), nil) }, res.Delivery.Attempts},
-		{"gzip", func() (*ResultsFile, error) { return ReadResultsFile(write("a.jsonl.gz", gz.Bytes()), nil) }, res.Delivery.Attempts},
-		{"document", func() (*ResultsFile, error) { return ReadResultsFile(write("a.json", doc.Bytes()), nil) }, 0},
-		{"stdin", func() (*ResultsFile, error) { return ReadResultsFile("-", bytes.NewReader(data)) }, res.Delivery.Attempts},
-		{"compact", func() (*ResultsFile, error) {
+		{"jsonl", func() (*File, error) { return ReadFile(write("a.jsonl", data), nil) }, res.Delivery.Attempts},
+		{"gzip", func() (*File, error) { return ReadFile(write("a.jsonl.gz", gz.Bytes()), nil) }, res.Delivery.Attempts},
+		{"document", func() (*File, error) { return ReadFile(write("a.json", doc.Bytes()), nil) }, 0},
+		{"stdin", func() (*File, error) { return ReadFile("-", bytes.NewReader(data)) }, res.Delivery.Attempts},
+		{"compact", func() (*File, error) {
 			var c bytes.Buffer
 			if err := json.Compact(&c, doc.Bytes()); err != nil {
 				t.Fatal(err)
 			}
-			return ParseResults("c.json", c.Bytes())
+			return Parse("c.json", c.Bytes())
 		}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,19 +115,19 @@ func TestReadResultsForms(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rf.Kind != KindRun || rf.Verdict != res.Verdict || rf.Lines[LineAttempt] != tc.attempt {
+			if rf.Kind != report.KindRun || rf.Verdict != res.Verdict || rf.Lines[LineAttempt] != tc.attempt {
 				t.Fatalf("kind %s verdict %s attempt lines %d", rf.Kind, rf.Verdict, rf.Lines[LineAttempt])
 			}
 			diffJSON(t, tc.name, comparable(t, rf.Result), want)
-			if rf.Timeline == nil || Total(rf.Timeline.Sent) != res.Delivery.Attempts {
+			if rf.Timeline == nil || report.Total(rf.Timeline.Sent) != res.Delivery.Attempts {
 				t.Fatalf("timeline %+v", rf.Timeline)
 			}
 		})
 	}
-	if _, err := ReadResultsFile(filepath.Join(dir, "missing.jsonl"), nil); err == nil || !strings.Contains(err.Error(), "missing.jsonl: cannot open") {
+	if _, err := ReadFile(filepath.Join(dir, "missing.jsonl"), nil); err == nil || !strings.Contains(err.Error(), "missing.jsonl: cannot open") {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := ReadResultsFile(dir, nil); err == nil || !strings.Contains(err.Error(), "is a directory") {
+	if _, err := ReadFile(dir, nil); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("directory: %v", err)
 	}
 }
@@ -140,7 +141,7 @@ func TestReadResultsTimelineFromLines(t *testing.T) {
 		`{"type":"request","seq":3,"time":"2026-02-17T09:00:02.200000000Z","status":404}`,
 		`{"type":"result","result":{"verdict":"fail","kind":"serve","profile":"rewst","requests":{"total":3}}}`,
 	}
-	rf, err := ParseResults("s.jsonl", []byte(strings.Join(lines, "\n")))
+	rf, err := Parse("s.jsonl", []byte(strings.Join(lines, "\n")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func BenchmarkReadResults(b *testing.B) {
 	_, data := mtRun(b, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: time.Minute}, "retry-after", 1, "")
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := ParseResults("a.jsonl", data); err != nil {
+		if _, err := Parse("a.jsonl", data); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -185,7 +186,7 @@ func BenchmarkReadResults(b *testing.B) {
 func TestReadResultsStdinCap(t *testing.T) {
 	defer func(n int) { maxStdin = n }(maxStdin)
 	maxStdin = 1 << 10
-	_, err := ReadResultsFile("-", io.LimitReader(zeros{}, 1<<20))
+	_, err := ReadFile("-", io.LimitReader(zeros{}, 1<<20))
 	if err == nil || err.Error() != "-: standard input is longer than 1 KiB, the most held in memory: give the results file by name" || exitcode.Of(err) != exitcode.Usage {
 		t.Fatalf("err = %v", err)
 	}
@@ -224,7 +225,7 @@ func TestReadResultsTorn(t *testing.T) {
 		{"gzip cut short", gz.String()[:gz.Len()-12], 4, ""}, // line 3 whole, then the stream ends short
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rf, err := ParseResults("x.jsonl", []byte(tc.data))
+			rf, err := Parse("x.jsonl", []byte(tc.data))
 			if tc.err != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tc.err) || exitcode.Of(err) != exitcode.Usage {
 					t.Fatalf("err = %v, want %q... (exit 2)", err, tc.err)
@@ -237,7 +238,7 @@ func TestReadResultsTorn(t *testing.T) {
 			if rf.Truncated != (tc.torn > 0) || rf.TornLine != tc.torn {
 				t.Fatalf("Truncated %v at %d, want line %d", rf.Truncated, rf.TornLine, tc.torn)
 			}
-			rep, err := Merge([]*ResultsFile{rf})
+			rep, err := Merge([]*File{rf})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,7 +252,7 @@ func TestReadResultsTorn(t *testing.T) {
 			if want > 0 && !strings.Contains(rep.Notes[0], "x.jsonl was cut short: its last line") {
 				t.Errorf("note %q", rep.Notes[0])
 			}
-			if inc := IncompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == VerdictIncomplete && inc != nil && inc.Reason == CutTruncated) {
+			if inc := report.IncompleteOf(rf.Result); (tc.torn > 0) != (rep.Verdict == report.VerdictIncomplete && inc != nil && inc.Reason == report.CutTruncated) {
 				t.Errorf("torn line %d: verdict %s, incomplete %+v", tc.torn, rep.Verdict, inc)
 			}
 		})
@@ -271,7 +272,7 @@ func TestReadResultsLongLine(t *testing.T) {
 		zw.Write(bytes.Repeat([]byte("x"), maxLine))
 	}
 	zw.Close()
-	_, err := ParseResults("x.jsonl.gz", gz.Bytes())
+	_, err := Parse("x.jsonl.gz", gz.Bytes())
 	if err == nil || err.Error() != "x.jsonl.gz:2: line longer than 64 KiB" || exitcode.Of(err) != exitcode.Usage {
 		t.Fatalf("err = %v", err)
 	}

@@ -1,8 +1,12 @@
-package report
+package results
 
-import "strconv"
+import (
+	"strconv"
 
-// ServeRequest writes the line of one request serve answered, of type
+	"github.com/hooklimit/hooklimit/receiver/session"
+)
+
+// Request writes the line of one request serve answered, of type
 // "request":
 //
 //	{"type":"request","seq":7,"time":"2026-02-17T09:00:01.000000000Z",
@@ -14,7 +18,7 @@ import "strconv"
 // workspace is there when the request named one (serve --workspace);
 // sender is the request's X-Hooklimit-Run header, when it had one (see
 // ServeDelivery). unanswered is there, true, when the answer (status) never
-// reached the client (ServeRecord.Unanswered). retry_after_s is there when
+// reached the client (session.Record.Unanswered). retry_after_s is there when
 // a Retry-After was sent; retry_slack_ms and
 // early for a retry after a 429 with Retry-After; partition_violation when
 // the request came inside another 429's Retry-After on its partition (the
@@ -24,7 +28,7 @@ import "strconv"
 // A request whose path matched no key pattern has only seq, time and
 // status. No header, body, path or query is written, so neither secrets
 // nor tokens in URLs can leak into a results file.
-func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
+func (rw *Writer) Request(r *session.Record, info *session.RequestInfo) {
 	if rw.err != nil {
 		return
 	}
@@ -47,11 +51,11 @@ func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
 		b = strconv.AppendInt(append(b, `,"retry_after_s":`...), r.RetryAfter, 10)
 	}
 	if info != nil {
-		b = strconv.AppendUint(append(b, `,"event":`...), info.event, 10)
+		b = strconv.AppendUint(append(b, `,"event":`...), info.Event, 10)
 		switch r.IDFrom {
-		case IDHeader, IDBody:
+		case session.IDHeader, session.IDBody:
 			b = appendJSONString(append(b, `,"event_id":`...), r.EventID)
-		case IDHash:
+		case session.IDHash:
 			b = append(b, `,"event_id":"hash:`...)
 			b = appendHex16(b, r.EventHash)
 			b = append(b, '"')
@@ -60,12 +64,12 @@ func (rw *ResultsWriter) ServeRequest(r *ServeRecord, info *attemptInfo) {
 		if r.Sender != "" {
 			b = appendJSONString(append(b, `,"sender":`...), r.Sender)
 		}
-		b = strconv.AppendInt(append(b, `,"attempt":`...), int64(info.n), 10)
-		if info.followsRA {
-			b = strconv.AppendFloat(append(b, `,"retry_slack_ms":`...), float64(info.slack)/1e6, 'f', -1, 64)
-			b = strconv.AppendBool(append(b, `,"early":`...), info.slack < 0)
+		b = strconv.AppendInt(append(b, `,"attempt":`...), int64(info.N), 10)
+		if info.FollowsRetryAfter {
+			b = strconv.AppendFloat(append(b, `,"retry_slack_ms":`...), float64(info.Slack)/1e6, 'f', -1, 64)
+			b = strconv.AppendBool(append(b, `,"early":`...), info.Slack < 0)
 		}
-		if info.violation {
+		if info.Violation {
 			b = append(b, `,"partition_violation":true`...)
 		}
 	}

@@ -1,16 +1,18 @@
-package report
+package results
 
 import (
 	"encoding/json"
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // LineStart is the type of the first line of a results file of run and
 // serve: what the command was measuring, so that a file cut short before
 // its result line (a kill -9, a crash) can be rebuilt from its attempt or
-// request lines (see ReadResultsFile).
+// request lines (see ReadFile).
 const LineStart = "start"
 
 // startLine is the first line of a results file:
@@ -32,33 +34,33 @@ type startLine struct {
 // RunStart is what the start line of a run holds: its RunMeta and its
 // profile, whole.
 type RunStart struct {
-	Scenario       string       `json:"scenario"`
-	Profile        *ProfileSpec `json:"profile"`
-	ExcludedLimits []string     `json:"excluded_limits,omitempty"`
-	Target         string       `json:"target"`
-	Retry          string       `json:"retry"`
-	Seed           uint64       `json:"seed"`
-	RunID          string       `json:"run_id,omitempty"`
-	Thresholds     []string     `json:"thresholds,omitempty"`
+	Scenario       string              `json:"scenario"`
+	Profile        *report.ProfileSpec `json:"profile"`
+	ExcludedLimits []string            `json:"excluded_limits,omitempty"`
+	Target         string              `json:"target"`
+	Retry          string              `json:"retry"`
+	Seed           uint64              `json:"seed"`
+	RunID          string              `json:"run_id,omitempty"`
+	Thresholds     []string            `json:"thresholds,omitempty"`
 }
 
 // ServeStart is what the start line of a serve session holds: its
-// ServeMeta, its profile, whole, and the recorder's options.
+// session.Meta, its profile, whole, and the recorder's options.
 type ServeStart struct {
-	Profile         *ProfileSpec `json:"profile"`
-	ExcludedLimits  []string     `json:"excluded_limits,omitempty"`
-	Listen          string       `json:"listen"`
-	KeySource       string       `json:"key_source"`
-	WorkspaceSource string       `json:"workspace_source,omitempty"`
-	Start           Timestamp    `json:"start,omitempty"`
-	GiveUpAfterMS   int64        `json:"giveup_after_ms,omitempty"`
-	EventTTLMS      int64        `json:"event_ttl_ms,omitempty"`
-	MaxEvents       int          `json:"max_events,omitempty"`
-	Thresholds      []string     `json:"thresholds,omitempty"`
+	Profile         *report.ProfileSpec `json:"profile"`
+	ExcludedLimits  []string            `json:"excluded_limits,omitempty"`
+	Listen          string              `json:"listen"`
+	KeySource       string              `json:"key_source"`
+	WorkspaceSource string              `json:"workspace_source,omitempty"`
+	Start           report.Timestamp    `json:"start,omitempty"`
+	GiveUpAfterMS   int64               `json:"giveup_after_ms,omitempty"`
+	EventTTLMS      int64               `json:"event_ttl_ms,omitempty"`
+	MaxEvents       int                 `json:"max_events,omitempty"`
+	Thresholds      []string            `json:"thresholds,omitempty"`
 }
 
 // start writes the start line, whole, and flushes it.
-func (rw *ResultsWriter) start(l *startLine) error {
+func (rw *Writer) start(l *startLine) error {
 	if rw.err != nil {
 		return rw.err
 	}
@@ -75,7 +77,7 @@ func (rw *ResultsWriter) start(l *startLine) error {
 }
 
 // thresholdStrings writes thresholds as ParseThreshold reads them.
-func thresholdStrings(ths []Threshold) []string {
+func thresholdStrings(ths []report.Threshold) []string {
 	var out []string
 	for _, t := range ths {
 		out = append(out, t.String())
@@ -83,40 +85,35 @@ func thresholdStrings(ths []Threshold) []string {
 	return out
 }
 
-// Start writes the start line of the run's results file, when it has
-// one: m and the profile, which a reader needs to rebuild the run from its
-// attempt lines when the result line is missing. Call it before the first
-// attempt; ths are the run's thresholds.
-func (c *RunCollector) Start(m RunMeta, ths []Threshold) error {
-	if c.results == nil {
-		return nil
-	}
-	return c.results.start(&startLine{Kind: KindRun, Run: &RunStart{
-		Scenario: m.Scenario, Profile: NewProfileSpec(c.profile), ExcludedLimits: c.profile.Excluded,
+// StartRun writes the start line of a run's results file: m and p, the
+// profile, which a reader needs to rebuild the run from its attempt lines
+// when the result line is missing. Call it before the first attempt; ths
+// are the run's thresholds.
+func (rw *Writer) StartRun(p *limitsim.Profile, m report.RunMeta, ths []report.Threshold) error {
+	return rw.start(&startLine{Kind: report.KindRun, Run: &RunStart{
+		Scenario: m.Scenario, Profile: report.NewProfileSpec(p), ExcludedLimits: p.Excluded,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Thresholds: thresholdStrings(ths),
 	}})
 }
 
-// Start writes the start line of the session's results file, when it has
-// one: m, the profile and the recorder's options, which a reader needs to
-// rebuild the session from its request lines when the result line is
-// missing. Call it before the first request.
-func (s *ServeRecorder) Start(m ServeMeta) error {
-	if s.results == nil {
-		return nil
-	}
-	return s.results.start(&startLine{Kind: KindServe, Serve: &ServeStart{
-		Profile: NewProfileSpec(s.profile), ExcludedLimits: s.profile.Excluded,
-		Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource, Start: Timestamp(m.Start),
-		GiveUpAfterMS: s.opt.GiveUpAfter.Milliseconds(), EventTTLMS: s.opt.EventTTL.Milliseconds(), MaxEvents: s.opt.MaxEvents,
-		Thresholds: thresholdStrings(s.opt.Thresholds),
+// StartServe writes the start line of a serve session's results file: m,
+// the recorder's profile and its options, which a reader needs to rebuild
+// the session from its request lines when the result line is missing.
+// Call it before the first request.
+func (rw *Writer) StartServe(rec *session.Recorder, m session.Meta) error {
+	p, opt := rec.Profile(), rec.Options()
+	return rw.start(&startLine{Kind: report.KindServe, Serve: &ServeStart{
+		Profile: report.NewProfileSpec(p), ExcludedLimits: p.Excluded,
+		Listen: m.Listen, KeySource: m.KeySource, WorkspaceSource: m.WorkspaceSource, Start: report.Timestamp(m.Start),
+		GiveUpAfterMS: opt.GiveUpAfter.Milliseconds(), EventTTLMS: opt.EventTTL.Milliseconds(), MaxEvents: opt.MaxEvents,
+		Thresholds: thresholdStrings(opt.Thresholds),
 	}})
 }
 
-// profile returns the profile a start line records.
-func startProfile(spec *ProfileSpec, excluded []string) (*limitsim.Profile, error) {
+// startProfile returns the profile a start line records.
+func startProfile(spec *report.ProfileSpec, excluded []string) (*limitsim.Profile, error) {
 	if spec == nil {
-		return nil, FieldErrorf("profile", "missing")
+		return nil, report.FieldErrorf("profile", "missing")
 	}
 	p, err := spec.Profile()
 	if err != nil {

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"encoding/json"
@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/report"
 )
 
-// ResultsWriter writes a results file: JSON Lines, one object a line. Each
+// Writer writes a results file: JSON Lines, one object a line. Each
 // attempt is a line of type "attempt":
 //
 //	{"type":"attempt","event":12,"copy":0,"key":"t1","attempt":2,"size":512,
@@ -25,26 +26,26 @@ import (
 //
 // Lines go through a LineWriter, so the file only ever holds whole lines,
 // and a line is written at most LineFlushEvery after it came.
-type ResultsWriter struct {
+type Writer struct {
 	w   *LineWriter
 	buf []byte
 	err error
 }
 
-// NewResultsWriter returns a writer of results lines to w, through a
+// NewWriter returns a writer of results lines to w, through a
 // LineWriter: w itself when it is one (the command keeps it to close it
 // on a second Ctrl-C), a new one otherwise. Call Close (or Result) to
 // flush.
-func NewResultsWriter(w io.Writer) *ResultsWriter {
+func NewWriter(w io.Writer) *Writer {
 	lw, ok := w.(*LineWriter)
 	if !ok {
 		lw = NewLineWriter(w)
 	}
-	return &ResultsWriter{w: lw}
+	return &Writer{w: lw}
 }
 
 // Attempt writes one attempt line.
-func (rw *ResultsWriter) Attempt(a *probe.Attempt) {
+func (rw *Writer) Attempt(a *probe.Attempt) {
 	if rw.err != nil {
 		return
 	}
@@ -102,7 +103,7 @@ func (rw *ResultsWriter) Attempt(a *probe.Attempt) {
 
 // Result writes the closing line, {"type":"result","result":v}, and
 // flushes.
-func (rw *ResultsWriter) Result(v any) error {
+func (rw *Writer) Result(v any) error {
 	if rw.err != nil {
 		return rw.err
 	}
@@ -119,7 +120,7 @@ func (rw *ResultsWriter) Result(v any) error {
 }
 
 // Close writes the whole lines buffered; the LineWriter stays open.
-func (rw *ResultsWriter) Close() error {
+func (rw *Writer) Close() error {
 	if rw.err == nil {
 		rw.err = rw.w.Flush()
 	}
@@ -127,11 +128,11 @@ func (rw *ResultsWriter) Close() error {
 }
 
 // Err returns the first write error.
-func (rw *ResultsWriter) Err() error { return rw.err }
+func (rw *Writer) Err() error { return rw.err }
 
 func appendTime(b []byte, ns int64) []byte {
 	b = append(b, '"')
-	b = time.Unix(0, ns).UTC().AppendFormat(b, TimestampLayout)
+	b = time.Unix(0, ns).UTC().AppendFormat(b, report.TimestampLayout)
 	return append(b, '"')
 }
 

@@ -1,0 +1,4 @@
+package session
+
+// SessionForTest is the session fixture, for the external tests.
+var SessionForTest = session
