@@ -122,52 +122,6 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
-// TestRunWorkspaceScope runs `run steady --rate 40 --duration 20m --keys 3
-// --profile workato --retry none` on the simulator: the workspace loses
-// 6,000 events, the compliance analysis agrees, and the result read back
-// from its results file (hooklimit report) gives the same answer.
-func TestRunWorkspaceScope(t *testing.T) {
-	prof := builtin(t, "workato")
-	src, err := scenarios.New("steady", scenarios.Params{Rate: scenarios.Rate{N: 40, Per: time.Second}, Duration: 20 * time.Minute, Keys: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	coll := NewRunCollector(prof, &out)
-	eng := &probe.Engine{Source: src, Policy: retry.None{}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
-	if _, err := eng.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := coll.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r := coll.Result(RunMeta{Scenario: "steady", Target: "simulator", Retry: "none"})
-	check := func(what string, r *RunResult) {
-		t.Helper()
-		var rejected int64
-		for _, pr := range r.PolicyRejected {
-			rejected += pr.Rejected
-			if pr.Key != allTraffic {
-				t.Errorf("%s: partition %q, want the workspace", what, pr.Key)
-			}
-		}
-		d := r.Delivery
-		if d.Events != 48000 || d.Lost != 6000 || d.Rejected429 != 6000 || rejected != 6000 || r.Verdict != VerdictFail {
-			t.Errorf("%s: events %d lost %d 429 %d, compliance rejects %d, verdict %s; want 48,000 events, 6,000 lost, rejected and fail",
-				what, d.Events, d.Lost, d.Rejected429, rejected, r.Verdict)
-		}
-	}
-	check("run", r)
-	if err := NewResultsWriter(&out).Result(r); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Merge([]*ResultsFile{mtParse(t, "r.jsonl", out.Bytes())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("report", rep.Result.(*RunResult))
-}
-
 // TestDeliveryPartitionViolationsByScope: after a 429 with Retry-After,
 // a request to another trigger of the same workspace is a partition
 // violation under Workato, and not under Rewst.

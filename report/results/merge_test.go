@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,12 +51,13 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, spec string,
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	coll := report.NewRunCollector(prof, &buf)
+	rw := NewWriter(&buf)
+	coll := report.NewRunCollector(prof, rw)
 	eng := &probe.Engine{Source: renamed{src, prefix}, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := coll.Close(); err != nil {
+	if err := rw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	res := coll.Result(report.RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
@@ -327,13 +329,14 @@ func TestMergeChecksOfDisjointKeysIsTheCheck(t *testing.T) {
 func mtServe(t *testing.T, reqs []session.Record, listen string) (*report.ServeResult, []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	s := session.NewRecorder(builtin(t, "rewst"), session.Options{Results: &b, Thresholds: []report.Threshold{mustThreshold(t, "retry_after_early==0")}})
+	rw := NewWriter(&b)
+	s := session.NewRecorder(builtin(t, "rewst"), session.Options{Log: rw, Thresholds: []report.Threshold{mustThreshold(t, "retry_after_early==0")}})
 	for i := range reqs {
 		r := reqs[i]
 		s.Add(&r)
 	}
 	res := s.Result(session.Meta{Listen: listen, KeySource: "path"})
-	if err := s.WriteResult(res); err != nil {
+	if err := rw.Result(res); err != nil {
 		t.Fatal(err)
 	}
 	return res, b.Bytes()
@@ -355,7 +358,7 @@ func TestMergeServeSessionsIsOneSession(t *testing.T) {
 	var a, b, all []session.Record
 	for i := range 120 {
 		key := []string{"t1", "t2"}[i%2]
-		id := "evt-" + itoa(i/3)
+		id := "evt-" + strconv.Itoa(i/3)
 		st, ra := 200, int64(0)
 		if i%7 == 0 {
 			st, ra = 429, 1

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -24,12 +27,11 @@ func cutRunFile(t testing.TB) (*report.RunResult, []byte) {
 	res, data := mtRun(t, "rewst", "burst", scenarios.Params{Events: 30}, "retry-after", 1, "")
 	prof, _ := limitsim.Builtin("rewst")
 	var start bytes.Buffer
-	c := report.NewRunCollector(prof, &start)
 	th, err := report.ParseThreshold("lost==0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Start(report.RunMeta{Scenario: res.Scenario, Target: res.Target, Retry: res.Retry, Seed: res.Seed}, []report.Threshold{th}); err != nil {
+	if err := NewWriter(&start).StartRun(prof, report.RunMeta{Scenario: res.Scenario, Target: res.Target, Retry: res.Retry, Seed: res.Seed}, []report.Threshold{th}); err != nil {
 		t.Fatal(err)
 	}
 	return res, append(start.Bytes(), data...)
@@ -42,7 +44,7 @@ func cutServeFile(t *testing.T) (*report.ServeResult, []byte) {
 	base := int64(1771318800 * time.Second)
 	var reqs []session.Record
 	for i := range 60 {
-		id := "evt-" + itoa(i/3)
+		id := "evt-" + strconv.Itoa(i/3)
 		st, ra := 200, int64(0)
 		if i%4 == 0 {
 			st, ra = 429, 1
@@ -56,8 +58,8 @@ func cutServeFile(t *testing.T) (*report.ServeResult, []byte) {
 	}
 	var start bytes.Buffer
 	th, _ := report.ParseThreshold("retry_after_early==0")
-	s := session.NewRecorder(builtin(t, "rewst"), session.Options{Results: &start, Thresholds: []report.Threshold{th}})
-	if err := s.Start(session.Meta{Listen: "http://a", KeySource: "path", Start: base}); err != nil {
+	s := session.NewRecorder(builtin(t, "rewst"), session.Options{Thresholds: []report.Threshold{th}})
+	if err := NewWriter(&start).StartServe(s, session.Meta{Listen: "http://a", KeySource: "path", Start: base}); err != nil {
 		t.Fatal(err)
 	}
 	res, data := mtServe(t, reqs, "http://a")
@@ -190,7 +192,7 @@ func TestReadServeCutAnywhere(t *testing.T) {
 				continue
 			}
 			total++
-			byStatus[itoa(int(l["status"].(float64)))]++
+			byStatus[strconv.Itoa(int(l["status"].(float64)))]++
 			if _, ok := l["key"]; !ok {
 				unmatched++
 			}
@@ -221,16 +223,16 @@ func TestReadCutIncompleteEverywhere(t *testing.T) {
 	whole := mtParse(t, "whole.jsonl", data)
 	cut := bytes.LastIndexByte(data[:len(data)/2], '\n') + 20 // inside an attempt line
 	rf := mtParse(t, "cut.jsonl", data[:cut])
-	want := map[report.Format]string{
-		Table:    "INCOMPLETE, not a pass: the results file was cut short at line",
-		Markdown: "INCOMPLETE, not a pass: the results file was cut short at line",
-		JSON:     `"reason": "truncated"`,
-		JUnit:    `type="incomplete/truncated"`,
-		HTML:     "INCOMPLETE, not a pass: the results file was cut short at line",
+	want := map[render.Format]string{
+		render.Table:    "INCOMPLETE, not a pass: the results file was cut short at line",
+		render.Markdown: "INCOMPLETE, not a pass: the results file was cut short at line",
+		render.JSON:     `"reason": "truncated"`,
+		render.JUnit:    `type="incomplete/truncated"`,
+		render.HTML:     "INCOMPLETE, not a pass: the results file was cut short at line",
 	}
 	for f, w := range want {
 		var b bytes.Buffer
-		if err := report.RenderForTest(&b, rf.Report(), f); err != nil {
+		if err := render.Write(&b, rf.Report(), f); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), w) {
@@ -300,7 +302,7 @@ func FuzzReadCut(f *testing.F) {
 			t.Fatalf("cut short (torn %v, result line %d) but verdict %s", rf.Truncated, rf.ResultLine, rf.Verdict)
 		}
 		if rf.Timeline == nil || rf.Timeline.Len() <= 2000 {
-			_ = report.RenderForTest(io.Discard, rf.Report(), report.Table)
+			_ = render.Write(io.Discard, rf.Report(), render.Table)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -36,11 +37,11 @@ func FuzzParseResults(f *testing.F) {
 		if rf.Timeline != nil && rf.Timeline.Len() > 2000 {
 			return // rendering long timelines is slow, not wrong
 		}
-		for _, f := range []report.Format{report.Table, report.Markdown, report.JSON, report.JUnit, report.HTML} {
-			_ = report.RenderForTest(io.Discard, rf.Report(), f)
+		for _, f := range []render.Format{render.Table, render.Markdown, render.JSON, render.JUnit, render.HTML} {
+			_ = render.Write(io.Discard, rf.Report(), f)
 		}
 		if rep, err := Merge([]*File{rf, rf}); err == nil {
-			_ = report.RenderForTest(io.Discard, rep, report.Table)
+			_ = render.Write(io.Discard, rep, render.Table)
 		}
 	})
 }

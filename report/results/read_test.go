@@ -14,6 +14,8 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/receiver/session"
+	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
@@ -77,7 +79,7 @@ func TestReadResultsErrors(t *testing.T) {
 func TestReadResultsForms(t *testing.T) {
 	res, data := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Second}, "retry-after", 1, "")
 	var doc bytes.Buffer
-	if err := report.RenderForTest(&doc, res, report.JSON); err != nil {
+	if err := render.Write(&doc, res, render.JSON); err != nil {
 		t.Fatal(err)
 	}
 	var gz bytes.Buffer
