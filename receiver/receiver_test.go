@@ -19,6 +19,7 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
+	"github.com/hooklimit/hooklimit/report/results"
 )
 
 // at0 is 2026-02-17T09:00:00Z.
@@ -51,9 +52,9 @@ func newReceiver(t testing.TB, opt Options) (*Receiver, *clock, *bytes.Buffer) {
 		opt.Profile = profile(t, "rewst")
 	}
 	out := new(bytes.Buffer)
-	so := session.Options{Results: out, GiveUpAfter: time.Second}
+	so := session.Options{Log: results.NewWriter(out), GiveUpAfter: time.Second}
 	if _, ok := t.(*testing.B); ok {
-		so.Results = nil // a benchmark's results would fill memory
+		so.Log = nil // a benchmark's results would fill memory
 	}
 	opt.Recorder = session.NewRecorder(opt.Profile, so)
 	rv, err := New(opt)
@@ -69,8 +70,10 @@ func newReceiver(t testing.TB, opt Options) (*Receiver, *clock, *bytes.Buffer) {
 func flush(t testing.TB, rv *Receiver) {
 	t.Helper()
 	rv.Close()
-	if err := rv.opt.Recorder.Close(); err != nil {
-		t.Fatal(err)
+	if rw, ok := rv.opt.Recorder.Options().Log.(*results.Writer); ok {
+		if err := rw.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -29,7 +29,7 @@ func TestRunNoResponseFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			coll := NewRunCollector(rewst(t), nil)
+			coll := NewRunCollector(builtin(t, "rewst"), nil)
 			for i, st := range tt.statuses {
 				a := &probe.Attempt{Event: uint64(i + 1), Key: "t1", N: 1, Size: 10, Status: st,
 					Intended: st0 + int64(i)*int64(time.Second), Sent: st0 + int64(i)*int64(time.Second), Done: st0 + int64(i)*int64(time.Second) + 1e6}

@@ -14,10 +14,23 @@ import (
 
 // simRun runs a built-in shape against a built-in profile's simulator with
 // a retry policy spec, and returns the result.
-func simRun(t *testing.T, profile, shape string, p scenarios.Params, retry string, seed uint64) *RunResult {
+func simRun(t *testing.T, profile, shape string, p scenarios.Params, spec string, seed uint64) *RunResult {
 	t.Helper()
-	r, _ := mtRun(t, profile, shape, p, retry, seed, "")
-	return r
+	prof := builtin(t, profile)
+	src, err := scenarios.New(shape, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := retry.ParsePolicy(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll := NewRunCollector(prof, nil)
+	eng := &probe.Engine{Source: src, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
+	if _, err := eng.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return coll.Result(RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
 }
 
 func TestRunWorkatoBurstWithoutRetriesLoses80(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
+	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/results"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -112,12 +113,13 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, policy strin
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	coll := report.NewRunCollector(prof, &buf)
+	rw := results.NewWriter(&buf)
+	coll := report.NewRunCollector(prof, rw)
 	eng := &probe.Engine{Source: renamed{src, prefix}, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := coll.Close(); err != nil {
+	if err := rw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	res := coll.Result(report.RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
@@ -203,7 +205,7 @@ const st0 = int64(1_771_318_800_000_000_000) // 2026-02-17T09:00:00Z
 // session feeds a recorder 30 events in one second to t1 (5 rejected with
 // Retry-After 1 and retried after 1 s), one retried at once, and a request
 // with no key.
-func session(t *testing.T, opt session.Options) (*session.Recorder, *report.ServeResult) {
+func serveSession(t *testing.T, opt session.Options) (*session.Recorder, *report.ServeResult) {
 	t.Helper()
 	s := session.NewRecorder(rewst(t), opt)
 	var reqs []sreq

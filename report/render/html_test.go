@@ -48,7 +48,7 @@ func htmlPages(t *testing.T) map[string][]byte {
 	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
 	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
 	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
-	_, serve := session(t, session.Options{})
+	_, serve := serveSession(t, session.Options{})
 	render("serve", &report.Report{Kind: report.KindServe, Result: serve, Verdict: serve.Verdict, Files: []string{"serve.jsonl"}})
 	prb := mtParse(t, "probe.jsonl", []byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":200}`+"\n"+
 		`{"type":"probe_request","seq":2,"step":"burst","size":2,"sent":"2026-02-17T09:00:00.1Z","status":429}`+"\n"+
