@@ -237,7 +237,7 @@ func (rv *Receiver) Meta(interrupted bool) session.Meta {
 }
 
 // Result returns the Recorder's result as of now, with the rows of the
-// worst ServeOptions.KeepKeys keys. While serving it is computed on the
+// worst session.Options.KeepKeys keys. While serving it is computed on the
 // consumer goroutine, after the records pushed so far.
 func (rv *Receiver) Result(interrupted bool) *report.ServeResult {
 	return rv.result(interrupted, 0)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"testing"
 )
 
@@ -16,3 +17,5 @@ func mustThreshold(t *testing.T, s string) Threshold {
 	}
 	return th
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

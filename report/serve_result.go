@@ -1,7 +1,5 @@
 package report
 
-import "strconv"
-
 // KindServe is the ServeResult.Kind of a serve session.
 const KindServe = "serve"
 
@@ -119,8 +117,6 @@ func (r *ServeResult) Check() *CheckResult {
 		ComplianceSection: r.ComplianceSection, Metrics: map[string]float64{}, Thresholds: r.Thresholds,
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // ServeDelivery is what serve saw of the sender's events: the numbers of
 // the README where they apply to a receiver, in the JSON result's
