@@ -45,9 +45,10 @@ type AnalyzerOptions struct {
 // means a partition.
 //
 // Feed it every arrival with Add, in time order, then call Result. For each
-// key, limit and interpretation it computes the peak demand exactly (see
-// DESIGN.md section 4: the largest window total, the smallest bucket
-// capacity or credit store that admits the trace) and replays the arrivals
+// key, limit and interpretation it computes the peak demand exactly (the
+// largest total in any window of the limit's length, sliding or aligned;
+// for a bucket or credits, the smallest capacity or store that admits the
+// trace at the limit's rate) and replays the arrivals
 // through a limitsim limiter of that interpretation alone, to count what it
 // would reject. It also replays each key through the whole profile (all
 // limits together, as documented) for the policy-level rejected count.
@@ -66,7 +67,7 @@ type AnalyzerOptions struct {
 //	res := a.Result()
 //	res.Input.Files, res.Input.Skipped = files, skipped
 //	if err := res.ApplyThresholds(thresholds); err != nil { ... } // exit 2
-//	err := res.Write(stdout, format)
+//	err := render.Write(stdout, res, format)
 //	// exit 1 when res.Verdict is report.VerdictFail
 //
 // An arrival earlier than the previous one of its key is treated as
