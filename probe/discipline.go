@@ -32,7 +32,8 @@ type gatePart struct {
 	started     int64     // when its first attempt was due
 	freeAt      int64     // when the last delivery under way settled
 	waiting     []pending // the deliveries queued behind it, oldest first
-	pausedUntil int64
+	pausedFrom  int64 // the partition is held from the answer of a 429 ...
+	pausedUntil int64 // ... until its Retry-After ends
 	bucket      tokens // per-partition pacing
 }
 
@@ -81,8 +82,8 @@ func (g *gate) hold(key uint32, event uint64, copy uint32, at int64, disabled bo
 		}
 	}
 	t := at
-	if s.PauseOn429 {
-		t = max(t, pt.pausedUntil)
+	if s.PauseOn429 && at >= pt.pausedFrom && at < pt.pausedUntil {
+		t = pt.pausedUntil
 	}
 	if s.Pace.Rate > 0 {
 		if s.Pace.PerPartition {
@@ -143,6 +144,9 @@ func (g *gate) answered(p *pending, a *Attempt, resp *retry.Response) {
 			d = resp.RetryAfter
 		}
 		pt := g.part(p.key)
+		if a.Done >= pt.pausedUntil {
+			pt.pausedFrom = a.Done
+		}
 		pt.pausedUntil = max(pt.pausedUntil, a.Done+int64(d))
 	}
 }

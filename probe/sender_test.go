@@ -35,16 +35,18 @@ func burstOn(n int, key string) *emList {
 }
 
 // violations counts the attempts sent to a partition while the
-// Retry-After of an earlier 429 of that partition was still running.
+// Retry-After of an earlier 429 of that partition was running: after its
+// answer came, before it ended.
 func violations(atts []Attempt) int {
-	until := map[string]int64{}
 	n := 0
-	for _, a := range atts {
-		if a.Sent < until[a.Key] {
-			n++
+	for i, a := range atts {
+		if a.Status != 429 || !a.HasRetryAfter {
+			continue
 		}
-		if a.Status == 429 && a.HasRetryAfter {
-			until[a.Key] = max(until[a.Key], a.Done+int64(a.RetryAfter))
+		for _, b := range atts[i+1:] {
+			if b.Key == a.Key && b.Sent >= a.Done && b.Sent < a.Done+int64(a.RetryAfter) {
+				n++
+			}
 		}
 	}
 	return n
