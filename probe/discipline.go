@@ -32,9 +32,9 @@ type gatePart struct {
 	started     int64     // when its first attempt was due
 	freeAt      int64     // when the last delivery under way settled
 	waiting     []pending // the deliveries queued behind it, oldest first
-	pausedFrom  int64 // the partition is held from the answer of a 429 ...
-	pausedUntil int64 // ... until its Retry-After ends
-	bucket      tokens // per-partition pacing
+	pausedFrom  int64     // the partition is held from the answer of a 429 ...
+	pausedUntil int64     // ... until its Retry-After ends
+	bucket      tokens    // per-partition pacing
 }
 
 // action is what the scheduler does with the attempt due next.
