@@ -165,4 +165,3 @@ func count(name, v string) (int, error) {
 func senderError(field, msg string) *exitcode.InputError {
 	return &exitcode.InputError{File: senderFlag, Field: field, Msg: msg}
 }
-
