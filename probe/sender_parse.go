@@ -76,6 +76,9 @@ func (s *Sender) set(name, val string, hasVal bool) error {
 		}
 		return nil
 	}
+	if !strings.Contains(", "+itemNames+",", ", "+name+",") {
+		return senderError(name, "unknown item; want "+itemNames)
+	}
 	if !hasVal && name != "parallel" && name != "ordered" && name != "pause-on-429" {
 		return senderError(name, "needs a value: "+name+"=...; want "+itemNames)
 	}
