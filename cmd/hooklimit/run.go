@@ -106,6 +106,8 @@ still reported and written).`,
   hooklimit run burst --events 18100 --profile workato --retry none --format json
   hooklimit run steady --rate 30 --duration 60s --profile rewst --retry retry-after --format json
   hooklimit run steady --rate 30 --duration 60s --profile rewst --compare-retry none,immediate,exponential,retry-after
+  hooklimit run --sender autotask
+  hooklimit run bulk --events 2000 --over 1m --profile rewst --sender ordered,pause-on-429,pace=1000/1m
   hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
   hooklimit run replay traffic.jsonl --speed 2 --profile rewst
   hooklimit run --plan plan.yaml
