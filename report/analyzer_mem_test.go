@@ -49,6 +49,9 @@ func idleKeyBytes(t testing.TB, profiles string, n int) float64 {
 // TestAnalyzerIdleKeyMemory holds what an idle key costs the check
 // command: a key that sent one request, under 1 KB whatever the profiles.
 func TestAnalyzerIdleKeyMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measures memory, which the race detector inflates: .ci/run runs it without -race")
+	}
 	for _, profiles := range []string{"rewst", "workato", "rewst,workato"} {
 		t.Run(profiles, func(t *testing.T) {
 			if b := idleKeyBytes(t, profiles, 20000); b >= 1000 {

@@ -15,12 +15,13 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// TestMain lets the test binary stand in for hooklimit in the scripts: when
-// a script runs "hooklimit", testscript runs main, with the version the
-// linker would have set for a release.
+// TestMain sets the version the linker would have set for a release, and
+// gives the scripts a hooklimit: the one scriptMain builds, or else the
+// test binary itself, which runs main when a script runs "hooklimit".
 func TestMain(m *testing.M) {
 	version, commit, date = "1.2.3", "abc1234def5678abc1234def5678abc1234def56", "2026-11-25T10:00:00Z"
-	testscript.Main(m, map[string]func(){"hooklimit": main})
+	scripts = &scriptMain{m: m}
+	testscript.Main(scripts, map[string]func(){"hooklimit": main})
 }
 
 // TestScript runs the command-line tests in testdata/script. Besides the
@@ -41,23 +42,31 @@ func TestMain(m *testing.M) {
 // With -update, the golden files compared by "cmp stdout FILE" are
 // rewritten inside the scripts.
 func TestScript(t *testing.T) {
+	bin, err := scripts.binDir()
+	if err != nil {
+		t.Logf("scripts run the test binary as hooklimit: %v", err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic},
-		Setup:               setupScript,
+		Setup:               func(env *testscript.Env) error { return setupScript(env, bin) },
 		UpdateScripts:       golden.Update(),
 	})
 }
 
-// setupScript prepares a script's environment: noRaceExitSleep, and
+// setupScript prepares a script's environment: bin, the directory of the
+// hooklimit to run, first in $PATH unless it is "", noRaceExitSleep, and
 // $RESULTS.
-func setupScript(env *testscript.Env) error {
+func setupScript(env *testscript.Env, bin string) error {
 	results, err := filepath.Abs(filepath.Join("testdata", "results"))
 	if err != nil {
 		return err
 	}
 	env.Setenv("RESULTS", results)
+	if bin != "" {
+		env.Setenv("PATH", bin+string(filepath.ListSeparator)+env.Getenv("PATH"))
+	}
 	return noRaceExitSleep(env)
 }
 

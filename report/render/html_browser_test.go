@@ -339,7 +339,7 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	console := regexp.MustCompile(`(?m)^.*(:CONSOLE|Uncaught|violates the following Content Security Policy|Refused to|net::ERR_).*$`)
 	b := startBrowser(t, bin) // it starts while the pages are made
-	pages := htmlPages(t)
+	pages := browserPages(t)
 	noisy := filepath.Join(dir, "noisy.html")
 	if err := os.WriteFile(noisy, []byte(`<!DOCTYPE html><title>noisy</title><script>console.log("heard")</script><img src="http://127.0.0.1:9/x.png">`), 0o644); err != nil {
 		t.Fatal(err)

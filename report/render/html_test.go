@@ -12,16 +12,20 @@ import (
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// htmlPagesOnce holds the pages, rendered by the first test that needs
-// them.
-var htmlPagesOnce map[string][]byte
+// browserPagesOnce and htmlPagesOnce hold the pages, rendered by the
+// first test that needs them; rewstRun is the results file of the run
+// page, which the merged page merges.
+var (
+	browserPagesOnce, htmlPagesOnce map[string][]byte
+	rewstRun                        []byte
+)
 
-// htmlPages renders a page of every kind of result, and the merge of two
-// runs.
-func htmlPages(t *testing.T) map[string][]byte {
+// browserPages renders the pages the browser opens: a run's, workato's
+// burst, a check's and a probe's.
+func browserPages(t *testing.T) map[string][]byte {
 	t.Helper()
-	if htmlPagesOnce != nil {
-		return htmlPagesOnce
+	if browserPagesOnce != nil {
+		return browserPagesOnce
 	}
 	pages := map[string][]byte{}
 	render := func(name string, rep *report.Report) {
@@ -35,23 +39,45 @@ func htmlPages(t *testing.T) map[string][]byte {
 	render("run", mtParse(t, "rewst.jsonl", rewst).Report())
 	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 18100, Size: 900}, "retry-after", 1, "")
 	render("workato", mtParse(t, "workato.jsonl", workato).Report())
+	_, chk := mtCheck(t, []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "perwebhook")}, mtTraffic([]string{"t1", "<b>t2</b>"}), "traffic.jsonl")
+	render("check", mtParse(t, "check.jsonl", chk).Report())
+	prb := mtParse(t, "probe.jsonl", []byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":200}`+"\n"+
+		`{"type":"probe_request","seq":2,"step":"burst","size":2,"sent":"2026-02-17T09:00:00.1Z","status":429}`+"\n"+
+		`{"type":"result","result":{"verdict":"pass","kind":"probe","target":"http://127.0.0.1:8080/hooks/t1","profile":"rewst","requests":2,"limits":[{"name":"burst","documented":25,"inferred":25,"basis":"measured","verdict":"match"}],"findings":[{"code":"429-without-retry-after","severity":"error","message":"a 429 had no Retry-After","count":1}]}}`))
+	render("probe", prb.Report())
+	browserPagesOnce, rewstRun = pages, rewst
+	return pages
+}
+
+// htmlPages renders a page of every kind of result, and the merge of two
+// runs: the browser's pages and the others.
+func htmlPages(t *testing.T) map[string][]byte {
+	t.Helper()
+	if htmlPagesOnce != nil {
+		return htmlPagesOnce
+	}
+	pages := map[string][]byte{}
+	for name, page := range browserPages(t) {
+		pages[name] = page
+	}
+	render := func(name string, rep *report.Report) {
+		var b bytes.Buffer
+		if err := Write(&b, rep, HTML); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		pages[name] = b.Bytes()
+	}
 	_, other := mtRun(t, "rewst", "poisson", scenarios.Params{Rate: scenarios.Rate{N: 20, Per: time.Second}, Duration: 90 * time.Second}, "exponential", 2, "")
-	merged, err := report.Merge([]*report.ResultsFile{mtParse(t, "rewst.jsonl", rewst), mtParse(t, "other.jsonl", other)})
+	merged, err := report.Merge([]*report.ResultsFile{mtParse(t, "rewst.jsonl", rewstRun), mtParse(t, "other.jsonl", other)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	render("merged", merged)
-	_, chk := mtCheck(t, []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "perwebhook")}, mtTraffic([]string{"t1", "<b>t2</b>"}), "traffic.jsonl")
-	render("check", mtParse(t, "check.jsonl", chk).Report())
 	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
 	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
 	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
 	_, serve := session(t, report.ServeOptions{})
 	render("serve", &report.Report{Kind: report.KindServe, Result: serve, Verdict: serve.Verdict, Files: []string{"serve.jsonl"}})
-	prb := mtParse(t, "probe.jsonl", []byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":200}`+"\n"+
-		`{"type":"probe_request","seq":2,"step":"burst","size":2,"sent":"2026-02-17T09:00:00.1Z","status":429}`+"\n"+
-		`{"type":"result","result":{"verdict":"pass","kind":"probe","target":"http://127.0.0.1:8080/hooks/t1","profile":"rewst","requests":2,"limits":[{"name":"burst","documented":25,"inferred":25,"basis":"measured","verdict":"match"}],"findings":[{"code":"429-without-retry-after","severity":"error","message":"a 429 had no Retry-After","count":1}]}}`))
-	render("probe", prb.Report())
 	htmlPagesOnce = pages
 	return pages
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// scriptMain wraps the tests' testing.M so that the scripts can run a
+// hooklimit built the way a user builds it: go build, with the linker
+// setting the release's version, commit and date. Each script starts
+// hooklimit dozens of times; the race-enabled test binary, which
+// testscript would run instead, spends most of a script's time starting
+// the race runtime. The package's Go tests, which call Execute in
+// process, keep the race detector on the command code.
+//
+// The binary is built once, the first time a script needs it, into a
+// directory removed when the tests end. Without the go command, or when
+// the build fails, scripts run the test binary as hooklimit, as
+// testscript.Main sets up.
+type scriptMain struct {
+	m *testing.M
+
+	dir   string
+	once  sync.Once
+	built string // the directory holding hooklimit, "" when not built
+	err   error
+}
+
+// Run runs the tests and removes the built binary.
+func (s *scriptMain) Run() int {
+	dir, err := os.MkdirTemp("", "hooklimit-script")
+	if err != nil {
+		s.err = err
+		return s.m.Run()
+	}
+	s.dir = dir
+	defer os.RemoveAll(dir)
+	return s.m.Run()
+}
+
+// binDir returns the directory holding the built hooklimit, building it
+// on first use, or "" and the reason when scripts must run the test
+// binary instead.
+func (s *scriptMain) binDir() (string, error) {
+	s.once.Do(func() {
+		if s.err != nil {
+			return
+		}
+		goCmd, err := exec.LookPath("go")
+		if err != nil {
+			s.err = err
+			return
+		}
+		ldflags := "-X main.version=" + version + " -X main.commit=" + commit + " -X main.date=" + date
+		cmd := exec.Command(goCmd, "build", "-buildvcs=false", "-ldflags", ldflags, "-o", filepath.Join(s.dir, "hooklimit"), ".")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			s.err = &buildError{err: err, out: out}
+			return
+		}
+		s.built = s.dir
+	})
+	return s.built, s.err
+}
+
+// buildError is a failed go build with its output.
+type buildError struct {
+	err error
+	out []byte
+}
+
+func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + string(e.out) }
+
+// scripts is the tests' scriptMain, set by TestMain.
+var scripts *scriptMain
