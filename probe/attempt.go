@@ -61,6 +61,7 @@ const (
 	GaveUp      Fate = "gave-up"     // the policy stopped retrying, or the status was final
 	RunEnded    Fate = "run-ended"   // the run ended before the next attempt was due
 	Interrupted Fate = "interrupted" // the run was interrupted before it resolved
+	Disabled    Fate = "disabled"    // the sender was disabled (Sender.DisableAfter) before its next attempt
 )
 
 // Outcome is how one delivery of an event ended.

@@ -91,6 +91,14 @@ type Engine struct {
 	// the timer noise the pacer does not count as falling behind (see
 	// Pace); default DefaultLateTolerance.
 	Tolerance time.Duration
+	// Sender is the delivery discipline and the quirks that, with Policy,
+	// make up the sender model; the zero Sender is the parallel
+	// discipline. A held attempt is due again when the hold ends (a pause,
+	// a token, an answer) and goes through the scheduler like a retry due
+	// then; a delivery queued behind another (Ordered) waits outside the
+	// retry queue, and its first attempt is due when the one before it
+	// settled.
+	Sender Sender
 
 	run
 }
@@ -103,6 +111,10 @@ type Stats struct {
 	Start, End  int64  // when the first and the last attempt left (Unix ns)
 	Interrupted bool   // the context was cancelled before the run finished
 	RunID       string // the run's id, as sent in every event id (HTTP target only)
+	// DisabledAt is when the sender disabled itself (Sender.DisableAfter),
+	// Unix ns; 0 when it did not.
+	DisabledAt int64
+	Disabled   bool
 }
 
 // Target answers an Engine's attempts. The implementations are SimTarget
@@ -153,6 +165,7 @@ type run struct {
 	drain   time.Duration // how long after the last emission retries are still made; negative for no limit
 
 	rng      *rand.Rand
+	gate     *gate // the Sender's discipline; nil for the parallel one
 	pacer    pacer
 	queue    retryQueue
 	keys     keyTable
@@ -184,7 +197,10 @@ func (e *Engine) Run(ctx context.Context) (Stats, error) {
 	if tol <= 0 {
 		tol = DefaultLateTolerance
 	}
-	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))}
+	if err := e.Sender.Validate(); err != nil {
+		return Stats{}, exitcode.New(exitcode.Usage, err)
+	}
+	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74)), gate: newGate(&e.Sender)}
 	e.pacer.tolerance = int64(tol)
 	l, err := e.Target.open(&e.run)
 	if err != nil {
@@ -233,6 +249,9 @@ func (r *run) loop() error {
 			}
 			r.endAt = r.e.Until
 			return r.finish(RunEnded)
+		}
+		if r.gate != nil && r.gated(at, fromSource) {
+			continue
 		}
 		planned := r.pacer.next(at)
 		if r.ring.full() {
@@ -314,6 +333,9 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 	late := r.pacer.dispatched(p.at, planned, now)
 	s := r.ring.claim()
 	s.p = p
+	if r.gate != nil {
+		r.gate.sent(&s.p, now)
+	}
 	key, ws := r.keys.name(p.key)
 	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Size: p.size, N: int(p.n), Intended: p.at, Sent: now, Late: late}
 	if r.stats.Attempts == 0 {
@@ -333,11 +355,21 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 func (r *run) complete(s *sendSlot) {
 	r.inflight--
 	a := &s.att
+	p := &s.p
+	resp := a.Response()
+	if r.gate != nil {
+		r.gate.answered(p, a, &resp)
+	}
 	if a.Accepted() {
 		s.fate = Delivered
 	} else {
-		p := &s.p
-		delay, again := r.e.Policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: a.Response()}, r.rng)
+		var delay time.Duration
+		var again bool
+		if r.gate != nil {
+			delay, again = r.gate.next(r.e.Policy, retry.Failure{N: int(p.n), Elapsed: r.gate.elapsed(p, a.Done), Prev: p.prev, Response: resp}, r)
+		} else {
+			delay, again = r.e.Policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: resp}, r.rng)
+		}
 		switch {
 		case !again || p.n == math.MaxUint32:
 			s.fate = GaveUp
@@ -350,6 +382,9 @@ func (r *run) complete(s *sendSlot) {
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
 			r.queue.push(next)
 		}
+	}
+	if r.gate != nil && s.fate != "" {
+		r.settled(p, s.fate, a.Done)
 	}
 	s.done = true
 	r.ring.release(r.emit)
@@ -372,7 +407,7 @@ func (r *run) outcome(p *pending, f Fate, at int64) {
 		return
 	}
 	r.out = Outcome{Event: p.event, Copy: int(p.copy), Copies: int(p.copies), Key: r.keys.key(p.key), Emitted: p.emitted, At: at, Attempts: int(p.n), Fate: f}
-	if f == RunEnded || f == Interrupted {
+	if f == RunEnded || f == Interrupted || f == Disabled {
 		r.out.Attempts = int(p.n) - 1
 	}
 	r.e.Observer.Outcome(&r.out)
@@ -392,6 +427,9 @@ func (r *run) finish(f Fate) error {
 	for r.queue.Len() > 0 {
 		p := r.queue.pop()
 		r.outcome(&p, f, at)
+	}
+	if r.gate != nil {
+		r.gate.drain(func(p *pending) { r.outcome(p, f, at) })
 	}
 	switch {
 	case f == Interrupted:

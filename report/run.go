@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -28,7 +29,13 @@ type RunResult struct {
 	Profile  string  `json:"profile"`
 	Target   string  `json:"target"` // "simulator" or the URL
 	Retry    string  `json:"retry"`  // the retry policy, in full
-	Seed     uint64  `json:"seed"`
+	// Sender is the sender model --sender gave, when it gave one: a
+	// preset's name and its discipline and quirks as a spec.
+	Sender string `json:"sender,omitempty"`
+	// SenderDisabledAt is when the sender disabled itself after too many
+	// deliveries given up in a row; every delivery due after it was lost.
+	SenderDisabledAt Timestamp `json:"sender_disabled_at,omitempty"`
+	Seed             uint64    `json:"seed"`
 	// RunID is the id of a run against a target: every event id it sent
 	// is RUNID-evt-N, and every request carried it in X-Hooklimit-Run.
 	// Runs in the simulator have none.
@@ -65,8 +72,12 @@ type RunResult struct {
 // RunMeta describes a run, for its result.
 type RunMeta struct {
 	Scenario, Target, Retry, RunID string
+	Sender                         string // the sender model, when one was given
 	Seed                           uint64
-	Interrupted                    bool
+	// Disabled says the sender disabled itself, at DisabledAt (Unix ns).
+	Disabled    bool
+	DisabledAt  int64
+	Interrupted bool
 	// InterruptedAt is when the run was interrupted (Unix ns); zero means
 	// the time the last delivery was cut off, or the last attempt.
 	InterruptedAt int64
@@ -153,6 +164,12 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 	}
 	if !m.Merged {
 		r.Incomplete = c.incomplete(m, &r.Delivery)
+	}
+	r.Sender = m.Sender
+	if m.Disabled {
+		r.SenderDisabledAt = Timestamp(m.DisabledAt)
+		r.Notes = append(r.Notes, fmt.Sprintf("the sender disabled itself %s after the first attempt: every delivery due after that was lost",
+			time.Duration(m.DisabledAt-c.start)))
 	}
 	r.Metrics = RunMetricsOf(r, chk.Metrics)
 	if r.Delivery.Attempts > 0 && c.answered == 0 {

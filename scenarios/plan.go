@@ -21,6 +21,7 @@ import (
 //	target: sim                  # or an http(s) URL
 //	seed: 7
 //	retry: retry-after,fallback=exponential
+//	sender: ordered,pace=1000/1m # a sender preset or spec (hooklimit senders)
 //	keys: 3                      # defaults for the phases
 //	size: 512
 //	phases:                      # run one after another
@@ -60,6 +61,7 @@ type Plan struct {
 	Profile     string
 	Target      string
 	Retry       string
+	Sender      string // the sender model, as --sender takes it
 	Seed        uint64
 	Keys        int   // 0 when not given
 	Size        int64 // 0 when not given

@@ -15,7 +15,7 @@ import (
 
 // topFields and phaseFields are the fields a plan and a phase may have.
 const (
-	topFields   = "name, description, profile, target, seed, retry, keys, size, phases, thresholds"
+	topFields   = "name, description, profile, target, seed, retry, sender, keys, size, phases, thresholds"
 	phaseFields = "scenario, parallel, start, rate, to, duration, events, over, copies, gap, keys, size, seed, speed, file, workspace_field"
 )
 
@@ -36,6 +36,8 @@ func (r *planReader) top(root *yaml.Node) error {
 			p.Target, err = r.scalar(v, field)
 		case "retry":
 			p.Retry, err = r.scalar(v, field)
+		case "sender":
+			p.Sender, err = r.scalar(v, field)
 		case "seed":
 			p.Seed, err = r.seed(v, field)
 		case "keys":

@@ -5,6 +5,7 @@ package scenarios
 type Settings struct {
 	Profile string
 	Retry   string
+	Sender  string
 	Target  string // "" for the simulator
 	Seed    uint64
 }
@@ -13,7 +14,7 @@ type Settings struct {
 // is set when it gave retry policies to compare, which replaces the
 // plan's policy as Retry does.
 type Given struct {
-	Profile, Retry, RetryList, Target, Seed bool
+	Profile, Retry, RetryList, Target, Seed, Sender bool
 }
 
 // Settings returns the settings to run the plan with. cmd holds the
@@ -24,6 +25,7 @@ type Given struct {
 //     gives none;
 //   - retry: the plan's, unless the command line gives a policy or a list
 //     to compare, or the plan gives none;
+//   - sender: the plan's, unless the command line gives one;
 //   - target: the plan's, unless the command line gives one or the plan's
 //     is "sim" (the simulator), which leaves the command line's;
 //   - seed: the plan's (0 when it gives none), unless the command line
@@ -41,6 +43,9 @@ func (p *Plan) Settings(cmd Settings, given Given, checkRetry func(string) error
 			return Settings{}, p.Errorf("retry", "%v", err)
 		}
 		s.Retry = p.Retry
+	}
+	if p.Sender != "" && !given.Sender {
+		s.Sender = p.Sender
 	}
 	if !given.Target && p.Target != "sim" {
 		s.Target = p.Target

@@ -155,7 +155,7 @@ func TestPlanErrors(t *testing.T) {
 		{"name: [x\n", "p.yaml:1: not valid YAML: did not find expected ',' or ']'"},
 		{"name: x\n", "p.yaml:1: phases: missing: a plan needs at least one phase"},
 		{"phases: []\n", "p.yaml:1: phases: must be a list of at least one phase (- scenario: steady ...)"},
-		{"name: x\nprofil: rewst\n", "p.yaml:2: profil: unknown field (want name, description, profile, target, seed, retry, keys, size, phases, thresholds)"},
+		{"name: x\nprofil: rewst\n", "p.yaml:2: profil: unknown field (want name, description, profile, target, seed, retry, sender, keys, size, phases, thresholds)"},
 		{"name: x\nname: y\n", "p.yaml:2: name: is given twice"},
 		{"profile: [a, b]\n", "p.yaml:1: profile: must be a single value, not a list or mapping"},
 		{"target:\n", "p.yaml:1: target: needs a value"},

@@ -139,6 +139,7 @@ Exit codes, the same for every command:
 		newProbeCmd(d),
 		newReportCmd(d),
 		newScenariosCmd(d),
+		newSendersCmd(d),
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),

@@ -17,6 +17,7 @@ import (
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
+	"github.com/hooklimit/hooklimit/probe/senders"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/report/render"
 	"github.com/hooklimit/hooklimit/report/results"
@@ -53,6 +54,9 @@ type runOptions struct {
 	Plan         string
 	Profile      string
 	Retry        string
+	Sender       string
+	sender       senders.Model // Sender, read
+	planRetry    bool          // the plan names a retry policy
 	CompareRetry []string
 	Target       string
 	Seed         uint64
@@ -103,6 +107,8 @@ still reported and written).`,
   hooklimit run burst --events 18100 --profile workato --retry none --format json
   hooklimit run steady --rate 30 --duration 60s --profile rewst --retry retry-after --format json
   hooklimit run steady --rate 30 --duration 60s --profile rewst --compare-retry none,immediate,exponential,retry-after
+  hooklimit run --sender autotask
+  hooklimit run bulk --events 2000 --over 1m --profile rewst --sender ordered,pause-on-429,pace=1000/1m
   hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
   hooklimit run replay traffic.jsonl --speed 2 --profile rewst
   hooklimit run --plan plan.yaml
@@ -131,6 +137,7 @@ still reported and written).`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "the limits to simulate and check against: a built-in name or a profile file")
 	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after")
+	f.StringVar(&opts.Sender, "sender", "", "the sender model: a preset (see 'hooklimit senders') or a spec such as ordered,pause-on-429,pace=1000/1m; a preset brings its retry policy unless --retry is given (default: parallel, each event retried on its own)")
 	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
@@ -161,7 +168,13 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.sender, err = senders.Parse(opts.Sender); err != nil {
+		return err
+	}
 	retries := []string{opts.Retry}
+	if opts.sender.Retry != nil && !opts.retryGiven() {
+		retries = []string{opts.sender.Retry.String()}
+	}
 	if len(opts.CompareRetry) > 0 {
 		retries = nil
 		for _, r := range opts.CompareRetry {
@@ -287,11 +300,15 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	}
 	coll := report.NewRunCollector(spec.profile, log)
 	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name())
+	sender := opts.sender.Sender
 	if sp, ok := src.(scenarios.Spanner); ok {
 		prog.setSpan(sp.Span())
 	}
 	obs := prog.observer(coll)
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
+	if opts.Sender != "" {
+		meta.Sender = opts.sender.String()
+	}
 	if spec.target != "" {
 		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
@@ -302,15 +319,17 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	}
 	var runErr error
 	if spec.target == "" {
-		eng := &probe.Engine{Source: src, Policy: pol, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
+		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
 		var st probe.Stats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
+		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
 	} else {
-		var interrupted bool
-		interrupted, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
-		meta.Interrupted = interrupted
-		if interrupted {
+		var st probe.Stats
+		st, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
+		meta.Interrupted = st.Interrupted
+		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		if st.Interrupted {
 			meta.InterruptedAt = opts.Now().UnixNano()
 		}
 	}
@@ -409,14 +428,20 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	if opts.Scenario != "" {
 		return nil, exitcode.Usagef("give a SCENARIO or --plan, not both")
 	}
-	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"),
+	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"), Sender: opts.flags.Changed("sender"),
 		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
-	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Target: opts.Target, Seed: opts.Seed}, given,
+	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Sender: opts.Sender, Target: opts.Target, Seed: opts.Seed}, given,
 		func(r string) error { _, err := retry.ParsePolicy(r); return err })
 	if err != nil {
 		return nil, err
 	}
-	opts.Retry, opts.Seed = set.Retry, set.Seed
+	if set.Sender != opts.Sender {
+		if _, err := senders.Parse(set.Sender); err != nil {
+			return nil, plan.Errorf("sender", "%v", err)
+		}
+	}
+	opts.planRetry = plan.Retry != ""
+	opts.Retry, opts.Sender, opts.Seed = set.Retry, set.Sender, set.Seed
 	target := set.Target
 	p, err := limitsim.LoadProfile(set.Profile)
 	if err != nil {
@@ -449,4 +474,10 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 		name = "plan " + opts.Plan
 	}
 	return &runSpec{name: name, newSource: plan.Source, profile: p, target: target, thresholds: append(ths, more...)}, nil
+}
+
+// retryGiven reports whether --retry or the plan names the retry policy,
+// which then wins over a sender preset's.
+func (opts *runOptions) retryGiven() bool {
+	return opts.flags.Changed("retry") || opts.planRetry
 }

@@ -46,16 +46,16 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 
 // run sends the scenario to target in real time, as run runID. It reports
 // whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (bool, error) {
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (probe.Stats, error) {
 	if err := checkTarget(target); err != nil {
-		return false, err
+		return probe.Stats{}, err
 	}
 	header, err := parseHeaders(h.headers)
 	if err != nil {
-		return false, err
+		return probe.Stats{}, err
 	}
 	if h.eventIDHeader != "" && !probe.ValidToken(h.eventIDHeader) {
-		return false, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
+		return probe.Stats{}, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
 	}
 	// A load generator's heap is small and short-lived: collecting less
 	// often keeps GC pauses from delaying sends (they would count as late).
@@ -67,7 +67,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		URL: target, Method: h.method, RunID: runID, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
 		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
-	eng := &probe.Engine{Source: src, Policy: pol, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
 	if opts.transport != nil {
 		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -77,26 +77,25 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if name, ok := strings.CutPrefix(h.body, "@"); ok {
 			data, err := bounded.ReadFile(name, "body template", bounded.MaxConfigFile)
 			if err != nil {
-				return false, err
+				return probe.Stats{}, err
 			}
 			file, text = name, string(data)
 		}
 		if tgt.Body, err = probe.ParseBody(file, text, 0); err != nil {
-			return false, err
+			return probe.Stats{}, err
 		}
 	}
 	if h.signSecretEnv != "" {
 		secret, ok := opts.lookupEnv(h.signSecretEnv)
 		if !ok || secret == "" {
-			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
+			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
 		if tgt.Signer, err = signing.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
-			return false, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
+			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
 	}
-	st, err := eng.Run(ctx)
-	return st.Interrupted, err
+	return eng.Run(ctx)
 }
 
 // checkTarget accepts an http or https URL with a host.

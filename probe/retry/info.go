@@ -121,6 +121,20 @@ func builtinPolicies() []policyDef {
 		},
 		{
 			info: PolicyInfo{
+				Name:    "schedule",
+				Summary: "Waits the listed times before retries 1, 2, ..., then the same wait before every later retry, up to max retries.",
+				Params: []ParamInfo{
+					{"waits", "1m", "the waits before the first retries, separated by / (e.g. 10s/20s/30s/5m)"},
+					{"then", "", "the wait before every retry after the list; none gives up after it (a positive duration)"},
+					{"max", "8", "retries after the first attempt (0 to 1000)"},
+				},
+			},
+			build: func(a *args) Policy {
+				return Schedule{Waits: a.waits("waits"), Then: a.duration("then", true), Max: a.count("max")}
+			},
+		},
+		{
+			info: PolicyInfo{
 				Name:    "outboundsync",
 				Summary: "Waits random(0–300 s) + 2^(n-1)·60 s after attempt n, for 7 retries.",
 				Source:  "OutboundSync, Webhook forwarding with Additional Endpoints; follows the formula where its table says 30 and 60 min for retries 6 and 7",
@@ -164,4 +178,16 @@ func lookupPolicy(name string) (*policyDef, bool) {
 		}
 	}
 	return nil, false
+}
+
+// lookupPreset returns the vendor preset called name, of any policy.
+func lookupPreset(name string) (Preset, bool) {
+	for i := range policyDefs {
+		for _, p := range policyDefs[i].info.Presets {
+			if p.Name == name {
+				return p, true
+			}
+		}
+	}
+	return Preset{}, false
 }

@@ -51,6 +51,8 @@ func TestParsePolicy(t *testing.T) {
 			"retry-after,max=100,fallback=(" + defaultExponential + ",giveup=1m)"},
 		{"outboundsync", OutboundSync{}, "outboundsync"},
 		{"svix", Svix{}, "svix"},
+		{"schedule,waits=10s/20s/30s/5m/20m/2h/4h/6h,then=6h,max=100", Schedule{Waits: []time.Duration{10 * s, 20 * s, 30 * s, 5 * m, 20 * m, 2 * h, 4 * h, 6 * h}, Then: 6 * h, Max: 100}, "schedule,waits=10s/20s/30s/5m/20m/2h/4h/6h,then=6h,max=100"},
+		{"schedule", Schedule{Waits: []time.Duration{m}, Max: 8}, "schedule,waits=1m,max=8"},
 		{"svix,giveup=1d", GiveUp{Policy: Svix{}, After: 24 * h}, "svix,giveup=1d"},
 		{"none,giveup=1h", GiveUp{Policy: None{}, After: h}, "none,giveup=1h"},
 	}
@@ -76,7 +78,7 @@ func TestParsePolicyErrors(t *testing.T) {
 	tests := []struct {
 		in, field, msg string
 	}{
-		{"", "policy", "missing policy name; want one of none, immediate, fixed, exponential, retry-after, outboundsync, svix"},
+		{"", "policy", "missing policy name; want one of none, immediate, fixed, exponential, retry-after, schedule, outboundsync, svix"},
 		{"bogus", "policy", `unknown policy "bogus"; want one of none,`},
 		{"exponential,foo=1", "foo", `unknown parameter "foo"; exponential takes base, cap, max, jitter, giveup`},
 		{"exponential,base", "base", "missing value"},
@@ -96,6 +98,10 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"exponential,=1s", "", `unknown parameter ""`},
 		{"none,max=3", "max", "none takes only giveup"},
 		{"svix,max=3", "max", "svix takes only giveup"},
+		{"schedule,waits=1s/x", "waits", "separated by /"},
+		{"schedule,waits=1s//2s", "waits", "separated by /"},
+		{"autotask", "policy", "use --sender autotask"},
+		{"salesbuildr", "policy", "use --sender salesbuildr"},
 		{"fixed,delay=400d", "delay", "want a duration from 0 to 365d"},
 		{"fixed,giveup=0", "giveup", "want a positive duration"},
 		{"fixed,giveup=1h,giveup=2h", "giveup", "given twice"},
@@ -160,7 +166,7 @@ func TestPolicies(t *testing.T) {
 			}
 		}
 	}
-	want := "none immediate fixed exponential retry-after outboundsync svix"
+	want := "none immediate fixed exponential retry-after schedule outboundsync svix"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("Policies() = %s, want %s", got, want)
 	}
@@ -175,7 +181,7 @@ func FuzzParsePolicy(f *testing.F) {
 		"none", "immediate,max=3", "fixed,delay=2s,max=5", "exponential,base=1s,max=7,cap=5m,jitter=full",
 		"exponential,jitter=decorrelated,base=250ms", "retry-after,fallback=exponential,giveup=1h",
 		"retry-after,max-wait=10m,jitter=1s,fallback=(fixed,delay=2s,max=5,giveup=1m)", "outboundsync", "svix",
-		"svix,giveup=1d", "retry-after,fallback=(exponential", "fixed,delay=,max=", "(,)", "exponential,max=99999999999999999999",
+		"svix,giveup=1d", "schedule,waits=10s/20s,then=6h,max=9", "retry-after,fallback=(exponential", "fixed,delay=,max=", "(,)", "exponential,max=99999999999999999999",
 	} {
 		f.Add(s)
 	}

@@ -291,3 +291,32 @@ func TestExportedSchedules(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedule checks the waits of a schedule at its ends: the listed
+// waits, then Then, and no retry beyond Max or, without Then, beyond the
+// list.
+func TestSchedule(t *testing.T) {
+	const s = time.Second
+	r := Response{Status: 500}
+	for _, tt := range []struct {
+		p    Schedule
+		n    int
+		want time.Duration
+		ok   bool
+	}{
+		{Schedule{Waits: []time.Duration{10 * s, 20 * s}, Then: 60 * s, Max: 4}, 1, 10 * s, true},
+		{Schedule{Waits: []time.Duration{10 * s, 20 * s}, Then: 60 * s, Max: 4}, 2, 20 * s, true},
+		{Schedule{Waits: []time.Duration{10 * s, 20 * s}, Then: 60 * s, Max: 4}, 3, 60 * s, true},
+		{Schedule{Waits: []time.Duration{10 * s, 20 * s}, Then: 60 * s, Max: 4}, 4, 60 * s, true},
+		{Schedule{Waits: []time.Duration{10 * s, 20 * s}, Then: 60 * s, Max: 4}, 5, 0, false},
+		{Schedule{Waits: []time.Duration{10 * s, 20 * s}, Max: 4}, 3, 0, false},
+	} {
+		d, ok := tt.p.Next(Failure{N: tt.n, Response: r}, nil)
+		if d != tt.want || ok != tt.ok {
+			t.Errorf("%s after attempt %d: %v, %v; want %v, %v", tt.p, tt.n, d, ok, tt.want, tt.ok)
+		}
+	}
+	if _, ok := (Schedule{Waits: []time.Duration{s}, Max: 3}).Next(Failure{N: 1, Response: Response{Status: 400}}, nil); ok {
+		t.Error("a 400 was retried")
+	}
+}

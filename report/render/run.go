@@ -25,7 +25,11 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	if p.md {
 		head = "**" + head + "**"
 	}
-	p.linef("%s — %s against %s (%s), retry %s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry))
+	sender := ""
+	if r.Sender != "" {
+		sender = ", sender " + p.code(r.Sender)
+	}
+	p.linef("%s — %s against %s (%s), retry %s%s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry), sender)
 	switch {
 	case strings.Contains(r.RunID, " + "):
 		p.linef("%sruns %s", p.bullet(), p.cell(r.RunID))
