@@ -183,7 +183,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	}
 	policies := make([]retry.Policy, len(retries))
 	for i, r := range retries {
-		if policies[i], err = retry.ParsePolicy(r); err != nil {
+		if policies[i], err = senders.ParsePolicy(r); err != nil {
 			return err
 		}
 	}
@@ -431,7 +431,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"), Sender: opts.flags.Changed("sender"),
 		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
 	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Sender: opts.Sender, Target: opts.Target, Seed: opts.Seed}, given,
-		func(r string) error { _, err := retry.ParsePolicy(r); return err })
+		func(r string) error { _, err := senders.ParsePolicy(r); return err })
 	if err != nil {
 		return nil, err
 	}

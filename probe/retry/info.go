@@ -1,14 +1,14 @@
 package retry
 
 // PolicyInfo describes one retry policy for `hooklimit scenarios`: its
-// name, what it does, where its numbers come from, the parameters its spec
-// takes and documented presets.
+// name, what it does, where its numbers come from and the parameters its
+// spec takes. Real senders, with their retry policies, are the presets of
+// package senders.
 type PolicyInfo struct {
 	Name    string      // the name that starts a spec
 	Summary string      // one sentence
 	Source  string      // the document its numbers come from; "" for generic policies
 	Params  []ParamInfo // in canonical order; giveup, which all take, is last
-	Presets []Preset    // vendor behaviours written as specs of this policy
 }
 
 // ParamInfo describes one parameter of a policy spec.
@@ -16,13 +16,6 @@ type ParamInfo struct {
 	Name    string // as written in a spec: "base", "max-wait"
 	Default string // the value when it is left out; "" means unset (off)
 	Summary string // what it means and what values it takes
-}
-
-// Preset is a vendor's documented behaviour written as a spec.
-type Preset struct {
-	Name   string // the vendor, e.g. "autotask"
-	Spec   string // a spec ParsePolicy accepts
-	Source string // the document and what it says
 }
 
 // Bounds on spec values, so that schedules stay far from overflow.
@@ -75,10 +68,6 @@ func builtinPolicies() []policyDef {
 				Params: []ParamInfo{
 					{"delay", "2s", "wait before every retry (a duration, 0 or more)"},
 					{"max", "5", "retries after the first attempt (0 to 1000)"},
-				},
-				Presets: []Preset{
-					{"salesbuildr", "fixed,delay=2s,max=5", "Salesbuildr, API & Integration Errors: failed deliveries retry with a 2-second delay; the number of retries is not documented, 5 is assumed"},
-					{"autotask", "fixed,delay=30s,max=4", "Autotask webhooks error handling: the callout is sent again after 30 seconds, 5 attempts in all within 2 minutes"},
 				},
 			},
 			build: func(a *args) Policy {
@@ -164,7 +153,6 @@ func Policies() []PolicyInfo {
 	for i, d := range policyDefs {
 		info := d.info
 		info.Params = append(append([]ParamInfo(nil), d.info.Params...), giveupParam)
-		info.Presets = append([]Preset(nil), d.info.Presets...)
 		out[i] = info
 	}
 	return out
@@ -178,16 +166,4 @@ func lookupPolicy(name string) (*policyDef, bool) {
 		}
 	}
 	return nil, false
-}
-
-// lookupPreset returns the vendor preset called name, of any policy.
-func lookupPreset(name string) (Preset, bool) {
-	for i := range policyDefs {
-		for _, p := range policyDefs[i].info.Presets {
-			if p.Name == name {
-				return p, true
-			}
-		}
-	}
-	return Preset{}, false
 }

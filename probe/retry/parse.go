@@ -55,9 +55,6 @@ func parsePolicy(s, prefix string, nested bool) (Policy, error) {
 		return nil, specError(prefix+"policy", "missing policy name; want one of "+policyNames())
 	}
 	def, ok := lookupPolicy(name)
-	if pre, isPreset := lookupPreset(name); !ok && isPreset {
-		return nil, specError(prefix+"policy", fmt.Sprintf("%s is a sender, not a retry policy: use --sender %s for the whole sender (its retry policy alone is %s)", name, name, pre.Spec))
-	}
 	if !ok {
 		return nil, specError(prefix+"policy", fmt.Sprintf("unknown policy %q; want one of %s", name, policyNames()))
 	}

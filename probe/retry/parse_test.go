@@ -100,8 +100,6 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"svix,max=3", "max", "svix takes only giveup"},
 		{"schedule,waits=1s/x", "waits", "separated by /"},
 		{"schedule,waits=1s//2s", "waits", "separated by /"},
-		{"autotask", "policy", "use --sender autotask"},
-		{"salesbuildr", "policy", "use --sender salesbuildr"},
 		{"fixed,delay=400d", "delay", "want a duration from 0 to 365d"},
 		{"fixed,giveup=0", "giveup", "want a positive duration"},
 		{"fixed,giveup=1h,giveup=2h", "giveup", "given twice"},
@@ -157,12 +155,6 @@ func TestPolicies(t *testing.T) {
 			spec := info.Name + "," + param.Name + "=" + param.Default
 			if q, err := ParsePolicy(spec); err != nil || !reflect.DeepEqual(q, p) {
 				t.Errorf("ParsePolicy(%q) = %v, %v; want the default %v", spec, q, err, p)
-			}
-		}
-		for _, pre := range info.Presets {
-			q, err := ParsePolicy(pre.Spec)
-			if err != nil || q.String() != pre.Spec || q.Name() != info.Name {
-				t.Errorf("preset %s: ParsePolicy(%q) = %v, %v", pre.Name, pre.Spec, q, err)
 			}
 		}
 	}

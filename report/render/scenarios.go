@@ -39,21 +39,10 @@ func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies 
 	if err := t.Render(); err != nil {
 		return err
 	}
-	p.blank()
-	t = textTable(w, f, "vendor preset", "spec for --retry", "source")
-	for _, pol := range policies {
-		for _, pr := range pol.Presets {
-			if err := t.Append(pr.Name, pr.Spec, pr.Source); err != nil {
-				return err
-			}
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
 	if f == Table {
 		p.blank()
-		p.linef("Run 'hooklimit scenarios show NAME' for a scenario's or policy's parameters.")
+		p.linef("Run 'hooklimit scenarios show NAME' for a scenario's or policy's parameters,")
+		p.linef("and 'hooklimit senders' for real senders (their retry policy, discipline and sources).")
 	}
 	return p.err
 }
@@ -117,12 +106,6 @@ func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.
 		p.blank()
 		for _, q := range pol.Params {
 			rows = append(rows, [3]string{q.Name, numfmt.DashIfEmpty(q.Default), q.Summary})
-		}
-		for _, pr := range pol.Presets {
-			p.linef("%sPreset %s: %s (%s)", p.bullet(), pr.Name, p.code(pr.Spec), pr.Source)
-		}
-		if len(pol.Presets) > 0 {
-			p.blank()
 		}
 	}
 	if p.err != nil {
