@@ -1,7 +1,6 @@
 package results
 
 import (
-	"sort"
 	"strconv"
 
 	"github.com/hooklimit/hooklimit/probe/discover"
@@ -37,23 +36,7 @@ func (rw *Writer) ProbeRequest(p *discover.ProbeRequest) {
 	if p.Err != "" {
 		b = appendJSONString(append(b, `,"error":`...), p.Err)
 	}
-	if len(p.RateLimit) > 0 {
-		names := make([]string, 0, len(p.RateLimit))
-		for k := range p.RateLimit {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		b = append(b, `,"rate_limit":{`...)
-		for i, k := range names {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONString(b, p.RateLimit[k])
-		}
-		b = append(b, '}')
-	}
+	b = appendRateLimit(b, p.RateLimit)
 	b = append(b, "}\n"...)
 	rw.buf = b
 	_, rw.err = rw.w.Write(b)

@@ -79,23 +79,7 @@ func (rw *Writer) Attempt(a *probe.Attempt) {
 	if a.Err != "" {
 		b = appendJSONString(append(b, `,"error":`...), a.Err)
 	}
-	if len(a.RateLimit) > 0 {
-		b = append(b, `,"rate_limit":{`...)
-		names := make([]string, 0, len(a.RateLimit))
-		for k := range a.RateLimit {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for i, k := range names {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONString(b, a.RateLimit[k])
-		}
-		b = append(b, '}')
-	}
+	b = appendRateLimit(b, a.RateLimit)
 	b = append(b, "}\n"...)
 	rw.buf = b
 	_, rw.err = rw.w.Write(b)
@@ -147,4 +131,27 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// appendRateLimit appends `,"rate_limit":{...}` with the fields of m in
+// the order of their names, or nothing when m is empty.
+func appendRateLimit(b []byte, m map[string]string) []byte {
+	if len(m) == 0 {
+		return b
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	b = append(b, `,"rate_limit":{`...)
+	for i, k := range names {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, m[k])
+	}
+	return append(b, '}')
 }
