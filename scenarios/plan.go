@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -130,6 +131,22 @@ func (p *Plan) Line(field string) int {
 // profile, target, retry or a threshold ("thresholds[1]").
 func (p *Plan) Errorf(field, format string, args ...any) error {
 	return &exitcode.InputError{File: p.File, Line: p.Line(field), Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ValueError returns err, the error of a value the plan's field gives, as
+// an error at that field's line. The parsers that read such values (retry
+// and sender specs, thresholds) name the flag they serve ("flag --retry:
+// delay: ..."); in a plan, the field takes the flag's place ("plan.yaml:4:
+// retry: delay: ...").
+func (p *Plan) ValueError(field string, err error) error {
+	var ie *exitcode.InputError
+	if !errors.As(err, &ie) || !strings.HasPrefix(ie.File, "flag ") {
+		return p.Errorf(field, "%v", err)
+	}
+	if ie.Field != "" {
+		return p.Errorf(field, "%s: %s", ie.Field, ie.Msg)
+	}
+	return p.Errorf(field, "%s", ie.Msg)
 }
 
 // planReader reads a plan from its YAML nodes.

@@ -40,7 +40,7 @@ func (p *Plan) Settings(cmd Settings, given Given, checkRetry func(string) error
 	}
 	if p.Retry != "" && !given.Retry && !given.RetryList {
 		if err := checkRetry(p.Retry); err != nil {
-			return Settings{}, p.Errorf("retry", "%v", err)
+			return Settings{}, p.ValueError("retry", err)
 		}
 		s.Retry = p.Retry
 	}

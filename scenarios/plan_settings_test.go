@@ -3,6 +3,8 @@ package scenarios
 import (
 	"errors"
 	"testing"
+
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
 
 func TestPlanSettings(t *testing.T) {
@@ -68,5 +70,25 @@ func TestPlanSettingsBadRetry(t *testing.T) {
 		if s, err := p.Settings(Settings{Retry: "none"}, g, reject); err != nil || s.Retry != "none" {
 			t.Errorf("%+v: got %+v, %v; want the command line's policy", g, s, err)
 		}
+	}
+}
+
+// TestPlanValueError puts a flag parser's error at the plan's field and
+// line, without the flag's name, and any other error as it is.
+func TestPlanValueError(t *testing.T) {
+	p, err := ParsePlan("plan.yaml", []byte("profile: rewst\nretry: fixed,delay=zz\nphases:\n  - scenario: steady\n    rate: 5\n    duration: 10s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagErr := &exitcode.InputError{File: "flag --retry", Field: "delay", Msg: "cannot use \"zz\""}
+	if got, want := p.ValueError("retry", flagErr).Error(), `plan.yaml:2: retry: delay: cannot use "zz"`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	noField := &exitcode.InputError{File: "flag --threshold", Msg: "empty threshold"}
+	if got, want := p.ValueError("retry", noField).Error(), "plan.yaml:2: retry: empty threshold"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := p.ValueError("retry", errors.New("boom")).Error(), "plan.yaml:2: retry: boom"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

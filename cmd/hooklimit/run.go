@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -437,7 +436,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	}
 	if set.Sender != opts.Sender {
 		if _, err := senders.Parse(set.Sender); err != nil {
-			return nil, plan.Errorf("sender", "%v", err)
+			return nil, plan.ValueError("sender", err)
 		}
 	}
 	opts.planRetry = plan.Retry != ""
@@ -457,8 +456,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 			err = t.Validate(report.RunMetrics)
 		}
 		if err != nil {
-			field := fmt.Sprintf("thresholds[%d]", i)
-			return nil, plan.Errorf(field, "%s", strings.TrimPrefix(err.Error(), report.ThresholdFlag+": "))
+			return nil, plan.ValueError(fmt.Sprintf("thresholds[%d]", i), err)
 		}
 		ths = append(ths, t)
 	}
