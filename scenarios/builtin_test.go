@@ -29,7 +29,7 @@ func TestNewErrors(t *testing.T) {
 		{"duplicate-storm", Params{Copies: 10_001}, "flag --copies: must be between 1 and 10000"},
 		{"steady", Params{Keys: 2_000_000}, "flag --keys: must be between 1 and 1000000"},
 		{"burst", Params{Size: -5}, "flag --size: must not be negative"},
-		{"replay", Params{Speed: 1e7, Records: &recordList{}}, "flag --speed: must be between 1e-06 and 1e+06"},
+		{"replay", Params{Speed: 1e7, Records: &recordList{}}, "flag --speed: must be between 0.000001 and 1000000 (2 plays twice as fast, 0.5 half as fast)"},
 		{"steady", Params{Rate: Rate{1_000_000, time.Nanosecond}, Duration: 24 * time.Hour}, "flag --duration: gives more than 1000000000 events at 1000000/1ns"},
 		{"steady", Params{Rate: Rate{1, 24 * time.Hour}, Events: 100_000}, "flag --events: runs past the year 2189"},
 		{"bulk", Params{Over: time.Minute, Duration: time.Second}, "flag --duration: must be at least over (1m0s): the quiet time comes after the updates"},
