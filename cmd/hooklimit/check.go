@@ -111,6 +111,9 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if opts.ShowKeys < 0 {
 		return exitcode.Usagef("flag --show-keys: must be 0 (every key) or more, not %d", opts.ShowKeys)
 	}
+	if opts.MaxDisorder < 0 {
+		return exitcode.Usagef("flag --max-disorder: must be 0 (records in order) or more, not %s", opts.MaxDisorder)
+	}
 	profiles, err := loadProfiles(opts.Profile)
 	if err != nil {
 		return err

@@ -167,6 +167,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.HTTP.check(opts.flags, spec.target != ""); err != nil {
+		return err
+	}
 	if opts.sender, err = senders.Parse(opts.Sender); err != nil {
 		return err
 	}

@@ -44,6 +44,33 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
 }
 
+// targetOnly are the flags that only a run against --target uses.
+var targetOnly = []string{"header", "method", "timeout", "max-in-flight", "body", "event-id-header", "sign-secret-env", "drain", "late-after"}
+
+// check rejects values no run can use, and flags for --target given to a
+// run against the simulator, which would ignore them without a word.
+func (h *httpFlags) check(f *pflag.FlagSet, hasTarget bool) error {
+	if !hasTarget {
+		for _, name := range targetOnly {
+			if f != nil && f.Changed(name) {
+				return &exitcode.InputError{File: "flag --" + name, Msg: "only applies to a run against --target URL (or a plan's target); the simulator does not send HTTP requests"}
+			}
+		}
+		return nil
+	}
+	switch {
+	case h.maxInFlight < 1:
+		return &exitcode.InputError{File: "flag --max-in-flight", Msg: fmt.Sprintf("must be 1 or more, not %d", h.maxInFlight)}
+	case h.tolerance < 0:
+		return &exitcode.InputError{File: "flag --late-after", Msg: fmt.Sprintf("must be 0 or more, not %s", h.tolerance)}
+	case h.timeout <= 0:
+		return &exitcode.InputError{File: "flag --timeout", Msg: fmt.Sprintf("must be more than 0, not %s", h.timeout)}
+	case h.drain < 0:
+		return &exitcode.InputError{File: "flag --drain", Msg: fmt.Sprintf("must be 0 or more, not %s", h.drain)}
+	}
+	return nil
+}
+
 // run sends the scenario to target in real time, as run runID. It reports
 // whether the run was interrupted.
 func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (probe.Stats, error) {
