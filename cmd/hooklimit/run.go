@@ -445,6 +445,11 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	opts.planRetry = plan.Retry != ""
 	opts.Retry, opts.Sender, opts.Seed = set.Retry, set.Sender, set.Seed
 	target := set.Target
+	if target != "" && !given.Target {
+		if err := checkTarget(target); err != nil {
+			return nil, plan.ValueError("target", err)
+		}
+	}
 	p, err := limitsim.LoadProfile(set.Profile)
 	if err != nil {
 		return nil, err

@@ -129,7 +129,11 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 func checkTarget(target string) error {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &exitcode.InputError{File: "flag --target", Msg: "want an http:// or https:// URL, such as http://127.0.0.1:8080/hooks/t1"}
+		msg := "want an http:// or https:// URL, such as http://127.0.0.1:8080/hooks/t1"
+		if !strings.Contains(target, "://") {
+			msg += " (the scheme is missing: put http:// in front)"
+		}
+		return &exitcode.InputError{File: "flag --target", Msg: msg}
 	}
 	return nil
 }
