@@ -145,7 +145,7 @@ func FuzzCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data string) {
 		// CSV as named, and whatever detection makes of the input (a file
 		// that is no traffic, JSON lines with other fields, ...).
-		for _, opt := range []ReadOptions{{Format: FormatCSV}, {Format: FormatCSV, SkipInvalid: true}, {}, {SkipInvalid: true}} {
+		for _, opt := range []ReadOptions{{Format: FormatCSV}, {Format: FormatCSV, SkipInvalid: true}, {}, {SkipInvalid: true}, {RequireKey: true}} {
 			skip := opt.SkipInvalid
 			r, err := NewReader(strings.NewReader(data), "f", opt)
 			if err != nil {

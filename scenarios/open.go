@@ -110,6 +110,9 @@ func NewReader(r io.Reader, name string, opt ReadOptions) (Reader, error) {
 			return nil, err
 		}
 	}
+	if opt.RequireKey && format != FormatAccessLog {
+		fr = &keyRequired{Reader: fr, file: name, field: opt.KeyField}
+	}
 	return newReorderer(fr, name, opt.MaxDisorder, opt.SkipInvalid), nil
 }
 

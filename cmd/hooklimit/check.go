@@ -36,10 +36,13 @@ type checkOptions struct {
 	Key         string
 	SkipInvalid bool
 	MaxDisorder time.Duration
-	Thresholds  []string
-	Out         string
-	Exclude     []string
-	ShowKeys    int
+	// KeyFieldGiven is whether --key-field was given: then a field no
+	// record has is an error, not one key for all traffic.
+	KeyFieldGiven bool
+	Thresholds    []string
+	Out           string
+	Exclude       []string
+	ShowKeys      int
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
@@ -82,6 +85,7 @@ by time.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
+			opts.KeyFieldGiven = cmd.Flags().Changed("key-field")
 			return runCheck(cmd.Context(), opts)
 		},
 	}
@@ -127,7 +131,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	}
 	ro := scenarios.ReadOptions{
 		Format: opts.InputFormat, TimeField: opts.TimeField, KeyField: opts.KeyField, SizeField: opts.SizeField,
-		WorkspaceField: opts.WsField, SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder,
+		WorkspaceField: opts.WsField, SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder, RequireKey: opts.KeyFieldGiven,
 	}
 	if opts.MaxDisorder <= 0 {
 		ro.MaxDisorder = -1
