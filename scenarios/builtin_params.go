@@ -154,13 +154,13 @@ func checkValues(p *Params) *paramError {
 	case p.Events < 0 || p.Events > maxEvents:
 		return perrf("events", "must be between 1 and %d, the most deliveries a run holds", int64(maxEvents))
 	case p.Copies < 0 || p.Copies > maxCopies:
-		return perrf("copies", "%s", countRange["copies"])
+		return perrf("copies", "%s, not %d", countRange["copies"], p.Copies)
 	case p.Keys < 0 || p.Keys > maxKeys:
-		return perrf("keys", "%s", countRange["keys"])
+		return perrf("keys", "%s, not %d", countRange["keys"], p.Keys)
 	case p.Size < 0:
 		return perrf("size", "must not be negative")
 	case p.Speed != 0 && !(p.Speed >= minSpeed && p.Speed <= maxSpeed):
-		return perrf("speed", "%s", countRange["speed"])
+		return perrf("speed", "%s, not %s", countRange["speed"], plainNumber(p.Speed))
 	}
 	return nil
 }

@@ -71,10 +71,15 @@ func notTraffic(line []byte) string {
 // validUTF8Prefix reports whether b is valid UTF-8 but for a rune cut
 // short at its end, as a line cut at the buffer's size may be.
 func validUTF8Prefix(b []byte) bool {
-	for i := 0; i < utf8.UTFMax && len(b) > 0 && !utf8.Valid(b); i++ {
-		b = b[:len(b)-1]
+	if utf8.Valid(b) {
+		return true
 	}
-	return utf8.Valid(b)
+	for i := 1; i < utf8.UTFMax && i <= len(b); i++ {
+		if tail := b[len(b)-i:]; utf8.RuneStart(tail[0]) {
+			return !utf8.FullRune(tail) && utf8.Valid(b[:len(b)-i])
+		}
+	}
+	return false
 }
 
 // notTrafficError is an input that is no traffic file; its message says

@@ -279,6 +279,8 @@ func TestDetectNotTraffic(t *testing.T) {
 		{"XML", "<?xml version=\"1.0\"?>\n<log/>\n", "is an XML document, not recorded traffic"},
 		{"NUL bytes", "time\x00key\n", "is a binary file, not recorded traffic"},
 		{"invalid UTF-8", "\xb2\x33\x8a\x3e\xb0\x8f\n", "is a binary file"},
+		{"PNG", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a binary file"},
+		{"invalid UTF-8 before a cut rune", "ab\xffc\xe2\x82", "is a binary file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
