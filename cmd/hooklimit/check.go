@@ -72,8 +72,8 @@ is breached), 2 for bad input, 130 when interrupted.
 
 Input is JSON lines ({"time": ..., "key": ..., "size": ...}), CSV with a
 header row, or an nginx/Apache access log; gzip-compressed files are read as
-they are, and "-" reads standard input. Times may be RFC 3339 or epoch
-seconds, milliseconds, microseconds or nanoseconds. Records a little out of
+they are, and "-" reads standard input. Times may be RFC 3339 with a zone
+(Z or an offset) or epoch seconds, milliseconds, microseconds or nanoseconds. Records a little out of
 order (up to --max-disorder) are put back in order; several files are merged
 by time.`,
 		Example: `  hooklimit check traffic.jsonl --profile rewst
