@@ -175,7 +175,7 @@ type run struct {
 
 	rng      *rand.Rand
 	lanes    []lane
-	anyGate   bool // some lane has a discipline (a gate)
+	anyGate  bool // some lane has a discipline (a gate)
 	pacer    pacer
 	queue    retryQueue
 	keys     keyTable
