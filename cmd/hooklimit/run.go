@@ -56,6 +56,9 @@ type runOptions struct {
 	Sender       string
 	sender       senders.Model // Sender, read
 	planRetry    bool          // the plan names a retry policy
+	// lanes and laneMeta, for a plan with senders:, are its senders.
+	lanes    []probe.Lane
+	laneMeta []report.SenderMeta
 	CompareRetry []string
 	Target       string
 	Seed         uint64
@@ -308,6 +311,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	if opts.Sender != "" {
 		meta.Sender = opts.sender.String()
 	}
+	if len(opts.lanes) > 0 {
+		meta.Retry = "per sender"
+		meta.Senders = append([]report.SenderMeta(nil), opts.laneMeta...)
+	}
 	if spec.target != "" {
 		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
@@ -318,16 +325,18 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	}
 	var runErr error
 	if spec.target == "" {
-		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
+		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
 		var st probe.Stats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		laneStats(meta.Senders, st)
 	} else {
 		var st probe.Stats
 		st, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		laneStats(meta.Senders, st)
 		if st.Interrupted {
 			meta.InterruptedAt = opts.Now().UnixNano()
 		}
@@ -346,6 +355,15 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 		return nil, err
 	}
 	return res, runErr
+}
+
+// laneStats copies when each sender disabled itself from st to senders.
+func laneStats(senders []report.SenderMeta, st probe.Stats) {
+	for i := range senders {
+		if i < len(st.Senders) {
+			senders[i].Disabled, senders[i].DisabledAt = st.Senders[i].Disabled, st.Senders[i].DisabledAt
+		}
+	}
 }
 
 // spec builds the run from the flags, or from the plan file.
@@ -429,6 +447,12 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	}
 	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"), Sender: opts.flags.Changed("sender"),
 		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
+	if len(plan.Senders) > 0 {
+		if err := opts.planLanes(plan, given); err != nil {
+			return nil, err
+		}
+		plan.Retry, plan.Sender = "", "" // each lane has its own
+	}
 	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Sender: opts.Sender, Target: opts.Target, Seed: opts.Seed}, given,
 		func(r string) error { _, err := senders.ParsePolicy(r); return err })
 	if err != nil {
