@@ -47,18 +47,18 @@ type runOptions struct {
 	lookupEnv func(string) (string, bool)
 	create    func(string) (io.WriteCloser, error)
 
-	Scenario     string
-	File         string // replay's traffic file
-	WsField      string // replay's workspace field
-	Plan         string
-	Profile      string
-	Retry        string
-	Sender       string
-	sender       senders.Model // Sender, read
-	planRetry    bool          // the plan names a retry policy
+	Scenario  string
+	File      string // replay's traffic file
+	WsField   string // replay's workspace field
+	Plan      string
+	Profile   string
+	Retry     string
+	Sender    string
+	sender    senders.Model // Sender, read
+	planRetry bool          // the plan names a retry policy
 	// lanes and laneMeta, for a plan with senders:, are its senders.
-	lanes    []probe.Lane
-	laneMeta []report.SenderMeta
+	lanes        []probe.Lane
+	laneMeta     []report.SenderMeta
 	CompareRetry []string
 	Target       string
 	Seed         uint64
