@@ -90,6 +90,12 @@ fresh run id (run_id in the result): its event ids are RUNID-evt-N, and
 every request carries it in an X-Hooklimit-Run header, so separate runs
 never share an event id.
 
+--plan FILE runs a plan of phases, or with senders: several senders at
+once (a PSA, an RMM and a billing tool), each with its own phases, sender
+model and retry policy, into the one profile; the report then gives each
+sender's share, 429s, lost events and early retries. --sender, --retry and
+--compare-retry do not go with such a plan.
+
 With no arguments, run replays a bulk operation of 2,000 events in one
 minute against the Rewst simulator with a Retry-After-honoring sender. See
 'hooklimit scenarios' for the scenarios and retry policies.
@@ -143,7 +149,7 @@ still reported and written).`,
 	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
-	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
+	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds; or of several senders (senders:), each with its phases and sender model")
 	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato, or the environment for environment-scoped ones such as workato@r3 (absent: all traffic is one workspace)")
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
