@@ -307,11 +307,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 		log = rw
 	}
 	coll := report.NewRunCollector(spec.profile, log)
-	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name())
+	tr := runTracker(src, spec.target != "", opts.HTTP.drain, opts.Now())
+	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name(), tr, opts.Now)
+	defer prog.wait()
 	sender := opts.sender.Sender
-	if sp, ok := src.(scenarios.Spanner); ok {
-		prog.setSpan(sp.Span())
-	}
 	obs := prog.observer(coll)
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
 	if opts.Sender != "" {
