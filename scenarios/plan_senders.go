@@ -179,3 +179,6 @@ func (s *senderSource) Span() (begin, end int64) {
 }
 
 func (s *senderSource) Close() error { return closeAll([]Source{s.Source}) }
+
+// PlannedSpan is the planned span of the sender's phases.
+func (s *senderSource) PlannedSpan() (begin, end int64, ok bool) { return PlannedSpan(s.Source) }

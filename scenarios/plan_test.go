@@ -375,3 +375,20 @@ func FuzzParsePlan(f *testing.F) {
 		}
 	})
 }
+
+// TestPlanSendersPlannedSpan checks that a plan with senders knows its
+// span before it plays: from the start to the end of its longest sender.
+func TestPlanSendersPlannedSpan(t *testing.T) {
+	plan, err := ParsePlan("p.yaml", []byte("senders:\n  - {name: a, phases: [{scenario: steady, rate: 1, duration: 10s}]}\n  - {name: b, phases: [{scenario: steady, rate: 1, duration: 20s}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := plan.Source()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, e, ok := PlannedSpan(src)
+	if !ok || b != DefaultStart || time.Duration(e-b) != 20*time.Second {
+		t.Errorf("planned span %v %v %v, want 20s from the start", time.Duration(b-DefaultStart), time.Duration(e-b), ok)
+	}
+}
