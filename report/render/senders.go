@@ -8,22 +8,28 @@ import (
 	"github.com/hooklimit/hooklimit/report"
 )
 
-// runSenders writes the table of a run's senders, under its delivery
-// table: a row per sender, each with its model and its part of the
-// traffic, then the totals, which are the run's.
-func runSenders(r *report.RunResult, p *textPrinter, f Format) error {
-	t := newCheckTable(p.w, f, 10, []int{3, 4, 5, 6, 7, 8, 9}, "sender", "model", "retry", "events", "attempts", "share", "429s", "lost", "early retries", "partition violations")
+// senderHeader are the columns of the table of a run's senders, in text
+// and in HTML; senderRight are those aligned right (the numbers).
+var (
+	senderHeader = []string{"sender", "model", "retry", "events", "attempts", "share", "429s", "lost", "early retries", "partition violations"}
+	senderRight  = []int{3, 4, 5, 6, 7, 8, 9}
+)
+
+// senderRows are the rows of the table of a run's senders: a row per
+// sender, each with its model and its part of the traffic, then the
+// totals, which are the run's. The text cells (name, model, retry) are
+// as the result holds them: each output makes them safe its own way.
+func senderRows(ss []report.SenderShare) [][]string {
+	var rows [][]string
 	var sum report.SenderShare
-	for _, s := range r.Senders {
+	for _, s := range ss {
 		name := s.Name
 		if s.DisabledAt != 0 {
 			name += " (disabled)"
 		}
-		if err := t.Append(p.cell(name), p.cell(s.Sender), p.cell(s.Retry), numfmt.WithCommas(s.Events), numfmt.WithCommas(s.Attempts),
+		rows = append(rows, []string{name, s.Sender, s.Retry, numfmt.WithCommas(s.Events), numfmt.WithCommas(s.Attempts),
 			percent(s.AttemptShare), numfmt.WithCommas(s.Rejected429), numfmt.WithCommas(s.Lost),
-			numfmt.WithCommas(s.RetryAfterEarly), numfmt.WithCommas(s.PartitionViolations)); err != nil {
-			return err
-		}
+			numfmt.WithCommas(s.RetryAfterEarly), numfmt.WithCommas(s.PartitionViolations)})
 		sum.Events += s.Events
 		sum.Attempts += s.Attempts
 		sum.Rejected429 += s.Rejected429
@@ -35,11 +41,37 @@ func runSenders(r *report.RunResult, p *textPrinter, f Format) error {
 	if sum.Attempts > 0 {
 		share = percent(1)
 	}
-	if err := t.Append("all", "", "", numfmt.WithCommas(sum.Events), numfmt.WithCommas(sum.Attempts), share, numfmt.WithCommas(sum.Rejected429),
-		numfmt.WithCommas(sum.Lost), numfmt.WithCommas(sum.RetryAfterEarly), numfmt.WithCommas(sum.PartitionViolations)); err != nil {
-		return err
+	return append(rows, []string{"all", "", "", numfmt.WithCommas(sum.Events), numfmt.WithCommas(sum.Attempts), share, numfmt.WithCommas(sum.Rejected429),
+		numfmt.WithCommas(sum.Lost), numfmt.WithCommas(sum.RetryAfterEarly), numfmt.WithCommas(sum.PartitionViolations)})
+}
+
+// runSenders writes the table of a run's senders, under its delivery
+// table (see senderRows).
+func runSenders(r *report.RunResult, p *textPrinter, f Format) error {
+	t := newCheckTable(p.w, f, len(senderHeader), senderRight, senderHeader...)
+	for _, row := range senderRows(r.Senders) {
+		cells := make([]any, len(row))
+		for i, c := range row {
+			if i < 3 { // sender, model, retry
+				c = p.cell(c)
+			}
+			cells[i] = c
+		}
+		if err := t.Append(cells...); err != nil {
+			return err
+		}
 	}
 	return t.Render()
+}
+
+// sendersHTML is the table of a run's senders in its HTML report, with
+// the columns and rows of the text table (see senderRows).
+func sendersHTML(ss []report.SenderShare) htmlTable {
+	t := newTable("", senderRight, senderHeader...)
+	for _, row := range senderRows(ss) {
+		t.add(row...)
+	}
+	return t
 }
 
 // sendersJUnit is the JUnit testsuite of a run's senders: a testcase per
