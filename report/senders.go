@@ -1,6 +1,11 @@
 package report
 
-import "github.com/hooklimit/hooklimit/internal/numfmt"
+import (
+	"slices"
+	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/numfmt"
+)
 
 // SenderShare is one sender's part of a run with several senders (a plan
 // with senders:), in the JSON result's "senders" array: its share of the
@@ -114,4 +119,59 @@ func (t *senderTally) result(senders []SenderMeta, total int64) []SenderShare {
 		}
 	}
 	return out
+}
+
+// MergeSenders adds up the senders of several runs (each run's Senders)
+// into the senders of their merge. Senders of the same name are the same
+// sender: a plan names its senders, so the runs of one plan (its parts,
+// or its runs from several machines) share them. Their counts add up, in
+// the order the names first come; a model or retry policy that differs
+// between the runs is joined with " + "; DisabledAt is the earliest. Each
+// sender's AttemptShare is of the merged attempts, so the counts of the
+// merged senders sum to the sums of the runs'.
+func MergeSenders(runs [][]SenderShare) []SenderShare {
+	var t senderTally
+	for _, ss := range runs {
+		for _, s := range ss {
+			m := t.of(s.Name)
+			m.Sender, m.Retry = joinDistinct(m.Sender, s.Sender), joinDistinct(m.Retry, s.Retry)
+			if s.DisabledAt != 0 && (m.DisabledAt == 0 || s.DisabledAt < m.DisabledAt) {
+				m.DisabledAt = s.DisabledAt
+			}
+			m.Events += s.Events
+			m.Attempts += s.Attempts
+			m.Accepted += s.Accepted
+			m.Rejected429 += s.Rejected429
+			m.Errors += s.Errors
+			m.Lost += s.Lost
+			m.RetryAfterEarly += s.RetryAfterEarly
+			m.PartitionViolations += s.PartitionViolations
+		}
+	}
+	var total int64
+	for _, s := range t.shares {
+		total += s.Attempts
+	}
+	return t.result(nil, total)
+}
+
+// Metas returns the SenderMeta of each of ss.
+func Metas(ss []SenderShare) []SenderMeta {
+	var out []SenderMeta
+	for _, s := range ss {
+		out = append(out, SenderMeta{Name: s.Name, Sender: s.Sender, Retry: s.Retry, Disabled: s.DisabledAt != 0, DisabledAt: int64(s.DisabledAt)})
+	}
+	return out
+}
+
+// joinDistinct joins b to a with " + ", unless a is empty, or b is
+// empty or already one of a's parts.
+func joinDistinct(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "" || slices.Contains(strings.Split(a, " + "), b):
+		return a
+	}
+	return a + " + " + b
 }
