@@ -97,8 +97,8 @@ func runMeta(runs []*report.RunResult) report.RunMeta {
 type deliveryState struct {
 	key      string
 	sender   string // the sender of a run of several
-	emitted  int64 // the intended time of its first attempt
-	at       int64 // when it was accepted, or its last answer
+	emitted  int64  // the intended time of its first attempt
+	at       int64  // when it was accepted, or its last answer
 	attempts int
 	accepted bool
 	sawFirst bool
