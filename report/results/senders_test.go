@@ -30,7 +30,7 @@ func (l *laned) Next() (scenarios.Emission, error) {
 // on one key shared by psa (no retries: it loses its 429s) and rmm
 // (honours Retry-After), and billing, which sends nothing. Its keys are
 // prefixed with prefix.
-func sendersRunFile(t *testing.T, events int, prefix string) (*report.RunResult, []byte) {
+func sendersRunFile(t testing.TB, events int, prefix string) (*report.RunResult, []byte) {
 	t.Helper()
 	prof := builtin(t, "rewst")
 	src, err := scenarios.New("burst", scenarios.Params{Events: int64(events)})
