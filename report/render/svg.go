@@ -56,8 +56,8 @@ func (p *svgPlot) axes(xmin, xmax, ymin, ymax float64, xTicks, yTicks []svgTick)
 }
 
 // layout places the plot area: room on the left for the y tick labels
-// and the y label, below for the x tick labels and the x label, above for
-// the title.
+// and the y label, below for the x tick labels and the x label. The title
+// is the figure's heading in the page; the SVG carries it as its label.
 func (p *svgPlot) layout() {
 	widest := 0
 	for _, t := range p.yTicks {
@@ -65,7 +65,7 @@ func (p *svgPlot) layout() {
 	}
 	p.left = 20 + 6*float64(widest) + 8
 	p.right = svgWidth - 14
-	p.top = 26
+	p.top = 12
 	p.bottom = svgHeight - 36
 }
 
@@ -118,7 +118,6 @@ func (p *svgPlot) svg() template.HTML {
 	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" font-family="%s">`+"\n",
 		esc(p.title), num(svgWidth), num(svgHeight), svgFonts)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#fff"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%s" y="16" font-size="12" text-anchor="middle">%s</text>`+"\n", num(svgWidth/2), esc(p.title))
 	axis, grid := cssColor(colAxis), cssColor(colGrid)
 	// The grid, under everything.
 	b.WriteString(`<g stroke="` + grid + `" stroke-width="0.6">` + "\n")
