@@ -76,6 +76,7 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		Create:    createFile,
 		Listen:    net.Listen,
 	}
+	d.IO.ErrNoCursor = cursorless(d.LookupEnv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)
