@@ -57,7 +57,7 @@ func (r *run) peek(fromSource bool) (key uint32, event uint64, cp uint32, ok boo
 		return h.key, h.event, h.copy, true
 	}
 	m := &r.next
-	if m.Copy < 0 || m.Copy > math.MaxUint32 || r.checkSender(m) != nil {
+	if m.Copy < 0 || int64(m.Copy) > math.MaxUint32 || r.checkSender(m) != nil {
 		return 0, 0, 0, false
 	}
 	id, err := r.keys.id(m.Key, m.Workspace, m.Sender)

@@ -109,7 +109,7 @@ func (t *keyTable) id(key, ws string, sender int) (uint32, error) {
 	if id, ok := t.ids[k]; ok {
 		return id, nil
 	}
-	if len(t.names) == math.MaxUint32 {
+	if uint64(len(t.names)) == math.MaxUint32 {
 		return 0, fmt.Errorf("probe: more than %d partition keys", uint32(math.MaxUint32))
 	}
 	if t.ids == nil {
@@ -136,7 +136,7 @@ func (t *keyTable) sender(id uint32) int { return t.names[id].sender }
 // newPending returns the pending delivery of an emission's first attempt,
 // due at at, its key and workspace interned in keys.
 func newPending(m *scenarios.Emission, at int64, keys *keyTable) (pending, error) {
-	if m.Copy < 0 || m.Copies < 0 || m.Copy > math.MaxUint32 || m.Copies > math.MaxUint32 {
+	if m.Copy < 0 || m.Copies < 0 || int64(m.Copy) > math.MaxUint32 || int64(m.Copies) > math.MaxUint32 {
 		return pending{}, fmt.Errorf("probe: event %d has copy %d of %d, out of range", m.Event, m.Copy, m.Copies)
 	}
 	id, err := keys.id(m.Key, m.Workspace, m.Sender)
