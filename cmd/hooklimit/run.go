@@ -24,13 +24,11 @@ import (
 )
 
 // The scenario `hooklimit run` replays when given none: a bulk operation
-// of 2,000 record updates in one minute, about 33 a second against Rewst's
-// 25 a second and 1,000 a minute, sent with a sender that honours
-// Retry-After.
+// with its defaults (scenarios.DefaultBulkEvents record updates in one
+// minute, about 33 a second against Rewst's 25 a second and 1,000 a
+// minute), sent with a sender that honours Retry-After.
 const (
 	defaultScenario = "bulk"
-	defaultEvents   = 2000
-	defaultOver     = time.Minute
 	defaultRetry    = "retry-after"
 )
 
@@ -377,18 +375,13 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	}
 	if name == "" {
 		name = defaultScenario
-		if !opts.flags.Changed("events") {
-			params.Events = defaultEvents
-		}
-		if !opts.flags.Changed("over") {
-			params.Over = defaultOver
-		}
 	}
 	params.Seed = opts.Seed
-	if _, err := scenarios.New(name, withRecords(params, name)); err != nil {
+	used, err := scenarios.Resolve(name, withRecords(params, name))
+	if err != nil {
 		return nil, err
 	}
-	spec := &runSpec{name: describeScenario(name, params, opts.File), profile: p, target: opts.Target, thresholds: ths}
+	spec := &runSpec{name: describeScenario(name, params, used, opts.File), profile: p, target: opts.Target, thresholds: ths}
 	spec.newSource = func() (scenarios.Source, error) {
 		q := params
 		if name == "replay" {

@@ -64,7 +64,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 		return err
 	}
 	c.Thresholds = r.Thresholds
-	checkFooter(c, p)
+	checkFooter(c, p, "attempt")
 	return p.err
 }
 
