@@ -197,9 +197,10 @@ func (c *RunCollector) incomplete(m RunMeta, d *Delivery) *Incomplete {
 	return nil
 }
 
-// Settle sets the verdict from the compliance, the thresholds and
-// whether the run was cut short.
+// Settle sets the verdict from the compliance, the thresholds (the lost
+// rule among them, see LostRule) and whether the run was cut short.
 func (r *RunResult) Settle() {
+	r.Thresholds = LostRule(r.Thresholds, r.Delivery.Lost)
 	r.Verdict = settleVerdict(r.Compliance, r.Thresholds, r.Incomplete)
 	if r.NoResponse && r.Verdict == VerdictPass {
 		r.Verdict = VerdictFail // nothing was learnt about the target

@@ -255,7 +255,11 @@ func checkFooter(r *report.CheckResult, p *textPrinter, noun string) {
 			utcTimeOfDay(first.FirstRejected), p.cell(first.Key))
 	}
 	for _, t := range r.Thresholds {
-		p.linef("%sthreshold %s: %s (%s is %s)", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, numfmt.ShortFloat(t.Actual))
+		why := ""
+		if t.Why != "" {
+			why = ": " + t.Why
+		}
+		p.linef("%sthreshold %s: %s (%s is %s)%s", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, numfmt.ShortFloat(t.Actual), why)
 	}
 }
 
