@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
@@ -67,6 +68,9 @@ type runOptions struct {
 	Out          string
 	Thresholds   []string
 	Quiet        bool
+	MaxRequests  int64
+	Yes          bool
+	confirmed    bool // the --target was announced, and confirmed
 	Params       shapeFlags
 	HTTP         httpFlags
 	Exclude      []string
@@ -149,6 +153,8 @@ still reported and written).`,
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
+	f.Int64Var(&opts.MaxRequests, "max-requests", 0, fmt.Sprintf("hard cap on the attempts sent: a run that would send more stops there, incomplete (default: stop at %d attempts per event, once past %s attempts)", probe.DefaultMaxAmplification, numfmt.WithCommas(probe.DefaultMinCapped)))
+	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before sending to a --target that is not loopback")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	registerFormatFlag(cmd, opts.Format)
 	opts.Params.register(f)
@@ -189,6 +195,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		if policies[i], err = senders.ParsePolicy(r); err != nil {
 			return err
 		}
+	}
+	if opts.flags.Changed("max-requests") && opts.MaxRequests <= 0 {
+		return &exitcode.InputError{File: "flag --max-requests", Msg: "must be positive"}
 	}
 	format := render.Format(opts.Format.String())
 	// summary is where the report goes: standard output, unless --out -
@@ -307,7 +316,11 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	if sp, ok := src.(scenarios.Spanner); ok {
 		prog.setSpan(sp.Span())
 	}
-	obs := prog.observer(coll)
+	obs := probe.WarnAmplification(prog.observer(coll), probe.WarnAmplificationAt, probe.WarnAttemptsMin, func(attempts, events int64) {
+		fmt.Fprintf(opts.IO.ErrOut, "hooklimit: warning: %s attempts for %s events so far: the retry policy %s keeps retrying into the limit; "+
+			"the run stops at %s. A sender that waits as told sends far less: try --sender pause-on-429, or --retry retry-after,jitter=30s\n",
+			numfmt.WithCommas(attempts), numfmt.WithCommas(events), pol.String(), opts.capText())
+	})
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
 	if opts.Sender != "" {
 		meta.Sender = opts.sender.String()
@@ -323,17 +336,24 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	var runErr error
 	if spec.target == "" {
 		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
+		opts.setCaps(eng)
 		var st probe.Stats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		if st.Capped {
+			meta.Capped, meta.CappedAt = opts.capText(), st.End
+		}
 	} else {
 		var st probe.Stats
-		st, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
+		st, runErr = opts.HTTP.run(ctx, opts, spec.name, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
 		if st.Interrupted {
 			meta.InterruptedAt = opts.Now().UnixNano()
+		}
+		if st.Capped {
+			meta.Capped, meta.CappedAt = opts.capText(), st.End
 		}
 	}
 	prog.wait()
@@ -477,4 +497,40 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 // which then wins over a sender preset's.
 func (opts *runOptions) retryGiven() bool {
 	return opts.flags.Changed("retry") || opts.planRetry
+}
+
+// setCaps sets the engine's cap of attempts: --max-requests when given,
+// else the default cap of attempts per event (see probe.Engine).
+func (opts *runOptions) setCaps(e *probe.Engine) {
+	if opts.MaxRequests > 0 {
+		e.MaxAttempts = opts.MaxRequests
+		return
+	}
+	e.MaxAmplification, e.MinCapped = probe.DefaultMaxAmplification, probe.DefaultMinCapped
+}
+
+// capText says where the run stops: "10,000 attempts, the --max-requests
+// cap", or the default's "50 attempts per event once past 10,000
+// attempts; --max-requests N sets a hard cap".
+func (opts *runOptions) capText() string {
+	if opts.MaxRequests > 0 {
+		return numfmt.CountNoun(opts.MaxRequests, "attempt") + ", the --max-requests cap"
+	}
+	return fmt.Sprintf("%d attempts per event once past %s attempts; --max-requests N sets a hard cap",
+		probe.DefaultMaxAmplification, numfmt.WithCommas(probe.DefaultMinCapped))
+}
+
+// announce prints, once and before anything is sent to target, what run
+// sends there and where it stops, as probe prints its plan; a target that
+// is not loopback then needs a confirmation (or --yes).
+func (opts *runOptions) announce(name, target string) error {
+	if opts.confirmed {
+		return nil
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "run: sending %s to %s; it stops at %s\n", name, redact.URL(target), opts.capText())
+	if err := confirmSend(opts.IO, target, opts.Yes, "send to", "send "+name+" to it, stopping at "+opts.capText()); err != nil {
+		return err
+	}
+	opts.confirmed = true
+	return nil
 }

@@ -44,9 +44,10 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
 }
 
-// run sends the scenario to target in real time, as run runID. It reports
-// whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (probe.Stats, error) {
+// run sends the scenario name to target in real time, as run runID,
+// once announced (see runOptions.announce). It reports whether the run
+// was interrupted.
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, name string, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (probe.Stats, error) {
 	if err := checkTarget(target); err != nil {
 		return probe.Stats{}, err
 	}
@@ -68,6 +69,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
 	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	opts.setCaps(eng)
 	if opts.transport != nil {
 		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -94,6 +96,9 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 			// The message must not quote the secret.
 			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
+	}
+	if err := opts.announce(name, target); err != nil {
+		return probe.Stats{}, err
 	}
 	return eng.Run(ctx)
 }
