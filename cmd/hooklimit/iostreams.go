@@ -23,6 +23,9 @@ type IOStreams struct {
 	IsTerminal    bool // Out is a terminal
 	ErrIsTerminal bool // ErrOut is a terminal
 	InIsTerminal  bool // In is a terminal: a question can be asked on it
+	// ErrNoCursor says ErrOut is a terminal that must get no cursor
+	// escapes (TERM=dumb, or CI set): progress is then plain lines.
+	ErrNoCursor bool
 
 	// results are the results files being written, closed by a second
 	// Ctrl-C (see watchSignals).

@@ -158,7 +158,10 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		rw = results.NewWriter(lw)
 		o.OnRequest = rw.ProbeRequest
 	}
+	prog := newProgress(opts.IO, false, "probe "+target, probeTracker(steps, o.MaxRequests, o.MaxDuration, opts.Now()), opts.Now)
+	o.OnRequest = prog.onRequest(o.OnRequest)
 	d, err := discover.Discover(ctx, o.DiscoverOptions)
+	prog.wait()
 	if err != nil && ctx.Err() == nil {
 		if rw != nil {
 			_ = rw.Close()

@@ -62,6 +62,12 @@ type junitSkipped struct {
 // decide it. Thresholds form
 // a testsuite of their own.
 func checkJUnit(r *report.CheckResult, w io.Writer) error {
+	doc := checkJUnitDoc(r)
+	return writeJUnitDoc(w, &doc)
+}
+
+// checkJUnitDoc returns the document checkJUnit writes.
+func checkJUnitDoc(r *report.CheckResult) junitSuites {
 	doc := junitSuites{Name: "hooklimit check"}
 	for _, name := range r.Profiles {
 		doc.Suites = append(doc.Suites, junitSuite{Name: name, Cases: []junitCase{}})
@@ -87,7 +93,7 @@ func checkJUnit(r *report.CheckResult, w io.Writer) error {
 		s := suite("thresholds")
 		s.Cases = append(s.Cases, thresholdCases(r.Thresholds, "hooklimit.check.thresholds")...)
 	}
-	return writeJUnitDoc(w, &doc)
+	return doc
 }
 
 // junitKeyLimit is the testcase of one key and limit, from its rows.
