@@ -105,8 +105,17 @@ sender's share, 429s, lost events and early retries. --sender, --retry and
 --compare-retry do not go with such a plan.
 
 With no arguments, run replays a bulk operation of 2,000 events in one
-minute against the Rewst simulator with a Retry-After-honoring sender. See
+minute against the Rewst simulator with a Retry-After-honoring sender
+(run bulk with its defaults); steady and poisson default to rates that pass
+Rewst. The default retry policy, retry-after,jitter=10s, adds a random 0 to
+10s to each Retry-After, drawn from --seed, so retries do not herd. See
 'hooklimit scenarios' for the scenarios and retry policies.
+
+Guards: --max-requests N is a hard cap on attempts; without it a run stops
+at 50 attempts per event once past 10,000, and warns at 10 per event. A run
+stopped at a cap is incomplete. A --target run prints its cap before it
+sends, and a target that is not loopback needs a confirmation on the
+terminal, or --yes (with no terminal and no --yes, nothing is sent: exit 2).
 
 --out FILE writes every attempt and the result as JSON Lines, for hooklimit
 report. --out - writes them to standard output, and the report (table or
@@ -116,9 +125,11 @@ prints. --format json and junit do not go with --out - (they would share
 standard output with the results); render them from the stream with
 "hooklimit report - --format json".
 
-The exit code is 0 when what was sent stayed under every limit and every
---threshold held, 1 when not, 130 when interrupted (the partial results are
-still reported and written).`,
+The exit code is 0 when what was sent stayed under every limit, every
+--threshold held and no event was lost, 1 when not, 130 when interrupted
+(the partial results are still reported and written). A run that loses
+events fails unless a threshold on lost or lost_rate accepts the losses
+(--threshold 'lost<=10').`,
 		Example: `  hooklimit run
   hooklimit run burst --events 18100 --profile workato --retry none --format json
   hooklimit run steady --rate 30 --duration 60s --profile rewst --retry retry-after --format json
@@ -126,6 +137,7 @@ still reported and written).`,
   hooklimit run --sender autotask
   hooklimit run bulk --events 2000 --over 1m --profile rewst --sender ordered,pause-on-429,pace=1000/1m
   hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
+  hooklimit run steady --target https://staging.example.test/hooks/t1 --max-requests 2000 --yes
   hooklimit run replay traffic.jsonl --speed 2 --profile rewst
   hooklimit run --plan plan.yaml
   hooklimit run steady --rate 30 --duration 60s --out - | hooklimit report - --format markdown`,
