@@ -17,20 +17,38 @@ const LostRuleWhy = "a run that loses events fails unless a threshold on lost or
 // and no threshold of the user's speaks of losses; a user who accepts
 // losses says so with one (--threshold 'lost<=10'), which then decides.
 func LostRule(ths []ThresholdResult, lost int64) []ThresholdResult {
+	return lossRule(ths, lost, "lost", LostRuleWhy, "lost", "lost_rate")
+}
+
+// GivenUpRuleWhy is why the given-up rule of serve applies.
+const GivenUpRuleWhy = "a session in which the sender gave up on events fails unless a threshold on given_up accepts them"
+
+// GivenUpRule is LostRule for a serve session: the sender's events that
+// serve saw it give up on (given_up) fail the session unless a threshold
+// of the user's names given_up.
+func GivenUpRule(ths []ThresholdResult, givenUp int64) []ThresholdResult {
+	return lossRule(ths, givenUp, "given_up", GivenUpRuleWhy, "given_up")
+}
+
+// lossRule returns ths without an earlier call's rule, and with
+// metric==0, failed, when n > 0 and no threshold names one of accept.
+func lossRule(ths []ThresholdResult, n int64, metric, why string, accept ...string) []ThresholdResult {
 	out := ths[:0:0]
 	accepts := false
 	for _, t := range ths {
-		if t.Why != "" { // the lost rule's, from an earlier call
+		if t.Why != "" { // the rule's, from an earlier call
 			continue
 		}
-		if t.Metric == "lost" || t.Metric == "lost_rate" {
-			accepts = true
+		for _, a := range accept {
+			if t.Metric == a {
+				accepts = true
+			}
 		}
 		out = append(out, t)
 	}
-	if lost == 0 || accepts {
+	if n == 0 || accepts {
 		return out
 	}
-	return append(out, ThresholdResult{Threshold: "lost==0", Metric: "lost", Op: "==", Actual: float64(lost), Verdict: VerdictFail,
-		Why: LostRuleWhy + fmt.Sprintf(" (to accept these, --threshold 'lost<=%s')", numfmt.ShortFloat(float64(lost)))})
+	return append(out, ThresholdResult{Threshold: metric + "==0", Metric: metric, Op: "==", Actual: float64(n), Verdict: VerdictFail,
+		Why: why + fmt.Sprintf(" (to accept these, --threshold '%s<=%s')", metric, numfmt.ShortFloat(float64(n)))})
 }

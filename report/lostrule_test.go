@@ -48,3 +48,29 @@ func TestLostRule(t *testing.T) {
 		})
 	}
 }
+
+// TestGivenUpRule: a serve session whose sender gave up on no event
+// passes, on one fails, unless a threshold on given_up accepts it.
+func TestGivenUpRule(t *testing.T) {
+	accept := []ThresholdResult{{Threshold: "given_up<=1", Metric: "given_up", Op: "<=", Value: 1, Verdict: VerdictPass}}
+	tests := []struct {
+		givenUp int64
+		ths     []ThresholdResult
+		want    Verdict
+	}{
+		{0, nil, VerdictPass},
+		{1, nil, VerdictFail},
+		{1, accept, VerdictPass},
+	}
+	for _, tt := range tests {
+		r := &ServeResult{Compliance: VerdictPass, ComplianceSection: ComplianceSection{Input: CheckInput{Records: 10}}, Thresholds: tt.ths, Delivery: ServeDelivery{GivenUp: tt.givenUp}}
+		r.Settle()
+		r.Settle()
+		if r.Verdict != tt.want {
+			t.Errorf("given up %d, thresholds %v: verdict %s, want %s", tt.givenUp, tt.ths, r.Verdict, tt.want)
+		}
+		if tt.want == VerdictFail && (len(r.Thresholds) != 1 || r.Thresholds[0].Threshold != "given_up==0" || r.Thresholds[0].Why == "") {
+			t.Errorf("given up %d: thresholds %+v, want the given-up rule once", tt.givenUp, r.Thresholds)
+		}
+	}
+}
