@@ -27,6 +27,25 @@ const (
 // DefaultSize is the body size of an event, in bytes, when none is given.
 const DefaultSize = 512
 
+// The defaults of the shapes that model a steady sender, chosen to pass
+// the default profile (Rewst: 25 a second, 1,000 a minute) the way a
+// well-behaved sender does, so that a run with no options shows a pass
+// and a run that fails does so for a reason the user gave:
+//
+//   - DefaultBulkEvents is the bulk operation `hooklimit run` replays with
+//     no arguments, and bulk's default: 2,000 record updates in a minute,
+//     twice Rewst's 1,000 a minute, fails.
+//   - DefaultSteadyRate, 15 a second, is 900 a minute: under both limits.
+//   - DefaultPoissonRate, a mean of 5 a second, is 300 a minute on
+//     average, 40 standard deviations below 1,000; a second holds 25 or
+//     more of its events with a probability of about 1e-10, so even a
+//     day of it (432,000 events) passes for nearly every seed.
+const (
+	DefaultBulkEvents  = 2000
+	DefaultSteadyRate  = 15 // per second
+	DefaultPoissonRate = 5  // per second, on average
+)
+
 // Rate is N events per Per, both whole numbers, so that schedules are
 // exact: 30 per second is {30, time.Second}, 1000 per minute is
 // {1000, time.Minute}. The zero Rate means "not given".

@@ -71,30 +71,23 @@ func (h *httpFlags) check(f *pflag.FlagSet, hasTarget bool) error {
 	return nil
 }
 
-// run sends the scenario to target in real time, as run runID. It reports
-// whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (probe.Stats, error) {
+// target checks run's options for target and returns the HTTP target
+// they describe, its run id and clock still to be set.
+func (h *httpFlags) target(opts *runOptions, target string) (*probe.HTTPTarget, error) {
 	if err := checkTarget(target); err != nil {
-		return probe.Stats{}, err
+		return nil, err
 	}
 	header, err := parseHeaders(h.headers)
 	if err != nil {
-		return probe.Stats{}, err
+		return nil, err
 	}
 	if h.eventIDHeader != "" && !probe.ValidToken(h.eventIDHeader) {
-		return probe.Stats{}, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
-	}
-	// A load generator's heap is small and short-lived: collecting less
-	// often keeps GC pauses from delaying sends (they would count as late).
-	// GOGC set by the user wins.
-	if gogc, _ := opts.lookupEnv("GOGC"); gogc == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		return nil, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
 	}
 	tgt := &probe.HTTPTarget{
-		URL: target, Method: h.method, RunID: runID, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
+		URL: target, Method: h.method, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
 		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
-	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
 	if opts.transport != nil {
 		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -104,24 +97,39 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if name, ok := strings.CutPrefix(h.body, "@"); ok {
 			data, err := bounded.ReadFile(name, "body template", bounded.MaxConfigFile)
 			if err != nil {
-				return probe.Stats{}, err
+				return nil, err
 			}
 			file, text = name, string(data)
 		}
 		if tgt.Body, err = probe.ParseBody(file, text, 0); err != nil {
-			return probe.Stats{}, err
+			return nil, err
 		}
 	}
 	if h.signSecretEnv != "" {
 		secret, ok := opts.lookupEnv(h.signSecretEnv)
 		if !ok || secret == "" {
-			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
+			return nil, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
 		if tgt.Signer, err = signing.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
-			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
+			return nil, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
 	}
+	return tgt, nil
+}
+
+// run sends the scenario to tgt (from target) in real time, as run
+// runID. It reports whether the run was interrupted.
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTarget, src scenarios.Source, runID string, pol retry.Policy, obs probe.Observer) (probe.Stats, error) {
+	// A load generator's heap is small and short-lived: collecting less
+	// often keeps GC pauses from delaying sends (they would count as late).
+	// GOGC set by the user wins.
+	if gogc, _ := opts.lookupEnv("GOGC"); gogc == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	tgt.RunID = runID
+	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	opts.setCaps(eng)
 	return eng.Run(ctx)
 }
 

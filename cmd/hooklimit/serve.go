@@ -107,7 +107,8 @@ The first line of output is the URL served: "hooklimit serve: listening on
 URL", or with --format json a line {"type":"listening","url":...} (with
 --format junit it goes to standard error). The exit code is 0 when what was
 sent stayed under every limit and every --threshold held, 1 when not (or when
-no webhook request came), 2 for bad flags, 3 when serve cannot listen, 130
+no webhook request came, or the sender gave up on an event and no threshold
+on given_up accepts it), 2 for bad flags, 3 when serve cannot listen, 130
 when interrupted (the report is still printed and written).`,
 		Example: `  hooklimit serve --profile rewst --listen 127.0.0.1:8080
   hooklimit serve --profile workato --listen 127.0.0.1:0 --duration 60s --format json --out serve.jsonl
