@@ -297,12 +297,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 		rw = results.NewWriter(attempts)
 		log = rw
 	}
-	coll := report.NewRunCollector(spec.profile, log)
 	tr := runTracker(src, spec.target != "", opts.HTTP.drain, opts.Now())
 	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name(), tr, opts.Now)
 	defer prog.wait()
 	sender := opts.sender.Sender
-	obs := prog.observer(coll)
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
 	if opts.Sender != "" {
 		meta.Sender = opts.sender.String()
@@ -315,21 +313,14 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 			return nil, exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
+	var res *report.RunResult
 	var runErr error
 	if spec.target == "" {
-		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
-		var st probe.Stats
-		st, runErr = eng.Run(ctx)
-		meta.Interrupted = st.Interrupted
-		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		sim := &report.Simulation{Source: src, Profile: spec.profile, Policy: pol, Sender: sender, Seed: opts.Seed, Meta: meta,
+			Thresholds: spec.thresholds, Log: log, Observe: prog.observer}
+		res, runErr = sim.Run(ctx)
 	} else {
-		var st probe.Stats
-		st, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
-		meta.Interrupted = st.Interrupted
-		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
-		if st.Interrupted {
-			meta.InterruptedAt = opts.Now().UnixNano()
-		}
+		res, runErr = opts.runTarget(ctx, spec, src, pol, meta, log, prog)
 	}
 	prog.wait()
 	if runErr != nil && ctx.Err() == nil {
@@ -339,6 +330,22 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 		if err := rw.Close(); err != nil {
 			return nil, exitcode.Runtimef("cannot write results: %v", err)
 		}
+	}
+	return res, runErr
+}
+
+// runTarget sends the scenario to spec.target, and returns its result with
+// thresholds applied (see runOne).
+func (opts *runOptions) runTarget(ctx context.Context, spec *runSpec, src scenarios.Source, pol retry.Policy, meta report.RunMeta, log report.AttemptLog, prog *progress) (*report.RunResult, error) {
+	coll := report.NewRunCollector(spec.profile, log)
+	st, runErr := opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, prog.observer(coll), prog)
+	if runErr != nil && ctx.Err() == nil {
+		return nil, runErr
+	}
+	meta.Interrupted = st.Interrupted
+	meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+	if st.Interrupted {
+		meta.InterruptedAt = opts.Now().UnixNano()
 	}
 	res := coll.Result(meta)
 	if err := res.ApplyThresholds(spec.thresholds); err != nil {

@@ -1,0 +1,56 @@
+package report
+
+import (
+	"context"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe"
+	"github.com/hooklimit/hooklimit/probe/retry"
+	"github.com/hooklimit/hooklimit/scenarios"
+)
+
+// Simulation is one run on a profile's simulator, in virtual time: what
+// `hooklimit run` does without --target, and what the advisor (package
+// report/advise) does with each change it tries, so that the two cannot
+// simulate differently.
+type Simulation struct {
+	Source     scenarios.Source // the traffic; required
+	Profile    *limitsim.Profile
+	Policy     retry.Policy
+	Sender     probe.Sender
+	Seed       uint64
+	Meta       RunMeta // Scenario, Retry, Sender, Seed as the result shows them
+	Thresholds []Threshold
+	// Log, when not nil, receives every attempt (a results file).
+	Log AttemptLog
+	// Observe, when not nil, wraps the collector's observer (to show
+	// progress, for example).
+	Observe func(probe.Observer) probe.Observer
+}
+
+// Run runs the simulation and returns its result, thresholds applied. An
+// error of the engine that is not the context's ends it with no result;
+// on interruption the partial result comes with the context's error.
+func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
+	coll := NewRunCollector(s.Profile, s.Log)
+	var obs probe.Observer = coll
+	if s.Observe != nil {
+		obs = s.Observe(coll)
+	}
+	eng := &probe.Engine{Source: s.Source, Policy: s.Policy, Sender: s.Sender, Seed: s.Seed, Observer: obs, Target: &probe.SimTarget{Profile: s.Profile}}
+	st, runErr := eng.Run(ctx)
+	if runErr != nil && ctx.Err() == nil {
+		return nil, runErr
+	}
+	meta := s.Meta
+	if meta.Target == "" {
+		meta.Target = "simulator"
+	}
+	meta.Interrupted = st.Interrupted
+	meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+	res := coll.Result(meta)
+	if err := res.ApplyThresholds(s.Thresholds); err != nil {
+		return nil, err
+	}
+	return res, runErr
+}
