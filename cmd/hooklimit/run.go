@@ -57,6 +57,10 @@ type runOptions struct {
 	sender       senders.Model // Sender, read
 	planRetry    bool          // the plan names a retry policy
 	CompareRetry []string
+	// CompareSender runs once per sender; Advise shows every suggestion
+	// of the advisor (see report/advise), not only the best.
+	CompareSender []string
+	Advise        bool
 	Target       string
 	Seed         uint64
 	Format       *FormatFlag
@@ -138,6 +142,8 @@ still reported and written).`,
 	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after")
 	f.StringVar(&opts.Sender, "sender", "", "the sender model: a preset (see 'hooklimit senders') or a spec such as ordered,pause-on-429,pace=1000/1m; a preset brings its retry policy unless --retry is given (default: parallel, each event retried on its own)")
 	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
+	f.StringArrayVar(&opts.CompareSender, "compare-sender", nil, "run once per sender and compare them: presets or specs separated by commas, a spec's NAME=VALUE items going with the sender before them and parentheses grouping a spec (autotask,svix,pause-on-429,pace=1000/1m,(ordered,pause-on-429)); repeatable")
+	f.BoolVar(&opts.Advise, "advise", false, "when the run fails, show every change the advisor tried, each verified on the simulator with its command line (default: the best one)")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
 	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
@@ -160,6 +166,12 @@ type runSpec struct {
 	profile    *limitsim.Profile
 	target     string
 	thresholds []report.Threshold
+	// scenario, params and sourceOf are the built-in shape and the
+	// parameters given, for the advisor to change; sourceOf is nil for a
+	// plan.
+	scenario string
+	params   scenarios.Params
+	sourceOf func(scenarios.Params) (scenarios.Source, error)
 }
 
 func runRun(ctx context.Context, opts *runOptions) error {
@@ -170,20 +182,43 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if opts.sender, err = senders.Parse(opts.Sender); err != nil {
 		return err
 	}
-	retries := []string{opts.Retry}
-	if opts.sender.Retry != nil && !opts.retryGiven() {
-		retries = []string{opts.sender.Retry.String()}
+	if len(opts.CompareRetry) > 0 && len(opts.CompareSender) > 0 {
+		return exitcode.Usagef("give --compare-retry or --compare-sender, not both")
 	}
-	if len(opts.CompareRetry) > 0 {
-		retries = nil
-		for _, r := range opts.CompareRetry {
-			retries = append(retries, retry.SplitPolicies(r)...)
+	if opts.Advise && len(opts.CompareRetry)+len(opts.CompareSender) > 0 {
+		return exitcode.Usagef("--advise is for one run, not a comparison")
+	}
+	models := []senders.Model{opts.sender}
+	if len(opts.CompareSender) > 0 {
+		models = nil
+		for _, l := range opts.CompareSender {
+			for _, spec := range senders.SplitList(l) {
+				m, err := senders.Parse(spec)
+				if err != nil {
+					return err
+				}
+				models = append(models, m)
+			}
 		}
 	}
-	policies := make([]retry.Policy, len(retries))
-	for i, r := range retries {
-		if policies[i], err = senders.ParsePolicy(r); err != nil {
-			return err
+	var runs []runVariant
+	for _, m := range models {
+		retries := []string{opts.Retry}
+		if m.Retry != nil && !opts.retryGiven() {
+			retries = []string{m.Retry.String()}
+		}
+		if len(opts.CompareRetry) > 0 {
+			retries = nil
+			for _, r := range opts.CompareRetry {
+				retries = append(retries, retry.SplitPolicies(r)...)
+			}
+		}
+		for _, r := range retries {
+			pol, err := senders.ParsePolicy(r)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, runVariant{pol: pol, model: m, named: opts.Sender != "" || len(opts.CompareSender) > 0})
 		}
 	}
 	format := render.Format(opts.Format.String())
@@ -212,28 +247,33 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		defer lw.Close()
 		out = lw
 	}
-	var runs []*report.RunResult
+	var done []*report.RunResult
 	var runErr error
-	for _, pol := range policies {
+	for _, v := range runs {
 		var attempts io.Writer
-		if len(policies) == 1 {
+		if len(runs) == 1 {
 			attempts = out
 		}
-		res, err := opts.runOne(ctx, spec, pol, attempts)
+		res, err := opts.runOne(ctx, spec, v, attempts)
 		if res != nil {
-			runs = append(runs, res)
+			done = append(done, res)
 		}
 		if err != nil {
 			runErr = err
 			break
 		}
 	}
-	if len(runs) == 0 {
+	if len(done) == 0 {
 		return runErr
 	}
 	var verdict report.Verdict
-	if len(policies) == 1 {
-		res := runs[0]
+	if len(runs) == 1 {
+		res := done[0]
+		if runErr == nil {
+			if err := opts.advise(ctx, spec, runs[0], res); err != nil {
+				return exitcode.New(exitcode.Interrupted, errors.New("interrupted while advising"))
+			}
+		}
 		if out != nil {
 			rw := results.NewWriter(out)
 			if err := rw.Result(res); err != nil {
@@ -241,11 +281,18 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := render.Write(summary, res, format); err != nil {
+		var ropts []render.Option
+		if opts.Advise {
+			ropts = append(ropts, render.AllAdvice())
+		}
+		if err := render.Write(summary, res, format, ropts...); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
-		cmp := report.NewCompareResult(runs)
+		cmp := report.NewCompareResult(done)
+		if len(opts.CompareSender) > 0 {
+			cmp.By = "sender"
+		}
 		if out != nil {
 			rw := results.NewWriter(out)
 			if err := rw.Result(cmp); err != nil {
@@ -262,9 +309,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the results above are partial"))
 	case runErr != nil:
 		return runErr
-	case noResponse(runs) != nil:
+	case noResponse(done) != nil:
 		// As for a target that refuses every connection: exit 3.
-		r := noResponse(runs)
+		r := noResponse(done)
 		return exitcode.Runtimef("target %s answered none of %d attempts: every one failed before a response came", r.Target, r.Delivery.Attempts)
 	case verdict != report.VerdictPass:
 		return exitcode.New(exitcode.Fail, nil)
@@ -283,10 +330,19 @@ func noResponse(results []*report.RunResult) *report.RunResult {
 	return nil
 }
 
-// runOne runs the scenario once with policy pol, and returns its result
+// runVariant is one run of a comparison, or the run: a retry policy and a
+// sender model; named says the sender is shown in the result.
+type runVariant struct {
+	pol   retry.Policy
+	model senders.Model
+	named bool
+}
+
+// runOne runs the scenario once with the policy and sender of v, and returns its result
 // with thresholds applied. On interruption it returns the partial result
 // and the context's error.
-func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Policy, attempts io.Writer) (*report.RunResult, error) {
+func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, v runVariant, attempts io.Writer) (*report.RunResult, error) {
+	pol := v.pol
 	src, err := spec.newSource()
 	if err != nil {
 		return nil, err
@@ -300,10 +356,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	tr := runTracker(src, spec.target != "", opts.HTTP.drain, opts.Now())
 	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name(), tr, opts.Now)
 	defer prog.wait()
-	sender := opts.sender.Sender
+	sender := v.model.Sender
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
-	if opts.Sender != "" {
-		meta.Sender = opts.sender.String()
+	if v.named {
+		meta.Sender = v.model.String()
 	}
 	if spec.target != "" {
 		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
@@ -394,9 +450,9 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	if _, err := scenarios.New(name, withRecords(params, name)); err != nil {
 		return nil, err
 	}
-	spec := &runSpec{name: describeScenario(name, params, opts.File), profile: p, target: opts.Target, thresholds: ths}
-	spec.newSource = func() (scenarios.Source, error) {
-		q := params
+	spec := &runSpec{name: describeScenario(name, params, opts.File), profile: p, target: opts.Target, thresholds: ths, scenario: name, params: params}
+	spec.newSource = func() (scenarios.Source, error) { return spec.sourceOf(params) }
+	spec.sourceOf = func(q scenarios.Params) (scenarios.Source, error) {
 		if name == "replay" {
 			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{WorkspaceField: opts.WsField})
 			if err != nil {

@@ -46,9 +46,11 @@ func (a *advisor) spreadOver() ([]report.Suggestion, error) {
 	if a.run.Scenario == "burst" {
 		what = "the burst"
 	}
-	name := func(x int64) string { return units.FormatDuration(time.Duration(x) * time.Second) }
+	name := func(x int64) string { return FlagDuration(time.Duration(x) * time.Second) }
 	return a.boundary("spread", x0, known, int64(maxSpread/time.Second), variantAt,
-		func(x int64) string { return fmt.Sprintf("spread %s over %s (--over %s)", what, name(x), FlagDuration(time.Duration(x)*time.Second)) },
+		func(x int64) string {
+			return fmt.Sprintf("spread %s over %s (--over %s)", what, name(x), FlagDuration(time.Duration(x)*time.Second))
+		},
 		func(x int64) string { return "one second less, " + name(x) })
 }
 
@@ -75,7 +77,9 @@ func (a *advisor) lowerRate() ([]report.Suggestion, error) {
 	}
 	perMinute := func(x int64) string { return scenarios.Rate{N: perMin - x, Per: time.Minute}.String() }
 	return a.boundary("rate", 0, exact && !a.run.Target, perMin-1, variantAt,
-		func(x int64) string { return fmt.Sprintf("lower the rate to %s (--rate %s)", perMinute(x), perMinute(x)) },
+		func(x int64) string {
+			return fmt.Sprintf("lower the rate to %s (--rate %s)", perMinute(x), perMinute(x))
+		},
 		func(x int64) string { return "one event a minute more, " + perMinute(x) })
 }
 
