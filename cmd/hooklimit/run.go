@@ -61,15 +61,15 @@ type runOptions struct {
 	// of the advisor (see report/advise), not only the best.
 	CompareSender []string
 	Advise        bool
-	Target       string
-	Seed         uint64
-	Format       *FormatFlag
-	Out          string
-	Thresholds   []string
-	Quiet        bool
-	Params       shapeFlags
-	HTTP         httpFlags
-	Exclude      []string
+	Target        string
+	Seed          uint64
+	Format        *FormatFlag
+	Out           string
+	Thresholds    []string
+	Quiet         bool
+	Params        shapeFlags
+	HTTP          httpFlags
+	Exclude       []string
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
