@@ -16,7 +16,7 @@ func (opts *runOptions) advise(ctx context.Context, spec *runSpec, v runVariant,
 		return nil
 	}
 	if spec.scenario == "replay" && opts.File == "-" {
-		res.AdviceNote = "no advice: the traffic came from standard input, which cannot be read again; save it to a file and run again"
+		res.AdviceNote = "not tried: the traffic came from standard input, which cannot be read again; save it to a file and run again"
 		return nil
 	}
 	r := &advise.Run{Scenario: spec.scenario, File: opts.File, Plan: opts.Plan, Params: spec.params, LoadedLimit: spec.profile,
@@ -41,7 +41,7 @@ func (opts *runOptions) advise(ctx context.Context, spec *runSpec, v runVariant,
 		r.Extra = append(r.Extra, "--workspace-field", opts.WsField)
 	}
 	o := advise.Defaults()
-	o.AskWith = "the same command and --advise"
+	o.AskWith = "the same command and --advise (up to 20,000 events)"
 	if opts.Advise {
 		o = advise.Full()
 	}

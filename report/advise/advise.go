@@ -50,28 +50,35 @@ type Run struct {
 
 // Options bound the advisor's cost.
 type Options struct {
-	// MaxSimulations is the most simulated runs in all (default 60).
+	// MaxSimulations is the most simulated runs in all (default: as
+	// Defaults).
 	MaxSimulations int
-	// MaxAttempts is the most simulated attempts in all (default 2,000,000).
+	// MaxAttempts is the most simulated attempts in all (default: as
+	// Defaults); a simulation stops at the attempt that passes it.
 	MaxAttempts int64
 	// TooLarge is the most attempts the failing run may have made for
 	// the advisor to start (default MaxAttempts / 4): a run larger than
 	// that gets a note saying how to ask for advice instead.
 	TooLarge int64
+	// MaxEvents is the most events the failing run may have had for the
+	// advisor to start (default: as Defaults): a sender that paces or
+	// holds many events at once costs the simulator far more than its
+	// attempts say.
+	MaxEvents int64
 	// AskWith is the command that asks for advice in full, for that note.
 	AskWith string
 }
 
 // Defaults returns the options of advice at the end of a failing run:
-// a few seconds at most.
+// a second or two.
 func Defaults() Options {
-	return Options{MaxSimulations: 60, MaxAttempts: 2_000_000}
+	return Options{MaxSimulations: 40, MaxAttempts: 400_000, TooLarge: 40_000, MaxEvents: 5_000}
 }
 
 // Full returns the options of advice asked for (--advise, hooklimit
 // advise): more simulations, larger runs.
 func Full() Options {
-	return Options{MaxSimulations: 200, MaxAttempts: 20_000_000}
+	return Options{MaxSimulations: 200, MaxAttempts: 5_000_000, TooLarge: 1_000_000, MaxEvents: 20_000}
 }
 
 // errBudget ends a search when the advisor has spent its budget.
@@ -93,8 +100,11 @@ func Advise(ctx context.Context, r *Run, res *report.RunResult, o Options) error
 	if o.TooLarge <= 0 {
 		o.TooLarge = o.MaxAttempts / 4
 	}
-	if res.Delivery.Attempts > o.TooLarge {
-		res.AdviceNote = fmt.Sprintf("no advice: the run made %s, too many to try changes on by default", numfmt.CountNoun(res.Delivery.Attempts, "attempt"))
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = Defaults().MaxEvents
+	}
+	if res.Delivery.Attempts > o.TooLarge || res.Delivery.Events > o.MaxEvents {
+		res.AdviceNote = fmt.Sprintf("not tried: the run had %s and made %s, too many to try changes on here", numfmt.CountNoun(res.Delivery.Events, "event"), numfmt.CountNoun(res.Delivery.Attempts, "attempt"))
 		if o.AskWith != "" {
 			res.AdviceNote += "; ask for it with " + o.AskWith
 		}
@@ -177,16 +187,41 @@ func (a *advisor) simulate(v variant) (*report.RunResult, error) {
 		return nil, err
 	}
 	a.sims++
+	// The simulation stops at the attempt that would pass the budget:
+	// one run cannot spend more than what is left.
+	ctx, cancel := context.WithCancel(a.ctx)
+	defer cancel()
+	capped := &capObserver{left: a.opts.MaxAttempts - a.attempts, cancel: cancel}
 	sim := &report.Simulation{Source: src, Profile: a.run.LoadedLimit, Policy: v.policy, Sender: v.sender, Seed: a.run.Seed,
-		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds}
-	res, err := sim.Run(a.ctx)
+		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds,
+		Observe: func(o probe.Observer) probe.Observer { capped.Observer = o; return capped }}
+	res, err := sim.Run(ctx)
 	if res != nil {
 		a.attempts += res.Delivery.Attempts
 	}
-	if err != nil {
+	switch {
+	case a.ctx.Err() != nil:
+		return nil, a.ctx.Err()
+	case capped.left < 0:
+		return nil, errBudget
+	case err != nil:
 		return nil, err
 	}
 	return res, nil
+}
+
+// capObserver cancels a simulation when it makes more attempts than left.
+type capObserver struct {
+	probe.Observer
+	left   int64
+	cancel func()
+}
+
+func (c *capObserver) Attempt(at *probe.Attempt) {
+	if c.left--; c.left < 0 {
+		c.cancel()
+	}
+	c.Observer.Attempt(at)
 }
 
 // passes reports whether res is a run that would pass: its verdict is
