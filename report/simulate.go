@@ -18,6 +18,7 @@ type Simulation struct {
 	Profile    *limitsim.Profile
 	Policy     retry.Policy
 	Sender     probe.Sender
+	Lanes      []probe.Lane // a plan's several senders (see probe.Engine)
 	Seed       uint64
 	Meta       RunMeta // Scenario, Retry, Sender, Seed as the result shows them
 	Thresholds []Threshold
@@ -37,7 +38,7 @@ func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	if s.Observe != nil {
 		obs = s.Observe(coll)
 	}
-	eng := &probe.Engine{Source: s.Source, Policy: s.Policy, Sender: s.Sender, Seed: s.Seed, Observer: obs, Target: &probe.SimTarget{Profile: s.Profile}}
+	eng := &probe.Engine{Source: s.Source, Policy: s.Policy, Sender: s.Sender, Lanes: s.Lanes, Seed: s.Seed, Observer: obs, Target: &probe.SimTarget{Profile: s.Profile}}
 	st, runErr := eng.Run(ctx)
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr
@@ -46,11 +47,22 @@ func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	if meta.Target == "" {
 		meta.Target = "simulator"
 	}
-	meta.Interrupted = st.Interrupted
-	meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+	meta.AddStats(st)
 	res := coll.Result(meta)
 	if err := res.ApplyThresholds(s.Thresholds); err != nil {
 		return nil, err
 	}
 	return res, runErr
+}
+
+// AddStats copies from st whether the run was interrupted and when the
+// sender, and each of several senders, disabled itself.
+func (m *RunMeta) AddStats(st probe.Stats) {
+	m.Interrupted = st.Interrupted
+	m.Disabled, m.DisabledAt = st.Disabled, st.DisabledAt
+	for i := range m.Senders {
+		if i < len(st.Senders) {
+			m.Senders[i].Disabled, m.Senders[i].DisabledAt = st.Senders[i].Disabled, st.Senders[i].DisabledAt
+		}
+	}
 }

@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"strconv"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/units"
 )
 
@@ -152,13 +154,35 @@ func checkValues(p *Params) *paramError {
 	case p.Events < 0 || p.Events > maxEvents:
 		return perrf("events", "must be between 1 and %d, the most deliveries a run holds", int64(maxEvents))
 	case p.Copies < 0 || p.Copies > maxCopies:
-		return perrf("copies", "must be between 1 and %d", maxCopies)
+		return perrf("copies", "%s, not %d", countRange["copies"], p.Copies)
 	case p.Keys < 0 || p.Keys > maxKeys:
-		return perrf("keys", "must be between 1 and %d", maxKeys)
+		return perrf("keys", "%s, not %d", countRange["keys"], p.Keys)
 	case p.Size < 0:
 		return perrf("size", "must not be negative")
 	case p.Speed != 0 && !(p.Speed >= minSpeed && p.Speed <= maxSpeed):
-		return perrf("speed", "must be between %g and %g", minSpeed, maxSpeed)
+		return perrf("speed", "%s, not %s", countRange["speed"], plainNumber(p.Speed))
 	}
 	return nil
 }
+
+// countRange says what the count-like parameters must be, where a zero
+// field of Params reads as "not given".
+var countRange = map[string]string{
+	"copies": "must be between 1 and " + strconv.Itoa(maxCopies),
+	"keys":   "must be between 1 and " + strconv.Itoa(maxKeys),
+	"speed":  "must be between " + plainNumber(minSpeed) + " and " + plainNumber(maxSpeed) + " (2 plays twice as fast, 0.5 half as fast)",
+}
+
+// CheckGivenZero returns the error for a parameter given as 0 where 0 is
+// no valid value: copies, keys or speed. In Params, 0 means "not given",
+// so New cannot tell `--copies 0` from no --copies; a command line that
+// can tells it here. Other parameters give nil.
+func CheckGivenZero(name string) error {
+	if msg, ok := countRange[name]; ok {
+		return &exitcode.InputError{File: "flag --" + name, Msg: msg + ", not 0"}
+	}
+	return nil
+}
+
+// plainNumber writes f as people write a number: 0.000001, not 1e-06.
+func plainNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -15,6 +15,10 @@ func (opts *runOptions) advise(ctx context.Context, spec *runSpec, v runVariant,
 	if res.Verdict != report.VerdictFail {
 		return nil
 	}
+	if len(opts.lanes) > 0 {
+		res.AdviceNote = "not tried: the advisor changes one sender, and this plan has several"
+		return nil
+	}
 	if spec.scenario == "replay" && opts.File == "-" {
 		res.AdviceNote = "not tried: the traffic came from standard input, which cannot be read again; save it to a file and run again"
 		return nil

@@ -144,6 +144,7 @@ Exit codes, the same for every command:
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),
+		newManCmd(d),
 	)
 	return root
 }

@@ -47,15 +47,18 @@ type runOptions struct {
 	lookupEnv func(string) (string, bool)
 	create    func(string) (io.WriteCloser, error)
 
-	Scenario     string
-	File         string // replay's traffic file
-	WsField      string // replay's workspace field
-	Plan         string
-	Profile      string
-	Retry        string
-	Sender       string
-	sender       senders.Model // Sender, read
-	planRetry    bool          // the plan names a retry policy
+	Scenario  string
+	File      string // replay's traffic file
+	WsField   string // replay's workspace field
+	Plan      string
+	Profile   string
+	Retry     string
+	Sender    string
+	sender    senders.Model // Sender, read
+	planRetry bool          // the plan names a retry policy
+	// lanes and laneMeta, for a plan with senders:, are its senders.
+	lanes        []probe.Lane
+	laneMeta     []report.SenderMeta
 	CompareRetry []string
 	// CompareSender runs once per sender; Advise shows every suggestion
 	// of the advisor (see report/advise), not only the best.
@@ -90,6 +93,12 @@ in the URL is replaced by each event's partition key). Such a run gets a
 fresh run id (run_id in the result): its event ids are RUNID-evt-N, and
 every request carries it in an X-Hooklimit-Run header, so separate runs
 never share an event id.
+
+--plan FILE runs a plan of phases, or with senders: several senders at
+once (a PSA, an RMM and a billing tool), each with its own phases, sender
+model and retry policy, into the one profile; the report then gives each
+sender's share, 429s, lost events and early retries. --sender, --retry and
+--compare-retry do not go with such a plan.
 
 With no arguments, run replays a bulk operation of 2,000 events in one
 minute against the Rewst simulator with a Retry-After-honoring sender. See
@@ -146,7 +155,7 @@ still reported and written).`,
 	f.BoolVar(&opts.Advise, "advise", false, "when the run fails, show every change the advisor tried, each verified on the simulator with its command line (default: the best one)")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
-	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
+	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds; or of several senders (senders:), each with its phases and sender model")
 	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato, or the environment for environment-scoped ones such as workato@r3 (absent: all traffic is one workspace)")
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
@@ -179,11 +188,17 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.HTTP.check(opts.flags, spec.target != ""); err != nil {
+		return err
+	}
 	if opts.sender, err = senders.Parse(opts.Sender); err != nil {
 		return err
 	}
 	if len(opts.CompareRetry) > 0 && len(opts.CompareSender) > 0 {
 		return exitcode.Usagef("give --compare-retry or --compare-sender, not both")
+	}
+	if len(opts.lanes) > 0 && len(opts.CompareSender) > 0 {
+		return exitcode.Usagef("--compare-sender compares one sender's models; %s has several senders: give each its sender: in the plan, and compare runs of the plan instead", opts.Plan)
 	}
 	if opts.Advise && len(opts.CompareRetry)+len(opts.CompareSender) > 0 {
 		return exitcode.Usagef("--advise is for one run, not a comparison")
@@ -361,6 +376,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, v runVariant,
 	if v.named {
 		meta.Sender = v.model.String()
 	}
+	if len(opts.lanes) > 0 {
+		meta.Retry = "per sender"
+		meta.Senders = append([]report.SenderMeta(nil), opts.laneMeta...)
+	}
 	if spec.target != "" {
 		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
@@ -372,7 +391,7 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, v runVariant,
 	var res *report.RunResult
 	var runErr error
 	if spec.target == "" {
-		sim := &report.Simulation{Source: src, Profile: spec.profile, Policy: pol, Sender: sender, Seed: opts.Seed, Meta: meta,
+		sim := &report.Simulation{Source: src, Profile: spec.profile, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Meta: meta,
 			Thresholds: spec.thresholds, Log: log, Observe: prog.observer}
 		res, runErr = sim.Run(ctx)
 	} else {
@@ -398,8 +417,7 @@ func (opts *runOptions) runTarget(ctx context.Context, spec *runSpec, src scenar
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr
 	}
-	meta.Interrupted = st.Interrupted
-	meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+	meta.AddStats(st)
 	if st.Interrupted {
 		meta.InterruptedAt = opts.Now().UnixNano()
 	}
@@ -491,6 +509,12 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	}
 	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"), Sender: opts.flags.Changed("sender"),
 		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
+	if len(plan.Senders) > 0 {
+		if err := opts.planLanes(plan, given); err != nil {
+			return nil, err
+		}
+		plan.Retry, plan.Sender = "", "" // each lane has its own
+	}
 	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Sender: opts.Sender, Target: opts.Target, Seed: opts.Seed}, given,
 		func(r string) error { _, err := senders.ParsePolicy(r); return err })
 	if err != nil {
@@ -504,6 +528,11 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	opts.planRetry = plan.Retry != ""
 	opts.Retry, opts.Sender, opts.Seed = set.Retry, set.Sender, set.Seed
 	target := set.Target
+	if target != "" && !given.Target {
+		if err := checkTarget(target); err != nil {
+			return nil, plan.ValueError("target", err)
+		}
+	}
 	p, err := limitsim.LoadProfile(set.Profile)
 	if err != nil {
 		return nil, err

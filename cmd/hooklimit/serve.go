@@ -329,8 +329,8 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
-	if _, port, err := net.SplitHostPort(opts.Listen); err != nil || port == "" {
-		return &exitcode.InputError{File: "flag --listen", Msg: fmt.Sprintf("want HOST:PORT such as 127.0.0.1:8080 (port 0 picks a free one), not %q", opts.Listen)}
+	if _, port, err := net.SplitHostPort(opts.Listen); err != nil || !validPort(port) {
+		return &exitcode.InputError{File: "flag --listen", Msg: fmt.Sprintf("want HOST:PORT such as 127.0.0.1:8080, the port a number from 0 to 65535 (0 picks a free one), not %q", opts.Listen)}
 	}
 	ln, err := opts.listen("tcp", opts.Listen)
 	if err != nil {
@@ -439,4 +439,10 @@ func unwrapOp(err error) error {
 		return op.Err
 	}
 	return err
+}
+
+// validPort reports whether port is a port number, 0 to 65535.
+func validPort(port string) bool {
+	n, err := strconv.ParseUint(port, 10, 16)
+	return err == nil && n <= 65535
 }

@@ -77,6 +77,14 @@ func (s *shapeFlags) params(f *pflag.FlagSet) (scenarios.Params, error) {
 	if f.Changed("speed") {
 		p.Speed = s.speed
 	}
+	for _, z := range []struct {
+		name string
+		zero bool
+	}{{"copies", p.Copies == 0}, {"keys", p.Keys == 0}, {"speed", p.Speed == 0}} {
+		if z.zero && f.Changed(z.name) {
+			return p, scenarios.CheckGivenZero(z.name)
+		}
+	}
 	return p, nil
 }
 
