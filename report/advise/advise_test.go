@@ -50,7 +50,7 @@ func TestSpreadBoundary(t *testing.T) {
 	for _, tt := range []struct {
 		events int64
 		over   time.Duration
-	}{{2000, time.Minute}, {1200, 20 * time.Second}} {
+	}{{1000, 30 * time.Second}, {400, 5 * time.Second}} {
 		r, res := bulkRun(t, tt.events, tt.over)
 		if res.Verdict != report.VerdictFail {
 			t.Fatalf("%d over %v: verdict %s, want fail", tt.events, tt.over, res.Verdict)
