@@ -22,7 +22,7 @@ func writeCheck(r *report.CheckResult, w io.Writer, f Format, keys int) error {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
-		return checkJUnit(r, w)
+		return checkJUnit(r, w, "check")
 	}
 	return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
 }

@@ -18,7 +18,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	case JUnit:
 		c := r.Check()
 		c.Thresholds = r.Thresholds
-		return checkJUnit(c, w)
+		return checkJUnit(c, w, "run")
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
 	head := "hooklimit run: " + strings.ToUpper(string(r.Verdict))
@@ -110,7 +110,7 @@ func writeCompare(c *report.CompareResult, w io.Writer, f Format) error {
 		return writeJSON(w, c)
 	}
 	if f == JUnit {
-		return fmt.Errorf("--compare-retry has no junit form; use --format json")
+		return writeCompareJUnit(w, c)
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
 	if len(c.Runs) > 0 {
