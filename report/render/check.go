@@ -294,16 +294,15 @@ func (p *textPrinter) bullet() string {
 	return ""
 }
 
-// cell escapes text from the input (keys, notes) for markdown; linef and
-// the tables escape it for a terminal in every format.
+// cell escapes text from the input (keys, notes) for markdown (see
+// mdEscape); linef and the tables escape it for a terminal in every
+// format.
 func (p *textPrinter) cell(s string) string {
 	if !p.md {
 		return s
 	}
-	return mdEscaper.Replace(s)
+	return mdEscape(s)
 }
-
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`", "<", `\<`, "[", `\[`)
 
 // code writes s as code in markdown.
 func (p *textPrinter) code(s string) string {
