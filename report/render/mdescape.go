@@ -12,10 +12,10 @@ const mdInline = "\\`*_~[]<>|&$#@"
 
 // mdEscape makes untrusted text (a key, a name, a note) render literally
 // in GitHub-flavoured markdown, in a table cell or in a line: it puts a
-// backslash before every character of mdInline; before a - + = or >
-// that starts the text, and the . or ) after digits that start it (a
-// list, a heading underline or a quote); and into "://" and "www." so
-// that no URL becomes a link.
+// backslash before every character of mdInline; before a - + = that
+// starts the text, and before the . or ) that follows the digits that
+// start it when a space or the end comes next (a list or a heading
+// underline); and into "://" and "www." so that no URL becomes a link.
 func mdEscape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -25,7 +25,7 @@ func mdEscape(s string) string {
 		switch {
 		case strings.IndexByte(mdInline, c) >= 0,
 			i == 0 && strings.IndexByte("-+=", c) >= 0,
-			digits && i > 0 && (c == '.' || c == ')'),
+			digits && i > 0 && (c == '.' || c == ')') && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t'),
 			c == ':' && strings.HasPrefix(s[i:], "://"),
 			c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
 			b.WriteByte('\\')

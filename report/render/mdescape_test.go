@@ -43,6 +43,7 @@ var mdAttacks = []string{
 	"+ item",
 	"1. item",
 	"12) item",
+	"1.01",
 	"> quote",
 	"= underline",
 	`back\slash\*`,
