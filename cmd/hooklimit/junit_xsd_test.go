@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func TestJUnitOutputsValidate(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range a.Files {
-			if strings.HasSuffix(f.Name, ".xml") {
+			if strings.HasSuffix(f.Name, ".xml") && bytes.Contains(f.Data, []byte("<testsuites")) {
 				n++
 				junitxsd.Validate(t, path+": "+f.Name, f.Data)
 			}

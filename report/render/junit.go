@@ -67,6 +67,12 @@ type junitSkipped struct {
 // decided (records without a size) is an error that says how to decide
 // it. Thresholds form a testsuite of their own.
 func checkJUnit(r *report.CheckResult, w io.Writer, command string) error {
+	doc := checkJUnitDoc(r, command)
+	return writeJUnitDoc(w, &doc)
+}
+
+// checkJUnitDoc returns the document checkJUnit writes.
+func checkJUnitDoc(r *report.CheckResult, command string) junitSuites {
 	doc := junitSuites{Name: "hooklimit " + command}
 	for _, name := range r.Profiles {
 		doc.Suites = append(doc.Suites, junitSuite{Name: doc.Name + " " + name, Cases: []junitCase{}})
@@ -96,7 +102,7 @@ func checkJUnit(r *report.CheckResult, w io.Writer, command string) error {
 		s := suite("thresholds")
 		s.Cases = append(s.Cases, thresholdCases(r.Thresholds, class+".thresholds")...)
 	}
-	return writeJUnitDoc(w, &doc)
+	return doc
 }
 
 // junitKeyLimit is the testcase of one key and limit, from its rows; the
@@ -158,6 +164,9 @@ func thresholdCases(ths []report.ThresholdResult, class string) []junitCase {
 			c.Failure = &junitFailure{
 				Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, numfmt.ShortFloat(t.Actual), t.Op, numfmt.ShortFloat(t.Value)),
 				Type:    "threshold",
+			}
+			if t.Why != "" {
+				c.Failure.Message += ": " + t.Why
 			}
 		}
 		cases = append(cases, c)
