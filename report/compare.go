@@ -12,6 +12,9 @@ type CompareResult struct {
 	// SchemaVersion is the version of the schema of this JSON: CurrentSchemaVersion.
 	SchemaVersion SchemaVersion `json:"schema_version"`
 	Runs          []*RunResult  `json:"runs"`
+	// By is what differs between the runs: "retry" (the default, also
+	// when empty) or "sender".
+	By string `json:"by,omitempty"`
 }
 
 // NewCompareResult gathers runs of one scenario under several policies.

@@ -9,13 +9,20 @@ import (
 	"github.com/hooklimit/hooklimit/report"
 )
 
-// writeCompareJUnit writes a comparison of retry policies: a testsuite
-// per policy, named "hooklimit run PROFILE, retry POLICY", with a testcase
+// writeCompareJUnit writes a comparison of retry policies (or senders): a
+// testsuite per policy, named "hooklimit run PROFILE, retry POLICY" (or
+// "..., sender SENDER"), with a testcase
 // per key and limit of what it sent and one per threshold.
 func writeCompareJUnit(w io.Writer, c *report.CompareResult) error {
 	doc := &junitSuites{Name: "hooklimit run --compare-retry"}
+	if c.By == "sender" {
+		doc.Name = "hooklimit run --compare-sender"
+	}
 	for _, r := range c.Runs {
 		s := junitSuite{Name: "hooklimit run " + r.Profile + ", retry " + r.Retry, Cases: []junitCase{}}
+		if c.By == "sender" && r.Sender != "" {
+			s.Name = "hooklimit run " + r.Profile + ", sender " + r.Sender
+		}
 		report.KeyLimitGroups(r.Limits, func(g []report.LimitRow) {
 			jc := junitKeyLimit(g)
 			jc.Classname = "hooklimit.run." + r.Retry

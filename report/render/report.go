@@ -12,9 +12,9 @@ const HTML Format = "html"
 
 // writeReport writes the report in format f: HTML (see writeHTML); any
 // other format as the result alone is written.
-func writeReport(r *report.Report, w io.Writer, f Format, keys int) error {
+func writeReport(r *report.Report, w io.Writer, f Format, o options) error {
 	if f == HTML {
 		return writeHTML(r, w)
 	}
-	return write(w, r.Result, f, keys)
+	return write(w, r.Result, f, o)
 }

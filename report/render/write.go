@@ -15,7 +15,8 @@ const TableKeys = 10
 type Option func(*options)
 
 type options struct {
-	keys int // see Keys
+	keys      int  // see Keys
+	allAdvice bool // see AllAdvice
 }
 
 // Keys makes the table and markdown forms show the worst n keys of each
@@ -34,17 +35,18 @@ func Write(w io.Writer, res report.Result, f Format, opts ...Option) error {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return write(w, res, f, o.keys)
+	return write(w, res, f, o)
 }
 
 // write writes res in format f, with at most keys keys per profile in the
 // table and markdown forms.
-func write(w io.Writer, res report.Result, f Format, keys int) error {
+func write(w io.Writer, res report.Result, f Format, o options) error {
+	keys := o.keys
 	switch r := res.(type) {
 	case *report.CheckResult:
 		return writeCheck(r, w, f, keys)
 	case *report.RunResult:
-		return writeRun(r, w, f, keys)
+		return writeRun(r, w, f, o)
 	case *report.CompareResult:
 		return writeCompare(r, w, f)
 	case *report.ServeResult:
@@ -52,7 +54,7 @@ func write(w io.Writer, res report.Result, f Format, keys int) error {
 	case *report.ProbeResult:
 		return writeProbe(r, w, f)
 	case *report.Report:
-		return writeReport(r, w, f, keys)
+		return writeReport(r, w, f, o)
 	}
 	return fmt.Errorf("render: cannot write a %T", res)
 }
