@@ -40,6 +40,8 @@ type CheckResult struct {
 	// (see Incomplete). Only "pass" passes.
 	Verdict Verdict `json:"verdict"`
 	Kind    string  `json:"kind"` // always "check"
+	// SchemaVersion is the version of the schema of this JSON: CurrentSchemaVersion.
+	SchemaVersion SchemaVersion `json:"schema_version"`
 	// Incomplete is set when the check was interrupted before it read
 	// every record.
 	Incomplete *Incomplete `json:"incomplete,omitempty"`

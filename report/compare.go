@@ -7,9 +7,11 @@ const KindCompare = "compare"
 type CompareResult struct {
 	// Verdict is pass only when every run passes; incomplete when one was
 	// cut short.
-	Verdict Verdict      `json:"verdict"`
-	Kind    string       `json:"kind"` // always "compare"
-	Runs    []*RunResult `json:"runs"`
+	Verdict Verdict `json:"verdict"`
+	Kind    string  `json:"kind"` // always "compare"
+	// SchemaVersion is the version of the schema of this JSON: CurrentSchemaVersion.
+	SchemaVersion SchemaVersion `json:"schema_version"`
+	Runs          []*RunResult  `json:"runs"`
 	// By is what differs between the runs: "retry" (the default, also
 	// when empty) or "sender".
 	By string `json:"by,omitempty"`

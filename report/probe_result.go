@@ -22,11 +22,13 @@ type ProbeResult struct {
 	// matches the documented one within Tolerance and no finding is an
 	// error, and "fail" otherwise. Without a profile, only the findings
 	// decide.
-	Verdict     Verdict `json:"verdict"`
-	Kind        string  `json:"kind"` // always "probe"
-	Target      string  `json:"target"`
-	Profile     string  `json:"profile,omitempty"`
-	Interrupted bool    `json:"interrupted,omitempty"`
+	Verdict Verdict `json:"verdict"`
+	Kind    string  `json:"kind"` // always "probe"
+	// SchemaVersion is the version of the schema of this JSON: CurrentSchemaVersion.
+	SchemaVersion SchemaVersion `json:"schema_version"`
+	Target        string        `json:"target"`
+	Profile       string        `json:"profile,omitempty"`
+	Interrupted   bool          `json:"interrupted,omitempty"`
 	// Incomplete is set when the probe was interrupted; the verdict is
 	// then "incomplete".
 	Incomplete      *Incomplete `json:"incomplete,omitempty"`
@@ -63,13 +65,14 @@ type ProbeCaps struct {
 }
 
 // ProbeLimitRow is one limit seen three ways. A nil number is unknown:
-// not documented, not advertised, or not determined within the caps.
+// not documented, not advertised, or not determined within the caps; in
+// JSON it is left out (results are never null).
 type ProbeLimitRow struct {
 	Name          string `json:"name"`                     // "burst", "per 1s", "per 1m", "bytes burst"
 	WindowSeconds int64  `json:"window_seconds,omitempty"` // 0 for bursts
-	Documented    *int64 `json:"documented"`
-	Advertised    *int64 `json:"advertised"`
-	Inferred      *int64 `json:"inferred"`
+	Documented    *int64 `json:"documented,omitempty"`
+	Advertised    *int64 `json:"advertised,omitempty"`
+	Inferred      *int64 `json:"inferred,omitempty"`
 	// AtLeast says Inferred is a lower bound: no rejection came.
 	AtLeast bool   `json:"at_least,omitempty"`
 	Basis   string `json:"basis,omitempty"`

@@ -24,12 +24,14 @@ type RunResult struct {
 	// run was cut short (see Incomplete), "unknown" when a limit could not
 	// be judged, and "fail" otherwise. A run in which no attempt got a
 	// response fails (see NoResponse).
-	Verdict  Verdict `json:"verdict"`
-	Kind     string  `json:"kind"` // always "run"
-	Scenario string  `json:"scenario"`
-	Profile  string  `json:"profile"`
-	Target   string  `json:"target"` // "simulator" or the URL
-	Retry    string  `json:"retry"`  // the retry policy, in full
+	Verdict Verdict `json:"verdict"`
+	Kind    string  `json:"kind"` // always "run"
+	// SchemaVersion is the version of the schema of this JSON: CurrentSchemaVersion.
+	SchemaVersion SchemaVersion `json:"schema_version"`
+	Scenario      string        `json:"scenario"`
+	Profile       string        `json:"profile"`
+	Target        string        `json:"target"` // "simulator" or the URL
+	Retry         string        `json:"retry"`  // the retry policy, in full
 	// Sender is the sender model --sender gave, when it gave one: a
 	// preset's name and its discipline and quirks as a spec.
 	Sender string `json:"sender,omitempty"`

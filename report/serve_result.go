@@ -15,11 +15,13 @@ type ServeResult struct {
 	// every interpretation and every threshold held, "incomplete" when the
 	// session was interrupted (see Incomplete), and "fail" otherwise (also
 	// when no webhook request came at all).
-	Verdict   Verdict `json:"verdict"`
-	Kind      string  `json:"kind"` // always "serve"
-	Profile   string  `json:"profile"`
-	Listen    string  `json:"listen"`     // the URL served
-	KeySource string  `json:"key_source"` // where the partition key came from
+	Verdict Verdict `json:"verdict"`
+	Kind    string  `json:"kind"` // always "serve"
+	// SchemaVersion is the version of the schema of this JSON: CurrentSchemaVersion.
+	SchemaVersion SchemaVersion `json:"schema_version"`
+	Profile       string        `json:"profile"`
+	Listen        string        `json:"listen"`     // the URL served
+	KeySource     string        `json:"key_source"` // where the partition key came from
 	// WorkspaceSource is where the workspace came from (serve
 	// --workspace); absent when all traffic was one workspace.
 	WorkspaceSource string `json:"workspace_source,omitempty"`

@@ -108,7 +108,7 @@ func TestServeInterruptedIsIncomplete(t *testing.T) {
 	if !errors.Is(err, context.Canceled) && exitcode.Of(err) != exitcode.Interrupted {
 		t.Fatalf("serve ended with %v, want an interruption", err)
 	}
-	res := parseServeOut(t, s.out.String())
+	res := s.result(t)
 	if res.Verdict != report.VerdictIncomplete || res.Compliance != report.VerdictPass || res.Incomplete == nil || res.Incomplete.Reason != report.CutInterrupted {
 		t.Errorf("verdict %s, compliance %s, incomplete %+v", res.Verdict, res.Compliance, res.Incomplete)
 	}

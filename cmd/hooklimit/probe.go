@@ -53,7 +53,7 @@ type probeOptions struct {
 }
 
 func newProbeCmd(d *Deps) *cobra.Command {
-	opts := &probeOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, create: d.Create, Format: NewFormatFlag(FormatTable)}
+	opts := &probeOptions{IO: d.IO, Now: d.Now, transport: d.Transport, clock: d.Clock, create: d.Create, Format: NewFormatFlag(FormatTable, "junit")}
 	cmd := &cobra.Command{
 		Use:   "probe URL [flags]",
 		Short: "Discover the limits a live endpoint enforces and check its 429s and Retry-After",

@@ -142,6 +142,7 @@ Exit codes, the same for every command:
 		newScenariosCmd(d),
 		newSendersCmd(d),
 		newProfilesCmd(d),
+		newSchemaCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),
 		newManCmd(d),

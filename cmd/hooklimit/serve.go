@@ -104,8 +104,9 @@ known policy it resembles, duplicates and events given up. GET
 /_hooklimit/stats gives live JSON for a CI job to poll.
 
 The first line of output is the URL served: "hooklimit serve: listening on
-URL", or with --format json a line {"type":"listening","url":...} (with
---format junit it goes to standard error). The exit code is 0 when what was
+URL". With --format json or junit standard output holds the result alone, one
+document: the URL goes to standard error (a line {"type":"listening",
+"url":...} with --format json). The exit code is 0 when what was
 sent stayed under every limit and every --threshold held, 1 when not (or when
 no webhook request came, or the sender gave up on an event and no threshold
 on given_up accepts it), 2 for bad flags, 3 when serve cannot listen, 130
@@ -387,9 +388,9 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	return nil
 }
 
-// announce prints the URL first: a line of text, or a line of JSON with
-// --format json; with --format junit, whose output must be one XML
-// document, on standard error.
+// announce prints the URL first: a line of text on standard output; with
+// --format json (a line of JSON) or junit, whose standard output must hold
+// one document, on standard error.
 func (opts *serveOptions) announce(url string, su *serveSetup) {
 	desc := fmt.Sprintf("%s, key from %s", su.profile.Name, su.ropt.Key.String())
 	switch {
@@ -406,7 +407,7 @@ func (opts *serveOptions) announce(url string, su *serveSetup) {
 			Profile string `json:"profile"`
 			Key     string `json:"key_source"`
 		}{"listening", url, su.profile.Name, su.ropt.Key.String()})
-		fmt.Fprintf(opts.IO.Out, "%s\n", b)
+		fmt.Fprintf(opts.IO.ErrOut, "%s\n", b)
 	case "junit":
 		fmt.Fprintf(opts.IO.ErrOut, "hooklimit serve: listening on %s (%s)\n", url, desc)
 	default:

@@ -91,14 +91,16 @@ func (s *serving) finish(t *testing.T) (*report.ServeResult, error) {
 	t.Helper()
 	close(s.stop)
 	err := <-s.done
-	return parseServeOut(t, s.out.String()), err
+	return s.result(t), err
 }
 
-// parseServeOut reads serve's JSON output: the listening line, then the
-// result.
-func parseServeOut(t *testing.T, out string) *report.ServeResult {
+// result reads serve's JSON output once it has ended: the listening line
+// (the first of standard error), then the result, which must be the only
+// document on standard output.
+func (s *serving) result(t *testing.T) *report.ServeResult {
 	t.Helper()
-	first, rest, _ := strings.Cut(out, "\n")
+	first, _, _ := strings.Cut(s.errb.String(), "\n")
+	rest := s.out.String()
 	var l struct{ Type, URL string }
 	if err := json.Unmarshal([]byte(first), &l); err != nil || l.Type != "listening" || !strings.HasPrefix(l.URL, "http://127.0.0.1:") {
 		t.Fatalf("first line %q: %v", first, err)
@@ -365,7 +367,7 @@ func TestServeInterrupted(t *testing.T) {
 	}
 	cancel()
 	err = <-s.done
-	res := parseServeOut(t, s.out.String())
+	res := s.result(t)
 	if code := exitcode.Of(err); code != 130 || !res.Interrupted || res.Requests.Total != 3 || res.Delivery.Events != 3 {
 		t.Errorf("exit %d, interrupted %v, %d requests, %d events", code, res.Interrupted, res.Requests.Total, res.Delivery.Events)
 	}

@@ -18,7 +18,7 @@ import (
 // sent when the first 429 comes back depends on the scheduler.
 // go test -run TestProbeGolden -update rewrites testdata/golden/probe.*.
 func TestProbeGolden(t *testing.T) {
-	for _, format := range []string{"table", "markdown", "json"} {
+	for _, format := range []string{"table", "markdown", "json", "junit"} {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {

@@ -22,7 +22,7 @@ func writeCheck(r *report.CheckResult, w io.Writer, f Format, keys int) error {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
-		return checkJUnit(r, w)
+		return checkJUnit(r, w, "check")
 	}
 	return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
 }
@@ -301,16 +301,15 @@ func (p *textPrinter) bullet() string {
 	return ""
 }
 
-// cell escapes text from the input (keys, notes) for markdown; linef and
-// the tables escape it for a terminal in every format.
+// cell escapes text from the input (keys, notes) for markdown (see
+// mdEscape); linef and the tables escape it for a terminal in every
+// format.
 func (p *textPrinter) cell(s string) string {
 	if !p.md {
 		return s
 	}
-	return mdEscaper.Replace(s)
+	return mdEscape(s)
 }
-
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`", "<", `\<`, "[", `\[`)
 
 // code writes s as code in markdown.
 func (p *textPrinter) code(s string) string {

@@ -12,7 +12,7 @@ import (
 	"github.com/hooklimit/hooklimit/report"
 )
 
-// writeProbe writes r in format f: Table, Markdown or JSON.
+// writeProbe writes r in format f: Table, Markdown, JSON or JUnit.
 func writeProbe(r *report.ProbeResult, w io.Writer, f Format) error {
 	switch f {
 	case Table, "":
@@ -21,8 +21,10 @@ func writeProbe(r *report.ProbeResult, w io.Writer, f Format) error {
 		return probeText(r, w, Markdown)
 	case JSON:
 		return writeJSON(w, r)
+	case JUnit:
+		return writeProbeJUnit(w, r)
 	}
-	return fmt.Errorf("report: unknown format %q (want table, markdown or json)", f)
+	return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)
 }
 
 // probeText writes r for people: a headline with the verdict; a table of

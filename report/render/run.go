@@ -19,7 +19,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, o options) error {
 	case JUnit:
 		c := r.Check()
 		c.Thresholds = r.Thresholds
-		doc := checkJUnitDoc(c)
+		doc := checkJUnitDoc(c, "run")
 		if len(r.Senders) > 0 {
 			doc.Suites = append(doc.Suites, sendersJUnit(r.Senders))
 		}
@@ -126,7 +126,7 @@ func writeCompare(c *report.CompareResult, w io.Writer, f Format) error {
 		return writeJSON(w, c)
 	}
 	if f == JUnit {
-		return fmt.Errorf("--compare-retry has no junit form; use --format json")
+		return writeCompareJUnit(w, c)
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
 	if len(c.Runs) > 0 {

@@ -79,7 +79,7 @@ func sendersHTML(ss []report.SenderShare) htmlTable {
 // Retry-After (early retries, partition violations), and whose output
 // holds its part of the traffic.
 func sendersJUnit(ss []report.SenderShare) junitSuite {
-	suite := junitSuite{Name: "senders"}
+	suite := junitSuite{Name: "hooklimit run senders"}
 	for _, s := range ss {
 		c := junitCase{Name: s.Name, Classname: "hooklimit.run.senders",
 			SystemOut: &junitText{Text: fmt.Sprintf("model %s, retry %s: %s, %s (%s of all), %s, %s lost",

@@ -21,7 +21,7 @@ func writeServe(r *report.ServeResult, w io.Writer, f Format, keys int) error {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
-		return checkJUnit(r.Check(), w)
+		return checkJUnit(r.Check(), w, "serve")
 	case Table, Markdown, "":
 	default:
 		return fmt.Errorf("report: unknown format %q (want table, markdown, json or junit)", f)

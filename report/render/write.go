@@ -26,11 +26,10 @@ func Keys(n int) Option {
 }
 
 // Write writes res to w in format f. Each kind has the formats it can be
-// written in: a check, a run and a serve session every format but HTML; a
-// probe table, markdown and JSON; a comparison of retry policies table,
-// markdown and JSON; a report.Report (results read back from files) every
-// format, HTML included, and JUnit for every kind. An empty format is
-// Table. A format the kind has not is an error.
+// written in: a check, a run, a comparison of retry policies, a serve
+// session and a probe every format but HTML; a report.Report (results read
+// back from files) every format, HTML included. An empty format is Table.
+// A format the kind has not is an error.
 func Write(w io.Writer, res report.Result, f Format, opts ...Option) error {
 	o := options{keys: TableKeys}
 	for _, opt := range opts {
