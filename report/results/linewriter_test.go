@@ -144,9 +144,17 @@ func TestResultsWriterWholeLinesWhenClosedMidRun(t *testing.T) {
 	lw := NewLineWriter(&rec)
 	rw := NewWriter(lw)
 	done := make(chan struct{})
+	// The writer is held halfway until the file is closed, so that
+	// attempts are still being written when it closes, however fast
+	// this goroutine runs: the first half races with Close, the second
+	// half always comes after it.
+	closed := make(chan struct{})
 	go func() {
 		defer close(done)
 		for i := range 20000 {
+			if i == 10000 {
+				<-closed
+			}
 			rw.Attempt(&probe.Attempt{Event: uint64(i), Key: "t1", N: 1, Status: 200, Sent: st0, Done: st0 + 1e6, Intended: st0})
 		}
 	}()
@@ -154,6 +162,7 @@ func TestResultsWriterWholeLinesWhenClosedMidRun(t *testing.T) {
 		runtime.Gosched()
 	}
 	lw.Close() // the second Ctrl-C
+	close(closed)
 	<-done
 	if err := rw.Close(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Writer after the file was closed: %v, want ErrClosed", err)
