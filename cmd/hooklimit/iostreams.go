@@ -22,6 +22,10 @@ type IOStreams struct {
 
 	IsTerminal    bool // Out is a terminal
 	ErrIsTerminal bool // ErrOut is a terminal
+	InIsTerminal  bool // In is a terminal: a question can be asked on it
+	// ErrNoCursor says ErrOut is a terminal that must get no cursor
+	// escapes (TERM=dumb, or CI set): progress is then plain lines.
+	ErrNoCursor bool
 
 	// results are the results files being written, closed by a second
 	// Ctrl-C (see watchSignals).
@@ -36,7 +40,7 @@ func (s *IOStreams) resultsFile(f io.Writer) (*results.LineWriter, func()) {
 }
 
 // NewIOStreams returns the streams in, out and errOut, and detects whether
-// out and errOut are terminals. A writer that is not an *os.File (or
+// each is a terminal. A writer that is not an *os.File (or
 // anything else with an Fd method) is never a terminal.
 func NewIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
 	return &IOStreams{
@@ -45,6 +49,7 @@ func NewIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
 		ErrOut:        errOut,
 		IsTerminal:    isTerminal(out),
 		ErrIsTerminal: isTerminal(errOut),
+		InIsTerminal:  isTerminal(in),
 	}
 }
 

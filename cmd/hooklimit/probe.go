@@ -1,20 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -160,7 +158,10 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		rw = results.NewWriter(lw)
 		o.OnRequest = rw.ProbeRequest
 	}
+	prog := newProgress(opts.IO, false, "probe "+target, probeTracker(steps, o.MaxRequests, o.MaxDuration, opts.Now()), opts.Now)
+	o.OnRequest = prog.onRequest(o.OnRequest)
 	d, err := discover.Discover(ctx, o.DiscoverOptions)
+	prog.wait()
 	if err != nil && ctx.Err() == nil {
 		if rw != nil {
 			_ = rw.Close()
@@ -244,28 +245,5 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 
 // confirm asks before probing a target that is not loopback, unless --yes.
 func (opts *probeOptions) confirm() error {
-	u, _ := url.Parse(opts.Target)
-	if opts.Yes || isLoopback(u.Hostname()) {
-		return nil
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s is not a loopback address: send up to %d requests to it within %s? [y/N] ", u.Host, opts.MaxRequests, opts.MaxDuration)
-	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return exitcode.Runtimef("reading the confirmation: %v", err)
-	}
-	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-		fmt.Fprintln(opts.IO.ErrOut)
-		return exitcode.Usagef("not confirmed: nothing was sent (pass --yes to probe %s without asking)", u.Host)
-	}
-	return nil
-}
-
-// isLoopback reports whether host is localhost or a loopback address. Other
-// names are not resolved: they count as not loopback.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return confirmSend(opts.IO, opts.Target, opts.Yes, "probe", fmt.Sprintf("send up to %s requests to it within %s", numfmt.WithCommas(int64(opts.MaxRequests)), units.FormatDuration(opts.MaxDuration)))
 }

@@ -76,6 +76,7 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		Create:    createFile,
 		Listen:    net.Listen,
 	}
+	d.IO.ErrNoCursor = cursorless(d.LookupEnv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)
@@ -143,6 +144,7 @@ Exit codes, the same for every command:
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),
+		newManCmd(d),
 	)
 	return root
 }

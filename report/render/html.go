@@ -98,7 +98,7 @@ func verdictClass(s string) string {
 }
 
 // writeHTML writes the report as one self-contained HTML page: inline CSS
-// and inline SVG charts (drawn with gonum/plot), no script, and nothing
+// and inline SVG charts (drawn by svg.go), no script, and nothing
 // that loads from the network (a Content-Security-Policy says so to the
 // browser). It shows the verdict; per-second timelines of what was sent,
 // admitted and rejected with each limit drawn as a line; for bucket and
@@ -250,7 +250,11 @@ func thresholdTable(ths []report.ThresholdResult) *htmlTable {
 	}
 	t := newTable("Thresholds", []int{1}, "threshold", "value", "verdict")
 	for _, th := range ths {
-		t.add(th.Threshold, numfmt.ShortFloat(th.Actual), tableVerdict(th.Verdict))
+		name := th.Threshold
+		if th.Why != "" {
+			name += " (" + th.Why + ")"
+		}
+		t.add(name, numfmt.ShortFloat(th.Actual), tableVerdict(th.Verdict))
 	}
 	return &t
 }

@@ -62,6 +62,12 @@ type junitSkipped struct {
 // decide it. Thresholds form
 // a testsuite of their own.
 func checkJUnit(r *report.CheckResult, w io.Writer) error {
+	doc := checkJUnitDoc(r)
+	return writeJUnitDoc(w, &doc)
+}
+
+// checkJUnitDoc returns the document checkJUnit writes.
+func checkJUnitDoc(r *report.CheckResult) junitSuites {
 	doc := junitSuites{Name: "hooklimit check"}
 	for _, name := range r.Profiles {
 		doc.Suites = append(doc.Suites, junitSuite{Name: name, Cases: []junitCase{}})
@@ -85,18 +91,9 @@ func checkJUnit(r *report.CheckResult, w io.Writer) error {
 	}
 	if len(r.Thresholds) > 0 {
 		s := suite("thresholds")
-		for _, t := range r.Thresholds {
-			c := junitCase{Name: t.Threshold, Classname: "hooklimit.check.thresholds"}
-			if t.Verdict != report.VerdictPass {
-				c.Failure = &junitFailure{
-					Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, numfmt.ShortFloat(t.Actual), t.Op, numfmt.ShortFloat(t.Value)),
-					Type:    "threshold",
-				}
-			}
-			s.Cases = append(s.Cases, c)
-		}
+		s.Cases = append(s.Cases, thresholdCases(r.Thresholds, "hooklimit.check.thresholds")...)
 	}
-	return writeJUnitDoc(w, &doc)
+	return doc
 }
 
 // junitKeyLimit is the testcase of one key and limit, from its rows.

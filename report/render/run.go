@@ -18,7 +18,11 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	case JUnit:
 		c := r.Check()
 		c.Thresholds = r.Thresholds
-		return checkJUnit(c, w)
+		doc := checkJUnitDoc(c)
+		if len(r.Senders) > 0 {
+			doc.Suites = append(doc.Suites, sendersJUnit(r.Senders))
+		}
+		return writeJUnitDoc(w, &doc)
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
 	head := "hooklimit run: " + strings.ToUpper(string(r.Verdict))
@@ -29,7 +33,11 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	if r.Sender != "" {
 		sender = ", sender " + p.code(r.Sender)
 	}
-	p.linef("%s — %s against %s (%s), retry %s%s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry), sender)
+	if len(r.Senders) > 0 {
+		p.linef("%s — %s against %s (%s), %d senders", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), len(r.Senders))
+	} else {
+		p.linef("%s — %s against %s (%s), retry %s%s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry), sender)
+	}
 	switch {
 	case strings.Contains(r.RunID, " + "):
 		p.linef("%sruns %s", p.bullet(), p.cell(r.RunID))
@@ -53,6 +61,12 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	if err := runDelivery(r, p, f); err != nil {
 		return err
 	}
+	if len(r.Senders) > 0 {
+		p.blank()
+		if err := runSenders(r, p, f); err != nil {
+			return err
+		}
+	}
 	p.blank()
 	p.linef("Compliance of what was sent (%s):", numfmt.CountNoun(r.Input.Records, "attempt"))
 	p.blank()
@@ -64,7 +78,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 		return err
 	}
 	c.Thresholds = r.Thresholds
-	checkFooter(c, p)
+	checkFooter(c, p, "attempt")
 	return p.err
 }
 
@@ -133,6 +147,19 @@ func writeCompare(c *report.CompareResult, w io.Writer, f Format) error {
 	}
 	if err := t.Render(); err != nil {
 		return err
+	}
+	for _, r := range c.Runs {
+		for _, th := range r.Thresholds {
+			if th.Verdict == report.VerdictPass {
+				continue
+			}
+			why := ""
+			if th.Why != "" {
+				why = ": " + th.Why
+			}
+			p.linef("%sretry %s: threshold %s: %s (%s is %s)%s", p.bullet(), p.code(r.Retry), p.code(th.Threshold), tableVerdict(th.Verdict),
+				th.Metric, numfmt.ShortFloat(th.Actual), why)
+		}
 	}
 	return p.err
 }
