@@ -122,23 +122,24 @@ func TestSenderPauseOn429(t *testing.T) {
 	}
 }
 
-// TestSenderPaceRewst paces a burst of 2,000 events on one key at one
-// instant: at 1,000 a minute (burst 1) Rewst rejects none, the 2,000th
-// leaving 1,999 × 60 ms after the first; at 1,001 a minute, 60 ms × 1000/1001
-// apart, the 1,001st lands inside the first minute and is rejected.
+// TestSenderPaceRewst paces a burst of 1,100 events on one key at one
+// instant: at 1,000 a minute (burst 1) Rewst rejects none, the 1,100th
+// leaving 1,099 × 60 ms after the first, 100 of them in the second minute;
+// at 1,001 a minute, 60 ms × 1000/1001 apart, the 1,001st lands inside the
+// first minute and is rejected.
 func TestSenderPaceRewst(t *testing.T) {
 	for _, tt := range []struct {
 		rate     int64
 		want429  bool
 		lastSent time.Duration
-	}{{1000, false, 1999 * 60 * time.Millisecond}, {1001, true, 0}} {
+	}{{1000, false, 1099 * 60 * time.Millisecond}, {1001, true, 0}} {
 		s := Sender{Pace: Bucket{Rate: tt.rate, Per: time.Minute}}
-		rec, _ := simSender(t, "rewst", burstOn(2000, "t1"), retry.RetryAfter{Max: 100}, s, 0)
+		rec, _ := simSender(t, "rewst", burstOn(1100, "t1"), retry.RetryAfter{Max: 100}, s, 0)
 		n := count429(rec.attempts)
 		if (n > 0) != tt.want429 {
 			t.Errorf("pace %d/1m: %d 429s, want some: %v", tt.rate, n, tt.want429)
 		}
-		if f := rec.fates(); f[Delivered] != 2000 {
+		if f := rec.fates(); f[Delivered] != 1100 {
 			t.Errorf("pace %d/1m: fates %v", tt.rate, f)
 		}
 		if last := rec.attempts[len(rec.attempts)-1]; tt.lastSent != 0 && time.Duration(last.Sent-scenarios.DefaultStart) != tt.lastSent {

@@ -1,7 +1,12 @@
 package report
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/binary"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -52,13 +57,91 @@ type DeliveryHistograms struct {
 }
 
 // EncodeHistogram returns h's encoding, or "" when it cannot be encoded (it
-// always can: the histograms are ours).
+// always can: the histograms are ours). The bytes are those of
+// hdrhistogram-go's Encode(V2CompressedEncodingCookieBase), written here
+// with a compressor taken from a pool: Encode allocates a new zlib writer
+// (most of a megabyte) for each histogram, and every result line carries
+// three.
 func EncodeHistogram(h *hdrhistogram.Histogram) string {
-	b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
-	if err != nil {
+	s := h.Export()
+	// The payload: a 40-byte header, then the counts up to that of the
+	// largest value recorded (at least one), in ZigZag LEB128-64b9B, a run
+	// of zeros longer than one as its negated length.
+	limit := 1
+	for i := len(s.Counts) - 1; i >= limit; i-- {
+		if s.Counts[i] != 0 {
+			limit = i + 1
+			break
+		}
+	}
+	payload := make([]byte, histHeaderLen, histHeaderLen+2*limit)
+	for i := 0; i < limit; {
+		c := s.Counts[i]
+		i++
+		if c == 0 {
+			zeros := int64(1)
+			for i < limit && s.Counts[i] == 0 {
+				zeros++
+				i++
+			}
+			if zeros > 1 {
+				c = -zeros
+			}
+		}
+		payload = appendZigZag(payload, c)
+	}
+	ratio := s.IntegerToDoubleConversionRatio
+	if ratio == 0 {
+		ratio = 1
+	}
+	be := binary.BigEndian
+	be.PutUint32(payload[0:], uint32(hdrhistogram.V2EncodingCookieBase|0x10))
+	be.PutUint32(payload[4:], uint32(len(payload)-histHeaderLen))
+	be.PutUint32(payload[8:], 0) // the normalizing index offset
+	be.PutUint32(payload[12:], uint32(s.SignificantFigures))
+	be.PutUint64(payload[16:], uint64(s.LowestTrackableValue))
+	be.PutUint64(payload[24:], uint64(s.HighestTrackableValue))
+	be.PutUint64(payload[32:], math.Float64bits(ratio))
+
+	var out bytes.Buffer
+	out.Write([]byte{0, 0, 0, 0, 0, 0, 0, 0})
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	zw.Reset(&out)
+	if _, err := zw.Write(payload); err != nil {
 		return ""
 	}
-	return string(b)
+	if err := zw.Close(); err != nil {
+		return ""
+	}
+	b := out.Bytes()
+	be.PutUint32(b[0:], uint32(hdrhistogram.V2CompressedEncodingCookieBase|0x10))
+	be.PutUint32(b[4:], uint32(len(b)-8))
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// histHeaderLen is the length of the V2 encoding's header.
+const histHeaderLen = 40
+
+// zlibWriters are the compressors EncodeHistogram reuses, at
+// hdrhistogram-go's level.
+var zlibWriters = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, zlib.BestCompression)
+	return w
+}}
+
+// appendZigZag appends v in the V2 encoding's ZigZag LEB128-64b9B: seven
+// bits a byte, low bits first, the ninth byte holding the last eight.
+func appendZigZag(b []byte, v int64) []byte {
+	u := uint64((v << 1) ^ (v >> 63))
+	for range 8 {
+		if u>>7 == 0 {
+			return append(b, byte(u))
+		}
+		b = append(b, byte(u&0x7f|0x80))
+		u >>= 7
+	}
+	return append(b, byte(u))
 }
 
 // maxEncodedHist bounds what decodeHist accepts: ours are a few hundred

@@ -39,7 +39,11 @@ func browserPages(t *testing.T) map[string][]byte {
 	}
 	_, rewst := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 90 * time.Second}, "retry-after", 1, "")
 	render("run", mtParse(t, "rewst.jsonl", rewst).Report())
-	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 18100, Size: 900}, "retry-after", 1, "")
+	// A burst of 2,000 events of 40 kB: 80 MB against the 30 MB of
+	// Workato's first minute and its 30 MB byte store, so the page shows
+	// the store emptied and 500 429s retried, as 18,100 small events
+	// would against the event store, in a ninth of the lines.
+	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 2000, Size: 40000}, "retry-after", 1, "")
 	render("workato", mtParse(t, "workato.jsonl", workato).Report())
 	_, chk := mtCheck(t, []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "perwebhook")}, mtTraffic([]string{"t1", "<b>t2</b>"}), "traffic.jsonl")
 	render("check", mtParse(t, "check.jsonl", chk).Report())

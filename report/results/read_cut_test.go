@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,17 +86,25 @@ func keptLines(prefix []byte) []map[string]any {
 	return out
 }
 
-// cutPoints lists every line boundary of data, one byte either side of
-// it, and the middle of every line.
+// cutPoints lists every line boundary of data and one byte either side of
+// it, and a point inside every fourth line, at a seeded random offset.
+// Those are every case a reader tells apart: a line torn short (the byte
+// before its line ending; a point further inside tears it the same way,
+// and the sampled ones check that), a whole line without its line
+// ending, and a whole line with it.
 func cutPoints(data []byte) []int {
+	rng := rand.New(rand.NewPCG(12, 34))
 	cuts := []int{0}
-	prev := 0
+	prev, line := 0, 0
 	for i, c := range data {
 		if c != '\n' {
 			continue
 		}
-		cuts = append(cuts, (prev+i)/2, i-1, i, i+1)
-		prev = i + 1
+		if line%4 == 0 && i-1 > prev {
+			cuts = append(cuts, prev+rng.IntN(i-1-prev))
+		}
+		cuts = append(cuts, i-1, i, i+1)
+		prev, line = i+1, line+1
 	}
 	return cuts
 }
