@@ -241,7 +241,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := render.Write(summary, res, format); err != nil {
+		if err := render.Write(summary, res, format, render.Width(opts.IO.Width)); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
@@ -253,7 +253,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = cmp.Verdict
-		if err := render.Write(summary, cmp, format); err != nil {
+		if err := render.Write(summary, cmp, format, render.Width(opts.IO.Width)); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}

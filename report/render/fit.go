@@ -1,0 +1,249 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+)
+
+// fitWriter is the writer of the table form when the output has a width
+// (see Width): tables made on it (textTable) that would be wider turn
+// each row into a block of "header: value" lines, and any other line
+// wider than width is wrapped at a space, its continuation indented.
+type fitWriter struct {
+	w       io.Writer
+	width   int
+	partial []byte // the start of a line not ended yet
+}
+
+// newFitWriter returns w fitted to width columns, or w itself when width
+// is 0 or less (no limit).
+func newFitWriter(w io.Writer, width int) (io.Writer, func() error) {
+	if width <= 0 {
+		return w, func() error { return nil }
+	}
+	fw := &fitWriter{w: w, width: width}
+	return fw, fw.flush
+}
+
+// Write writes the whole lines of p, each wrapped to the width, and keeps
+// an unfinished last line until the next Write or flush.
+func (fw *fitWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			fw.partial = append(fw.partial, p...)
+			return n, nil
+		}
+		line := string(fw.partial) + string(p[:i])
+		fw.partial = fw.partial[:0]
+		p = p[i+1:]
+		if _, err := io.WriteString(fw.w, wrapLine(line, fw.width)+"\n"); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// flush writes an unfinished last line.
+func (fw *fitWriter) flush() error {
+	if len(fw.partial) == 0 {
+		return nil
+	}
+	line := string(fw.partial)
+	fw.partial = nil
+	_, err := io.WriteString(fw.w, wrapLine(line, fw.width))
+	return err
+}
+
+// wrapLine breaks line into lines of at most width display cells: at the
+// last space that fits, or inside a word longer than a line. Continuation
+// lines are indented two more than the line itself.
+func wrapLine(line string, width int) string {
+	if twwidth.Width(line) <= width {
+		return line
+	}
+	lead := len(line) - len(strings.TrimLeft(line, " "))
+	indent := strings.Repeat(" ", lead+2)
+	if len(indent) > width/2 {
+		indent = ""
+	}
+	var b strings.Builder
+	rest, prefix := line, ""
+	for {
+		rest = prefix + rest
+		if twwidth.Width(rest) <= width {
+			b.WriteString(rest)
+			return b.String()
+		}
+		cut := breakAt(rest, width, len(prefix))
+		b.WriteString(strings.TrimRight(rest[:cut], " "))
+		b.WriteByte('\n')
+		rest, prefix = strings.TrimLeft(rest[cut:], " "), indent
+	}
+}
+
+// breakAt returns the byte offset at which s, wider than width, is cut:
+// after the last space within width cells (not inside the first min
+// bytes, the indent), or at width cells when there is no such space.
+func breakAt(s string, width, min int) int {
+	cells, space, hard := 0, -1, 0
+	for i, r := range s {
+		w := twwidth.Width(string(r))
+		if cells+w > width {
+			break
+		}
+		cells += w
+		hard = i + len(string(r))
+		if r == ' ' && i > min {
+			space = i
+		}
+	}
+	if space > 0 {
+		return space
+	}
+	if hard <= min {
+		// Not even one character fits after the indent: take one anyway.
+		_, size := firstRune(s[min:])
+		return min + size
+	}
+	return hard
+}
+
+// firstRune returns the first rune of s and its size in bytes.
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+// fitTable is a table of the text forms. On a fitWriter it renders into
+// a buffer, and when that is wider than the width it writes each row as
+// a block of "header: value" lines instead.
+type fitTable struct {
+	*tablewriter.Table
+	fw     *fitWriter    // nil: written as is
+	buf    *bytes.Buffer // what the table renders to when fw is set
+	header []string
+	rows   [][]string
+}
+
+// Append adds a row: one []string or one value per cell.
+func (t *fitTable) Append(cells ...any) error {
+	if t.fw != nil {
+		var row []string
+		if len(cells) == 1 {
+			if ss, ok := cells[0].([]string); ok {
+				row = append(row, ss...)
+			}
+		}
+		if row == nil {
+			for _, c := range cells {
+				row = append(row, fmt.Sprint(c))
+			}
+		}
+		t.rows = append(t.rows, escapeCells(row))
+	}
+	return t.Table.Append(cells...)
+}
+
+// Render writes the table: as a table when it fits the width, else as
+// blocks of "header: value" lines.
+func (t *fitTable) Render() error {
+	if err := t.Table.Render(); err != nil || t.fw == nil {
+		return err
+	}
+	if maxWidth(t.buf.String()) <= t.fw.width {
+		_, err := t.fw.Write(t.buf.Bytes())
+		return err
+	}
+	_, err := io.WriteString(t.fw, blocks(t.header, t.rows, t.fw.width))
+	return err
+}
+
+// maxWidth returns the display width of the widest line of s.
+func maxWidth(s string) int {
+	w := 0
+	for line := range strings.Lines(s) {
+		w = max(w, twwidth.Width(strings.TrimRight(line, "\n")))
+	}
+	return w
+}
+
+// blocks writes rows as blocks of "header: value" lines, the first cell
+// of a row unindented and the others under it, blocks apart by a blank
+// line. A table whose headers but the first are empty (a list of
+// "name value" rows under a title) becomes the title and one line a row.
+func blocks(header []string, rows [][]string, width int) string {
+	var b strings.Builder
+	if len(header) == 2 && header[1] == "" {
+		b.WriteString(header[0] + "\n")
+		pad := labelPad(colOf(rows, 0), width)
+		for _, r := range rows {
+			b.WriteString(labelled("  ", cellOf(r, 0), cellOf(r, 1), pad))
+		}
+		return b.String()
+	}
+	pad := labelPad(header[1:], width)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(labelled("", header[0], cellOf(r, 0), 0))
+		for j := 1; j < len(header); j++ {
+			b.WriteString(labelled("  ", header[j], cellOf(r, j), pad))
+		}
+	}
+	return b.String()
+}
+
+// labelled writes one "label: value" line, the value at column pad after
+// the indent when pad is not 0; an empty label writes the value alone.
+func labelled(indent, label, value string, pad int) string {
+	if label == "" {
+		return indent + value + "\n"
+	}
+	l := label + ":"
+	if n := pad - twwidth.Width(l); n > 0 {
+		l += strings.Repeat(" ", n)
+	} else {
+		l += " "
+	}
+	return indent + l + value + "\n"
+}
+
+// labelPad returns the column the values of labels start at (the widest
+// label, its colon and a space), or 0 when that would take more than a
+// third of width.
+func labelPad(labels []string, width int) int {
+	w := 0
+	for _, l := range labels {
+		w = max(w, twwidth.Width(l)+2)
+	}
+	if w > width/3 {
+		return 0
+	}
+	return w
+}
+
+// colOf returns column j of rows.
+func colOf(rows [][]string, j int) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = cellOf(r, j)
+	}
+	return out
+}
+
+// cellOf returns cell j of row, "" when the row is shorter.
+func cellOf(row []string, j int) string {
+	if j < len(row) {
+		return row[j]
+	}
+	return ""
+}
