@@ -93,15 +93,15 @@ func wrapLine(line string, width int) string {
 func breakAt(s string, width, min int) int {
 	cells, space, hard := 0, -1, 0
 	for i, r := range s {
+		if r == ' ' && i > min {
+			space = i // s[:i] is at most width cells
+		}
 		w := twwidth.Width(string(r))
 		if cells+w > width {
 			break
 		}
 		cells += w
 		hard = i + len(string(r))
-		if r == ' ' && i > min {
-			space = i
-		}
 	}
 	if space > 0 {
 		return space
