@@ -68,36 +68,54 @@ func wrapLine(line string, width int) string {
 		return line
 	}
 	lead := len(line) - len(strings.TrimLeft(line, " "))
-	indent := strings.Repeat(" ", lead+2)
-	if len(indent) > width/2 {
-		indent = ""
+	return wrapText(line, width, lead, lead+2)
+}
+
+// wrapText breaks line as wrapLine does, never within its first head
+// cells, its continuation lines indented by indent spaces (none when
+// that is more than half the width).
+func wrapText(line string, width, head, indent int) string {
+	if twwidth.Width(line) <= width {
+		return line
+	}
+	pre := strings.Repeat(" ", indent)
+	if indent > width/2 {
+		pre = ""
 	}
 	var b strings.Builder
-	rest, prefix := line, ""
+	rest, prefix, min := line, "", head
+	if min >= width {
+		min = 0
+	}
 	for {
 		rest = prefix + rest
 		if twwidth.Width(rest) <= width {
 			b.WriteString(rest)
 			return b.String()
 		}
-		cut := breakAt(rest, width, len(prefix))
+		cut := breakAt(rest, width, min)
 		b.WriteString(strings.TrimRight(rest[:cut], " "))
 		b.WriteByte('\n')
-		rest, prefix = strings.TrimLeft(rest[cut:], " "), indent
+		rest, prefix, min = strings.TrimLeft(rest[cut:], " "), pre, len(pre)
 	}
 }
 
 // breakAt returns the byte offset at which s, wider than width, is cut:
-// after the last space within width cells (not inside the first min
-// bytes, the indent), or at width cells when there is no such space.
+// at the last space (or after the last comma) within width cells that
+// comes after the first min
+// cells (an indent or a label), or else after the last character that
+// fits, and never before the first character after min.
 func breakAt(s string, width, min int) int {
 	cells, space, hard := 0, -1, 0
 	for i, r := range s {
-		if r == ' ' && i > min {
+		switch {
+		case r == ' ' && cells > min:
 			space = i // s[:i] is at most width cells
+		case r == ',' && cells >= min && cells < width && (i+1 == len(s) || s[i+1] < '0' || s[i+1] > '9'):
+			space = i + 1 // after a comma, not one in 1,000
 		}
 		w := twwidth.Width(string(r))
-		if cells+w > width {
+		if cells+w > width && cells > min {
 			break
 		}
 		cells += w
@@ -106,20 +124,7 @@ func breakAt(s string, width, min int) int {
 	if space > 0 {
 		return space
 	}
-	if hard <= min {
-		// Not even one character fits after the indent: take one anyway.
-		_, size := firstRune(s[min:])
-		return min + size
-	}
 	return hard
-}
-
-// firstRune returns the first rune of s and its size in bytes.
-func firstRune(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
 }
 
 // fitTable is a table of the text forms. On a fitWriter it renders into
@@ -185,7 +190,7 @@ func blocks(header []string, rows [][]string, width int) string {
 		b.WriteString(header[0] + "\n")
 		pad := labelPad(colOf(rows, 0), width)
 		for _, r := range rows {
-			b.WriteString(labelled("  ", cellOf(r, 0), cellOf(r, 1), pad))
+			b.WriteString(labelled("  ", cellOf(r, 0), cellOf(r, 1), pad, width))
 		}
 		return b.String()
 	}
@@ -194,38 +199,40 @@ func blocks(header []string, rows [][]string, width int) string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(labelled("", header[0], cellOf(r, 0), 0))
+		b.WriteString(labelled("", header[0], cellOf(r, 0), 0, width))
 		for j := 1; j < len(header); j++ {
-			b.WriteString(labelled("  ", header[j], cellOf(r, j), pad))
+			b.WriteString(labelled("  ", header[j], cellOf(r, j), pad, width))
 		}
 	}
 	return b.String()
 }
 
 // labelled writes one "label: value" line, the value at column pad after
-// the indent when pad is not 0; an empty label writes the value alone.
-func labelled(indent, label, value string, pad int) string {
-	if label == "" {
-		return indent + value + "\n"
+// the indent when pad is not 0; an empty label writes the value alone. A
+// value too long for width is wrapped, its continuation under its start.
+func labelled(indent, label, value string, pad, width int) string {
+	l := ""
+	if label != "" {
+		l = label + ":"
+		if n := pad - twwidth.Width(l); n > 0 {
+			l += strings.Repeat(" ", n)
+		} else {
+			l += " "
+		}
 	}
-	l := label + ":"
-	if n := pad - twwidth.Width(l); n > 0 {
-		l += strings.Repeat(" ", n)
-	} else {
-		l += " "
-	}
-	return indent + l + value + "\n"
+	head := indent + l
+	return wrapText(head+value, width, twwidth.Width(head), twwidth.Width(head)) + "\n"
 }
 
 // labelPad returns the column the values of labels start at (the widest
 // label, its colon and a space), or 0 when that would take more than a
-// third of width.
+// half of width.
 func labelPad(labels []string, width int) int {
 	w := 0
 	for _, l := range labels {
 		w = max(w, twwidth.Width(l)+2)
 	}
-	if w > width/3 {
+	if w > width/2 {
 		return 0
 	}
 	return w

@@ -118,10 +118,11 @@ func TestWrapLine(t *testing.T) {
 }
 
 // TestBlocks: a table wider than the width is written as blocks, headers
-// as labels; a two-column list under a title stays one line a row.
+// as labels, a long value wrapped under its start; a table that fits
+// stays a table.
 func TestBlocks(t *testing.T) {
 	var b bytes.Buffer
-	fw, flush := newFitWriter(&b, 20)
+	fw, flush := newFitWriter(&b, 26)
 	tbl := textTable(fw, Table, "key", "limit", "verdict")
 	for _, row := range [][]string{{"t1", "per_second 25/1s", "FAIL"}, {"t2", "per_minute 1,000/1m", "pass"}} {
 		if err := tbl.Append(row); err != nil {
@@ -141,7 +142,7 @@ func TestBlocks(t *testing.T) {
 	if err := flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "key: t1\n  limit: per_second\n    25/1s\n  verdict: FAIL\n\nkey: t2\n  limit: per_minute\n    1,000/1m\n  verdict: pass\n" +
+	want := "key: t1\n  limit:   per_second\n           25/1s\n  verdict: FAIL\n\nkey: t2\n  limit:   per_minute\n           1,000/1m\n  verdict: pass\n" +
 		"+----------+-------+\n| delivery |       |\n+----------+-------+\n| events   | 1,000 |\n+----------+-------+\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)

@@ -24,7 +24,11 @@ type ProfileDiffJSON struct {
 // value in a and in b ("-" where a limit is absent), or JSON
 // (ProfileDiffJSON). Two profiles with the same limits, scope, headers,
 // count_rejected and ordered give one line that says so.
-func ProfileDiff(w io.Writer, f Format, a, b *limitsim.Profile) error {
+func ProfileDiff(w io.Writer, f Format, a, b *limitsim.Profile, opts ...Option) error {
+	return fitted(w, f, opts, func(w io.Writer) error { return profileDiff(w, f, a, b) })
+}
+
+func profileDiff(w io.Writer, f Format, a, b *limitsim.Profile) error {
 	changes := limitsim.DiffProfiles(a, b)
 	if f == JSON {
 		if changes == nil {

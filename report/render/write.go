@@ -44,11 +44,21 @@ func Write(w io.Writer, res report.Result, f Format, opts ...Option) error {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	return fitted(w, f, opts, func(w io.Writer) error { return write(w, res, f, o.keys) })
+}
+
+// fitted calls write with w fitted to the width opts give (see Width) in
+// the table form, and with w itself in the others.
+func fitted(w io.Writer, f Format, opts []Option, write func(io.Writer) error) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if f != Table && f != "" {
-		return write(w, res, f, o.keys)
+		return write(w)
 	}
 	fw, flush := newFitWriter(w, o.width)
-	if err := write(fw, res, f, o.keys); err != nil {
+	if err := write(fw); err != nil {
 		return err
 	}
 	return flush()
