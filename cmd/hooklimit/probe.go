@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/internal/units"
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -251,7 +252,7 @@ func (opts *probeOptions) confirm() error {
 	if opts.Yes || isLoopback(u.Hostname()) {
 		return nil
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s is not a loopback address: send up to %d requests to it within %s? [y/N] ", u.Host, opts.MaxRequests, opts.MaxDuration)
+	fmt.Fprintf(opts.IO.ErrOut, "%s is not a loopback address: send up to %s requests to it within %s? [y/N] ", u.Host, numfmt.WithCommas(int64(opts.MaxRequests)), numfmt.ShortDuration(opts.MaxDuration))
 	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return exitcode.Runtimef("reading the confirmation: %v", err)

@@ -92,9 +92,10 @@ func ShortFloat(v float64) string {
 
 // ShortDuration writes a duration the one way hooklimit writes them: to
 // 3 significant digits under a minute (850µs, 230ms, 1.23s, 59.9s, and 0s
-// for none), to the second from a minute on, each unit but the first two
-// digits and trailing zero units left out (1m, 1m04s, 1h, 1h05m, 1h00m05s,
-// 26h). Hours are the largest unit: no 1d beside 24h.
+// for none), then in minutes and seconds (1m00s, 1m04s) and from an hour
+// on in hours and minutes (1h05m, 76h00m), the second unit always two
+// digits, so a column of them lines up. Hours are the largest unit: no
+// 1d beside 24h.
 func ShortDuration(d time.Duration) string {
 	if d < 0 {
 		if d == math.MinInt64 {
@@ -118,22 +119,11 @@ func ShortDuration(d time.Duration) string {
 		}
 		return strconv.FormatFloat(float64(r)/float64(u.unit), 'f', -1, 64) + u.suffix
 	}
-	d = d.Round(time.Second)
-	h, m, sec := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
-	var b strings.Builder
-	if h > 0 {
-		fmt.Fprintf(&b, "%dh", h)
-		if m == 0 && sec == 0 {
-			return b.String()
-		}
-		fmt.Fprintf(&b, "%02dm", m)
-	} else {
-		fmt.Fprintf(&b, "%dm", m)
+	if r := d.Round(time.Second); r < time.Hour {
+		return fmt.Sprintf("%dm%02ds", r/time.Minute, r%time.Minute/time.Second)
 	}
-	if sec != 0 {
-		fmt.Fprintf(&b, "%02ds", sec)
-	}
-	return b.String()
+	r := d.Round(time.Minute)
+	return fmt.Sprintf("%sh%02dm", WithCommas(int64(r/time.Hour)), r%time.Hour/time.Minute)
 }
 
 // sigStep returns the step d is rounded to for 3 significant digits of
