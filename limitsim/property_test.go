@@ -83,11 +83,10 @@ type reference interface {
 }
 
 type refWindow struct {
-	l       Limit
-	fixed   bool
-	times   []int64
-	costs   []int64
-	started bool
+	l     Limit
+	fixed bool
+	times []int64
+	costs []int64
 }
 
 func (r *refWindow) fits(t, c int64) bool {

@@ -17,12 +17,15 @@ type Attempt struct {
 	// Workspace is the workspace the event was sent to ("" for all
 	// traffic one); a workspace-scoped profile adds up its keys.
 	Workspace string
-	Size      int64 // body bytes
-	N         int   // attempt number of this delivery, from 1
-	Intended  int64 // when the attempt was due
-	Sent      int64 // when it left (equal to Intended in virtual time)
-	Done      int64 // when its response came back or it failed
-	Status    int   // HTTP status; 0 for a transport error
+	// Sender is the name of the Lane that sent it; "" when the Engine
+	// has no Lanes.
+	Sender   string
+	Size     int64 // body bytes
+	N        int   // attempt number of this delivery, from 1
+	Intended int64 // when the attempt was due
+	Sent     int64 // when it left (equal to Intended in virtual time)
+	Done     int64 // when its response came back or it failed
+	Status   int   // HTTP status; 0 for a transport error
 	// RetryAfter is the Retry-After the response carried, when
 	// HasRetryAfter is set.
 	RetryAfter    time.Duration
@@ -70,8 +73,9 @@ type Outcome struct {
 	Copy     int
 	Copies   int // deliveries of this event in the stream
 	Key      string
-	Emitted  int64 // when its first attempt was due
-	At       int64 // when it was delivered, given up, or cut off
+	Sender   string // the name of the Lane that sent it, as in Attempt
+	Emitted  int64  // when its first attempt was due
+	At       int64  // when it was delivered, given up, or cut off
 	Attempts int
 	Fate     Fate
 }

@@ -99,6 +99,11 @@ type Engine struct {
 	// retry queue, and its first attempt is due when the one before it
 	// settled.
 	Sender Sender
+	// Lanes, when set, are several senders run together into the one
+	// Target, each with its own Policy and Sender, which then replace the
+	// Engine's (see Lane): each emission is sent by the lane its Sender
+	// indexes, and every attempt and outcome carries that lane's name.
+	Lanes []Lane
 
 	run
 }
@@ -113,8 +118,12 @@ type Stats struct {
 	RunID       string // the run's id, as sent in every event id (HTTP target only)
 	// DisabledAt is when the sender disabled itself (Sender.DisableAfter),
 	// Unix ns; 0 when it did not.
+	// With Lanes, they say when the first lane disabled itself.
 	DisabledAt int64
 	Disabled   bool
+	// Senders says, per lane (one when the Engine has no Lanes), whether
+	// and when it disabled itself.
+	Senders []SenderStats
 }
 
 // Target answers an Engine's attempts. The implementations are SimTarget
@@ -165,7 +174,8 @@ type run struct {
 	drain   time.Duration // how long after the last emission retries are still made; negative for no limit
 
 	rng      *rand.Rand
-	gate     *gate // the Sender's discipline; nil for the parallel one
+	lanes    []lane
+	anyGate  bool // some lane has a discipline (a gate)
 	pacer    pacer
 	queue    retryQueue
 	keys     keyTable
@@ -187,8 +197,8 @@ type run struct {
 // Run replays the whole source and returns when every delivery has been
 // settled or cut off, or ctx was cancelled, as Engine describes.
 func (e *Engine) Run(ctx context.Context) (Stats, error) {
-	if e.Source == nil || e.Policy == nil || e.Target == nil {
-		return Stats{}, errors.New("probe: Engine needs a Source, a Policy and a Target")
+	if e.Source == nil || (e.Policy == nil && len(e.Lanes) == 0) || e.Target == nil {
+		return Stats{}, errors.New("probe: Engine needs a Source, a Policy (or Lanes) and a Target")
 	}
 	if e.MaxPending <= 0 {
 		e.MaxPending = DefaultMaxPending
@@ -197,10 +207,18 @@ func (e *Engine) Run(ctx context.Context) (Stats, error) {
 	if tol <= 0 {
 		tol = DefaultLateTolerance
 	}
-	if err := e.Sender.Validate(); err != nil {
+	lanes := e.laneList()
+	if err := validLanes(lanes); err != nil {
 		return Stats{}, exitcode.New(exitcode.Usage, err)
 	}
-	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74)), gate: newGate(&e.Sender)}
+	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))}
+	e.stats.Senders = make([]SenderStats, len(lanes))
+	for i := range lanes {
+		l := lane{name: lanes[i].Name, policy: lanes[i].Policy, gate: newGate(&lanes[i].Sender)}
+		e.anyGate = e.anyGate || l.gate != nil
+		e.lanes = append(e.lanes, l)
+		e.stats.Senders[i].Name = l.name
+	}
 	e.pacer.tolerance = int64(tol)
 	l, err := e.Target.open(&e.run)
 	if err != nil {
@@ -250,7 +268,7 @@ func (r *run) loop() error {
 			r.endAt = r.e.Until
 			return r.finish(RunEnded)
 		}
-		if r.gate != nil && r.gated(at, fromSource) {
+		if r.anyGate && r.gated(at, fromSource) {
 			continue
 		}
 		planned := r.pacer.next(at)
@@ -295,7 +313,11 @@ func (r *run) take(fromSource bool) (pending, bool) {
 	if !fromSource {
 		return r.queue.pop(), true
 	}
-	p, err := newPending(&r.next, r.mapTime(r.next.Time), &r.keys)
+	err := r.checkSender(&r.next)
+	var p pending
+	if err == nil {
+		p, err = newPending(&r.next, r.mapTime(r.next.Time), &r.keys)
+	}
 	if err != nil {
 		r.haveNext, r.err = false, err
 		return pending{}, false
@@ -333,11 +355,12 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 	late := r.pacer.dispatched(p.at, planned, now)
 	s := r.ring.claim()
 	s.p = p
-	if r.gate != nil {
-		r.gate.sent(&s.p, now)
+	ln := r.laneOf(p.key)
+	if ln.gate != nil {
+		ln.gate.sent(&s.p, now)
 	}
 	key, ws := r.keys.name(p.key)
-	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Size: p.size, N: int(p.n), Intended: p.at, Sent: now, Late: late}
+	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Sender: ln.name, Size: p.size, N: int(p.n), Intended: p.at, Sent: now, Late: late}
 	if r.stats.Attempts == 0 {
 		r.stats.Start = now
 	}
@@ -357,18 +380,19 @@ func (r *run) complete(s *sendSlot) {
 	a := &s.att
 	p := &s.p
 	resp := a.Response()
-	if r.gate != nil {
-		r.gate.answered(p, a, &resp)
+	ln := r.laneOf(p.key)
+	if ln.gate != nil {
+		ln.gate.answered(p, a, &resp)
 	}
 	if a.Accepted() {
 		s.fate = Delivered
 	} else {
 		var delay time.Duration
 		var again bool
-		if r.gate != nil {
-			delay, again = r.gate.next(r.e.Policy, retry.Failure{N: int(p.n), Elapsed: r.gate.elapsed(p, a.Done), Prev: p.prev, Response: resp}, r)
+		if ln.gate != nil {
+			delay, again = ln.gate.next(ln.policy, retry.Failure{N: int(p.n), Elapsed: ln.gate.elapsed(p, a.Done), Prev: p.prev, Response: resp}, r)
 		} else {
-			delay, again = r.e.Policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: resp}, r.rng)
+			delay, again = ln.policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: resp}, r.rng)
 		}
 		switch {
 		case !again || p.n == math.MaxUint32:
@@ -383,7 +407,7 @@ func (r *run) complete(s *sendSlot) {
 			r.queue.push(next)
 		}
 	}
-	if r.gate != nil && s.fate != "" {
+	if ln.gate != nil && s.fate != "" {
 		r.settled(p, s.fate, a.Done)
 	}
 	s.done = true
@@ -406,7 +430,7 @@ func (r *run) outcome(p *pending, f Fate, at int64) {
 	if r.e.Observer == nil {
 		return
 	}
-	r.out = Outcome{Event: p.event, Copy: int(p.copy), Copies: int(p.copies), Key: r.keys.key(p.key), Emitted: p.emitted, At: at, Attempts: int(p.n), Fate: f}
+	r.out = Outcome{Event: p.event, Copy: int(p.copy), Copies: int(p.copies), Key: r.keys.key(p.key), Sender: r.laneOf(p.key).name, Emitted: p.emitted, At: at, Attempts: int(p.n), Fate: f}
 	if f == RunEnded || f == Interrupted || f == Disabled {
 		r.out.Attempts = int(p.n) - 1
 	}
@@ -428,8 +452,10 @@ func (r *run) finish(f Fate) error {
 		p := r.queue.pop()
 		r.outcome(&p, f, at)
 	}
-	if r.gate != nil {
-		r.gate.drain(func(p *pending) { r.outcome(p, f, at) })
+	for i := range r.lanes {
+		if g := r.lanes[i].gate; g != nil {
+			g.drain(func(p *pending) { r.outcome(p, f, at) })
+		}
 	}
 	switch {
 	case f == Interrupted:

@@ -15,7 +15,12 @@ func (r *run) gated(at int64, fromSource bool) bool {
 	if !ok {
 		return false
 	}
-	act, t := r.gate.hold(key, event, cp, at, r.stats.Disabled && at >= r.stats.DisabledAt)
+	g := r.laneOf(key).gate
+	if g == nil {
+		return false
+	}
+	ls := &r.stats.Senders[r.keys.sender(key)]
+	act, t := g.hold(key, event, cp, at, ls.Disabled && at >= ls.DisabledAt)
 	switch act {
 	case proceed:
 		return false
@@ -32,10 +37,10 @@ func (r *run) gated(at int64, fromSource bool) bool {
 		p.at = t
 		r.queue.push(p)
 	case park:
-		if r.queue.Len()+r.gate.parked >= r.e.MaxPending && r.err == nil {
+		if r.queue.Len()+r.parked() >= r.e.MaxPending && r.err == nil {
 			r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(at - r.stats.Start), Attempts: r.stats.Attempts})
 		}
-		r.gate.queue(p)
+		g.queue(p)
 	case lose:
 		r.outcome(&p, Disabled, at)
 		r.settled(&p, Disabled, at)
@@ -52,10 +57,10 @@ func (r *run) peek(fromSource bool) (key uint32, event uint64, cp uint32, ok boo
 		return h.key, h.event, h.copy, true
 	}
 	m := &r.next
-	if m.Copy < 0 || m.Copy > math.MaxUint32 {
+	if m.Copy < 0 || int64(m.Copy) > math.MaxUint32 || r.checkSender(m) != nil {
 		return 0, 0, 0, false
 	}
-	id, err := r.keys.id(m.Key, m.Workspace)
+	id, err := r.keys.id(m.Key, m.Workspace, m.Sender)
 	if err != nil {
 		return 0, 0, 0, false
 	}
@@ -64,12 +69,17 @@ func (r *run) peek(fromSource bool) (key uint32, event uint64, cp uint32, ok boo
 
 // settled tells the discipline that delivery p ended with fate f at at:
 // it queues the delivery an ordered partition hands on to, and disables
-// the sender when the failures in a row have reached its limit.
+// the delivery's lane when its failures in a row have reached its limit.
 func (r *run) settled(p *pending, f Fate, at int64) {
-	if next, ok := r.gate.settled(p, f, at); ok {
+	g := r.laneOf(p.key).gate
+	if next, ok := g.settled(p, f, at); ok {
 		r.queue.push(next)
 	}
-	if !r.stats.Disabled && r.gate.disable() {
-		r.stats.Disabled, r.stats.DisabledAt = true, at
+	ls := &r.stats.Senders[r.keys.sender(p.key)]
+	if !ls.Disabled && g.disable() {
+		ls.Disabled, ls.DisabledAt = true, at
+		if !r.stats.Disabled {
+			r.stats.Disabled, r.stats.DisabledAt = true, at
+		}
 	}
 }

@@ -55,7 +55,7 @@ func (s *HTTPSender) Send(ctx context.Context, size int64) SendResult {
 		return SendResult{Err: err.Error()}
 	}
 	rep := s.q.Do(ctx, req)
-	return SendResult{Status: rep.Status, Header: rep.Header, Err: rep.Err, Dial: rep.Dial}
+	return SendResult(rep)
 }
 
 // DefaultProbeBody is the body of every probe request but those of the

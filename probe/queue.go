@@ -87,24 +87,29 @@ func (q *retryQueue) pop() pending {
 	return top
 }
 
-// keyTable interns the partition keys and workspaces of deliveries to
-// the small ids pending entries carry. It is used by the engine's own
-// goroutine only.
+// keyTable interns the partition keys, workspaces and senders (lanes) of
+// deliveries to the small ids pending entries carry: a partition of the
+// sender is one id. It is used by the engine's own goroutine only.
 type keyTable struct {
 	names []keyName
 	ids   map[keyName]uint32
 }
 
-// keyName is a delivery's partition key and workspace ("" for none).
-type keyName struct{ key, ws string }
+// keyName is a delivery's partition key, workspace ("" for none) and the
+// index of the lane that sends it.
+type keyName struct {
+	key, ws string
+	sender  int
+}
 
-// id returns the id of key in workspace ws, adding it when it is new.
-func (t *keyTable) id(key, ws string) (uint32, error) {
-	k := keyName{key, ws}
+// id returns the id of key in workspace ws sent by lane sender, adding it
+// when it is new.
+func (t *keyTable) id(key, ws string, sender int) (uint32, error) {
+	k := keyName{key, ws, sender}
 	if id, ok := t.ids[k]; ok {
 		return id, nil
 	}
-	if len(t.names) == math.MaxUint32 {
+	if uint64(len(t.names)) == math.MaxUint32 {
 		return 0, fmt.Errorf("probe: more than %d partition keys", uint32(math.MaxUint32))
 	}
 	if t.ids == nil {
@@ -125,13 +130,16 @@ func (t *keyTable) name(id uint32) (key, ws string) {
 // key returns the partition key of id.
 func (t *keyTable) key(id uint32) string { return t.names[id].key }
 
+// sender returns the lane index of id.
+func (t *keyTable) sender(id uint32) int { return t.names[id].sender }
+
 // newPending returns the pending delivery of an emission's first attempt,
 // due at at, its key and workspace interned in keys.
 func newPending(m *scenarios.Emission, at int64, keys *keyTable) (pending, error) {
-	if m.Copy < 0 || m.Copies < 0 || m.Copy > math.MaxUint32 || m.Copies > math.MaxUint32 {
+	if m.Copy < 0 || m.Copies < 0 || int64(m.Copy) > math.MaxUint32 || int64(m.Copies) > math.MaxUint32 {
 		return pending{}, fmt.Errorf("probe: event %d has copy %d of %d, out of range", m.Event, m.Copy, m.Copies)
 	}
-	id, err := keys.id(m.Key, m.Workspace)
+	id, err := keys.id(m.Key, m.Workspace, m.Sender)
 	if err != nil {
 		return pending{}, err
 	}

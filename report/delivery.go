@@ -69,6 +69,9 @@ type DeliveryCollector struct {
 	events map[uint64]*eventState // events with copies still unresolved
 	judge  *RetryAfterJudge
 	cutAt  int64 // the latest time a delivery was cut off or interrupted
+	// senders counts each sender's share, when attempts name their
+	// sender (a run with several).
+	senders senderTally
 }
 
 type eventState struct {
@@ -76,6 +79,7 @@ type eventState struct {
 	accepted    int
 	emitted     int64
 	firstAccept int64
+	sender      string
 }
 
 // NewDeliveryCollector returns an empty collector.
@@ -118,8 +122,11 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	if a.N > 1 {
 		d.Retries++
 	}
-	c.judge.Add(RetryAfterAttempt{Partition: partition, Event: a.Event, Sent: a.Sent, Answered: a.Done,
+	v := c.judge.Add(RetryAfterAttempt{Partition: partition, Event: a.Event, Sent: a.Sent, Answered: a.Done,
 		Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter})
+	if a.Sender != "" {
+		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, v)
+	}
 }
 
 // Outcome counts how one delivery ended.
@@ -139,12 +146,12 @@ func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
 	ok := o.Fate == probe.Delivered
 	if o.Copies <= 1 {
 		c.judge.Forget(o.Event)
-		c.finish(b2i(ok), o.Emitted, o.At, o.Fate == probe.Interrupted)
+		c.finish(o.Sender, b2i(ok), o.Emitted, o.At, o.Fate == probe.Interrupted)
 		return
 	}
 	st := c.events[o.Event]
 	if st == nil {
-		st = &eventState{remaining: o.Copies, emitted: o.Emitted}
+		st = &eventState{remaining: o.Copies, emitted: o.Emitted, sender: o.Sender}
 		c.events[o.Event] = st
 	}
 	st.remaining--
@@ -158,12 +165,12 @@ func (c *DeliveryCollector) Outcome(o *probe.Outcome) {
 	if st.remaining == 0 {
 		delete(c.events, o.Event)
 		c.judge.Forget(o.Event)
-		c.finish(st.accepted, st.emitted, st.firstAccept, false)
+		c.finish(st.sender, st.accepted, st.emitted, st.firstAccept, false)
 	}
 }
 
-// finish counts one event whose deliveries are all resolved.
-func (c *DeliveryCollector) finish(accepted int, emitted, acceptedAt int64, pending bool) {
+// finish counts one event of sender whose deliveries are all resolved.
+func (c *DeliveryCollector) finish(sender string, accepted int, emitted, acceptedAt int64, pending bool) {
 	d := &c.d
 	d.Events++
 	switch {
@@ -173,6 +180,29 @@ func (c *DeliveryCollector) finish(accepted int, emitted, acceptedAt int64, pend
 	case !pending:
 		d.Lost++
 	}
+	if sender != "" {
+		c.senders.event(sender, accepted == 0 && !pending)
+	}
+}
+
+// Senders returns each sender's share so far, in the order of senders
+// (see SenderShare); nil when no attempt or outcome named a sender and
+// senders is empty. Events whose copies are not all resolved yet are
+// counted as Delivery counts them.
+func (c *DeliveryCollector) Senders(senders []SenderMeta) []SenderShare {
+	if len(senders) == 0 && len(c.senders.shares) == 0 {
+		return nil
+	}
+	t := senderTally{ix: map[string]int{}, shares: append([]SenderShare(nil), c.senders.shares...)}
+	for k, v := range c.senders.ix {
+		t.ix[k] = v
+	}
+	for _, st := range c.events {
+		if st.sender != "" {
+			t.event(st.sender, st.accepted == 0)
+		}
+	}
+	return t.result(senders, c.d.Attempts)
 }
 
 func b2i(b bool) int {

@@ -8,8 +8,6 @@ import (
 
 const ns = time.Nanosecond
 
-func sameMS(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
-
 func msText(p *int64) string {
 	if p == nil {
 		return "none"

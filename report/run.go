@@ -35,7 +35,10 @@ type RunResult struct {
 	// SenderDisabledAt is when the sender disabled itself after too many
 	// deliveries given up in a row; every delivery due after it was lost.
 	SenderDisabledAt Timestamp `json:"sender_disabled_at,omitempty"`
-	Seed             uint64    `json:"seed"`
+	// Senders, for a run of several senders (a plan with senders:), is
+	// each one's part of the run (see SenderShare).
+	Senders []SenderShare `json:"senders,omitempty"`
+	Seed    uint64        `json:"seed"`
 	// RunID is the id of a run against a target: every event id it sent
 	// is RUNID-evt-N, and every request carried it in X-Hooklimit-Run.
 	// Runs in the simulator have none.
@@ -73,7 +76,9 @@ type RunResult struct {
 type RunMeta struct {
 	Scenario, Target, Retry, RunID string
 	Sender                         string // the sender model, when one was given
-	Seed                           uint64
+	// Senders are the senders of a run of several, in the plan's order.
+	Senders []SenderMeta
+	Seed    uint64
 	// Disabled says the sender disabled itself, at DisabledAt (Unix ns).
 	Disabled    bool
 	DisabledAt  int64
@@ -166,7 +171,14 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 		r.Incomplete = c.incomplete(m, &r.Delivery)
 	}
 	r.Sender = m.Sender
-	if m.Disabled {
+	r.Senders = c.delivery.Senders(m.Senders)
+	for _, s := range m.Senders {
+		if s.Disabled {
+			r.Notes = append(r.Notes, fmt.Sprintf("sender %s disabled itself %s after the first attempt: every one of its deliveries due after that was lost",
+				s.Name, time.Duration(s.DisabledAt-c.start)))
+		}
+	}
+	if m.Disabled && len(m.Senders) == 0 {
 		r.SenderDisabledAt = Timestamp(m.DisabledAt)
 		r.Notes = append(r.Notes, fmt.Sprintf("the sender disabled itself %s after the first attempt: every delivery due after that was lost",
 			time.Duration(m.DisabledAt-c.start)))

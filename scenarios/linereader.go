@@ -1,13 +1,8 @@
 package scenarios
 
-import "github.com/hooklimit/hooklimit/internal/linescan"
-
 // maxLineLen is the longest line a reader accepts. A longer line is an
 // invalid line; its bytes are read and dropped, never held.
 const maxLineLen = 16 << 20
-
-// errLineTooLong reports a line longer than maxLineLen.
-var errLineTooLong = &linescan.TooLongError{Max: maxLineLen}
 
 // isBlank reports whether a line holds nothing but spaces and tabs.
 func isBlank(b []byte) bool {

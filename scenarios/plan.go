@@ -52,6 +52,10 @@ import (
 // phases' randomness differs but the first phase matches `hooklimit run`
 // with the same seed.
 //
+// A plan may instead give senders: a list of senders that all send into
+// its one profile and target, each with its own name, phases and sender
+// model (see PlanSender); phases: then goes under each sender.
+//
 // Profile, target, retry and thresholds are kept as written, for the
 // caller to interpret; Errorf reports a problem in one of them with the
 // plan's file and line.
@@ -67,7 +71,11 @@ type Plan struct {
 	Keys        int   // 0 when not given
 	Size        int64 // 0 when not given
 	Phases      []Phase
-	Thresholds  []string
+	// Senders, when the plan gives senders:, are the senders that send
+	// into its one profile and target, each with its own phases and
+	// sender model; Phases is then empty (see PlanSender).
+	Senders    []PlanSender
+	Thresholds []string
 	// Lines holds the line of every field the file gives, by its path:
 	// "profile", "thresholds[1]", "phases[0]", "phases[2].parallel[1].rate".
 	Lines map[string]int

@@ -15,14 +15,14 @@ import (
 
 // topFields and phaseFields are the fields a plan and a phase may have.
 const (
-	topFields   = "name, description, profile, target, seed, retry, sender, keys, size, phases, thresholds"
+	topFields   = "name, description, profile, target, seed, retry, sender, keys, size, phases, senders, thresholds"
 	phaseFields = "scenario, parallel, start, rate, to, duration, events, over, copies, gap, keys, size, seed, speed, file, workspace_field"
 )
 
 // top reads the plan's top-level mapping.
 func (r *planReader) top(root *yaml.Node) error {
 	p := r.plan
-	var phases *yaml.Node
+	var phases, senders *yaml.Node
 	err := r.Fields(root, "", func(k, v *yaml.Node, field string) error {
 		var err error
 		switch k.Value {
@@ -48,6 +48,8 @@ func (r *planReader) top(root *yaml.Node) error {
 			p.Size, err = r.size(v, field)
 		case "phases":
 			phases = v
+		case "senders":
+			senders = v
 		case "thresholds":
 			err = r.thresholds(v)
 		default:
@@ -57,6 +59,12 @@ func (r *planReader) top(root *yaml.Node) error {
 	})
 	if err != nil {
 		return err
+	}
+	if senders != nil {
+		if phases != nil {
+			return r.ErrAt(phases, "phases", "a plan with senders gives each sender its phases: move these under a sender")
+		}
+		return r.senders(senders)
 	}
 	if phases == nil {
 		return r.ErrAt(root, "phases", "missing: a plan needs at least one phase")

@@ -14,13 +14,25 @@ import (
 // file's directory, and reports one that cannot be opened as an
 // *exitcode.InputError. A replay closes its file at its end; the returned
 // Source is an io.Closer, to close them all when stopping early.
+//
+// A plan with senders plays each sender's phases as above, all beginning
+// at DefaultStart, and merges them (see Merge): each emission carries the
+// index of its sender in Sender.
 func (p *Plan) Source() (Source, error) {
+	if len(p.Senders) > 0 {
+		return p.sendersSource()
+	}
+	return p.phasesSource(p.Phases)
+}
+
+// phasesSource returns the Source of phases played as Source describes.
+func (p *Plan) phasesSource(phases []Phase) (Source, error) {
 	var groups, cur []Source
 	fail := func(err error) (Source, error) {
 		closeAll(append(groups, cur...))
 		return nil, err
 	}
-	for _, ph := range p.Phases {
+	for _, ph := range phases {
 		start := DefaultStart
 		if ph.HasStart {
 			start += int64(ph.Start)

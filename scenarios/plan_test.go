@@ -103,6 +103,12 @@ func renderPlan(p *Plan) string {
 	for _, ph := range p.Phases {
 		phase(ph, "")
 	}
+	for _, snd := range p.Senders {
+		fmt.Fprintf(&b, "%s (line %d): %s sender=%q retry=%q\n", snd.Field, snd.Line, snd.Name, snd.Sender, snd.Retry)
+		for _, ph := range snd.Phases {
+			phase(ph, "  ")
+		}
+	}
 	return b.String()
 }
 
@@ -121,7 +127,11 @@ func renderStream(src Source, es []Emission) string {
 	fmt.Fprintf(&b, "span: +%v .. +%v, %d deliveries of %d events\n", time.Duration(begin-s0), time.Duration(end-s0), len(es), events)
 	if len(es) <= 60 {
 		for _, e := range es {
-			fmt.Fprintf(&b, "  +%-14v event %-4d copy %d/%d key %-8s size %d\n", time.Duration(e.Time-s0), e.Event, e.Copy, e.Copies, e.Key, e.Size)
+			fmt.Fprintf(&b, "  +%-14v event %-4d copy %d/%d key %-8s size %d", time.Duration(e.Time-s0), e.Event, e.Copy, e.Copies, e.Key, e.Size)
+			if e.Sender != 0 {
+				fmt.Fprintf(&b, " sender %d", e.Sender)
+			}
+			b.WriteString("\n")
 		}
 		return b.String()
 	}
@@ -155,7 +165,7 @@ func TestPlanErrors(t *testing.T) {
 		{"name: [x\n", "p.yaml:1: not valid YAML: did not find expected ',' or ']'"},
 		{"name: x\n", "p.yaml:1: phases: missing: a plan needs at least one phase"},
 		{"phases: []\n", "p.yaml:1: phases: must be a list of at least one phase (- scenario: steady ...)"},
-		{"name: x\nprofil: rewst\n", "p.yaml:2: profil: unknown field (want name, description, profile, target, seed, retry, sender, keys, size, phases, thresholds)"},
+		{"name: x\nprofil: rewst\n", "p.yaml:2: profil: unknown field (want name, description, profile, target, seed, retry, sender, keys, size, phases, senders, thresholds)"},
 		{"name: x\nname: y\n", "p.yaml:2: name: is given twice"},
 		{"profile: [a, b]\n", "p.yaml:1: profile: must be a single value, not a list or mapping"},
 		{"target:\n", "p.yaml:1: target: needs a value"},
@@ -194,6 +204,18 @@ func TestPlanErrors(t *testing.T) {
 		{"phases:\n  - scenario: burst\n    events: 1000000000\n  - scenario: burst\n    events: 1\n", "p.yaml:5: phases[1].events: takes the plan to 1000000001 deliveries; a run holds at most 1000000000 (split the plan, or lower its events, rates or durations)"},
 		{"phases:\n  - parallel:\n      - scenario: steady\n        rate: 600000000/1s\n        duration: 1s\n      - scenario: steady\n        rate: 400000001/1s\n        duration: 1s\n", "p.yaml:8: phases[0].parallel[1].duration: takes the plan to 1000000001 deliveries; a run holds at most 1000000000 (split the plan, or lower its events, rates or durations)"},
 		{"phases:\n  - scenario: burst\n    events: 1000000000000\n", `p.yaml:3: phases[0].events: must be a whole number from 1 to 1000000000, not "1000000000000"`},
+		{"senders: []\n", "p.yaml:1: senders: must be a list of at least one sender (- name: psa, phases: [...])"},
+		{"senders:\n  - psa\n", "p.yaml:2: senders[0]: must be a mapping (name: psa, sender: autotask, phases: [...])"},
+		{"senders:\n  - phases: [{scenario: burst}]\n", "p.yaml:2: senders[0].name: missing: every sender needs a name, for the report"},
+		{"senders:\n  - name: psa\n", "p.yaml:2: senders[0].phases: missing: a sender needs at least one phase"},
+		{"senders:\n  - name: psa\n    phases: []\n", "p.yaml:3: senders[0].phases: must be a list of at least one phase (- scenario: steady ...)"},
+		{"senders:\n  - name: p s a\n", `p.yaml:2: senders[0].name: "p s a": use letters, digits, '.', '_' and '-' only`},
+		{"senders:\n  - name: ''\n", "p.yaml:2: senders[0].name: must be 1 to 40 characters, not 0"},
+		{"senders:\n  - name: psa\n    pace: 5\n", "p.yaml:3: senders[0].pace: unknown field (want name, sender, retry, phases)"},
+		{"senders:\n  - name: psa\n    phases: [{scenario: burst}]\n  - name: psa\n    phases: [{scenario: burst}]\n", `p.yaml:4: senders[1].name: "psa" is also the name of senders[0]: give each sender its own name`},
+		{"senders:\n  - name: psa\n    phases:\n      - scenario: steady\n        copies: 2\n", "p.yaml:5: senders[0].phases[0].copies: steady does not use copies (it takes rate, duration, events, keys, size, start)"},
+		{"phases: [{scenario: burst}]\nsenders:\n  - name: psa\n    phases: [{scenario: burst}]\n", "p.yaml:1: phases: a plan with senders gives each sender its phases: move these under a sender"},
+		{"senders:\n  - name: a\n    phases: [{scenario: burst, events: 999999999}]\n  - name: b\n    phases: [{scenario: burst, events: 2}]\n", "p.yaml:5: senders[1].phases[0].events: takes the plan to 1000000001 deliveries; a run holds at most 1000000000 (split the plan, or lower its events, rates or durations)"},
 		{"name: a\n---\nname: b\n", "p.yaml:2: a plan file holds one YAML document, found a second"},
 		{"phases:\n  - {scenario: burst, ? [a]: b}\n", "p.yaml:2: phases[0]: a field name must be a plain word"},
 	}
@@ -304,6 +326,8 @@ func FuzzParsePlan(f *testing.F) {
 		"phases:\n  - {scenario: ramp, rate: 1/1h, to: 9/1ns, duration: 1s}\n",
 		"phases:\n  - parallel: &p [{scenario: burst}, {scenario: poisson, events: 3}]\n  - parallel: *p\n",
 		"phases:\n  - scenario: duplicate-storm\n    gap: 1ns\n    copies: 10000\n    start: 0s\n",
+		"senders:\n  - {name: a, sender: autotask, phases: [{scenario: burst, events: 3}]}\n  - {name: b, retry: none, phases: [{scenario: steady, events: 2}]}\n",
+		"senders: &s\n  - {name: a, phases: *s}\n",
 		"\t", "{", "? ? ?", "phases: [{scenario: bulk, over: 0s}]", "!!binary x: y",
 	} {
 		f.Add([]byte(s))
@@ -317,7 +341,11 @@ func FuzzParsePlan(f *testing.F) {
 			}
 			return
 		}
-		for _, ph := range plan.Phases {
+		phases := plan.Phases
+		for _, s := range plan.Senders {
+			phases = append(phases, s.Phases...)
+		}
+		for _, ph := range phases {
 			for _, m := range append([]Phase{ph}, ph.Parallel...) {
 				if m.File != "" {
 					return // do not open files the fuzzer names
@@ -340,7 +368,27 @@ func FuzzParsePlan(f *testing.F) {
 			if i > 0 && e.Time < prev.Time {
 				t.Fatalf("emission %d at %d before %d", i, e.Time, prev.Time)
 			}
+			if e.Sender < 0 || e.Sender >= max(1, len(plan.Senders)) {
+				t.Fatalf("emission %d has sender %d of %d", i, e.Sender, len(plan.Senders))
+			}
 			prev = e
 		}
 	})
+}
+
+// TestPlanSendersPlannedSpan checks that a plan with senders knows its
+// span before it plays: from the start to the end of its longest sender.
+func TestPlanSendersPlannedSpan(t *testing.T) {
+	plan, err := ParsePlan("p.yaml", []byte("senders:\n  - {name: a, phases: [{scenario: steady, rate: 1, duration: 10s}]}\n  - {name: b, phases: [{scenario: steady, rate: 1, duration: 20s}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := plan.Source()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, e, ok := PlannedSpan(src)
+	if !ok || b != DefaultStart || time.Duration(e-b) != 20*time.Second {
+		t.Errorf("planned span %v %v %v, want 20s from the start", time.Duration(b-DefaultStart), time.Duration(e-b), ok)
+	}
 }

@@ -24,6 +24,9 @@ type Emission struct {
 	// (ReadOptions.WorkspaceField), else "" (all traffic one workspace).
 	Workspace string
 	Size      int64 // body size in bytes (0: the sender's default)
+	// Sender is the index of the plan's sender that sends the event
+	// (Plan.Senders); 0 for a plan with one sender, and for every shape.
+	Sender int
 }
 
 // Source is a stream of Emissions: the traffic a run replays.

@@ -145,6 +145,7 @@ Exit codes, the same for every command:
 		newProfilesCmd(d),
 		newVersionCmd(d, nil),
 		newCompletionCmd(d),
+		newManCmd(d),
 	)
 	return root
 }

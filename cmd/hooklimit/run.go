@@ -47,15 +47,18 @@ type runOptions struct {
 	lookupEnv func(string) (string, bool)
 	create    func(string) (io.WriteCloser, error)
 
-	Scenario     string
-	File         string // replay's traffic file
-	WsField      string // replay's workspace field
-	Plan         string
-	Profile      string
-	Retry        string
-	Sender       string
-	sender       senders.Model // Sender, read
-	planRetry    bool          // the plan names a retry policy
+	Scenario  string
+	File      string // replay's traffic file
+	WsField   string // replay's workspace field
+	Plan      string
+	Profile   string
+	Retry     string
+	Sender    string
+	sender    senders.Model // Sender, read
+	planRetry bool          // the plan names a retry policy
+	// lanes and laneMeta, for a plan with senders:, are its senders.
+	lanes        []probe.Lane
+	laneMeta     []report.SenderMeta
 	CompareRetry []string
 	Target       string
 	Seed         uint64
@@ -86,6 +89,12 @@ in the URL is replaced by each event's partition key). Such a run gets a
 fresh run id (run_id in the result): its event ids are RUNID-evt-N, and
 every request carries it in an X-Hooklimit-Run header, so separate runs
 never share an event id.
+
+--plan FILE runs a plan of phases, or with senders: several senders at
+once (a PSA, an RMM and a billing tool), each with its own phases, sender
+model and retry policy, into the one profile; the report then gives each
+sender's share, 429s, lost events and early retries. --sender, --retry and
+--compare-retry do not go with such a plan.
 
 With no arguments, run replays a bulk operation of 2,000 events in one
 minute against the Rewst simulator with a Retry-After-honoring sender. See
@@ -140,7 +149,7 @@ still reported and written).`,
 	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
-	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds")
+	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds; or of several senders (senders:), each with its phases and sender model")
 	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato, or the environment for environment-scoped ones such as workato@r3 (absent: all traffic is one workspace)")
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
@@ -307,6 +316,10 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	if opts.Sender != "" {
 		meta.Sender = opts.sender.String()
 	}
+	if len(opts.lanes) > 0 {
+		meta.Retry = "per sender"
+		meta.Senders = append([]report.SenderMeta(nil), opts.laneMeta...)
+	}
 	if spec.target != "" {
 		meta.Target, meta.RunID = redact.URL(spec.target), probe.NewRunID()
 	}
@@ -317,16 +330,18 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	}
 	var runErr error
 	if spec.target == "" {
-		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
+		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
 		var st probe.Stats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		laneStats(meta.Senders, st)
 	} else {
 		var st probe.Stats
 		st, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		laneStats(meta.Senders, st)
 		if st.Interrupted {
 			meta.InterruptedAt = opts.Now().UnixNano()
 		}
@@ -345,6 +360,15 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 		return nil, err
 	}
 	return res, runErr
+}
+
+// laneStats copies when each sender disabled itself from st to senders.
+func laneStats(senders []report.SenderMeta, st probe.Stats) {
+	for i := range senders {
+		if i < len(st.Senders) {
+			senders[i].Disabled, senders[i].DisabledAt = st.Senders[i].Disabled, st.Senders[i].DisabledAt
+		}
+	}
 }
 
 // spec builds the run from the flags, or from the plan file.
@@ -428,6 +452,12 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	}
 	given := scenarios.Given{Profile: opts.flags.Changed("profile"), Retry: opts.flags.Changed("retry"), Sender: opts.flags.Changed("sender"),
 		RetryList: opts.flags.Changed("compare-retry"), Target: opts.flags.Changed("target"), Seed: opts.flags.Changed("seed")}
+	if len(plan.Senders) > 0 {
+		if err := opts.planLanes(plan, given); err != nil {
+			return nil, err
+		}
+		plan.Retry, plan.Sender = "", "" // each lane has its own
+	}
 	set, err := plan.Settings(scenarios.Settings{Profile: opts.Profile, Retry: opts.Retry, Sender: opts.Sender, Target: opts.Target, Seed: opts.Seed}, given,
 		func(r string) error { _, err := senders.ParsePolicy(r); return err })
 	if err != nil {

@@ -67,7 +67,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		URL: target, Method: h.method, RunID: runID, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
 		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
-	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
 	if opts.transport != nil {
 		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

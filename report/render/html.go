@@ -98,7 +98,7 @@ func verdictClass(s string) string {
 }
 
 // writeHTML writes the report as one self-contained HTML page: inline CSS
-// and inline SVG charts (drawn with gonum/plot), no script, and nothing
+// and inline SVG charts (drawn by svg.go), no script, and nothing
 // that loads from the network (a Content-Security-Policy says so to the
 // browser). It shows the verdict; per-second timelines of what was sent,
 // admitted and rejected with each limit drawn as a line; for bucket and

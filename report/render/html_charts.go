@@ -1,22 +1,14 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"image/color"
 	"math"
-	"regexp"
 	"strconv"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/report"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	_ "gonum.org/v1/plot/vg/vgsvg" // registers the svg format
 )
 
 // maxChartPoints bounds the points of one line of a chart, so that a
@@ -73,68 +65,71 @@ func cssColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.
 // first series is drawn last, on top of the others.
 func lineChart(title, xLabel, yLabel string, xs []float64, xStep float64, series []chartSeries, lines []chartLine) (htmlChart, error) {
 	ch := htmlChart{Title: title}
-	p := newPlot()
-	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
-	p.X.Tick.Marker, p.Y.Tick.Marker = commaTicks{}, commaTicks{}
-	p.Add(plotter.NewGrid())
+	p := &svgPlot{title: title, xLabel: xLabel, yLabel: yLabel}
 	ymax := 0.0
 	xmin, xmax := 0.0, 1.0
 	if len(xs) > 0 {
 		xmin, xmax = xs[0], xs[len(xs)-1]
 	}
-	var plotted []plot.Plotter
+	type line struct {
+		xs, ys []float64
+		s      chartSeries
+	}
+	var plotted []line
 	for _, s := range series {
 		pxs, ys := maxPool(xs, s.ys, maxChartPoints)
-		pts := make(plotter.XYs, len(ys), len(ys)+1)
-		for i := range ys {
-			pts[i] = plotter.XY{X: pxs[i], Y: ys[i]}
-			ymax = max(ymax, ys[i])
-		}
-		if len(pts) == 0 {
+		if len(ys) == 0 {
 			continue
 		}
+		for _, y := range ys {
+			ymax = max(ymax, y)
+		}
 		if s.steps {
-			// The last step holds until the end of its interval.
+			// Each value holds until the next x; the last step holds
+			// until the end of its interval.
 			end := xs[len(xs)-1] + xStep
-			pts = append(pts, plotter.XY{X: end, Y: pts[len(pts)-1].Y})
+			pxs, ys = postSteps(pxs, ys, end)
 			xmax = max(xmax, end)
 		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			return ch, err
-		}
-		if s.steps {
-			l.StepStyle = plotter.PostStep
-		}
-		l.Color, l.Width = s.color, vg.Points(1.4)
-		if s.dashed {
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		}
-		plotted = append(plotted, l)
+		plotted = append(plotted, line{pxs, ys, s})
 		ch.Legend = append(ch.Legend, legendItem{Color: cssColor(s.color), Dashed: s.dashed, Label: s.name})
 	}
 	if xmax <= xmin {
 		xmax = xmin + 1
 	}
+	for _, hl := range lines {
+		ymax = max(ymax, hl.y)
+	}
+	ytop := math.Max(ymax*1.08, 1)
+	p.axes(xmin, xmax, 0, ytop, niceTicks(xmin, xmax), niceTicks(0, ytop))
 	for i := len(plotted) - 1; i >= 0; i-- {
-		p.Add(plotted[i])
+		l := plotted[i]
+		dash := ""
+		if l.s.dashed {
+			dash = "4 3"
+		}
+		p.polyline(l.xs, l.ys, l.s.color, 1.4, dash)
 	}
 	for _, hl := range lines {
-		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: hl.y}, {X: xmax, Y: hl.y}})
-		if err != nil {
-			return ch, err
-		}
-		l.Color, l.Width = hl.color, vg.Points(1.2)
-		l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-		p.Add(l)
-		ymax = max(ymax, hl.y)
+		p.polyline([]float64{xmin, xmax}, []float64{hl.y, hl.y}, hl.color, 1.2, "6 3")
 		ch.Legend = append(ch.Legend, legendItem{Color: cssColor(hl.color), Dashed: true, Label: hl.label})
 	}
-	p.X.Min, p.X.Max = xmin, xmax
-	p.Y.Min, p.Y.Max = 0, math.Max(ymax*1.08, 1)
-	svg, err := renderSVG(p, title)
-	ch.SVG = svg
-	return ch, err
+	ch.SVG = p.svg()
+	return ch, nil
+}
+
+// postSteps turns points into the corners of steps: each y holds from its
+// x to the next x, and the last one until end.
+func postSteps(xs, ys []float64, end float64) ([]float64, []float64) {
+	ox, oy := make([]float64, 0, 2*len(ys)), make([]float64, 0, 2*len(ys))
+	for i, y := range ys {
+		next := end
+		if i+1 < len(ys) {
+			next = xs[i+1]
+		}
+		ox, oy = append(ox, xs[i], next), append(oy, y, y)
+	}
+	return ox, oy
 }
 
 // maxPool shrinks xs and ys to at most n points, each the highest y of
@@ -155,69 +150,8 @@ func maxPool(xs, ys []float64, n int) ([]float64, []float64) {
 	return ox, oy
 }
 
-// The SVG gonum writes starts with an XML declaration and a comment, and
-// has a fixed size in points; inline in HTML it scales with the page.
-var (
-	svgHead = regexp.MustCompile(`(?s)^.*?<svg width="[^"]*" height="[^"]*"`)
-	// svgFont: the chart text falls back to the page's sans-serif font
-	// where Liberation Sans (whose metrics laid it out) is not installed.
-	svgFont = regexp.MustCompile(`font-family:Liberation Sans;`)
-)
-
-// sansFont is the charts' font: gonum's Liberation Sans, whose metrics
-// lay the text out (the page names fallbacks for where it is missing).
-var sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
-
-// newPlot returns a plot with the charts' fonts and grey axes.
-func newPlot() *plot.Plot {
-	p := plot.New()
-	p.Title.TextStyle.Font = font.From(sansFont, 12)
-	grey := color.RGBA{R: 0x5f, G: 0x6b, B: 0x7a, A: 0xff}
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(sansFont, 11)
-		a.Label.TextStyle.Color = grey
-		a.Tick.Label.Font = font.From(sansFont, 10)
-		a.Tick.Label.Color = grey
-		a.LineStyle.Color = grey
-		a.Tick.LineStyle.Color = grey
-	}
-	return p
-}
-
-// renderSVG draws p as an SVG element for inline use.
-func renderSVG(p *plot.Plot, title string) (template.HTML, error) {
-	wt, err := p.WriterTo(9*vg.Inch, 3.4*vg.Inch, "svg")
-	if err != nil {
-		return "", err
-	}
-	var b bytes.Buffer
-	if _, err := wt.WriteTo(&b); err != nil {
-		return "", err
-	}
-	s := b.String()
-	s = svgHead.ReplaceAllLiteralString(s, `<svg class="chart" role="img" aria-label="`+template.HTMLEscapeString(title)+`"`)
-	s = svgFont.ReplaceAllLiteralString(s, `font-family:'Liberation Sans',Arial,Helvetica,sans-serif;`)
-	return template.HTML(s), nil // #nosec: gonum's own markup, text escaped by vgsvg
-}
-
-// commaTicks are gonum's default ticks, labelled with thousands
-// separators and without exponents.
-type commaTicks struct{}
-
-func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
-	if hi <= lo {
-		hi = lo + 1
-	}
-	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ticks {
-		if ticks[i].Label == "" {
-			continue
-		}
-		ticks[i].Label = tickLabel(ticks[i].Value)
-	}
-	return ticks
-}
-
+// tickLabel labels a tick: whole numbers with thousands separators, the
+// others without exponents where they are short.
 func tickLabel(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return numfmt.WithCommas(int64(v))
@@ -229,47 +163,33 @@ func tickLabel(v float64) string {
 	return s
 }
 
-// categoryTicks label the points 0..n-1 with names.
-type categoryTicks []string
-
-func (c categoryTicks) Ticks(lo, hi float64) []plot.Tick {
-	var ticks []plot.Tick
-	for i, name := range c {
-		if float64(i) >= lo && float64(i) <= hi {
-			ticks = append(ticks, plot.Tick{Value: float64(i), Label: name})
-		}
-	}
-	return ticks
-}
-
 // percentileChart draws latency-like series at named percentiles.
 func percentileChart(title, yLabel string, names []string, series []chartSeries) (htmlChart, error) {
 	ch := htmlChart{Title: title}
-	p := newPlot()
-	p.X.Label.Text, p.Y.Label.Text = "percentile", yLabel
-	p.X.Tick.Marker, p.Y.Tick.Marker = categoryTicks(names), commaTicks{}
-	p.Add(plotter.NewGrid())
+	p := &svgPlot{title: title, xLabel: "percentile", yLabel: yLabel}
 	ymax := 0.0
 	for _, s := range series {
-		pts := make(plotter.XYs, len(s.ys))
-		for i, y := range s.ys {
-			pts[i] = plotter.XY{X: float64(i), Y: y}
+		for _, y := range s.ys {
 			ymax = max(ymax, y)
 		}
-		l, pt, err := plotter.NewLinePoints(pts)
-		if err != nil {
-			return ch, err
+	}
+	xTicks := make([]svgTick, len(names))
+	for i, name := range names {
+		xTicks[i] = svgTick{float64(i), name}
+	}
+	ytop := math.Max(ymax*1.08, 1)
+	p.axes(-0.3, float64(len(names))-0.7, 0, ytop, xTicks, niceTicks(0, ytop))
+	for _, s := range series {
+		xs := make([]float64, len(s.ys))
+		for i := range xs {
+			xs[i] = float64(i)
 		}
-		l.Color, l.Width = s.color, vg.Points(1.4)
-		pt.Color, pt.Shape, pt.Radius = s.color, draw.CircleGlyph{}, vg.Points(2.2)
-		p.Add(l, pt)
+		p.polyline(xs, s.ys, s.color, 1.4, "")
+		p.circles(xs, s.ys, s.color, 2.2)
 		ch.Legend = append(ch.Legend, legendItem{Color: cssColor(s.color), Label: s.name})
 	}
-	p.X.Min, p.X.Max = -0.3, float64(len(names))-0.7
-	p.Y.Min, p.Y.Max = 0, math.Max(ymax*1.08, 1)
-	svg, err := renderSVG(p, title)
-	ch.SVG = svg
-	return ch, err
+	ch.SVG = p.svg()
+	return ch, nil
 }
 
 // timeAxis turns step indexes into x values in a unit a person reads: the

@@ -38,6 +38,9 @@ func runHTML(r *report.RunResult, t *report.Timeline) (*htmlDoc, error) {
 		dt.add(row[0], row[1])
 	}
 	doc.Sections = append(doc.Sections, htmlSection{Title: "Delivery", Tables: []htmlTable{dt}})
+	if len(r.Senders) > 0 {
+		doc.Sections = append(doc.Sections, htmlSection{Title: "Senders", Tables: []htmlTable{sendersHTML(r.Senders)}})
+	}
 	lat, err := latencyCharts(r)
 	if err != nil {
 		return nil, err

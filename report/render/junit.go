@@ -62,6 +62,12 @@ type junitSkipped struct {
 // decide it. Thresholds form
 // a testsuite of their own.
 func checkJUnit(r *report.CheckResult, w io.Writer) error {
+	doc := checkJUnitDoc(r)
+	return writeJUnitDoc(w, &doc)
+}
+
+// checkJUnitDoc returns the document checkJUnit writes.
+func checkJUnitDoc(r *report.CheckResult) junitSuites {
 	doc := junitSuites{Name: "hooklimit check"}
 	for _, name := range r.Profiles {
 		doc.Suites = append(doc.Suites, junitSuite{Name: name, Cases: []junitCase{}})
@@ -96,7 +102,7 @@ func checkJUnit(r *report.CheckResult, w io.Writer) error {
 			s.Cases = append(s.Cases, c)
 		}
 	}
-	return writeJUnitDoc(w, &doc)
+	return doc
 }
 
 // junitKeyLimit is the testcase of one key and limit, from its rows.

@@ -18,7 +18,11 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	case JUnit:
 		c := r.Check()
 		c.Thresholds = r.Thresholds
-		return checkJUnit(c, w)
+		doc := checkJUnitDoc(c)
+		if len(r.Senders) > 0 {
+			doc.Suites = append(doc.Suites, sendersJUnit(r.Senders))
+		}
+		return writeJUnitDoc(w, &doc)
 	}
 	p := &textPrinter{w: w, md: f == Markdown}
 	head := "hooklimit run: " + strings.ToUpper(string(r.Verdict))
@@ -29,7 +33,11 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	if r.Sender != "" {
 		sender = ", sender " + p.code(r.Sender)
 	}
-	p.linef("%s — %s against %s (%s), retry %s%s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry), sender)
+	if len(r.Senders) > 0 {
+		p.linef("%s — %s against %s (%s), %d senders", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), len(r.Senders))
+	} else {
+		p.linef("%s — %s against %s (%s), retry %s%s", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), p.code(r.Retry), sender)
+	}
 	switch {
 	case strings.Contains(r.RunID, " + "):
 		p.linef("%sruns %s", p.bullet(), p.cell(r.RunID))
@@ -52,6 +60,12 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	p.blank()
 	if err := runDelivery(r, p, f); err != nil {
 		return err
+	}
+	if len(r.Senders) > 0 {
+		p.blank()
+		if err := runSenders(r, p, f); err != nil {
+			return err
+		}
 	}
 	p.blank()
 	p.linef("Compliance of what was sent (%s):", numfmt.CountNoun(r.Input.Records, "attempt"))

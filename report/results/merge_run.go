@@ -1,8 +1,10 @@
 package results
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
@@ -94,8 +96,9 @@ func runMeta(runs []*report.RunResult) report.RunMeta {
 // file's attempts end.
 type deliveryState struct {
 	key      string
-	emitted  int64 // the intended time of its first attempt
-	at       int64 // when it was accepted, or its last answer
+	sender   string // the sender of a run of several
+	emitted  int64  // the intended time of its first attempt
+	at       int64  // when it was accepted, or its last answer
 	attempts int
 	accepted bool
 	sawFirst bool
@@ -117,7 +120,9 @@ func mergeEvent(file int, event uint64) uint64 { return uint64(file)<<48 | event
 // pending deliveries cannot tell them from lost ones, and the merged
 // result says so.
 func replayRuns(files []*File, runs []*report.RunResult, p *limitsim.Profile) (*report.RunResult, error) {
-	r, total, notes, err := replayAttempts(files, runs, p, runMeta(runs), probe.GaveUp)
+	m := runMeta(runs)
+	m.Senders = report.Metas(report.MergeSenders(fileSenders(files, runs)))
+	r, total, notes, err := replayAttempts(files, runs, p, m, probe.GaveUp)
 	if err != nil {
 		return nil, err
 	}
@@ -141,24 +146,49 @@ func replayAttempts(files []*File, runs []*report.RunResult, p *limitsim.Profile
 	}
 	var notes []string
 	var total int64
+	// An attempt names its sender in a run of several; the attempts of a
+	// run of one merged with such runs are of the sender named after
+	// its file (see fileSenders).
+	ss := fileSenders(files, runs)
+	fallback := make([]string, len(files))
+	for i := range files {
+		if len(runs[i].Senders) == 0 && ss != nil {
+			fallback[i] = ss[i][0].Name
+		}
+	}
 	seqs := make([]iter.Seq2[probe.Attempt, error], len(files))
 	for i, f := range files {
 		seqs[i] = f.attempts()
 	}
 	done := func(i int) {
 		var out probe.Outcome
+		seen := map[string]map[uint64]bool{} // each sender's events with lines
 		for id, st := range states[i] {
-			out = probe.Outcome{Event: mergeEvent(i, id.event), Copy: id.copy, Copies: copies[i][id.event], Key: st.key,
+			out = probe.Outcome{Event: mergeEvent(i, id.event), Copy: id.copy, Copies: copies[i][id.event], Key: st.key, Sender: st.sender,
 				Emitted: st.emitted, At: st.at, Attempts: st.attempts, Fate: unresolved}
 			if st.accepted {
 				out.Fate = probe.Delivered
 			}
 			coll.Outcome(&out)
+			if seen[st.sender] == nil {
+				seen[st.sender] = map[uint64]bool{}
+			}
+			seen[st.sender][id.event] = true
 		}
 		// Deliveries the run ended before their first attempt have no
-		// line: each is a lost event of its own.
+		// line: each is a lost event of its own, of the sender whose
+		// result counts more events than its lines hold.
+		var owners []string
+		for _, s := range runs[i].Senders {
+			for n := int64(len(seen[s.Name])); n < s.Events; n++ {
+				owners = append(owners, s.Name)
+			}
+		}
 		for n := int64(len(states[i])); n < runs[i].Delivery.Deliveries; n++ {
-			out = probe.Outcome{Event: mergeEvent(i, maxEvent-uint64(n)), Copies: 1, Fate: probe.RunEnded}
+			out = probe.Outcome{Event: mergeEvent(i, maxEvent-uint64(n)), Copies: 1, Fate: probe.RunEnded, Sender: fallback[i]}
+			if k := n - int64(len(states[i])); k < int64(len(owners)) {
+				out.Sender = owners[k]
+			}
 			coll.Outcome(&out)
 		}
 		if runs[i].Delivery.Pending > 0 {
@@ -169,10 +199,13 @@ func replayAttempts(files []*File, runs []*report.RunResult, p *limitsim.Profile
 	}
 	err := kmerge(seqs, func(a *probe.Attempt) int64 { return a.Sent }, func(i int, a *probe.Attempt) {
 		total++
+		if a.Sender == "" {
+			a.Sender = fallback[i]
+		}
 		id := deliveryID{a.Event, a.Copy}
 		st := states[i][id]
 		if st == nil {
-			st = &deliveryState{key: a.Key, emitted: a.Intended}
+			st = &deliveryState{key: a.Key, sender: a.Sender, emitted: a.Intended}
 			states[i][id] = st
 			copies[i][a.Event] = max(copies[i][a.Event], a.Copy+1)
 		}
@@ -236,8 +269,30 @@ func mergeRunResults(files []*File, runs []*report.RunResult) (*report.RunResult
 	if r.Timeline = report.MergeTimelines(tls...); r.Timeline == nil {
 		r.Notes = append(r.Notes, "no timeline: some of the results have none")
 	}
+	r.Senders = report.MergeSenders(fileSenders(files, runs))
 	r.Metrics = report.RunMetricsOf(r, chk.Metrics)
 	return r, nil
+}
+
+// fileSenders returns the senders of each run to merge, nil when none
+// had several. A run of one sender merged with runs of several is one
+// sender of its own, named after its file, with the run's numbers, so
+// that the merged senders still sum to the merged totals.
+func fileSenders(files []*File, runs []*report.RunResult) [][]report.SenderShare {
+	if !slices.ContainsFunc(runs, func(r *report.RunResult) bool { return len(r.Senders) > 0 }) {
+		return nil
+	}
+	out := make([][]report.SenderShare, len(runs))
+	for i, r := range runs {
+		if out[i] = r.Senders; len(r.Senders) > 0 {
+			continue
+		}
+		d := &r.Delivery
+		out[i] = []report.SenderShare{{Name: files[i].Name, Sender: cmp.Or(r.Sender, "parallel"), Retry: r.Retry, DisabledAt: r.SenderDisabledAt,
+			Events: d.Events, Attempts: d.Attempts, Accepted: d.Accepted, Rejected429: d.Rejected429, Errors: d.Errors, Lost: d.Lost,
+			RetryAfterEarly: d.RetryAfterEarly, PartitionViolations: d.PartitionViolations}}
+	}
+	return out
 }
 
 // mergeDelivery adds up the delivery numbers and merges the histograms.

@@ -18,6 +18,8 @@ func FuzzParseResults(f *testing.F) {
 	_, run := mtRun(f, "workato", "burst", scenarios.Params{Events: 30}, "retry-after", 1, "")
 	f.Add(run)
 	f.Add([]byte(okAttempt + "\n" + okRun + "\n"))
+	_, senders := sendersRunFile(f, 6, "")
+	f.Add(senders[:len(senders)*2/3]) // a run of several senders, cut short
 	f.Add([]byte(`{"type":"request","seq":1,"time":"2026-02-17T09:00:00Z","key":"t1","size":5,"status":429,"retry_after_s":1,"event_id":"hash:00000000000000ff","id_from":"hash"}` + "\n" +
 		`{"type":"result","result":{"verdict":"fail","kind":"serve","profile":"rewst","requests":{"total":1}}}`))
 	f.Add([]byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":429}` + "\n" +

@@ -41,7 +41,7 @@ type resultLine struct {
 	RetryAfterS *int64  `json:"retry_after_s"`
 	EventID     *string `json:"event_id"`
 	IDFrom      string  `json:"id_from"`
-	Sender      string  `json:"sender"`
+	Sender      string  `json:"sender"` // also of an attempt of a run with several senders
 	Unanswered  bool    `json:"unanswered"`
 
 	Result json.RawMessage `json:"result"`
@@ -216,7 +216,7 @@ func (l *resultLine) attempt() (probe.Attempt, error) {
 		}
 		a.RetryAfter, a.HasRetryAfter = time.Duration(ms)*time.Millisecond, true
 	}
-	a.Late, a.Err, a.Workspace = l.Late, l.Error, l.Workspace
+	a.Late, a.Err, a.Workspace, a.Sender = l.Late, l.Error, l.Workspace, l.Sender
 	return a, nil
 }
 

@@ -31,6 +31,20 @@ func decodeStart(line []byte) (*startLine, error) {
 	case st.Kind != report.KindRun && st.Kind != report.KindServe:
 		return nil, report.FieldErrorf("kind", "want run or serve, not %s", strconv.Quote(st.Kind))
 	}
+	if st.Kind == report.KindRun {
+		seen := map[string]bool{}
+		for i, s := range st.Run.Senders {
+			switch {
+			case s.Name == "":
+				return nil, report.FieldErrorf(fmt.Sprintf("run.senders[%d].name", i), "missing")
+			case len(s.Name) > session.MaxSenderLen:
+				return nil, report.FieldErrorf(fmt.Sprintf("run.senders[%d].name", i), "must be at most %d bytes, not %d", session.MaxSenderLen, len(s.Name))
+			case seen[s.Name]:
+				return nil, report.FieldErrorf(fmt.Sprintf("run.senders[%d].name", i), "%s is the name of an earlier sender", strconv.Quote(s.Name))
+			}
+			seen[s.Name] = true
+		}
+	}
 	return &st, nil
 }
 
@@ -69,10 +83,16 @@ func (rf *File) rebuild() error {
 
 // rebuildRun replays the attempt lines of a run. A delivery whose kept
 // attempts were none accepted is pending: the file cannot say whether
-// the run retried it later.
+// the run retried it later. A run of several senders is attributed to
+// the senders its start line names, in their order, each attempt and
+// event to the sender its lines name.
 func (rf *File) rebuildRun(s *RunStart, p *limitsim.Profile, ths []report.Threshold) error {
 	m := report.RunMeta{Scenario: s.Scenario, Target: s.Target, Retry: s.Retry, Seed: s.Seed, RunID: s.RunID, Merged: true}
 	shell := &report.RunResult{Kind: report.KindRun, Profile: p.Name}
+	for _, x := range s.Senders {
+		m.Senders = append(m.Senders, report.SenderMeta{Name: x.Name, Sender: x.Sender, Retry: x.Retry})
+		shell.Senders = append(shell.Senders, report.SenderShare{Name: x.Name, Sender: x.Sender, Retry: x.Retry})
+	}
 	r, _, _, err := replayAttempts([]*File{rf}, []*report.RunResult{shell}, p, m, probe.Interrupted)
 	if err != nil {
 		return err

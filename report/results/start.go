@@ -42,6 +42,19 @@ type RunStart struct {
 	Seed           uint64              `json:"seed"`
 	RunID          string              `json:"run_id,omitempty"`
 	Thresholds     []string            `json:"thresholds,omitempty"`
+	// Senders are the senders of a run of several (a plan with
+	// senders:), in the plan's order, so that a reader knows them all,
+	// even those that sent nothing before the file was cut.
+	Senders []StartSender `json:"senders,omitempty"`
+}
+
+// StartSender is one sender of a run of several, in its start line: its
+// name, its model and its retry policy, as the result's senders have
+// them (see report.SenderShare).
+type StartSender struct {
+	Name   string `json:"name"`
+	Sender string `json:"sender"`
+	Retry  string `json:"retry"`
 }
 
 // ServeStart is what the start line of a serve session holds: its
@@ -90,9 +103,14 @@ func thresholdStrings(ths []report.Threshold) []string {
 // when the result line is missing. Call it before the first attempt; ths
 // are the run's thresholds.
 func (rw *Writer) StartRun(p *limitsim.Profile, m report.RunMeta, ths []report.Threshold) error {
+	var senders []StartSender
+	for _, s := range m.Senders {
+		senders = append(senders, StartSender{Name: s.Name, Sender: s.Sender, Retry: s.Retry})
+	}
 	return rw.start(&startLine{Kind: report.KindRun, Run: &RunStart{
 		Scenario: m.Scenario, Profile: report.NewProfileSpec(p), ExcludedLimits: p.Excluded,
 		Target: m.Target, Retry: m.Retry, Seed: m.Seed, RunID: m.RunID, Thresholds: thresholdStrings(ths),
+		Senders: senders,
 	}})
 }
 

@@ -18,7 +18,8 @@ import (
 //	 "intended":"2026-02-17T09:00:01.000000000Z","sent":"...","done":"...",
 //	 "status":429,"retry_after_ms":1000,"latency_ms":0.8,"late":false}
 //
-// with "workspace" when the event named one, "error" for a transport
+// with "workspace" when the event named one, "sender" when the run had
+// several senders (the one that sent it), "error" for a transport
 // error and "rate_limit" (the target's
 // rate-limit headers) when the target sent any. The last line, of type
 // "result", holds the whole result (see RunResult). Request headers and
@@ -58,6 +59,9 @@ func (rw *Writer) Attempt(a *probe.Attempt) {
 	b = appendJSONString(b, a.Key)
 	if a.Workspace != "" {
 		b = appendJSONString(append(b, `,"workspace":`...), a.Workspace)
+	}
+	if a.Sender != "" {
+		b = appendJSONString(append(b, `,"sender":`...), a.Sender)
 	}
 	b = append(b, `,"attempt":`...)
 	b = strconv.AppendInt(b, int64(a.N), 10)
