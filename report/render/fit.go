@@ -221,7 +221,7 @@ func labelled(indent, label, value string, pad, width int) string {
 		}
 	}
 	head := indent + l
-	return wrapText(head+value, width, twwidth.Width(head), twwidth.Width(head)) + "\n"
+	return strings.TrimRight(wrapText(head+value, width, twwidth.Width(head), twwidth.Width(head)), " ") + "\n"
 }
 
 // labelPad returns the column the values of labels start at (the widest

@@ -2,12 +2,15 @@ package render
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/hooklimit/hooklimit/internal/golden"
+	"github.com/hooklimit/hooklimit/limitsim"
+	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/receiver/session"
 	"github.com/hooklimit/hooklimit/report"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -32,6 +35,45 @@ func widthResults(t *testing.T) map[string]report.Result {
 		"compare":       report.NewCompareResult([]*report.RunResult{a, b}),
 		"serve":         serve,
 		"probe":         prb.Report(),
+		"senders":       sendersRun(),
+	}
+}
+
+// TestWidthGoldenLists pins the tables of profiles, scenarios and a
+// profile diff at 80 columns and at 240.
+func TestWidthGoldenLists(t *testing.T) {
+	var shape scenarios.ShapeInfo
+	for _, s := range scenarios.Builtins() {
+		if s.Name == "bulk" {
+			shape = s
+		}
+	}
+	lists := map[string]func(io.Writer, Option) error{
+		"profiles":     func(w io.Writer, o Option) error { return ProfileList(w, Table, limitsim.Builtins(), o) },
+		"profile_show": func(w io.Writer, o Option) error { return ProfileShow(w, Table, builtin(t, "workato"), o) },
+		"profile_diff": func(w io.Writer, o Option) error {
+			return ProfileDiff(w, Table, builtin(t, "rewst"), builtin(t, "rewst@2026-02-18"), o)
+		},
+		"scenarios": func(w io.Writer, o Option) error {
+			return ScenarioList(w, Table, scenarios.Builtins(), retry.Policies(), o)
+		},
+		"scenario_show": func(w io.Writer, o Option) error { return ScenarioShow(w, Table, &shape, nil, o) },
+	}
+	for name, write := range lists {
+		for _, width := range []int{80, 240} {
+			t.Run(name+"/"+itoa(width), func(t *testing.T) {
+				var b bytes.Buffer
+				if err := write(&b, Width(width)); err != nil {
+					t.Fatal(err)
+				}
+				for i, line := range strings.Split(b.String(), "\n") {
+					if w := twwidth.Width(line); w > width {
+						t.Errorf("line %d is %d cells: %q", i+1, w, line)
+					}
+				}
+				golden.Assert(t, "testdata/width/"+name+"."+itoa(width)+".golden", b.Bytes())
+			})
+		}
 	}
 }
 
