@@ -151,6 +151,14 @@ func (r *profileReader) limits(p *Profile, v *yaml.Node) error {
 			return r.ErrAt(body, path, "must be a mapping of kind, quota, per, burst, unit")
 		}
 		j, ok := index[name]
+		if !ok && p.Extends != "" && yamlpos.Find(body, "kind") == nil {
+			// Most likely a typo for a limit of the base: say which it has.
+			names := make([]string, len(p.Limits))
+			for i, l := range p.Limits {
+				names[i] = l.Name
+			}
+			return r.ErrAt(k, path, "%s has no limit %q (it has %s); to add a new limit, give its kind, quota and per", p.Extends, name, strings.Join(names, ", "))
+		}
 		if !ok {
 			if len(p.Limits) == MaxLimits {
 				return r.ErrAt(k, path, "is one limit too many: a profile has at most %d", MaxLimits)

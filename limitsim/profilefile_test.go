@@ -58,6 +58,8 @@ func TestParseProfileErrors(t *testing.T) {
 		{"not a mapping", "- rewst\n", 1, "", "must be a YAML mapping"},
 		{"unknown extends", "extends: rewsst\n", 1, "extends", `unknown built-in profile "rewsst"`},
 		{"unknown field", "extends: rewst\nlimitz: {}\n", 2, "limitz", "unknown field"},
+		{"limit name typo", "extends: rewst\nlimits:\n  per_secnd:\n    quota: 10\n", 3, "limits.per_secnd", `rewst has no limit "per_secnd" (it has per_second, per_minute); to add a new limit, give its kind, quota and per`},
+		{"limit name typo, workato", "extends: workato\nlimits:\n  bytez:\n    unit: bytes\n", 3, "limits.bytez", `workato has no limit "bytez" (it has `},
 		{"unknown limit field", "extends: rewst\nlimits:\n  per_second:\n    quote: 5\n", 4, "limits.per_second.quote", "unknown field"},
 		{"zero quota", "extends: rewst\nlimits:\n  per_second:\n    quota: 0\n", 4, "limits.per_second.quota", "must be a positive integer"},
 		{"negative quota", "extends: rewst\nlimits:\n  per_second:\n    quota: -5\n", 4, "limits.per_second.quota", "must be a positive integer"},
@@ -119,6 +121,7 @@ func FuzzParseProfile(f *testing.F) {
 	}
 	f.Add([]byte("extends: perwebhook\nlimits:\n  day: {quota: 5}\n"))
 	f.Add([]byte("limits:\n  a: {kind: bucket, quota: 7, per: 3s, burst: 9}\n"))
+	f.Add([]byte("extends: rewst\nlimits:\n  per_secnd: {quota: 10}\n  extra: {kind: window, quota: 5, per: 1h}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParseProfile("f.yaml", data)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"time"
 
@@ -99,6 +100,17 @@ type Engine struct {
 	// retry queue, and its first attempt is due when the one before it
 	// settled.
 	Sender Sender
+	// MaxAttempts, when positive, is the most attempts the run sends; and
+	// MaxAmplification, when positive, the most attempts per delivery
+	// emitted so far, once MinCapped attempts were sent. An attempt due
+	// beyond either cap is not sent: the run ends there, with
+	// Stats.Capped set, every delivery still waiting ending with
+	// RunEnded, and the rest of the source not sent. They keep a retry
+	// storm from running away: a load test must not send without bound,
+	// nor a simulation spend minutes of CPU on it.
+	MaxAttempts      int64
+	MaxAmplification int64
+	MinCapped        int64
 	// Lanes, when set, are several senders run together into the one
 	// Target, each with its own Policy and Sender, which then replace the
 	// Engine's (see Lane): each emission is sent by the lane its Sender
@@ -121,6 +133,9 @@ type Stats struct {
 	// With Lanes, they say when the first lane disabled itself.
 	DisabledAt int64
 	Disabled   bool
+	// Capped says the run ended at a cap of attempts (Engine.MaxAttempts
+	// or MaxAmplification) with an attempt still due.
+	Capped bool
 	// Senders says, per lane (one when the Engine has no Lanes), whether
 	// and when it disabled itself.
 	Senders []SenderStats
@@ -268,6 +283,10 @@ func (r *run) loop() error {
 			r.endAt = r.e.Until
 			return r.finish(RunEnded)
 		}
+		if r.capped(fromSource) {
+			r.stats.Capped = true
+			return r.finish(RunEnded)
+		}
 		if r.anyGate && r.gated(at, fromSource) {
 			continue
 		}
@@ -284,6 +303,25 @@ func (r *run) loop() error {
 		}
 		r.dispatch(fromSource, planned, now)
 	}
+}
+
+// capped reports whether the attempt due next, a new delivery's when
+// fromSource, would go beyond a cap of attempts (Engine.MaxAttempts, or
+// more than MaxAmplification per delivery once past MinCapped).
+func (r *run) capped(fromSource bool) bool {
+	n, e := r.stats.Attempts+1, r.e
+	if e.MaxAttempts > 0 && n > e.MaxAttempts {
+		return true
+	}
+	if e.MaxAmplification <= 0 || n <= e.MinCapped {
+		return false
+	}
+	em := r.stats.Emissions
+	if fromSource {
+		em++
+	}
+	hi, lo := bits.Mul64(uint64(e.MaxAmplification), uint64(em))
+	return hi == 0 && uint64(n) > lo
 }
 
 // candidate returns when the attempt due next is due, and whether it is

@@ -20,6 +20,9 @@ const (
 	// CutDrain: a run ended with deliveries whose next retry was due after
 	// --drain ran out, so how they would have ended is not known.
 	CutDrain = "drain"
+	// CutCapped: a run stopped at a cap of attempts (run --max-requests,
+	// or the default cap of attempts per event) with attempts still due.
+	CutCapped = "capped"
 	// CutTruncated: the results file it was read from was cut short (the
 	// command that wrote it was killed or crashed): a torn last line, or
 	// no result line.
@@ -30,7 +33,7 @@ const (
 // deliveries were left unresolved. A result that has one has the verdict
 // VerdictIncomplete, whatever was measured (its compliance keeps that).
 type Incomplete struct {
-	Reason  string    `json:"reason"`            // CutInterrupted, CutDrain or CutTruncated
+	Reason  string    `json:"reason"`            // CutInterrupted, CutDrain, CutCapped or CutTruncated
 	At      Timestamp `json:"at,omitempty"`      // when it was cut short
 	Pending int64     `json:"pending,omitempty"` // deliveries or events not resolved
 	Detail  string    `json:"detail"`            // a sentence for people
@@ -48,6 +51,12 @@ func NewIncomplete(reason string, at, pending int64) *Incomplete {
 	case CutDrain:
 		c.Detail = fmt.Sprintf("cut short%s: %s still pending when --drain ran out (their next retry was due later); a longer --drain shows how they end",
 			when, StillPending(pending))
+	case CutCapped:
+		c.Detail = fmt.Sprintf("stopped%s at the cap of attempts: ", when)
+		if pending > 0 {
+			c.Detail += StillPending(pending) + " still pending, and "
+		}
+		c.Detail += "the rest of the scenario was not sent; raise the cap (--max-requests N) or send fewer retries"
 	case CutTruncated:
 		c.Detail = fmt.Sprintf("cut short%s: its results file ends before its result line (the command that wrote it was killed or crashed), so these are the partial results its whole lines hold", when)
 		if pending > 0 {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
@@ -83,6 +84,10 @@ type RunMeta struct {
 	Disabled    bool
 	DisabledAt  int64
 	Interrupted bool
+	// Capped, when set, says the run stopped at a cap of attempts, and
+	// which: "--max-requests 10,000". CappedAt is when (Unix ns).
+	Capped   string
+	CappedAt int64
 	// InterruptedAt is when the run was interrupted (Unix ns); zero means
 	// the time the last delivery was cut off, or the last attempt.
 	InterruptedAt int64
@@ -203,15 +208,20 @@ func (c *RunCollector) incomplete(m RunMeta, d *Delivery) *Incomplete {
 			at = max(c.delivery.cutAt, c.end)
 		}
 		return NewIncomplete(CutInterrupted, at, d.Pending)
+	case m.Capped != "":
+		inc := NewIncomplete(CutCapped, max(m.CappedAt, c.end), d.CutOff)
+		inc.Detail = strings.Replace(inc.Detail, "the cap of attempts", "the cap of attempts ("+m.Capped+")", 1)
+		return inc
 	case d.CutOff > 0:
 		return NewIncomplete(CutDrain, c.delivery.cutAt, d.CutOff)
 	}
 	return nil
 }
 
-// Settle sets the verdict from the compliance, the thresholds and
-// whether the run was cut short.
+// Settle sets the verdict from the compliance, the thresholds (the lost
+// rule among them, see LostRule) and whether the run was cut short.
 func (r *RunResult) Settle() {
+	r.Thresholds = LostRule(r.Thresholds, r.Delivery.Lost)
 	r.Verdict = settleVerdict(r.Compliance, r.Thresholds, r.Incomplete)
 	if r.NoResponse && r.Verdict == VerdictPass {
 		r.Verdict = VerdictFail // nothing was learnt about the target

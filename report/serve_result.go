@@ -98,7 +98,8 @@ func ServeMetricsOf(r *ServeResult, chk map[string]float64) map[string]float64 {
 	}
 }
 
-// Settle sets the verdict from the compliance verdict and the thresholds.
+// Settle sets the verdict from the compliance verdict and the thresholds,
+// the given-up rule among them (see GivenUpRule).
 // A session in which no webhook request came fails: there was no sender
 // to judge, which in CI is a broken setup rather than a pass.
 func (r *ServeResult) Settle() {
@@ -106,6 +107,7 @@ func (r *ServeResult) Settle() {
 	if r.Input.Records == 0 {
 		v = VerdictFail
 	}
+	r.Thresholds = GivenUpRule(r.Thresholds, r.Delivery.GivenUp)
 	r.Verdict = settleVerdict(v, r.Thresholds, r.Incomplete)
 }
 

@@ -141,6 +141,9 @@ type ThresholdResult struct {
 	Value     float64 `json:"value"`
 	Actual    float64 `json:"actual"`
 	Verdict   Verdict `json:"verdict"` // pass or fail
+	// Why is set on a threshold the user did not give, and says why it
+	// applies: the lost rule of a run (see LostRule).
+	Why string `json:"why,omitempty"`
 }
 
 // Evaluate compares t with its metric in metrics. A metric that is not in

@@ -72,6 +72,17 @@ func New(name string, p Params) (Source, error) {
 	return s.build(q), nil
 }
 
+// Resolve returns p with the defaults of the built-in shape name filled
+// in: the parameters New would build the shape with, so that a run can
+// name them. It fails as New does; it does not need Records.
+func Resolve(name string, p Params) (Params, error) {
+	if _, err := New(name, p); err != nil {
+		return p, err
+	}
+	_, q, _ := check(name, p)
+	return q, nil
+}
+
 // Replay returns a Source that plays recorded traffic, each record one
 // event with its own key and size: New("replay", p) with p.Records set to
 // recs. Records without a size get p.Size (DefaultSize when 0). A record

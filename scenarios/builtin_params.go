@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"strconv"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/units"
 )
 
@@ -24,6 +26,25 @@ const (
 
 // DefaultSize is the body size of an event, in bytes, when none is given.
 const DefaultSize = 512
+
+// The defaults of the shapes that model a steady sender, chosen to pass
+// the default profile (Rewst: 25 a second, 1,000 a minute) the way a
+// well-behaved sender does, so that a run with no options shows a pass
+// and a run that fails does so for a reason the user gave:
+//
+//   - DefaultBulkEvents is the bulk operation `hooklimit run` replays with
+//     no arguments, and bulk's default: 2,000 record updates in a minute,
+//     twice Rewst's 1,000 a minute, fails.
+//   - DefaultSteadyRate, 15 a second, is 900 a minute: under both limits.
+//   - DefaultPoissonRate, a mean of 5 a second, is 300 a minute on
+//     average, 40 standard deviations below 1,000; a second holds 25 or
+//     more of its events with a probability of about 1e-10, so even a
+//     day of it (432,000 events) passes for nearly every seed.
+const (
+	DefaultBulkEvents  = 2000
+	DefaultSteadyRate  = 15 // per second
+	DefaultPoissonRate = 5  // per second, on average
+)
 
 // Rate is N events per Per, both whole numbers, so that schedules are
 // exact: 30 per second is {30, time.Second}, 1000 per minute is
@@ -152,13 +173,35 @@ func checkValues(p *Params) *paramError {
 	case p.Events < 0 || p.Events > maxEvents:
 		return perrf("events", "must be between 1 and %d, the most deliveries a run holds", int64(maxEvents))
 	case p.Copies < 0 || p.Copies > maxCopies:
-		return perrf("copies", "must be between 1 and %d", maxCopies)
+		return perrf("copies", "%s, not %d", countRange["copies"], p.Copies)
 	case p.Keys < 0 || p.Keys > maxKeys:
-		return perrf("keys", "must be between 1 and %d", maxKeys)
+		return perrf("keys", "%s, not %d", countRange["keys"], p.Keys)
 	case p.Size < 0:
 		return perrf("size", "must not be negative")
 	case p.Speed != 0 && !(p.Speed >= minSpeed && p.Speed <= maxSpeed):
-		return perrf("speed", "must be between %g and %g", minSpeed, maxSpeed)
+		return perrf("speed", "%s, not %s", countRange["speed"], plainNumber(p.Speed))
 	}
 	return nil
 }
+
+// countRange says what the count-like parameters must be, where a zero
+// field of Params reads as "not given".
+var countRange = map[string]string{
+	"copies": "must be between 1 and " + strconv.Itoa(maxCopies),
+	"keys":   "must be between 1 and " + strconv.Itoa(maxKeys),
+	"speed":  "must be between " + plainNumber(minSpeed) + " and " + plainNumber(maxSpeed) + " (2 plays twice as fast, 0.5 half as fast)",
+}
+
+// CheckGivenZero returns the error for a parameter given as 0 where 0 is
+// no valid value: copies, keys or speed. In Params, 0 means "not given",
+// so New cannot tell `--copies 0` from no --copies; a command line that
+// can tells it here. Other parameters give nil.
+func CheckGivenZero(name string) error {
+	if msg, ok := countRange[name]; ok {
+		return &exitcode.InputError{File: "flag --" + name, Msg: msg + ", not 0"}
+	}
+	return nil
+}
+
+// plainNumber writes f as people write a number: 0.000001, not 1e-06.
+func plainNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"math"
 	"math/bits"
+	"strconv"
 	"time"
 )
 
@@ -22,7 +23,7 @@ var shapes = []shapeDef{
 				"30/s for 60s is 1,800 events, 1/30 s apart. With a duration there are floor(duration·rate) events; " +
 				"with events instead, that many.",
 			Params: []ParamInfo{
-				{"rate", "20/s", "events per period: 30, 1000/1m"},
+				{"rate", strconv.Itoa(DefaultSteadyRate) + "/s", "events per period: 30, 1000/1m"},
 				{"duration", "60s", "how long it lasts"},
 				{"events", "", "how many events, instead of a duration"},
 				keysParam, sizeParam,
@@ -30,7 +31,7 @@ var shapes = []shapeDef{
 			Example: "hooklimit run steady --rate 30 --duration 60s --keys 3",
 		},
 		prepare: func(p *Params) *paramError {
-			defRate(&p.Rate, 20, time.Second)
+			defRate(&p.Rate, DefaultSteadyRate, time.Second)
 			return lengthDefault(p)
 		},
 		build: func(p Params) Source {
@@ -45,7 +46,7 @@ var shapes = []shapeDef{
 			Doc: "The gaps between events are independent and exponential with mean per/rate, rounded to the ns; " +
 				"the first event comes one gap after the start. The same seed gives the same times.",
 			Params: []ParamInfo{
-				{"rate", "20/s", "mean events per period"},
+				{"rate", strconv.Itoa(DefaultPoissonRate) + "/s", "mean events per period"},
 				{"duration", "60s", "events until then"},
 				{"events", "", "how many events, instead of a duration"},
 				{"seed", "0", "random seed"},
@@ -54,7 +55,7 @@ var shapes = []shapeDef{
 			Example: "hooklimit run poisson --rate 20 --duration 10m --seed 7",
 		},
 		prepare: func(p *Params) *paramError {
-			defRate(&p.Rate, 20, time.Second)
+			defRate(&p.Rate, DefaultPoissonRate, time.Second)
 			if perr := lengthDefault(p); perr != nil {
 				return perr
 			}
@@ -131,7 +132,7 @@ var shapes = []shapeDef{
 			Doc: "Event i (from 0) is at start + floor(i·over/events); then nothing until the end of duration, " +
 				"so retries and the next phase see the tail.",
 			Params: []ParamInfo{
-				{"events", "1000", "how many record updates"},
+				{"events", strconv.Itoa(DefaultBulkEvents), "how many record updates"},
 				{"over", "60s", "the time the updates are spread over"},
 				{"duration", "2×over", "the whole phase, quiet time included"},
 				keysParam, sizeParam,
@@ -140,7 +141,7 @@ var shapes = []shapeDef{
 		},
 		prepare: func(p *Params) *paramError {
 			if p.Events == 0 {
-				p.Events = 1000
+				p.Events = DefaultBulkEvents
 			}
 			if p.Over == 0 {
 				p.Over = time.Minute

@@ -38,8 +38,11 @@ func lineError(file string, line int, field, msg string) error {
 // timeError returns the error for a time value that did not parse; shown
 // is the value as the message should show it (quoted, or a JSON literal).
 func timeError(file string, line int, field, shown string, e timeErr) error {
-	if e == timeRange {
+	switch e {
+	case timeRange:
 		return lineError(file, line, field, shown+" is out of range "+timeRangeWant)
+	case timeNoZone:
+		return lineError(file, line, field, shown+" "+timeZoneWant)
 	}
 	return lineError(file, line, field, "cannot parse "+shown+" as a time "+timeWant)
 }

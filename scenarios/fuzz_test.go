@@ -138,16 +138,23 @@ func FuzzCSV(f *testing.F) {
 	f.Add("id, size, key, time\ne1, 10, \"a\nb\", 1700000000000\n")
 	f.Add("time,key\n\"x,\"y\"\n1,\n")
 	f.Add("\xEF\xBB\xBFtime\r\n1700000000\r\n")
+	f.Add("[{\"time\": 1700000000}]\n")
+	f.Add("<!DOCTYPE html>\n<html></html>\n")
+	f.Add("\x00\xff\xfe\n")
+	f.Add("{\"ts\": \"2024-01-01T00:00:00Z\", \"trigger\": \"a\", \"n\": {\"x\": [1]}}\n")
 	f.Fuzz(func(t *testing.T, data string) {
-		for _, skip := range []bool{false, true} {
-			r, err := NewReader(strings.NewReader(data), "f", ReadOptions{Format: FormatCSV, SkipInvalid: skip})
+		// CSV as named, and whatever detection makes of the input (a file
+		// that is no traffic, JSON lines with other fields, ...).
+		for _, opt := range []ReadOptions{{Format: FormatCSV}, {Format: FormatCSV, SkipInvalid: true}, {}, {SkipInvalid: true}, {RequireKey: true}} {
+			skip := opt.SkipInvalid
+			r, err := NewReader(strings.NewReader(data), "f", opt)
 			if err != nil {
-				mustBeInputError(t, err) // a bad header, or input that starts like gzip
+				mustBeInputError(t, err) // a bad header, no traffic file, or input that starts like gzip
 				continue
 			}
 			recs, err := drain(r)
 			for _, rec := range recs {
-				if rec.Line < 2 {
+				if opt.Format == FormatCSV && rec.Line < 2 {
 					t.Fatalf("record on line %d", rec.Line)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 )
@@ -72,7 +73,7 @@ func NewReader(r io.Reader, name string, opt ReadOptions) (Reader, error) {
 	switch opt.Format {
 	case "", FormatJSONL, FormatCSV, FormatAccessLog:
 	default:
-		return nil, &exitcode.InputError{File: "flag --format", Msg: "unknown format " +
+		return nil, &exitcode.InputError{File: "flag --input-format", Msg: "unknown format " +
 			strconv.Quote(opt.Format) + " (want " + FormatJSONL + ", " + FormatCSV + " or " + FormatAccessLog + ")"}
 	}
 	br := bufio.NewReaderSize(r, bufSize)
@@ -90,6 +91,10 @@ func NewReader(r io.Reader, name string, opt ReadOptions) (Reader, error) {
 	format, detected := opt.Format, false
 	if format == "" {
 		if format, err = detect(br); err != nil {
+			var nt *notTrafficError
+			if errors.As(err, &nt) {
+				return nil, lineError(name, 1, "", strings.Replace(nt.msg, "FILE > FILE.jsonl", jqRedirect(name), 1))
+			}
 			return nil, readError(name, 0, err)
 		}
 		detected = true
@@ -105,7 +110,30 @@ func NewReader(r io.Reader, name string, opt ReadOptions) (Reader, error) {
 			return nil, err
 		}
 	}
+	if opt.RequireKey && format != FormatAccessLog {
+		fr = &keyRequired{Reader: fr, file: name, field: opt.KeyField}
+	}
 	return newReorderer(fr, name, opt.MaxDisorder, opt.SkipInvalid), nil
+}
+
+// jqRedirect is the "IN > OUT.jsonl" of a jq command converting the file
+// name, or "FILE > FILE.jsonl" when the name would need quoting in a
+// shell (or is stdin).
+func jqRedirect(name string) string {
+	if name == "-" || !isPlainPath(name) {
+		return "FILE > FILE.jsonl"
+	}
+	return name + " > " + strings.TrimSuffix(name, ".json") + ".jsonl"
+}
+
+// isPlainPath reports whether p is a path of plain names.
+func isPlainPath(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if part != "" && !isPlainName(part) {
+			return false
+		}
+	}
+	return p != ""
 }
 
 // isCorrupt reports whether err means the compressed input is damaged or

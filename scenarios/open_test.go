@@ -112,7 +112,7 @@ func TestOpenErrors(t *testing.T) {
 		{"testdata/missing.jsonl", ReadOptions{}, "testdata/missing.jsonl: cannot open: no such file or directory"},
 		{"testdata", ReadOptions{}, "testdata: is a directory, want a traffic file"},
 		{"testdata/traffic.jsonl", ReadOptions{Format: "xml"},
-			`flag --format: unknown format "xml" (want jsonl, csv or access-log)`},
+			`flag --input-format: unknown format "xml" (want jsonl, csv or access-log)`},
 		{"testdata/access.log", ReadOptions{Format: FormatCSV},
 			`testdata/access.log:1: invalid CSV at column 46: bare " in non-quoted-field`},
 		{"testdata/traffic.csv", ReadOptions{Format: FormatCSV, TimeField: "when"},
@@ -256,7 +256,7 @@ func TestDetect(t *testing.T) {
 		{"time\n", FormatCSV},
 		{`127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "POST /" 200`, FormatAccessLog},
 		{`127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] POST / 200`, FormatCSV},
-		{"[1, 2]", FormatCSV},
+		{"time,key\n2024-05-01T12:00:00Z,caf\xc3", FormatCSV}, // a rune cut at the buffer's end
 	}
 	for _, tt := range tests {
 		br := bufioReader(tt.in)
@@ -267,5 +267,35 @@ func TestDetect(t *testing.T) {
 		if rest, _ := io.ReadAll(br); string(rest) != tt.in {
 			t.Errorf("detect(%.40q) consumed input", tt.in)
 		}
+	}
+}
+
+func TestDetectNotTraffic(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"JSON array", "[{\"time\": 1}, {\"time\": 2}]\n", "is a JSON array, not JSON lines (one object per line): convert it with jq -c '.[]' in.json > in.jsonl"},
+		{"JSON array, pretty", "\n  [\n    {\"time\": 1}\n  ]\n", "is a JSON array"},
+		{"HTML", "<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n", "is an HTML page, not recorded traffic"},
+		{"HTML, lower case", "<html>\n", "is an HTML page"},
+		{"XML", "<?xml version=\"1.0\"?>\n<log/>\n", "is an XML document, not recorded traffic"},
+		{"NUL bytes", "time\x00key\n", "is a binary file, not recorded traffic"},
+		{"invalid UTF-8", "\xb2\x33\x8a\x3e\xb0\x8f\n", "is a binary file"},
+		{"PNG", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a binary file"},
+		{"invalid UTF-8 before a cut rune", "ab\xffc\xe2\x82", "is a binary file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewReader(strings.NewReader(tt.in), "in.json", ReadOptions{})
+			want := "in.json:1: " + tt.want
+			if err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Fatalf("NewReader: %v; want %q...", err, want)
+			}
+			if exitcode.Of(err) != exitcode.Usage {
+				t.Errorf("exit code %d, want %d", exitcode.Of(err), exitcode.Usage)
+			}
+		})
+	}
+	// A format given by the user is not second-guessed.
+	if _, err := NewReader(strings.NewReader("[1, 2]\n"), "in.csv", ReadOptions{Format: FormatCSV}); err != nil && strings.Contains(err.Error(), "JSON array") {
+		t.Errorf("NewReader with --input-format csv: %v", err)
 	}
 }

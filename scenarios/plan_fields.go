@@ -164,7 +164,7 @@ func (r *planReader) phase(n *yaml.Node, field string, top bool) (Phase, error) 
 			if s, err = r.scalar(v, f); err == nil {
 				p.Speed, err = strconv.ParseFloat(s, 64)
 				if err != nil || !(p.Speed >= minSpeed && p.Speed <= maxSpeed) {
-					return r.ErrAt(v, f, "must be a number from %g to %g, not %q", minSpeed, maxSpeed, s)
+					return r.ErrAt(v, f, "must be a number from %s to %s, not %q", plainNumber(minSpeed), plainNumber(maxSpeed), s)
 				}
 			}
 		case "file":

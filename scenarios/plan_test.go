@@ -188,7 +188,7 @@ func TestPlanErrors(t *testing.T) {
 		{"phases:\n  - scenario: steady\n    workspace_field: ws\n", "p.yaml:3: phases[0].workspace_field: steady plays no traffic file, so it has no workspace field (generated events are all one workspace)"},
 		{"phases:\n  - scenario: replay\n    file: x\n    workspace_field: ''\n", "p.yaml:4: phases[0].workspace_field: must name the JSON field or CSV column that holds the workspace"},
 		{"phases:\n  - scenario: replay\n    file: '-'\n", "p.yaml:3: phases[0].file: must be the path of a traffic file"},
-		{"phases:\n  - scenario: replay\n    file: x\n    speed: fast\n", `p.yaml:4: phases[0].speed: must be a number from 1e-06 to 1e+06, not "fast"`},
+		{"phases:\n  - scenario: replay\n    file: x\n    speed: fast\n", `p.yaml:4: phases[0].speed: must be a number from 0.000001 to 1000000, not "fast"`},
 		{"phases:\n  - scenario: bulk\n    over: 1m\n    duration: 30s\n", "p.yaml:4: phases[0].duration: must be at least over (1m0s): the quiet time comes after the updates"},
 		{"phases:\n  - scenario: steady\n  - parallel:\n      - scenario: burst\n      - scenario: burst\n        events: -4\n", `p.yaml:6: phases[1].parallel[1].events: must be a whole number from 1 to 1000000000, not "-4"`},
 		{"phases:\n  - parallel: []\n", "p.yaml:2: phases[0].parallel: must be a list of at least one shape (- scenario: burst ...)"},

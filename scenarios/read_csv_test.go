@@ -97,7 +97,7 @@ func TestCSVRowCap(t *testing.T) {
 		{"long row", strings.NewReader("time,key\n1700000000,a\n1700000001," + long + "\n1700000002,b\n"), ReadOptions{SkipInvalid: true}, "in.csv:3" + msg},
 		{"quoted line breaks", strings.NewReader("time,key\n1700000000,\"" + strings.Repeat("\n", maxCSVRow+8<<10) + "\"\n"), ReadOptions{}, "in.csv:2" + msg},
 		{"gzip", bytes.NewReader(gz.Bytes()), ReadOptions{}, "in.csv:1" + msg},
-		{"endless zeros", &cycleReader{data: []byte{0}}, ReadOptions{}, "in.csv:1" + msg},
+		{"endless zeros", &cycleReader{data: []byte{0}}, ReadOptions{Format: FormatCSV}, "in.csv:1" + msg},
 		{"endless row after a header", io.MultiReader(strings.NewReader("time\n"), &cycleReader{data: []byte("1")}), ReadOptions{}, "in.csv:2" + msg},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

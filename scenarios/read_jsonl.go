@@ -87,7 +87,11 @@ func (r *jsonlReader) parse(line []byte) (Record, error) {
 	var e timeErr
 	switch tv.kind {
 	case kindAbsent:
-		return Record{}, lineError(r.file, n, r.opt.TimeField, "missing")
+		msg := "missing"
+		if hint := missingFieldHint(line); hint != "" {
+			msg += "; " + hint
+		}
+		return Record{}, lineError(r.file, n, r.opt.TimeField, msg)
 	case kindNull:
 		return Record{}, lineError(r.file, n, r.opt.TimeField, "is null, want a time")
 	case kindString:

@@ -24,7 +24,7 @@ func TestJSONL(t *testing.T) {
 			`{"time": "1700000001.5"}`,
 			`{"time": 1.700000002e9}`,
 			`{"time": "2023-11-15T00:13:22.5+02:00"}`,
-			`{"time": "2023-11-14T22:13:22.75"}`,
+			`{"time": "2023-11-14T22:13:22.75Z"}`,
 		), want: []Record{
 			rec(1, t0, ""), rec(2, t0+250e6, ""), rec(3, t0+500e6, ""), rec(4, t0+750e6, ""),
 			rec(5, t0+1e9, ""), rec(6, t0+1500e6, ""), rec(7, t0+2e9, ""), rec(8, t0+2500e6, ""),
@@ -65,8 +65,11 @@ func TestJSONL(t *testing.T) {
 			want: []Record{rec(1, t0, "a"), rec(4, t0, "")}},
 		{name: "empty input", in: ""},
 
-		{name: "missing time", in: `{"key": "a"}`, errMsg: "in.jsonl:1: time: missing"},
-		{name: "missing renamed time", opt: renamed, in: `{"time": 1700000000}`, errMsg: "in.jsonl:1: ts: missing"},
+		{name: "missing time", in: `{"key": "a"}`, errMsg: `in.jsonl:1: time: missing; the line has fields "key": name the time field with --time-field NAME (and the key's with --key-field NAME)`},
+		{name: "missing time, other fields", in: `{"ts": "2024-01-01T00:00:00Z", "trigger": "a", "n": 1}`, errMsg: `in.jsonl:1: time: missing; the line has fields "ts", "trigger", "n": name the time field with --time-field ts (and the key's with --key-field NAME)`},
+		{name: "missing time, epoch field", in: `{"count": 3, "at": 1700000000}`, errMsg: `in.jsonl:1: time: missing; the line has fields "count", "at": name the time field with --time-field at (and the key's with --key-field NAME)`},
+		{name: "missing time, no fields", in: `{}`, errMsg: `in.jsonl:1: time: missing; the line has no fields`},
+		{name: "missing renamed time", opt: renamed, in: `{"time": 1700000000}`, errMsg: `in.jsonl:1: ts: missing; the line has fields "time": name the time field with --time-field time (and the key's with --key-field NAME)`},
 		{name: "null time", in: `{"time": null}`, errMsg: "in.jsonl:1: time: is null, want a time"},
 		{name: "bad time string", in: `{"time": "abc"}`, errMsg: `in.jsonl:1: time: cannot parse "abc" as a time ` + tw},
 		{name: "bad time escaped", in: `{"time": "a\tb"}`, errMsg: `in.jsonl:1: time: cannot parse "a\tb" as a time ` + tw},

@@ -103,6 +103,12 @@ type ReadOptions struct {
 	// instead of stopping at the first; the reader counts them.
 	SkipInvalid bool
 
+	// RequireKey makes a reader fail at the end of its input when records
+	// came and none had KeyField: set it when the user named the key field,
+	// so that a misspelt name is not read as "all traffic is one key".
+	// Access logs always have a key (the path) and ignore it.
+	RequireKey bool
+
 	// MaxDisorder is how far out of time order the input may be: a record
 	// may arrive up to MaxDisorder earlier than the latest record before
 	// it, and is still delivered in order. Zero means DefaultMaxDisorder;

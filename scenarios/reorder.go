@@ -18,11 +18,12 @@ import (
 // memory it uses is bounded by the number of records within MaxDisorder of
 // the newest. Records with equal times keep their input order.
 //
-// A record earlier than one already delivered was more than MaxDisorder
-// out of place; it cannot be put in order, and Next returns an
+// A record more than MaxDisorder earlier than the latest before it is too
+// far out of place, whether or not the records around it were delivered
+// yet (so a 2-line file is judged as a long one), and Next returns an
 // *exitcode.InputError for it, such as
 //
-//	a.jsonl:1234: time: line 1234 is 7.2s earlier than line 1200 (more than --max-disorder 5s out of order)
+//	a.jsonl:1234: time: line 1234 is 7.2s earlier than line 1200 (more than --max-disorder 5s out of order; --max-disorder 7.2s allows it)
 //
 // (or, with opt.SkipInvalid, skips and counts it). The line it names is
 // the one with the latest time read so far.
@@ -82,11 +83,12 @@ func (o *reorderer) Next() (Record, error) {
 		if err != nil {
 			return Record{}, err
 		}
-		if o.released && rec.Time < o.last {
+		if o.seen && rec.Time < o.cutoff || o.released && rec.Time < o.last {
+			late := time.Duration(satSub(o.newest, rec.Time))
 			err := lineError(o.file, rec.Line, "time", "line "+strconv.Itoa(rec.Line)+" is "+
-				time.Duration(satSub(o.newest, rec.Time)).String()+" earlier than line "+
-				strconv.Itoa(o.newestLine)+" (more than --max-disorder "+
-				time.Duration(o.window).String()+" out of order)")
+				late.String()+" earlier than line "+strconv.Itoa(o.newestLine)+
+				" (more than --max-disorder "+time.Duration(o.window).String()+
+				" out of order; --max-disorder "+late.String()+" allows it)")
 			if o.skip {
 				o.own.add(err)
 				continue

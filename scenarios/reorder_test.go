@@ -48,7 +48,7 @@ func pick(recs []Record, lines ...int) []Record {
 }
 
 func TestReorder(t *testing.T) {
-	const beyond = "in.jsonl:4: time: line 4 is 9s earlier than line 3 (more than --max-disorder 5s out of order)"
+	const beyond = "in.jsonl:4: time: line 4 is 9s earlier than line 3 (more than --max-disorder 5s out of order; --max-disorder 9s allows it)"
 	tests := []struct {
 		name      string
 		in        []Record
@@ -62,10 +62,17 @@ func TestReorder(t *testing.T) {
 		{"equal times keep input order", at(1, 1, 0, 1, 0), 0, []int{3, 5, 1, 2, 4}, ""},
 		{"beyond the bound", at(0, 3, 10, 1), 0, []int{1, 2}, beyond},
 		{"fractional", at(0, 5, 10, 2.8), 2 * time.Second, []int{1, 2},
-			"in.jsonl:4: time: line 4 is 7.2s earlier than line 3 (more than --max-disorder 2s out of order)"},
+			"in.jsonl:4: time: line 4 is 7.2s earlier than line 3 (more than --max-disorder 2s out of order; --max-disorder 7.2s allows it)"},
 		{"strict order", at(0, 1, 1, 0.5), -1, []int{1, 2, 3},
-			"in.jsonl:4: time: line 4 is 500ms earlier than line 2 (more than --max-disorder 0s out of order)"},
+			"in.jsonl:4: time: line 4 is 500ms earlier than line 2 (more than --max-disorder 0s out of order; --max-disorder 500ms allows it)"},
 		{"strict order holds nothing back", at(0, 1, 1, 2), -1, []int{1, 2, 3, 4}, ""},
+		// Nothing is delivered yet when line 2 comes, 10 s early: it is
+		// too far out of place all the same, as in a longer file.
+		{"beyond the bound, nothing delivered yet", at(10, 0), 0, nil,
+			"in.jsonl:2: time: line 2 is 10s earlier than line 1 (more than --max-disorder 5s out of order; --max-disorder 10s allows it)"},
+		{"just beyond the bound, nothing delivered yet", at(0, 10, 4.999), 0, []int{1},
+			"in.jsonl:3: time: line 3 is 5.001s earlier than line 2 (more than --max-disorder 5s out of order; --max-disorder 5.001s allows it)"},
+		{"the bound allows it", at(10, 0), 10 * time.Second, []int{2, 1}, ""},
 		{"empty", nil, 0, nil, ""},
 	}
 	for _, tt := range tests {

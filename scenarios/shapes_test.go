@@ -102,7 +102,7 @@ func TestSteadyCounts(t *testing.T) {
 		last int64 // offset of the last event
 		end  int64 // offset of the span's end
 	}{
-		{Params{}, 1200, 59_950_000_000, 60e9},
+		{Params{}, 900, 59_933_333_333, 60e9}, // the default: DefaultSteadyRate for a minute
 		{Params{Rate: Rate{30, time.Second}, Duration: 1010 * time.Millisecond}, 30, 966_666_666, 1010e6},
 		{Params{Rate: Rate{1000, time.Minute}, Duration: time.Minute}, 1000, 59_940_000_000, 60e9},
 		{Params{Rate: Rate{1, 2 * time.Second}, Events: 3}, 3, 4e9, 6e9},

@@ -28,12 +28,14 @@ const (
 	timeOK     timeErr = iota
 	timeSyntax         // not a timestamp at all
 	timeRange          // a timestamp outside limitsim.MinTime to limitsim.MaxTime
+	timeNoZone         // an RFC 3339 time without Z or an offset
 )
 
 // Messages for the two kinds of time error.
 const (
 	timeWant      = "(want RFC 3339 or epoch seconds/ms/µs/ns)"
 	timeRangeWant = "(want a time " + limitsim.TimeRangeText + ")"
+	timeZoneWant  = "has no time zone: add Z for UTC or the offset it was written in, such as +02:00 (or give epoch seconds)"
 )
 
 // ParseTime parses a timestamp and returns it in Unix nanoseconds. It
@@ -42,8 +44,9 @@ const (
 //   - RFC 3339, such as 2024-05-01T12:00:00Z, 2024-05-01T14:00:00.250+02:00
 //     or 2024-05-01 12:00:00.25 (a space or "t" may replace the "T"). The
 //     fraction may have any number of digits; digits past nanoseconds are
-//     dropped. A zone offset may be written +02:00, +0200 or +02; without
-//     "Z" or an offset the time is taken as UTC.
+//     dropped. A zone offset may be written +02:00, +0200 or +02. A time
+//     without "Z" or an offset is an error: it could be any zone, and
+//     taking it for UTC would move every window by the zone's offset.
 //   - An epoch number such as 1700000000, 1700000000.25, 1700000000250 or
 //     1.7e9, in seconds, milliseconds, microseconds or nanoseconds, chosen
 //     by the magnitude of its integer part: below 1e11 seconds, below 1e14
@@ -61,6 +64,8 @@ func ParseTime(s string) (int64, error) {
 		return t, nil
 	case timeRange:
 		return 0, errors.New(quoteShort([]byte(s)) + " is out of range " + timeRangeWant)
+	case timeNoZone:
+		return 0, errors.New(quoteShort([]byte(s)) + " " + timeZoneWant)
 	}
 	return 0, errors.New("cannot parse " + quoteShort([]byte(s)) + " as a time " + timeWant)
 }
@@ -131,9 +136,10 @@ func parseRFC3339(b []byte) (int64, timeErr) {
 			return 0, timeSyntax
 		}
 	}
-	offset := 0
+	offset, zoned := 0, true
 	switch {
 	case i == len(b):
+		zoned = false
 	case (b[i] == 'Z' || b[i] == 'z') && i+1 == len(b):
 	case b[i] == '+' || b[i] == '-':
 		var ok bool
@@ -149,6 +155,9 @@ func parseRFC3339(b []byte) (int64, timeErr) {
 	}
 	if !validDate(year, month, day) || hour > 23 || minute > 59 || sec > 59 {
 		return 0, timeSyntax
+	}
+	if !zoned {
+		return 0, timeNoZone
 	}
 	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec-offset)
 	return nanos(secs, nsec)

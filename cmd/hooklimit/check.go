@@ -36,10 +36,13 @@ type checkOptions struct {
 	Key         string
 	SkipInvalid bool
 	MaxDisorder time.Duration
-	Thresholds  []string
-	Out         string
-	Exclude     []string
-	ShowKeys    int
+	// KeyFieldGiven is whether --key-field was given: then a field no
+	// record has is an error, not one key for all traffic.
+	KeyFieldGiven bool
+	Thresholds    []string
+	Out           string
+	Exclude       []string
+	ShowKeys      int
 }
 
 func newCheckCmd(d *Deps) *cobra.Command {
@@ -69,8 +72,8 @@ is breached), 2 for bad input, 130 when interrupted.
 
 Input is JSON lines ({"time": ..., "key": ..., "size": ...}), CSV with a
 header row, or an nginx/Apache access log; gzip-compressed files are read as
-they are, and "-" reads standard input. Times may be RFC 3339 or epoch
-seconds, milliseconds, microseconds or nanoseconds. Records a little out of
+they are, and "-" reads standard input. Times may be RFC 3339 with a zone
+(Z or an offset) or epoch seconds, milliseconds, microseconds or nanoseconds. Records a little out of
 order (up to --max-disorder) are put back in order; several files are merged
 by time.`,
 		Example: `  hooklimit check traffic.jsonl --profile rewst
@@ -82,6 +85,7 @@ by time.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
+			opts.KeyFieldGiven = cmd.Flags().Changed("key-field")
 			return runCheck(cmd.Context(), opts)
 		},
 	}
@@ -111,6 +115,9 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if opts.ShowKeys < 0 {
 		return exitcode.Usagef("flag --show-keys: must be 0 (every key) or more, not %d", opts.ShowKeys)
 	}
+	if opts.MaxDisorder < 0 {
+		return exitcode.Usagef("flag --max-disorder: must be 0 (records in order) or more, not %s", opts.MaxDisorder)
+	}
 	profiles, err := loadProfiles(opts.Profile)
 	if err != nil {
 		return err
@@ -124,7 +131,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	}
 	ro := scenarios.ReadOptions{
 		Format: opts.InputFormat, TimeField: opts.TimeField, KeyField: opts.KeyField, SizeField: opts.SizeField,
-		WorkspaceField: opts.WsField, SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder,
+		WorkspaceField: opts.WsField, SkipInvalid: opts.SkipInvalid, MaxDisorder: opts.MaxDisorder, RequireKey: opts.KeyFieldGiven,
 	}
 	if opts.MaxDisorder <= 0 {
 		ro.MaxDisorder = -1

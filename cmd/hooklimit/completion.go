@@ -1,6 +1,10 @@
 package main
 
 import (
+	"slices"
+	"strconv"
+	"strings"
+
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/spf13/cobra"
 )
@@ -15,6 +19,19 @@ type completionOptions struct {
 
 // completionShells are the shells completion can generate a script for.
 var completionShells = []string{"bash", "zsh", "fish", "powershell"}
+
+// completionArgs accepts exactly one of completionShells, and otherwise
+// names the shells there are.
+func completionArgs(_ *cobra.Command, args []string) error {
+	if len(args) == 1 && slices.Contains(completionShells, args[0]) {
+		return nil
+	}
+	want := strings.Join(completionShells, ", ")
+	if len(args) == 0 {
+		return exitcode.Usagef("argument SHELL: missing (want one of %s)", want)
+	}
+	return exitcode.Usagef("argument SHELL: unknown shell %s (want one of %s)", strconv.Quote(strings.Join(args, " ")), want)
+}
 
 // newCompletionCmd returns the completion command, which prints a shell's
 // completion script using cobra's generators.
@@ -56,7 +73,7 @@ PowerShell:
   # this shell only
   hooklimit completion powershell | Out-String | Invoke-Expression
   # every new shell: add the line above to your profile ($PROFILE)`,
-		Args:                  cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		Args:                  completionArgs,
 		ValidArgs:             completionShells,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {

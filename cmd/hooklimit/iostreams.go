@@ -24,6 +24,7 @@ type IOStreams struct {
 
 	IsTerminal    bool // Out is a terminal
 	ErrIsTerminal bool // ErrOut is a terminal
+	InIsTerminal  bool // In is a terminal: a question can be asked on it
 	// ErrNoCursor says ErrOut is a terminal that must get no cursor
 	// escapes (TERM=dumb, or CI set): progress is then plain lines.
 	ErrNoCursor bool
@@ -44,7 +45,7 @@ func (s *IOStreams) resultsFile(f io.Writer) (*results.LineWriter, func()) {
 }
 
 // NewIOStreams returns the streams in, out and errOut, and detects whether
-// out and errOut are terminals. A writer that is not an *os.File (or
+// each is a terminal. A writer that is not an *os.File (or
 // anything else with an Fd method) is never a terminal.
 func NewIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
 	return &IOStreams{
@@ -53,6 +54,7 @@ func NewIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
 		ErrOut:        errOut,
 		IsTerminal:    isTerminal(out),
 		ErrIsTerminal: isTerminal(errOut),
+		InIsTerminal:  isTerminal(in),
 	}
 }
 

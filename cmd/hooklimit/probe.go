@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -101,13 +98,13 @@ still reported).`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "", "the documented limits to compare with: a built-in name or a profile file (default: none, findings only)")
 	f.IntVar(&opts.MaxRequests, "max-requests", discover.DefaultProbeMaxRequests, "hard cap on the requests sent")
-	durationVar(f, &opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
+	f.DurationVar(&opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
 	f.IntVar(&opts.InFlight, "max-in-flight", discover.DefaultProbeInFlight, "requests in flight at most")
 	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
 	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "a request header 'Name: value' (repeatable; values are never printed or recorded)")
 	f.StringVar(&opts.Method, "method", probe.DefaultHTTPMethod, "HTTP method of the probe requests")
-	durationVar(f, &opts.Timeout, "timeout", 5*time.Second, "per-request timeout, connecting included")
+	f.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "per-request timeout, connecting included")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and send nothing")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before probing a target that is not loopback")
 	f.StringVar(&opts.Out, "out", "", "write every request and the result to this JSON Lines file")
@@ -177,7 +174,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
-	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	switch {
@@ -248,28 +245,5 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 
 // confirm asks before probing a target that is not loopback, unless --yes.
 func (opts *probeOptions) confirm() error {
-	u, _ := url.Parse(opts.Target)
-	if opts.Yes || isLoopback(u.Hostname()) {
-		return nil
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s is not a loopback address: send up to %s requests to it within %s? [y/N] ", u.Host, numfmt.WithCommas(int64(opts.MaxRequests)), numfmt.ShortDuration(opts.MaxDuration))
-	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return exitcode.Runtimef("reading the confirmation: %v", err)
-	}
-	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-		fmt.Fprintln(opts.IO.ErrOut)
-		return exitcode.Usagef("not confirmed: nothing was sent (pass --yes to probe %s without asking)", u.Host)
-	}
-	return nil
-}
-
-// isLoopback reports whether host is localhost or a loopback address. Other
-// names are not resolved: they count as not loopback.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return confirmSend(opts.IO, opts.Target, opts.Yes, "probe", fmt.Sprintf("send up to %s requests to it within %s", numfmt.WithCommas(int64(opts.MaxRequests)), units.FormatDuration(opts.MaxDuration)))
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/termtext"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/report/render"
@@ -72,7 +74,7 @@ the path of a YAML profile file.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := limitsim.LoadProfile(args[0])
 			if err != nil {
-				return err
+				return asArgument(err, "PROFILE")
 			}
 			return render.ProfileShow(opts.IO.Out, render.Format(opts.Format.String()), p, render.Width(opts.IO.Width))
 		},
@@ -162,4 +164,16 @@ func completeProfiles(cmd *cobra.Command, args []string, toComplete string) ([]s
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return limitsim.BuiltinNames(), cobra.ShellCompDirectiveDefault
+}
+
+// asArgument renames an error that names "flag --profile" to name the
+// command's argument instead, for commands that take the profile as one.
+func asArgument(err error, arg string) error {
+	var ie *exitcode.InputError
+	if errors.As(err, &ie) && ie.File == "flag --profile" {
+		c := *ie
+		c.File = "argument " + arg
+		return &c
+	}
+	return err
 }

@@ -95,6 +95,16 @@ func newProgress(streams *IOStreams, quiet bool, title string, tr *track.Tracker
 	return pr
 }
 
+// warn prints line (ending in a newline) on w, standard error, above the
+// bar when one is drawn, so that the bar is not torn.
+func (pr *progress) warn(w io.Writer, line string) {
+	if pr.p != nil {
+		_, _ = pr.p.Write([]byte(line))
+		return
+	}
+	_, _ = io.WriteString(w, line)
+}
+
 // status returns the status drawn last.
 func (pr *progress) status() track.Status { return *pr.last.Load() }
 

@@ -121,7 +121,7 @@ func TestProgressBarMoves(t *testing.T) {
 		t.Fatalf("the bar is full while the run goes on:\n%s", second)
 	}
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`poisson \(rate 20/s, duration 1d\) · retry-after`),
+		regexp.MustCompile(`poisson \(rate 20/s, duration 1d, seed 1\) · retry-after`),
 		regexp.MustCompile(`% · \d+(m\d\ds|s) left`),
 		regexp.MustCompile(`\d{1,3}(,\d{3})+ attempts · [\d,]+ accepted · [\d,]+ × 429`),
 	} {
@@ -150,7 +150,7 @@ func TestProgressNoCursorEscapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), "steady (rate 20/s, duration 1m) · retry-after: done · 2,300 attempts · 1,200 accepted · 1,100 × 429") {
+	if !strings.Contains(string(data), "steady (rate 20/s, duration 1m) · retry-after: done · 1,411 attempts · 1,200 accepted · 211 × 429") {
 		t.Errorf("no last progress line in the output:\n%q", data)
 	}
 	if strings.ContainsRune(string(data), '\x1b') {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
@@ -24,14 +25,18 @@ import (
 )
 
 // The scenario `hooklimit run` replays when given none: a bulk operation
-// of 2,000 record updates in one minute, about 33 a second against Rewst's
-// 25 a second and 1,000 a minute, sent with a sender that honours
-// Retry-After.
+// with its defaults (scenarios.DefaultBulkEvents record updates in one
+// minute, about 33 a second against Rewst's 25 a second and 1,000 a
+// minute), sent with a sender that honours Retry-After.
+//
+// The default sender never herds: each retry after a Retry-After waits a
+// random extra 0 to 10 s (Rewst's Retry-After is 10 s), drawn from --seed,
+// so the events a 429 turned away do not all come back in the same
+// instant. Without it, the README's 5,000 events in 30 s made 337,493
+// attempts; with it, 81,544.
 const (
 	defaultScenario = "bulk"
-	defaultEvents   = 2000
-	defaultOver     = time.Minute
-	defaultRetry    = "retry-after"
+	defaultRetry    = "retry-after,jitter=10s"
 )
 
 // runOptions holds the run command's dependencies and flags.
@@ -66,6 +71,9 @@ type runOptions struct {
 	Out          string
 	Thresholds   []string
 	Quiet        bool
+	MaxRequests  int64
+	Yes          bool
+	confirmed    bool // the --target was announced, and confirmed
 	Params       shapeFlags
 	HTTP         httpFlags
 	Exclude      []string
@@ -97,8 +105,17 @@ sender's share, 429s, lost events and early retries. --sender, --retry and
 --compare-retry do not go with such a plan.
 
 With no arguments, run replays a bulk operation of 2,000 events in one
-minute against the Rewst simulator with a Retry-After-honoring sender. See
+minute against the Rewst simulator with a Retry-After-honoring sender
+(run bulk with its defaults); steady and poisson default to rates that pass
+Rewst. The default retry policy, retry-after,jitter=10s, adds a random 0 to
+10s to each Retry-After, drawn from --seed, so retries do not herd. See
 'hooklimit scenarios' for the scenarios and retry policies.
+
+Guards: --max-requests N is a hard cap on attempts; without it a run stops
+at 50 attempts per event once past 10,000, and warns at 10 per event. A run
+stopped at a cap is incomplete. A --target run prints its cap before it
+sends, and a target that is not loopback needs a confirmation on the
+terminal, or --yes (with no terminal and no --yes, nothing is sent: exit 2).
 
 --out FILE writes every attempt and the result as JSON Lines, for hooklimit
 report. --out - writes them to standard output, and the report (table or
@@ -108,9 +125,11 @@ prints. --format json and junit do not go with --out - (they would share
 standard output with the results); render them from the stream with
 "hooklimit report - --format json".
 
-The exit code is 0 when what was sent stayed under every limit and every
---threshold held, 1 when not, 130 when interrupted (the partial results are
-still reported and written).`,
+The exit code is 0 when what was sent stayed under every limit, every
+--threshold held and no event was lost, 1 when not, 130 when interrupted
+(the partial results are still reported and written). A run that loses
+events fails unless a threshold on lost or lost_rate accepts the losses
+(--threshold 'lost<=10').`,
 		Example: `  hooklimit run
   hooklimit run burst --events 18100 --profile workato --retry none --format json
   hooklimit run steady --rate 30 --duration 60s --profile rewst --retry retry-after --format json
@@ -118,6 +137,7 @@ still reported and written).`,
   hooklimit run --sender autotask
   hooklimit run bulk --events 2000 --over 1m --profile rewst --sender ordered,pause-on-429,pace=1000/1m
   hooklimit run bulk --events 5000 --over 30s --profile rewst --target http://127.0.0.1:8080/hooks/t1
+  hooklimit run steady --target https://staging.example.test/hooks/t1 --max-requests 2000 --yes
   hooklimit run replay traffic.jsonl --speed 2 --profile rewst
   hooklimit run --plan plan.yaml
   hooklimit run steady --rate 30 --duration 60s --out - | hooklimit report - --format markdown`,
@@ -144,7 +164,7 @@ still reported and written).`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "the limits to simulate and check against: a built-in name or a profile file")
-	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after")
+	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after (the default waits each Retry-After plus a random 0 to 10s, so retries do not herd)")
 	f.StringVar(&opts.Sender, "sender", "", "the sender model: a preset (see 'hooklimit senders') or a spec such as ordered,pause-on-429,pace=1000/1m; a preset brings its retry policy unless --retry is given (default: parallel, each event retried on its own)")
 	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
@@ -154,6 +174,8 @@ still reported and written).`,
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
+	f.Int64Var(&opts.MaxRequests, "max-requests", 0, fmt.Sprintf("hard cap on the attempts sent: a run that would send more stops there, incomplete (default: stop at %d attempts per event, once past %s attempts)", probe.DefaultMaxAmplification, numfmt.WithCommas(probe.DefaultMinCapped)))
+	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before sending to a --target that is not loopback")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	registerFormatFlag(cmd, opts.Format)
 	opts.Params.register(f)
@@ -176,6 +198,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.HTTP.check(opts.flags, spec.target != ""); err != nil {
+		return err
+	}
 	if opts.sender, err = senders.Parse(opts.Sender); err != nil {
 		return err
 	}
@@ -194,6 +219,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		if policies[i], err = senders.ParsePolicy(r); err != nil {
 			return err
 		}
+	}
+	if opts.flags.Changed("max-requests") && opts.MaxRequests <= 0 {
+		return &exitcode.InputError{File: "flag --max-requests", Msg: "must be positive"}
 	}
 	format := render.Format(opts.Format.String())
 	// summary is where the report goes: standard output, unless --out -
@@ -306,12 +334,25 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 		rw = results.NewWriter(attempts)
 		log = rw
 	}
+	var tgt *probe.HTTPTarget
+	if spec.target != "" {
+		if tgt, err = opts.HTTP.target(opts, spec.target); err != nil {
+			return nil, err
+		}
+		if err := opts.announce(spec.name, spec.target); err != nil {
+			return nil, err
+		}
+	}
 	coll := report.NewRunCollector(spec.profile, log)
 	tr := runTracker(src, spec.target != "", opts.HTTP.drain, opts.Now())
 	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name(), tr, opts.Now)
 	defer prog.wait()
 	sender := opts.sender.Sender
-	obs := prog.observer(coll)
+	obs := probe.WarnAmplification(prog.observer(coll), probe.WarnAmplificationAt, probe.WarnAttemptsMin, func(attempts, events int64) {
+		prog.warn(opts.IO.ErrOut, fmt.Sprintf("hooklimit: warning: %s attempts for %s events so far: the retry policy %s keeps retrying into the limit; "+
+			"the run stops at %s. A sender that waits as told sends far less: try --sender pause-on-429, or --retry retry-after,jitter=30s\n",
+			numfmt.WithCommas(attempts), numfmt.WithCommas(events), pol.String(), opts.capText()))
+	})
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
 	if opts.Sender != "" {
 		meta.Sender = opts.sender.String()
@@ -331,19 +372,26 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 	var runErr error
 	if spec.target == "" {
 		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
+		opts.setCaps(eng)
 		var st probe.Stats
 		st, runErr = eng.Run(ctx)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
+		if st.Capped {
+			meta.Capped, meta.CappedAt = opts.capText(), st.End
+		}
 		laneStats(meta.Senders, st)
 	} else {
 		var st probe.Stats
-		st, runErr = opts.HTTP.run(ctx, opts, src, spec.target, meta.RunID, pol, obs, prog)
+		st, runErr = opts.HTTP.run(ctx, opts, tgt, src, meta.RunID, pol, obs)
 		meta.Interrupted = st.Interrupted
 		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
 		laneStats(meta.Senders, st)
 		if st.Interrupted {
 			meta.InterruptedAt = opts.Now().UnixNano()
+		}
+		if st.Capped {
+			meta.Capped, meta.CappedAt = opts.capText(), st.End
 		}
 	}
 	prog.wait()
@@ -400,18 +448,13 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	}
 	if name == "" {
 		name = defaultScenario
-		if !opts.flags.Changed("events") {
-			params.Events = defaultEvents
-		}
-		if !opts.flags.Changed("over") {
-			params.Over = defaultOver
-		}
 	}
 	params.Seed = opts.Seed
-	if _, err := scenarios.New(name, withRecords(params, name)); err != nil {
+	used, err := scenarios.Resolve(name, withRecords(params, name))
+	if err != nil {
 		return nil, err
 	}
-	spec := &runSpec{name: describeScenario(name, params, opts.File), profile: p, target: opts.Target, thresholds: ths}
+	spec := &runSpec{name: describeScenario(name, params, used, opts.File), profile: p, target: opts.Target, thresholds: ths}
 	spec.newSource = func() (scenarios.Source, error) {
 		q := params
 		if name == "replay" {
@@ -471,6 +514,11 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	opts.planRetry = plan.Retry != ""
 	opts.Retry, opts.Sender, opts.Seed = set.Retry, set.Sender, set.Seed
 	target := set.Target
+	if target != "" && !given.Target {
+		if err := checkTarget(target); err != nil {
+			return nil, plan.ValueError("target", err)
+		}
+	}
 	p, err := limitsim.LoadProfile(set.Profile)
 	if err != nil {
 		return nil, err
@@ -507,4 +555,40 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 // which then wins over a sender preset's.
 func (opts *runOptions) retryGiven() bool {
 	return opts.flags.Changed("retry") || opts.planRetry
+}
+
+// setCaps sets the engine's cap of attempts: --max-requests when given,
+// else the default cap of attempts per event (see probe.Engine).
+func (opts *runOptions) setCaps(e *probe.Engine) {
+	if opts.MaxRequests > 0 {
+		e.MaxAttempts = opts.MaxRequests
+		return
+	}
+	e.MaxAmplification, e.MinCapped = probe.DefaultMaxAmplification, probe.DefaultMinCapped
+}
+
+// capText says where the run stops: "10,000 attempts, the --max-requests
+// cap", or the default's "50 attempts per event once past 10,000
+// attempts; --max-requests N sets a hard cap".
+func (opts *runOptions) capText() string {
+	if opts.MaxRequests > 0 {
+		return numfmt.CountNoun(opts.MaxRequests, "attempt") + ", the --max-requests cap"
+	}
+	return fmt.Sprintf("%d attempts per event once past %s attempts; --max-requests N sets a hard cap",
+		probe.DefaultMaxAmplification, numfmt.WithCommas(probe.DefaultMinCapped))
+}
+
+// announce prints, once and before anything is sent to target, what run
+// sends there and where it stops, as probe prints its plan; a target that
+// is not loopback then needs a confirmation (or --yes).
+func (opts *runOptions) announce(name, target string) error {
+	if opts.confirmed {
+		return nil
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "run: sending %s to %s; it stops at %s\n", name, redact.URL(target), opts.capText())
+	if err := confirmSend(opts.IO, target, opts.Yes, "send to", "send "+name+" to it, stopping at "+opts.capText()); err != nil {
+		return err
+	}
+	opts.confirmed = true
+	return nil
 }

@@ -33,7 +33,8 @@ func TestRunNoResponseExits3(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "hooklimit run: FAIL") || !strings.Contains(out.String(), "note: no attempt got a response: all 3 attempts failed (the first: timeout: no response within 20ms)") {
 		t.Errorf("stdout:\n%s", out)
 	}
-	if want := "hooklimit: target " + srv.URL + "/hooks/t1?redacted answered none of 3 attempts: every one failed before a response came\n"; errOut.String() != want {
+	if want := "run: sending steady (rate 10/s, duration 300ms) to " + srv.URL + "/hooks/t1?redacted; it stops at 50 attempts per event once past 10,000 attempts; --max-requests N sets a hard cap\n" +
+		"hooklimit: target " + srv.URL + "/hooks/t1?redacted answered none of 3 attempts: every one failed before a response came\n"; errOut.String() != want {
 		t.Errorf("stderr %q, want %q", errOut, want)
 	}
 }

@@ -44,30 +44,50 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 	durationVar(f, &h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
 }
 
-// run sends the scenario to target in real time, as run runID. It reports
-// whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Source, target, runID string, pol retry.Policy, obs probe.Observer, prog *progress) (probe.Stats, error) {
+// targetOnly are the flags that only a run against --target uses.
+var targetOnly = []string{"header", "method", "timeout", "max-in-flight", "body", "event-id-header", "sign-secret-env", "drain", "late-after"}
+
+// check rejects values no run can use, and flags for --target given to a
+// run against the simulator, which would ignore them without a word.
+func (h *httpFlags) check(f *pflag.FlagSet, hasTarget bool) error {
+	if !hasTarget {
+		for _, name := range targetOnly {
+			if f != nil && f.Changed(name) {
+				return &exitcode.InputError{File: "flag --" + name, Msg: "only applies to a run against --target URL (or a plan's target); the simulator does not send HTTP requests"}
+			}
+		}
+		return nil
+	}
+	switch {
+	case h.maxInFlight < 1:
+		return &exitcode.InputError{File: "flag --max-in-flight", Msg: fmt.Sprintf("must be 1 or more, not %d", h.maxInFlight)}
+	case h.tolerance < 0:
+		return &exitcode.InputError{File: "flag --late-after", Msg: fmt.Sprintf("must be 0 or more, not %s", h.tolerance)}
+	case h.timeout <= 0:
+		return &exitcode.InputError{File: "flag --timeout", Msg: fmt.Sprintf("must be more than 0, not %s", h.timeout)}
+	case h.drain < 0:
+		return &exitcode.InputError{File: "flag --drain", Msg: fmt.Sprintf("must be 0 or more, not %s", h.drain)}
+	}
+	return nil
+}
+
+// target checks run's options for target and returns the HTTP target
+// they describe, its run id and clock still to be set.
+func (h *httpFlags) target(opts *runOptions, target string) (*probe.HTTPTarget, error) {
 	if err := checkTarget(target); err != nil {
-		return probe.Stats{}, err
+		return nil, err
 	}
 	header, err := parseHeaders(h.headers)
 	if err != nil {
-		return probe.Stats{}, err
+		return nil, err
 	}
 	if h.eventIDHeader != "" && !probe.ValidToken(h.eventIDHeader) {
-		return probe.Stats{}, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
-	}
-	// A load generator's heap is small and short-lived: collecting less
-	// often keeps GC pauses from delaying sends (they would count as late).
-	// GOGC set by the user wins.
-	if gogc, _ := opts.lookupEnv("GOGC"); gogc == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		return nil, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
 	}
 	tgt := &probe.HTTPTarget{
-		URL: target, Method: h.method, RunID: runID, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
+		URL: target, Method: h.method, Timeout: h.timeout, MaxInFlight: h.maxInFlight,
 		Header: header, EventIDHeader: h.eventIDHeader, Drain: h.drain, Clock: opts.clock,
 	}
-	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
 	if opts.transport != nil {
 		tgt.Client = &http.Client{Transport: opts.transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -77,24 +97,39 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 		if name, ok := strings.CutPrefix(h.body, "@"); ok {
 			data, err := bounded.ReadFile(name, "body template", bounded.MaxConfigFile)
 			if err != nil {
-				return probe.Stats{}, err
+				return nil, err
 			}
 			file, text = name, string(data)
 		}
 		if tgt.Body, err = probe.ParseBody(file, text, 0); err != nil {
-			return probe.Stats{}, err
+			return nil, err
 		}
 	}
 	if h.signSecretEnv != "" {
 		secret, ok := opts.lookupEnv(h.signSecretEnv)
 		if !ok || secret == "" {
-			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
+			return nil, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("environment variable %s is not set", h.signSecretEnv)}
 		}
 		if tgt.Signer, err = signing.NewSigner(secret); err != nil {
 			// The message must not quote the secret.
-			return probe.Stats{}, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
+			return nil, &exitcode.InputError{File: "flag --sign-secret-env", Msg: fmt.Sprintf("%s does not hold a Standard Webhooks secret (whsec_ followed by base64)", h.signSecretEnv)}
 		}
 	}
+	return tgt, nil
+}
+
+// run sends the scenario to tgt (from target) in real time, as run
+// runID. It reports whether the run was interrupted.
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTarget, src scenarios.Source, runID string, pol retry.Policy, obs probe.Observer) (probe.Stats, error) {
+	// A load generator's heap is small and short-lived: collecting less
+	// often keeps GC pauses from delaying sends (they would count as late).
+	// GOGC set by the user wins.
+	if gogc, _ := opts.lookupEnv("GOGC"); gogc == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	tgt.RunID = runID
+	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	opts.setCaps(eng)
 	return eng.Run(ctx)
 }
 
@@ -102,7 +137,11 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, src scenarios.Sou
 func checkTarget(target string) error {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &exitcode.InputError{File: "flag --target", Msg: "want an http:// or https:// URL, such as http://127.0.0.1:8080/hooks/t1"}
+		msg := "want an http:// or https:// URL, such as http://127.0.0.1:8080/hooks/t1"
+		if !strings.Contains(target, "://") {
+			msg += " (the scheme is missing: put http:// in front)"
+		}
+		return &exitcode.InputError{File: "flag --target", Msg: msg}
 	}
 	return nil
 }

@@ -107,7 +107,8 @@ The first line of output is the URL served: "hooklimit serve: listening on
 URL", or with --format json a line {"type":"listening","url":...} (with
 --format junit it goes to standard error). The exit code is 0 when what was
 sent stayed under every limit and every --threshold held, 1 when not (or when
-no webhook request came), 2 for bad flags, 3 when serve cannot listen, 130
+no webhook request came, or the sender gave up on an event and no threshold
+on given_up accepts it), 2 for bad flags, 3 when serve cannot listen, 130
 when interrupted (the report is still printed and written).`,
 		Example: `  hooklimit serve --profile rewst --listen 127.0.0.1:8080
   hooklimit serve --profile workato --listen 127.0.0.1:0 --duration 60s --format json --out serve.jsonl
@@ -329,8 +330,8 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
-	if _, port, err := net.SplitHostPort(opts.Listen); err != nil || port == "" {
-		return &exitcode.InputError{File: "flag --listen", Msg: fmt.Sprintf("want HOST:PORT such as 127.0.0.1:8080 (port 0 picks a free one), not %q", opts.Listen)}
+	if _, port, err := net.SplitHostPort(opts.Listen); err != nil || !validPort(port) {
+		return &exitcode.InputError{File: "flag --listen", Msg: fmt.Sprintf("want HOST:PORT such as 127.0.0.1:8080, the port a number from 0 to 65535 (0 picks a free one), not %q", opts.Listen)}
 	}
 	ln, err := opts.listen("tcp", opts.Listen)
 	if err != nil {
@@ -439,4 +440,10 @@ func unwrapOp(err error) error {
 		return op.Err
 	}
 	return err
+}
+
+// validPort reports whether port is a port number, 0 to 65535.
+func validPort(port string) bool {
+	n, err := strconv.ParseUint(port, 10, 16)
+	return err == nil && n <= 65535
 }

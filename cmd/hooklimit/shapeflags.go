@@ -77,12 +77,24 @@ func (s *shapeFlags) params(f *pflag.FlagSet) (scenarios.Params, error) {
 	if f.Changed("speed") {
 		p.Speed = s.speed
 	}
+	for _, z := range []struct {
+		name string
+		zero bool
+	}{{"copies", p.Copies == 0}, {"keys", p.Keys == 0}, {"speed", p.Speed == 0}} {
+		if z.zero && f.Changed(z.name) {
+			return p, scenarios.CheckGivenZero(z.name)
+		}
+	}
 	return p, nil
 }
 
 // describeScenario names a run's scenario in a few words, with the
-// parameters that were given: "steady rate 30/s, duration 1m".
-func describeScenario(name string, p scenarios.Params, file string) string {
+// parameters that set its traffic, given or default, and the others that
+// were given: "steady (rate 30/s, duration 1m)". given is what the flags
+// said, used the parameters the run uses (see scenarios.Resolve).
+func describeScenario(name string, given, used scenarios.Params, file string) string {
+	p := given
+	p.Rate, p.To, p.Events, p.Duration, p.Over, p.Copies = used.Rate, used.To, used.Events, used.Duration, used.Over, used.Copies
 	var parts []string
 	if file != "" {
 		parts = append(parts, file)
@@ -95,12 +107,13 @@ func describeScenario(name string, p scenarios.Params, file string) string {
 	add(!p.Rate.IsZero(), "rate", p.Rate.String())
 	add(!p.To.IsZero(), "to", p.To.String())
 	add(p.Events != 0, "events", fmt.Sprint(p.Events))
-	add(p.Duration != 0, "duration", units.FormatDuration(p.Duration))
 	add(p.Over != 0, "over", units.FormatDuration(p.Over))
+	add(p.Duration != 0, "duration", units.FormatDuration(p.Duration))
 	add(p.Copies != 0, "copies", fmt.Sprint(p.Copies))
 	add(p.Keys != 0, "keys", fmt.Sprint(p.Keys))
 	add(p.Size != 0, "size", units.FormatBytes(p.Size))
 	add(p.Speed != 0, "speed", fmt.Sprint(p.Speed))
+	add(name == "poisson", "seed", fmt.Sprint(used.Seed))
 	if len(parts) == 0 {
 		return name
 	}

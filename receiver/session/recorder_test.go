@@ -128,7 +128,7 @@ func TestServeResultRenderers(t *testing.T) {
 		"| no key in the path (404) | 1",
 		"Retry schedule: resembles retry-after",
 		"| t1  | per_second 25/1s    | sliding window      |      25 |   30 |",
-		"rewst as documented would reject 5 of 35 records",
+		"rewst as documented would reject 5 of 35 requests",
 	} {
 		if !strings.Contains(tbl.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, tbl.String())

@@ -67,7 +67,7 @@ func checkText(r *report.CheckResult, w io.Writer, f Format, maxKeys int) error 
 	if err := checkSummary(r, p, f); err != nil {
 		return err
 	}
-	checkFooter(r, p)
+	checkFooter(r, p, "record")
 	return p.err
 }
 
@@ -229,7 +229,10 @@ func checkSummary(r *report.CheckResult, p *textPrinter, f Format) error {
 	return nil
 }
 
-func checkFooter(r *report.CheckResult, p *textPrinter) {
+// checkFooter writes what each profile as documented would reject of the
+// input, whose items are called noun ("record", "attempt", "request"),
+// and the thresholds.
+func checkFooter(r *report.CheckResult, p *textPrinter, noun string) {
 	for _, name := range r.Profiles {
 		var rejected, keys int64
 		var first report.PolicyRejection
@@ -244,15 +247,19 @@ func checkFooter(r *report.CheckResult, p *textPrinter) {
 			keys++
 		}
 		if rejected == 0 {
-			p.linef("%s%s as documented would reject none of the %s.", p.bullet(), name, numfmt.CountNoun(r.Input.Records, "record"))
+			p.linef("%s%s as documented would reject none of the %s.", p.bullet(), name, numfmt.CountNoun(r.Input.Records, noun))
 			continue
 		}
 		p.linef("%s%s as documented would reject %s of %s (%s), the first at %s (key %s).", p.bullet(), name,
-			numfmt.WithCommas(rejected), numfmt.CountNoun(r.Input.Records, "record"), numfmt.CountNoun(keys, "key"),
+			numfmt.WithCommas(rejected), numfmt.CountNoun(r.Input.Records, noun), numfmt.CountNoun(keys, "key"),
 			utcTimeOfDay(first.FirstRejected), p.cell(first.Key))
 	}
 	for _, t := range r.Thresholds {
-		p.linef("%sthreshold %s: %s (%s is %s)", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, numfmt.ShortFloat(t.Actual))
+		why := ""
+		if t.Why != "" {
+			why = ": " + t.Why
+		}
+		p.linef("%sthreshold %s: %s (%s is %s)%s", p.bullet(), p.code(t.Threshold), tableVerdict(t.Verdict), t.Metric, numfmt.ShortFloat(t.Actual), why)
 	}
 }
 

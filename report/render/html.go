@@ -250,7 +250,11 @@ func thresholdTable(ths []report.ThresholdResult) *htmlTable {
 	}
 	t := newTable("Thresholds", []int{1}, "threshold", "value", "verdict")
 	for _, th := range ths {
-		t.add(th.Threshold, numfmt.ShortFloat(th.Actual), tableVerdict(th.Verdict))
+		name := th.Threshold
+		if th.Why != "" {
+			name += " (" + th.Why + ")"
+		}
+		t.add(name, numfmt.ShortFloat(th.Actual), tableVerdict(th.Verdict))
 	}
 	return &t
 }

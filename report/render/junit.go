@@ -91,16 +91,7 @@ func checkJUnitDoc(r *report.CheckResult) junitSuites {
 	}
 	if len(r.Thresholds) > 0 {
 		s := suite("thresholds")
-		for _, t := range r.Thresholds {
-			c := junitCase{Name: t.Threshold, Classname: "hooklimit.check.thresholds"}
-			if t.Verdict != report.VerdictPass {
-				c.Failure = &junitFailure{
-					Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, numfmt.ShortFloat(t.Actual), t.Op, numfmt.ShortFloat(t.Value)),
-					Type:    "threshold",
-				}
-			}
-			s.Cases = append(s.Cases, c)
-		}
+		s.Cases = append(s.Cases, thresholdCases(r.Thresholds, "hooklimit.check.thresholds")...)
 	}
 	return doc
 }

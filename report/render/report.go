@@ -79,6 +79,9 @@ func thresholdCases(ths []report.ThresholdResult, class string) []junitCase {
 				Message: fmt.Sprintf("%s is %s, want %s%s", t.Metric, numfmt.ShortFloat(t.Actual), t.Op, numfmt.ShortFloat(t.Value)),
 				Type:    "threshold",
 			}
+			if t.Why != "" {
+				c.Failure.Message += ": " + t.Why
+			}
 		}
 		cases = append(cases, c)
 	}

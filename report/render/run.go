@@ -78,7 +78,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 		return err
 	}
 	c.Thresholds = r.Thresholds
-	checkFooter(c, p)
+	checkFooter(c, p, "attempt")
 	return p.err
 }
 
@@ -133,6 +133,19 @@ func writeCompare(c *report.CompareResult, w io.Writer, f Format) error {
 	}
 	if err := t.Render(); err != nil {
 		return err
+	}
+	for _, r := range c.Runs {
+		for _, th := range r.Thresholds {
+			if th.Verdict == report.VerdictPass {
+				continue
+			}
+			why := ""
+			if th.Why != "" {
+				why = ": " + th.Why
+			}
+			p.linef("%sretry %s: threshold %s: %s (%s is %s)%s", p.bullet(), p.code(r.Retry), p.code(th.Threshold), tableVerdict(th.Verdict),
+				th.Metric, numfmt.ShortFloat(th.Actual), why)
+		}
 	}
 	return p.err
 }

@@ -62,7 +62,7 @@ func writeServe(r *report.ServeResult, w io.Writer, f Format, keys int) error {
 	if err := checkSummary(c, p, f); err != nil {
 		return err
 	}
-	checkFooter(c, p)
+	checkFooter(c, p, "request")
 	return p.err
 }
 
