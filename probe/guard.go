@@ -54,3 +54,17 @@ func (w *ampWatch) Outcome(o *Outcome) {
 		w.obs.Outcome(o)
 	}
 }
+
+// Caps are the caps of attempts of a run, as Engine's MaxAttempts,
+// MaxAmplification and MinCapped fields hold them; the zero Caps caps
+// nothing.
+type Caps struct {
+	MaxAttempts      int64
+	MaxAmplification int64
+	MinCapped        int64
+}
+
+// Apply sets e's caps to c.
+func (c Caps) Apply(e *Engine) {
+	e.MaxAttempts, e.MaxAmplification, e.MinCapped = c.MaxAttempts, c.MaxAmplification, c.MinCapped
+}

@@ -10,6 +10,9 @@ type CompareResult struct {
 	Verdict Verdict      `json:"verdict"`
 	Kind    string       `json:"kind"` // always "compare"
 	Runs    []*RunResult `json:"runs"`
+	// By is what differs between the runs: "retry" (the default, also
+	// when empty) or "sender".
+	By string `json:"by,omitempty"`
 }
 
 // NewCompareResult gathers runs of one scenario under several policies.

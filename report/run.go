@@ -71,6 +71,11 @@ type RunResult struct {
 	// Timeline counts the attempts per second, for charts (see Timeline);
 	// its profile is the one the run was measured against.
 	Timeline *Timeline `json:"timeline,omitempty"`
+	// Advice is what the advisor tried on a failing run, passing changes
+	// first (see package report/advise); AdviceNote says how it was
+	// checked, or why there is none.
+	Advice     []Suggestion `json:"advice,omitempty"`
+	AdviceNote string       `json:"advice_note,omitempty"`
 }
 
 // RunMeta describes a run, for its result.

@@ -49,7 +49,7 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic, "advised": cmdAdvised},
 		Setup:               func(env *testscript.Env) error { return setupScript(env, bin) },
 		UpdateScripts:       golden.Update(),
 	})

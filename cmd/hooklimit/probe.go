@@ -174,7 +174,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
-	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	switch {

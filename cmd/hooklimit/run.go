@@ -65,18 +65,22 @@ type runOptions struct {
 	lanes        []probe.Lane
 	laneMeta     []report.SenderMeta
 	CompareRetry []string
-	Target       string
-	Seed         uint64
-	Format       *FormatFlag
-	Out          string
-	Thresholds   []string
-	Quiet        bool
-	MaxRequests  int64
-	Yes          bool
-	confirmed    bool // the --target was announced, and confirmed
-	Params       shapeFlags
-	HTTP         httpFlags
-	Exclude      []string
+	// CompareSender runs once per sender; Advise shows every suggestion
+	// of the advisor (see report/advise), not only the best.
+	CompareSender []string
+	Advise        bool
+	Target        string
+	Seed          uint64
+	Format        *FormatFlag
+	Out           string
+	Thresholds    []string
+	Quiet         bool
+	MaxRequests   int64
+	Yes           bool
+	confirmed     bool // the --target was announced, and confirmed
+	Params        shapeFlags
+	HTTP          httpFlags
+	Exclude       []string
 }
 
 func newRunCmd(d *Deps) *cobra.Command {
@@ -167,6 +171,8 @@ events fails unless a threshold on lost or lost_rate accepts the losses
 	f.StringVar(&opts.Retry, "retry", defaultRetry, "the sender's retry policy, e.g. none, immediate,max=5, exponential,base=1s,max=7,jitter=full, retry-after (the default waits each Retry-After plus a random 0 to 10s, so retries do not herd)")
 	f.StringVar(&opts.Sender, "sender", "", "the sender model: a preset (see 'hooklimit senders') or a spec such as ordered,pause-on-429,pace=1000/1m; a preset brings its retry policy unless --retry is given (default: parallel, each event retried on its own)")
 	f.StringArrayVar(&opts.CompareRetry, "compare-retry", nil, "run once per retry policy and compare them: policies separated by commas, each with its parameters (none,exponential,base=2s,retry-after); repeatable")
+	f.StringArrayVar(&opts.CompareSender, "compare-sender", nil, "run once per sender and compare them: presets or specs separated by commas, a spec's NAME=VALUE items going with the sender before them and parentheses grouping a spec (autotask,svix,pause-on-429,pace=1000/1m,(ordered,pause-on-429)); repeatable")
+	f.BoolVar(&opts.Advise, "advise", false, "when the run fails, show every change the advisor tried, each verified on the simulator with its command line (default: the best one)")
 	f.StringVar(&opts.Target, "target", "", "a webhook URL to send to in real time (default: the simulator of --profile, in virtual time)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for random shapes and jitter: the same seed gives the same run")
 	f.StringVar(&opts.Plan, "plan", "", "a plan file (YAML) of phases, profile, retry policy, target and thresholds; or of several senders (senders:), each with its phases and sender model")
@@ -191,6 +197,12 @@ type runSpec struct {
 	profile    *limitsim.Profile
 	target     string
 	thresholds []report.Threshold
+	// scenario, params and sourceOf are the built-in shape and the
+	// parameters given, for the advisor to change; sourceOf is nil for a
+	// plan.
+	scenario string
+	params   scenarios.Params
+	sourceOf func(scenarios.Params) (scenarios.Source, error)
 }
 
 func runRun(ctx context.Context, opts *runOptions) error {
@@ -204,20 +216,46 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if opts.sender, err = senders.Parse(opts.Sender); err != nil {
 		return err
 	}
-	retries := []string{opts.Retry}
-	if opts.sender.Retry != nil && !opts.retryGiven() {
-		retries = []string{opts.sender.Retry.String()}
+	if len(opts.CompareRetry) > 0 && len(opts.CompareSender) > 0 {
+		return exitcode.Usagef("give --compare-retry or --compare-sender, not both")
 	}
-	if len(opts.CompareRetry) > 0 {
-		retries = nil
-		for _, r := range opts.CompareRetry {
-			retries = append(retries, retry.SplitPolicies(r)...)
+	if len(opts.lanes) > 0 && len(opts.CompareSender) > 0 {
+		return exitcode.Usagef("--compare-sender compares one sender's models; %s has several senders: give each its sender: in the plan, and compare runs of the plan instead", opts.Plan)
+	}
+	if opts.Advise && len(opts.CompareRetry)+len(opts.CompareSender) > 0 {
+		return exitcode.Usagef("--advise is for one run, not a comparison")
+	}
+	models := []senders.Model{opts.sender}
+	if len(opts.CompareSender) > 0 {
+		models = nil
+		for _, l := range opts.CompareSender {
+			for _, spec := range senders.SplitList(l) {
+				m, err := senders.Parse(spec)
+				if err != nil {
+					return err
+				}
+				models = append(models, m)
+			}
 		}
 	}
-	policies := make([]retry.Policy, len(retries))
-	for i, r := range retries {
-		if policies[i], err = senders.ParsePolicy(r); err != nil {
-			return err
+	var runs []runVariant
+	for _, m := range models {
+		retries := []string{opts.Retry}
+		if m.Retry != nil && !opts.retryGiven() {
+			retries = []string{m.Retry.String()}
+		}
+		if len(opts.CompareRetry) > 0 {
+			retries = nil
+			for _, r := range opts.CompareRetry {
+				retries = append(retries, retry.SplitPolicies(r)...)
+			}
+		}
+		for _, r := range retries {
+			pol, err := senders.ParsePolicy(r)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, runVariant{pol: pol, model: m, named: opts.Sender != "" || len(opts.CompareSender) > 0})
 		}
 	}
 	if opts.flags.Changed("max-requests") && opts.MaxRequests <= 0 {
@@ -249,28 +287,33 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		defer lw.Close()
 		out = lw
 	}
-	var runs []*report.RunResult
+	var done []*report.RunResult
 	var runErr error
-	for _, pol := range policies {
+	for _, v := range runs {
 		var attempts io.Writer
-		if len(policies) == 1 {
+		if len(runs) == 1 {
 			attempts = out
 		}
-		res, err := opts.runOne(ctx, spec, pol, attempts)
+		res, err := opts.runOne(ctx, spec, v, attempts)
 		if res != nil {
-			runs = append(runs, res)
+			done = append(done, res)
 		}
 		if err != nil {
 			runErr = err
 			break
 		}
 	}
-	if len(runs) == 0 {
+	if len(done) == 0 {
 		return runErr
 	}
 	var verdict report.Verdict
-	if len(policies) == 1 {
-		res := runs[0]
+	if len(runs) == 1 {
+		res := done[0]
+		if runErr == nil {
+			if err := opts.advise(ctx, spec, runs[0], res); err != nil {
+				return exitcode.New(exitcode.Interrupted, errors.New("interrupted while advising"))
+			}
+		}
 		if out != nil {
 			rw := results.NewWriter(out)
 			if err := rw.Result(res); err != nil {
@@ -278,11 +321,18 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		if err := render.Write(summary, res, format, render.Width(opts.IO.Width)); err != nil {
+		ropts := []render.Option{render.Width(opts.IO.Width)}
+		if opts.Advise {
+			ropts = append(ropts, render.AllAdvice())
+		}
+		if err := render.Write(summary, res, format, ropts...); err != nil {
 			return exitcode.New(exitcode.Runtime, err)
 		}
 	} else {
-		cmp := report.NewCompareResult(runs)
+		cmp := report.NewCompareResult(done)
+		if len(opts.CompareSender) > 0 {
+			cmp.By = "sender"
+		}
 		if out != nil {
 			rw := results.NewWriter(out)
 			if err := rw.Result(cmp); err != nil {
@@ -299,9 +349,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return exitcode.New(exitcode.Interrupted, errors.New("interrupted: the results above are partial"))
 	case runErr != nil:
 		return runErr
-	case noResponse(runs) != nil:
+	case noResponse(done) != nil:
 		// As for a target that refuses every connection: exit 3.
-		r := noResponse(runs)
+		r := noResponse(done)
 		return exitcode.Runtimef("target %s answered none of %d attempts: every one failed before a response came", r.Target, r.Delivery.Attempts)
 	case verdict != report.VerdictPass:
 		return exitcode.New(exitcode.Fail, nil)
@@ -320,10 +370,19 @@ func noResponse(results []*report.RunResult) *report.RunResult {
 	return nil
 }
 
-// runOne runs the scenario once with policy pol, and returns its result
+// runVariant is one run of a comparison, or the run: a retry policy and a
+// sender model; named says the sender is shown in the result.
+type runVariant struct {
+	pol   retry.Policy
+	model senders.Model
+	named bool
+}
+
+// runOne runs the scenario once with the policy and sender of v, and returns its result
 // with thresholds applied. On interruption it returns the partial result
 // and the context's error.
-func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Policy, attempts io.Writer) (*report.RunResult, error) {
+func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, v runVariant, attempts io.Writer) (*report.RunResult, error) {
+	pol := v.pol
 	src, err := spec.newSource()
 	if err != nil {
 		return nil, err
@@ -343,19 +402,21 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 			return nil, err
 		}
 	}
-	coll := report.NewRunCollector(spec.profile, log)
 	tr := runTracker(src, spec.target != "", opts.HTTP.drain, opts.Now())
 	prog := newProgress(opts.IO, opts.Quiet, spec.name+" · "+pol.Name(), tr, opts.Now)
 	defer prog.wait()
-	sender := opts.sender.Sender
-	obs := probe.WarnAmplification(prog.observer(coll), probe.WarnAmplificationAt, probe.WarnAttemptsMin, func(attempts, events int64) {
-		prog.warn(opts.IO.ErrOut, fmt.Sprintf("hooklimit: warning: %s attempts for %s events so far: the retry policy %s keeps retrying into the limit; "+
-			"the run stops at %s. A sender that waits as told sends far less: try --sender pause-on-429, or --retry retry-after,jitter=30s\n",
-			numfmt.WithCommas(attempts), numfmt.WithCommas(events), pol.String(), opts.capText()))
-	})
+	sender := v.model.Sender
+	// observe shows progress and warns, once, of a retry storm.
+	observe := func(coll probe.Observer) probe.Observer {
+		return probe.WarnAmplification(prog.observer(coll), probe.WarnAmplificationAt, probe.WarnAttemptsMin, func(attempts, events int64) {
+			prog.warn(opts.IO.ErrOut, fmt.Sprintf("hooklimit: warning: %s attempts for %s events so far: the retry policy %s keeps retrying into the limit; "+
+				"the run stops at %s. A sender that waits as told sends far less: try --sender pause-on-429, or --retry retry-after,jitter=30s\n",
+				numfmt.WithCommas(attempts), numfmt.WithCommas(events), pol.String(), opts.capText()))
+		})
+	}
 	meta := report.RunMeta{Scenario: spec.name, Retry: pol.String(), Seed: opts.Seed, Target: "simulator"}
-	if opts.Sender != "" {
-		meta.Sender = opts.sender.String()
+	if v.named {
+		meta.Sender = v.model.String()
 	}
 	if len(opts.lanes) > 0 {
 		meta.Retry = "per sender"
@@ -369,30 +430,14 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 			return nil, exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
+	var res *report.RunResult
 	var runErr error
 	if spec.target == "" {
-		eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Target: &probe.SimTarget{Profile: spec.profile}}
-		opts.setCaps(eng)
-		var st probe.Stats
-		st, runErr = eng.Run(ctx)
-		meta.Interrupted = st.Interrupted
-		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
-		if st.Capped {
-			meta.Capped, meta.CappedAt = opts.capText(), st.End
-		}
-		laneStats(meta.Senders, st)
+		sim := &report.Simulation{Source: src, Profile: spec.profile, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Meta: meta,
+			Thresholds: spec.thresholds, Log: log, Observe: observe, Caps: opts.caps(), CapText: opts.capText()}
+		res, runErr = sim.Run(ctx)
 	} else {
-		var st probe.Stats
-		st, runErr = opts.HTTP.run(ctx, opts, tgt, src, meta.RunID, pol, obs)
-		meta.Interrupted = st.Interrupted
-		meta.Disabled, meta.DisabledAt = st.Disabled, st.DisabledAt
-		laneStats(meta.Senders, st)
-		if st.Interrupted {
-			meta.InterruptedAt = opts.Now().UnixNano()
-		}
-		if st.Capped {
-			meta.Capped, meta.CappedAt = opts.capText(), st.End
-		}
+		res, runErr = opts.runTarget(ctx, spec, tgt, src, pol, sender, meta, log, observe)
 	}
 	prog.wait()
 	if runErr != nil && ctx.Err() == nil {
@@ -403,20 +448,29 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, pol retry.Pol
 			return nil, exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
+	return res, runErr
+}
+
+// runTarget sends the scenario to spec.target, and returns its result with
+// thresholds applied (see runOne).
+func (opts *runOptions) runTarget(ctx context.Context, spec *runSpec, tgt *probe.HTTPTarget, src scenarios.Source, pol retry.Policy, sender probe.Sender, meta report.RunMeta, log report.AttemptLog, observe func(probe.Observer) probe.Observer) (*report.RunResult, error) {
+	coll := report.NewRunCollector(spec.profile, log)
+	st, runErr := opts.HTTP.run(ctx, opts, tgt, src, meta.RunID, pol, sender, observe(coll))
+	if runErr != nil && ctx.Err() == nil {
+		return nil, runErr
+	}
+	meta.AddStats(st)
+	if st.Interrupted {
+		meta.InterruptedAt = opts.Now().UnixNano()
+	}
+	if st.Capped {
+		meta.Capped, meta.CappedAt = opts.capText(), st.End
+	}
 	res := coll.Result(meta)
 	if err := res.ApplyThresholds(spec.thresholds); err != nil {
 		return nil, err
 	}
 	return res, runErr
-}
-
-// laneStats copies when each sender disabled itself from st to senders.
-func laneStats(senders []report.SenderMeta, st probe.Stats) {
-	for i := range senders {
-		if i < len(st.Senders) {
-			senders[i].Disabled, senders[i].DisabledAt = st.Senders[i].Disabled, st.Senders[i].DisabledAt
-		}
-	}
 }
 
 // spec builds the run from the flags, or from the plan file.
@@ -454,9 +508,9 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := &runSpec{name: describeScenario(name, params, used, opts.File), profile: p, target: opts.Target, thresholds: ths}
-	spec.newSource = func() (scenarios.Source, error) {
-		q := params
+	spec := &runSpec{name: describeScenario(name, params, used, opts.File), profile: p, target: opts.Target, thresholds: ths, scenario: name, params: params}
+	spec.newSource = func() (scenarios.Source, error) { return spec.sourceOf(params) }
+	spec.sourceOf = func(q scenarios.Params) (scenarios.Source, error) {
 		if name == "replay" {
 			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{WorkspaceField: opts.WsField})
 			if err != nil {
@@ -557,14 +611,13 @@ func (opts *runOptions) retryGiven() bool {
 	return opts.flags.Changed("retry") || opts.planRetry
 }
 
-// setCaps sets the engine's cap of attempts: --max-requests when given,
-// else the default cap of attempts per event (see probe.Engine).
-func (opts *runOptions) setCaps(e *probe.Engine) {
+// caps is the run's cap of attempts: --max-requests when given, else the
+// default cap of attempts per event (see probe.Engine).
+func (opts *runOptions) caps() probe.Caps {
 	if opts.MaxRequests > 0 {
-		e.MaxAttempts = opts.MaxRequests
-		return
+		return probe.Caps{MaxAttempts: opts.MaxRequests}
 	}
-	e.MaxAmplification, e.MinCapped = probe.DefaultMaxAmplification, probe.DefaultMinCapped
+	return probe.Caps{MaxAmplification: probe.DefaultMaxAmplification, MinCapped: probe.DefaultMinCapped}
 }
 
 // capText says where the run stops: "10,000 attempts, the --max-requests

@@ -120,7 +120,7 @@ func (h *httpFlags) target(opts *runOptions, target string) (*probe.HTTPTarget, 
 
 // run sends the scenario to tgt (from target) in real time, as run
 // runID. It reports whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTarget, src scenarios.Source, runID string, pol retry.Policy, obs probe.Observer) (probe.Stats, error) {
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTarget, src scenarios.Source, runID string, pol retry.Policy, sender probe.Sender, obs probe.Observer) (probe.Stats, error) {
 	// A load generator's heap is small and short-lived: collecting less
 	// often keeps GC pauses from delaying sends (they would count as late).
 	// GOGC set by the user wins.
@@ -128,8 +128,8 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTa
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	tgt.RunID = runID
-	eng := &probe.Engine{Source: src, Policy: pol, Sender: opts.sender.Sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
-	opts.setCaps(eng)
+	eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	opts.caps().Apply(eng)
 	return eng.Run(ctx)
 }
 

@@ -20,7 +20,7 @@ const HTML Format = "html"
 // comparison of retry policies: a testsuite per policy; a probe: a
 // testcase per limit and per error finding); any other format as the
 // result alone is written.
-func writeReport(r *report.Report, w io.Writer, f Format, keys int) error {
+func writeReport(r *report.Report, w io.Writer, f Format, o options) error {
 	switch f {
 	case HTML:
 		return writeHTML(r, w)
@@ -32,7 +32,7 @@ func writeReport(r *report.Report, w io.Writer, f Format, keys int) error {
 			return writeProbeJUnit(w, res)
 		}
 	}
-	return write(w, r.Result, f, keys)
+	return write(w, r.Result, f, o)
 }
 
 // writeJUnitDoc counts the suites' tests and failures and writes doc.

@@ -11,7 +11,8 @@ import (
 
 // writeRun writes r in format f: a table or markdown (the delivery numbers,
 // then the compliance of what was sent, as check shows it), JSON, or JUnit.
-func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
+func writeRun(r *report.RunResult, w io.Writer, f Format, o options) error {
+	keys := o.keys
 	switch f {
 	case JSON:
 		return writeJSON(w, r)
@@ -79,6 +80,7 @@ func writeRun(r *report.RunResult, w io.Writer, f Format, keys int) error {
 	}
 	c.Thresholds = r.Thresholds
 	checkFooter(c, p, "attempt")
+	runAdvice(r, p, o.allAdvice)
 	return p.err
 }
 
@@ -116,16 +118,30 @@ func writeCompare(c *report.CompareResult, w io.Writer, f Format) error {
 	if len(c.Runs) > 0 {
 		r := c.Runs[0]
 		head := "hooklimit run: retry policies compared"
+		if c.By == "sender" {
+			head = "hooklimit run: senders compared"
+		}
 		if p.md {
 			head = "**" + head + "**"
 		}
 		p.linef("%s — %s against %s (%s), %s events", head, p.cell(r.Scenario), r.Profile, p.cell(r.Target), numfmt.WithCommas(r.Delivery.Events))
 		p.blank()
 	}
-	t := newCheckTable(w, f, 11, []int{1, 2, 3, 4, 5, 6, 7, 8}, "retry", "attempts", "× events", "429s", "429 rate", "lost", "duplicates", "early retries", "partition violations", "delay p50 / p99 / max", "compliance")
+	by := "retry"
+	if c.By == "sender" {
+		by = "sender (* passes: nothing lost, no 429)"
+	}
+	t := newCheckTable(w, f, 11, []int{1, 2, 3, 4, 5, 6, 7, 8}, by, "attempts", "× events", "429s", "429 rate", "lost", "duplicates", "early retries", "partition violations", "delay p50 / p99 / max", "compliance")
 	for _, r := range c.Runs {
 		d := &r.Delivery
-		if err := t.Append(p.cell(r.Retry), numfmt.WithCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), numfmt.WithCommas(d.Rejected429),
+		name := r.Retry
+		if c.By == "sender" {
+			name = r.Sender + ", retry " + r.Retry
+			if r.Verdict == report.VerdictPass && d.Lost == 0 && d.Rejected429 == 0 {
+				name = "* " + name
+			}
+		}
+		if err := t.Append(p.cell(name), numfmt.WithCommas(d.Attempts), fmt.Sprintf("%.3g", d.Amplification), numfmt.WithCommas(d.Rejected429),
 			percent(d.Rate429), numfmt.WithCommas(d.Lost), numfmt.WithCommas(d.Duplicates), numfmt.WithCommas(d.RetryAfterEarly),
 			numfmt.WithCommas(d.PartitionViolations), msTriple(d.DeliveryDelay), tableVerdict(r.Compliance)); err != nil {
 			return err

@@ -15,8 +15,9 @@ const TableKeys = 10
 type Option func(*options)
 
 type options struct {
-	keys  int // see Keys
-	width int // see Width
+	keys      int  // see Keys
+	allAdvice bool // see AllAdvice
+	width     int  // see Width
 }
 
 // Keys makes the table and markdown forms show the worst n keys of each
@@ -44,7 +45,7 @@ func Write(w io.Writer, res report.Result, f Format, opts ...Option) error {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return fitted(w, f, opts, func(w io.Writer) error { return write(w, res, f, o.keys) })
+	return fitted(w, f, opts, func(w io.Writer) error { return write(w, res, f, o) })
 }
 
 // fitted calls write with w fitted to the width opts give (see Width) in
@@ -66,12 +67,13 @@ func fitted(w io.Writer, f Format, opts []Option, write func(io.Writer) error) e
 
 // write writes res in format f, with at most keys keys per profile in the
 // table and markdown forms.
-func write(w io.Writer, res report.Result, f Format, keys int) error {
+func write(w io.Writer, res report.Result, f Format, o options) error {
+	keys := o.keys
 	switch r := res.(type) {
 	case *report.CheckResult:
 		return writeCheck(r, w, f, keys)
 	case *report.RunResult:
-		return writeRun(r, w, f, keys)
+		return writeRun(r, w, f, o)
 	case *report.CompareResult:
 		return writeCompare(r, w, f)
 	case *report.ServeResult:
@@ -79,7 +81,7 @@ func write(w io.Writer, res report.Result, f Format, keys int) error {
 	case *report.ProbeResult:
 		return writeProbe(r, w, f)
 	case *report.Report:
-		return writeReport(r, w, f, keys)
+		return writeReport(r, w, f, o)
 	}
 	return fmt.Errorf("render: cannot write a %T", res)
 }
