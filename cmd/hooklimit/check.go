@@ -100,7 +100,7 @@ by time.`,
 	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path, query string left out (default: the whole path)")
 	f.StringVar(&opts.Key, "key", "", "check only this partition key")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip invalid lines, count them and report the first few, instead of stopping")
-	f.DurationVar(&opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
+	durationVar(f, &opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
 	f.StringVar(&opts.Out, "out", "", "also write the result to this results file (JSON Lines), for hooklimit report")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
@@ -172,7 +172,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 			return err
 		}
 	}
-	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	if n := in.Skipped(); n > 0 {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/hooklimit/hooklimit/report/results"
 	"golang.org/x/term"
@@ -26,6 +28,9 @@ type IOStreams struct {
 	// ErrNoCursor says ErrOut is a terminal that must get no cursor
 	// escapes (TERM=dumb, or CI set): progress is then plain lines.
 	ErrNoCursor bool
+	// Width is how many columns the tables written to Out may take (see
+	// outWidth); 0 is no limit.
+	Width int
 
 	// results are the results files being written, closed by a second
 	// Ctrl-C (see watchSignals).
@@ -51,6 +56,26 @@ func NewIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
 		ErrIsTerminal: isTerminal(errOut),
 		InIsTerminal:  isTerminal(in),
 	}
+}
+
+// outWidth returns how many columns the tables written to out may take:
+// COLUMNS when it is a positive number, else the terminal's width when
+// out is a terminal, else 0, no limit: output into a pipe or a file keeps
+// its full, wide form, as gh's does.
+func outWidth(out any, lookupEnv func(string) (string, bool)) int {
+	if v, ok := lookupEnv("COLUMNS"); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+			return n
+		}
+	}
+	f, ok := out.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+		return w
+	}
+	return 80
 }
 
 // isTerminal reports whether w is a file descriptor connected to a terminal.

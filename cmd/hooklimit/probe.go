@@ -98,13 +98,13 @@ still reported).`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "", "the documented limits to compare with: a built-in name or a profile file (default: none, findings only)")
 	f.IntVar(&opts.MaxRequests, "max-requests", discover.DefaultProbeMaxRequests, "hard cap on the requests sent")
-	f.DurationVar(&opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
+	durationVar(f, &opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
 	f.IntVar(&opts.InFlight, "max-in-flight", discover.DefaultProbeInFlight, "requests in flight at most")
 	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
 	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "a request header 'Name: value' (repeatable; values are never printed or recorded)")
 	f.StringVar(&opts.Method, "method", probe.DefaultHTTPMethod, "HTTP method of the probe requests")
-	f.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "per-request timeout, connecting included")
+	durationVar(f, &opts.Timeout, "timeout", 5*time.Second, "per-request timeout, connecting included")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and send nothing")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before probing a target that is not loopback")
 	f.StringVar(&opts.Out, "out", "", "write every request and the result to this JSON Lines file")
@@ -174,7 +174,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
-	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	switch {

@@ -49,7 +49,7 @@ YAML profile file. A file can extend a built-in and change one number:
   hooklimit profiles validate my-limits.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return render.ProfileList(opts.IO.Out, render.Format(opts.Format.String()), limitsim.Builtins())
+			return render.ProfileList(opts.IO.Out, render.Format(opts.Format.String()), limitsim.Builtins(), render.Width(opts.IO.Width))
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)
@@ -76,7 +76,7 @@ the path of a YAML profile file.`,
 			if err != nil {
 				return asArgument(err, "PROFILE")
 			}
-			return render.ProfileShow(opts.IO.Out, render.Format(opts.Format.String()), p)
+			return render.ProfileShow(opts.IO.Out, render.Format(opts.Format.String()), p, render.Width(opts.IO.Width))
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)
@@ -108,7 +108,7 @@ diff is not a verdict.`,
 			if err != nil {
 				return err
 			}
-			return render.ProfileDiff(opts.IO.Out, render.Format(opts.Format.String()), a, b)
+			return render.ProfileDiff(opts.IO.Out, render.Format(opts.Format.String()), a, b, render.Width(opts.IO.Width))
 		},
 	}
 	registerFormatFlag(cmd, opts.Format)

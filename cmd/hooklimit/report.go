@@ -103,7 +103,7 @@ func runReport(opts *reportOptions) error {
 			return err
 		}
 	}
-	if err := render.Write(opts.IO.Out, rep, render.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, rep, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		var in *exitcode.InputError
 		if errors.As(err, &in) {
 			return err

@@ -77,6 +77,7 @@ func Execute(version, commit, date string, args []string, stdin io.Reader, stdou
 		Listen:    net.Listen,
 	}
 	d.IO.ErrNoCursor = cursorless(d.LookupEnv)
+	d.IO.Width = outWidth(stdout, d.LookupEnv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)

@@ -321,7 +321,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = res.Verdict
-		var ropts []render.Option
+		ropts := []render.Option{render.Width(opts.IO.Width)}
 		if opts.Advise {
 			ropts = append(ropts, render.AllAdvice())
 		}
@@ -340,7 +340,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			}
 		}
 		verdict = cmp.Verdict
-		if err := render.Write(summary, cmp, format); err != nil {
+		if err := render.Write(summary, cmp, format, render.Width(opts.IO.Width)); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}

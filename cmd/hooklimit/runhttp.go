@@ -35,13 +35,13 @@ type httpFlags struct {
 func (h *httpFlags) register(f *pflag.FlagSet) {
 	f.StringArrayVarP(&h.headers, "header", "H", nil, "a request header 'Name: value' for --target (repeatable; values are never printed or recorded)")
 	f.StringVar(&h.method, "method", probe.DefaultHTTPMethod, "HTTP method for --target")
-	f.DurationVar(&h.timeout, "timeout", probe.DefaultHTTPTimeout, "per-attempt timeout for --target, connecting included")
+	durationVar(f, &h.timeout, "timeout", probe.DefaultHTTPTimeout, "per-attempt timeout for --target, connecting included")
 	f.IntVar(&h.maxInFlight, "max-in-flight", probe.DefaultMaxInFlight, "requests in flight at most for --target; more wait, and count as late")
 	f.StringVar(&h.body, "body", "", "body template for --target: text, or @FILE; fields {{.ID}} {{.Seq}} {{.Key}} {{.Time}} {{.Unix}} {{.Attempt}} (default: a small JSON event)")
 	f.StringVar(&h.eventIDHeader, "event-id-header", probe.DefaultEventIDHeader, "header carrying each event's id for --target")
 	f.StringVar(&h.signSecretEnv, "sign-secret-env", "", "sign requests per Standard Webhooks with the secret (whsec_...) in this environment variable")
-	f.DurationVar(&h.drain, "drain", time.Minute, "for --target: how long after the last event retries are still made")
-	f.DurationVar(&h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
+	durationVar(f, &h.drain, "drain", time.Minute, "for --target: how long after the last event retries are still made")
+	durationVar(f, &h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
 }
 
 // targetOnly are the flags that only a run against --target uses.

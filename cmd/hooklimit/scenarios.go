@@ -26,7 +26,7 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
   hooklimit scenarios --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return render.ScenarioList(d.IO.Out, render.Format(format.String()), scenarios.Builtins(), retry.Policies())
+			return render.ScenarioList(d.IO.Out, render.Format(format.String()), scenarios.Builtins(), retry.Policies(), render.Width(d.IO.Width))
 		},
 	}
 	registerFormatFlag(cmd, format)
@@ -46,13 +46,13 @@ policies. 'hooklimit scenarios show NAME' shows one in full.`,
 			f := render.Format(showFormat.String())
 			for _, s := range scenarios.Builtins() {
 				if s.Name == args[0] {
-					return render.ScenarioShow(d.IO.Out, f, &s, nil)
+					return render.ScenarioShow(d.IO.Out, f, &s, nil, render.Width(d.IO.Width))
 				}
 			}
 			var pols []string
 			for _, p := range retry.Policies() {
 				if p.Name == args[0] {
-					return render.ScenarioShow(d.IO.Out, f, nil, &p)
+					return render.ScenarioShow(d.IO.Out, f, nil, &p, render.Width(d.IO.Width))
 				}
 				pols = append(pols, p.Name)
 			}

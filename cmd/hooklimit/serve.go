@@ -127,7 +127,7 @@ when interrupted (the report is still printed and written).`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "the limits to enforce: a built-in name or a profile file")
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "the address to listen on; port 0 picks a free port")
-	f.DurationVar(&opts.Duration, "duration", 0, "stop and report after this long (default: at Ctrl-C)")
+	durationVar(f, &opts.Duration, "duration", 0, "stop and report after this long (default: at Ctrl-C)")
 	f.StringVar(&opts.Key, "key", "path", "where the partition key comes from: path, path:N, /prefix/{key}, header:NAME or query:NAME")
 	f.StringVar(&opts.Workspace, "workspace", "", "where the workspace comes from, for workspace-scoped profiles such as workato (the environment for environment-scoped ones such as workato@r3), in the forms of --key, e.g. header:X-Workspace or /w/{key}/hooks (default: all traffic is one workspace)")
 	f.StringVar(&opts.Headers, "headers", "", "header dialects to speak, comma-separated (default: the profile's), e.g. workato,ietf")
@@ -139,12 +139,12 @@ when interrupted (the report is still printed and written).`,
 	f.StringVar(&opts.Verify, "verify", "", "check signatures of admitted requests, 401 when wrong: standard-webhooks or hmac:HEADER")
 	f.StringVar(&opts.VerifySecretEnv, "verify-secret-env", "", "the environment variable that holds the signing secret (never printed)")
 	f.StringVar(&opts.AdminTokenEnv, "admin-token-env", "", "the environment variable that holds a token the admin endpoints (/_hooklimit/stats, /_hooklimit/report) require as Authorization: Bearer (never printed)")
-	f.DurationVar(&opts.VerifyTolerance, "verify-tolerance", 0, "standard-webhooks: how far webhook-timestamp may be from now (default 5m)")
+	durationVar(f, &opts.VerifyTolerance, "verify-tolerance", 0, "standard-webhooks: how far webhook-timestamp may be from now (default 5m)")
 	f.StringArrayVar(&opts.IDHeaders, "id-header", nil, "a header carrying the event id, tried in order (repeatable; default "+strings.Join(receiver.DefaultIDHeaders, ", ")+"; none for none)")
 	f.StringArrayVar(&opts.IDFields, "id-field", nil, "a top-level JSON body field carrying the event id (repeatable; default "+strings.Join(receiver.DefaultIDFields, ", ")+"; none for none)")
 	f.BoolVar(&opts.IDHash, "id-hash", true, "without an id, follow events by the hash of the body (--id-hash=false: every such request is an event)")
-	f.DurationVar(&opts.GiveUpAfter, "giveup-after", session.DefaultGiveUpAfter, "an event rejected and not sent again this long after its Retry-After is given up")
-	f.DurationVar(&opts.EventTTL, "event-ttl", session.DefaultEventTTL, "how long an event id is remembered after its latest attempt")
+	durationVar(f, &opts.GiveUpAfter, "giveup-after", session.DefaultGiveUpAfter, "an event rejected and not sent again this long after its Retry-After is given up")
+	durationVar(f, &opts.EventTTL, "event-ttl", session.DefaultEventTTL, "how long an event id is remembered after its latest attempt")
 	f.IntVar(&opts.MaxEvents, "max-events", session.DefaultMaxEvents, "the most event ids remembered at once")
 	registerFormatFlag(cmd, opts.Format)
 	f.StringVar(&opts.Out, "out", "", "write every request (no body, no header) and the result to this JSON Lines file")
@@ -374,7 +374,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
-	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String())); err != nil {
+	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
 	switch {

@@ -90,19 +90,52 @@ func ShortFloat(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// ShortDuration writes a duration to 3 significant digits: 850µs, 1.2s, 5m.
+// ShortDuration writes a duration the one way hooklimit writes them: to
+// 3 significant digits under a minute (850µs, 230ms, 1.23s, 59.9s, and 0s
+// for none), then in minutes and seconds (1m00s, 1m04s) and from an hour
+// on in hours and minutes (1h05m, 76h00m), the second unit always two
+// digits, so a column of them lines up. Hours are the largest unit: no
+// 1d beside 24h.
 func ShortDuration(d time.Duration) string {
-	switch {
-	case d >= time.Hour:
-		return TrimFloat(d.Hours()) + "h"
-	case d >= time.Minute:
-		return TrimFloat(d.Minutes()) + "m"
-	case d >= time.Second:
-		return TrimFloat(d.Seconds()) + "s"
-	case d >= time.Millisecond:
-		return TrimFloat(float64(d)/float64(time.Millisecond)) + "ms"
+	if d < 0 {
+		if d == math.MinInt64 {
+			d++
+		}
+		return "-" + ShortDuration(-d)
 	}
-	return TrimFloat(float64(d)/float64(time.Microsecond)) + "µs"
+	for _, u := range []struct {
+		below, unit time.Duration
+		suffix      string
+	}{{time.Millisecond, time.Microsecond, "µs"}, {time.Second, time.Millisecond, "ms"}, {time.Minute, time.Second, "s"}} {
+		if d >= u.below {
+			continue
+		}
+		r := d.Round(sigStep(d, u.unit))
+		if r >= u.below {
+			continue // 999.6ms is 1s
+		}
+		if r == 0 {
+			return "0s"
+		}
+		return strconv.FormatFloat(float64(r)/float64(u.unit), 'f', -1, 64) + u.suffix
+	}
+	if r := d.Round(time.Second); r < time.Hour {
+		return fmt.Sprintf("%dm%02ds", r/time.Minute, r%time.Minute/time.Second)
+	}
+	r := d.Round(time.Minute)
+	return fmt.Sprintf("%sh%02dm", WithCommas(int64(r/time.Hour)), r%time.Hour/time.Minute)
+}
+
+// sigStep returns the step d is rounded to for 3 significant digits of
+// unit: unit/100 under 10 units, unit/10 under 100, unit from 100.
+func sigStep(d, unit time.Duration) time.Duration {
+	switch {
+	case d < 10*unit:
+		return max(unit/100, 1)
+	case d < 100*unit:
+		return max(unit/10, 1)
+	}
+	return unit
 }
 
 // TrimFloat writes f to 3 significant digits, or as a whole number from
@@ -114,7 +147,8 @@ func TrimFloat(f float64) string {
 	return fmt.Sprintf("%.3g", f)
 }
 
-// ShortMS writes ms milliseconds as ShortDuration does.
+// ShortMS writes ms milliseconds as ShortDuration does: "0s", "230ms",
+// "-11s".
 func ShortMS(ms float64) string {
 	return ShortDuration(time.Duration(ms * float64(time.Millisecond)))
 }

@@ -54,19 +54,13 @@ func Left(elapsed time.Duration, done float64) (time.Duration, bool) {
 	return time.Duration(left), true
 }
 
-// FormatLeft writes a time left the way a person reads it, to the second:
-// "0s", "45s", "1m04s", "2h05m", "3d04h".
+// FormatLeft writes a time left as numfmt.ShortDuration does, rounded up
+// to the second: "0s", "1s" for 0.2 s, "45s", "1m04s", "2h06m", "76h04m".
 func FormatLeft(d time.Duration) string {
-	s := int64((d + time.Second - 1) / time.Second) // round up: 0.2 s left is "1s"
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", max(s, 0))
-	case s < 3600:
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	case s < 86400:
-		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+	if d < math.MaxInt64-time.Second {
+		d = (d + time.Second - 1) / time.Second * time.Second
 	}
-	return fmt.Sprintf("%sd%02dh", numfmt.WithCommas(s/86400), s%86400/3600)
+	return numfmt.ShortDuration(max(d, 0))
 }
 
 // Mode says how a Tracker measures progress.

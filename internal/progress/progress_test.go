@@ -67,10 +67,10 @@ func TestFormatLeft(t *testing.T) {
 		{64 * time.Second, "1m04s"},
 		{59*time.Minute + 59*time.Second, "59m59s"},
 		{time.Hour, "1h00m"},
-		{2*time.Hour + 5*time.Minute + 59*time.Second, "2h05m"},
-		{24 * time.Hour, "1d00h"},
-		{76 * time.Hour, "3d04h"},
-		{1000 * 24 * time.Hour, "1,000d00h"},
+		{2*time.Hour + 5*time.Minute + 59*time.Second, "2h06m"},
+		{24 * time.Hour, "24h00m"},
+		{76*time.Hour + 4*time.Minute, "76h04m"},
+		{1000 * 24 * time.Hour, "24,000h00m"},
 	}
 	for _, tt := range tests {
 		if got := FormatLeft(tt.d); got != tt.want {

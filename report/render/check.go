@@ -264,7 +264,7 @@ func checkFooter(r *report.CheckResult, p *textPrinter, noun string) {
 }
 
 // newCheckTable is textTable with the columns listed in right aligned right.
-func newCheckTable(w io.Writer, f Format, cols int, right []int, header ...string) *tablewriter.Table {
+func newCheckTable(w io.Writer, f Format, cols int, right []int, header ...string) *fitTable {
 	t := textTable(w, f, header...)
 	align := make([]tw.Align, cols)
 	for i := range align {

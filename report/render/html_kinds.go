@@ -71,7 +71,7 @@ func deliveryRows(r *report.RunResult) [][2]string {
 		{"partition violations", withSlack(d.PartitionViolations, d.MinPartitionSlackMS, true)},
 	}
 	if d.MinRetrySlackMS != nil {
-		rows = append(rows, [2]string{"smallest retry slack", fmt.Sprintf("%s ms", numfmt.WithCommas(*d.MinRetrySlackMS))})
+		rows = append(rows, [2]string{"smallest retry slack", numfmt.ShortMS(float64(*d.MinRetrySlackMS))})
 	}
 	if d.Pending > 0 {
 		rows = append(rows, [2]string{"pending (interrupted)", numfmt.WithCommas(d.Pending)})

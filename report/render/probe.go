@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -174,13 +173,9 @@ func numOrDash(n *int64) string {
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
-// fmtSecs writes seconds briefly: "1s", "1.25s", "1m1s".
+// fmtSecs writes seconds as numfmt.ShortDuration does: "1s", "1.25s", "1m01s".
 func fmtSecs(s float64) string {
-	d := time.Duration(s * float64(time.Second))
-	if d >= time.Minute {
-		return d.Round(time.Second).String()
-	}
-	return strconv.FormatFloat(float64(d.Round(10*time.Millisecond))/1e9, 'f', -1, 64) + "s"
+	return numfmt.ShortDuration(time.Duration(s * float64(time.Second)))
 }
 
 // WriteProbePlan writes what a probe will do before it sends anything:
@@ -191,7 +186,7 @@ func WriteProbePlan(w io.Writer, target, profile string, steps []discover.PlanSt
 	if profile != "" {
 		against = ", compared with profile " + profile
 	}
-	ew.printf("probe plan for %s%s: at most %s, at most %s\n", target, against, numfmt.CountNoun(int64(maxRequests), "request"), maxDuration)
+	ew.printf("probe plan for %s%s: at most %s, at most %s\n", target, against, numfmt.CountNoun(int64(maxRequests), "request"), numfmt.ShortDuration(maxDuration))
 	for i, s := range steps {
 		budget := "what is left"
 		if s.MaxRequests > 0 {

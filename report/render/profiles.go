@@ -15,7 +15,11 @@ import (
 // ProfileList writes the profiles as a table (or markdown, or JSON: a list
 // of ProfileJSON), one row a profile; a revision's row, which follows the
 // profile it revises, gives its date.
-func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
+func ProfileList(w io.Writer, f Format, profiles []*limitsim.Profile, opts ...Option) error {
+	return fitted(w, f, opts, func(w io.Writer) error { return profileList(w, f, profiles) })
+}
+
+func profileList(w io.Writer, f Format, profiles []*limitsim.Profile) error {
 	if f == JSON {
 		all := make([]report.ProfileJSON, len(profiles))
 		for i, p := range profiles {
@@ -62,13 +66,17 @@ func amount(l limitsim.Limit, n int64) string {
 	if l.Unit == limitsim.Bytes {
 		return units.FormatBytes(n)
 	}
-	return fmt.Sprint(n)
+	return numfmt.WithCommas(n)
 }
 
 // ProfileShow writes one profile in full: what it is, where its numbers
 // come from, how they were read, and a table of its limits with their
 // alternative interpretation.
-func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
+func ProfileShow(w io.Writer, f Format, p *limitsim.Profile, opts ...Option) error {
+	return fitted(w, f, opts, func(w io.Writer) error { return profileShow(w, f, p) })
+}
+
+func profileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 	if f == JSON {
 		return writeJSON(w, report.NewProfileJSON(p))
 	}
@@ -133,7 +141,7 @@ func ProfileShow(w io.Writer, f Format, p *limitsim.Profile) error {
 		}
 		alt := "-"
 		if a, ok := l.Alternative(); ok {
-			alt = a.String()
+			alt = numfmt.CommaDigits(a.String())
 		}
 		if err := t.Append(l.Name, l.Kind.Describe(), amount(l, l.Quota), lj.Per, burst, lj.Unit, alt); err != nil {
 			return err

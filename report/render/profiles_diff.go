@@ -5,6 +5,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/termtext"
+	"github.com/hooklimit/hooklimit/internal/units"
 
 	"github.com/hooklimit/hooklimit/limitsim"
 )
@@ -24,7 +25,11 @@ type ProfileDiffJSON struct {
 // value in a and in b ("-" where a limit is absent), or JSON
 // (ProfileDiffJSON). Two profiles with the same limits, scope, headers,
 // count_rejected and ordered give one line that says so.
-func ProfileDiff(w io.Writer, f Format, a, b *limitsim.Profile) error {
+func ProfileDiff(w io.Writer, f Format, a, b *limitsim.Profile, opts ...Option) error {
+	return fitted(w, f, opts, func(w io.Writer) error { return profileDiff(w, f, a, b) })
+}
+
+func profileDiff(w io.Writer, f Format, a, b *limitsim.Profile) error {
 	changes := limitsim.DiffProfiles(a, b)
 	if f == JSON {
 		if changes == nil {
@@ -41,7 +46,7 @@ func ProfileDiff(w io.Writer, f Format, a, b *limitsim.Profile) error {
 	// file's path.
 	t := textTable(w, f, "change", "field", termtext.Escape(a.Name), termtext.Escape(b.Name))
 	for _, c := range changes {
-		if err := t.Append(c.Kind, c.Field, numfmt.DashIfEmpty(c.From), numfmt.DashIfEmpty(c.To)); err != nil {
+		if err := t.Append(c.Kind, c.Field, diffValue(c.From), diffValue(c.To)); err != nil {
 			return err
 		}
 	}
@@ -54,4 +59,13 @@ func ProfileDiff(w io.Writer, f Format, a, b *limitsim.Profile) error {
 	ew := &errWriter{w: w}
 	ew.printf("\n%d change(s) from %s to %s.\n", len(changes), a.Name, b.Name)
 	return ew.err
+}
+
+// diffValue writes a value of a profile diff's table: a count with
+// thousands separators ("18,000"), anything else as it is, "-" for none.
+func diffValue(v string) string {
+	if v != "" && units.Digits(v) {
+		return numfmt.CommaDigits(v)
+	}
+	return numfmt.DashIfEmpty(v)
 }

@@ -95,26 +95,12 @@ func runDelivery(r *report.RunResult, p *textPrinter, f Format) error {
 	return t.Render()
 }
 
-// msTriple writes percentiles as "12 ms / 1.5 s / 3 s".
+// msTriple writes percentiles as "12ms / 1.5s / 3s".
 func msTriple(pc report.Percentiles) string {
 	if pc.Count == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%s / %s / %s", humanMS(pc.P50), humanMS(pc.P99), humanMS(pc.Max))
-}
-
-// humanMS writes a duration in milliseconds in a unit a person reads
-// at a glance.
-func humanMS(ms float64) string {
-	switch {
-	case ms >= 3_600_000:
-		return fmt.Sprintf("%.3gh", ms/3_600_000)
-	case ms >= 60_000:
-		return fmt.Sprintf("%.3gm", ms/60_000)
-	case ms >= 1000:
-		return fmt.Sprintf("%.3gs", ms/1000)
-	}
-	return fmt.Sprintf("%.3gms", ms)
+	return fmt.Sprintf("%s / %s / %s", numfmt.ShortMS(pc.P50), numfmt.ShortMS(pc.P99), numfmt.ShortMS(pc.Max))
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }

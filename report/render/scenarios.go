@@ -12,7 +12,11 @@ import (
 // ScenarioList writes the built-in scenarios and the retry policies, as
 // `hooklimit scenarios` prints them (JSON: {"scenarios": [...],
 // "retry_policies": [...]}).
-func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies []retry.PolicyInfo) error {
+func ScenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies []retry.PolicyInfo, opts ...Option) error {
+	return fitted(w, f, opts, func(w io.Writer) error { return scenarioList(w, f, shapes, policies) })
+}
+
+func scenarioList(w io.Writer, f Format, shapes []scenarios.ShapeInfo, policies []retry.PolicyInfo) error {
 	if f == JSON {
 		return writeJSON(w, struct {
 			Scenarios []scenarios.ShapeInfo `json:"scenarios"`
@@ -75,7 +79,11 @@ func policyParams(pol retry.PolicyInfo) string {
 }
 
 // ScenarioShow writes one scenario or retry policy in full.
-func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.PolicyInfo) error {
+func ScenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.PolicyInfo, opts ...Option) error {
+	return fitted(w, f, opts, func(w io.Writer) error { return scenarioShow(w, f, shape, pol) })
+}
+
+func scenarioShow(w io.Writer, f Format, shape *scenarios.ShapeInfo, pol *retry.PolicyInfo) error {
 	if f == JSON {
 		if shape != nil {
 			return writeJSON(w, shape)

@@ -152,11 +152,11 @@ func sendersText(n int64) string {
 	return ", from " + numfmt.CountNoun(n, "run") + " (X-Hooklimit-Run)"
 }
 
-// withSlack writes "12, smallest slack -850 ms".
+// withSlack writes "12, smallest slack -850ms".
 func withSlack(n int64, slackMS *int64, show bool) string {
 	s := numfmt.WithCommas(n)
 	if n > 0 && show && slackMS != nil {
-		s += fmt.Sprintf(", smallest slack %s ms", numfmt.WithCommas(*slackMS))
+		s += ", smallest slack " + numfmt.ShortMS(float64(*slackMS))
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"io"
 
 	"github.com/hooklimit/hooklimit/internal/termtext"
@@ -25,8 +26,15 @@ const (
 // GitHub-flavoured markdown table for Markdown. Headers are printed as
 // given, not upper-cased. Every cell is passed through termtext.Escape, so
 // a key from a URL path or a traffic file cannot clear the screen, colour
-// a fake verdict or add a row with ESC, CR or LF.
-func textTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
+// a fake verdict or add a row with ESC, CR or LF. On the writer of an
+// output with a width (see Width) a table wider than that is written as
+// blocks of "header: value" lines instead (see fitTable).
+func textTable(w io.Writer, f Format, header ...string) *fitTable {
+	ft := &fitTable{header: header}
+	if fw, ok := w.(*fitWriter); ok && f != Markdown {
+		ft.fw, ft.buf = fw, new(bytes.Buffer)
+		w = ft.buf
+	}
 	var r tw.Renderer
 	if f == Markdown {
 		r = renderer.NewMarkdown()
@@ -47,7 +55,8 @@ func textTable(w io.Writer, f Format, header ...string) *tablewriter.Table {
 		args[i] = h
 	}
 	t.Header(args...)
-	return t
+	ft.Table = t
+	return ft
 }
 
 // escapeCells escapes each cell of a row for a terminal.

@@ -17,12 +17,21 @@ type Option func(*options)
 type options struct {
 	keys      int  // see Keys
 	allAdvice bool // see AllAdvice
+	width     int  // see Width
 }
 
 // Keys makes the table and markdown forms show the worst n keys of each
 // profile, or every key when n <= 0, instead of TableKeys.
 func Keys(n int) Option {
 	return func(o *options) { o.keys = n }
+}
+
+// Width makes the table form fit n columns (a terminal's width): a table
+// wider than that is written as blocks of "header: value" lines, one
+// block a row, and a longer line is wrapped at a space. 0, the default,
+// is no limit. The markdown, JSON and JUnit forms keep their full form.
+func Width(n int) Option {
+	return func(o *options) { o.width = n }
 }
 
 // Write writes res to w in format f. Each kind has the formats it can be
@@ -35,7 +44,24 @@ func Write(w io.Writer, res report.Result, f Format, opts ...Option) error {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return write(w, res, f, o)
+	return fitted(w, f, opts, func(w io.Writer) error { return write(w, res, f, o) })
+}
+
+// fitted calls write with w fitted to the width opts give (see Width) in
+// the table form, and with w itself in the others.
+func fitted(w io.Writer, f Format, opts []Option, write func(io.Writer) error) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if f != Table && f != "" {
+		return write(w)
+	}
+	fw, flush := newFitWriter(w, o.width)
+	if err := write(fw); err != nil {
+		return err
+	}
+	return flush()
 }
 
 // write writes res in format f, with at most keys keys per profile in the
