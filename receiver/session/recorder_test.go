@@ -124,7 +124,7 @@ func TestServeResultRenderers(t *testing.T) {
 		"hooklimit serve: FAIL — rewst at http://127.0.0.1:8080, 36 requests over 3s (12/s)",
 		"| yes: 5 of 5 retries after a 429",
 		"| 5 (14.3% of attempts), 5 with Retry-After",
-		"| 4, smallest slack -970 ms",
+		"| 4, smallest slack -970ms",
 		"| no key in the path (404) | 1",
 		"Retry schedule: resembles retry-after",
 		"| t1  | per_second 25/1s    | sliding window      |      25 |   30 |",
