@@ -36,6 +36,20 @@ type SenderShare struct {
 	PartitionViolations int64     `json:"partition_violations"`
 }
 
+// AddCounts adds x's counts (events, attempts, accepted, 429s, errors,
+// lost, early retries, partition violations) to s's; the name, model,
+// retry policy, disabled time and share are left as they are.
+func (s *SenderShare) AddCounts(x SenderShare) {
+	s.Events += x.Events
+	s.Attempts += x.Attempts
+	s.Accepted += x.Accepted
+	s.Rejected429 += x.Rejected429
+	s.Errors += x.Errors
+	s.Lost += x.Lost
+	s.RetryAfterEarly += x.RetryAfterEarly
+	s.PartitionViolations += x.PartitionViolations
+}
+
 // SenderMeta describes one sender of a run, for its result.
 type SenderMeta struct {
 	Name, Sender, Retry string
@@ -138,14 +152,7 @@ func MergeSenders(runs [][]SenderShare) []SenderShare {
 			if s.DisabledAt != 0 && (m.DisabledAt == 0 || s.DisabledAt < m.DisabledAt) {
 				m.DisabledAt = s.DisabledAt
 			}
-			m.Events += s.Events
-			m.Attempts += s.Attempts
-			m.Accepted += s.Accepted
-			m.Rejected429 += s.Rejected429
-			m.Errors += s.Errors
-			m.Lost += s.Lost
-			m.RetryAfterEarly += s.RetryAfterEarly
-			m.PartitionViolations += s.PartitionViolations
+			m.AddCounts(s)
 		}
 	}
 	var total int64

@@ -103,14 +103,7 @@ func checkSenderSums(t *testing.T, what string, r *report.RunResult) {
 	}
 	var s report.SenderShare
 	for _, x := range r.Senders {
-		s.Events += x.Events
-		s.Attempts += x.Attempts
-		s.Accepted += x.Accepted
-		s.Rejected429 += x.Rejected429
-		s.Errors += x.Errors
-		s.Lost += x.Lost
-		s.RetryAfterEarly += x.RetryAfterEarly
-		s.PartitionViolations += x.PartitionViolations
+		s.AddCounts(x)
 	}
 	d := &r.Delivery
 	got := []int64{s.Events, s.Attempts, s.Accepted, s.Rejected429, s.Errors, s.Lost, s.RetryAfterEarly, s.PartitionViolations}

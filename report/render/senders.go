@@ -30,12 +30,7 @@ func senderRows(ss []report.SenderShare) [][]string {
 		rows = append(rows, []string{name, s.Sender, s.Retry, numfmt.WithCommas(s.Events), numfmt.WithCommas(s.Attempts),
 			percent(s.AttemptShare), numfmt.WithCommas(s.Rejected429), numfmt.WithCommas(s.Lost),
 			numfmt.WithCommas(s.RetryAfterEarly), numfmt.WithCommas(s.PartitionViolations)})
-		sum.Events += s.Events
-		sum.Attempts += s.Attempts
-		sum.Rejected429 += s.Rejected429
-		sum.Lost += s.Lost
-		sum.RetryAfterEarly += s.RetryAfterEarly
-		sum.PartitionViolations += s.PartitionViolations
+		sum.AddCounts(s)
 	}
 	share := "-"
 	if sum.Attempts > 0 {

@@ -64,14 +64,7 @@ func checkSenderSums(t *testing.T, what string, r *report.RunResult) {
 	t.Helper()
 	var s report.SenderShare
 	for _, x := range r.Senders {
-		s.Events += x.Events
-		s.Attempts += x.Attempts
-		s.Accepted += x.Accepted
-		s.Rejected429 += x.Rejected429
-		s.Errors += x.Errors
-		s.Lost += x.Lost
-		s.RetryAfterEarly += x.RetryAfterEarly
-		s.PartitionViolations += x.PartitionViolations
+		s.AddCounts(x)
 	}
 	d := r.Delivery
 	if s.Events != d.Events || s.Attempts != d.Attempts || s.Accepted != d.Accepted || s.Rejected429 != d.Rejected429 || s.Errors != d.Errors ||
