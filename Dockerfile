@@ -5,7 +5,7 @@
 #
 # A static binary (no cgo) on distroless, run as a non-root user. Releases
 # build the same image from their binaries (goreleaser.Dockerfile).
-FROM golang:1.26-alpine AS build
+FROM golang:1.26.11-alpine AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
