@@ -20,6 +20,7 @@ import (
 
 // checkOptions holds the check command's dependencies and flags.
 type checkOptions struct {
+	Quiet        bool
 	IO          *IOStreams
 	Now         func() time.Time
 	Getenv      func(string) string
@@ -99,6 +100,7 @@ by time.`,
 	f.StringVar(&opts.SizeField, "size-field", "size", "JSON field or CSV column holding the body size in bytes")
 	f.StringVar(&opts.KeyPattern, "key-pattern", "", "access logs: a regexp whose first group picks the key from the request path, query string left out (default: the whole path)")
 	f.StringVar(&opts.Key, "key", "", "check only this partition key")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage+"; without the skipped lines of --skip-invalid")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip invalid lines, count them and report the first few, instead of stopping")
 	durationVar(f, &opts.MaxDisorder, "max-disorder", scenarios.DefaultMaxDisorder, "how far out of time order records may be (0: input must be in order)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'peak_ratio<0.8' (repeatable)")
@@ -112,13 +114,20 @@ by time.`,
 
 // runCheck reads every file, analyses the traffic and writes the report.
 func runCheck(ctx context.Context, opts *checkOptions) error {
+	inputs := []string{"--profile", opts.Profile}
+	for _, f := range opts.Files {
+		inputs = append(inputs, "FILE", f)
+	}
+	if err := oneStdin(inputs...); err != nil {
+		return err
+	}
 	if opts.ShowKeys < 0 {
 		return exitcode.Usagef("flag --show-keys: must be 0 (every key) or more, not %d", opts.ShowKeys)
 	}
 	if opts.MaxDisorder < 0 {
 		return exitcode.Usagef("flag --max-disorder: must be 0 (records in order) or more, not %s", opts.MaxDisorder)
 	}
-	profiles, err := loadProfiles(opts.Profile)
+	profiles, err := loadProfiles(opts.IO.In, opts.Profile)
 	if err != nil {
 		return err
 	}
@@ -175,7 +184,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
 	}
-	if n := in.Skipped(); n > 0 {
+	if n := in.Skipped(); n > 0 && !opts.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "hooklimit: skipped %d invalid line(s); the first:\n", n)
 		for _, e := range in.FirstSkipped() {
 			fmt.Fprintf(opts.IO.ErrOut, "  %s\n", termtext.Escape(e.Error()))

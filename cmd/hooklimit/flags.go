@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
@@ -10,15 +11,15 @@ import (
 )
 
 // loadProfiles loads a --profile value: one or more built-in names or
-// profile files, separated by commas.
-func loadProfiles(spec string) ([]*limitsim.Profile, error) {
+// profile files, separated by commas, "-" read from in.
+func loadProfiles(in io.Reader, spec string) ([]*limitsim.Profile, error) {
 	var out []*limitsim.Profile
 	for _, s := range strings.Split(spec, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
-		p, err := limitsim.LoadProfile(s)
+		p, err := loadProfile(in, s)
 		if err != nil {
 			return nil, err
 		}
@@ -29,6 +30,10 @@ func loadProfiles(spec string) ([]*limitsim.Profile, error) {
 	}
 	return out, nil
 }
+
+// quietUsage is the help of --quiet, the same on every command that has
+// it: progress bars and notices go, warnings and errors stay.
+const quietUsage = "no progress bars or notices on standard error (warnings and errors still show)"
 
 // excludeLimitUsage is the help of --exclude-limit.
 const excludeLimitUsage = "leave a limit out: not simulated, enforced or judged, e.g. workato.bytes (PROFILE.LIMIT or LIMIT; repeatable or comma-separated)"

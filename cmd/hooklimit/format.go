@@ -73,8 +73,10 @@ func addFormatFlag(cmd *cobra.Command, def string, extra ...string) *FormatFlag 
 	return f
 }
 
-// registerFormatFlag adds f to cmd as --format and completes its choices.
+// registerFormatFlag adds f to cmd as --format and completes its choices,
+// and adds -o/--output FILE for what the format renders.
 func registerFormatFlag(cmd *cobra.Command, f *FormatFlag) {
+	addOutputFlag(cmd)
 	cmd.Flags().Var(f, "format", "output format: "+strings.Join(f.allowed, ", "))
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return f.Allowed(), cobra.ShellCompDirectiveNoFileComp

@@ -15,7 +15,6 @@ import (
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/redact"
 	"github.com/hooklimit/hooklimit/internal/units"
-	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/discover"
 	"github.com/hooklimit/hooklimit/report"
@@ -25,6 +24,7 @@ import (
 
 // probeOptions holds the probe command's dependencies and flags.
 type probeOptions struct {
+	Quiet       bool
 	IO  *IOStreams
 	Now func() time.Time
 
@@ -99,12 +99,14 @@ still reported).`,
 	f.StringVarP(&opts.Profile, "profile", "p", "", "the documented limits to compare with: a built-in name or a profile file (default: none, findings only)")
 	f.IntVar(&opts.MaxRequests, "max-requests", discover.DefaultProbeMaxRequests, "hard cap on the requests sent")
 	durationVar(f, &opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
-	f.IntVar(&opts.InFlight, "max-in-flight", discover.DefaultProbeInFlight, "requests in flight at most")
+	f.IntVar(&opts.InFlight, "concurrency", discover.DefaultProbeInFlight, "requests the probe keeps in flight while it pushes a limit: how hard it pushes (run's --max-in-flight only caps a schedule)")
+	deprecatedAlias(f, "concurrency", "max-in-flight")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage)
 	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
 	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "a request header 'Name: value' (repeatable; values are never printed or recorded)")
 	f.StringVar(&opts.Method, "method", probe.DefaultHTTPMethod, "HTTP method of the probe requests")
-	durationVar(f, &opts.Timeout, "timeout", 5*time.Second, "per-request timeout, connecting included")
+	durationVar(f, &opts.Timeout, "timeout", probe.DefaultHTTPTimeout, "per-request timeout, connecting included")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and send nothing")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before probing a target that is not loopback")
 	f.StringVar(&opts.Out, "out", "", "write every request and the result to this JSON Lines file")
@@ -123,6 +125,9 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	planOut := opts.IO.ErrOut
 	if opts.DryRun {
 		planOut = opts.IO.Out
+	}
+	if opts.Quiet && !opts.DryRun {
+		planOut = io.Discard
 	}
 	if err := render.WriteProbePlan(planOut, target, meta.profileName(), steps, o.MaxRequests, o.MaxDuration); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
@@ -217,7 +222,7 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 	case opts.MaxDuration <= 0:
 		return o, meta, &exitcode.InputError{File: "flag --max-duration", Msg: "must be positive"}
 	case opts.InFlight <= 0:
-		return o, meta, &exitcode.InputError{File: "flag --max-in-flight", Msg: "must be positive"}
+		return o, meta, &exitcode.InputError{File: "flag --concurrency", Msg: "must be positive"}
 	case opts.Tolerance < 0 || opts.Tolerance >= 1:
 		return o, meta, &exitcode.InputError{File: "flag --tolerance", Msg: "want a fraction from 0 to 1, such as 0.1"}
 	}
@@ -232,7 +237,7 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 	}
 	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redact.URL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
 	if opts.Profile != "" {
-		p, err := limitsim.LoadProfile(opts.Profile)
+		p, err := loadProfile(opts.IO.In, opts.Profile)
 		if err != nil {
 			return o, meta, err
 		}

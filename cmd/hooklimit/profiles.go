@@ -72,7 +72,7 @@ the path of a YAML profile file.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeProfiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := limitsim.LoadProfile(args[0])
+			p, err := loadProfile(opts.IO.In, args[0])
 			if err != nil {
 				return asArgument(err, "PROFILE")
 			}
@@ -100,11 +100,14 @@ diff is not a verdict.`,
 		Args:              cobra.ExactArgs(2),
 		ValidArgsFunction: completeProfiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := limitsim.LoadProfile(args[0])
+			if err := oneStdin("the first profile", args[0], "the second", args[1]); err != nil {
+				return err
+			}
+			a, err := loadProfile(opts.IO.In, args[0])
 			if err != nil {
 				return err
 			}
-			b, err := limitsim.LoadProfile(args[1])
+			b, err := loadProfile(opts.IO.In, args[1])
 			if err != nil {
 				return err
 			}
@@ -134,9 +137,16 @@ command exits with code 2.`,
 // runProfilesValidate validates every file, printing a summary of each
 // valid one, and returns the first error.
 func runProfilesValidate(opts *profilesOptions, files []string) error {
+	var inputs []string
+	for _, f := range files {
+		inputs = append(inputs, "FILE", f)
+	}
+	if err := oneStdin(inputs...); err != nil {
+		return err
+	}
 	var first error
 	for _, f := range files {
-		p, err := limitsim.LoadProfile(f)
+		p, err := loadProfile(opts.IO.In, f)
 		if err != nil {
 			if first == nil {
 				first = err

@@ -148,6 +148,7 @@ Exit codes, the same for every command:
 		newCompletionCmd(d),
 		newManCmd(d),
 	)
+	withOutputFiles(root, d)
 	return root
 }
 

@@ -179,7 +179,7 @@ events fails unless a threshold on lost or lost_rate accepts the losses
 	f.StringVar(&opts.WsField, "workspace-field", "", "replay: the JSON field or CSV column holding each record's workspace, for workspace-scoped profiles such as workato, or the environment for environment-scoped ones such as workato@r3 (absent: all traffic is one workspace)")
 	f.StringVar(&opts.Out, "out", "", "write every attempt and the result to this JSON Lines file (-: to standard output, the report then going to standard error)")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'lost==0' or '429_rate<1%' (repeatable)")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bars")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage)
 	f.Int64Var(&opts.MaxRequests, "max-requests", 0, fmt.Sprintf("hard cap on the attempts sent: a run that would send more stops there, incomplete (default: stop at %d attempts per event, once past %s attempts)", probe.DefaultMaxAmplification, numfmt.WithCommas(probe.DefaultMinCapped)))
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before sending to a --target that is not loopback")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
@@ -206,6 +206,9 @@ type runSpec struct {
 }
 
 func runRun(ctx context.Context, opts *runOptions) error {
+	if err := oneStdin("FILE", opts.File, "--plan", opts.Plan, "--profile", opts.Profile); err != nil {
+		return err
+	}
 	spec, err := opts.spec()
 	if err != nil {
 		return err
@@ -488,7 +491,7 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := limitsim.LoadProfile(opts.Profile)
+	p, err := loadProfile(opts.IO.In, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -540,7 +543,7 @@ func (emptyRecords) Next() (scenarios.Record, error) { return scenarios.Record{}
 // override the plan's profile, retry policy, target and seed (see
 // scenarios.Plan.Settings).
 func (opts *runOptions) planSpec() (*runSpec, error) {
-	plan, err := scenarios.LoadPlan(opts.Plan)
+	plan, err := loadPlan(opts.IO.In, opts.Plan)
 	if err != nil {
 		return nil, err
 	}
@@ -573,7 +576,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 			return nil, plan.ValueError("target", err)
 		}
 	}
-	p, err := limitsim.LoadProfile(set.Profile)
+	p, err := loadProfile(opts.IO.In, set.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -638,7 +641,9 @@ func (opts *runOptions) announce(name, target string) error {
 	if opts.confirmed {
 		return nil
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "run: sending %s to %s; it stops at %s\n", name, redact.URL(target), opts.capText())
+	if !opts.Quiet {
+		fmt.Fprintf(opts.IO.ErrOut, "run: sending %s to %s; it stops at %s\n", name, redact.URL(target), opts.capText())
+	}
 	if err := confirmSend(opts.IO, target, opts.Yes, "send to", "send "+name+" to it, stopping at "+opts.capText()); err != nil {
 		return err
 	}

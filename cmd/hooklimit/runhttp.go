@@ -38,14 +38,15 @@ func (h *httpFlags) register(f *pflag.FlagSet) {
 	durationVar(f, &h.timeout, "timeout", probe.DefaultHTTPTimeout, "per-attempt timeout for --target, connecting included")
 	f.IntVar(&h.maxInFlight, "max-in-flight", probe.DefaultMaxInFlight, "requests in flight at most for --target; more wait, and count as late")
 	f.StringVar(&h.body, "body", "", "body template for --target: text, or @FILE; fields {{.ID}} {{.Seq}} {{.Key}} {{.Time}} {{.Unix}} {{.Attempt}} (default: a small JSON event)")
-	f.StringVar(&h.eventIDHeader, "event-id-header", probe.DefaultEventIDHeader, "header carrying each event's id for --target")
+	f.StringVar(&h.eventIDHeader, "id-header", probe.DefaultEventIDHeader, "header carrying each event's id for --target")
+	deprecatedAlias(f, "id-header", "event-id-header")
 	f.StringVar(&h.signSecretEnv, "sign-secret-env", "", "sign requests per Standard Webhooks with the secret (whsec_...) in this environment variable")
 	durationVar(f, &h.drain, "drain", time.Minute, "for --target: how long after the last event retries are still made")
 	durationVar(f, &h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")
 }
 
 // targetOnly are the flags that only a run against --target uses.
-var targetOnly = []string{"header", "method", "timeout", "max-in-flight", "body", "event-id-header", "sign-secret-env", "drain", "late-after"}
+var targetOnly = []string{"header", "method", "timeout", "max-in-flight", "body", "id-header", "event-id-header", "sign-secret-env", "drain", "late-after"}
 
 // check rejects values no run can use, and flags for --target given to a
 // run against the simulator, which would ignore them without a word.
@@ -82,7 +83,7 @@ func (h *httpFlags) target(opts *runOptions, target string) (*probe.HTTPTarget, 
 		return nil, err
 	}
 	if h.eventIDHeader != "" && !probe.ValidToken(h.eventIDHeader) {
-		return nil, &exitcode.InputError{File: "flag --event-id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
+		return nil, &exitcode.InputError{File: "flag --id-header", Msg: "want a header name: letters, digits and !#$%&'*+-.^_`|~"}
 	}
 	tgt := &probe.HTTPTarget{
 		URL: target, Method: h.method, Timeout: h.timeout, MaxInFlight: h.maxInFlight,

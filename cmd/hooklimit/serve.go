@@ -25,6 +25,7 @@ import (
 
 // serveOptions holds the serve command's dependencies and flags.
 type serveOptions struct {
+	Quiet           bool
 	IO     *IOStreams
 	Now    func() time.Time
 	Getenv func(string) string
@@ -128,9 +129,9 @@ when interrupted (the report is still printed and written).`,
 	f.StringVarP(&opts.Profile, "profile", "p", "rewst", "the limits to enforce: a built-in name or a profile file")
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "the address to listen on; port 0 picks a free port")
 	durationVar(f, &opts.Duration, "duration", 0, "stop and report after this long (default: at Ctrl-C)")
-	f.StringVar(&opts.Key, "key", "path", "where the partition key comes from: path, path:N, /prefix/{key}, header:NAME or query:NAME")
-	f.StringVar(&opts.Workspace, "workspace", "", "where the workspace comes from, for workspace-scoped profiles such as workato (the environment for environment-scoped ones such as workato@r3), in the forms of --key, e.g. header:X-Workspace or /w/{key}/hooks (default: all traffic is one workspace)")
-	f.StringVar(&opts.Headers, "headers", "", "header dialects to speak, comma-separated (default: the profile's), e.g. workato,ietf")
+	f.StringVar(&opts.Key, "key-from", "path", "where the partition key comes from: path, path:N, /prefix/{key}, header:NAME or query:NAME")
+	f.StringVar(&opts.Workspace, "workspace", "", "where the workspace comes from, for workspace-scoped profiles such as workato (the environment for environment-scoped ones such as workato@r3), in the forms of --key-from, e.g. header:X-Workspace or /w/{key}/hooks (default: all traffic is one workspace)")
+	f.StringVar(&opts.Headers, "header-dialect", "", "header dialects to speak, comma-separated (default: the profile's), e.g. workato,ietf")
 	f.StringVar(&opts.MaxBody, "max-body", "", "answer 413 to a body longer than this, e.g. 256KiB (default: 1 MiB plus the largest byte limit)")
 	f.StringVar(&opts.Latency, "latency", "", "latency added before answering an admitted request: a duration or a range, e.g. 20ms or 10ms-50ms")
 	f.StringVar(&opts.ErrorRate, "error-rate", "", "share of admitted requests answered with --error-status, e.g. 5% or 0.05")
@@ -150,6 +151,9 @@ when interrupted (the report is still printed and written).`,
 	f.StringVar(&opts.Out, "out", "", "write every request (no body, no header) and the result to this JSON Lines file")
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'retry_after_early==0' or '429_rate<1%' (repeatable)")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage+"; without the line saying where it listens")
+	deprecatedAlias(f, "key-from", "key")
+	deprecatedAlias(f, "header-dialect", "headers")
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	return cmd
 }
@@ -162,7 +166,7 @@ type serveSetup struct {
 }
 
 func (opts *serveOptions) setup() (*serveSetup, error) {
-	p, err := limitsim.LoadProfile(opts.Profile)
+	p, err := loadProfile(opts.IO.In, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +186,7 @@ func (opts *serveOptions) setup() (*serveSetup, error) {
 	}
 	key, err := limitsim.ParseKeySource(opts.Key)
 	if err != nil {
-		return nil, flagErr("key", err.Error())
+		return nil, flagErr("key-from", err.Error())
 	}
 	var ws *limitsim.KeySource
 	if opts.Workspace != "" {
@@ -195,7 +199,7 @@ func (opts *serveOptions) setup() (*serveSetup, error) {
 	ro := receiver.Options{Profile: p, Key: key, Workspace: ws, Now: opts.Now, ErrorStatus: opts.ErrorStatus, Seed: opts.Seed, NoIDHash: !opts.IDHash}
 	if opts.Headers != "" {
 		if _, err := limitsim.Dialects(opts.Headers); err != nil {
-			return nil, flagErr("headers", err.Error())
+			return nil, flagErr("header-dialect", err.Error())
 		}
 		ro.Dialects = []string{opts.Headers}
 	}
@@ -392,6 +396,9 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 // --format json (a line of JSON) or junit, whose standard output must hold
 // one document, on standard error.
 func (opts *serveOptions) announce(url string, su *serveSetup) {
+	if opts.Quiet {
+		return
+	}
 	desc := fmt.Sprintf("%s, key from %s", su.profile.Name, su.ropt.Key.String())
 	switch {
 	case su.ropt.Workspace != nil:
