@@ -20,7 +20,7 @@ import (
 
 // checkOptions holds the check command's dependencies and flags.
 type checkOptions struct {
-	Quiet        bool
+	Quiet       bool
 	IO          *IOStreams
 	Now         func() time.Time
 	Getenv      func(string) string

@@ -24,9 +24,9 @@ import (
 
 // probeOptions holds the probe command's dependencies and flags.
 type probeOptions struct {
-	Quiet       bool
-	IO  *IOStreams
-	Now func() time.Time
+	Quiet bool
+	IO    *IOStreams
+	Now   func() time.Time
 
 	Target      string
 	Profile     string

@@ -25,7 +25,7 @@ import (
 
 // serveOptions holds the serve command's dependencies and flags.
 type serveOptions struct {
-	Quiet           bool
+	Quiet  bool
 	IO     *IOStreams
 	Now    func() time.Time
 	Getenv func(string) string
