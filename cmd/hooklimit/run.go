@@ -187,6 +187,7 @@ events fails unless a threshold on lost or lost_rate accepts the losses
 	opts.Params.register(f)
 	opts.HTTP.register(f)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
+	registerRunCompletions(cmd)
 	return cmd
 }
 

@@ -155,6 +155,7 @@ when interrupted (the report is still printed and written).`,
 	deprecatedAlias(f, "key-from", "key")
 	deprecatedAlias(f, "header-dialect", "headers")
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
+	registerServeCompletions(cmd)
 	return cmd
 }
 
