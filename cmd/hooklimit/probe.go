@@ -100,7 +100,7 @@ still reported).`,
 	f.IntVar(&opts.MaxRequests, "max-requests", discover.DefaultProbeMaxRequests, "hard cap on the requests sent")
 	durationVar(f, &opts.MaxDuration, "max-duration", discover.DefaultProbeMaxDuration, "hard cap on the time spent sending")
 	f.IntVar(&opts.InFlight, "concurrency", discover.DefaultProbeInFlight, "requests the probe keeps in flight while it pushes a limit: how hard it pushes (run's --max-in-flight only caps a schedule)")
-	deprecatedAlias(f, "concurrency", "max-in-flight")
+	deprecatedAlias(f, "concurrency", "max-in-flight", d.IO.ErrOut)
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage)
 	f.StringVar(&opts.Bytes, "bytes", "", "also probe byte limits with bodies of this size, e.g. 1MB (default: no byte step)")
 	f.Float64Var(&opts.Tolerance, "tolerance", report.DefaultProbeTolerance, "how far an inferred limit may be from the documented one and still match, as a fraction")

@@ -15,7 +15,7 @@ import (
 // every request is at the same virtual instant, on a whole second.
 func TestServeRewstRevision(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, tr := startServeMem(t, "--profile", "rewst@2026-02-18", "--key", "/hooks/{key}")
+		s, tr := startServeMem(t, "--profile", "rewst@2026-02-18", "--key-from", "/hooks/{key}")
 		c := &http.Client{Transport: tr}
 		post := func() (*http.Response, string) {
 			resp, err := c.Post(s.URL+"/hooks/t1", "application/json", nil)

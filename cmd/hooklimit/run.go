@@ -185,7 +185,7 @@ events fails unless a threshold on lost or lost_rate accepts the losses
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	registerFormatFlag(cmd, opts.Format)
 	opts.Params.register(f)
-	opts.HTTP.register(f)
+	opts.HTTP.register(f, d.IO.ErrOut)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	registerRunCompletions(cmd)
 	return cmd
@@ -605,6 +605,9 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 	name := plan.Name
 	if name == "" {
 		name = "plan " + opts.Plan
+		if opts.Plan == "-" {
+			name = "plan from standard input"
+		}
 	}
 	return &runSpec{name: name, newSource: plan.Source, profile: p, target: target, thresholds: append(ths, more...)}, nil
 }

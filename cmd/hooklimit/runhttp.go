@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -32,14 +33,16 @@ type httpFlags struct {
 	tolerance     time.Duration
 }
 
-func (h *httpFlags) register(f *pflag.FlagSet) {
+// register defines the flags of a run against --target on f; errOut gets
+// the notice of a deprecated name.
+func (h *httpFlags) register(f *pflag.FlagSet, errOut io.Writer) {
 	f.StringArrayVarP(&h.headers, "header", "H", nil, "a request header 'Name: value' for --target (repeatable; values are never printed or recorded)")
 	f.StringVar(&h.method, "method", probe.DefaultHTTPMethod, "HTTP method for --target")
 	durationVar(f, &h.timeout, "timeout", probe.DefaultHTTPTimeout, "per-attempt timeout for --target, connecting included")
 	f.IntVar(&h.maxInFlight, "max-in-flight", probe.DefaultMaxInFlight, "requests in flight at most for --target; more wait, and count as late")
 	f.StringVar(&h.body, "body", "", "body template for --target: text, or @FILE; fields {{.ID}} {{.Seq}} {{.Key}} {{.Time}} {{.Unix}} {{.Attempt}} (default: a small JSON event)")
 	f.StringVar(&h.eventIDHeader, "id-header", probe.DefaultEventIDHeader, "header carrying each event's id for --target")
-	deprecatedAlias(f, "id-header", "event-id-header")
+	deprecatedAlias(f, "id-header", "event-id-header", errOut)
 	f.StringVar(&h.signSecretEnv, "sign-secret-env", "", "sign requests per Standard Webhooks with the secret (whsec_...) in this environment variable")
 	durationVar(f, &h.drain, "drain", time.Minute, "for --target: how long after the last event retries are still made")
 	durationVar(f, &h.tolerance, "late-after", probe.DefaultLateTolerance, "for --target: an attempt sent this much after it was due counts as late")

@@ -152,8 +152,8 @@ when interrupted (the report is still printed and written).`,
 	f.StringArrayVar(&opts.Thresholds, "threshold", nil, "a condition that must hold, e.g. 'retry_after_early==0' or '429_rate<1%' (repeatable)")
 	f.StringSliceVar(&opts.Exclude, "exclude-limit", nil, excludeLimitUsage)
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage+"; without the line saying where it listens")
-	deprecatedAlias(f, "key-from", "key")
-	deprecatedAlias(f, "header-dialect", "headers")
+	deprecatedAlias(f, "key-from", "key", d.IO.ErrOut)
+	deprecatedAlias(f, "header-dialect", "headers", d.IO.ErrOut)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	registerServeCompletions(cmd)
 	return cmd

@@ -190,7 +190,7 @@ func TestServeJudgesRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				s, tr := startServeMem(t, "--profile", "rewst", "--key", "/hooks/{key}", "--giveup-after", "100ms")
+				s, tr := startServeMem(t, "--profile", "rewst", "--key-from", "/hooks/{key}", "--giveup-after", "100ms")
 				sent := runSender(t, tr, s.URL+"/hooks/t1", tt.rate, tt.duration, tt.retry)
 				tr.CloseIdleConnections()
 				time.Sleep(tt.wait)
@@ -233,7 +233,7 @@ func TestServeTellsRunsApart(t *testing.T) {
 }
 
 func testServeTellsRunsApart(t *testing.T) {
-	s, tr := startServeMem(t, "--profile", "rewst", "--key", "/hooks/{key}")
+	s, tr := startServeMem(t, "--profile", "rewst", "--key-from", "/hooks/{key}")
 	defer tr.CloseIdleConnections()
 	var ids []string
 	for range 2 {

@@ -47,7 +47,7 @@ func TestServeGolden(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				s, tr := startServeMem(t, "--profile", "rewst", "--key", "/hooks/{key}", "--giveup-after", "100ms", "--format", format)
+				s, tr := startServeMem(t, "--profile", "rewst", "--key-from", "/hooks/{key}", "--giveup-after", "100ms", "--format", format)
 				d, sent, errOut := newTestDeps()
 				d.Now = time.Now
 				d.Transport, d.Clock = tr, memhttp.Clock{}
