@@ -645,9 +645,7 @@ func (opts *runOptions) announce(name, target string) error {
 	if opts.confirmed {
 		return nil
 	}
-	if !opts.Quiet {
-		fmt.Fprintf(opts.IO.ErrOut, "run: sending %s to %s; it stops at %s\n", name, redact.URL(target), opts.capText())
-	}
+	fmt.Fprintf(opts.IO.ErrOut, "run: sending %s to %s; it stops at %s\n", name, redact.URL(target), opts.capText())
 	if err := confirmSend(opts.IO, target, opts.Yes, "send to", "send "+name+" to it, stopping at "+opts.capText()); err != nil {
 		return err
 	}
