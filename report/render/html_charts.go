@@ -193,16 +193,18 @@ func percentileChart(title, yLabel string, names []string, series []chartSeries)
 }
 
 // timeAxis turns step indexes into x values in a unit a person reads: the
-// seconds, minutes or hours since the start; xStep is one step in it.
+// seconds, minutes or hours since the start, and never a unit finer than
+// a step (counts per minute are drawn against minutes); xStep is one
+// step in it.
 func timeAxis(n int, stepSeconds int64, start report.Timestamp) (xs []float64, xStep float64, label string) {
 	span := float64(n) * float64(stepSeconds)
 	unit, name := 1.0, "seconds"
 	switch {
 	case span > 3*86400:
 		unit, name = 86400, "days"
-	case span > 3*3600:
+	case span > 3*3600 || stepSeconds >= 3600:
 		unit, name = 3600, "hours"
-	case span > 600:
+	case span > 600 || stepSeconds >= 60:
 		unit, name = 60, "minutes"
 	}
 	xs = make([]float64, n)

@@ -159,9 +159,10 @@ func TestLevelsCredits(t *testing.T) {
 	if v[0] != 0 || v[1] != 20 || v[2] != 40 || v[3] != 60 {
 		t.Fatalf("levels %v, want 0 20 40 60 ...", v[:4])
 	}
-	// It goes on until the store is full again: 900 s.
-	if n := len(v); n < 900 || n > 902 || v[n-1] < 18000 {
-		t.Fatalf("%d levels ending at %v, want the store full after about 900 s", n, v[n-1])
+	// It goes on until the store is full again, and the fresh credits
+	// with it (18,020, as the caption says), and stops there: 901 s.
+	if n := len(v); n < 900 || n > 902 || v[n-1] != ls[0].capacity || v[n-2] >= ls[0].capacity {
+		t.Fatalf("%d levels ending at %v, %v, want them to end at the first full level %v after about 900 s", n, v[n-2], v[n-1], ls[0].capacity)
 	}
 }
 
@@ -174,5 +175,23 @@ func BenchmarkHTML(b *testing.B) {
 		if err := Write(&buf, rep, HTML); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestLevelsBytesFull: Workato's byte credits after a minute that takes
+// them all go on until both the 30 MB store and the minute's 30 MB are
+// there again: the last level is the 60 MB the caption names.
+func TestLevelsBytesFull(t *testing.T) {
+	spec := builtinSpec("workato")
+	spec.Limits = spec.Limits[1:2]
+	tl := &report.Timeline{Profile: spec, StepSeconds: 60, Sent: []int64{2000, 500}, Admitted: []int64{1500, 500},
+		Rejected429: []int64{500, 0}, Bytes: []int64{80e6, 20e6}}
+	ls := levels(tl)
+	if len(ls) != 1 || ls[0].capacity != 60e6 {
+		t.Fatalf("level series %+v, want one of capacity 60 MB", ls)
+	}
+	v := ls[0].values
+	if n := len(v); v[n-1] != 60e6 || v[n-2] >= 60e6 {
+		t.Fatalf("levels %v, want them to end at the first full 60 MB", v)
 	}
 }
