@@ -447,7 +447,7 @@ func TestHTMLInChromium(t *testing.T) {
 			}
 			v.path, v.width, v.height = filepath.Join(dir, page+".html"), width, 2400
 			v.err = os.WriteFile(v.path, pages[page], 0o644)
-			v.shot = name == "run" || name == "workato" || name == "burst" || name == "storm" || name == "probe"
+			v.shot = name == "run" || name == "workato"
 		}
 		visits[name] = v
 		wg.Go(func() { v.do(ctx, b) })
