@@ -81,8 +81,26 @@ func (t *htmlTable) add(cells ...string) {
 		case "mismatch":
 			row[i].Class = "fail"
 		}
+		if longestWord(s) > longWord {
+			row[i].Class = strings.TrimSpace(row[i].Class + " long")
+		}
 	}
 	t.Rows = append(t.Rows, row)
+}
+
+// longWord is the length beyond which a word of a cell (a retry policy
+// such as retry-after,max=100,fallback=(...)) may break anywhere, so that
+// its table fits the window; shorter words break only at spaces.
+const longWord = 24
+
+// longestWord returns the length in bytes of the longest run of s
+// without a space.
+func longestWord(s string) int {
+	n := 0
+	for w := range strings.FieldsSeq(s) {
+		n = max(n, len(w))
+	}
+	return n
 }
 
 func verdictClass(s string) string {

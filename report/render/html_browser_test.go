@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -272,6 +273,92 @@ func (tb *tab) dom(ctx context.Context) (string, error) {
 	return r.Result.Value, err
 }
 
+// eval evaluates a JavaScript expression that returns a JSON string in
+// the page, and decodes that JSON into out.
+func (tb *tab) eval(ctx context.Context, expr string, out any) error {
+	var r struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+		Exception *struct {
+			Text string `json:"text"`
+		} `json:"exceptionDetails"`
+	}
+	if err := tb.b.call(ctx, tb.session, "Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true}, &r); err != nil {
+		return err
+	}
+	if r.Exception != nil {
+		return fmt.Errorf("evaluate: %s", r.Exception.Text)
+	}
+	return json.Unmarshal([]byte(r.Result.Value), out)
+}
+
+// layout is where the browser put a page's charts and tables, in CSS
+// pixels: what the user sees.
+type layout struct {
+	Width   float64        `json:"width"` // the viewport's
+	Figures []figureLayout `json:"figures"`
+	Tables  []tableLayout  `json:"tables"`
+}
+
+// figureLayout is one chart. Heights are how far above the x axis a
+// thing is drawn: a limit line's, the admitted line's highest point, a
+// mark's centre; Plot is the plot area's.
+type figureLayout struct {
+	Title    string       `json:"title"`
+	Plot     float64      `json:"plot"`
+	Limits   []float64    `json:"limits"`
+	Admitted float64      `json:"admitted"`
+	Marks    []markLayout `json:"marks"`
+}
+
+type markLayout struct {
+	Count  string  `json:"count"`
+	Lift   float64 `json:"lift"`
+	Width  float64 `json:"width"`
+	Inside bool    `json:"inside"` // within the chart's box
+	Fill   string  `json:"fill"`
+}
+
+// tableLayout is one table: the right edge of its last column, its
+// heading, how far its box scrolls, the box's right edge and whether it
+// scrolls sideways (its overflow-x).
+type tableLayout struct {
+	Right    float64 `json:"right"`
+	Last     string  `json:"last"`
+	Scroll   float64 `json:"scroll"`
+	BoxRight float64 `json:"boxRight"`
+	Overflow string  `json:"overflow"`
+}
+
+// layoutJS measures a page for layout.
+const layoutJS = `JSON.stringify({
+  width: window.innerWidth,
+  figures: [...document.querySelectorAll("figure")].map(f => {
+    const svg = f.querySelector("svg.chart"), box = svg.getBoundingClientRect();
+    const axes = svg.querySelectorAll('g[stroke="` + "#5f6b7a" + `"] line');
+    const x = axes[0].getBoundingClientRect().top, top = axes[1].getBoundingClientRect().top;
+    const adm = svg.querySelector('polyline[stroke="` + "#1f9d55" + `"]');
+    return {
+      title: f.querySelector("h3").textContent,
+      plot: x - top,
+      limits: [...svg.querySelectorAll('polyline[stroke-dasharray="6 3"]')].map(l => x - l.getBoundingClientRect().top),
+      admitted: adm ? x - adm.getBoundingClientRect().top : 0,
+      marks: [...svg.querySelectorAll("circle.mark")].map(c => {
+        const r = c.getBoundingClientRect();
+        return {count: c.dataset.count, lift: x - (r.top + r.height / 2), width: r.width, fill: getComputedStyle(c).fill,
+          inside: r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom};
+      }),
+    };
+  }),
+  tables: [...document.querySelectorAll("table")].map(t => {
+    const cells = t.querySelectorAll("tr:first-child > *"), last = cells[cells.length - 1];
+    const box = t.parentElement;
+    return {right: last.getBoundingClientRect().right, last: last.textContent, scroll: box.scrollWidth - box.clientWidth,
+      boxRight: box.getBoundingClientRect().right, overflow: getComputedStyle(box).overflowX};
+  }),
+})`
+
 // screenshot returns a PNG of the tab's viewport.
 func (tb *tab) screenshot(ctx context.Context) ([]byte, error) {
 	var r struct {
@@ -297,6 +384,7 @@ type visit struct {
 	shot          bool // take a screenshot
 
 	dom     string
+	layout  layout
 	png     []byte
 	console []string
 	err     error
@@ -311,6 +399,9 @@ func (v *visit) do(ctx context.Context, b *browser) {
 	tb, err := b.open(ctx, "file://"+v.path, v.width, v.height)
 	if err == nil {
 		v.dom, err = tb.dom(ctx)
+	}
+	if err == nil && v.path != "" && !strings.HasSuffix(v.path, "noisy.html") {
+		err = tb.eval(ctx, layoutJS, &v.layout)
 	}
 	if err == nil && v.shot {
 		v.png, err = tb.screenshot(ctx)
@@ -348,14 +439,19 @@ func TestHTMLInChromium(t *testing.T) {
 	defer cancel()
 	// Every page at once, each in its own window (a screenshot of a tab
 	// in the background never comes), the checks after.
-	names := []string{"noisy", "run", "workato", "check", "probe"}
+	// compare-800 is the compare page in a window 800 pixels wide.
+	names := []string{"noisy", "run", "workato", "check", "probe", "burst", "storm", "compare", "compare-800"}
 	visits := make(map[string]*visit, len(names))
 	var wg sync.WaitGroup
 	for _, name := range names {
 		v := &visit{path: noisy, width: 800, height: 600}
 		if name != "noisy" {
-			v.path, v.width, v.height = filepath.Join(dir, name+".html"), 1100, 2400
-			v.err = os.WriteFile(v.path, pages[name], 0o644)
+			page, width := name, 1100
+			if name == "compare-800" {
+				page, width = "compare", 800
+			}
+			v.path, v.width, v.height = filepath.Join(dir, page+".html"), width, 2400
+			v.err = os.WriteFile(v.path, pages[page], 0o644)
 			v.shot = name == "run" || name == "workato"
 		}
 		visits[name] = v
@@ -365,6 +461,7 @@ func TestHTMLInChromium(t *testing.T) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			v := visits[name]
+			page := strings.TrimSuffix(name, "-800")
 			if v.err != nil {
 				t.Fatal(v.err)
 			}
@@ -374,7 +471,7 @@ func TestHTMLInChromium(t *testing.T) {
 				}
 				return
 			}
-			if got, want := strings.Count(v.dom, `<svg class="chart"`), strings.Count(string(pages[name]), `<svg class="chart"`); got != want || got == 0 {
+			if got, want := strings.Count(v.dom, `<svg class="chart"`), strings.Count(string(pages[page]), `<svg class="chart"`); got != want || got == 0 {
 				t.Errorf("%d charts in the rendered page, want %d", got, want)
 			}
 			if !strings.Contains(v.dom, `id="verdict"`) || !strings.Contains(v.dom, "<polyline") && !strings.Contains(v.dom, "<path") {
@@ -392,6 +489,7 @@ func TestHTMLInChromium(t *testing.T) {
 			if len(v.console) > 0 {
 				t.Errorf("console output opening %s:\n%s", name, strings.Join(v.console, "\n"))
 			}
+			checkLayout(t, name, v.layout)
 		})
 	}
 	// The browser's own log: the noisy page's lines are expected there.
@@ -403,5 +501,72 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	if len(bad) > 0 {
 		t.Errorf("console output in the browser's log:\n%s", strings.Join(bad[:min(5, len(bad))], "\n"))
+	}
+}
+
+// checkLayout checks what the user sees of a page in the browser: no
+// table cut off at the viewport's edge; the limit of a chart whose peak
+// is 40 times it readable in a zoomed panel; a burst's rejections marked
+// where they can be seen; the probe's discovery drawn with its inferred
+// limit and its 429s.
+func checkLayout(t *testing.T, name string, l layout) {
+	t.Helper()
+	for _, tb := range l.Tables {
+		// At 1,100 px every table fits; narrower, a table may scroll in
+		// a box that fits, and nothing is cut.
+		fits := tb.Right <= l.Width && tb.Scroll <= 0
+		scrolls := tb.BoxRight <= l.Width && tb.Overflow == "auto"
+		if !fits && (l.Width >= 1100 || !scrolls) {
+			t.Errorf("a table's last column %q ends at %.0f px in a %.0f px window (its box ends at %.0f px, scrolls by %.0f px, overflow-x %s)",
+				tb.Last, tb.Right, l.Width, tb.BoxRight, tb.Scroll, tb.Overflow)
+		}
+	}
+	figure := func(title string) *figureLayout {
+		for i := range l.Figures {
+			if strings.Contains(l.Figures[i].Title, title) {
+				return &l.Figures[i]
+			}
+		}
+		t.Errorf("no chart %q among %d", title, len(l.Figures))
+		return nil
+	}
+	// A mark is seen: drawn, filled, in the chart and off the x axis.
+	seen := func(f *figureLayout, count string) {
+		for _, m := range f.Marks {
+			if m.Count == count {
+				if m.Width < 4 || !m.Inside || m.Lift < 3 || m.Fill == "none" || m.Fill == "" {
+					t.Errorf("%s: the mark of %s 429s is not to be seen: %+v", f.Title, count, m)
+				}
+				return
+			}
+		}
+		t.Errorf("%s: no mark of %s 429s among %+v", f.Title, count, f.Marks)
+	}
+	switch name {
+	case "storm":
+		// 25/s against 1,000/s: 8 px above the axis in the full chart,
+		// a third of the plot in the zoomed one.
+		if f := figure("Sent per second against the limits, zoomed"); f != nil {
+			if len(f.Limits) == 0 || f.Limits[0] < f.Plot/4 || f.Admitted < f.Plot/4 {
+				t.Errorf("%s: limit lines %v px and admitted %.0f px above the axis of a %.0f px plot, want a quarter of it at least", f.Title, f.Limits, f.Admitted, f.Plot)
+			}
+			seen(f, "975")
+		}
+	case "burst":
+		if f := figure("Sent per second against the limits"); f != nil {
+			seen(f, "80")
+			// The 18,020 admitted reach the line of the most a second
+			// admits from full, near the top.
+			if f.Admitted < 0.8*f.Plot || len(f.Limits) < 2 || math.Abs(f.Limits[1]-f.Admitted) > 2 {
+				t.Errorf("%s: admitted %.0f px, limits %v px above the axis of a %.0f px plot, want the admitted at the line of the most from full", f.Title, f.Admitted, f.Limits, f.Plot)
+			}
+		}
+	case "probe":
+		if f := figure("Requests per second sent and admitted, against the inferred limits"); f != nil {
+			if len(f.Limits) != 1 || f.Limits[0] < 20 {
+				t.Errorf("%s: limit lines %v px above the axis, want the inferred limit's", f.Title, f.Limits)
+			}
+			seen(f, "15")
+		}
 	}
 }

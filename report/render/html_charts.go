@@ -45,6 +45,7 @@ type htmlChart struct {
 type legendItem struct {
 	Color  string // CSS color
 	Dashed bool
+	Dot    bool // a marker, not a line
 	Label  string
 }
 
@@ -64,6 +65,27 @@ func cssColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.
 // xStep is the x length of one step, where a series of steps ends. The
 // first series is drawn last, on top of the others.
 func lineChart(title, xLabel, yLabel string, xs []float64, xStep float64, series []chartSeries, lines []chartLine) (htmlChart, error) {
+	return drawLineChart(title, xLabel, yLabel, xs, xStep, series, lines, chartOpts{})
+}
+
+// chartOpts are what a chart of counts may add to lineChart's.
+type chartOpts struct {
+	// yTop, when above 0, is the top of the y axis: higher values are
+	// drawn at the top edge, so that lines near a limit far below the
+	// peak stay readable.
+	yTop float64
+	// marks is a series of counts (429s) to mark at each step where it
+	// is above 0, with a dot at least a few pixels above the x axis,
+	// however small the count against the axis, and the count written
+	// above it when few steps have one.
+	marks *chartSeries
+}
+
+// maxMarkLabels is how many marked steps a chart writes the counts of.
+const maxMarkLabels = 12
+
+// drawLineChart is lineChart with opts.
+func drawLineChart(title, xLabel, yLabel string, xs []float64, xStep float64, series []chartSeries, lines []chartLine, opts chartOpts) (htmlChart, error) {
 	ch := htmlChart{Title: title}
 	p := &svgPlot{title: title, xLabel: xLabel, yLabel: yLabel}
 	ymax := 0.0
@@ -101,6 +123,19 @@ func lineChart(title, xLabel, yLabel string, xs []float64, xStep float64, series
 		ymax = max(ymax, hl.y)
 	}
 	ytop := math.Max(ymax*1.08, 1)
+	if opts.yTop > 0 {
+		ytop = opts.yTop
+	}
+	clip := func(ys []float64) []float64 {
+		if opts.yTop <= 0 {
+			return ys
+		}
+		out := make([]float64, len(ys))
+		for i, y := range ys {
+			out[i] = min(y, ytop)
+		}
+		return out
+	}
 	p.axes(xmin, xmax, 0, ytop, niceTicks(xmin, xmax), niceTicks(0, ytop))
 	for i := len(plotted) - 1; i >= 0; i-- {
 		l := plotted[i]
@@ -108,11 +143,27 @@ func lineChart(title, xLabel, yLabel string, xs []float64, xStep float64, series
 		if l.s.dashed {
 			dash = "4 3"
 		}
-		p.polyline(l.xs, l.ys, l.s.color, 1.4, dash)
+		p.polyline(l.xs, clip(l.ys), l.s.color, 1.4, dash)
 	}
 	for _, hl := range lines {
+		if hl.y > ytop {
+			continue
+		}
 		p.polyline([]float64{xmin, xmax}, []float64{hl.y, hl.y}, hl.color, 1.2, "6 3")
 		ch.Legend = append(ch.Legend, legendItem{Color: cssColor(hl.color), Dashed: true, Label: hl.label})
+	}
+	if m := opts.marks; m != nil {
+		var mx, my []float64
+		pxs, pys := maxPool(xs, m.ys, maxChartPoints)
+		for i, y := range pys {
+			if y > 0 {
+				mx, my = append(mx, pxs[i]+xStep/2), append(my, y)
+			}
+		}
+		p.marks(mx, clip(my), my, m.color, len(mx) <= maxMarkLabels)
+		if len(mx) > 0 {
+			ch.Legend = append(ch.Legend, legendItem{Color: cssColor(m.color), Dot: true, Label: m.name})
+		}
 	}
 	ch.SVG = p.svg()
 	return ch, nil
@@ -193,16 +244,18 @@ func percentileChart(title, yLabel string, names []string, series []chartSeries)
 }
 
 // timeAxis turns step indexes into x values in a unit a person reads: the
-// seconds, minutes or hours since the start; xStep is one step in it.
+// seconds, minutes or hours since the start, and never a unit finer than
+// a step (counts per minute are drawn against minutes); xStep is one
+// step in it.
 func timeAxis(n int, stepSeconds int64, start report.Timestamp) (xs []float64, xStep float64, label string) {
 	span := float64(n) * float64(stepSeconds)
 	unit, name := 1.0, "seconds"
 	switch {
 	case span > 3*86400:
 		unit, name = 86400, "days"
-	case span > 3*3600:
+	case span > 3*3600 || stepSeconds >= 3600:
 		unit, name = 3600, "hours"
-	case span > 600:
+	case span > 600 || stepSeconds >= 60:
 		unit, name = 60, "minutes"
 	}
 	xs = make([]float64, n)

@@ -299,13 +299,11 @@ func probeHTML(p *report.ProbeResult, t *report.Timeline) (*htmlDoc, error) {
 	if p.Capped != "" {
 		doc.Notes = append(doc.Notes, "cut short by --"+p.Capped+": limits not reached within the caps are marked \"not determined\"")
 	}
-	if t != nil && t.Len() > 0 {
-		secs, err := chartSections(t, report.KindProbe, 1)
-		if err != nil {
-			return nil, err
-		}
-		doc.Sections = append(doc.Sections, secs[0])
+	disc, err := probeDiscovery(p, t)
+	if err != nil {
+		return nil, err
 	}
+	doc.Sections = append(doc.Sections, disc)
 	lt := newTable("Limits: documented, advertised and inferred", []int{1, 2, 3}, "limit", "documented", "advertised", "inferred", "how", "verdict")
 	for _, row := range p.Limits {
 		inf := numOrDash(row.Inferred)
@@ -324,6 +322,11 @@ func probeHTML(p *report.ProbeResult, t *report.Timeline) (*htmlDoc, error) {
 	} else {
 		sec.Text = "No findings: every rate-limit answer seen was right."
 	}
-	doc.Sections = append(doc.Sections, sec, htmlSection{Title: "The probe in full", Pre: textOf(p)})
+	if s := p.Sustained; s != nil {
+		sec.Text += fmt.Sprintf(" Sustained: %s/s (the %s limit).", numfmt.ShortFloat(round1(s.RatePerSecond)), report.LimitName(s.Window))
+	}
+	sec.Text = strings.TrimSpace(sec.Text)
+	sec.Tables = append(sec.Tables, probeTables(p)...)
+	doc.Sections = append(doc.Sections, sec)
 	return doc, nil
 }

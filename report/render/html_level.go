@@ -67,10 +67,12 @@ func levels(t *report.Timeline) []levelSeries {
 				}
 				spread(lim, at, step, slots, adm, true)
 				spread(lim, at, step, slots, rej, false)
-			} else if lim.ResetAt(at) <= at && k > n {
-				break
 			}
-			ls.values = append(ls.values, float64(lim.Remaining(at+step-1)))
+			v := float64(lim.Remaining(at + step - 1))
+			ls.values = append(ls.values, v)
+			if k >= n && v >= ls.capacity {
+				break // full again: the store and the fresh units
+			}
 		}
 		out = append(out, ls)
 	}

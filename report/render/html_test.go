@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,12 +48,64 @@ func browserPages(t *testing.T) map[string][]byte {
 	render("workato", mtParse(t, "workato.jsonl", workato).Report())
 	_, chk := mtCheck(t, []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "perwebhook")}, mtTraffic([]string{"t1", "<b>t2</b>"}), "traffic.jsonl")
 	render("check", mtParse(t, "check.jsonl", chk).Report())
-	prb := mtParse(t, "probe.jsonl", []byte(`{"type":"probe_request","seq":1,"step":"burst","size":2,"sent":"2026-02-17T09:00:00Z","status":200}`+"\n"+
-		`{"type":"probe_request","seq":2,"step":"burst","size":2,"sent":"2026-02-17T09:00:00.1Z","status":429}`+"\n"+
-		`{"type":"result","result":{"verdict":"pass","kind":"probe","target":"http://127.0.0.1:8080/hooks/t1","profile":"rewst","requests":2,"limits":[{"name":"burst","documented":25,"inferred":25,"basis":"measured","verdict":"match"}],"findings":[{"code":"429-without-retry-after","severity":"error","message":"a 429 had no Retry-After","count":1}]}}`))
+	// Two pages from timelines as runs wrote them, without the runs:
+	// Workato's burst of 18,100 events (18,020 admitted, 80 rejected and
+	// retried), and a retry storm peaking at 1,000/s against rewst's
+	// 25/s.
+	render("burst", timelinePage("burst", "workato", &report.Timeline{Profile: builtinSpec("workato"), StepSeconds: 1, Start: report.Timestamp(time.Date(2026, 2, 17, 9, 0, 0, 0, time.UTC).UnixNano()),
+		Sent: []int64{18100, 80, 60, 40, 20}, Admitted: []int64{18020, 20, 20, 20, 20}, Rejected429: []int64{80, 60, 40, 20, 0}}))
+	storm := &report.Timeline{Profile: builtinSpec("rewst"), StepSeconds: 1, Start: report.Timestamp(time.Date(2026, 2, 17, 9, 0, 0, 0, time.UTC).UnixNano())}
+	for _, sent := range []int64{1000, 1000, 800, 600, 400, 200, 100, 50, 30, 25, 25, 20} {
+		adm := min(sent, 25)
+		storm.Sent, storm.Admitted, storm.Rejected429 = append(storm.Sent, sent), append(storm.Admitted, adm), append(storm.Rejected429, sent-adm)
+	}
+	render("storm", timelinePage("bulk", "rewst", storm))
+	prb := mtParse(t, "probe.jsonl", probeLines())
 	render("probe", prb.Report())
+	// What --compare-retry compares, with the long form of each policy
+	// in the table's first column.
+	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
+	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
+	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
 	browserPagesOnce, rewstRun = pages, rewst
 	return pages
+}
+
+// timelinePage is the report of a run of scenario against profile that
+// drew timeline t: a failed run with nothing else to show.
+func timelinePage(scenario, profile string, t *report.Timeline) *report.Report {
+	r := &report.RunResult{Verdict: report.VerdictFail, Kind: report.KindRun, Scenario: scenario, Profile: profile, Target: "simulator", Retry: "retry-after"}
+	return &report.Report{Kind: report.KindRun, Result: r, Timeline: t, Verdict: report.VerdictFail, Files: []string{scenario + ".jsonl"}}
+}
+
+// probeLines is a probe's results file: a burst of 40 at 09:00:00 of
+// which 25 are admitted, then 20/s for three seconds, and the result
+// that infers 25 per second.
+func probeLines() []byte {
+	var b strings.Builder
+	seq := 0
+	req := func(at time.Duration, status int) {
+		seq++
+		fmt.Fprintf(&b, `{"type":"probe_request","seq":%d,"step":"burst","size":2,"sent":%q,"status":%d}`+"\n",
+			seq, time.Date(2026, 2, 17, 9, 0, 0, 0, time.UTC).Add(at).Format(time.RFC3339Nano), status)
+	}
+	for i := range 40 {
+		status := 200
+		if i >= 25 {
+			status = 429
+		}
+		req(time.Duration(i)*time.Millisecond, status)
+	}
+	for i := range 60 {
+		req(time.Second+time.Duration(i)*50*time.Millisecond, 200)
+	}
+	b.WriteString(`{"type":"result","result":{"verdict":"pass","kind":"probe","target":"http://127.0.0.1:8080/hooks/t1","profile":"rewst","requests":100,` +
+		`"limits":[{"name":"burst","documented":25,"inferred":25,"basis":"measured","verdict":"match"},{"name":"per 1s","window_seconds":1,"documented":25,"inferred":25,"basis":"measured","verdict":"match"}],` +
+		`"inferred":[{"window_seconds":1,"limit":25,"rate_per_second":25,"basis":"measured","confidence":"high"}],` +
+		`"rate":{"saturation_rate":25,"max_per_second":25,"trials":[{"rate":20,"nominal":20,"sent":60,"rejected":0,"held":true}]},` +
+		`"steps":[{"name":"burst","status":"done","requests":40,"duration_seconds":0.04},{"name":"steady","status":"done","requests":60,"duration_seconds":3}],` +
+		`"findings":[{"code":"429-without-retry-after","severity":"error","message":"a 429 had no Retry-After","count":15}]}}` + "\n")
+	return []byte(b.String())
 }
 
 // htmlPages renders a page of every kind of result, and the merge of two
@@ -79,9 +132,6 @@ func htmlPages(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	render("merged", merged)
-	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
-	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
-	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
 	_, serve := serveSession(t, session.Options{})
 	render("serve", &report.Report{Kind: report.KindServe, Result: serve, Verdict: serve.Verdict, Files: []string{"serve.jsonl"}})
 	htmlPagesOnce = pages
@@ -121,7 +171,7 @@ func TestHTMLCharts(t *testing.T) {
 		page string
 		want []string
 	}{
-		{"run", []string{"Sent per second against the limits", "per_second: 25/1s", "Sent per minute against the limits", "per_minute: 1,000/1m",
+		{"run", []string{"Sent per second against the limits", "per_second: 25/1s", "Sent per minute against the limits", "per_minute: 1,000/1m", "minutes since 2026-02-17",
 			"Delivery delay: first emission to acceptance", "Per key, limit and interpretation", "rejected (429)", "Latency is 0"}},
 		{"workato", []string{"events: credits available (fresh + store) over time", "bytes: credits available", "events: refill 20/s (burst 18,000)",
 			"Bytes per minute against bytes", "bytes: 30 MB/1m"}},
@@ -129,13 +179,19 @@ func TestHTMLCharts(t *testing.T) {
 		{"check", []string{"Records per second against the limits", "would be rejected", "per_minute: 1,000/1m", "&lt;b&gt;t2&lt;/b&gt;", "What each profile as documented would reject"}},
 		{"compare", []string{"Attempts per second by retry policy", "retry-after,max=100", "limit 25/s"}},
 		{"serve", []string{"The sender", "Compliance of what was sent"}},
-		{"probe", []string{"Sent per second against the limits", "Limits: documented, advertised and inferred", "429-without-retry-after"}},
+		{"probe", []string{"Requests per second sent and admitted, against the inferred limits", "inferred per 1s: 25", `data-count="15"`,
+			"Limits: documented, advertised and inferred", "429-without-retry-after", "Inferred limits", "Steady trials", "<th>step</th>"}},
+		{"burst", []string{"events: the most one second can admit from full, 18,020", `data-count="80"`, "rejected (429): a dot marks each second with any"}},
+		{"storm", []string{"Sent per second against the limits, zoomed to the limits", "y axis cut at 75", `data-count="975"`}},
 	} {
 		s := string(pages[tc.page])
 		for _, w := range tc.want {
 			if !strings.Contains(s, w) {
 				t.Errorf("%s: no %q", tc.page, w)
 			}
+		}
+		if tc.page == "probe" && strings.Contains(s, "<pre>") {
+			t.Errorf("probe: a <pre>, want HTML tables")
 		}
 		if tc.page != "serve" && strings.Count(s, `<svg class="chart"`) == 0 {
 			t.Errorf("%s: no chart", tc.page)
@@ -159,9 +215,10 @@ func TestLevelsCredits(t *testing.T) {
 	if v[0] != 0 || v[1] != 20 || v[2] != 40 || v[3] != 60 {
 		t.Fatalf("levels %v, want 0 20 40 60 ...", v[:4])
 	}
-	// It goes on until the store is full again: 900 s.
-	if n := len(v); n < 900 || n > 902 || v[n-1] < 18000 {
-		t.Fatalf("%d levels ending at %v, want the store full after about 900 s", n, v[n-1])
+	// It goes on until the store is full again, and the fresh credits
+	// with it (18,020, as the caption says), and stops there: 901 s.
+	if n := len(v); n < 900 || n > 902 || v[n-1] != ls[0].capacity || v[n-2] >= ls[0].capacity {
+		t.Fatalf("%d levels ending at %v, %v, want them to end at the first full level %v after about 900 s", n, v[n-2], v[n-1], ls[0].capacity)
 	}
 }
 
@@ -174,5 +231,23 @@ func BenchmarkHTML(b *testing.B) {
 		if err := Write(&buf, rep, HTML); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestLevelsBytesFull: Workato's byte credits after a minute that takes
+// them all go on until both the 30 MB store and the minute's 30 MB are
+// there again: the last level is the 60 MB the caption names.
+func TestLevelsBytesFull(t *testing.T) {
+	spec := builtinSpec("workato")
+	spec.Limits = spec.Limits[1:2]
+	tl := &report.Timeline{Profile: spec, StepSeconds: 60, Sent: []int64{2000, 500}, Admitted: []int64{1500, 500},
+		Rejected429: []int64{500, 0}, Bytes: []int64{80e6, 20e6}}
+	ls := levels(tl)
+	if len(ls) != 1 || ls[0].capacity != 60e6 {
+		t.Fatalf("level series %+v, want one of capacity 60 MB", ls)
+	}
+	v := ls[0].values
+	if n := len(v); v[n-1] != 60e6 || v[n-2] >= 60e6 {
+		t.Fatalf("levels %v, want them to end at the first full 60 MB", v)
 	}
 }

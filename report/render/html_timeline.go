@@ -64,7 +64,7 @@ func timelineCharts(t *report.Timeline, kind string, keys int) ([]htmlChart, err
 			{name: admW, ys: floats(adm), color: colAdmitted, steps: true},
 			{name: rejW, ys: floats(rej), color: colRejected, steps: true},
 		}
-		var lines []chartLine
+		var lines, full []chartLine
 		for _, l := range limits {
 			if l.Unit == limitsim.Bytes || (next > 0 && l.Per >= next && (l.Kind == limitsim.Window || l.Kind == limitsim.Fixed)) {
 				continue
@@ -82,10 +82,26 @@ func timelineCharts(t *report.Timeline, kind string, keys int) ([]htmlChart, err
 			default:
 				label = fmt.Sprintf("%s: %s/%s ≈ %s/%s (rate-equivalent)", l.Name, numfmt.WithCommas(l.Quota), units.FormatDuration(l.Per), trimRate(y), u)
 			}
-			lines = append(lines, chartLine{label: label, y: y, color: colLimits[len(lines)%len(colLimits)]})
+			c := colLimits[len(lines)%len(colLimits)]
+			lines = append(lines, chartLine{label: label, y: y, color: c})
+			if pi == 0 && l.Burst > 0 && (l.Kind == limitsim.Bucket || l.Kind == limitsim.Credits) {
+				// What a full bucket or store lets through in one step:
+				// a burst above the refill line is not over the limit.
+				most := float64(l.Burst) + y
+				full = append(full, chartLine{label: fmt.Sprintf("%s: the most one %s can admit from full, %s", l.Name, stepUnitLong(p), trimRate(most)), y: most, color: c})
+			}
 		}
 		title := fmt.Sprintf("%s per %s against the limits", capitalize(sentW), stepUnitLong(p))
-		ch, err := lineChart(title, xl, "per "+stepUnitLong(p), xs, xStep, series, lines)
+		marks := &chartSeries{name: fmt.Sprintf("%s: a dot marks each %s with any", rejW, stepUnitLong(p)), ys: floats(rej), color: colRejected}
+		all := lines
+		for _, f := range full {
+			// Only where the counts come near it: far above them it
+			// would squash the chart.
+			if f.y <= 2*peakOf(series) {
+				all = append(all, f)
+			}
+		}
+		ch, err := drawLineChart(title, xl, "per "+stepUnitLong(p), xs, xStep, series, all, chartOpts{marks: marks})
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +117,14 @@ func timelineCharts(t *report.Timeline, kind string, keys int) ([]htmlChart, err
 			ch.Caption += fmt.Sprintf(" The counts add up %s; each limit applies to each %s.", numfmt.CountNoun(int64(keys), noun), noun)
 		}
 		charts = append(charts, ch)
+		if top := zoomTop(series, lines); top > 0 {
+			zc, err := drawLineChart(title+", zoomed to the limits", xl, "per "+stepUnitLong(p), xs, xStep, series, lines, chartOpts{yTop: top, marks: marks})
+			if err != nil {
+				return nil, err
+			}
+			zc.Caption = fmt.Sprintf("The same counts with the y axis cut at %s, so that the limits and what was admitted near them can be read: higher counts are drawn at the top edge, and the dots keep their counts.", trimRate(top))
+			charts = append(charts, zc)
+		}
 	}
 	if t.Bytes != nil {
 		for _, l := range limits {
@@ -127,6 +151,38 @@ func timelineCharts(t *report.Timeline, kind string, keys int) ([]htmlChart, err
 		}
 	}
 	return charts, nil
+}
+
+// zoomFactor is how far the highest count must rise above the highest
+// limit line before a chart gets a second panel zoomed to the limits: at
+// a tenth of the height, a limit line and the admitted counts beside it
+// are squashed against the x axis.
+const zoomFactor = 8
+
+// zoomTop returns the top of the y axis of a panel zoomed to the limit
+// lines, or 0 when the counts do not rise above zoomFactor times the
+// highest line: three times the highest line, so the line is at a third
+// of the height.
+func zoomTop(series []chartSeries, lines []chartLine) float64 {
+	hi, peak := 0.0, peakOf(series)
+	for _, l := range lines {
+		hi = max(hi, l.y)
+	}
+	if hi <= 0 || peak <= zoomFactor*hi {
+		return 0
+	}
+	return 3 * hi
+}
+
+// peakOf is the highest value of the series.
+func peakOf(series []chartSeries) float64 {
+	peak := 0.0
+	for _, s := range series {
+		for _, y := range s.ys {
+			peak = max(peak, y)
+		}
+	}
+	return peak
 }
 
 func capitalize(s string) string {

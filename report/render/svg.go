@@ -110,6 +110,30 @@ func (p *svgPlot) circles(xs, ys []float64, c color.RGBA, r float64) {
 	}
 }
 
+// minMarkLift is how far above the x axis a mark's dot is at least, in
+// SVG units, so that a count too small for the axis still shows.
+const minMarkLift = 5.0
+
+// marks draws a dot at each data point, lifted at least minMarkLift above
+// the x axis, with the counts (ns) written above the dots when label is
+// set. Each dot has the class "mark" and its count as data-count.
+func (p *svgPlot) marks(xs, ys, ns []float64, c color.RGBA, label bool) {
+	for i := range ys {
+		cx, cy := p.x(xs[i]), min(p.y(ys[i]), p.bottom-minMarkLift)
+		fmt.Fprintf(&p.body, `<circle class="mark" data-count="%s" cx="%s" cy="%s" r="3.2" fill="%s" stroke="#fff" stroke-width="0.8"/>`+"\n",
+			tickLabel(ns[i]), num(cx), num(cy), cssColor(c))
+		if label {
+			// Above the dot, or beside it where the top edge is near.
+			tx, ty, anchor := cx, cy-6, "middle"
+			if ty < p.top+8 {
+				tx, ty, anchor = cx+5, cy+3.5, "start"
+			}
+			fmt.Fprintf(&p.body, `<text x="%s" y="%s" font-size="9.5" font-weight="bold" text-anchor="%s" fill="%s">%s</text>`+"\n",
+				num(tx), num(ty), anchor, cssColor(c), tickLabel(ns[i]))
+		}
+	}
+}
+
 // svg returns the chart as an SVG element for inline use: its size is a
 // view box, so it scales with the page.
 func (p *svgPlot) svg() template.HTML {

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -100,4 +101,83 @@ func TestSVGChart(t *testing.T) {
 	if len(ch.Legend) != 2 || ch.Legend[0].Label != "sent" || ch.Legend[1].Label != "limit 25/s" || !ch.Legend[1].Dashed {
 		t.Errorf("legend %+v", ch.Legend)
 	}
+}
+
+// TestZoomTop: a panel zoomed to the limits comes only when the peak is
+// more than zoomFactor times the highest limit line, and cuts the y axis
+// at three times that line.
+func TestZoomTop(t *testing.T) {
+	lines := []chartLine{{y: 25}, {y: 16.7}}
+	for _, tc := range []struct {
+		peak, want float64
+	}{
+		{0, 0},
+		{25, 0},
+		{200, 0}, // exactly 8 times: the line is at an eighth, still read
+		{200.5, 75},
+		{1000, 75},
+	} {
+		series := []chartSeries{{ys: []float64{1, tc.peak, 3}}, {ys: []float64{2}}}
+		if got := zoomTop(series, lines); got != tc.want {
+			t.Errorf("peak %v against a 25 line: zoom top %v, want %v", tc.peak, got, tc.want)
+		}
+	}
+	if got := zoomTop([]chartSeries{{ys: []float64{1000}}}, nil); got != 0 {
+		t.Errorf("no limit line: zoom top %v, want 0", got)
+	}
+}
+
+// TestMarksLifted: one 429 against a peak of 18,100 is marked a few units
+// above the x axis, with its count; a mark above a cut y axis is drawn at
+// the top edge with its own count; more marks than maxMarkLabels go
+// without the counts written.
+func TestMarksLifted(t *testing.T) {
+	xs := []float64{0, 1, 2}
+	series := []chartSeries{{ys: []float64{18100, 2, 0}, steps: true}}
+	marks := &chartSeries{name: "429s", ys: []float64{1, 0, 0}, color: colRejected}
+	ch, err := drawLineChart("t", "x", "y", xs, 1, series, []chartLine{{y: 20}}, chartOpts{marks: marks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &svgPlot{}
+	p.axes(0, 3, 0, 18100*1.08, nil, niceTicks(0, 18100*1.08))
+	var cy float64
+	if _, err := markCY(string(ch.SVG), `data-count="1"`, &cy); err != nil {
+		t.Fatal(err)
+	}
+	if lift := p.bottom - cy; lift < minMarkLift-0.05 {
+		t.Errorf("the mark of one 429 is %.1f above the x axis, want %v at least", lift, minMarkLift)
+	}
+	if !strings.Contains(string(ch.SVG), `>1</text>`) {
+		t.Errorf("the count of the mark is not written:\n%s", ch.SVG)
+	}
+	zoom, _ := drawLineChart("t", "x", "y", xs, 1, series, []chartLine{{y: 20}}, chartOpts{yTop: 60, marks: &chartSeries{ys: []float64{500, 0, 0}}})
+	if !strings.Contains(string(zoom.SVG), `data-count="500"`) || !strings.Contains(string(zoom.SVG), `>500</text>`) {
+		t.Errorf("a mark above the cut lost its count:\n%s", zoom.SVG)
+	}
+	many := make([]float64, maxMarkLabels+1)
+	mxs := make([]float64, len(many))
+	for i := range many {
+		many[i], mxs[i] = 37, float64(i)
+	}
+	crowd, _ := drawLineChart("t", "x", "y", mxs, 1, []chartSeries{{ys: many}}, nil, chartOpts{marks: &chartSeries{ys: many}})
+	if n := strings.Count(string(crowd.SVG), `class="mark"`); n != len(many) || strings.Contains(string(crowd.SVG), `>37</text>`) {
+		t.Errorf("%d marks (want %d) and counts written for more than %d", n, len(many), maxMarkLabels)
+	}
+}
+
+// markCY finds the circle with attr in svg and reads its cy.
+func markCY(svg, attr string, cy *float64) (int, error) {
+	i := strings.Index(svg, attr)
+	if i < 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	j := strings.Index(svg[i:], `cy="`)
+	if j < 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	rest := svg[i+j+4:]
+	v, err := strconv.ParseFloat(rest[:strings.IndexByte(rest, '"')], 64)
+	*cy = v
+	return 1, err
 }
