@@ -52,7 +52,12 @@ func TestServeGracefulShutdown(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Stop once answers are coming and more requests are in flight: not
+	// after a fixed time, which on a loaded machine can pass before the
+	// first answer (the deadline only keeps a broken server from hanging).
+	for deadline := time.Now().Add(5 * time.Second); answered.Load() < 64 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -105,8 +105,8 @@ func EncodeHistogram(h *hdrhistogram.Histogram) string {
 
 	var out bytes.Buffer
 	out.Write([]byte{0, 0, 0, 0, 0, 0, 0, 0})
-	zw := zlibWriters.Get().(*zlib.Writer)
-	defer zlibWriters.Put(zw)
+	zw := zlibWriters.get()
+	defer zlibWriters.put(zw)
 	zw.Reset(&out)
 	if _, err := zw.Write(payload); err != nil {
 		return ""
@@ -125,10 +125,43 @@ const histHeaderLen = 40
 
 // zlibWriters are the compressors EncodeHistogram reuses, at
 // hdrhistogram-go's level.
-var zlibWriters = sync.Pool{New: func() any {
+var zlibWriters writerCache
+
+// writerCache keeps up to writerCacheSize idle zlib writers. Unlike a
+// sync.Pool it keeps them across garbage collections: a writer at
+// BestCompression is most of a megabyte, the collections that its
+// allocation brings are what empties a pool, and a pool under the race
+// detector also drops a quarter of what it is given back.
+type writerCache struct {
+	mu   sync.Mutex
+	idle []*zlib.Writer
+}
+
+// writerCacheSize bounds the idle writers kept: one per encoding at the
+// same time, and the encodings of a process are few.
+const writerCacheSize = 4
+
+// get returns an idle writer, or a new one.
+func (c *writerCache) get() *zlib.Writer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(c.idle); n > 0 {
+		w := c.idle[n-1]
+		c.idle = c.idle[:n-1]
+		return w
+	}
 	w, _ := zlib.NewWriterLevel(nil, zlib.BestCompression)
 	return w
-}}
+}
+
+// put keeps w for reuse, unless enough writers are idle.
+func (c *writerCache) put(w *zlib.Writer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.idle) < writerCacheSize {
+		c.idle = append(c.idle, w)
+	}
+}
 
 // appendZigZag appends v in the V2 encoding's ZigZag LEB128-64b9B: seven
 // bits a byte, low bits first, the ninth byte holding the last eight.

@@ -3,23 +3,25 @@ package main
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/memhttp"
 )
 
 // TestRunLostEventsFail: a run that loses events fails by default, even
 // when what it sent stayed under every limit, and says why in every
 // format; a threshold on lost accepts the losses. The target answers 500
-// to event 1 only, so with no retries exactly one event is lost.
+// to event 1 only, so with no retries exactly one event is lost. It is
+// served in memory, in virtual time.
 func TestRunLostEventsFail(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	target := memhttp.Transport{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.Header.Get("X-Event-Id"), "-evt-1") && r.URL.Path == "/hooks/lose" {
 			w.WriteHeader(http.StatusInternalServerError)
 		}
-	}))
-	defer srv.Close()
+	})}
 	tests := []struct {
 		name, path string
 		extra      []string
@@ -39,22 +41,24 @@ func TestRunLostEventsFail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, out, errOut := newTestDeps()
-			d.Now = time.Now
-			args := append([]string{"run", "steady", "--rate", "10/s", "--events", "3", "--target", srv.URL + tt.path,
-				"--retry", "none", "--drain", "0s", "--quiet"}, tt.extra...)
-			code := execute(context.Background(), newRootCmd(d), errOut, args)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errOut)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("stdout lacks %q:\n%s", w, out)
+			synctest.Test(t, func(t *testing.T) {
+				d, out, errOut := newTestDeps()
+				d.Now, d.Transport, d.Clock = time.Now, target, memhttp.Clock{}
+				args := append([]string{"run", "steady", "--rate", "10/s", "--events", "3", "--target", "http://127.0.0.1:8080" + tt.path,
+					"--retry", "none", "--drain", "0s", "--quiet"}, tt.extra...)
+				code := execute(context.Background(), newRootCmd(d), errOut, args)
+				if code != tt.code {
+					t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errOut)
 				}
-			}
-			if tt.not != "" && strings.Contains(out.String(), tt.not) {
-				t.Errorf("stdout has %q:\n%s", tt.not, out)
-			}
+				for _, w := range tt.want {
+					if !strings.Contains(out.String(), w) {
+						t.Errorf("stdout lacks %q:\n%s", w, out)
+					}
+				}
+				if tt.not != "" && strings.Contains(out.String(), tt.not) {
+					t.Errorf("stdout has %q:\n%s", tt.not, out)
+				}
+			})
 		})
 	}
 }

@@ -19,8 +19,21 @@ import (
 
 // widthResults returns a result of every kind the table form writes: two
 // checks, a run, a comparison of retry policies, a serve session and a
-// probe, each named for its golden files.
+// probe, each named for its golden files. They are made once, by the
+// first test that needs them (rendering does not change a result).
 func widthResults(t *testing.T) map[string]report.Result {
+	t.Helper()
+	if widthResultsOnce == nil {
+		widthResultsOnce = makeWidthResults(t)
+	}
+	return widthResultsOnce
+}
+
+// widthResultsOnce holds widthResults' results once made.
+var widthResultsOnce map[string]report.Result
+
+// makeWidthResults makes widthResults' results.
+func makeWidthResults(t *testing.T) map[string]report.Result {
 	t.Helper()
 	run := simRun(t, "rewst", "poisson", scenarios.Params{Rate: scenarios.Rate{N: 40, Per: time.Second}, Duration: 90 * time.Second}, "retry-after", 1)
 	steady := scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}

@@ -86,24 +86,35 @@ func keptLines(prefix []byte) []map[string]any {
 	return out
 }
 
-// cutPoints lists every line boundary of data and one byte either side of
-// it, and a point inside every fourth line, at a seeded random offset.
-// Those are every case a reader tells apart: a line torn short (the byte
-// before its line ending; a point further inside tears it the same way,
-// and the sampled ones check that), a whole line without its line
-// ending, and a whole line with it.
-func cutPoints(data []byte) []int {
+// cutPoints lists every line boundary of data (the cut just after a line
+// ending), and, for the first two lines, the last two and every full-th
+// line, one byte either side of its line ending and a point inside it at
+// a seeded random offset. Those are every case a reader tells apart: a
+// line torn short (the byte before its line ending; a point further
+// inside tears it the same way, and the sampled ones check that), a
+// whole line without its line ending, and a whole line with it; each
+// case is checked on the start line, on attempt (or request) lines and
+// on the result line. Every distinct set of kept lines is reached by a
+// line boundary, since a line torn or without its ending leaves the same
+// lines kept as the boundary before or after it; which attempt line is
+// torn does not change how the reader treats it, so sampling every
+// full-th line keeps every case while each cut costs a whole rebuild.
+func cutPoints(data []byte, full int) []int {
 	rng := rand.New(rand.NewPCG(12, 34))
+	lines := bytes.Count(data, []byte("\n"))
 	cuts := []int{0}
 	prev, line := 0, 0
 	for i, c := range data {
 		if c != '\n' {
 			continue
 		}
-		if line%4 == 0 && i-1 > prev {
-			cuts = append(cuts, prev+rng.IntN(i-1-prev))
+		if line < 2 || line >= lines-2 || line%full == 0 {
+			if i-1 > prev {
+				cuts = append(cuts, prev+rng.IntN(i-1-prev))
+			}
+			cuts = append(cuts, i-1, i)
 		}
-		cuts = append(cuts, i-1, i, i+1)
+		cuts = append(cuts, i+1)
 		prev, line = i+1, line+1
 	}
 	return cuts
@@ -117,7 +128,7 @@ func cutPoints(data []byte) []int {
 func TestReadRunCutAnywhere(t *testing.T) {
 	full, data := cutRunFile(t)
 	startEnd := bytes.IndexByte(data, '\n')
-	for _, cut := range cutPoints(data) {
+	for _, cut := range cutPoints(data, 3) {
 		prefix := data[:cut]
 		rf, err := Parse("x.jsonl", prefix)
 		kept := keptLines(prefix)
@@ -175,7 +186,7 @@ func TestReadRunCutAnywhere(t *testing.T) {
 func TestReadServeCutAnywhere(t *testing.T) {
 	full, data := cutServeFile(t)
 	startEnd := bytes.IndexByte(data, '\n')
-	for _, cut := range cutPoints(data) {
+	for _, cut := range cutPoints(data, 3) {
 		prefix := data[:cut]
 		rf, err := Parse("x.jsonl", prefix)
 		kept := keptLines(prefix)

@@ -119,12 +119,12 @@ func TestStartLineNamesTheSenders(t *testing.T) {
 // line names, in its order, each with the events, attempts, 429s and
 // lost events its kept lines hold, summing to the rebuilt totals.
 func TestCutSendersAttributed(t *testing.T) {
-	full, data := sendersRunFile(t, 60, "")
+	full, data := sendersRunFile(t, 40, "")
 	if full.Delivery.Lost == 0 || full.Senders[0].Lost == 0 || full.Senders[1].Rejected429 == 0 {
 		t.Fatalf("the run should reject both and psa should lose events: %+v", full.Senders)
 	}
 	startEnd := bytes.IndexByte(data, '\n')
-	for _, cut := range cutPoints(data) {
+	for _, cut := range cutPoints(data, 8) {
 		if cut <= startEnd {
 			continue
 		}
