@@ -153,7 +153,7 @@ func (s *Sender) setRetryAfter(v string) error {
 			return nil
 		}
 	}
-	return senderError("retry-after", "want honour, ms, ignore or max(cap=DURATION), e.g. retry-after=max(cap=2h)")
+	return senderError("retry-after", "want honor, ms, ignore or max(cap=DURATION), e.g. retry-after=max(cap=2h)")
 }
 
 // count reads a whole number from 1 to 1,000,000.

@@ -21,7 +21,7 @@ var presets = []Preset{
 			`"After 30 seconds, the API will send the callout again." "After a total of 5 attempts within 2 minutes, the API will stop attempting to deliver this payload." ` +
 			`"If this callout fails for [25] consecutive attempts, it will be disabled."`,
 		Assumed: "the 30 s count from the failed attempt; a partition is one callout and type; Retry-After is ignored (the page never mentions 429); " +
-			"the 25 count events given up in a row and start again at a delivery; the 10 s timeout and the unpublished \"threshold limits\" are not modelled.",
+			"the 25 count events given up in a row and start again at a delivery; the 10 s timeout and the unpublished \"threshold limits\" are not modeled.",
 	},
 	{
 		Name: "quickbooks", Vendor: "QuickBooks Online webhooks (Intuit)",
@@ -55,7 +55,7 @@ var presets = []Preset{
 		Quote: `"Immediately, 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, 10 hours, 10 hours". ` +
 			`"The effective delay becomes max(internal_backoff, retry_after) and is capped at internal_backoff + 2h ... Based on the Cloud implementation".`,
 		Assumed: "Svix Cloud as the pull request describes it (the open-source server clamps to twice the backoff instead); no jitter; " +
-			"no endpoint throttle unless its operator set one; the endpoint disable after 5 days of failures is not modelled.",
+			"no endpoint throttle unless its operator set one; the endpoint disable after 5 days of failures is not modeled.",
 	},
 	{
 		Name: "slack", Vendor: "Slack Events API",
@@ -63,7 +63,7 @@ var presets = []Preset{
 		Source: `Slack, "app_rate_limited event" (docs.slack.dev/reference/events/app_rate_limited); Java Slack SDK guide "Events API"`,
 		Quote: `"Your app has to respond to the request within 3 seconds ... Otherwise, the Slack Platform may retry." ` +
 			`"Event subscriptions may be limited and disabled when your app does not respond with a HTTP 200 OK to at [sic] 5% of event deliveries in the past 60 minutes."`,
-		Assumed: "the schedule (at once, after 1 min, after 5 min) is from secondary sources, not a Slack page; Retry-After is ignored; the 5% disable rule is not modelled.",
+		Assumed: "the schedule (at once, after 1 min, after 5 min) is from secondary sources, not a Slack page; Retry-After is ignored; the 5% disable rule is not modeled.",
 	},
 	{
 		Name: "msgraph", Vendor: "Microsoft Graph change notifications",
@@ -71,7 +71,7 @@ var presets = []Preset{
 		Source: `Microsoft Learn, "Receive change notifications through webhooks" (learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks)`,
 		Quote:  `"it continues to retry ... for up to 4 hours"; earlier revisions: "retried at exponential backoff intervals".`,
 		Assumed: "no numbers are documented: doubling from 10 s, capped at 1 h, within 4 h; Retry-After is ignored; " +
-			"the slow and drop states of a slow endpoint are not modelled.",
+			"the slow and drop states of a slow endpoint are not modeled.",
 	},
 	{
 		Name: "stripe", Vendor: "Stripe webhooks",
@@ -86,14 +86,14 @@ var presets = []Preset{
 		Source: `Make help, "Automatic retry of incomplete executions" (help.make.com/automatic-retry-of-incomplete-executions)`,
 		Quote:  `"1 minute | 10 minutes | 10 minutes | 30 minutes | 30 minutes | 30 minutes | 3 hours | 3 hours"; "If the 8th attempt fails, Make disables scheduling of the scenario."`,
 		Assumed: "reruns with incomplete executions on; Retry-After is ignored; parallel processing (the default); " +
-			"disabling the scenario's schedule is not modelled, since it stops the scenario, not the webhook.",
+			"disabling the scenario's schedule is not modeled, since it stops the scenario, not the webhook.",
 	},
 	{
 		Name: "zapier", Vendor: "Zapier, Autoreplay",
 		Retry: "schedule,waits=5m/30m/1h/3h/6h,max=5", Sender: "parallel,retry-after=ignore",
 		Source:  `Zapier help, "Autoreplay Tasks" (zapier.com/help/autoreplay)`,
 		Quote:   `"Zapier will retry (replay) the task up to 5 times ... on this schedule: 5 minutes, 30 minutes, 1 hour, 3 hours, 6 hours".`,
-		Assumed: "the Webhooks by Zapier step does not honour Retry-After (only platform apps are documented to); the Zap pause at 95% errors over 7 days is not modelled.",
+		Assumed: "the Webhooks by Zapier step does not honor Retry-After (only platform apps are documented to); the Zap pause at 95% errors over 7 days is not modeled.",
 	},
 	{
 		Name: "hookdeck", Vendor: "Hookdeck",
