@@ -174,6 +174,7 @@ func TestREADMEExamplesParse(t *testing.T) {
 	if len(examples) < 45 {
 		t.Fatalf("found %d hooklimit command lines in README.md, want at least 45", len(examples))
 	}
+	t.Logf("%d hooklimit command lines in README.md", len(examples))
 	for _, ex := range examples {
 		args := make([]string, len(ex.args))
 		for i, a := range ex.args {
@@ -330,6 +331,7 @@ func TestREADMEExamplesRun(t *testing.T) {
 	}
 	// Far fewer than the README's simulator examples means the rule above
 	// skips what it should run.
+	t.Logf("ran %d of them", run)
 	if run < 15 {
 		t.Fatalf("ran %d README examples, want at least 15", run)
 	}
