@@ -66,6 +66,11 @@ type Body struct {
 	text string
 	size int
 	tmpl *template.Template
+	// static is the padded body of a template without actions (a
+	// --body @payload.json that uses no field), rendered once by
+	// ParseBody: every attempt sends the same bytes, so Render copies
+	// them instead of running the template.
+	static []byte
 }
 
 // ParseBody parses a body template. file names where it came from ("flag
@@ -95,6 +100,10 @@ func ParseBody(file, text string, size int) (*Body, error) {
 	if err := b.tmpl.Execute(&limitWriter{w: &buf, n: MaxBodySize}, NewBodyData("evt-0", 0, "key-0", time.Unix(0, 0), 1)); err != nil {
 		return nil, templateError(file, err)
 	}
+	if textOnly(t.Tree.Root) {
+		pad(&buf, size)
+		b.static = buf.Bytes()
+	}
 	return b, nil
 }
 
@@ -103,6 +112,10 @@ func ParseBody(file, text string, size int) (*Body, error) {
 // allocating a new buffer each time.
 func (b *Body) Render(buf *bytes.Buffer, d BodyData) error {
 	buf.Reset()
+	if b.static != nil {
+		buf.Write(b.static)
+		return nil
+	}
 	if err := b.tmpl.Execute(buf, d); err != nil {
 		return fmt.Errorf("body template: %w", err)
 	}
@@ -193,6 +206,17 @@ func jsonFunc(v any) (string, error) {
 }
 
 // unsupportedNode returns the first range or template node in the tree.
+// textOnly reports whether a template's tree is text alone: no action, so
+// it renders the same bytes for every event.
+func textOnly(root *parse.ListNode) bool {
+	for _, n := range root.Nodes {
+		if _, ok := n.(*parse.TextNode); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 func unsupportedNode(n parse.Node) parse.Node {
 	switch n := n.(type) {
 	case *parse.ListNode:

@@ -195,12 +195,60 @@ func FuzzParseBody(f *testing.F) {
 	})
 }
 
+// TestBodyStatic checks that a template without actions is rendered once,
+// and that the bytes it sends are the ones the template gives, padding
+// included; a template with any action is run for each event.
+func TestBodyStatic(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		size   int
+		static bool
+	}{
+		{`{"type":"ping"}`, 0, true},
+		{`{"type":"ping"}`, 64, true},
+		{`{}`, 20, true},
+		{`{ }`, 10, true}, // a gap too small for the pad field
+		{"plain text\n", 40, true},
+		{`{"id":"{{.ID}}"}`, 64, false},
+		{`{"n":{{.Attempt}}}`, 0, false},
+		{`{{/* a comment */}}{"a":1}`, 32, true}, // comments leave no node
+	} {
+		body := mustBody(t, tc.text, tc.size)
+		if got := body.static != nil; got != tc.static {
+			t.Errorf("%q: rendered once %v, want %v", tc.text, got, tc.static)
+		}
+		// What running the template gives, for two events.
+		slow := &Body{text: body.text, size: body.size, tmpl: body.tmpl}
+		for _, d := range []BodyData{NewBodyData("evt-1", 1, "k1", bodyAt, 1), NewBodyData("evt-2", 2, "k2", bodyAt.Add(time.Second), 3)} {
+			var got, want bytes.Buffer
+			if err := body.Render(&got, d); err != nil {
+				t.Fatal(err)
+			}
+			if err := slow.Render(&want, d); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%q size %d: renders %q, the template gives %q", tc.text, tc.size, got.Bytes(), want.Bytes())
+			}
+		}
+	}
+}
+
+// BenchmarkBodyRender renders a body per attempt: the default template
+// (run for every event) and a payload with no field (rendered once).
 func BenchmarkBodyRender(b *testing.B) {
-	body := mustBody(b, DefaultBodyTemplate, 1024)
-	d := NewBodyData("evt-1", 1, "k1", bodyAt, 1)
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = body.Render(&buf, d)
+	for _, bc := range []struct{ name, text string }{
+		{"template", DefaultBodyTemplate},
+		{"static", `{"type":"ticket.updated","data":{"status":"open","priority":"high"}}`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			body := mustBody(b, bc.text, 1024)
+			d := NewBodyData("evt-1", 1, "k1", bodyAt, 1)
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = body.Render(&buf, d)
+			}
+		})
 	}
 }
