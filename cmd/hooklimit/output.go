@@ -17,8 +17,9 @@ func addOutputFlag(cmd *cobra.Command) {
 // withOutputFiles wraps the run function of every command below root that
 // has an --output flag: given a file name, the file is created (or
 // truncated) before the command starts, as a shell's "> FILE" would be, and
-// takes the place of standard output (d.IO.Out, not a terminal, its
-// width COLUMNS or none, as with a shell's "> FILE") while the command runs. "-" is standard output.
+// takes the place of standard output while the command runs, as a file
+// that is not a terminal (its width COLUMNS, or none). "-" is standard
+// output.
 func withOutputFiles(root *cobra.Command, d *Deps) {
 	for _, c := range root.Commands() {
 		withOutputFiles(c, d)
