@@ -22,6 +22,7 @@ func TestScanJSONID(t *testing.T) {
 		{`{"data":{"id":"nested"}}`, "", false},
 		{`{"id":"with \"quotes\" and \u00e9"}`, `with "quotes" and é`, true},
 		{`{"\u0069d":"escaped key"}`, "escaped key", true},
+		{"{\"id\":\"not \xff UTF-8\"}", "not \ufffd UTF-8", true}, // as encoding/json reads it
 		{`{"id":null,"event_id":"e"}`, "e", true},
 		{`{"id":true}`, "", false},
 		{`{"id":""}`, "", false},

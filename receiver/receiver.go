@@ -21,6 +21,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/hooklimit/hooklimit/internal/hdrval"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/receiver/session"
 )
@@ -100,6 +103,7 @@ type Receiver struct {
 	verify  Verifier
 	idHdrs  []string
 	fields  []string
+	keepIDs bool   // the Recorder logs requests, and so reads Record.EventID
 	errCut  uint64 // ErrorRate as a fraction of 2^64
 	horizon int64  // the simulator's idle horizon, ns
 	start   int64
@@ -134,7 +138,8 @@ func New(opt Options) (*Receiver, error) {
 	if opt.ErrorStatus < 500 || opt.ErrorStatus > 599 {
 		return nil, fmt.Errorf("receiver: error status %d is not a 5xx", opt.ErrorStatus)
 	}
-	rv := &Receiver{opt: opt, now: opt.Now, verify: opt.Verifier, idHdrs: opt.IDHeaders, fields: opt.IDFields}
+	rv := &Receiver{opt: opt, now: opt.Now, verify: opt.Verifier, idHdrs: opt.IDHeaders, fields: opt.IDFields,
+		keepIDs: opt.Recorder.Options().Log != nil}
 	if rv.idHdrs == nil {
 		rv.idHdrs = DefaultIDHeaders
 	}
@@ -359,10 +364,16 @@ func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int6
 		rec.Sender = sender(r.Header)
 		switch {
 		case st.hasHeaderID:
-			rec.EventID, rec.EventHash, rec.IDFrom = idOf(st.headerID, session.IDHeader)
+			rec.EventHash, rec.IDFrom = xxhash.Sum64String(st.headerID), session.IDHeader
+			if rv.keepIDs {
+				rec.EventID = cutID(st.headerID)
+			}
 		default:
-			if id, ok := ScanJSONID(t.prefix, rv.fields); t.scan && ok {
-				rec.EventID, rec.EventHash, rec.IDFrom = idOf(id, session.IDBody)
+			if id, ok := scanJSONID(t.prefix, rv.fields); t.scan && ok {
+				rec.EventHash, rec.IDFrom = id.hash(), session.IDBody
+				if rv.keepIDs {
+					rec.EventID = id.cut()
+				}
 			} else if t.hashed {
 				rec.EventHash, rec.IDFrom = bodyEventHash(t.hash.Sum64(), key, r.URL.Path), session.IDHash
 			}
@@ -491,7 +502,7 @@ func (st *reqState) deliver() {
 		}
 		return
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(st.body)))
+	w.Header()["Content-Length"] = hdrval.Int(int64(len(st.body)))
 	w.WriteHeader(st.code)
 	if len(st.body) > 0 {
 		if _, err := w.Write(st.body); err != nil && !errors.Is(err, http.ErrBodyNotAllowed) {
