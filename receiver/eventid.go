@@ -35,9 +35,20 @@ const maxIDLen = 200
 // hashSeed keeps body hashes apart from hashes of ids.
 const hashSeed = 0x9e3779b97f4a7c15
 
-// headerID returns the first non-empty id header of h; names are in
-// canonical form (http.CanonicalHeaderKey).
-func headerID(h http.Header, names []string) (string, bool) {
+// headerID returns the first of names that h holds, non-empty; names are
+// in canonical form (http.CanonicalHeaderKey) and index maps each to its
+// place in names. It looks up whichever is shorter: the names in h, or
+// h's headers in index (a sender's few headers, rather than every name).
+func headerID(h http.Header, names []string, index map[string]int) (string, bool) {
+	if len(h) < len(names) {
+		best, found := len(names), ""
+		for k, v := range h {
+			if i, ok := index[k]; ok && i < best && len(v) > 0 && v[0] != "" {
+				best, found = i, v[0]
+			}
+		}
+		return found, best < len(names)
+	}
 	for _, n := range names {
 		if v := h[n]; len(v) > 0 && v[0] != "" {
 			return v[0], true

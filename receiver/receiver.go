@@ -102,6 +102,7 @@ type Receiver struct {
 	now     func() time.Time
 	verify  Verifier
 	idHdrs  []string
+	idIndex map[string]int // each of idHdrs to its place in it
 	fields  []string
 	keepIDs bool   // the Recorder logs requests, and so reads Record.EventID
 	errCut  uint64 // ErrorRate as a fraction of 2^64
@@ -144,8 +145,12 @@ func New(opt Options) (*Receiver, error) {
 		rv.idHdrs = DefaultIDHeaders
 	}
 	rv.idHdrs = slices.Clone(rv.idHdrs)
+	rv.idIndex = make(map[string]int, len(rv.idHdrs))
 	for i, h := range rv.idHdrs {
 		rv.idHdrs[i] = http.CanonicalHeaderKey(h) // looked up without canonicalizing each time
+		if _, dup := rv.idIndex[rv.idHdrs[i]]; !dup {
+			rv.idIndex[rv.idHdrs[i]] = i
+		}
 	}
 	if rv.fields == nil {
 		rv.fields = DefaultIDFields
@@ -301,7 +306,7 @@ func (st *reqState) begin(w http.ResponseWriter, r *http.Request) {
 	st.decided, st.pushed, st.override, st.overrideMsg, st.delay = false, false, 0, "", 0
 	st.code, st.swallow, st.unanswered, st.body = 0, false, false, st.body[:0]
 	st.rec = session.Record{}
-	st.headerID, st.hasHeaderID = headerID(r.Header, rv.idHdrs)
+	st.headerID, st.hasHeaderID = headerID(r.Header, rv.idHdrs, rv.idIndex)
 	t := &st.tap
 	t.rc = r.Body
 	if t.rc == nil {
@@ -426,13 +431,13 @@ func (st *reqState) finish() {
 }
 
 // counts are the live counts of answers, exact at any moment (the
-// recorder's lag by the reorder window).
+// recorder's lag by the reorder window): each answer adds to one of them,
+// and the requests are their sum.
 type counts struct {
-	requests, accepted, rejected, unmatched, unanswered atomic.Int64
+	accepted, rejected, unmatched, unanswered, errors atomic.Int64
 }
 
 func (c *counts) add(r *session.Record) {
-	c.requests.Add(1)
 	switch {
 	case r.Unanswered:
 		c.unanswered.Add(1)
@@ -442,6 +447,8 @@ func (c *counts) add(r *session.Record) {
 		c.accepted.Add(1)
 	case r.Status == http.StatusTooManyRequests:
 		c.rejected.Add(1)
+	default:
+		c.errors.Add(1)
 	}
 }
 
