@@ -109,6 +109,19 @@ func (g *gate) hold(key uint32, event uint64, copy uint32, at int64, disabled bo
 	return proceed, 0
 }
 
+// uniform reports whether hold, asked at one time about each delivery of
+// a run (deliveries of one lane, of one partition when oneKey), answers
+// each alike and changes nothing by answering: so unless the sender is
+// ordered (which claims a partition for the delivery it asks about), or
+// keeps a state per partition (a pause, a bucket) that the run's
+// partitions may not share.
+func (g *gate) uniform(oneKey bool) bool {
+	if g.s.Ordered {
+		return false
+	}
+	return oneKey || (!g.s.PauseOn429 && !g.s.Pace.PerPartition)
+}
+
 // sent records that the attempt of p left at now.
 func (g *gate) sent(p *pending, now int64) {
 	pt := g.part(p.key)

@@ -117,6 +117,10 @@ type Engine struct {
 	// indexes, and every attempt and outcome carries that lane's name.
 	Lanes []Lane
 
+	// oneByOne, set by tests, queues held deliveries one entry each, not
+	// in runs: the order of attempts must be the same either way.
+	oneByOne bool
+
 	run
 }
 
@@ -227,6 +231,7 @@ func (e *Engine) Run(ctx context.Context) (Stats, error) {
 		return Stats{}, exitcode.New(exitcode.Usage, err)
 	}
 	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))}
+	e.run.queue.oneByOne = e.oneByOne
 	e.stats.Senders = make([]SenderStats, len(lanes))
 	for i := range lanes {
 		l := lane{name: lanes[i].Name, policy: lanes[i].Policy, gate: newGate(&lanes[i].Sender)}

@@ -35,33 +35,185 @@ func (p *pending) before(q *pending) bool {
 // pending delivery costs its 64 bytes and nothing more. It is written out
 // rather than built on container/heap to avoid boxing every entry in an
 // interface.
+//
+// Deliveries a sender's discipline holds back (see hold) are queued in
+// runs: deliveries due at the same time and queued one right after the
+// other, which is what a burst waiting for the sender's own pacing is.
+// A run is one entry in the heap, standing for its members in order; as
+// their queue numbers follow each other, no other entry sorts between
+// them, so the order is exactly that of one entry each. When the
+// discipline defers the first member of a run, and would defer every
+// other member alike (see gate.uniform), the whole run moves at once:
+// a burst of n held deliveries then costs n log n, not n per token.
 type retryQueue struct {
 	heap []pending
 	seq  uint64
+	n    int // deliveries queued, counting every member of a run
+
+	runs []heldRun
+	free []uint32 // indexes of runs no longer in use
+	last int      // 1 + the index of the run queued last, or 0
+
+	oneByOne bool // queue held deliveries as one entry each (Engine.oneByOne)
 }
 
-func (q *retryQueue) Len() int { return len(q.heap) }
+// heldRun is a run of held deliveries: members[head:], oldest first. Its
+// entry in the heap has n == 0 (no delivery's attempt is number 0), event
+// set to the run's index, and the due time and queue number of its first
+// member. at and tail are the due time and the queue number of the last
+// member. lane and key are those of every member; oneKey is false when
+// the members belong to several partitions of the lane.
+type heldRun struct {
+	members []pending
+	head    int
+	at      int64
+	tail    uint64
+	lane    int
+	key     uint32
+	oneKey  bool
+}
+
+func (q *retryQueue) Len() int { return q.n }
 
 // peekAt returns the due time of the earliest pending attempt.
 func (q *retryQueue) peekAt() int64 { return q.heap[0].at }
 
+// top returns the earliest pending attempt, without taking it.
+func (q *retryQueue) top() *pending {
+	h := &q.heap[0]
+	if h.n != 0 {
+		return h
+	}
+	r := &q.runs[h.event]
+	return &r.members[r.head]
+}
+
+// topRun returns the run whose first member is the earliest pending
+// attempt, or nil when that attempt is not held in a run.
+func (q *retryQueue) topRun() *heldRun {
+	if h := &q.heap[0]; h.n == 0 {
+		return &q.runs[h.event]
+	}
+	return nil
+}
+
 func (q *retryQueue) push(p pending) {
 	q.seq++
 	p.seq = q.seq
-	q.heap = append(q.heap, p)
+	q.n++
+	q.up(p)
+}
+
+// hold queues p, held back by the discipline of lane until at. It joins
+// the run queued last when that run is due at the same time, belongs to
+// the same lane, and nothing was queued after it.
+func (q *retryQueue) hold(p pending, at int64, lane int) {
+	p.at = at
+	if q.oneByOne {
+		q.push(p)
+		return
+	}
+	if q.last != 0 {
+		r := &q.runs[q.last-1]
+		if r.lane == lane && r.tail == q.seq && r.at == at {
+			q.seq++
+			q.n++
+			r.tail = q.seq
+			r.members = append(r.members, p)
+			r.oneKey = r.oneKey && r.key == p.key
+			return
+		}
+	}
+	var i uint32
+	if k := len(q.free); k > 0 {
+		i = q.free[k-1]
+		q.free = q.free[:k-1]
+	} else {
+		q.runs = append(q.runs, heldRun{})
+		i = uint32(len(q.runs) - 1)
+	}
+	r := &q.runs[i]
+	r.members = append(r.members[:0], p)
+	r.head, r.lane, r.key, r.oneKey = 0, lane, p.key, true
+	q.seq++
+	q.n++
+	r.at, r.tail = at, q.seq
+	q.up(pending{at: at, seq: q.seq, event: uint64(i)})
+	q.last = int(i) + 1
+}
+
+func (q *retryQueue) pop() pending {
+	h := &q.heap[0]
+	if h.n != 0 {
+		q.n--
+		return q.down()
+	}
+	i := h.event
+	r := &q.runs[i]
+	p := r.members[r.head]
+	p.at, p.seq = h.at, h.seq
+	r.members[r.head] = pending{}
+	r.head++
+	q.n--
+	if r.head < len(r.members) {
+		// The next member follows at once: it is still the earliest.
+		h.seq++
+		return p
+	}
+	q.down()
+	q.release(i)
+	return p
+}
+
+// moveRun moves every member of the run at the top of the queue to at,
+// as if each were taken and queued again in order.
+func (q *retryQueue) moveRun(at int64) {
+	e := q.heap[0]
+	r := &q.runs[e.event]
+	k := uint64(len(r.members) - r.head)
+	q.down()
+	e.at, e.seq = at, q.seq+1
+	q.seq += k
+	r.at, r.tail = at, q.seq
+	q.up(e)
+	q.last = int(e.event) + 1
+	if r.head >= 1024 && 2*r.head >= len(r.members) {
+		m := copy(r.members, r.members[r.head:])
+		clear(r.members[m:])
+		r.members, r.head = r.members[:m], 0
+	}
+}
+
+// release frees run i, whose members have all been taken.
+func (q *retryQueue) release(i uint64) {
+	r := &q.runs[i]
+	r.members, r.head = r.members[:0], 0
+	if cap(r.members) > 4096 {
+		r.members = nil
+	}
+	q.free = append(q.free, uint32(i))
+	if q.last == int(i)+1 {
+		q.last = 0
+	}
+}
+
+// up adds e to the heap.
+func (q *retryQueue) up(e pending) {
+	q.heap = append(q.heap, e)
 	i := len(q.heap) - 1
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !p.before(&q.heap[parent]) {
+		if !e.before(&q.heap[parent]) {
 			break
 		}
 		q.heap[i] = q.heap[parent]
 		i = parent
 	}
-	q.heap[i] = p
+	q.heap[i] = e
 }
 
-func (q *retryQueue) pop() pending {
+// down removes and returns the heap's first entry.
+func (q *retryQueue) down() pending {
 	top := q.heap[0]
 	last := len(q.heap) - 1
 	e := q.heap[last]

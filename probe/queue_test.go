@@ -17,7 +17,7 @@ func TestRetryQueueOrdersByTimeThenInsertion(t *testing.T) {
 	for round := 0; round < 50; round++ {
 		for i := 0; i < r.IntN(40); i++ {
 			n++
-			q.push(pending{at: r.Int64N(20), event: n})
+			q.push(pending{at: r.Int64N(20), event: n, n: 1})
 		}
 		for i := 0; i < r.IntN(40) && q.Len() > 0; i++ {
 			q.pop()
@@ -32,6 +32,66 @@ func TestRetryQueueOrdersByTimeThenInsertion(t *testing.T) {
 			t.Fatalf("popped %+v after %+v", cur, last)
 		}
 		last = cur
+	}
+}
+
+// TestHeldRunsKeepTheOrder queues the same random operations into a queue
+// that holds deliveries in runs and into one that queues each alone
+// (oneByOne), and checks that both give the same deliveries in the same
+// order, with the same due times: plain pushes, holds that join a run or
+// start one, runs moved whole, pops in between, and a final drain.
+func TestHeldRunsKeepTheOrder(t *testing.T) {
+	for seed := range uint64(200) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		var runs, flat retryQueue
+		flat.oneByOne = true
+		var ev uint64
+		now := int64(0)
+		same := func(a, b pending, what string) {
+			t.Helper()
+			if a.event != b.event || a.at != b.at || a.seq != b.seq || a.key != b.key {
+				t.Fatalf("seed %d: %s: runs gave event %d at %d (seq %d), one by one event %d at %d (seq %d)", seed, what, a.event, a.at, a.seq, b.event, b.at, b.seq)
+			}
+		}
+		for op := 0; op < 400; op++ {
+			switch k := r.IntN(10); {
+			case k < 2:
+				ev++
+				p := pending{at: now + r.Int64N(4), event: ev, n: 1, key: uint32(r.IntN(2))}
+				runs.push(p)
+				flat.push(p)
+			case k < 5:
+				ev++
+				p := pending{event: ev, n: 1, key: uint32(r.IntN(2))}
+				at, lane := now+r.Int64N(3), r.IntN(2)
+				runs.hold(p, at, lane)
+				flat.hold(p, at, lane)
+			case k < 7 && runs.Len() > 0:
+				if runs.Len() != flat.Len() || runs.top().event != flat.top().event {
+					t.Fatalf("seed %d: tops differ", seed)
+				}
+				if run := runs.topRun(); run != nil && r.IntN(2) == 0 {
+					// Move the run whole in one queue, member by member
+					// in the other, as the engine does.
+					at := runs.peekAt() + 1 + r.Int64N(3)
+					for range len(run.members) - run.head {
+						p := flat.pop()
+						flat.push(pending{at: at, event: p.event, n: 1, key: p.key})
+					}
+					runs.moveRun(at)
+					continue
+				}
+				a, b := runs.pop(), flat.pop()
+				same(a, b, "pop")
+				now = b.at
+			}
+		}
+		for runs.Len() > 0 {
+			same(runs.pop(), flat.pop(), "drain")
+		}
+		if flat.Len() != 0 {
+			t.Fatalf("seed %d: %d left one by one", seed, flat.Len())
+		}
 	}
 }
 

@@ -193,7 +193,7 @@ func (a *advisor) simulate(v variant) (*report.RunResult, error) {
 	defer cancel()
 	capped := &capObserver{left: a.opts.MaxAttempts - a.attempts, cancel: cancel}
 	sim := &report.Simulation{Source: src, Profile: a.run.LoadedLimit, Policy: v.policy, Sender: v.sender, Seed: a.run.Seed,
-		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds,
+		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds, NoHistograms: true,
 		Observe: func(o probe.Observer) probe.Observer { capped.Observer = o; return capped }}
 	res, err := sim.Run(ctx)
 	if res != nil {
