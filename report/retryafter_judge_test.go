@@ -126,7 +126,7 @@ func (n *naiveJudge) add(a RetryAfterAttempt) RetryAfterVerdict {
 // of every attempt is the definition's, read literally.
 func TestRetryAfterJudgeMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 1))
-	for round := range 3000 {
+	for round := range 1500 {
 		j, n := NewRetryAfterJudge(), &naiveJudge{}
 		s := st0
 		for i := range 24 {
