@@ -62,7 +62,9 @@ type retryQueue struct {
 // set to the run's index, and the due time and queue number of its first
 // member. at and tail are the due time and the queue number of the last
 // member. lane and key are those of every member; oneKey is false when
-// the members belong to several partitions of the lane.
+// the members belong to several partitions of the lane; claimed is true
+// when every member was held after its ordered sender claimed its
+// partition for it (see gate.claims).
 type heldRun struct {
 	members []pending
 	head    int
@@ -71,6 +73,7 @@ type heldRun struct {
 	lane    int
 	key     uint32
 	oneKey  bool
+	claimed bool
 }
 
 func (q *retryQueue) Len() int { return q.n }
@@ -104,10 +107,11 @@ func (q *retryQueue) push(p pending) {
 	q.up(p)
 }
 
-// hold queues p, held back by the discipline of lane until at. It joins
-// the run queued last when that run is due at the same time, belongs to
-// the same lane, and nothing was queued after it.
-func (q *retryQueue) hold(p pending, at int64, lane int) {
+// hold queues p, held back by the discipline of lane until at; claimed
+// says its partition is claimed for it (see heldRun). It joins the run
+// queued last when that run is due at the same time, belongs to the same
+// lane, and nothing was queued after it.
+func (q *retryQueue) hold(p pending, at int64, lane int, claimed bool) {
 	p.at = at
 	if q.oneByOne {
 		q.push(p)
@@ -121,6 +125,7 @@ func (q *retryQueue) hold(p pending, at int64, lane int) {
 			r.tail = q.seq
 			r.members = append(r.members, p)
 			r.oneKey = r.oneKey && r.key == p.key
+			r.claimed = r.claimed && claimed
 			return
 		}
 	}
@@ -134,7 +139,7 @@ func (q *retryQueue) hold(p pending, at int64, lane int) {
 	}
 	r := &q.runs[i]
 	r.members = append(r.members[:0], p)
-	r.head, r.lane, r.key, r.oneKey = 0, lane, p.key, true
+	r.head, r.lane, r.key, r.oneKey, r.claimed = 0, lane, p.key, true, claimed
 	q.seq++
 	q.n++
 	r.at, r.tail = at, q.seq

@@ -64,8 +64,8 @@ func TestHeldRunsKeepTheOrder(t *testing.T) {
 				ev++
 				p := pending{event: ev, n: 1, key: uint32(r.IntN(2))}
 				at, lane := now+r.Int64N(3), r.IntN(2)
-				runs.hold(p, at, lane)
-				flat.hold(p, at, lane)
+				runs.hold(p, at, lane, true)
+				flat.hold(p, at, lane, true)
 			case k < 7 && runs.Len() > 0:
 				if runs.Len() != flat.Len() || runs.top().event != flat.top().event {
 					t.Fatalf("seed %d: tops differ", seed)
