@@ -447,7 +447,7 @@ func (r *run) complete(s *sendSlot) {
 		default:
 			next := *p
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
-			r.queue.push(next)
+			r.queue.add(next, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {

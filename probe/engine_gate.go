@@ -41,7 +41,8 @@ func (r *run) gated(at int64, fromSource bool) bool {
 	}
 	switch act {
 	case defer_:
-		r.queue.hold(p, t, r.keys.sender(key), g.claims(key, event, cp))
+		p.at = t
+		r.queue.add(p, r.keys.sender(key), g.claims(key, event, cp))
 	case park:
 		if r.queue.Len()+r.parked() >= r.e.MaxPending && r.err == nil {
 			r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(at - r.stats.Start), Attempts: r.stats.Attempts})
