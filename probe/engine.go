@@ -55,7 +55,7 @@ import (
 // reached its end (Until, the HTTP target's drain, or an unreachable
 // target), Interrupted when ctx was cancelled.
 //
-// Memory. Retries wait in a heap of 64-byte entries, so memory does not
+// Memory. Retries wait in a queue of 64-byte entries, so memory does not
 // grow with the number of events, only with the deliveries waiting at
 // once: at most MaxPending. A retry beyond it ends the run with a
 // *PendingLimitError (exit code 2).
@@ -447,7 +447,7 @@ func (r *run) complete(s *sendSlot) {
 		default:
 			next := *p
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
-			r.queue.push(next)
+			r.queue.add(next, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {

@@ -29,7 +29,7 @@ func (r *run) gated(at int64, fromSource bool) bool {
 		return true
 	case defer_:
 		if !fromSource {
-			if run := r.queue.topRun(); run != nil && g.uniform(run.oneKey) {
+			if run := r.queue.topRun(); run != nil && g.uniform(run.oneKey, run.claimed, at) {
 				r.queue.moveRun(t)
 				return true
 			}
@@ -41,7 +41,8 @@ func (r *run) gated(at int64, fromSource bool) bool {
 	}
 	switch act {
 	case defer_:
-		r.queue.hold(p, t, r.keys.sender(key))
+		p.at = t
+		r.queue.add(p, r.keys.sender(key), g.claims(key, event, cp))
 	case park:
 		if r.queue.Len()+r.parked() >= r.e.MaxPending && r.err == nil {
 			r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(at - r.stats.Start), Attempts: r.stats.Attempts})

@@ -64,8 +64,9 @@ func TestHeldRunsKeepTheOrder(t *testing.T) {
 				ev++
 				p := pending{event: ev, n: 1, key: uint32(r.IntN(2))}
 				at, lane := now+r.Int64N(3), r.IntN(2)
-				runs.hold(p, at, lane)
-				flat.hold(p, at, lane)
+				p.at = at
+				runs.add(p, lane, true)
+				flat.add(p, lane, true)
 			case k < 7 && runs.Len() > 0:
 				if runs.Len() != flat.Len() || runs.top().event != flat.top().event {
 					t.Fatalf("seed %d: tops differ", seed)
@@ -101,5 +102,37 @@ func TestHeldRunsKeepTheOrder(t *testing.T) {
 func TestPendingIsCompact(t *testing.T) {
 	if got := unsafe.Sizeof(pending{}); got != 64 {
 		t.Fatalf("a pending delivery takes %d bytes, want 64", got)
+	}
+}
+
+// TestRunsSplitAtMaxRun queues 2·maxRun+2 deliveries of one lane due at
+// one instant, one right after the other: the first alone, the rest in
+// runs of at most maxRun, so three runs; moved whole, run after run, and
+// taken, they keep the order they were queued in, with queue numbers that
+// follow each other.
+func TestRunsSplitAtMaxRun(t *testing.T) {
+	var q retryQueue
+	const n = 2*maxRun + 2
+	for i := range uint64(n) {
+		q.add(pending{at: 5, event: i, n: 1}, 0, true)
+	}
+	if len(q.heap) != 4 || q.Len() != n {
+		t.Fatalf("%d entries for %d deliveries; want 4 (one alone, runs of %d, %d and 1)", len(q.heap), q.Len(), maxRun, maxRun)
+	}
+	if q.top().event != 0 || q.topRun() != nil {
+		t.Fatal("the first delivery is not the lone entry at the top")
+	}
+	q.pop()
+	for q.topRun() != nil && q.peekAt() == 5 {
+		q.moveRun(9)
+	}
+	for i := uint64(1); i < n; i++ {
+		p := q.pop()
+		if p.event != i || p.at != 9 || p.seq != n+i {
+			t.Fatalf("pop %d: event %d at %d seq %d; want event %d at 9 seq %d", i, p.event, p.at, p.seq, i, n+i)
+		}
+	}
+	if q.Len() != 0 || len(q.heap) != 0 {
+		t.Fatalf("%d left, %d entries", q.Len(), len(q.heap))
 	}
 }
