@@ -237,8 +237,8 @@ func (r *runner) kindStep(d *Discovery, st *discoverState) {
 		status := "skipped"
 		if inf.Kinds != nil {
 			status = "done"
-			short.Kinds = inf.Kinds
 		}
+		short.Kinds, short.KindNote = AllKinds, "its kind was not found: "+why
 		s.end(status, "%s", why)
 		return
 	}

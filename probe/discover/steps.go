@@ -45,7 +45,7 @@ func (r *runner) discover(d *Discovery) error {
 	for _, l := range st.inferred {
 		if l.Kinds == nil {
 			l.Kinds = AllKinds
-			l.KindNote = "its kind was not examined: the kind step looks at the shortest window of 10 s or less, and telling a longer one's kind takes bursts a window apart, which the caps did not leave room for"
+			l.KindNote = "its kind was not examined: the kind step looks at the shortest limit, of 10 s or less, and a longer window's kind shows only in bursts a window apart, which the caps did not leave room for"
 		}
 		if n := len(d.Inferred); n == 0 || d.Inferred[n-1].WindowSeconds != l.WindowSeconds {
 			d.Inferred = append(d.Inferred, l)

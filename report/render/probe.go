@@ -86,7 +86,10 @@ func probeText(r *report.ProbeResult, w io.Writer, f Format) error {
 		if l.Note != "" {
 			p.linef("%s%s%s: %s", p.bullet(), report.LimitName(l.WindowSeconds), inferredQualifier(l), p.cell(l.Note))
 		}
-		if len(l.Kind) > 0 && l.KindNote != "" && l.KindNote != l.Note {
+		switch {
+		case len(l.Kind) >= 4 && l.KindNote != "":
+			p.linef("%s%s: %s", p.bullet(), report.LimitName(l.WindowSeconds), p.cell(l.KindNote))
+		case len(l.Kind) > 0 && l.KindNote != "" && l.KindNote != l.Note:
 			p.linef("%s%s is a %s: %s", p.bullet(), report.LimitName(l.WindowSeconds), kindText(l), p.cell(l.KindNote))
 		}
 		if l.CountsRejected != nil && l.CountsNote != "" {
@@ -229,7 +232,7 @@ func kindText(l report.ProbeInferred) string {
 // sure the inference is, as " (fixed window, confidence high)", or "".
 func inferredQualifier(l report.ProbeInferred) string {
 	var parts []string
-	if len(l.Kind) > 0 {
+	if len(l.Kind) > 0 && len(l.Kind) < 4 {
 		parts = append(parts, kindText(l))
 	}
 	if l.Confidence != "" {
