@@ -8,12 +8,12 @@
 # `hooklimit check` on it against rewst (on one core, GOMAXPROCS=1, and on
 # two: check parses on one goroutine and analyses on another), and prints
 # lines per second, peak memory (max RSS) and the ratios to wc -l and jq.
-# jq is installed from Debian's packages when missing. Needs GNU time
-# (/usr/bin/time, package "time"), installed the same way.
+# jq is installed from Debian's packages when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-lines=${1:-10000000}
+lines=${1:-3000000}
+pairs=${PAIRS:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -24,28 +24,46 @@ need() {
 	}
 }
 need jq jq
-[ -x /usr/bin/time ] || { (apt-get update -qq && apt-get install -y -qq time) >/dev/null; }
 
 go build -o "$tmp/hooklimit" ./cmd/hooklimit
-go run ./bench/gentraffic -n "$lines" -keys 1000 >"$tmp/traffic.jsonl"
+go run ./bench/gentraffic -n "$lines" -keys 200 >"$tmp/traffic.jsonl"
 size=$(du -h "$tmp/traffic.jsonl" | cut -f1)
 echo "file: $lines lines, $size"
 
-# run VAR NAME CMD...: runs CMD with stdout discarded, prints seconds and
-# max RSS, and sets VAR to the seconds.
-run() {
-	local var=$1 name=$2
-	shift 2
-	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || true
-	read -r secs kb <"$tmp/time"
-	printf '%-28s %8.2f s %10.0f lines/s %8.1f MB max RSS\n' "$name" "$secs" "$(echo "$lines / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
-	printf -v "$var" '%s' "$secs"
+# secs CMD...: runs CMD with stdout discarded and prints its wall seconds.
+secs() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >/dev/null 2>"$tmp/err" || true
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
 }
 
-run wc "wc -l" wc -l "$tmp/traffic.jsonl"
-run jq "jq -c ." jq -c . "$tmp/traffic.jsonl"
-run check "hooklimit check (1 core)" env GOMAXPROCS=1 "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json
-run check2 "hooklimit check (2 cores)" env GOMAXPROCS=2 "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json
-echo
-printf 'check / wc -l: %.1fx the time (1 core)\n' "$(echo "$check / $wc" | bc -l)"
-printf 'jq / check:    check is %.1fx faster than jq -c . on 1 core, %.1fx on 2\n' "$(echo "$jq / $check" | bc -l)" "$(echo "$jq / $check2" | bc -l)"
+# stats: reads numbers, one a line, and prints "min median".
+stats() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f %.2f", v[1], m}'; }
+
+# compare PROCS: runs check (GOMAXPROCS=PROCS) and jq, then check and wc -l,
+# in turn (A B A B), PAIRS times, and prints min and median of lines/s and
+# of the ratios jq/check and check/wc.
+compare() {
+	local procs=$1 i c j w
+	: >"$tmp/rate"
+	: >"$tmp/jq"
+	: >"$tmp/wc"
+	for ((i = 0; i < pairs; i++)); do
+		c=$(secs env GOMAXPROCS="$procs" "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json)
+		j=$(secs jq -c . "$tmp/traffic.jsonl")
+		echo "$lines / $c" | bc -l >>"$tmp/rate"
+		echo "$j / $c" | bc -l >>"$tmp/jq"
+		c=$(secs env GOMAXPROCS="$procs" "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json)
+		w=$(secs wc -l "$tmp/traffic.jsonl")
+		echo "$lines / $c" | bc -l >>"$tmp/rate"
+		echo "$c / $w" | bc -l >>"$tmp/wc"
+	done
+	printf '%-10s %22s %22s %22s\n' "$procs core(s)" "$(stats <"$tmp/rate" | awk '{printf "%.2f %.2f", $1/1e6, $2/1e6}')" "$(stats <"$tmp/jq")" "$(stats <"$tmp/wc")"
+}
+
+echo "load: $(uptime | sed 's/.*load/load/')"
+printf '%-10s %22s %22s %22s\n' "GOMAXPROCS" "M lines/s (min med)" "jq / check (min med)" "check / wc (min med)"
+compare 2
+compare 1
