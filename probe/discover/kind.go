@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // The kinds of limiter, as a profile file names them (limitsim's kinds).
@@ -111,23 +113,31 @@ func InferKind(o KindObservation) KindInference {
 	first := ad[0]
 	gap := time.Duration(first.Sent - o.Rejected)
 	sinceFirst := time.Duration(first.Sent - o.First)
-	run := 1
+	// The runs of requests admitted in a row: a bucket admits one or two
+	// at a time (two, or a few, after a stall of the sender), a window a
+	// long run at once.
+	var runs []int
 	for i, p := range o.Polls {
-		if p == first {
-			for _, q := range o.Polls[i+1:] {
-				if !q.Passed() {
-					break
-				}
-				run++
-			}
-			break
+		switch {
+		case !p.Passed():
+		case i > 0 && o.Polls[i-1].Passed():
+			runs[len(runs)-1]++
+		default:
+			runs = append(runs, 1)
+		}
+	}
+	run := runs[0]
+	short := 0
+	for _, n := range runs {
+		if n <= 2 {
+			short++
 		}
 	}
 	boundary := nextMultiple(o.Rejected, o.Window)
 	atBoundary := first.Sent >= boundary && time.Duration(first.Sent-boundary) <= tol
 	no := false
 	switch {
-	case run <= 2 && len(ad) >= 3:
+	case len(runs) >= 3 && 2*short > len(runs):
 		spacing := time.Duration(ad[len(ad)-1].Sent-ad[0].Sent) / time.Duration(len(ad)-1)
 		return KindInference{Kinds: []string{KindBucket}, CountsRejected: &no, Confidence: confidenceFor(len(ad), 4), Rate: float64(time.Second) / float64(spacing),
 			Evidence: fmt.Sprintf("after a full burst of %d, admissions came back one at a time every %s (%d of %d requests sent at %.4g/s, the first %s after the rejection): a continuous token bucket at %.4g/s",
@@ -163,17 +173,7 @@ func nextMultiple(t int64, w time.Duration) int64 {
 }
 
 // alignment names the clock unit a window of w is aligned to.
-func alignment(w time.Duration) string {
-	switch w {
-	case time.Second:
-		return "second"
-	case time.Minute:
-		return "minute"
-	case time.Hour:
-		return "hour"
-	}
-	return fmtSeconds(w)
-}
+func alignment(w time.Duration) string { return units.UnitName(w) }
 
 func confidenceFor(n, high int) string {
 	if n >= high {

@@ -158,3 +158,26 @@ func TestDiscoverKindNginx(t *testing.T) {
 		})
 	}
 }
+
+// TestInferKindBucketAfterAStall: a token bucket polled at four times its
+// rate admits every fourth request; but the sender stalled for 120 ms
+// right after the rejection, so its first three requests were admitted
+// in a row. That is still a bucket, not a window.
+func TestInferKindBucketAfterAStall(t *testing.T) {
+	const ms = int64(time.Millisecond)
+	t0 := midMinute.UnixNano()
+	o := KindObservation{Window: time.Second, Quota: 25, Poll: 100, First: t0, Rejected: t0 + 26*ms, Admitted: 25}
+	at := t0 + 150*ms // the stall
+	for i := 0; at < t0+2000*ms; i++ {
+		status := http.StatusTooManyRequests
+		if i < 3 || i%4 == 3 {
+			status = http.StatusOK
+		}
+		o.Polls = append(o.Polls, &ProbeRequest{Sent: at, Done: at + ms, Status: status})
+		at += 10 * ms
+	}
+	o.End = at
+	if inf := InferKind(o); strings.Join(inf.Kinds, ",") != "bucket" {
+		t.Errorf("kinds %v: %s", inf.Kinds, inf.Evidence)
+	}
+}
