@@ -21,16 +21,17 @@ const (
 
 // The codes of the findings about an endpoint's rate-limit answers.
 const (
-	Code429NoRetryAfter      = "429-without-retry-after"
-	CodeRetryAfterBad        = "retry-after-unparseable"
-	CodeRetryAfterZero       = "retry-after-zero"
-	CodeRetryAfterTooShort   = "retry-after-too-short"
-	CodeRetryAfterTooLong    = "retry-after-too-long"
-	CodeRemainingNotFalling  = "remaining-not-falling"
-	CodeResetInconsistent    = "reset-inconsistent"
-	Code503ForRateLimit      = "503-for-rate-limit"
-	CodeRetryAfterNotChecked = "retry-after-not-checked"
-	CodeApplicationErrors    = "application-errors"
+	Code429NoRetryAfter       = "429-without-retry-after"
+	CodeRetryAfterBad         = "retry-after-unparseable"
+	CodeRetryAfterZero        = "retry-after-zero"
+	CodeRetryAfterTooShort    = "retry-after-too-short"
+	CodeRetryAfterTooLong     = "retry-after-too-long"
+	CodeRemainingNotFalling   = "remaining-not-falling"
+	CodeResetInconsistent     = "reset-inconsistent"
+	Code503ForRateLimit       = "503-for-rate-limit"
+	CodeRetryAfterNotChecked  = "retry-after-not-checked"
+	CodeApplicationErrors     = "application-errors"
+	CodeAdvertisedNotEnforced = "advertised-not-enforced"
 )
 
 // Finding is one thing wrong (or worth knowing) about how the endpoint
@@ -92,6 +93,7 @@ func checkFindings(all []*ProbeRequest, d *Discovery, o *DiscoverOptions) []Find
 		}
 	}
 	out = append(out, remainingFindings(reqs)...)
+	out = append(out, advertisedFindings(d)...)
 	if f, ok := appErrorFinding(reqs); ok {
 		out = append(out, f)
 	}
@@ -103,6 +105,35 @@ func checkFindings(all []*ProbeRequest, d *Discovery, o *DiscoverOptions) []Find
 		case c.EarlySent && !c.EarlyOK:
 			out = append(out, Finding{Code: CodeRetryAfterTooLong, Severity: SeverityWarning, Count: 1,
 				Message: fmt.Sprintf("a request sent %s before Retry-After (%s) ended was admitted: the wait asked for is longer than needed", fmtSeconds(c.EarlyBy), fmtSeconds(c.Wait))})
+		}
+	}
+	return out
+}
+
+// advertisedTolerance is how far an enforced limit may be from the one a
+// header advertises for the same window before it is a finding: 10%.
+const advertisedTolerance = 0.1
+
+// advertisedFindings compares each count limit a header advertises with
+// the limit inferred for the same window from what the endpoint did (not
+// read from the headers themselves): more than advertisedTolerance apart
+// is a warning, since a sender that trusts the header is rejected (or
+// holds back for nothing).
+func advertisedFindings(d *Discovery) []Finding {
+	var out []Finding
+	for _, a := range d.Advertised.Limits {
+		if a.Bytes || a.WindowSeconds <= 0 || a.Limit <= 0 {
+			continue
+		}
+		for _, l := range d.Inferred {
+			if l.WindowSeconds != a.WindowSeconds || l.Basis == "advertised" {
+				continue
+			}
+			if diff := l.Limit - a.Limit; float64(max(diff, -diff)) > advertisedTolerance*float64(a.Limit) {
+				w := fmtSeconds(time.Duration(a.WindowSeconds) * time.Second)
+				out = append(out, Finding{Code: CodeAdvertisedNotEnforced, Severity: SeverityWarning, Count: 1,
+					Message: fmt.Sprintf("the header %s says %d per %s, but %d per %s is enforced", a.Field, a.Limit, w, l.Limit, w)})
+			}
 		}
 	}
 	return out

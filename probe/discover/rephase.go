@@ -13,7 +13,7 @@ import (
 // the second's re-admission, where they differ.
 func (r *runner) rephase(d *Discovery, st *discoverState, s *stepper) {
 	lim := st.burstLim
-	obs := []Readmission{{Admitted: d.Burst.Admitted}}
+	obs := []Readmission{{Admitted: d.Burst.Admitted, Cut: lim.Sent}}
 	obs[0].First, obs[0].FirstDone = firstAdmitted(r.all, 0)
 	obs[0].Lo, obs[0].Hi = readmissionBounds(lim, st.raEarly)
 	why := ""
@@ -69,7 +69,7 @@ func (r *runner) burstObservation(d *Discovery, from int64, first *ProbeRequest)
 	if lim == nil || !lim.HasRetryAfter || lim.RetryAfter <= 0 || b.Admitted == 0 {
 		return Readmission{}, false
 	}
-	o := Readmission{Admitted: b.Admitted}
+	o := Readmission{Admitted: b.Admitted, Cut: lim.Sent}
 	o.First, o.FirstDone = firstAdmitted(reqs, from)
 	o.Lo, o.Hi = readmissionBounds(lim, nil)
 	return o, true

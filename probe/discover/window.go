@@ -24,6 +24,9 @@ type Readmission struct {
 	Lo, Hi int64
 	// Admitted is how many the burst admitted.
 	Admitted int64
+	// Cut is when the rejection that ended the burst left; 0 when not
+	// known.
+	Cut int64
 }
 
 // The kinds of window InferWindow tells apart.
@@ -36,6 +39,13 @@ const (
 	// WindowGradual is a limiter that refills gradually, like a token
 	// bucket: after a full burst it admitted again far fewer.
 	WindowGradual = "gradual"
+	// WindowCredits is a fixed window's cadence whose first burst, all
+	// within one window, admitted more than the later ones: discrete
+	// credits, fresh each tick, and a store the first burst also spent.
+	WindowCredits = "credits"
+	// WindowFixedOrCredits is a fixed window's cadence whose first burst
+	// admitted more than the later ones but may have crossed a boundary.
+	WindowFixedOrCredits = "fixed or credits"
 )
 
 // The confidences of an inferred limit.
@@ -49,7 +59,7 @@ const (
 type WindowInference struct {
 	Seconds    int64  // the window's length
 	Limit      int64  // requests admitted in it
-	Kind       string // WindowSliding, WindowFixed, WindowEither, WindowGradual, or "" when neither fits
+	Kind       string // WindowSliding, WindowFixed, WindowCredits, WindowFixedOrCredits, WindowEither, WindowGradual, or "" when neither fits
 	Aligned    bool   // a fixed window whose boundaries are multiples of its length since the Unix epoch
 	Confidence string // ConfidenceHigh, ConfidenceMedium or ConfidenceLow
 	Evidence   string // the observations that decided it
@@ -65,6 +75,10 @@ func (w WindowInference) ProfileKinds() []string {
 		return []string{KindFixed}
 	case WindowEither:
 		return []string{KindWindow, KindFixed}
+	case WindowCredits:
+		return []string{KindCredits}
+	case WindowFixedOrCredits:
+		return []string{KindFixed, KindCredits}
 	case WindowGradual:
 		return []string{KindBucket, KindCredits}
 	}
@@ -143,6 +157,19 @@ func InferWindow(obs []Readmission) WindowInference {
 			where = ", aligned to the clock"
 		}
 		inf.Evidence = seen + fmt.Sprintf(", and always at a multiple of %ds: a fixed window%s (a sliding one would admit again a whole window after each burst's first request)", wF, where)
+		// A first burst that admitted more than the later ones, all of it
+		// within one window of the clock, spent a store: credits. One
+		// that may have straddled a boundary may also have taken two
+		// windows' quota, so both kinds stay open.
+		if store := o0.Admitted - o1.Admitted; store > max(1, o1.Admitted/10) {
+			if o0.Cut > 0 && inf.Aligned && !multipleIn(time.Duration(o0.First)-tol, time.Duration(o0.Cut)+tol, wfd) {
+				inf.Kind = WindowCredits
+				inf.Evidence = seen + fmt.Sprintf(", always at a multiple of %ds%s; the first burst admitted %d within one window, the next %d: discrete credits, %d fresh each %ds tick and a store of about %d the first burst spent (a fixed window admits the same at every boundary)", wF, where, o0.Admitted, o1.Admitted, o1.Admitted, wF, store)
+			} else {
+				inf.Kind, inf.Confidence = WindowFixedOrCredits, ConfidenceMedium
+				inf.Evidence += fmt.Sprintf("; the first burst admitted %d, the next %d, and may have crossed a boundary: a fixed window across it, or discrete credits with a store of about %d", o0.Admitted, o1.Admitted, store)
+			}
+		}
 		return inf
 	case sliding:
 		return WindowInference{Seconds: wS, Limit: o0.Admitted, Kind: WindowSliding, Confidence: ConfidenceHigh,

@@ -15,7 +15,8 @@ import (
 // to the clock, Retry-After to the window's end) and sliding, from starts
 // at several phases of the window, in virtual time: the window is 10 s
 // and the sustained rate 4/s whatever the phase, and the kind is told
-// apart with high confidence.
+// apart with high confidence, except where the first burst crossed a
+// fixed window's boundary, which leaves fixed and credits open.
 func TestDiscoverWindowVirtual(t *testing.T) {
 	base := time.Date(2026, 2, 17, 9, 0, 0, 0, time.UTC) // a multiple of 10 s
 	tests := []struct {
@@ -39,9 +40,14 @@ func TestDiscoverWindowVirtual(t *testing.T) {
 				t.Fatalf("inferred %s, want one limit; steps %+v", inferredString(d.Inferred), d.Steps)
 			}
 			l := d.Inferred[0]
-			wantKind := tt.kind
-			if l.WindowSeconds != 10 || l.Limit != 40 || l.Basis != "readmission" || len(l.Kinds) != 1 || l.Kinds[0] != wantKind || l.Confidence != ConfidenceHigh {
-				t.Errorf("inferred %+v, want 40 per 10s, %s, confidence high", l, wantKind)
+			wantKind, wantConf := tt.kind, ConfidenceHigh
+			if tt.phase == 9990*time.Millisecond {
+				// The first burst crossed a boundary and took two windows'
+				// quota, as credits spending a store would.
+				wantKind, wantConf = "fixed credits", ConfidenceMedium
+			}
+			if l.WindowSeconds != 10 || l.Limit != 40 || l.Basis != "readmission" || strings.Join(l.Kinds, " ") != wantKind || l.Confidence != wantConf {
+				t.Errorf("inferred %+v, want 40 per 10s, %s, confidence %s", l, wantKind, wantConf)
 			}
 			if rate := float64(l.Limit) / float64(l.WindowSeconds); rate != 4 {
 				t.Errorf("sustained %v/s, want 4", rate)
@@ -85,6 +91,9 @@ func TestInferWindow(t *testing.T) {
 	obs := func(first, lo, hi, admitted int64) Readmission {
 		return Readmission{First: t0 + first, FirstDone: t0 + first + ms, Lo: t0 + lo, Hi: t0 + hi, Admitted: admitted}
 	}
+	// cut sets when the rejection that ended the burst left.
+	cut := func(r Readmission, at int64) Readmission { r.Cut = t0 + at; return r }
+	second := obs(10*s, 19500*ms, 20*s, 40)
 	tests := []struct {
 		name    string
 		obs     []Readmission
@@ -105,6 +114,13 @@ func TestInferWindow(t *testing.T) {
 			10, WindowSliding, ConfidenceHigh, false},
 		{"fixed, third burst half a window on", []Readmission{obs(0, 9500*ms, 10*s, 40), obs(10*s, 19500*ms, 20*s, 40), obs(25*s, 29500*ms, 30*s, 40)},
 			10, WindowFixed, ConfidenceHigh, true},
+		// A first burst within one window that admitted more than 40 + 4
+		// spent a store: credits; 4 more is within the noise.
+		{"credits, store of 5", []Readmission{cut(obs(2500*ms, 9500*ms, 10*s, 45), 3*s), second}, 10, WindowCredits, ConfidenceHigh, true},
+		{"fixed, 4 more at first", []Readmission{cut(obs(2500*ms, 9500*ms, 10*s, 44), 3*s), second}, 10, WindowFixed, ConfidenceHigh, true},
+		{"first burst across a boundary", []Readmission{cut(obs(9800*ms, 19500*ms, 20*s, 80), 10200*ms), obs(20*s, 29500*ms, 30*s, 40),
+			obs(35*s, 39500*ms, 40*s, 40)}, 10, WindowFixedOrCredits, ConfidenceMedium, true},
+		{"store, but when the burst ended is unknown", []Readmission{obs(2500*ms, 9500*ms, 10*s, 80), second}, 10, WindowFixedOrCredits, ConfidenceMedium, true},
 		{"refills gradually", []Readmission{obs(0, 4500*ms, 5*s, 10), obs(5*s, 9500*ms, 10*s, 1)}, 5, WindowGradual, ConfidenceLow, false},
 	}
 	for _, tt := range tests {
@@ -248,6 +264,32 @@ func TestClassify503(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDiscoverCreditsVirtual probes serve's credits limiter, 25 fresh per
+// 20 s tick and a store of 25, and a fixed window of 25 per 20 s, from
+// the same instant in virtual time: the credits' first burst admits 50
+// within one tick, the fixed window's 25, and that tells them apart.
+func TestDiscoverCreditsVirtual(t *testing.T) {
+	tests := []struct{ limit, kind, note string }{
+		{"{kind: credits, quota: 25, per: 20s, burst: 25}", KindCredits, "the first burst admitted 50 within one window, the next 25: discrete credits"},
+		{"{kind: fixed, quota: 25, per: 20s}", KindFixed, "a fixed window, aligned to the clock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			p := parseProfile(t, "k", "name: k\nheaders: rewst\nlimits:\n  l: "+tt.limit+"\n")
+			clock := memhttp.NewJumpClock(time.Date(2026, 2, 17, 9, 0, 4, 300_000_000, time.UTC))
+			d := discoverSim(t, newSimSender(t, p, clock), DiscoverOptions{MaxRequests: 1000, MaxDuration: 180 * time.Second})
+			if len(d.Inferred) != 1 {
+				t.Fatalf("inferred %s, want one limit", inferredString(d.Inferred))
+			}
+			l := d.Inferred[0]
+			if l.WindowSeconds != 20 || l.Limit != 25 || strings.Join(l.Kinds, " ") != tt.kind || l.Confidence != ConfidenceHigh ||
+				!strings.Contains(l.KindNote+l.Note, tt.note) {
+				t.Errorf("inferred %+v; want 25 per 20s, kind %s, confidence high, a note with %q", l, tt.kind, tt.note)
 			}
 		})
 	}
