@@ -127,3 +127,49 @@ func readProbeLog(t *testing.T, name string) (sent []int64, limited []bool) {
 	}
 	return s2, l2
 }
+
+// TestProbeDrift probes, in virtual time, serve's handler running Rewst's
+// documented profile moved to 50/s (the numbers of its 2026-02-18
+// revision, 50/s and 1,000/min, with the documented Retry-After, which
+// the probe can time: the revision's constant Retry-After: 10 hides the
+// per-second window from it): against --profile rewst the
+// probe fails and says the endpoint is that revision, not the documented
+// 25/s; against the revision itself it passes and says it is the
+// revision.
+func TestProbeDrift(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		profile string
+		code    int
+		matches string
+		message string
+	}{
+		{"rewst", exitcode.Fail, "rewst@2026-02-18", "drift: enforces 50/s and 1,000/min: this is rewst@2026-02-18 (revised 2026-02-18), not the 25/s and 1,000/min that rewst documents"},
+		{"rewst@2026-02-18", 0, "rewst@2026-02-18", "drift: enforces 50/s and 1,000/min: this is rewst@2026-02-18 (revised 2026-02-18), not the 25/s and 1,000/min that rewst documents"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.profile, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				p, err := limitsim.LoadProfile("../../limitsim/testdata/profiles/rewst-50.yaml")
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, err := limitsim.NewHandler(limitsim.HandlerOptions{Profile: p, Now: time.Now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rt := memhttp.Transport{Handler: h}
+				code, out, errOut := runProbeCmd(t, rt, "probe", memProbeURL, "--profile", tt.profile, "--max-requests", "3000", "--max-duration", "90s")
+				if code != tt.code || !strings.Contains(out, tt.message+"\n") {
+					t.Fatalf("exit %d, want %d and %q\n%s\n%s", code, tt.code, tt.message, out, errOut)
+				}
+				code, out, _ = runProbeCmd(t, rt, "probe", memProbeURL, "--profile", tt.profile, "--max-requests", "3000", "--max-duration", "90s", "--format", "json")
+				var res report.ProbeResult
+				if err := json.Unmarshal([]byte(out), &res); err != nil || res.Drift == nil || strings.Join(res.Drift.Matches, ",") != tt.matches || code != tt.code {
+					t.Fatalf("exit %d, JSON drift %+v, %v", code, res.Drift, err)
+				}
+			})
+		})
+	}
+}
