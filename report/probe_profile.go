@@ -36,7 +36,7 @@ func WriteProbeProfile(w io.Writer, res *ProbeResult, now time.Time) error {
 		if conf == "" {
 			conf = "unknown"
 		}
-		fmt.Fprintf(&b, "# %s: %s per %ds, confidence %s, found by %s", names[i], numfmt.WithCommas(l.Limit), l.WindowSeconds, conf, l.Basis)
+		fmt.Fprintf(&b, "# %s: %s per %ds, confidence %s, basis %s", names[i], numfmt.WithCommas(l.Limit), l.WindowSeconds, conf, l.Basis)
 		if len(l.Kind) > 1 {
 			fmt.Fprintf(&b, "; kind open: %s, written as %s", l.Kind, l.Kind[0])
 		} else if len(l.Kind) == 0 {

@@ -28,7 +28,7 @@ func TestWriteProbeProfile(t *testing.T) {
 			Inferred: []ProbeInferred{{WindowSeconds: 1, Limit: 50, Kind: ProbeKind{"fixed"}, Confidence: "high", Basis: "measured", CountsRejected: &no},
 				{WindowSeconds: 60, Limit: 1000, Kind: ProbeKind{"window"}, Basis: "retry-after"}}},
 			[]limitsim.Limit{{Name: "per_second", Kind: limitsim.Fixed, Quota: 50, Per: time.Second}, {Name: "per_minute", Kind: limitsim.Window, Quota: 1000, Per: time.Minute}},
-			false, "# per_minute: 1,000 per 60s, confidence unknown, found by retry-after.\n"},
+			false, "# per_minute: 1,000 per 60s, confidence unknown, basis retry-after.\n"},
 		{"bucket counting rejected", ProbeResult{Target: "http://127.0.0.1/x", Burst: ProbeBurst{Admitted: 40},
 			Inferred: []ProbeInferred{{WindowSeconds: 1, Limit: 25, Kind: ProbeKind{"bucket"}, CountsRejected: &yes}}},
 			[]limitsim.Limit{{Name: "per_second", Kind: limitsim.Bucket, Quota: 25, Per: time.Second, Burst: 40}},
