@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // The kinds of limiter, as a profile file names them (limitsim's kinds).
@@ -163,17 +165,7 @@ func nextMultiple(t int64, w time.Duration) int64 {
 }
 
 // alignment names the clock unit a window of w is aligned to.
-func alignment(w time.Duration) string {
-	switch w {
-	case time.Second:
-		return "second"
-	case time.Minute:
-		return "minute"
-	case time.Hour:
-		return "hour"
-	}
-	return fmtSeconds(w)
-}
+func alignment(w time.Duration) string { return units.UnitName(w) }
 
 func confidenceFor(n, high int) string {
 	if n >= high {
