@@ -76,6 +76,7 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 		r.Steps = append(r.Steps, ProbeStep{Name: s.Name, Status: s.Status, Requests: s.Requests, DurationSeconds: numfmt.Round3(s.Duration.Seconds()), Note: s.Note})
 	}
 	r.Limits = compareLimits(d, meta.Profile, tol)
+	r.Drift = probeDrift(d, meta.Profile, tol)
 	r.Settle()
 	return r
 }

@@ -45,6 +45,10 @@ type ProbeResult struct {
 
 	// Limits compares, per limit, documented, advertised and inferred.
 	Limits []ProbeLimitRow `json:"limits"`
+	// Drift says which of the profile's family (the documented built-in
+	// profile and its dated revisions) the endpoint enforces; nil when
+	// the profile has no revision.
+	Drift *ProbeDrift `json:"drift,omitempty"`
 	// Inferred lists the limits found, one per window, shortest first.
 	Inferred []ProbeInferred `json:"inferred"`
 	Burst    ProbeBurst      `json:"burst"`

@@ -42,6 +42,9 @@ type probeOptions struct {
 	Yes         bool
 	Format      *FormatFlag
 	Out         string
+	// WriteProfile names the file the inferred profile goes to; "-" is
+	// standard output, and the report then goes to standard error.
+	WriteProfile string
 
 	// sender and clock replace the HTTP sender and the system clock in
 	// tests; transport, when set, carries the HTTP sender's requests.
@@ -110,6 +113,7 @@ still reported).`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and send nothing")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before probing a target that is not loopback")
 	f.StringVar(&opts.Out, "out", "", "write every request and the result to this JSON Lines file")
+	f.StringVar(&opts.WriteProfile, "write-profile", "", "write the inferred limiter as a profile file (YAML) that check, run and serve read ('-': standard output, the report then going to standard error)")
 	registerFormatFlag(cmd, opts.Format)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
 	return cmd
@@ -179,8 +183,15 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 			return exitcode.Runtimef("cannot write results: %v", err)
 		}
 	}
-	if err := render.Write(opts.IO.Out, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
+	reportOut := opts.IO.Out
+	if opts.WriteProfile == "-" {
+		reportOut = opts.IO.ErrOut
+	}
+	if err := render.Write(reportOut, res, render.Format(opts.Format.String()), render.Width(opts.IO.Width)); err != nil {
 		return exitcode.New(exitcode.Runtime, err)
+	}
+	if err := opts.writeProfile(res); err != nil {
+		return err
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -251,4 +262,34 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 // confirm asks before probing a target that is not loopback, unless --yes.
 func (opts *probeOptions) confirm() error {
 	return confirmSend(opts.IO, opts.Target, opts.Yes, "probe", fmt.Sprintf("send up to %s requests to it within %s", numfmt.WithCommas(int64(opts.MaxRequests)), units.FormatDuration(opts.MaxDuration)))
+}
+
+// writeProfile writes the inferred profile to --write-profile, when
+// given. A probe that inferred no limit has no profile to give: that
+// fails (exit 1), since the file asked for is not written.
+func (opts *probeOptions) writeProfile(res *report.ProbeResult) error {
+	if opts.WriteProfile == "" {
+		return nil
+	}
+	if len(res.Inferred) == 0 {
+		return exitcode.New(exitcode.Fail, errors.New("no profile written: the probe inferred no limit within its caps (raise --max-requests or --max-duration)"))
+	}
+	if opts.WriteProfile == "-" {
+		if err := report.WriteProbeProfile(opts.IO.Out, res, opts.Now()); err != nil {
+			return exitcode.New(exitcode.Runtime, err)
+		}
+		return nil
+	}
+	f, err := opts.create(opts.WriteProfile)
+	if err != nil {
+		return exitcode.Runtimef("cannot write the profile: %v", err)
+	}
+	if err := report.WriteProbeProfile(f, res, opts.Now()); err != nil {
+		f.Close()
+		return exitcode.Runtimef("cannot write the profile: %v", err)
+	}
+	if err := f.Close(); err != nil {
+		return exitcode.Runtimef("cannot write the profile: %v", err)
+	}
+	return nil
 }

@@ -64,6 +64,10 @@ func probeText(r *report.ProbeResult, w io.Writer, f Format) error {
 	if p.md {
 		p.blank()
 	}
+	if d := r.Drift; d != nil && !(len(d.Matches) == 1 && d.Matches[0] == d.Profile && d.Candidates[0].Name == d.Profile) {
+		// As documented is the table's own verdict: said only in JSON.
+		p.linef("%sdrift: %s", p.bullet(), p.cell(r.Drift.Message))
+	}
 	if s := r.Sustained; s != nil {
 		line := fmt.Sprintf("sustained: %s/s (the per-%s limit)", numfmt.ShortFloat(round1(s.RatePerSecond)), report.LimitName(s.Window)[4:])
 		if s.HeldPerSecond > 0 {
