@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -33,6 +34,11 @@ const (
 // clock, leaves the CPU to the target. Only with the system clock: an
 // injected clock is always waited on with its own timers.
 const spinWindow = 2 * time.Millisecond
+
+// spinTail is the end of the spin window, polled: a thread that wakes from
+// the kernel's sleep may wait for a processor, and on a busy machine that
+// wait alone would make the send late.
+const spinTail = 200 * time.Microsecond
 
 // HTTPTarget is a real URL, in real time: the target of `hooklimit run
 // --target URL`. Every attempt is an HTTP request, sent on its own
@@ -231,10 +237,13 @@ func (l *httpLink) close() {
 // sleep waits on the clock's timer until the start of the spin window
 // before planned, and sleeps precisely within it.
 func (l *httpLink) sleep(now, planned int64) bool {
-	if now < planned-int64(l.spin) {
+	switch {
+	case now < planned-int64(l.spin):
 		l.waitUntil(planned - int64(l.spin))
-	} else {
-		sleepPrecise(time.Duration(planned - now))
+	case planned-now > int64(spinTail):
+		sleepPrecise(time.Duration(planned - now - int64(spinTail)))
+	default:
+		runtime.Gosched() // the last stretch, polled: see spinTail
 	}
 	return false
 }
