@@ -5,7 +5,8 @@
 #   bench/check.sh [LINES]      (default 10,000,000)
 #
 # It writes a JSON-lines file of LINES records over 1,000 keys, times
-# `hooklimit check` on it against rewst (one core: GOMAXPROCS=1), and prints
+# `hooklimit check` on it against rewst (on one core, GOMAXPROCS=1, and on
+# two: check parses on one goroutine and analyses on another), and prints
 # lines per second, peak memory (max RSS) and the ratios to wc -l and jq.
 # jq is installed from Debian's packages when missing. Needs GNU time
 # (/usr/bin/time, package "time"), installed the same way.
@@ -44,6 +45,7 @@ run() {
 run wc "wc -l" wc -l "$tmp/traffic.jsonl"
 run jq "jq -c ." jq -c . "$tmp/traffic.jsonl"
 run check "hooklimit check (1 core)" env GOMAXPROCS=1 "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json
+run check2 "hooklimit check (2 cores)" env GOMAXPROCS=2 "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json
 echo
-printf 'check / wc -l: %.1fx the time\n' "$(echo "$check / $wc" | bc -l)"
-printf 'jq / check:    check is %.1fx faster than jq -c .\n' "$(echo "$jq / $check" | bc -l)"
+printf 'check / wc -l: %.1fx the time (1 core)\n' "$(echo "$check / $wc" | bc -l)"
+printf 'jq / check:    check is %.1fx faster than jq -c . on 1 core, %.1fx on 2\n' "$(echo "$jq / $check" | bc -l)" "$(echo "$jq / $check2" | bc -l)"

@@ -3,9 +3,11 @@ package limitsim
 import (
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/hooklimit/hooklimit/internal/hdrval"
 )
 
 // Dialect writes the rate-limit headers and the 429 body that one vendor
@@ -170,7 +172,7 @@ func writeRetryAfter(h http.Header, d *Decision) {
 	if d.Admitted || d.RetryAt == Never {
 		return
 	}
-	h.Set("Retry-After", strconv.FormatInt(d.RetryAfter(), 10))
+	setInt(h, "Retry-After", d.RetryAfter())
 }
 
 // writeRetryAfterAlways sets Retry-After on every decision: on a rejected
@@ -182,7 +184,13 @@ func writeRetryAfterAlways(h http.Header, d *Decision) {
 		writeRetryAfter(h, d)
 		return
 	}
-	h.Set("Retry-After", strconv.FormatInt(d.NextAfter(), 10))
+	setInt(h, "Retry-After", d.NextAfter())
+}
+
+// setInt sets header key of h to n without allocating (see package
+// hdrval) when key is in canonical form, as every caller writes it.
+func setInt(h http.Header, key string, n int64) {
+	h[textproto.CanonicalMIMEHeaderKey(key)] = hdrval.Int(n)
 }
 
 // The plain-text 429 body of the dialects that document none.

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/hdrval"
 )
 
 // DefaultMaxBody is the bound on request bodies of a profile without a byte
@@ -43,7 +46,9 @@ type HandlerOptions struct {
 	// is nil when the request was answered without a decision: 404 for a
 	// path that does not match the key pattern, 413 for a body over
 	// MaxBody, 400 for a body that could not be read. It may be called
-	// from many goroutines at once and may keep d; r.Body is already read.
+	// from many goroutines at once; r.Body is already read. d is the
+	// handler's until the call returns (it reuses d for later requests):
+	// copy what is to be kept.
 	OnDecision func(r *http.Request, key, workspace string, size int64, d *Decision)
 }
 
@@ -80,6 +85,14 @@ type Handler struct {
 	now        func() time.Time
 	workspace  *KeySource
 	onDecision func(r *http.Request, key, workspace string, size int64, d *Decision)
+	scratch    sync.Pool // of *scratch
+}
+
+// scratch is what the handler needs for one request beyond what net/http
+// gives it, pooled so that deciding a request allocates nothing.
+type scratch struct {
+	d    Decision
+	body limitedBody
 }
 
 // NewHandler returns a handler for opt. It fails when the profile is
@@ -137,6 +150,12 @@ func (h *Handler) MaxBody() int64 { return h.maxBody }
 
 var acceptedBody = []byte(`{"status":"accepted"}`)
 
+// The Content-Type values of the answers, made once (hdrval).
+var (
+	jsonTypeValue  = hdrval.Of("application/json")
+	plainTypeValue = hdrval.Of(plainType)
+)
+
 const plainTooLarge = "413 Payload Too Large: "
 
 // ServeHTTP decides r and answers it; see Handler.
@@ -151,7 +170,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writePlain(w, http.StatusNotFound, "404 Not Found: the path does not match "+h.patterns()+"\n")
 		return
 	}
-	size, err := h.readBody(w, r)
+	sc, _ := h.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer h.scratch.Put(sc)
+	size, err := h.readBody(w, r, &sc.body)
 	if err != nil {
 		h.report(r, key, ws, size, nil)
 		var tooLarge *http.MaxBytesError
@@ -163,12 +187,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.sim.Profile()
-	d := h.sim.Decide(p.PartitionOf(key, ws), h.now().UnixNano(), size)
-	h.report(r, key, ws, size, &d)
-	h.dialect.WriteHeaders(w.Header(), p, &d)
+	d := &sc.d
+	h.sim.Partition(p.PartitionOf(key, ws)).DecideInto(d, h.now().UnixNano(), size)
+	h.report(r, key, ws, size, d)
+	h.dialect.WriteHeaders(w.Header(), p, d)
 	switch {
 	case d.Admitted:
-		w.Header().Set("Content-Type", "application/json")
+		w.Header()["Content-Type"] = jsonTypeValue
 		w.WriteHeader(http.StatusOK)
 		w.Write(acceptedBody)
 	case d.RetryAt == Never:
@@ -178,8 +203,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writePlain(w, http.StatusRequestEntityTooLarge, msg)
 	default:
-		ct, body := h.dialect.RejectBody(p, &d)
-		if ct != "" {
+		ct, body := h.dialect.RejectBody(p, d)
+		switch ct {
+		case "":
+		case plainType:
+			w.Header()["Content-Type"] = plainTypeValue
+		default:
 			w.Header().Set("Content-Type", ct)
 		}
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -194,15 +223,52 @@ func (h *Handler) report(r *http.Request, key, ws string, size int64, d *Decisio
 }
 
 // readBody reads and counts r's body, at most maxBody bytes, keeping none
-// of it. It returns an *http.MaxBytesError for a longer body.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (int64, error) {
+// of it. It returns an *http.MaxBytesError for a longer body. A body of
+// known length is read through lb, which allocates nothing; one without
+// (chunked) through http.MaxBytesReader, which also has the server close
+// the connection when the body is too long, rather than read the rest.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, lb *limitedBody) (int64, error) {
 	if r.ContentLength > h.maxBody {
 		return 0, &http.MaxBytesError{Limit: h.maxBody}
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return 0, nil
 	}
-	return io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, h.maxBody))
+	if r.ContentLength < 0 {
+		return io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, h.maxBody))
+	}
+	*lb = limitedBody{r: r.Body, left: h.maxBody, limit: h.maxBody}
+	n, err := io.Copy(io.Discard, lb)
+	lb.r = nil
+	return n, err
+}
+
+// limitedBody reads at most limit bytes of r, and fails with an
+// *http.MaxBytesError past them, as http.MaxBytesReader does. The net/http
+// server already stops a body at its Content-Length, which readBody has
+// checked; this bounds a body that says less than it holds (a handler
+// called directly).
+type limitedBody struct {
+	r           io.Reader
+	left, limit int64
+	err         error
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte more than allowed tells a longer body
+	}
+	n, err := b.r.Read(p)
+	if int64(n) <= b.left {
+		b.left -= int64(n)
+		return n, err
+	}
+	n, b.left = int(b.left), 0
+	b.err = &http.MaxBytesError{Limit: b.limit}
+	return n, b.err
 }
 
 // patterns names the key source and, with one, the workspace source.

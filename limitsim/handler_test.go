@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,7 +179,14 @@ func TestHandlerBodies(t *testing.T) {
 	}
 	var last seen
 	opt := HandlerOptions{Profile: mustBuiltin(t, "workato"), Now: frozen(at0),
-		OnDecision: func(_ *http.Request, _, _ string, size int64, d *Decision) { last = seen{size, d} }}
+		OnDecision: func(_ *http.Request, _, _ string, size int64, d *Decision) {
+			last = seen{size, nil}
+			if d != nil { // d is the handler's once the call returns: keep a copy
+				dd := *d
+				dd.Limits = slices.Clone(d.Limits)
+				last.d = &dd
+			}
+		}}
 	h := newHandler(t, opt)
 	if got, want := h.MaxBody(), int64(DefaultMaxBody+60_000_000); got != want {
 		t.Errorf("default MaxBody %d, want %d", got, want)
@@ -201,17 +209,21 @@ func TestHandlerBodies(t *testing.T) {
 		t.Errorf("60 MB + 1: %d %v %q", w.Code, w.Header(), w.Body)
 	}
 
-	// Over MaxBody: 413 without a decision, read or announced.
+	// Over MaxBody: 413 without a decision, read, announced, or read past
+	// a Content-Length that said less (a handler called directly).
 	opt.MaxBody = 100
 	h = newHandler(t, opt)
-	for _, r := range []*http.Request{post("/w", strings.Repeat("x", 101)), withLength(post("/w", ""), 101)} {
+	for _, r := range []*http.Request{post("/w", strings.Repeat("x", 101)), withLength(post("/w", ""), 101),
+		withLength(post("/w", strings.Repeat("x", 101)), 10), withLength(post("/w", strings.Repeat("x", 5000)), 10)} {
 		w := serve(h, r)
 		if w.Code != 413 || last.d != nil || !strings.Contains(w.Body.String(), "over 100 bytes") {
 			t.Errorf("over MaxBody: %d %q, decision %v", w.Code, w.Body, last.d)
 		}
 	}
-	if w := serve(h, post("/w", strings.Repeat("x", 100))); w.Code != 200 || last.size != 100 {
-		t.Errorf("at MaxBody: %d", w.Code)
+	for _, n := range []int64{100, 10} { // the Content-Length, right or short
+		if w := serve(h, withLength(post("/w", strings.Repeat("x", 100)), n)); w.Code != 200 || last.size != 100 {
+			t.Errorf("at MaxBody, Content-Length %d: %d, size %d", n, w.Code, last.size)
+		}
 	}
 	// A body that fails to read: 400.
 	r = httptest.NewRequest("POST", "/w", io.MultiReader(strings.NewReader("ab"), errReader{}))

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hooklimit/hooklimit/internal/hdrval"
 )
 
 // The vendor dialects, each exactly as its vendor document says.
@@ -43,6 +45,12 @@ type rewstEnvoyDialect struct{}
 // rewst-envoy 429, in seconds.
 const rewstEnvoyWait = "10"
 
+// The values of rewst-envoy's headers, made once (package hdrval).
+var (
+	envoyTrue = hdrval.Of("true")
+	envoyWait = hdrval.Of(rewstEnvoyWait)
+)
+
 func (rewstEnvoyDialect) Name() string { return "rewst-envoy" }
 func (rewstEnvoyDialect) Describe() string {
 	return "on 429 only: X-Envoy-Ratelimited: true, X-Ratelimit-Remaining: 0, X-Ratelimit-Reset: 10 and Retry-After: 10 (fixed, as Envoy sends them); empty 429 body"
@@ -52,10 +60,10 @@ func (rewstEnvoyDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
 	if d.Admitted || d.RetryAt == Never {
 		return
 	}
-	h.Set("X-Envoy-Ratelimited", "true")
-	h.Set("X-Ratelimit-Remaining", "0")
-	h.Set("X-Ratelimit-Reset", rewstEnvoyWait)
-	h.Set("Retry-After", rewstEnvoyWait)
+	h["X-Envoy-Ratelimited"] = envoyTrue
+	h["X-Ratelimit-Remaining"] = hdrval.Int(0)
+	h["X-Ratelimit-Reset"] = envoyWait
+	h["Retry-After"] = envoyWait
 }
 
 // RejectBody returns no content type and no body: Envoy's 429 is empty.
@@ -87,12 +95,12 @@ func (workatoDialect) Describe() string {
 
 func (workatoDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
 	if rem, reset, ok := unitStatus(d, Requests); ok {
-		h.Set("X-Rate-Limit-Remaining", strconv.FormatInt(rem, 10))
-		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(SecondsUntil(d.Now, reset), 10))
+		setInt(h, "X-Rate-Limit-Remaining", rem)
+		setInt(h, "X-Rate-Limit-Reset", SecondsUntil(d.Now, reset))
 	}
 	if rem, reset, ok := unitStatus(d, Bytes); ok {
-		h.Set("X-Byte-Limit-Remaining", strconv.FormatInt(rem, 10))
-		h.Set("X-Byte-Limit-Reset", strconv.FormatInt(SecondsUntil(d.Now, reset), 10))
+		setInt(h, "X-Byte-Limit-Remaining", rem)
+		setInt(h, "X-Byte-Limit-Reset", SecondsUntil(d.Now, reset))
 	}
 	writeRetryAfterAlways(h, d)
 }
@@ -115,7 +123,7 @@ func (salesbuildrDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
 		rem, _, ok = unitStatus(d, "")
 	}
 	if ok {
-		h.Set("X-RateLimit-Remaining", strconv.FormatInt(rem, 10))
+		setInt(h, "X-Ratelimit-Remaining", rem) // X-RateLimit-Remaining in canonical form
 	}
 	writeRetryAfter(h, d)
 }

@@ -70,10 +70,15 @@ func (p *Profile) PartitionOf(key, workspace string) string {
 // environment (scope): "workspace NAME", or "workspace (all traffic)" for
 // the empty name.
 func AggregatePartition(scope, name string) string {
-	if name == "" {
-		return scope + " " + AllTraffic
+	switch {
+	case name != "":
+		return scope + " " + name
+	case scope == ScopeWorkspace: // made once: every request of a server without --workspace
+		return ScopeWorkspace + " " + AllTraffic
+	case scope == ScopeEnvironment:
+		return ScopeEnvironment + " " + AllTraffic
 	}
-	return scope + " " + name
+	return scope + " " + AllTraffic
 }
 
 // ScopeLabel returns what one partition of p is, for people: "workspace"

@@ -21,6 +21,10 @@ type gate struct {
 	answers doneTimes // when the answered attempts in flight are answered
 	parked  int       // deliveries waiting in the ordered queues
 	fails   int       // deliveries given up in a row
+
+	// pauseEnd is the latest pausedUntil of any partition: no partition
+	// is paused at or after it.
+	pauseEnd int64
 }
 
 // gatePart is one partition's state.
@@ -109,6 +113,36 @@ func (g *gate) hold(key uint32, event uint64, copy uint32, at int64, disabled bo
 	return proceed, 0
 }
 
+// uniform reports whether hold, asked at at about each delivery of a run
+// (deliveries of one lane, of one partition when oneKey), answers each
+// alike and changes nothing by answering. An ordered sender claims a
+// partition for the delivery it asks about, so its run must hold only
+// deliveries that have claimed theirs (claimed). A pause and a bucket per
+// partition answer per partition, so a run of several partitions needs a
+// bucket they share and no pause in force at at for any partition.
+func (g *gate) uniform(oneKey, claimed bool, at int64) bool {
+	switch {
+	case g.s.Ordered && !claimed:
+		return false
+	case oneKey:
+		return true
+	case g.s.Pace.PerPartition:
+		return false
+	}
+	return !g.s.PauseOn429 || at >= g.pauseEnd
+}
+
+// claims reports whether hold claims nothing when asked again about
+// delivery (event, copy) of partition key: the sender is not ordered, or
+// the partition is claimed for that delivery already.
+func (g *gate) claims(key uint32, event uint64, copy uint32) bool {
+	if !g.s.Ordered {
+		return true
+	}
+	pt := g.part(key)
+	return pt.owned && pt.event == event && pt.copy == copy
+}
+
 // sent records that the attempt of p left at now.
 func (g *gate) sent(p *pending, now int64) {
 	pt := g.part(p.key)
@@ -148,6 +182,7 @@ func (g *gate) answered(p *pending, a *Attempt, resp *retry.Response) {
 			pt.pausedFrom = a.Done
 		}
 		pt.pausedUntil = max(pt.pausedUntil, a.Done+int64(d))
+		g.pauseEnd = max(g.pauseEnd, pt.pausedUntil)
 	}
 }
 

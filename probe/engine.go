@@ -55,7 +55,7 @@ import (
 // reached its end (Until, the HTTP target's drain, or an unreachable
 // target), Interrupted when ctx was cancelled.
 //
-// Memory. Retries wait in a heap of 64-byte entries, so memory does not
+// Memory. Retries wait in a queue of 64-byte entries, so memory does not
 // grow with the number of events, only with the deliveries waiting at
 // once: at most MaxPending. A retry beyond it ends the run with a
 // *PendingLimitError (exit code 2).
@@ -116,6 +116,10 @@ type Engine struct {
 	// Engine's (see Lane): each emission is sent by the lane its Sender
 	// indexes, and every attempt and outcome carries that lane's name.
 	Lanes []Lane
+
+	// oneByOne, set by tests, queues held deliveries one entry each, not
+	// in runs: the order of attempts must be the same either way.
+	oneByOne bool
 
 	run
 }
@@ -227,6 +231,7 @@ func (e *Engine) Run(ctx context.Context) (Stats, error) {
 		return Stats{}, exitcode.New(exitcode.Usage, err)
 	}
 	e.run = run{e: e, ctx: ctx, rng: rand.New(rand.NewPCG(e.Seed, 0x686f6f6b6c696d74))}
+	e.run.queue.oneByOne = e.oneByOne
 	e.stats.Senders = make([]SenderStats, len(lanes))
 	for i := range lanes {
 		l := lane{name: lanes[i].Name, policy: lanes[i].Policy, gate: newGate(&lanes[i].Sender)}
@@ -442,7 +447,7 @@ func (r *run) complete(s *sendSlot) {
 		default:
 			next := *p
 			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
-			r.queue.push(next)
+			r.queue.add(next, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {

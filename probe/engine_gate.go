@@ -27,6 +27,13 @@ func (r *run) gated(at int64, fromSource bool) bool {
 	case wait:
 		r.link.wait()
 		return true
+	case defer_:
+		if !fromSource {
+			if run := r.queue.topRun(); run != nil && g.uniform(run.oneKey, run.claimed, at) {
+				r.queue.moveRun(t)
+				return true
+			}
+		}
 	}
 	p, ok := r.take(fromSource)
 	if !ok {
@@ -35,7 +42,7 @@ func (r *run) gated(at int64, fromSource bool) bool {
 	switch act {
 	case defer_:
 		p.at = t
-		r.queue.push(p)
+		r.queue.add(p, r.keys.sender(key), g.claims(key, event, cp))
 	case park:
 		if r.queue.Len()+r.parked() >= r.e.MaxPending && r.err == nil {
 			r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(at - r.stats.Start), Attempts: r.stats.Attempts})
@@ -53,7 +60,7 @@ func (r *run) gated(at int64, fromSource bool) bool {
 // ends the run).
 func (r *run) peek(fromSource bool) (key uint32, event uint64, cp uint32, ok bool) {
 	if !fromSource {
-		h := &r.queue.heap[0]
+		h := r.queue.top()
 		return h.key, h.event, h.copy, true
 	}
 	m := &r.next

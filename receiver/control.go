@@ -35,9 +35,9 @@ func (rv *Receiver) Stats() Stats {
 	var st Stats
 	rv.pipe.do(func() { st.Stats = rv.pipe.rec.Stats() }, false)
 	c := &rv.counts
-	st.Requests, st.Accepted, st.Rejected429, st.Unmatched = c.requests.Load(), c.accepted.Load(), c.rejected.Load(), c.unmatched.Load()
-	st.Unanswered = c.unanswered.Load()
-	st.Errors = st.Requests - st.Accepted - st.Rejected429 - st.Unmatched - st.Unanswered
+	st.Accepted, st.Rejected429, st.Unmatched = c.accepted.Load(), c.rejected.Load(), c.unmatched.Load()
+	st.Unanswered, st.Errors = c.unanswered.Load(), c.errors.Load()
+	st.Requests = st.Accepted + st.Rejected429 + st.Unmatched + st.Unanswered + st.Errors
 	st.Listen = *rv.listen.Load()
 	if rv.start != 0 {
 		st.UptimeS = float64(time.Duration(rv.now().UnixNano()-rv.start).Milliseconds()) / 1000

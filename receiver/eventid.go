@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -34,9 +35,20 @@ const maxIDLen = 200
 // hashSeed keeps body hashes apart from hashes of ids.
 const hashSeed = 0x9e3779b97f4a7c15
 
-// headerID returns the first non-empty id header of h; names are in
-// canonical form (http.CanonicalHeaderKey).
-func headerID(h http.Header, names []string) (string, bool) {
+// headerID returns the first of names that h holds, non-empty; names are
+// in canonical form (http.CanonicalHeaderKey) and index maps each to its
+// place in names. It looks up whichever is shorter: the names in h, or
+// h's headers in index (a sender's few headers, rather than every name).
+func headerID(h http.Header, names []string, index map[string]int) (string, bool) {
+	if len(h) < len(names) {
+		best, found := len(names), ""
+		for k, v := range h {
+			if i, ok := index[k]; ok && i < best && len(v) > 0 && v[0] != "" {
+				best, found = i, v[0]
+			}
+		}
+		return found, best < len(names)
+	}
 	for _, n := range names {
 		if v := h[n]; len(v) > 0 && v[0] != "" {
 			return v[0], true
@@ -76,13 +88,12 @@ func bodyEventHash(sum uint64, key, path string) uint64 {
 	return d.Sum64()
 }
 
-// idOf returns the record fields for an id found in a header or the body.
-func idOf(id string, from session.IDFrom) (string, uint64, session.IDFrom) {
-	hash := xxhash.Sum64String(id)
+// cutID returns id cut to maxIDLen bytes, to be kept in a record.
+func cutID(id string) string {
 	if len(id) > maxIDLen {
-		id = id[:maxIDLen]
+		return id[:maxIDLen]
 	}
-	return id, hash, from
+	return id
 }
 
 // ScanJSONID returns the value of the first of fields that the JSON
@@ -93,12 +104,53 @@ func idOf(id string, from session.IDFrom) (string, uint64, session.IDFrom) {
 // not (the start of) a JSON object or holds none of the fields with a
 // string or number value. It never panics, whatever b holds.
 func ScanJSONID(b []byte, fields []string) (string, bool) {
+	id, ok := scanJSONID(b, fields)
+	return id.String(), ok
+}
+
+// jsonID is an id scanJSONID found: the bytes of the body that spell it
+// (a string's without its quotes, a number's as written), or for a string
+// with escapes or bytes that are not UTF-8, what encoding/json reads it
+// as. Only the latter allocates.
+type jsonID struct {
+	raw       []byte
+	unescaped string
+	escaped   bool
+}
+
+// String returns the id.
+func (id jsonID) String() string {
+	if id.escaped {
+		return id.unescaped
+	}
+	return string(id.raw)
+}
+
+// cut returns the id cut to maxIDLen bytes, to be kept in a record.
+func (id jsonID) cut() string {
+	if id.escaped {
+		return cutID(id.unescaped)
+	}
+	return string(id.raw[:min(len(id.raw), maxIDLen)])
+}
+
+// hash returns xxhash.Sum64String(id.String()), without making the string.
+func (id jsonID) hash() uint64 {
+	if id.escaped {
+		return xxhash.Sum64String(id.unescaped)
+	}
+	return xxhash.Sum64(id.raw)
+}
+
+// scanJSONID is ScanJSONID, with the id as a jsonID.
+func scanJSONID(b []byte, fields []string) (jsonID, bool) {
 	s := scanner{b: b}
 	s.ws()
 	if !s.eat('{') {
-		return "", false
+		return jsonID{}, false
 	}
-	best, bestAt := "", len(fields)
+	var best jsonID
+	bestAt := len(fields)
 	for {
 		s.ws()
 		ks, ke, esc, ok := s.str()
@@ -112,20 +164,24 @@ func ScanJSONID(b []byte, fields []string) (string, bool) {
 		s.ws()
 		at := fieldIndex(b[ks:ke], esc, fields)
 		vs := s.i
-		kind := s.value()
+		kind, vesc := s.value()
 		if kind == valBad {
 			break
 		}
 		if at < bestAt && (kind == valString || kind == valNumber) {
-			v := string(b[vs:s.i])
+			v := jsonID{raw: b[vs:s.i]}
 			if kind == valString {
-				var u string
-				if json.Unmarshal(b[vs:s.i], &u) != nil {
-					break
+				v.raw = v.raw[1 : len(v.raw)-1]
+				if vesc || !utf8.Valid(v.raw) { // as encoding/json reads it
+					v.raw = b[vs:s.i]
+					var u string // here, so that only this case allocates
+					if json.Unmarshal(v.raw, &u) != nil {
+						break
+					}
+					v.raw, v.unescaped, v.escaped = nil, u, true
 				}
-				v = u
 			}
-			if v != "" {
+			if v.escaped || len(v.raw) > 0 { // an escape never unescapes to nothing
 				best, bestAt = v, at
 				if at == 0 {
 					break
@@ -143,16 +199,20 @@ func ScanJSONID(b []byte, fields []string) (string, bool) {
 // fieldIndex returns the index in fields of the key raw (the bytes between
 // its quotes), or len(fields).
 func fieldIndex(raw []byte, escaped bool, fields []string) int {
-	key := string(raw)
 	if escaped {
-		var u string
-		if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &u) != nil {
+		var key string
+		if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &key) != nil {
 			return len(fields)
 		}
-		key = u
+		for i, f := range fields {
+			if f == key {
+				return i
+			}
+		}
+		return len(fields)
 	}
 	for i, f := range fields {
-		if f == key {
+		if string(raw) == f { // compared in place, not copied
 			return i
 		}
 	}
@@ -216,37 +276,38 @@ func (s *scanner) str() (start, end int, escaped, ok bool) {
 	return 0, 0, false, false
 }
 
-// value skips one value at s.i and says what it was; valBad when it is
-// malformed or not complete in b.
-func (s *scanner) value() valKind {
+// value skips one value at s.i and says what it was, and for a string
+// whether it holds escapes; valBad when it is malformed or not complete in
+// b.
+func (s *scanner) value() (valKind, bool) {
 	if s.i >= len(s.b) {
-		return valBad
+		return valBad, false
 	}
 	switch c := s.b[s.i]; {
 	case c == '"':
-		if _, _, _, ok := s.str(); ok {
-			return valString
+		if _, _, esc, ok := s.str(); ok {
+			return valString, esc
 		}
-		return valBad
+		return valBad, false
 	case c == '{' || c == '[':
-		return s.nested()
+		return s.nested(), false
 	case c == '-' || c >= '0' && c <= '9':
 		start := s.i
 		for s.i < len(s.b) && isNumByte(s.b[s.i]) {
 			s.i++
 		}
 		if s.i == len(s.b) || !json.Valid(s.b[start:s.i]) {
-			return valBad // a number cut by the end of b may go on
+			return valBad, false // a number cut by the end of b may go on
 		}
-		return valNumber
+		return valNumber, false
 	}
 	for _, lit := range [...]string{"true", "false", "null"} {
 		if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
 			s.i += len(lit)
-			return valOther
+			return valOther, false
 		}
 	}
-	return valBad
+	return valBad, false
 }
 
 func isNumByte(c byte) bool {

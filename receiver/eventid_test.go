@@ -3,6 +3,8 @@ package receiver
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"strconv"
 	"testing"
 )
 
@@ -22,6 +24,7 @@ func TestScanJSONID(t *testing.T) {
 		{`{"data":{"id":"nested"}}`, "", false},
 		{`{"id":"with \"quotes\" and \u00e9"}`, `with "quotes" and é`, true},
 		{`{"\u0069d":"escaped key"}`, "escaped key", true},
+		{"{\"id\":\"not \xff UTF-8\"}", "not \ufffd UTF-8", true}, // as encoding/json reads it
 		{`{"id":null,"event_id":"e"}`, "e", true},
 		{`{"id":true}`, "", false},
 		{`{"id":""}`, "", false},
@@ -106,4 +109,35 @@ func dupKeys(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// TestHeaderID: the first id header in the order of the names, skipping
+// empty ones, whether the request has fewer headers than there are names
+// (its headers are looked up) or more (the names are).
+func TestHeaderID(t *testing.T) {
+	names := []string{"Webhook-Id", "Svix-Id", "X-Event-Id"}
+	index := map[string]int{"Webhook-Id": 0, "Svix-Id": 1, "X-Event-Id": 2}
+	for _, tc := range []struct {
+		name string
+		h    http.Header
+		want string
+		ok   bool
+	}{
+		{"none", http.Header{"Content-Type": {"a"}}, "", false},
+		{"one", http.Header{"X-Event-Id": {"e"}}, "e", true},
+		{"the first name wins", http.Header{"X-Event-Id": {"e"}, "Svix-Id": {"s"}}, "s", true},
+		{"an empty one is skipped", http.Header{"Webhook-Id": {""}, "X-Event-Id": {"e"}}, "e", true},
+		{"no value is skipped", http.Header{"Webhook-Id": {}, "Svix-Id": {"s"}}, "s", true},
+		{"only empty ones", http.Header{"Webhook-Id": {""}}, "", false},
+	} {
+		for _, pad := range []int{0, len(names)} { // fewer headers than names, then more
+			h := tc.h.Clone()
+			for i := range pad {
+				h.Set("X-Other-"+strconv.Itoa(i), "x")
+			}
+			if got, ok := headerID(h, names, index); got != tc.want || ok != tc.ok {
+				t.Errorf("%s, %d headers: got %q %v, want %q %v", tc.name, len(h), got, ok, tc.want, tc.ok)
+			}
+		}
+	}
 }

@@ -21,6 +21,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/hooklimit/hooklimit/internal/hdrval"
 	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/receiver/session"
 )
@@ -99,7 +102,9 @@ type Receiver struct {
 	now     func() time.Time
 	verify  Verifier
 	idHdrs  []string
+	idIndex map[string]int // each of idHdrs to its place in it
 	fields  []string
+	keepIDs bool   // the Recorder logs requests, and so reads Record.EventID
 	errCut  uint64 // ErrorRate as a fraction of 2^64
 	horizon int64  // the simulator's idle horizon, ns
 	start   int64
@@ -134,13 +139,18 @@ func New(opt Options) (*Receiver, error) {
 	if opt.ErrorStatus < 500 || opt.ErrorStatus > 599 {
 		return nil, fmt.Errorf("receiver: error status %d is not a 5xx", opt.ErrorStatus)
 	}
-	rv := &Receiver{opt: opt, now: opt.Now, verify: opt.Verifier, idHdrs: opt.IDHeaders, fields: opt.IDFields}
+	rv := &Receiver{opt: opt, now: opt.Now, verify: opt.Verifier, idHdrs: opt.IDHeaders, fields: opt.IDFields,
+		keepIDs: opt.Recorder.Options().Log != nil}
 	if rv.idHdrs == nil {
 		rv.idHdrs = DefaultIDHeaders
 	}
 	rv.idHdrs = slices.Clone(rv.idHdrs)
+	rv.idIndex = make(map[string]int, len(rv.idHdrs))
 	for i, h := range rv.idHdrs {
 		rv.idHdrs[i] = http.CanonicalHeaderKey(h) // looked up without canonicalizing each time
+		if _, dup := rv.idIndex[rv.idHdrs[i]]; !dup {
+			rv.idIndex[rv.idHdrs[i]] = i
+		}
 	}
 	if rv.fields == nil {
 		rv.fields = DefaultIDFields
@@ -296,7 +306,7 @@ func (st *reqState) begin(w http.ResponseWriter, r *http.Request) {
 	st.decided, st.pushed, st.override, st.overrideMsg, st.delay = false, false, 0, "", 0
 	st.code, st.swallow, st.unanswered, st.body = 0, false, false, st.body[:0]
 	st.rec = session.Record{}
-	st.headerID, st.hasHeaderID = headerID(r.Header, rv.idHdrs)
+	st.headerID, st.hasHeaderID = headerID(r.Header, rv.idHdrs, rv.idIndex)
 	t := &st.tap
 	t.rc = r.Body
 	if t.rc == nil {
@@ -359,10 +369,16 @@ func (rv *Receiver) onDecision(r *http.Request, key, workspace string, size int6
 		rec.Sender = sender(r.Header)
 		switch {
 		case st.hasHeaderID:
-			rec.EventID, rec.EventHash, rec.IDFrom = idOf(st.headerID, session.IDHeader)
+			rec.EventHash, rec.IDFrom = xxhash.Sum64String(st.headerID), session.IDHeader
+			if rv.keepIDs {
+				rec.EventID = cutID(st.headerID)
+			}
 		default:
-			if id, ok := ScanJSONID(t.prefix, rv.fields); t.scan && ok {
-				rec.EventID, rec.EventHash, rec.IDFrom = idOf(id, session.IDBody)
+			if id, ok := scanJSONID(t.prefix, rv.fields); t.scan && ok {
+				rec.EventHash, rec.IDFrom = id.hash(), session.IDBody
+				if rv.keepIDs {
+					rec.EventID = id.cut()
+				}
 			} else if t.hashed {
 				rec.EventHash, rec.IDFrom = bodyEventHash(t.hash.Sum64(), key, r.URL.Path), session.IDHash
 			}
@@ -415,13 +431,13 @@ func (st *reqState) finish() {
 }
 
 // counts are the live counts of answers, exact at any moment (the
-// recorder's lag by the reorder window).
+// recorder's lag by the reorder window): each answer adds to one of them,
+// and the requests are their sum.
 type counts struct {
-	requests, accepted, rejected, unmatched, unanswered atomic.Int64
+	accepted, rejected, unmatched, unanswered, errors atomic.Int64
 }
 
 func (c *counts) add(r *session.Record) {
-	c.requests.Add(1)
 	switch {
 	case r.Unanswered:
 		c.unanswered.Add(1)
@@ -431,6 +447,8 @@ func (c *counts) add(r *session.Record) {
 		c.accepted.Add(1)
 	case r.Status == http.StatusTooManyRequests:
 		c.rejected.Add(1)
+	default:
+		c.errors.Add(1)
 	}
 }
 
@@ -491,7 +509,7 @@ func (st *reqState) deliver() {
 		}
 		return
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(st.body)))
+	w.Header()["Content-Length"] = hdrval.Int(int64(len(st.body)))
 	w.WriteHeader(st.code)
 	if len(st.body) > 0 {
 		if _, err := w.Write(st.body); err != nil && !errors.Is(err, http.ErrBodyNotAllowed) {

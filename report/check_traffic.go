@@ -32,6 +32,59 @@ type CheckOptions struct {
 // interrupt, rarely enough to cost nothing per record.
 const checkPollEvery = 1 << 16
 
+// checkBatch is how many records the reading goroutine hands over at once:
+// enough that the hand-over costs nothing per record, few enough that
+// both goroutines are busy from the first milliseconds.
+const checkBatch = 2048
+
+// batchReader reads records on its own goroutine and hands them over in
+// batches, so that parsing the input and analysing it use two cores. Its
+// fields other than the channels may be read once batches is closed.
+type batchReader struct {
+	batches     chan []scenarios.Record // closed after the last batch
+	free        chan []scenarios.Record // batches handed back for reuse
+	err         error                   // the read error that ended the input, if any
+	interrupted bool                    // ctx was cancelled before the end
+}
+
+// readBatches starts reading in. The records come out in the order read;
+// a read error or an interruption ends the batches after the records read
+// before it.
+func readBatches(ctx context.Context, in scenarios.Reader) *batchReader {
+	rd := &batchReader{batches: make(chan []scenarios.Record, 4), free: make(chan []scenarios.Record, 6)}
+	go func() {
+		defer close(rd.batches)
+		for n := 0; ; {
+			var b []scenarios.Record
+			select {
+			case b = <-rd.free:
+				b = b[:0]
+			default:
+				b = make([]scenarios.Record, 0, checkBatch)
+			}
+			for len(b) < checkBatch {
+				if n%checkPollEvery == 0 && ctx.Err() != nil {
+					rd.interrupted = true
+					rd.batches <- b
+					return
+				}
+				n++
+				rec, err := in.Next()
+				if err != nil {
+					if !errors.Is(err, io.EOF) {
+						rd.err = err
+					}
+					rd.batches <- b
+					return
+				}
+				b = append(b, rec)
+			}
+			rd.batches <- b
+		}
+	}()
+	return rd
+}
+
 // CheckTraffic reads every record of in, analyses the traffic against
 // profiles and returns the result, its thresholds applied. Input.Skipped
 // counts the lines in skipped.
@@ -44,21 +97,20 @@ const checkPollEvery = 1 << 16
 // as it is.
 func CheckTraffic(ctx context.Context, in scenarios.Reader, profiles []*limitsim.Profile, opt CheckOptions) (*CheckResult, error) {
 	an := NewAnalyzer(profiles, AnalyzerOptions{Key: opt.Key, Timeline: true, Resolution: time.Second, Sorted: true})
-	interrupted := false
-	for n := 0; ; n++ {
-		if n%checkPollEvery == 0 && ctx.Err() != nil {
-			interrupted = true
-			break
+	rd := readBatches(ctx, in)
+	for b := range rd.batches {
+		for i := range b {
+			an.Add(b[i])
 		}
-		rec, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			break
+		select {
+		case rd.free <- b:
+		default:
 		}
-		if err != nil {
-			return nil, err
-		}
-		an.Add(rec)
 	}
+	if rd.err != nil {
+		return nil, rd.err
+	}
+	interrupted := rd.interrupted
 	res := an.ResultWorst(opt.ShowKeys)
 	res.Input.Files = opt.Files
 	res.Input.Skipped = int64(in.Skipped())

@@ -3,7 +3,9 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +133,33 @@ func TestCheckTraffic(t *testing.T) {
 				t.Errorf("input %+v", res.Input)
 			}
 		})
+	}
+}
+
+// TestCheckTrafficBatchesAreTheSerialAnalysis checks the reading
+// goroutine's hand-over: records spread over several batches, a last
+// batch cut short and several keys give exactly the result of adding the
+// same records to an analyzer one by one.
+func TestCheckTrafficBatchesAreTheSerialAnalysis(t *testing.T) {
+	var recs []scenarios.Record
+	for i := range 3*checkBatch + 17 {
+		recs = append(recs, scenarios.Record{Time: t0 + int64(i)*int64(30*time.Millisecond), Key: fmt.Sprint("k", i%7), Size: int64(i % 900), HasSize: true, Line: i + 1})
+	}
+	profiles := []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "workato")}
+	got, err := CheckTraffic(context.Background(), &sliceReader{recs: recs}, profiles, CheckOptions{Files: []string{"a.jsonl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := NewAnalyzer(profiles, AnalyzerOptions{Timeline: true, Resolution: time.Second, Sorted: true})
+	for _, r := range recs {
+		an.Add(r)
+	}
+	want := an.ResultWorst(0)
+	want.Input.Files = []string{"a.jsonl"}
+	if err := want.ApplyThresholds(nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CheckTraffic differs from the serial analysis:\n got %+v\nwant %+v", got.Input, want.Input)
 	}
 }

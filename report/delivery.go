@@ -72,6 +72,8 @@ type DeliveryCollector struct {
 	// senders counts each sender's share, when attempts name their
 	// sender (a run with several).
 	senders senderTally
+	// noHistograms leaves the encoded histograms out of Delivery.
+	noHistograms bool
 }
 
 type eventState struct {
@@ -237,6 +239,8 @@ func (c *DeliveryCollector) Delivery() Delivery {
 	d.DeliveryDelay = HistogramPercentiles(c.delay)
 	d.Latency = HistogramPercentiles(c.latency)
 	d.LatencyFromIntended = HistogramPercentiles(c.fromIntended)
-	d.Histograms = c.histograms()
+	if !c.noHistograms {
+		d.Histograms = c.histograms()
+	}
 	return d
 }

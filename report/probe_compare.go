@@ -45,7 +45,8 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 		ElapsedMS: numfmt.Round3(float64(b.Elapsed) / 1e6), RetryAfterSeconds: secondsPtr(b.RetryAfter, b.HasRetryAfter)}
 	for _, l := range d.Inferred {
 		r.Inferred = append(r.Inferred, ProbeInferred{WindowSeconds: l.WindowSeconds, Limit: l.Limit,
-			RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Kind: l.Kind, Confidence: l.Confidence, Note: l.Note})
+			RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Confidence: l.Confidence, Note: l.Note,
+			Kind: l.Kinds, Alignment: l.Alignment, KindNote: l.KindNote, CountsRejected: l.CountsRejected, CountsNote: l.CountsNote})
 		if s := r.Sustained; s == nil || float64(l.Limit)/float64(l.WindowSeconds) < s.RatePerSecond {
 			r.Sustained = &ProbeSustained{RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Window: l.WindowSeconds}
 		}

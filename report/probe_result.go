@@ -1,6 +1,9 @@
 package report
 
 import (
+	"encoding/json"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
@@ -89,14 +92,53 @@ type ProbeInferred struct {
 	Limit         int64   `json:"limit"`
 	RatePerSecond float64 `json:"rate_per_second"`
 	Basis         string  `json:"basis"` // measured, retry-after, recovery, readmission, advertised
-	// Kind is the window's kind when Basis is readmission: sliding,
-	// fixed, "sliding or fixed" or gradual (a token bucket's refill).
-	Kind string `json:"kind,omitempty"`
 	// Confidence is how sure the inference is (high, medium, low); Note
 	// gives the observations that decided it.
 	Confidence string `json:"confidence,omitempty"`
 	Note       string `json:"note,omitempty"`
+	// Kind is the kind of limiter as a profile file names it (window,
+	// fixed, bucket, credits), or the kinds still possible when the
+	// caps left the question open; absent when not examined. KindNote
+	// gives the observations that decided it; Alignment the clock unit a
+	// fixed window is aligned to ("second", "minute").
+	Kind      ProbeKind `json:"kind,omitempty"`
+	Alignment string    `json:"alignment,omitempty"`
+	KindNote  string    `json:"kind_note,omitempty"`
+	// CountsRejected says whether rejected requests count against the
+	// limit; absent when what was seen does not tell. CountsNote says why.
+	CountsRejected *bool  `json:"counts_rejected,omitempty"`
+	CountsNote     string `json:"counts_note,omitempty"`
 }
+
+// ProbeKind is the kind of an inferred limit: in JSON a string when one
+// kind was decided, a list of the kinds still possible when not.
+type ProbeKind []string
+
+// MarshalJSON writes one kind as a string, several as a list.
+func (k ProbeKind) MarshalJSON() ([]byte, error) {
+	if len(k) == 1 {
+		return json.Marshal(k[0])
+	}
+	return json.Marshal([]string(k))
+}
+
+// UnmarshalJSON reads a kind written by MarshalJSON.
+func (k *ProbeKind) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*k = ProbeKind{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return errors.New("kind: a kind or a list of kinds is expected")
+	}
+	*k = many
+	return nil
+}
+
+// String writes the kinds for people: "fixed", "window or bucket".
+func (k ProbeKind) String() string { return strings.Join(k, " or ") }
 
 // ProbeBurst is the back-to-back burst from a fresh start.
 type ProbeBurst struct {

@@ -17,7 +17,7 @@ import (
 func TestProbeResultWindowConfidence(t *testing.T) {
 	d := &discover.Discovery{End: int64(30 * time.Second), Requests: 150,
 		Burst: discover.Burst{Admitted: 40, Sent: 41, Limited: true, Status: 429, RetryAfter: 8 * time.Second, HasRetryAfter: true},
-		Inferred: []discover.InferredLimit{{WindowSeconds: 10, Limit: 40, Basis: "readmission", Kind: discover.WindowFixed,
+		Inferred: []discover.InferredLimit{{WindowSeconds: 10, Limit: 40, Basis: "readmission", Kinds: []string{discover.KindFixed},
 			Confidence: discover.ConfidenceHigh, Note: "2 bursts; each admitted again 7.5s, 10s after its first admitted request"}},
 		Findings: []discover.Finding{{Code: discover.CodeApplicationErrors, Severity: discover.SeverityInfo, Message: "2 of 150 answers were server errors", Count: 2, Seq: 9}},
 	}

@@ -214,8 +214,14 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 }
 
 // followEvent judges an attempt at s against its event's windows, marks
-// the windows opened at or before s followed, and drops those that are followed
-// and closed.
+// the windows opened at or before s followed, and drops those that are
+// followed and closed.
+//
+// The followed windows still open are kept as one: the one that ends
+// last. A later attempt (at s' ≥ s) follows a followed window only while
+// it is open, and then only its end counts, so the latest end says all
+// the others would: an event retried early again and again (a sender
+// hammering one partition) holds two windows, not one per 429.
 func followEvent(ws []eventWindow, s int64) (follows bool, slack time.Duration, rest []eventWindow) {
 	var until int64
 	for i := range ws {
@@ -232,10 +238,17 @@ func followEvent(ws []eventWindow, s int64) (follows bool, slack time.Duration, 
 		w.followed = true
 	}
 	rest = ws[:0]
+	var last eventWindow // the followed window open longest
 	for _, w := range ws {
-		if !w.followed || w.until > s {
+		switch {
+		case !w.followed:
 			rest = append(rest, w)
+		case w.until > s && (!last.followed || w.until > last.until):
+			last = w
 		}
+	}
+	if last.followed {
+		rest = append(rest, last) // fits: last is one of ws not kept in rest
 	}
 	return follows, time.Duration(s - until), rest
 }

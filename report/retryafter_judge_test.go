@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -58,5 +59,112 @@ func TestRetryAfterJudgeBounded(t *testing.T) {
 	}
 	if c := j.Counts(); c.Early != 5_000 || c.Honored != 5_000 || c.PartitionViolations != 5_000 {
 		t.Errorf("counts %+v: every other retry came 1 ns early", c)
+	}
+}
+
+// naiveJudge is the definition of RetryAfterJudge read literally, for
+// TestRetryAfterJudgeMatchesDefinition: it keeps every attempt and every
+// window, and looks at all of them for each attempt.
+type naiveJudge struct {
+	sent    []RetryAfterAttempt // the attempts so far, in order
+	windows []naiveWindow
+}
+
+type naiveWindow struct {
+	part        string
+	event       uint64
+	from, until int64
+	after       int // the attempts before it opened: n.sent[:after]
+}
+
+func (n *naiveJudge) add(a RetryAfterAttempt) RetryAfterVerdict {
+	var v RetryAfterVerdict
+	s := a.Sent
+	var until int64
+	for _, w := range n.windows {
+		if w.event != a.Event || w.from > s {
+			continue
+		}
+		followed := false // an attempt of the event was sent since w opened
+		for _, b := range n.sent[w.after:] {
+			followed = followed || b.Event == a.Event && b.Sent >= w.from
+		}
+		if !followed || s < w.until {
+			if !v.FollowsRetryAfter || w.until > until {
+				until = w.until
+			}
+			v.FollowsRetryAfter = true
+		}
+	}
+	if v.FollowsRetryAfter {
+		v.RetrySlack = time.Duration(s - until)
+		v.Early = v.RetrySlack < 0
+	}
+	inside := s
+	for _, w := range n.windows {
+		if w.part == a.Partition && w.from < s {
+			inside = max(inside, w.until)
+		}
+	}
+	if v.Early {
+		inside = max(inside, until)
+	}
+	if s < inside {
+		v.Violation, v.PartitionSlack = true, time.Duration(s-inside)
+	}
+	n.sent = append(n.sent, a)
+	if a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0 {
+		from := max(a.Answered, s)
+		n.windows = append(n.windows, naiveWindow{a.Partition, a.Event, from, from + int64(a.RetryAfter), len(n.sent)})
+	}
+	return v
+}
+
+// TestRetryAfterJudgeMatchesDefinition: on random attempts (few events and
+// partitions, times and Retry-Afters a few ns apart, so that ties and
+// window edges are common, answers at once or later), the judge's verdict
+// of every attempt is the definition's, read literally.
+func TestRetryAfterJudgeMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 1))
+	for round := range 1500 {
+		j, n := NewRetryAfterJudge(), &naiveJudge{}
+		s := st0
+		for i := range 24 {
+			s += rng.Int64N(3)
+			a := RetryAfterAttempt{Partition: "p" + strconv.Itoa(rng.IntN(2)), Event: uint64(rng.IntN(3)), Sent: s, Answered: s, Status: 200}
+			if rng.IntN(4) == 0 {
+				a.Answered += rng.Int64N(4)
+			}
+			if rng.IntN(3) > 0 {
+				a.Status, a.RetryAfter, a.HasRetryAfter = 429, time.Duration(rng.Int64N(6)), true
+			}
+			got, want := j.Add(a), n.add(a)
+			if !got.FollowsRetryAfter {
+				got.RetrySlack = 0 // meaningless then
+			}
+			if got != want {
+				t.Fatalf("round %d, attempt %d %+v: judge %+v, definition %+v", round, i, a, got, want)
+			}
+		}
+	}
+}
+
+// TestRetryAfterJudgeEarlyRetriesBounded: an event retried early again
+// and again, each retry answered 429 with Retry-After, holds two windows
+// however many 429s it got: the followed one that ends last and the newest.
+func TestRetryAfterJudgeEarlyRetriesBounded(t *testing.T) {
+	j := NewRetryAfterJudge()
+	for i := range int64(10_000) {
+		at := st0 + i*int64(time.Millisecond)
+		v := j.Add(RetryAfterAttempt{Partition: "p", Event: 1, Sent: at, Answered: at, Status: 429, RetryAfter: time.Second, HasRetryAfter: true})
+		if i > 0 && (!v.Early || v.RetrySlack != time.Duration(-999*int64(time.Millisecond))) {
+			t.Fatalf("retry %d: %+v, want early by 999 ms", i, v)
+		}
+		if n := len(j.events[1]); n > 2 {
+			t.Fatalf("after retry %d: %d windows held, want at most 2", i, n)
+		}
+	}
+	if c := j.Counts(); c.Early != 9_999 || c.PartitionViolations != 9_999 {
+		t.Errorf("counts %+v: want 9,999 early retries and violations", c)
 	}
 }

@@ -11,7 +11,7 @@ import (
 // MAJOR.MINOR. MINOR grows when a field is added; MAJOR when a field is
 // removed, renamed or changes meaning, which a reader must not take for
 // the old one.
-const CurrentSchemaVersion = "1.0"
+const CurrentSchemaVersion = "1.1"
 
 // SchemaVersion is the schema_version field of every result. Its zero
 // value writes CurrentSchemaVersion, so every result carries it without

@@ -31,6 +31,11 @@ type Simulation struct {
 	// result of a run that reached a cap, where it stopped.
 	Caps    probe.Caps
 	CapText string
+	// NoHistograms leaves the encoded histograms out of the result's
+	// Delivery (the percentiles stay): a caller that reads only verdicts
+	// and counts, as the advisor does, spares encoding three histograms
+	// per run.
+	NoHistograms bool
 }
 
 // Run runs the simulation and returns its result, thresholds applied. An
@@ -38,6 +43,7 @@ type Simulation struct {
 // on interruption the partial result comes with the context's error.
 func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	coll := NewRunCollector(s.Profile, s.Log)
+	coll.delivery.noHistograms = s.NoHistograms
 	var obs probe.Observer = coll
 	if s.Observe != nil {
 		obs = s.Observe(coll)

@@ -45,7 +45,7 @@ func (opts *runOptions) advise(ctx context.Context, spec *runSpec, v runVariant,
 		r.Extra = append(r.Extra, "--workspace-field", opts.WsField)
 	}
 	o := advise.Defaults()
-	o.AskWith = "the same command and --advise (up to 20,000 events)"
+	o.AskWith = "the same command and --advise (up to 100,000 events)"
 	if opts.Advise {
 		o = advise.Full()
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/hooklimit/hooklimit/report/schema"
+
+	"github.com/hooklimit/hooklimit/report"
 )
 
 // compileSchemas compiles the schema of every kind, as `hooklimit schema
@@ -138,7 +140,7 @@ func TestSchemaRejects(t *testing.T) {
 	tests := []struct{ name, from, to string }{
 		{"unknown field", `"kind": "probe",`, `"kind": "probe", "extra": 1,`},
 		{"null", `"findings": [`, `"findings": null, "x": [`},
-		{"no schema_version", `"schema_version": "1.0",`, ``},
+		{"no schema_version", `"schema_version": "` + report.CurrentSchemaVersion + `",`, ``},
 		{"bad verdict", `"verdict": "`, `"verdict": "maybe`},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,7 @@ func TestProbeGolden(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				code, out, errOut := runProbeCmd(t, builtinTransport(t, "rewst"), "probe", memProbeURL, "--profile", "rewst",
-					"--max-requests", "400", "--max-duration", "20s", "--concurrency", "1", "--format", format)
+					"--max-requests", "800", "--max-duration", "30s", "--concurrency", "1", "--format", format)
 				if code != 0 {
 					t.Fatalf("exit %d\n%s", code, errOut)
 				}

@@ -172,3 +172,20 @@ func FormatBytes(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// UnitName names a duration that is one of the clock's units, as people
+// say "per second": "second", "minute", "hour" or "day"; any other
+// duration is written as FormatDuration writes it ("10s").
+func UnitName(d time.Duration) string {
+	switch d {
+	case time.Second:
+		return "second"
+	case time.Minute:
+		return "minute"
+	case time.Hour:
+		return "hour"
+	case Day:
+		return "day"
+	}
+	return FormatDuration(d)
+}

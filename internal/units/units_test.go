@@ -188,3 +188,11 @@ func FuzzParseSize(f *testing.F) {
 		}
 	})
 }
+
+func TestUnitName(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Second: "second", time.Minute: "minute", time.Hour: "hour", Day: "day", 10 * time.Second: "10s", 90 * time.Second: FormatDuration(90 * time.Second)} {
+		if got := UnitName(d); got != want {
+			t.Errorf("UnitName(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 // Defaults of a Discovery's caps and pacing.
 const (
-	DefaultProbeMaxRequests = 500
+	DefaultProbeMaxRequests = 1000
 	DefaultProbeMaxDuration = time.Minute
 	DefaultProbeInFlight    = 8
 )
@@ -22,6 +22,7 @@ const (
 	StepBurst      = "burst"
 	StepRetryAfter = "retry-after"
 	StepRate       = "rate"
+	StepKind       = "kind"
 	StepWindow     = "window"
 	StepBytes      = "bytes"
 )
@@ -147,10 +148,20 @@ type InferredLimit struct {
 	// ConfidenceMedium or ConfidenceLow; Note gives the observations that
 	// decided it.
 	Confidence string
-	// Kind is the window's kind when Basis is "readmission" (see
-	// InferWindow), else "".
-	Kind string
-	Note string
+	Note       string
+	// Kinds is the kind of limiter, as a profile file names it
+	// (KindWindow, KindFixed, KindBucket, KindCredits): one when decided,
+	// the kinds still possible when not, none when not examined.
+	// KindNote gives the observations that decided it, and Alignment the
+	// clock unit a fixed window is aligned to. See InferKind and
+	// InferWindow.
+	Kinds     []string
+	Alignment string
+	KindNote  string
+	// CountsRejected says whether rejected requests count against the
+	// limit, nil when not known; CountsNote says why.
+	CountsRejected *bool
+	CountsNote     string
 }
 
 // ByteBurst is what the bytes step found.
@@ -209,8 +220,11 @@ func Discover(ctx context.Context, o DiscoverOptions) (*Discovery, error) {
 // PlanStep is one step of the plan: what it does and what it may spend.
 type PlanStep struct {
 	Name        string
-	MaxRequests int // 0: whatever is left
-	What        string
+	MaxRequests int // 0: whatever is left, unless Budget says otherwise
+	// Budget, when set, says what the step may send in words, for a step
+	// whose budget depends on what the steps before it found.
+	Budget string
+	What   string
 }
 
 // Plan returns the steps Discover takes with o, for printing before any
@@ -219,15 +233,17 @@ func Plan(o DiscoverOptions) []PlanStep {
 	o.defaults()
 	burst := burstBudget(o.MaxRequests - 1)
 	steps := []PlanStep{
-		{StepAdvertised, 1, "read RateLimit-Policy, RateLimit, X-RateLimit-*, X-Rate-Limit-*, X-Byte-Limit-* and Retry-After"},
-		{StepBurst, burst, "requests back to back until the first 429 (or 503): the burst capacity"},
-		{StepRetryAfter, 2, "wait exactly the Retry-After of that 429, then one request, which must be admitted; when the wait is 2 s or more and rejected requests do not count, first one clearly before it, which must not be"},
-		{StepRate, 0, "saturate for 2 s to see the most admitted in any second, then steady trials at rates around it (bisection), each after a drain: the sustainable rate per second"},
+		{StepAdvertised, 1, "", "read RateLimit-Policy, RateLimit, X-RateLimit-*, X-Rate-Limit-*, X-Byte-Limit-* and Retry-After"},
+		{StepBurst, burst, "", "requests back to back until the first 429 (or 503): the burst capacity"},
+		{StepRetryAfter, 2, "", "wait exactly the Retry-After of that 429, then one request, which must be admitted; when the wait is 2 s or more and rejected requests do not count, first one clearly before it, which must not be"},
+		{StepRate, 0, "", "saturate for 2 s to see the most admitted in any second, then steady trials at rates around it (bisection), each after a drain: the sustainable rate per second"},
 	}
+	steps = append(steps, PlanStep{StepKind, 0, "about 10 requests per request the shortest limit admits (235 and 6 s for 25/s); skipped when that does not fit",
+		"the kind of the shortest limit (10 s or less) and whether rejected requests count: wait until it is full, at the middle of one of its windows, exhaust it with a burst, then poll at 4 times its rate for 1.5 windows (2 s at least): a token bucket admits one at a time, a fixed window again at its boundary, a sliding window one window after the burst; one that never admits again while polled, but does after a silence, counts rejected requests"})
 	if o.ByteSize > 0 {
-		steps = append(steps, PlanStep{StepBytes, 0, fmt.Sprintf("bodies of %d bytes, paced under the count rate, until a 429: the byte burst", o.ByteSize)})
+		steps = append(steps, PlanStep{StepBytes, 0, "", fmt.Sprintf("bodies of %d bytes, paced under the count rate, until a 429: the byte burst", o.ByteSize)})
 	}
-	steps = append(steps, PlanStep{StepWindow, 0, "after a burst with a long Retry-After, burst again when it is admitted again, and if need be half a window later: the window and its kind (fixed or sliding) from when it admits again; else keep just under the per-second rate until a 429 with a long Retry-After (or, without Retry-After, poll until admitted again): a longer window"})
+	steps = append(steps, PlanStep{StepWindow, 0, "", "after a burst with a long Retry-After, burst again when it is admitted again, and if need be half a window later: the window and its kind (fixed or sliding) from when it admits again; else keep just under the per-second rate until a 429 with a long Retry-After (or, without Retry-After, poll until admitted again): a longer window"})
 	return steps
 }
 

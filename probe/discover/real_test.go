@@ -25,8 +25,11 @@ import (
 // xTimeRateHandler answers from a token bucket of golang.org/x/time/rate
 // (5 per second, burst 10, on the clock time.Now reads): 429 with a
 // Retry-After of the reservation's delay, rounded up to whole seconds.
-func xTimeRateHandler() http.Handler {
-	lim := rate.NewLimiter(5, 10)
+func xTimeRateHandler() http.Handler { return xTimeRateLimiter(5, 10) }
+
+// xTimeRateLimiter is xTimeRateHandler with the given rate and burst.
+func xTimeRateLimiter(r float64, burst int) http.Handler {
+	lim := rate.NewLimiter(rate.Limit(r), burst)
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		res := lim.Reserve()
 		if d := res.Delay(); d > 0 {

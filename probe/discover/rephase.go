@@ -37,10 +37,13 @@ func (r *runner) rephase(d *Discovery, st *discoverState, s *stepper) {
 		}
 	}
 	inf := InferWindow(obs)
-	l := InferredLimit{WindowSeconds: inf.Seconds, Limit: inf.Limit, Basis: "readmission", Kind: inf.Kind,
-		Confidence: inf.Confidence, Note: inf.Evidence}
+	l := InferredLimit{WindowSeconds: inf.Seconds, Limit: inf.Limit, Basis: "readmission",
+		Confidence: inf.Confidence, Note: inf.Evidence, Kinds: inf.ProfileKinds(), KindNote: inf.Evidence}
+	if inf.Aligned {
+		l.Alignment = alignment(time.Duration(inf.Seconds) * time.Second)
+	}
 	if len(obs) == 1 {
-		l.Basis, l.Kind = "retry-after", ""
+		l.Basis, l.Kinds, l.KindNote = "retry-after", nil, ""
 		l.Note = fmt.Sprintf("%d admitted, then %d with Retry-After %s; %s; not repeated: %s", d.Burst.Admitted, lim.Status, fmtSeconds(lim.RetryAfter), inf.Evidence, why)
 	}
 	st.add(l)

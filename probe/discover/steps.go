@@ -34,6 +34,7 @@ func (r *runner) discover(d *Discovery) error {
 	r.burstStep(d, st)
 	r.retryAfterStep(d, st)
 	r.rateStep(d, st)
+	r.kindStep(d, st)
 	if r.o.ByteSize > 0 {
 		// Before the window step, which takes whatever is left: the bytes
 		// step stops at its first rejection.
@@ -42,6 +43,10 @@ func (r *runner) discover(d *Discovery) error {
 	r.windowStep(d, st)
 	sort.SliceStable(st.inferred, func(i, j int) bool { return st.inferred[i].WindowSeconds < st.inferred[j].WindowSeconds })
 	for _, l := range st.inferred {
+		if l.Kinds == nil {
+			l.Kinds = AllKinds
+			l.KindNote = "its kind was not examined: the kind step looks at the shortest limit, of 10 s or less, and a longer window's kind shows only in bursts a window apart, which the caps did not leave room for"
+		}
 		if n := len(d.Inferred); n == 0 || d.Inferred[n-1].WindowSeconds != l.WindowSeconds {
 			d.Inferred = append(d.Inferred, l)
 		}

@@ -55,6 +55,22 @@ type WindowInference struct {
 	Evidence   string // the observations that decided it
 }
 
+// ProfileKinds returns the kinds of limiter, as a profile file names
+// them, that the window's kind leaves possible: none when no kind fits.
+func (w WindowInference) ProfileKinds() []string {
+	switch w.Kind {
+	case WindowSliding:
+		return []string{KindWindow}
+	case WindowFixed:
+		return []string{KindFixed}
+	case WindowEither:
+		return []string{KindWindow, KindFixed}
+	case WindowGradual:
+		return []string{KindBucket, KindCredits}
+	}
+	return nil
+}
+
 // windowTol is the timing noise allowed around a window of length w.
 func windowTol(w time.Duration) time.Duration { return w/50 + 250*time.Millisecond }
 

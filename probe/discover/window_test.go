@@ -39,8 +39,8 @@ func TestDiscoverWindowVirtual(t *testing.T) {
 				t.Fatalf("inferred %s, want one limit; steps %+v", inferredString(d.Inferred), d.Steps)
 			}
 			l := d.Inferred[0]
-			wantKind := map[string]string{"fixed": WindowFixed, "window": WindowSliding}[tt.kind]
-			if l.WindowSeconds != 10 || l.Limit != 40 || l.Basis != "readmission" || l.Kind != wantKind || l.Confidence != ConfidenceHigh {
+			wantKind := tt.kind
+			if l.WindowSeconds != 10 || l.Limit != 40 || l.Basis != "readmission" || len(l.Kinds) != 1 || l.Kinds[0] != wantKind || l.Confidence != ConfidenceHigh {
 				t.Errorf("inferred %+v, want 40 per 10s, %s, confidence high", l, wantKind)
 			}
 			if rate := float64(l.Limit) / float64(l.WindowSeconds); rate != 4 {

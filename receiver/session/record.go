@@ -59,9 +59,10 @@ type Record struct {
 	// RetryAfter is the Retry-After sent with a 429, in whole seconds; 0
 	// when none was sent.
 	RetryAfter int64
-	// EventID is the event's id as the sender wrote it (IDHeader, IDBody);
-	// EventHash identifies the event: the hash of EventID, or of the body
-	// for IDHash.
+	// EventID is the event's id as the sender wrote it (IDHeader, IDBody),
+	// cut to 200 bytes; the receiver leaves it empty when the Recorder has
+	// no Options.Log, its only reader. EventHash identifies the event: the
+	// hash of the whole id, or of the body for IDHash.
 	EventID   string
 	EventHash uint64
 	IDFrom    IDFrom

@@ -61,9 +61,9 @@ type Options struct {
 	// that gets a note saying how to ask for advice instead.
 	TooLarge int64
 	// MaxEvents is the most events the failing run may have had for the
-	// advisor to start (default: as Defaults): a sender that paces or
-	// holds many events at once costs the simulator far more than its
-	// attempts say.
+	// advisor to start (default: as Defaults): a sender that holds many
+	// events at once, each waiting on its own partition's pause, still
+	// costs the simulator more than its attempts say.
 	MaxEvents int64
 	// AskWith is the command that asks for advice in full, for that note.
 	AskWith string
@@ -72,13 +72,13 @@ type Options struct {
 // Defaults returns the options of advice at the end of a failing run:
 // a second or two.
 func Defaults() Options {
-	return Options{MaxSimulations: 40, MaxAttempts: 400_000, TooLarge: 40_000, MaxEvents: 5_000}
+	return Options{MaxSimulations: 40, MaxAttempts: 400_000, TooLarge: 40_000, MaxEvents: 20_000}
 }
 
 // Full returns the options of advice asked for (--advise, hooklimit
 // advise): more simulations, larger runs.
 func Full() Options {
-	return Options{MaxSimulations: 200, MaxAttempts: 5_000_000, TooLarge: 1_000_000, MaxEvents: 20_000}
+	return Options{MaxSimulations: 200, MaxAttempts: 5_000_000, TooLarge: 1_000_000, MaxEvents: 100_000}
 }
 
 // errBudget ends a search when the advisor has spent its budget.
@@ -193,7 +193,7 @@ func (a *advisor) simulate(v variant) (*report.RunResult, error) {
 	defer cancel()
 	capped := &capObserver{left: a.opts.MaxAttempts - a.attempts, cancel: cancel}
 	sim := &report.Simulation{Source: src, Profile: a.run.LoadedLimit, Policy: v.policy, Sender: v.sender, Seed: a.run.Seed,
-		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds,
+		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds, NoHistograms: true,
 		Observe: func(o probe.Observer) probe.Observer { capped.Observer = o; return capped }}
 	res, err := sim.Run(ctx)
 	if res != nil {

@@ -100,6 +100,22 @@ func (r renamed) Next() (scenarios.Emission, error) {
 // it wrote.
 func mtRun(t testing.TB, profile, shape string, p scenarios.Params, policy string, seed uint64, prefix string) (*report.RunResult, []byte) {
 	t.Helper()
+	var buf bytes.Buffer
+	rw := results.NewWriter(&buf)
+	res := simulate(t, profile, shape, p, policy, seed, prefix, rw)
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := results.NewWriter(&buf).Result(res); err != nil {
+		t.Fatal(err)
+	}
+	return res, buf.Bytes()
+}
+
+// simulate runs a shape on a built-in profile's simulator, each attempt
+// to log when log is not nil, and returns the run's result.
+func simulate(t testing.TB, profile, shape string, p scenarios.Params, policy string, seed uint64, prefix string, log report.AttemptLog) *report.RunResult {
+	t.Helper()
 	prof, ok := limitsim.Builtin(profile)
 	if !ok {
 		t.Fatalf("no profile %s", profile)
@@ -112,27 +128,19 @@ func mtRun(t testing.TB, profile, shape string, p scenarios.Params, policy strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	rw := results.NewWriter(&buf)
-	coll := report.NewRunCollector(prof, rw)
+	coll := report.NewRunCollector(prof, log)
 	eng := &probe.Engine{Source: renamed{src, prefix}, Policy: pol, Seed: seed, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 	if _, err := eng.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := rw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	res := coll.Result(report.RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
-	if err := results.NewWriter(&buf).Result(res); err != nil {
-		t.Fatal(err)
-	}
-	return res, buf.Bytes()
+	return coll.Result(report.RunMeta{Scenario: shape, Target: "simulator", Retry: pol.String(), Seed: seed})
 }
 
+// simRun is mtRun's result without its results file (no attempt is
+// written).
 func simRun(t *testing.T, profile, shape string, p scenarios.Params, retry string, seed uint64) *report.RunResult {
 	t.Helper()
-	r, _ := mtRun(t, profile, shape, p, retry, seed, "")
-	return r
+	return simulate(t, profile, shape, p, retry, seed, "", nil)
 }
 
 // mtParse reads a results file held in memory.

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -101,6 +102,9 @@ func startBrowser(t *testing.T, bin string) *browser {
 	b := &browser{cmd: exec.Command(bin, args...), in: in, done: make(chan struct{}),
 		calls: map[int]chan cdpMessage{}, tabs: map[string]*tab{}}
 	b.cmd.ExtraFiles = []*os.File{cmdIn, cmdOut} // descriptors 3 and 4
+	// Its own process group, so that the end of the test stops every
+	// process it started at once, rather than waiting for it to close.
+	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	b.cmd.Stderr = &b.stderr
 	if err := b.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -109,15 +113,11 @@ func startBrowser(t *testing.T, bin string) *browser {
 	cmdOut.Close()
 	go b.read(out)
 	t.Cleanup(func() {
-		in.Close() // Chromium exits when its pipe closes
-		exited := make(chan struct{})
-		go func() { b.cmd.Wait(); close(exited) }()
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			b.cmd.Process.Kill()
-			<-exited
-		}
+		in.Close()
+		// Everything it was to say is read: its orderly shutdown takes
+		// seconds, a kill of its process group none.
+		syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
+		b.cmd.Wait()
 		out.Close()
 	})
 	return b
@@ -364,7 +364,7 @@ func (tb *tab) screenshot(ctx context.Context) ([]byte, error) {
 	var r struct {
 		Data string `json:"data"`
 	}
-	if err := tb.b.call(ctx, tb.session, "Page.captureScreenshot", map[string]any{"format": "png"}, &r); err != nil {
+	if err := tb.b.call(ctx, tb.session, "Page.captureScreenshot", map[string]any{"format": "png", "optimizeForSpeed": true}, &r); err != nil {
 		return nil, err
 	}
 	return base64.StdEncoding.DecodeString(r.Data)

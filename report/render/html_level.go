@@ -147,16 +147,4 @@ func levelAmount(v float64, u limitsim.Unit) string {
 	return numfmt.WithCommas(int64(v))
 }
 
-func stepUnitLong(step time.Duration) string {
-	switch step {
-	case time.Second:
-		return "second"
-	case time.Minute:
-		return "minute"
-	case time.Hour:
-		return "hour"
-	case 24 * time.Hour:
-		return "day"
-	}
-	return units.FormatDuration(step)
-}
+func stepUnitLong(step time.Duration) string { return units.UnitName(step) }

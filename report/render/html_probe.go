@@ -69,7 +69,7 @@ func probeTables(p *report.ProbeResult) []htmlTable {
 		t := newTable("Inferred limits", []int{1, 2}, "window", "limit", "rate/s", "how", "kind", "confidence", "observations")
 		for _, l := range p.Inferred {
 			t.add(report.LimitName(l.WindowSeconds), numfmt.WithCommas(l.Limit), numfmt.ShortFloat(round1(l.RatePerSecond)), l.Basis,
-				numfmt.DashIfEmpty(l.Kind), numfmt.DashIfEmpty(l.Confidence), numfmt.DashIfEmpty(l.Note))
+				numfmt.DashIfEmpty(kindText(l)), numfmt.DashIfEmpty(l.Confidence), numfmt.DashIfEmpty(l.Note))
 		}
 		out = append(out, t)
 	}

@@ -34,13 +34,14 @@ func browserPages(t *testing.T) map[string][]byte {
 		}
 		pages[name] = b.Bytes()
 	}
-	_, rewst := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 90 * time.Second}, "retry-after", 1, "")
+	// 65 s, so that the per-minute chart has two minutes.
+	_, rewst := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 65 * time.Second}, "retry-after", 1, "")
 	render("run", mtParse(t, "rewst.jsonl", rewst).Report())
-	// A burst of 2,000 events of 40 kB: 80 MB against the 30 MB of
+	// A burst of 1,600 events of 40 kB: 64 MB against the 30 MB of
 	// Workato's first minute and its 30 MB byte store, so the page shows
-	// the store emptied and 500 429s retried, as 18,100 small events
-	// would against the event store, in a ninth of the lines.
-	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 2000, Size: 40000}, "retry-after", 1, "")
+	// the store emptied and 100 429s retried, as 18,100 small events
+	// would against the event store, in an eleventh of the lines.
+	_, workato := mtRun(t, "workato", "burst", scenarios.Params{Events: 1600, Size: 40000}, "retry-after", 1, "")
 	render("workato", mtParse(t, "workato.jsonl", workato).Report())
 	_, chk := mtCheck(t, []*limitsim.Profile{builtin(t, "rewst"), builtin(t, "perwebhook")}, mtTraffic([]string{"t1", "<b>t2</b>"}), "traffic.jsonl")
 	render("check", mtParse(t, "check.jsonl", chk).Report())
@@ -60,8 +61,8 @@ func browserPages(t *testing.T) map[string][]byte {
 	render("probe", prb.Report())
 	// What --compare-retry compares, with the long form of each policy
 	// in the table's first column.
-	a, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1, "")
-	b, _ := mtRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1, "")
+	a := simRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "none", 1)
+	b := simRun(t, "rewst", "steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second}, "retry-after", 1)
 	render("compare", &report.Report{Kind: report.KindCompare, Result: report.NewCompareResult([]*report.RunResult{a, b}), Verdict: report.VerdictFail, Files: []string{"cmp.jsonl"}})
 	browserPagesOnce = pages
 	return pages

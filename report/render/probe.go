@@ -86,6 +86,15 @@ func probeText(r *report.ProbeResult, w io.Writer, f Format) error {
 		if l.Note != "" {
 			p.linef("%s%s%s: %s", p.bullet(), report.LimitName(l.WindowSeconds), inferredQualifier(l), p.cell(l.Note))
 		}
+		switch {
+		case len(l.Kind) >= 4 && l.KindNote != "":
+			p.linef("%s%s: %s", p.bullet(), report.LimitName(l.WindowSeconds), p.cell(l.KindNote))
+		case len(l.Kind) > 0 && l.KindNote != "" && l.KindNote != l.Note:
+			p.linef("%s%s is a %s: %s", p.bullet(), report.LimitName(l.WindowSeconds), kindText(l), p.cell(l.KindNote))
+		}
+		if l.CountsRejected != nil && l.CountsNote != "" {
+			p.linef("%s%s, rejected requests: %s", p.bullet(), report.LimitName(l.WindowSeconds), p.cell(l.CountsNote))
+		}
 	}
 	for _, c := range r.RetryAfter {
 		p.linef("%sRetry-After %s: %s", p.bullet(), fmtSecs(c.WaitSeconds), p.cell(retryAfterLine(c)))
@@ -189,7 +198,10 @@ func WriteProbePlan(w io.Writer, target, profile string, steps []discover.PlanSt
 	ew.printf("probe plan for %s%s: at most %s, at most %s\n", target, against, numfmt.CountNoun(int64(maxRequests), "request"), numfmt.ShortDuration(maxDuration))
 	for i, s := range steps {
 		budget := "what is left"
-		if s.MaxRequests > 0 {
+		switch {
+		case s.Budget != "":
+			budget = s.Budget
+		case s.MaxRequests > 0:
 			budget = "up to " + numfmt.CountNoun(int64(s.MaxRequests), "request")
 		}
 		ew.printf("  %d. %-12s %s: %s\n", i+1, s.Name, budget, s.What)
@@ -197,12 +209,31 @@ func WriteProbePlan(w io.Writer, target, profile string, steps []discover.PlanSt
 	return ew.err
 }
 
+// kindText says what kind of limiter a limit is, as people say it: "fixed
+// window aligned to the second", "token bucket", "sliding window or token
+// bucket".
+func kindText(l report.ProbeInferred) string {
+	names := map[string]string{"window": "sliding window", "fixed": "fixed window", "bucket": "token bucket", "credits": "credits"}
+	var s []string
+	for _, k := range l.Kind {
+		n := names[k]
+		if n == "" {
+			n = k
+		}
+		if k == "fixed" && l.Alignment != "" {
+			n += " aligned to the " + l.Alignment
+		}
+		s = append(s, n)
+	}
+	return strings.Join(s, " or ")
+}
+
 // inferredQualifier says what kind of window an inferred limit is and how
 // sure the inference is, as " (fixed window, confidence high)", or "".
 func inferredQualifier(l report.ProbeInferred) string {
 	var parts []string
-	if l.Kind != "" {
-		parts = append(parts, l.Kind+" window")
+	if len(l.Kind) > 0 && len(l.Kind) < 4 {
+		parts = append(parts, kindText(l))
 	}
 	if l.Confidence != "" {
 		parts = append(parts, "confidence "+l.Confidence)

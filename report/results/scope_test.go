@@ -13,16 +13,20 @@ import (
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// TestRunWorkspaceScope runs `run steady --rate 300 --duration 75s --keys 3
-// --profile workato --retry none` on the simulator: the workspace loses
-// 3,000 events (22,500 sent, 75 s of 20/s plus the 18,000 store
-// admitted), the compliance analysis agrees, and the result read back from
-// its results file (hooklimit report) gives the same answer. Each key
-// alone sends 7,500, within an 18,020 of its own: only a workspace scope
-// loses any.
+// TestRunWorkspaceScope runs `run steady --rate 30 --duration 30s --keys 3
+// --retry none` on the simulator against a copy of the workato profile
+// whose event store holds 180 rather than 18,000 (a profile file with
+// `events: {burst: 180}`): the workspace loses 120 events (900 sent, 30 s
+// of 20/s plus the 180 store admitted), the compliance analysis agrees,
+// and the result read back from its results file (hooklimit report) gives
+// the same answer. Each key alone sends 10/s, within the 20/s of its own:
+// only a workspace scope loses any.
 func TestRunWorkspaceScope(t *testing.T) {
-	prof, _ := limitsim.Builtin("workato")
-	src, err := scenarios.New("steady", scenarios.Params{Rate: scenarios.Rate{N: 300, Per: time.Second}, Duration: 75 * time.Second, Keys: 3})
+	w := *builtin(t, "workato")
+	w.Limits = append([]limitsim.Limit(nil), w.Limits...)
+	w.Limits[0].Burst = 180
+	prof := &w
+	src, err := scenarios.New("steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second, Keys: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +51,8 @@ func TestRunWorkspaceScope(t *testing.T) {
 			}
 		}
 		d := r.Delivery
-		if d.Events != 22500 || d.Lost != 3000 || d.Rejected429 != 3000 || rejected != 3000 || r.Verdict != report.VerdictFail {
-			t.Errorf("%s: events %d lost %d 429 %d, compliance rejects %d, verdict %s; want 22,500 events, 3,000 lost, rejected and fail",
+		if d.Events != 900 || d.Lost != 120 || d.Rejected429 != 120 || rejected != 120 || r.Verdict != report.VerdictFail {
+			t.Errorf("%s: events %d lost %d 429 %d, compliance rejects %d, verdict %s; want 900 events, 120 lost, rejected and fail",
 				what, d.Events, d.Lost, d.Rejected429, rejected, r.Verdict)
 		}
 	}

@@ -42,6 +42,7 @@ var (
 	timestampType = reflect.TypeOf(report.Timestamp(0))
 	verdictType   = reflect.TypeOf(report.Verdict(""))
 	versionType   = reflect.TypeOf(report.SchemaVersion{})
+	probeKindType = reflect.TypeOf(report.ProbeKind{})
 )
 
 func generate(t *testing.T, kind string, typ reflect.Type) []byte {
@@ -72,6 +73,9 @@ func (g *generator) schemaOf(typ reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "format": "date-time"}
 	case verdictType:
 		return map[string]any{"enum": []string{"pass", "partial", "fail", "unknown", "incomplete"}}
+	case probeKindType:
+		kinds := map[string]any{"enum": []string{"window", "fixed", "bucket", "credits"}}
+		return map[string]any{"oneOf": []any{kinds, map[string]any{"type": "array", "items": kinds, "minItems": 2}}}
 	case versionType:
 		return map[string]any{"type": "string", "pattern": "^" + strings.SplitN(report.CurrentSchemaVersion, ".", 2)[0] + `\.[0-9]+$`}
 	}
