@@ -25,18 +25,20 @@ const (
 	UnreachableWindow = time.Second
 )
 
-// spinWindow is how long before a send the scheduler stops sleeping and
-// polls the clock instead, yielding the processor between polls. Go's
-// timers wake up to a millisecond late (the runtime's poller waits in whole
-// milliseconds), which at 1,000 requests a second would make most sends
-// late by more than the default tolerance. Polling costs CPU: up to a
-// core at 1,000/s, about 2% at 20/s. Only the system clock is polled.
-const spinWindow = 1200 * time.Microsecond
+// spinWindow is how long before a send the scheduler stops waiting on a
+// runtime timer and sleeps on the kernel's high-resolution timer instead
+// (sleepPrecise). Go's timers wake up to a millisecond late (the runtime's
+// poller waits in whole milliseconds), which at 1,000 requests a second
+// would make most sends late by more than the default tolerance; the
+// kernel's sleep wakes within tens of microseconds and, unlike polling the
+// clock, leaves the CPU to the target. Only with the system clock: an
+// injected clock is always waited on with its own timers.
+const spinWindow = 2 * time.Millisecond
 
-// spinHard is the end of the spin window, in which the scheduler polls
-// without yielding: a goroutine that yields may wait for its turn for
-// longer than the tolerance.
-const spinHard = 200 * time.Microsecond
+// spinTail is the end of the spin window, polled: a thread that wakes from
+// the kernel's sleep may wait for a processor, and on a busy machine that
+// wait alone would make the send late.
+const spinTail = 200 * time.Microsecond
 
 // HTTPTarget is a real URL, in real time: the target of `hooklimit run
 // --target URL`. Every attempt is an HTTP request, sent on its own
@@ -46,9 +48,9 @@ const spinHard = 200 * time.Microsecond
 // Concurrency. At most MaxInFlight attempts are sent and not yet reported;
 // when that many are out, the next attempt waits for a slot and goes late,
 // rather than being sent with the ones after it in a bunch. With the
-// system clock, the last 1.2 ms before each send are waited out by polling
-// the clock, because Go's timers wake up to a millisecond late; at 1,000
-// requests a second that keeps a CPU busy.
+// system clock, the last 2 ms before each send are slept on the kernel's
+// high-resolution timer (on Linux), because Go's timers wake up to a
+// millisecond late.
 //
 // Times. Every Attempt carries Intended (when it was due), Sent (when the
 // pacer released it to the transport) and Done (when the response was read
@@ -232,14 +234,16 @@ func (l *httpLink) close() {
 	l.req.Close()
 }
 
-// sleep waits until the end of the spin window before planned, or polls
-// the clock within it.
+// sleep waits on the clock's timer until the start of the spin window
+// before planned, and sleeps precisely within it.
 func (l *httpLink) sleep(now, planned int64) bool {
 	switch {
 	case now < planned-int64(l.spin):
 		l.waitUntil(planned - int64(l.spin))
-	case planned-now > int64(spinHard):
-		runtime.Gosched() // the last stretch, polled: see spinWindow
+	case planned-now > int64(spinTail):
+		sleepPrecise(time.Duration(planned - now - int64(spinTail)))
+	default:
+		runtime.Gosched() // the last stretch, polled: see spinTail
 	}
 	return false
 }
