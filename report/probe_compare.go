@@ -46,7 +46,8 @@ func NewProbeResult(d *discover.Discovery, meta ProbeMeta) *ProbeResult {
 	for _, l := range d.Inferred {
 		r.Inferred = append(r.Inferred, ProbeInferred{WindowSeconds: l.WindowSeconds, Limit: l.Limit,
 			RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Basis: l.Basis, Confidence: l.Confidence, Note: l.Note,
-			Kind: l.Kinds, Alignment: l.Alignment, KindNote: l.KindNote, CountsRejected: l.CountsRejected, CountsNote: l.CountsNote})
+			Kind: l.Kinds, Alignment: l.Alignment, KindNote: l.KindNote, CountsRejected: l.CountsRejected, CountsNote: l.CountsNote,
+			Scope: l.Scope, ScopeNote: l.ScopeNote})
 		if s := r.Sustained; s == nil || float64(l.Limit)/float64(l.WindowSeconds) < s.RatePerSecond {
 			r.Sustained = &ProbeSustained{RatePerSecond: numfmt.Round3(float64(l.Limit) / float64(l.WindowSeconds)), Window: l.WindowSeconds}
 		}

@@ -50,6 +50,14 @@ func WriteProbeProfile(w io.Writer, res *ProbeResult, now time.Time) error {
 	if c := probeCountsRejected(res); c != nil {
 		fmt.Fprintf(&b, "count_rejected: %t\n", *c)
 	}
+	for _, l := range res.Inferred {
+		if l.Scope == "shared" {
+			// One limit for every key: a workspace-scoped limit, which
+			// adds up all traffic that names no workspace.
+			b.WriteString("scope: workspace\n")
+			break
+		}
+	}
 	b.WriteString("limits:\n")
 	for i, l := range res.Inferred {
 		kind, quota, burst := probeProfileLimit(l, res.Burst.Admitted)

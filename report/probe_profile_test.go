@@ -37,6 +37,10 @@ func TestWriteProbeProfile(t *testing.T) {
 			Inferred: []ProbeInferred{{WindowSeconds: 1, Limit: 20, Kind: ProbeKind{"credits", "bucket"}}, {WindowSeconds: 1, Limit: 30}}},
 			[]limitsim.Limit{{Name: "per_second", Kind: limitsim.Credits, Quota: 20, Per: time.Second, Burst: 1000}, {Name: "per_second_2", Kind: limitsim.Window, Quota: 30, Per: time.Second}},
 			false, "# Inferred by hooklimit probe from http://127.0.0.1/a?b\n"},
+		{"shared by the other URL", ProbeResult{Target: "http://127.0.0.1/x",
+			Inferred: []ProbeInferred{{WindowSeconds: 1, Limit: 25, Kind: ProbeKind{"window"}, Scope: "shared"}}},
+			[]limitsim.Limit{{Name: "per_second", Kind: limitsim.Window, Quota: 25, Per: time.Second}},
+			false, "scope: workspace\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,6 +112,11 @@ type ProbeInferred struct {
 	// limit; absent when what was seen does not tell. CountsNote says why.
 	CountsRejected *bool  `json:"counts_rejected,omitempty"`
 	CountsNote     string `json:"counts_note,omitempty"`
+	// Scope says whether the other URL given to probe (--also) shares the
+	// limit ("shared") or has one of its own ("per-key"); absent when not
+	// examined. ScopeNote says how.
+	Scope     string `json:"scope,omitempty"`
+	ScopeNote string `json:"scope_note,omitempty"`
 }
 
 // ProbeKind is the kind of an inferred limit: in JSON a string when one

@@ -45,6 +45,9 @@ type probeOptions struct {
 	// WriteProfile names the file the inferred profile goes to; "-" is
 	// standard output, and the report then goes to standard error.
 	WriteProfile string
+	// Also is another URL of the same endpoint (another key or path),
+	// for the scope step.
+	Also string
 
 	// sender and clock replace the HTTP sender and the system clock in
 	// tests; transport, when set, carries the HTTP sender's requests.
@@ -113,6 +116,7 @@ still reported).`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and send nothing")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before probing a target that is not loopback")
 	f.StringVar(&opts.Out, "out", "", "write every request and the result to this JSON Lines file")
+	f.StringVar(&opts.Also, "also", "", "another URL of the same endpoint (another key or path): the scope step tells whether it shares the probed URL's limit (default: no scope step)")
 	f.StringVar(&opts.WriteProfile, "write-profile", "", "write the inferred limiter as a profile file (YAML) that check, run and serve read ('-': standard output, the report then going to standard error)")
 	registerFormatFlag(cmd, opts.Format)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileFlag)
@@ -125,6 +129,14 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		return err
 	}
 	target := redact.URL(opts.Target)
+	if opts.Also != "" {
+		also, err := opts.alsoSender(o.headers, o.InFlight)
+		if err != nil {
+			return err
+		}
+		defer also.Close()
+		o.Also = also
+	}
 	steps := discover.Plan(o.DiscoverOptions)
 	planOut := opts.IO.ErrOut
 	if opts.DryRun {
@@ -292,4 +304,23 @@ func (opts *probeOptions) writeProfile(res *report.ProbeResult) error {
 		return exitcode.Runtimef("cannot write the profile: %v", err)
 	}
 	return nil
+}
+
+// alsoSender returns the sender of the scope step's requests to --also,
+// which must be on the probed URL's host: the scope of a limit is within
+// one endpoint, and the confirmation asked for covers that host only.
+func (opts *probeOptions) alsoSender(headers http.Header, inFlight int) (*probe.HTTPSender, error) {
+	a, errA := url.Parse(opts.Also)
+	t, errT := url.Parse(opts.Target)
+	if errA != nil || errT != nil || a.Host == "" || a.Scheme != t.Scheme || a.Host != t.Host {
+		return nil, exitcode.Usagef("--also %s: give another URL of the probed endpoint, with its scheme and host (%s), for example %s://%s/hooks/t2", redact.URL(opts.Also), redact.URL(opts.Target), t.Scheme, t.Host)
+	}
+	s, err := probe.NewHTTPSender(opts.Also, opts.Method, headers, opts.Timeout, inFlight)
+	if err != nil {
+		return nil, err
+	}
+	if opts.transport != nil {
+		s.SetTransport(opts.transport)
+	}
+	return s, nil
 }

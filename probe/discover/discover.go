@@ -23,6 +23,7 @@ const (
 	StepRetryAfter = "retry-after"
 	StepRate       = "rate"
 	StepKind       = "kind"
+	StepScope      = "scope"
 	StepWindow     = "window"
 	StepBytes      = "bytes"
 )
@@ -47,6 +48,9 @@ type DiscoverOptions struct {
 	// ExpectRetryAfter says the documentation promises a Retry-After on
 	// every 429: a rejection without one is then an error, not a warning.
 	ExpectRetryAfter bool
+	// Also, when set, sends to another key or path of the same endpoint,
+	// for the scope step: does it share the probed URL's limit?
+	Also Sender
 	// OnRequest, when set, is called with every request once its answer
 	// is in, in the order they complete, from Discover's goroutine. The
 	// value must not be kept.
@@ -162,6 +166,10 @@ type InferredLimit struct {
 	// limit, nil when not known; CountsNote says why.
 	CountsRejected *bool
 	CountsNote     string
+	// Scope is ScopeShared or ScopePerKey when the scope step told, else
+	// ""; ScopeNote says how.
+	Scope     string
+	ScopeNote string
 }
 
 // ByteBurst is what the bytes step found.
@@ -240,6 +248,10 @@ func Plan(o DiscoverOptions) []PlanStep {
 	}
 	steps = append(steps, PlanStep{StepKind, 0, "about 10 requests per request the shortest limit admits (235 and 6 s for 25/s); skipped when that does not fit",
 		"the kind of the shortest limit (10 s or less) and whether rejected requests count: wait until it is full, at the middle of one of its windows, exhaust it with a burst, then poll at 4 times its rate for 1.5 windows (2 s at least): a token bucket admits one at a time, a fixed window again at its boundary, a sliding window one window after the burst; one that never admits again while polled, but does after a silence, counts rejected requests"})
+	if o.Also != nil {
+		steps = append(steps, PlanStep{StepScope, 0, "the shortest limit's quota plus 10 requests, after a wait of 1.2 windows",
+			"whether the other URL (--also) shares the shortest limit: wait until it is full, exhaust it with a burst to the probed URL, then send two requests to the other at once: admitted, it has a limit of its own; rejected, one limit for both"})
+	}
 	if o.ByteSize > 0 {
 		steps = append(steps, PlanStep{StepBytes, 0, "", fmt.Sprintf("bodies of %d bytes, paced under the count rate, until a 429: the byte burst", o.ByteSize)})
 	}

@@ -181,3 +181,43 @@ func TestInferKindBucketAfterAStall(t *testing.T) {
 		t.Errorf("kinds %v: %s", inf.Kinds, inf.Evidence)
 	}
 }
+
+// TestDiscoverScope probes serve's handler in virtual time with another
+// URL of the same endpoint (--also): Rewst's limits are per trigger, so
+// the other trigger has its own; a workspace-scoped limit is one for all
+// keys, so the other key shares it.
+func TestDiscoverScope(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, profile, want string
+	}{
+		{"per-key", "name: pk\nscope: trigger\nheaders: rewst\nlimits:\n  s: {kind: window, quota: 25, per: 1s}\n", ScopePerKey},
+		{"shared", "name: ws\nscope: workspace\nheaders: rewst\nlimits:\n  s: {kind: window, quota: 25, per: 1s}\n", ScopeShared},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				h := profileHandler(t, parseProfile(t, tt.name, tt.profile))
+				also, err := probe.NewHTTPSender("http://probe.test/hooks/t2", "", nil, 5*time.Second, DefaultProbeInFlight)
+				if err != nil {
+					t.Fatal(err)
+				}
+				also.SetTransport(memhttp.Transport{Handler: h})
+				t.Cleanup(also.Close)
+				var alsoSeen int
+				d := discoverHTTP(t, memURL, h, DiscoverOptions{MaxRequests: 1500, MaxDuration: 40 * time.Second, Also: also,
+					OnRequest: func(p *ProbeRequest) {
+						if p.Key == AlsoKey {
+							alsoSeen++
+						}
+					}})
+				if len(d.Inferred) == 0 || d.Inferred[0].Scope != tt.want {
+					t.Fatalf("scope %q, want %q; steps %+v", d.Inferred[0].Scope, tt.want, d.Steps)
+				}
+				if alsoSeen != 2 {
+					t.Errorf("%d requests to the other URL reported, want 2", alsoSeen)
+				}
+			})
+		})
+	}
+}

@@ -19,6 +19,7 @@ type Sender interface {
 type ProbeRequest struct {
 	Seq      int    // from 1, in the order sent
 	Step     string // the step that sent it
+	Key      string // "" for the probed URL, AlsoKey for DiscoverOptions.Also
 	Size     int64  // body bytes
 	Intended int64  // when it was due
 	Sent     int64

@@ -69,14 +69,19 @@ func (r *runner) dispatch(intended, size int64) {
 		p.Sent = r.now()
 		res := r.o.Sender.Send(r.ctx, size)
 		p.Done = r.now()
-		p.Status, p.Err = res.Status, res.Err
-		if res.Dial && p.Err == "" {
-			p.Err = "failed to connect"
-		}
-		rep := probe.Reply{Header: res.Header}
-		p.RateLimit, p.RetryAfter, p.HasRetryAfter = rep.RateLimit(time.Unix(0, p.Done))
+		r.fill(p, res)
 		r.done <- p
 	}()
+}
+
+// fill records in p the answer res.
+func (r *runner) fill(p *ProbeRequest, res probe.SendResult) {
+	p.Status, p.Err = res.Status, res.Err
+	if res.Dial && p.Err == "" {
+		p.Err = "failed to connect"
+	}
+	rep := probe.Reply{Header: res.Header}
+	p.RateLimit, p.RetryAfter, p.HasRetryAfter = rep.RateLimit(time.Unix(0, p.Done))
 }
 
 // next waits for the next answer. Every request comes back, cancelled

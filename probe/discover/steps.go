@@ -35,6 +35,7 @@ func (r *runner) discover(d *Discovery) error {
 	r.retryAfterStep(d, st)
 	r.rateStep(d, st)
 	r.kindStep(d, st)
+	r.scopeStep(d, st)
 	if r.o.ByteSize > 0 {
 		// Before the window step, which takes whatever is left: the bytes
 		// step stops at its first rejection.

@@ -99,6 +99,9 @@ func probeText(r *report.ProbeResult, w io.Writer, f Format) error {
 		if l.CountsRejected != nil && l.CountsNote != "" {
 			p.linef("%s%s, rejected requests: %s", p.bullet(), report.LimitName(l.WindowSeconds), p.cell(l.CountsNote))
 		}
+		if l.Scope != "" {
+			p.linef("%s%s, scope %s: %s", p.bullet(), report.LimitName(l.WindowSeconds), l.Scope, p.cell(l.ScopeNote))
+		}
 	}
 	for _, c := range r.RetryAfter {
 		p.linef("%sRetry-After %s: %s", p.bullet(), fmtSecs(c.WaitSeconds), p.cell(retryAfterLine(c)))

@@ -14,7 +14,8 @@ import (
 //	 "status":429,"retry_after_ms":1000,"latency_ms":0.4,
 //	 "rate_limit":{"Retry-After":"1"}}
 //
-// with "error" for a transport error. The result line of a probe is
+// with "error" for a transport error, and "key":"also" for a request to
+// the other URL of the scope step (--also). The result line of a probe is
 // {"type":"result","result":{...,"kind":"probe"}} (see ProbeResult).
 // Request headers and bodies are never written.
 func (rw *Writer) ProbeRequest(p *discover.ProbeRequest) {
@@ -24,6 +25,9 @@ func (rw *Writer) ProbeRequest(p *discover.ProbeRequest) {
 	b := rw.buf[:0]
 	b = strconv.AppendInt(append(b, `{"type":"probe_request","seq":`...), int64(p.Seq), 10)
 	b = appendJSONString(append(b, `,"step":`...), p.Step)
+	if p.Key != "" {
+		b = appendJSONString(append(b, `,"key":`...), p.Key)
+	}
 	b = strconv.AppendInt(append(b, `,"size":`...), p.Size, 10)
 	b = appendTime(append(b, `,"intended":`...), p.Intended)
 	b = appendTime(append(b, `,"sent":`...), p.Sent)
