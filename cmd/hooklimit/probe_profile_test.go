@@ -173,3 +173,27 @@ func TestProbeDrift(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeDriftBuiltinRevision probes serve's simulator of Rewst's
+// 2026-02-18 revision itself, whose every 429 says Retry-After: 10 while
+// its window is a second: the retry-after step sees a request admitted
+// before the 10 s end, so the rate and kind steps measure without it, and
+// drift names the revision.
+func TestProbeDriftBuiltinRevision(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		p, ok := limitsim.Builtin("rewst@2026-02-18")
+		if !ok {
+			t.Fatal("no built-in rewst@2026-02-18")
+		}
+		h, err := limitsim.NewHandler(limitsim.HandlerOptions{Profile: p, Now: time.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runProbeCmd(t, memhttp.Transport{Handler: h}, "probe", memProbeURL, "--profile", "rewst", "--max-requests", "3000", "--max-duration", "90s")
+		want := "drift: enforces 50/s: this is rewst@2026-02-18 (revised 2026-02-18), not the 25/s and 1,000/min that rewst documents\n"
+		if code != exitcode.Fail || !strings.Contains(out, want) || !strings.Contains(out, "per 1s is a fixed window aligned to the second") {
+			t.Fatalf("exit %d, want %d and %q\n%s\n%s", code, exitcode.Fail, want, out, errOut)
+		}
+	})
+}

@@ -193,6 +193,6 @@ func admittedTimes(reqs []*ProbeRequest) []int64 {
 
 // longWait reports whether p is a rejection whose Retry-After points past
 // the short windows: 2 s or more.
-func longWait(p *ProbeRequest) bool {
+func longRetryAfter(p *ProbeRequest) bool {
 	return p.Limited() && p.HasRetryAfter && p.RetryAfter >= 2*time.Second
 }

@@ -19,7 +19,7 @@ func (r *runner) rateStep(d *Discovery, st *discoverState) {
 	case lim == nil:
 		s.end("skipped", "the burst got no rejection, so there is no limit to measure a rate under")
 		return
-	case longWait(lim):
+	case r.longWait(lim):
 		s.end("skipped", "after the burst, Retry-After asks to wait %s: a window longer than a second binds", fmtSeconds(lim.RetryAfter))
 		return
 	}
@@ -30,7 +30,7 @@ func (r *runner) rateStep(d *Discovery, st *discoverState) {
 			s.end("cut", "no room left within the caps to saturate at %.4g/s", rate)
 			return
 		}
-		sat = r.paced(rate, saturateFor, 0, longWait)
+		sat = r.paced(rate, saturateFor, 0, r.longWait)
 		if anyLimited(sat) || r.stopped() {
 			break
 		}
@@ -38,7 +38,7 @@ func (r *runner) rateStep(d *Discovery, st *discoverState) {
 	}
 	d.Rate.SaturationRate = rate
 	d.Rate.MaxPerSecond = SaturatedPerSecond(admittedTimes(afterFirstRejection(sat)))
-	if l := firstLong(sat); l != nil {
+	if l := r.firstLong(sat); l != nil {
 		st.long = l
 		s.end("done", "a rejection with Retry-After %s while saturating: a longer window binds", fmtSeconds(l.RetryAfter))
 		return
@@ -97,14 +97,14 @@ func (r *runner) trials(d *Discovery, st *discoverState, estimate int64) {
 			d.Rate.Note = "the search was cut short by the caps"
 			return
 		}
-		if l := firstLong(r.burst(2*int(d.Burst.Admitted)+10, 0)); l != nil {
+		if l := r.firstLong(r.burst(2*int(d.Burst.Admitted)+10, 0)); l != nil {
 			st.long = l
 			d.Rate.Note = "a longer window was reached while draining"
 			return
 		}
 		t0 := r.now()
-		reqs := r.paced(rate, span, 0, longWait)
-		if l := firstLong(reqs); l != nil {
+		reqs := r.paced(rate, span, 0, r.longWait)
+		if l := r.firstLong(reqs); l != nil {
 			st.long = l
 			d.Rate.Note = fmt.Sprintf("a longer window was reached at %.4g/s", rate)
 			return
@@ -185,6 +185,8 @@ func (r *runner) windowStep(d *Discovery, st *discoverState) {
 	case st.long != nil:
 		r.inferLong(d, st, st.long)
 		s.end("done", "from a rejection with Retry-After %s", fmtSeconds(st.long.RetryAfter))
+	case st.rate > 0 && r.raOverstated:
+		s.end("skipped", "the Retry-After is longer than the limits need, so a longer window cannot be read from it: not determined")
 	case st.rate > 0:
 		rate := 0.9 * st.rate
 		span := min(r.timeLeft()-time.Second, time.Duration(float64(r.left())/rate*float64(time.Second)))
@@ -195,10 +197,10 @@ func (r *runner) windowStep(d *Discovery, st *discoverState) {
 		// The first second may still see the rejections of the rate step.
 		warm := r.now() + int64(time.Second)
 		late := func(p *ProbeRequest) bool { return p.Limited() && !p.HasRetryAfter && p.Sent >= warm }
-		reqs := r.paced(rate, span, 0, func(p *ProbeRequest) bool { return longWait(p) || late(p) })
+		reqs := r.paced(rate, span, 0, func(p *ProbeRequest) bool { return r.longWait(p) || late(p) })
 		var lim *ProbeRequest
 		for _, p := range reqs {
-			if (longWait(p) || late(p)) && (lim == nil || p.Done < lim.Done) {
+			if (r.longWait(p) || late(p)) && (lim == nil || p.Done < lim.Done) {
 				lim = p
 			}
 		}
@@ -206,7 +208,7 @@ func (r *runner) windowStep(d *Discovery, st *discoverState) {
 		case lim == nil:
 			n := len(admittedTimes(reqs))
 			s.end("done", "no long rejection at %.4g/s for %s (%d admitted): no longer window binds that soon", rate, fmtSeconds(span), n)
-		case longWait(lim):
+		case r.longWait(lim):
 			r.inferLong(d, st, lim)
 			s.end("done", "a rejection with Retry-After %s at %.4g/s", fmtSeconds(lim.RetryAfter), rate)
 		default:

@@ -23,7 +23,15 @@ type runner struct {
 	all      []*ProbeRequest // every request answered, in the order answered
 	step     string
 	s503     streak503
+	// raOverstated says a request sent clearly before a Retry-After
+	// ended was admitted: the endpoint's Retry-After is longer than its
+	// limits need, so no window is read from it.
+	raOverstated bool
 }
+
+// longWait reports whether p is a rejection whose Retry-After points
+// past a second-long window, and Retry-After is to be believed.
+func (r *runner) longWait(p *ProbeRequest) bool { return !r.raOverstated && longRetryAfter(p) }
 
 func newRunner(ctx context.Context, o *DiscoverOptions) *runner {
 	o.defaults()

@@ -119,7 +119,7 @@ func (r *runner) burstStep(d *Discovery, st *discoverState) {
 	switch {
 	case !b.Limited:
 		s.end("done", "no rejection within %d requests: the burst is at least %d", b.Sent, b.Admitted)
-	case longWait(lim) && st.firstAdmitted != 0:
+	case r.longWait(lim) && st.firstAdmitted != 0:
 		// The window is inferred in the window step, from when the
 		// limiter admits again (see InferWindow).
 		st.longBurst = true
@@ -140,6 +140,12 @@ func (r *runner) retryAfterStep(d *Discovery, st *discoverState) {
 		c, at, early := r.checkRetryAfter(lim)
 		st.raAt, st.raEarly = at, early
 		d.RetryAfter = append(d.RetryAfter, c)
+		if c.EarlySent && !c.EarlyOK {
+			// Admitted before the Retry-After ended: it says nothing of
+			// the window, and the steps after measure without it.
+			r.raOverstated, st.longBurst = true, false
+			c.Note += fmt.Sprintf("; a request %s before its end was admitted, so the steps after take no window from Retry-After", fmtSeconds(c.EarlyBy))
+		}
 		if c.Checked {
 			s.end("done", "%s", c.Note)
 		} else {
@@ -194,9 +200,9 @@ func (r *runner) checkRetryAfter(lim *ProbeRequest) (c RetryAfterCheck, at, earl
 }
 
 // firstLong returns the first answered rejection with a long Retry-After.
-func firstLong(reqs []*ProbeRequest) *ProbeRequest {
+func (r *runner) firstLong(reqs []*ProbeRequest) *ProbeRequest {
 	for _, p := range reqs {
-		if longWait(p) {
+		if r.longWait(p) {
 			return p
 		}
 	}
