@@ -104,7 +104,8 @@ func fixedWindowHandler(n int) http.Handler {
 // no profile describes, through probe's HTTP sender, served in memory in
 // virtual time: golang.org/x/time/rate with a burst of its rate and with
 // a burst of twice its rate (a token bucket), and a fixed window of the
-// clock's seconds whose Retry-After runs to the window's end.
+// clock's seconds whose Retry-After runs to the window's end. Each is one
+// limiter for every request, so another path (--also) shares it.
 func TestDiscoverKindRealLimiters(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -122,13 +123,21 @@ func TestDiscoverKindRealLimiters(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				// Start mid-second, away from the fixed window's boundary.
 				time.Sleep(time.Duration(time.Second.Nanoseconds()-time.Now().UnixNano()%time.Second.Nanoseconds()) + 300*time.Millisecond)
-				d := discoverHTTP(t, memURL, tt.h(), DiscoverOptions{MaxRequests: 1500, MaxDuration: 40 * time.Second})
+				h := tt.h()
+				// One limiter for every request: another path shares it.
+				also, err := probe.NewHTTPSender("http://probe.test/hooks/t2", "", nil, 5*time.Second, DefaultProbeInFlight)
+				if err != nil {
+					t.Fatal(err)
+				}
+				also.SetTransport(memhttp.Transport{Handler: h})
+				t.Cleanup(also.Close)
+				d := discoverHTTP(t, memURL, h, DiscoverOptions{MaxRequests: 1500, MaxDuration: 40 * time.Second, Also: also})
 				if len(d.Inferred) == 0 {
 					t.Fatalf("nothing inferred: %+v", d.Steps)
 				}
 				l := d.Inferred[0]
-				if got := strings.Join(l.Kinds, ","); got != tt.kinds || l.Alignment != tt.alignment {
-					t.Errorf("kinds %s aligned to %q, want %s aligned to %q: %s\nsteps %+v", got, l.Alignment, tt.kinds, tt.alignment, l.KindNote, d.Steps)
+				if got := strings.Join(l.Kinds, ","); got != tt.kinds || l.Alignment != tt.alignment || l.Scope != ScopeShared {
+					t.Errorf("kinds %s aligned to %q, scope %q; want %s aligned to %q, shared: %s\nsteps %+v", got, l.Alignment, l.Scope, tt.kinds, tt.alignment, l.KindNote, d.Steps)
 				}
 			})
 		})
