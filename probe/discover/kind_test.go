@@ -144,10 +144,11 @@ func TestDiscoverKindRealLimiters(t *testing.T) {
 	}
 }
 
-// TestDiscoverKindNginx runs the kind step alone against nginx's
-// limit_req (10 per second, burst 5, with nodelay and without: a leaky
-// bucket) on a loopback socket, in real time, for a few seconds: it is a
-// token bucket.
+// TestDiscoverKindNginx runs the kind and scope steps alone against
+// nginx's limit_req (10 per second, burst 5, with nodelay and without: a
+// leaky bucket, keyed by the client's address) on a loopback socket, in
+// real time, for a few seconds: it is a token bucket, and another path
+// shares it.
 func TestDiscoverKindNginx(t *testing.T) {
 	for name, loc := range map[string]string{"nodelay": "limit_req zone=z burst=5 nodelay; limit_req_status 429;", "delay": "limit_req zone=z burst=5; limit_req_status 429;"} {
 		t.Run(name, func(t *testing.T) {
@@ -158,11 +159,23 @@ func TestDiscoverKindNginx(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(s.Close)
-			o := DiscoverOptions{Sender: s, MaxRequests: 200, MaxDuration: 8 * time.Second}
+			also, err := probe.NewHTTPSender(strings.Replace(url, "/hooks/t1", "/hooks/t2", 1), "", nil, 5*time.Second, DefaultProbeInFlight)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(also.Close)
+			o := DiscoverOptions{Sender: s, Also: also, MaxRequests: 250, MaxDuration: 9 * time.Second}
 			r := newRunner(context.Background(), &o)
 			inf, why := r.examineKind(1, 10, 6)
 			if why != "" || strings.Join(inf.Kinds, ",") != "bucket" {
 				t.Errorf("kinds %v (%s), want bucket: %s", inf.Kinds, why, inf.Evidence)
+			}
+			// The zone is keyed by the client's address: another path
+			// from the same client shares the limit.
+			st := &discoverState{inferred: []InferredLimit{{WindowSeconds: 1, Limit: 10, Basis: "measured"}}}
+			r.scopeStep(&Discovery{Burst: Burst{Admitted: 6}}, st)
+			if got := st.inferred[0].Scope; got != ScopeShared {
+				t.Errorf("scope %q, want shared: %s", got, st.inferred[0].ScopeNote)
 			}
 		})
 	}

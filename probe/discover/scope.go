@@ -45,13 +45,28 @@ func (r *runner) scopeStep(d *Discovery, st *discoverState) {
 		return
 	}
 	r.waitUntil(r.now() + int64(w+w/5))
-	reqs := r.burst(n, 0)
-	r.drain()
-	if _, lim := BurstOf(reqs); lim == nil {
-		s.end("done", "the burst of %d got no rejection: the scope is not known", len(reqs))
+	// A burst until the first rejection comes back; the requests to the
+	// other URL leave at once, while the rest of the burst may still be in
+	// flight (a limiter that queues, as nginx does without nodelay, is
+	// then still full).
+	limited, sent := false, 0
+	for !limited && !r.stopped() {
+		for sent < n && r.inflight < r.o.InFlight && !r.stopped() {
+			r.dispatch(r.now(), 0)
+			sent++
+		}
+		if r.inflight == 0 {
+			break
+		}
+		limited = r.next().Limited()
+	}
+	if !limited {
+		r.drain()
+		s.end("done", "the burst of %d got no rejection: the scope is not known", sent)
 		return
 	}
 	a, b := r.alsoOne(), r.alsoOne()
+	r.drain()
 	if a == nil || b == nil {
 		s.end("cut", "the caps left no room for the requests to the other URL")
 		return
