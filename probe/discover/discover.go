@@ -247,7 +247,7 @@ func Plan(o DiscoverOptions) []PlanStep {
 		{StepRate, 0, "", "saturate for 2 s to see the most admitted in any second, then steady trials at rates around it (bisection), each after a drain: the sustainable rate per second"},
 	}
 	steps = append(steps, PlanStep{StepKind, 0, "about 10 requests per request the shortest limit admits (235 and 6 s for 25/s); skipped when that does not fit",
-		"the kind of the shortest limit (10 s or less) and whether rejected requests count: wait until it is full, at the middle of one of its windows, exhaust it with a burst, then poll at 4 times its rate for 1.5 windows (2 s at least): a token bucket admits one at a time, a fixed window again at its boundary, a sliding window one window after the burst; one that never admits again while polled, but does after a silence, counts rejected requests"})
+		"the kind of the shortest limit (10 s or less) and whether rejected requests count: wait until it is full, at the middle of one of its windows, exhaust it with a burst, then poll at 4 times its rate for 1.5 windows (2 s at least): a token bucket admits one at a time, a fixed window again at its boundary, a sliding window one window after the burst; one that never admits again while polled, but does after a silence, counts rejected requests, and one request half a window after another burst then tells a sliding window from a token bucket"})
 	if o.Also != nil {
 		steps = append(steps, PlanStep{StepScope, 0, "the shortest limit's quota plus 10 requests, after a wait of 1.2 windows",
 			"whether the other URL (--also) shares the shortest limit: wait until it is full, exhaust it with a burst to the probed URL, then send two requests to the other at once: admitted, it has a limit of its own; rejected, one limit for both"})

@@ -305,5 +305,39 @@ func (r *runner) examineKind(windowSeconds, limit, burst int64) (KindInference, 
 	if !passed && !r.stopped() && r.timeLeft() > w {
 		o.After = r.one(r.now()+int64(w+w/5), 0)
 	}
-	return InferKind(o), ""
+	inf := InferKind(o)
+	if inf.CountsRejected != nil && *inf.CountsRejected && len(inf.Kinds) == 2 {
+		r.halfWindow(&inf, w, n)
+	}
+	return inf, ""
+}
+
+// halfWindow tells a sliding window from a token bucket when both count
+// rejected requests: from full (the request after the silence was
+// admitted, so the limiter is full a window later), a burst exhausts
+// it, and one request half a window after the burst's rejection is
+// admitted by a bucket, which has refilled half its tokens by then, and
+// rejected by a sliding window, which still holds the whole burst.
+func (r *runner) halfWindow(inf *KindInference, w time.Duration, n int) {
+	if r.left() < n+1 || r.timeLeft() < w+w/5+w/2+time.Second {
+		return
+	}
+	r.waitUntil(r.now() + int64(w+w/5))
+	reqs := r.burst(n, 0)
+	b, lim := BurstOf(reqs)
+	if lim == nil || b.Admitted == 0 {
+		return
+	}
+	p := r.one(lim.Sent+int64(w/2), 0)
+	if p == nil {
+		return
+	}
+	half := fmtSeconds(w / 2)
+	if p.Passed() {
+		inf.Kinds = []string{KindBucket}
+		inf.Evidence += fmt.Sprintf("; after another burst of %d, a request %s after its rejection was admitted: a token bucket, refilled in part by then (a sliding window would still hold the whole burst)", b.Admitted, half)
+	} else {
+		inf.Kinds = []string{KindWindow}
+		inf.Evidence += fmt.Sprintf("; after another burst of %d, a request %s after its rejection was rejected: a sliding window, which still holds the whole burst (a token bucket would have refilled in part)", b.Admitted, half)
+	}
 }

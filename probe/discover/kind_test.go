@@ -37,8 +37,8 @@ func TestDiscoverKindServeProfiles(t *testing.T) {
 		{"bucket", "s: {kind: bucket, quota: 25, per: 1s, burst: 25}", false, "bucket", "", &no, 25, "one at a time every 40 ms"},
 		{"bucket-burst", "s: {kind: bucket, quota: 20, per: 1s, burst: 100}", false, "bucket", "", &no, 20, "one at a time every 50 ms"},
 		{"credits", "s: {kind: credits, quota: 20, per: 1s, burst: 200}", false, "credits", "second", nil, 20, "credits refilled in whole ticks of 1s"},
-		{"sliding-counts-rejected", "s: {kind: window, quota: 25, per: 1s}", true, "window,bucket", "", &yes, 25, "rejected requests count against the limit"},
-		{"bucket-counts-rejected", "s: {kind: bucket, quota: 25, per: 1s, burst: 25}", true, "window,bucket", "", &yes, 25, "rejected requests count against the limit"},
+		{"sliding-counts-rejected", "s: {kind: window, quota: 25, per: 1s}", true, "window", "", &yes, 25, "a sliding window, which still holds the whole burst"},
+		{"bucket-counts-rejected", "s: {kind: bucket, quota: 25, per: 1s, burst: 25}", true, "bucket", "", &yes, 25, "a token bucket, refilled in part by then"},
 		{"rewst", "s: {kind: window, quota: 25, per: 1s}\n  m: {kind: window, quota: 1000, per: 1m}", false, "window", "", &no, 25, "a sliding window of 1s"},
 		{"rewst-2026-02-18", "s: {kind: fixed, quota: 50, per: 1s}\n  m: {kind: fixed, quota: 1000, per: 1m}", false, "fixed", "second", nil, 50, "aligned to the second"},
 	}
