@@ -81,14 +81,16 @@ LUA
 # failed and probe.Engine with its HTTPTarget was run on its own, through its benchmark
 # BenchmarkHTTPTarget (no CLI, no report: the sender alone).
 hooklimit() {
-	local t0 t1 code=0 attempts
+	local t0 t1 code=0 attempts cpu p99
 	t0=$(date +%s.%N)
-	"$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" --retry none --format json \
+	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" --retry none --format json \
 		>"$tmp/hl.json" 2>"$tmp/hl.err" || code=$?
 	t1=$(date +%s.%N)
 	attempts=$(jq -r 'first(.. | objects | .delivery? | objects | .attempts) // empty' "$tmp/hl.json" 2>/dev/null | head -n1 || true)
 	if [ -n "$attempts" ] && { [ "$code" -eq 0 ] || [ "$code" -eq 1 ]; }; then
-		echo "$attempts $(echo "$attempts / ($t1 - $t0)" | bc -l) cli"
+		cpu=$(awk 'END {print $1 + $2}' "$tmp/hl.time")
+		p99=$(jq -r 'first(.. | objects | .delivery? | objects | .latency_from_intended.p99_ms) // 0' "$tmp/hl.json" | head -n1)
+		echo "$attempts $(echo "$attempts / ($t1 - $t0)" | bc -l) cli $cpu $p99"
 		return 0
 	fi
 	echo "note: \`hooklimit run steady --rate $1 --target URL\` failed (exit $code): $(head -n1 "$tmp/hl.err")" >&2
@@ -106,10 +108,10 @@ hooklimit() {
 # vegeta RATE: runs vegeta attack at RATE/s for secs and prints its
 # requests and its achieved rate (requests over the attack's duration).
 vegeta() {
-	"$vegeta" attack -targets="$tmp/targets" -body="$tmp/body.json" -header="Content-Type: application/json" \
-		-rate="$1" -duration="${secs}s" -max-workers="$conns" -connections="$conns" |
-		"$vegeta" report -type=json >"$tmp/vegeta.json"
-	jq -r '"\(.requests) \(.rate)"' "$tmp/vegeta.json"
+	/usr/bin/time -f "%U %S" -o "$tmp/vg.time" "$vegeta" attack -targets="$tmp/targets" -body="$tmp/body.json" -header="Content-Type: application/json" \
+		-rate="$1" -duration="${secs}s" -max-workers="$conns" -connections="$conns" >"$tmp/vg.bin"
+	"$vegeta" report -type=json <"$tmp/vg.bin" >"$tmp/vegeta.json"
+	jq -r --arg cpu "$(awk 'END {print $1 + $2}' "$tmp/vg.time")" '"\(.requests) \(.rate) vegeta \($cpu) \(.latencies["99th"] / 1e6)"' "$tmp/vegeta.json"
 }
 
 # wrk: runs wrk for secs over conns connections and prints its requests
@@ -130,31 +132,52 @@ row() { # NAME "REQUESTS RATE [HOW]"
 	set -- "$1" $2
 	local name=$1
 	[ "${4:-}" = engine ] && name="hooklimit engine alone (go test)"
-	printf '  %-46s %10.0f %12.1f\n' "$name" "$2" "$3"
-}
-ratio() { # NAME "A_REQ A_RATE" "B_REQ B_RATE"
-	if [ -z "$2" ] || [ -z "$3" ]; then
-		printf '  %-28s %s\n' "$1" "n/a (a run failed)"
-	else
-		printf '  %-28s %.2f\n' "$1" "$(echo "$(echo "$2" | cut -d' ' -f2) / $(echo "$3" | cut -d' ' -f2)" | bc -l)"
-	fi
+	printf '  %-46s %10.0f %12.1f' "$name" "$2" "$3"
+	[ -n "${5:-}" ] && printf '  %6.2f CPU-s' "$5"
+	printf '\n'
 }
 
-echo "sink $base; $secs s per run; 512-byte POST bodies; $(nproc) CPUs"
+# pairs NAME RATE: runs hooklimit and vegeta in turn, A B A B, $pairs
+# times, and prints each run, then the min and median of the ratios of
+# their achieved rates and of their CPU seconds, and each one's p99
+# latency (hooklimit's from when each request was due, so its lateness is
+# in it; vegeta's from when it sent).
+pairs() {
+	local name=$1 r=$2 i hl vg
+	: >"$tmp/pairs"
+	for i in $(seq "$pairs"); do
+		hl=$(hooklimit "$r")
+		vg=$(vegeta "$r")
+		row "hooklimit run steady --rate $r" "$hl"
+		row "vegeta attack -rate=$r" "$vg"
+		if [ -n "$hl" ] && [ -n "$vg" ]; then echo "$hl $vg" >>"$tmp/pairs"; fi
+	done
+	if [ ! -s "$tmp/pairs" ]; then
+		echo "  $name: n/a (a run failed)"
+		return
+	fi
+	# columns: 1 requests, 2 rate, 3 how, 4 CPU-s, 5 p99 ms (hooklimit); 6-10 the same of vegeta
+	awk -v name="$name" '
+		function med(a, n,   i, j, t) {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		{ n++; rr[n] = $2 / $7; cr[n] = ($9 > 0 ? $4 / $9 : 0); hp = hp sprintf(" %.1f", $5); vp = vp sprintf(" %.2f", $10) }
+		END {
+			lo = rr[1]; lc = cr[1]
+			for (i = 1; i <= n; i++) { r2[i] = rr[i]; c2[i] = cr[i]; if (rr[i] < lo) lo = rr[i]; if (cr[i] < lc) lc = cr[i] }
+			printf "  %s, %d pairs: rate hooklimit/vegeta min %.3f, median %.3f; CPU hooklimit/vegeta min %.2f, median %.2f\n", name, n, lo, med(r2, n), lc, med(c2, n)
+			printf "  p99 latency (ms): hooklimit, from when due:%s; vegeta:%s\n", hp, vp
+		}' "$tmp/pairs"
+}
+
+pairs=${PAIRS:-3}
+echo "sink $base; $secs s per run; 512-byte POST bodies; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "paced: open model at $rate/s                       requests    requests/s"
-hl=$(hooklimit "$rate")
-row "hooklimit run steady --rate $rate" "$hl"
-vg=$(vegeta "$rate")
-row "vegeta attack -rate=$rate" "$vg"
-ratio "hooklimit / vegeta" "$hl" "$vg"
+pairs "paced at $rate/s" "$rate"
 echo
 echo "saturated: open model at $sat/s, $conns in flight   requests    requests/s"
-hl=$(hooklimit "$sat")
-row "hooklimit run steady --rate $sat" "$hl"
-vg=$(vegeta "$sat")
-row "vegeta attack -rate=$sat -max-workers=$conns" "$vg"
+pairs "saturated" "$sat"
 wk=$(wrk_run)
 row "wrk -c$conns (closed loop)" "$wk"
-ratio "hooklimit / vegeta" "$hl" "$vg"
-ratio "hooklimit / wrk" "$hl" "$wk"
