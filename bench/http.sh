@@ -49,7 +49,7 @@ need jq jq
 echo "building hooklimit and the sink; installing vegeta v12.13.0" >&2
 go build -o "$tmp/hooklimit" ./cmd/hooklimit
 go build -o "$tmp/sink" ./bench/sink
-GOBIN="$tmp/bin" GOFLAGS= go install github.com/tsenart/vegeta/v12@v12.13.0
+GOBIN="$tmp/bin" GOFLAGS='' go install github.com/tsenart/vegeta/v12@v12.13.0
 vegeta="$tmp/bin/vegeta"
 
 "$tmp/sink" -max-life "$((secs * 10 + 120))s" >"$tmp/sink.out" &
@@ -129,6 +129,7 @@ row() { # NAME "REQUESTS RATE [HOW]"
 		printf '  %-46s %10s %12s\n' "$1" "-" "-"
 		return
 	fi
+	# shellcheck disable=SC2086 # $2 is split into its fields on purpose
 	set -- "$1" $2
 	local name=$1
 	[ "${4:-}" = engine ] && name="hooklimit engine alone (go test)"
@@ -143,9 +144,9 @@ row() { # NAME "REQUESTS RATE [HOW]"
 # latency (hooklimit's from when each request was due, so its lateness is
 # in it; vegeta's from when it sent).
 pairs() {
-	local name=$1 r=$2 i hl vg
+	local name=$1 r=$2 hl vg
 	: >"$tmp/pairs"
-	for i in $(seq "$pairs"); do
+	for _ in $(seq "$pairs"); do
 		hl=$(hooklimit "$r")
 		vg=$(vegeta "$r")
 		row "hooklimit run steady --rate $r" "$hl"
