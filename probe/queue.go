@@ -118,9 +118,10 @@ func (q *retryQueue) push(p pending) {
 // is due at the same time, belongs to the same lane, and nothing was
 // queued after it, and has room (maxRun). A delivery due at the same time
 // as the lone entry or the full run of the same lane queued right before
-// it starts a run; any other is queued alone, at its 64 bytes. So the retries of the 429s answered at one
-// instant, which a Retry-After sends back at one instant, and a burst
-// held back by the sender's pacing are each one run.
+// it starts a run; any other is queued alone, at its 64 bytes. So the
+// retries of the 429s answered at one instant, which a Retry-After sends
+// back at one instant, and a burst held back by the sender's pacing are
+// each one run.
 func (q *retryQueue) add(p pending, lane int, claimed bool) {
 	at := p.at
 	if q.oneByOne {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/numfmt"
+	"github.com/hooklimit/hooklimit/internal/units"
 )
 
 // WriteProbeProfile writes the limiter a probe inferred as a profile file
@@ -27,7 +28,7 @@ func WriteProbeProfile(w io.Writer, res *ProbeResult, now time.Time) error {
 	names := probeProfileNames(res.Inferred)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Inferred by hooklimit probe from %s\n", commentSafe(res.Target))
-	fmt.Fprintf(&b, "# on %s, from %s requests in %s.\n", now.UTC().Format(time.RFC3339), numfmt.WithCommas(int64(res.Requests)), fmtProfileSeconds(res.DurationSeconds))
+	fmt.Fprintf(&b, "# on %s, from %s requests in %s.\n", now.UTC().Format(time.RFC3339), numfmt.WithCommas(int64(res.Requests)), numfmt.ShortDuration(time.Duration(res.DurationSeconds*float64(time.Second))))
 	if res.Verdict == VerdictIncomplete || res.Capped != "" {
 		b.WriteString("# The probe was cut short: treat the numbers below as lower bounds.\n")
 	}
@@ -96,18 +97,10 @@ func probeProfileNames(ls []ProbeInferred) []string {
 	names := make([]string, len(ls))
 	seen := map[string]int{}
 	for i, l := range ls {
-		var n string
-		switch l.WindowSeconds {
-		case 1:
-			n = "per_second"
-		case 60:
-			n = "per_minute"
-		case 3600:
-			n = "per_hour"
-		case 86400:
-			n = "per_day"
-		default:
-			n = fmt.Sprintf("per_%ds", l.WindowSeconds)
+		n := fmt.Sprintf("per_%ds", l.WindowSeconds)
+		switch w := time.Duration(l.WindowSeconds) * time.Second; w {
+		case time.Second, time.Minute, time.Hour, units.Day:
+			n = "per_" + units.UnitName(w)
 		}
 		if seen[n]++; seen[n] > 1 {
 			n = fmt.Sprintf("%s_%d", n, seen[n])
@@ -144,11 +137,6 @@ func probeCountsRejected(res *ProbeResult) *bool {
 		}
 	}
 	return out
-}
-
-// fmtProfileSeconds writes a duration in seconds for the comment header.
-func fmtProfileSeconds(s float64) string {
-	return (time.Duration(s * float64(time.Second))).Round(time.Millisecond).String()
 }
 
 // yamlQuote quotes s as a YAML double-quoted scalar.

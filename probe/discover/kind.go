@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/internal/units"
 )
 
@@ -141,7 +142,7 @@ func InferKind(o KindObservation) KindInference {
 		spacing := time.Duration(ad[len(ad)-1].Sent-ad[0].Sent) / time.Duration(len(ad)-1)
 		return KindInference{Kinds: []string{KindBucket}, CountsRejected: &no, Confidence: confidenceFor(len(ad), 4), Rate: float64(time.Second) / float64(spacing),
 			Evidence: fmt.Sprintf("after a full burst of %d, admissions came back one at a time every %s (%d of %d requests sent at %.4g/s, the first %s after the rejection): a continuous token bucket at %.4g/s",
-				o.Admitted, fmtMillis(spacing), len(ad), len(o.Polls), o.Poll, fmtMillis(gap), float64(time.Second)/float64(spacing)),
+				o.Admitted, numfmt.ShortDuration(spacing.Round(time.Millisecond)), len(ad), len(o.Polls), o.Poll, numfmt.ShortDuration(gap.Round(time.Millisecond)), float64(time.Second)/float64(spacing)),
 			CountsEvidence: fmt.Sprintf("it refilled at its own rate although %d rejected requests were sent meanwhile: rejected requests do not count", len(o.Polls)-len(ad))}
 	case run > 2 && atBoundary && (o.Bursty || sinceFirst < o.Window-tol):
 		inf := KindInference{Kinds: []string{KindFixed}, Alignment: alignment(o.Window), Confidence: ConfidenceHigh}
@@ -162,7 +163,7 @@ func InferKind(o KindObservation) KindInference {
 			CountsEvidence: fmt.Sprintf("it admitted again when the admitted requests alone predicted, although %d rejected requests were sent in that window: rejected requests do not count", countBefore(o.Polls, first.Sent))}
 	}
 	return KindInference{Kinds: AllKinds, Confidence: ConfidenceLow,
-		Evidence: fmt.Sprintf("after a burst of %d, the first admission came %s after the rejection and %d in a row: no kind of limiter explains that alone", o.Admitted, fmtMillis(gap), run)}
+		Evidence: fmt.Sprintf("after a burst of %d, the first admission came %s after the rejection and %d in a row: no kind of limiter explains that alone", o.Admitted, numfmt.ShortDuration(gap.Round(time.Millisecond)), run)}
 }
 
 // nextMultiple returns the first whole multiple of w, counted from the
@@ -196,10 +197,6 @@ func countBefore(ps []*ProbeRequest, t int64) int {
 func clockTime(t int64) string {
 	tm := time.Unix(0, t).UTC()
 	return fmt.Sprintf(":%02d.%03d", tm.Second(), tm.Nanosecond()/1e6)
-}
-
-func fmtMillis(d time.Duration) string {
-	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
 }
 
 // kindStep finds the kind of the shortest measured limit: it waits until

@@ -34,8 +34,8 @@ func TestDiscoverKindServeProfiles(t *testing.T) {
 	}{
 		{"sliding", "s: {kind: window, quota: 25, per: 1s}", false, "window", "", &no, 25, "one window after its first request"},
 		{"fixed", "s: {kind: fixed, quota: 25, per: 1s}", false, "fixed", "second", nil, 25, "so the window is fixed and aligned to the second"},
-		{"bucket", "s: {kind: bucket, quota: 25, per: 1s, burst: 25}", false, "bucket", "", &no, 25, "one at a time every 40 ms"},
-		{"bucket-burst", "s: {kind: bucket, quota: 20, per: 1s, burst: 100}", false, "bucket", "", &no, 20, "one at a time every 50 ms"},
+		{"bucket", "s: {kind: bucket, quota: 25, per: 1s, burst: 25}", false, "bucket", "", &no, 25, "one at a time every 40ms"},
+		{"bucket-burst", "s: {kind: bucket, quota: 20, per: 1s, burst: 100}", false, "bucket", "", &no, 20, "one at a time every 50ms"},
 		{"credits", "s: {kind: credits, quota: 20, per: 1s, burst: 200}", false, "credits", "second", nil, 20, "credits refilled in whole ticks of 1s"},
 		{"sliding-counts-rejected", "s: {kind: window, quota: 25, per: 1s}", true, "window", "", &yes, 25, "a sliding window, which still holds the whole burst"},
 		{"bucket-counts-rejected", "s: {kind: bucket, quota: 25, per: 1s, burst: 25}", true, "bucket", "", &yes, 25, "a token bucket, refilled in part by then"},

@@ -92,11 +92,11 @@ func (r *runner) alsoOne() *ProbeRequest {
 		return nil
 	}
 	r.sent++
-	p := &ProbeRequest{Seq: r.sent, Step: r.step, Key: AlsoKey, Size: 0, Intended: r.now()}
-	p.Sent = r.now()
+	r.inflight++ // as dispatch counts it; record takes it back
+	p := &ProbeRequest{Seq: r.sent, Step: r.step, Key: AlsoKey, Intended: r.now()}
+	p.Sent = p.Intended
 	res := r.o.Also.Send(r.ctx, 0)
 	p.Done = r.now()
 	r.fill(p, res)
-	r.inflight++
 	return r.record(p)
 }
