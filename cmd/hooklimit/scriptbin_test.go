@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/hooklimit/hooklimit/internal/testmain"
 )
 
 // scriptMain wraps the tests' testing.M so that the scripts can run a
@@ -29,8 +31,16 @@ type scriptMain struct {
 	err   error
 }
 
-// Run runs the tests and removes the built binary.
+// Run runs the tests, removes the built binary and exits with the tests'
+// status, without the race detector's second of waiting (see package
+// internal/testmain).
 func (s *scriptMain) Run() int {
+	testmain.Exit(s.run())
+	return 0 // not reached
+}
+
+// run runs the tests and removes the built binary.
+func (s *scriptMain) run() int {
 	dir, err := os.MkdirTemp("", "hooklimit-script")
 	if err != nil {
 		s.err = err
