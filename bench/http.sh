@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
-# bench/http.sh: how many requests a second does `hooklimit run --target`
-# send over loopback, beside vegeta and wrk against the same sink?
+# bench/http.sh: does `hooklimit run --target` keep its schedule, and how
+# many requests a second can it send over loopback, beside vegeta and wrk
+# against the same sink?
 #
-#   bench/http.sh [SECONDS] [RATE] [SATURATE]   (defaults 10, 1000, 50000)
+#   bench/http.sh [SECONDS] [RATES] [SATURATE]   (defaults 10, 1000,5000, 50000)
 #
 # It starts bench/sink (a loopback server that answers 200 and keeps
 # connections alive), then runs, each for SECONDS against the sink:
 #
-#   paced      hooklimit and vegeta at the open-model rate RATE/s: both
-#              should achieve RATE; the ratio should be 1.00;
+#   paced      hooklimit and vegeta at each open-model rate of RATES (a
+#              comma-separated list): both should achieve the rate, and
+#              send each request when it is due;
 #   saturated  hooklimit and vegeta at SATURATE/s, more than loopback can
 #              take, with at most CONNS (default 256) requests in flight;
 #              and wrk, a closed loop over CONNS connections.
 #
-# and prints each tool's achieved requests a second and the ratios
-# hooklimit/vegeta and hooklimit/wrk. bench/README.md says what each number
-# means. vegeta v12.13.0 is installed with `go install` into a temporary
-# GOBIN; wrk and jq come from Debian's packages when missing. All traffic
-# goes to 127.0.0.1.
+# Paced, it prints each run's achieved rate, CPU seconds and lateness
+# (p50, p99 and max of send time minus due time, measured the same way for
+# both tools by bench/lateness from each request's send time), then the min
+# and median of the ratios. Saturated, each tool's achieved requests a
+# second and the ratios hooklimit/vegeta and hooklimit/wrk. bench/README.md
+# says what each number means. HOOKLIMIT=PATH measures another build of
+# hooklimit; SATURATE=0 skips the saturated part. vegeta v12.13.0 is
+# installed with `go install` into a temporary GOBIN; wrk and jq come from
+# Debian's packages when missing. All traffic goes to 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 secs=${1:-10}
-rate=${2:-1000}
+rates=${2:-1000,5000}
 sat=${3:-50000}
 conns=${CONNS:-256}
 threads=$(nproc)
@@ -47,8 +53,13 @@ need wrk wrk
 need jq jq
 
 echo "building hooklimit and the sink; installing vegeta v12.13.0" >&2
-go build -o "$tmp/hooklimit" ./cmd/hooklimit
+if [ -n "${HOOKLIMIT:-}" ]; then
+	cp "$HOOKLIMIT" "$tmp/hooklimit"
+else
+	go build -o "$tmp/hooklimit" ./cmd/hooklimit
+fi
 go build -o "$tmp/sink" ./bench/sink
+go build -o "$tmp/lateness" ./bench/lateness
 GOBIN="$tmp/bin" GOFLAGS='' go install github.com/tsenart/vegeta/v12@v12.13.0
 vegeta="$tmp/bin/vegeta"
 
@@ -172,11 +183,78 @@ pairs() {
 		}' "$tmp/pairs"
 }
 
+# hl_paced RATE and vg_paced RATE run hooklimit (writing every attempt
+# with --out) and vegeta at RATE/s for secs, and print the requests, the
+# achieved rate, the CPU seconds (user + sys) and the p50, p99 and max
+# lateness in ms, all but the CPU from bench/lateness.
+hl_paced() {
+	local code=0
+	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" --retry none --format json --quiet \
+		--out "$tmp/hl.jsonl" >"$tmp/hl.json" 2>"$tmp/hl.err" || code=$?
+	if [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; then
+		echo "note: \`hooklimit run steady --rate $1 --target URL\` failed (exit $code): $(head -n1 "$tmp/hl.err")" >&2
+		return 0
+	fi
+	"$tmp/lateness" -rate "$1" <"$tmp/hl.jsonl" | awk -v cpu="$(awk 'END {print $1 + $2}' "$tmp/hl.time")" '{print $1, $2, cpu, $3, $4, $5}'
+}
+vg_paced() {
+	/usr/bin/time -f "%U %S" -o "$tmp/vg.time" "$vegeta" attack -targets="$tmp/targets" -body="$tmp/body.json" -header="Content-Type: application/json" \
+		-rate="$1" -duration="${secs}s" -max-workers="$conns" -connections="$conns" >"$tmp/vg.bin"
+	"$vegeta" encode -to json <"$tmp/vg.bin" | "$tmp/lateness" -rate "$1" | awk -v cpu="$(awk 'END {print $1 + $2}' "$tmp/vg.time")" '{print $1, $2, cpu, $3, $4, $5}'
+}
+
+prow() { # NAME "REQUESTS RATE CPU P50 P99 MAX"
+	if [ -z "$2" ]; then
+		printf '  %-34s %8s\n' "$1" "-"
+		return
+	fi
+	# shellcheck disable=SC2086 # $2 is split into its fields on purpose
+	set -- "$1" $2
+	printf '  %-34s %8d %9.1f %7.2f %8.3f %8.3f %8.3f\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+}
+
+# paced RATE: hooklimit and vegeta in turn, A B A B, $pairs times, at
+# RATE/s; then the min and median of hooklimit/vegeta of the CPU seconds
+# and of each tool's achieved rate over the plan, p50 and p99 lateness.
+paced() {
+	local r=$1 hl vg
+	echo "paced: open model at $r/s, $secs s            requests    rate/s   CPU-s  p50 late  p99 late  max late (ms)"
+	: >"$tmp/paced"
+	for _ in $(seq "$pairs"); do
+		hl=$(hl_paced "$r")
+		vg=$(vg_paced "$r")
+		prow "hooklimit run steady --rate $r" "$hl"
+		prow "vegeta attack -rate=$r" "$vg"
+		if [ -n "$hl" ] && [ -n "$vg" ]; then echo "$hl $vg" >>"$tmp/paced"; fi
+	done
+	if [ ! -s "$tmp/paced" ]; then
+		echo "  paced at $r/s: n/a (a run failed)"
+		return
+	fi
+	# columns: 1 requests, 2 rate, 3 CPU-s, 4 p50, 5 p99, 6 max (hooklimit); 7-12 the same of vegeta
+	awk -v r="$r" '
+		function med(a, n,   i, j, t) {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		function lo(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
+		function hi(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+		{ n++; cr[n] = ($9 > 0 ? $3 / $9 : 0); hr[n] = $2 / r; vr[n] = $8 / r; h50[n] = $4; h99[n] = $5; v50[n] = $10; v99[n] = $11 }
+		END {
+			printf "  CPU hooklimit/vegeta: min %.2f, median %.2f (%d pairs)\n", lo(cr, n), med(cr, n), n
+			printf "  rate / plan: hooklimit min %.4f, median %.4f; vegeta min %.4f, median %.4f\n", lo(hr, n), med(hr, n), lo(vr, n), med(vr, n)
+			printf "  p99 late (ms): hooklimit median %.3f, max %.3f; vegeta median %.3f, max %.3f\n", med(h99, n), hi(h99, n), med(v99, n), hi(v99, n)
+			printf "  p50 late (ms): hooklimit median %.3f; vegeta median %.3f\n", med(h50, n), med(v50, n)
+		}' "$tmp/paced"
+}
+
 pairs=${PAIRS:-3}
 echo "sink $base; $secs s per run; 512-byte POST bodies; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-echo "paced: open model at $rate/s                       requests    requests/s"
-pairs "paced at $rate/s" "$rate"
+for r in ${rates//,/ }; do
+	echo
+	paced "$r"
+done
+[ "$sat" -gt 0 ] || exit 0
 echo
 echo "saturated: open model at $sat/s, $conns in flight   requests    requests/s"
 pairs "saturated" "$sat"
