@@ -249,8 +249,15 @@ func (l *httpLink) request(s *sendSlot) (*http.Request, int64, error) {
 	if size := int(min(p.size, MaxBodySize)); size > buf.Len() {
 		pad(buf, size)
 	}
-	body := buf.Bytes()
-	req, err := l.req.NewRequest(s.att.Key, &pooledBody{Reader: bytes.NewReader(body), buf: buf}, int64(len(body)))
+	// The body is a copy in a reader net/http knows to be in memory, so
+	// that it writes the header and the body in one write; with a reader
+	// of its own (which could give the buffer back to the pool when the
+	// transport closed it) net/http flushes the header first: two system
+	// calls per request. The transport may still read the body after Do
+	// returns, so the pooled buffer itself cannot be handed over.
+	body := bytes.Clone(buf.Bytes())
+	bodyBufPool.Put(buf)
+	req, err := l.req.NewRequest(s.att.Key, io.NopCloser(bytes.NewReader(body)), int64(len(body)))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -260,20 +267,6 @@ func (l *httpLink) request(s *sendSlot) (*http.Request, int64, error) {
 		l.signer.SetHeaders(req.Header, id, time.Unix(0, s.att.Sent), body)
 	}
 	return req, int64(len(body)), nil
-}
-
-// pooledBody is a request body that goes back to bodyBufPool when the
-// transport closes it, which it does once it no longer reads it (possibly
-// after Do has returned).
-type pooledBody struct {
-	*bytes.Reader
-	buf  *bytes.Buffer
-	once sync.Once
-}
-
-func (b *pooledBody) Close() error {
-	b.once.Do(func() { bodyBufPool.Put(b.buf) })
-	return nil
 }
 
 // describe turns a transport error into a short message that holds no URL
