@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -154,6 +155,7 @@ type httpLink struct {
 	signer     *signing.Signer
 	grace      time.Duration
 	spin       time.Duration // see spinWindow
+	yielded    int64         // the planned time sleep last yielded for
 
 	t0Wall int64     // the run's start, Unix ns
 	t0     time.Time // the same, with its monotonic reading
@@ -233,13 +235,22 @@ func (l *httpLink) close() {
 }
 
 // sleep waits on the clock's timer until the start of the spin window
-// before planned, and within it sleeps precisely until planned.
+// before planned, and within it sleeps precisely until planned. Before the
+// precise sleep it yields the processor once, so that the request just
+// dispatched (its goroutine waits on this processor) is written first: a
+// thread that sleeps in the kernel with work waiting on its processor has
+// that processor handed to another thread, woken for it, which at 1,000
+// sends a second cost more CPU than the polling it replaced.
 func (l *httpLink) sleep(now, planned int64) bool {
-	if now < planned-int64(l.spin) {
+	switch {
+	case now < planned-int64(l.spin):
 		l.waitUntil(planned - int64(l.spin))
-		return false
+	case l.yielded != planned:
+		l.yielded = planned
+		runtime.Gosched()
+	default:
+		sleepPrecise(time.Duration(planned - now))
 	}
-	sleepPrecise(time.Duration(planned - now))
 	return false
 }
 
