@@ -39,8 +39,13 @@ func Pace(intended, prevIntended, prevDispatch int64) int64 {
 // waited for a free slot, or stalled for longer than the tolerance) does
 // shift every later attempt, by its excess over the tolerance, for the
 // rest of the run: the schedule has no slack the pacer could use to catch
-// up without sending some window faster than the schedule does. Those
-// later attempts are then Late too, which is the truth: they left late.
+// up without sending some window faster than the schedule does. (A pacer
+// that recovers any part of a shift beyond the tolerance, however slowly,
+// puts into the window that starts where the stall ended and ends where
+// the recovery did more sends than the schedule holds in any window of
+// that length; a limit whose window has that length, and whose quota the
+// plan just meets, would see it.) Those later attempts are then Late too,
+// which is the truth: they left late.
 //
 // The actual send times therefore satisfy: no window of length L holds
 // more sends than the schedule holds in some window of length

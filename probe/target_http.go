@@ -154,8 +154,9 @@ type httpLink struct {
 	runID      string
 	signer     *signing.Signer
 	grace      time.Duration
-	spin       time.Duration // see spinWindow
-	yielded    int64         // the planned time sleep last yielded for
+	spin       time.Duration       // see spinWindow
+	yielded    int64               // the planned time sleep last yielded for
+	nap        func(time.Duration) // the precise sleep: sleepPrecise
 
 	t0Wall int64     // the run's start, Unix ns
 	t0     time.Time // the same, with its monotonic reading
@@ -202,7 +203,7 @@ func (t *HTTPTarget) open(r *run) (link, error) {
 		l.grace = 0
 	}
 	if l.clock == nil {
-		l.clock, l.spin = SystemClock{}, spinWindow
+		l.clock, l.spin, l.nap = SystemClock{}, spinWindow, sleepPrecise
 	}
 	if l.body == nil {
 		b, err := ParseBody("default body", DefaultBodyTemplate, 0)
@@ -249,7 +250,7 @@ func (l *httpLink) sleep(now, planned int64) bool {
 		l.yielded = planned
 		runtime.Gosched()
 	default:
-		sleepPrecise(time.Duration(planned - now))
+		l.nap(time.Duration(planned - now))
 	}
 	return false
 }
