@@ -18,7 +18,9 @@
 # Paced, it prints each run's achieved rate, CPU seconds and lateness
 # (p50, p99 and max of send time minus due time, measured the same way for
 # both tools by bench/lateness from each request's send time), then the min
-# and median of the ratios. Saturated, each tool's achieved requests a
+# and median of the ratios, and the stalls: sends held up by more than
+# 1 ms, which vegeta then catches up in a burst and hooklimit does not (it
+# keeps the schedule's gaps). Saturated, each tool's achieved requests a
 # second and the ratios hooklimit/vegeta and hooklimit/wrk. bench/README.md
 # says what each number means. HOOKLIMIT=PATH measures another build of
 # hooklimit; SATURATE=0 skips the saturated part. vegeta v12.13.0 is
@@ -185,8 +187,9 @@ pairs() {
 
 # hl_paced RATE and vg_paced RATE run hooklimit (writing every attempt
 # with --out) and vegeta at RATE/s for secs, and print the requests, the
-# achieved rate, the CPU seconds (user + sys) and the p50, p99 and max
-# lateness in ms, all but the CPU from bench/lateness.
+# achieved rate, the CPU seconds (user + sys), the p50, p99 and max
+# lateness in ms, and the stalls and their sum in ms, all but the CPU from
+# bench/lateness.
 hl_paced() {
 	local code=0
 	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" --retry none --format json --quiet \
@@ -195,22 +198,22 @@ hl_paced() {
 		echo "note: \`hooklimit run steady --rate $1 --target URL\` failed (exit $code): $(head -n1 "$tmp/hl.err")" >&2
 		return 0
 	fi
-	"$tmp/lateness" -rate "$1" <"$tmp/hl.jsonl" | awk -v cpu="$(awk 'END {print $1 + $2}' "$tmp/hl.time")" '{print $1, $2, cpu, $3, $4, $5}'
+	"$tmp/lateness" -rate "$1" <"$tmp/hl.jsonl" | awk -v cpu="$(awk 'END {print $1 + $2}' "$tmp/hl.time")" '{print $1, $2, cpu, $3, $4, $5, $6, $7}'
 }
 vg_paced() {
 	/usr/bin/time -f "%U %S" -o "$tmp/vg.time" "$vegeta" attack -targets="$tmp/targets" -body="$tmp/body.json" -header="Content-Type: application/json" \
 		-rate="$1" -duration="${secs}s" -max-workers="$conns" -connections="$conns" >"$tmp/vg.bin"
-	"$vegeta" encode -to json <"$tmp/vg.bin" | "$tmp/lateness" -rate "$1" | awk -v cpu="$(awk 'END {print $1 + $2}' "$tmp/vg.time")" '{print $1, $2, cpu, $3, $4, $5}'
+	"$vegeta" encode -to json <"$tmp/vg.bin" | "$tmp/lateness" -rate "$1" | awk -v cpu="$(awk 'END {print $1 + $2}' "$tmp/vg.time")" '{print $1, $2, cpu, $3, $4, $5, $6, $7}'
 }
 
-prow() { # NAME "REQUESTS RATE CPU P50 P99 MAX"
+prow() { # NAME "REQUESTS RATE CPU P50 P99 MAX STALLS STALLED"
 	if [ -z "$2" ]; then
 		printf '  %-34s %8s\n' "$1" "-"
 		return
 	fi
 	# shellcheck disable=SC2086 # $2 is split into its fields on purpose
 	set -- "$1" $2
-	printf '  %-34s %8d %9.1f %7.2f %8.3f %8.3f %8.3f\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+	printf '  %-34s %8d %9.1f %7.2f %8.3f %8.3f %8.3f %6d %8.1f\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
 }
 
 # paced RATE: hooklimit and vegeta in turn, A B A B, $pairs times, at
@@ -218,7 +221,7 @@ prow() { # NAME "REQUESTS RATE CPU P50 P99 MAX"
 # and of each tool's achieved rate over the plan, p50 and p99 lateness.
 paced() {
 	local r=$1 hl vg
-	echo "paced: open model at $r/s, $secs s            requests    rate/s   CPU-s  p50 late  p99 late  max late (ms)"
+	echo "paced: open model at $r/s, $secs s            requests    rate/s   CPU-s  p50 late  p99 late  max late stalls  stalled (ms)"
 	: >"$tmp/paced"
 	for _ in $(seq "$pairs"); do
 		hl=$(hl_paced "$r")
@@ -231,7 +234,7 @@ paced() {
 		echo "  paced at $r/s: n/a (a run failed)"
 		return
 	fi
-	# columns: 1 requests, 2 rate, 3 CPU-s, 4 p50, 5 p99, 6 max (hooklimit); 7-12 the same of vegeta
+	# columns: 1 requests, 2 rate, 3 CPU-s, 4 p50, 5 p99, 6 max, 7 stalls, 8 stalled (hooklimit); 9-16 the same of vegeta
 	awk -v r="$r" '
 		function med(a, n,   i, j, t) {
 			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -239,12 +242,13 @@ paced() {
 		}
 		function lo(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
 		function hi(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
-		{ n++; cr[n] = ($9 > 0 ? $3 / $9 : 0); hr[n] = $2 / r; vr[n] = $8 / r; h50[n] = $4; h99[n] = $5; v50[n] = $10; v99[n] = $11 }
+		{ n++; cr[n] = ($11 > 0 ? $3 / $11 : 0); hr[n] = $2 / r; vr[n] = $10 / r; h50[n] = $4; h99[n] = $5; v50[n] = $12; v99[n] = $13; hs[n] = $7; vs[n] = $15 }
 		END {
 			printf "  CPU hooklimit/vegeta: min %.2f, median %.2f (%d pairs)\n", lo(cr, n), med(cr, n), n
 			printf "  rate / plan: hooklimit min %.4f, median %.4f; vegeta min %.4f, median %.4f\n", lo(hr, n), med(hr, n), lo(vr, n), med(vr, n)
 			printf "  p99 late (ms): hooklimit median %.3f, max %.3f; vegeta median %.3f, max %.3f\n", med(h99, n), hi(h99, n), med(v99, n), hi(v99, n)
 			printf "  p50 late (ms): hooklimit median %.3f; vegeta median %.3f\n", med(h50, n), med(v50, n)
+			printf "  stalls (a send held up by more than 1 ms): hooklimit median %d; vegeta median %d\n", med(hs, n), med(vs, n)
 		}' "$tmp/paced"
 }
 

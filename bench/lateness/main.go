@@ -7,12 +7,19 @@
 // its send time allows (the first send's own lateness, which the
 // send times cannot tell, is not counted). It prints, on one line:
 //
-//	REQUESTS RATE P50 P99 MAX
+//	REQUESTS RATE P50 P99 MAX STALLS STALLED
 //
 // the requests read, the achieved rate (requests − 1 over the time from
 // the first send to the last, so the start and end of a process do not
-// count), and the 50th and 99th percentiles and the maximum of each send's
-// lateness (its send time minus its due time) in milliseconds.
+// count), the 50th and 99th percentiles and the maximum of each send's
+// lateness (its send time minus its due time) in milliseconds, and the
+// stalls: the sends that left more than 1 ms later, after the send before
+// them, than the schedule's gap (a send whose lateness grew by more than
+// 1 ms), and the sum of that growth in ms. Stalls are the same for a
+// sender that catches up after one (vegeta, in a burst) and for one that
+// does not (hooklimit, which keeps the schedule's gaps, so that each stall
+// adds to the lateness of every later send): they tell how often the
+// machine and the sender held a send up, whatever the sender does next.
 //
 //	go run ./bench/lateness -rate 1000 < results.jsonl
 //
@@ -49,8 +56,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "lateness: fewer than 2 requests")
 		os.Exit(1)
 	}
-	n, ach, p50, p99, mx := measure(sent, *rate)
-	fmt.Printf("%d %.1f %.3f %.3f %.3f\n", n, ach, p50, p99, mx)
+	m := measure(sent, *rate)
+	fmt.Printf("%d %.1f %.3f %.3f %.3f %d %.3f\n", m.n, m.achieved, m.p50, m.p99, m.max, m.stalls, m.stalled)
 }
 
 // read returns the send times, Unix ns, of every request in r.
@@ -78,22 +85,40 @@ func read(r *bufio.Reader) ([]int64, error) {
 	}
 }
 
-// measure sorts sent and returns the requests, the achieved rate, and the
-// 50th and 99th percentiles and the maximum of the lateness in ms.
-func measure(sent []int64, rate float64) (n int, achieved, p50, p99, mx float64) {
+// measures are what measure returns; times in ms.
+type measures struct {
+	n             int
+	achieved      float64
+	p50, p99, max float64
+	stalls        int
+	stalled       float64
+}
+
+// stallOver is how much more than the schedule's gap a send must leave
+// after the one before it to count as a stall.
+const stallOver = 1.0 // ms
+
+// measure sorts sent and returns its measures.
+func measure(sent []int64, rate float64) measures {
 	slices.Sort(sent)
-	n = len(sent)
+	n := len(sent)
 	due := func(i int) int64 { return int64(float64(i) * 1e9 / rate) }
 	start := sent[0]
 	for i, t := range sent {
 		start = min(start, t-due(i))
 	}
+	m := measures{n: n}
 	late := make([]float64, n)
 	for i, t := range sent {
 		late[i] = float64(t-start-due(i)) / 1e6
+		if i > 0 && late[i]-late[i-1] > stallOver {
+			m.stalls++
+			m.stalled += late[i] - late[i-1]
+		}
 	}
 	slices.Sort(late)
 	q := func(p float64) float64 { return late[int(p*float64(n-1))] }
-	achieved = float64(n-1) / (float64(sent[n-1]-sent[0]) / 1e9)
-	return n, achieved, q(0.50), q(0.99), late[n-1]
+	m.achieved = float64(n-1) / (float64(sent[n-1]-sent[0]) / 1e9)
+	m.p50, m.p99, m.max = q(0.50), q(0.99), late[n-1]
+	return m
 }

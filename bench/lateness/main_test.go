@@ -9,24 +9,26 @@ import (
 func TestMeasure(t *testing.T) {
 	ms := int64(1e6)
 	tests := []struct {
-		name           string
-		sent           []int64
-		rate           float64
-		p50, p99, most float64
-		achieved       float64
+		name string
+		sent []int64
+		rate float64
+		want measures
 	}{
 		// On time, given in any order: no lateness.
-		{"on time", []int64{2 * ms, 0, 3 * ms, 1 * ms}, 1000, 0, 0, 0, 1000},
+		{"on time", []int64{2 * ms, 0, 3 * ms, 1 * ms}, 1000, measures{n: 4, achieved: 1000}},
 		// The first send is late: the start is the earliest send_i − i/rate.
-		{"first late", []int64{1 * ms, 1 * ms, 2 * ms, 3 * ms}, 1000, 0, 0, 1, 1500},
-		// A stall of 5 ms that shifts every later send.
-		{"shifted", []int64{0, 6 * ms, 7 * ms, 8 * ms}, 1000, 5, 5, 5, 375},
+		{"first late", []int64{1 * ms, 1 * ms, 2 * ms, 3 * ms}, 1000, measures{n: 4, achieved: 1500, max: 1}},
+		// A stall of 5 ms that shifts every later send: one stall.
+		{"shifted", []int64{0, 6 * ms, 7 * ms, 8 * ms}, 1000, measures{n: 4, achieved: 375, p50: 5, p99: 5, max: 5, stalls: 1, stalled: 5}},
+		// The same stall, caught up in a burst: the same one stall.
+		{"caught up", []int64{0, 6 * ms, 6 * ms, 6 * ms, 6 * ms}, 1000, measures{n: 5, achieved: 4000. / 6, p50: 3, p99: 4, max: 5, stalls: 1, stalled: 5}},
+		// Growth of exactly 1 ms is not a stall.
+		{"1 ms", []int64{0, 2 * ms}, 1000, measures{n: 2, achieved: 500, p50: 0, p99: 0, max: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n, ach, p50, p99, mx := measure(tt.sent, tt.rate)
-			if n != len(tt.sent) || ach != tt.achieved || p50 != tt.p50 || p99 != tt.p99 || mx != tt.most {
-				t.Errorf("measure = %d %v %v %v %v, want %d %v %v %v %v", n, ach, p50, p99, mx, len(tt.sent), tt.achieved, tt.p50, tt.p99, tt.most)
+			if got := measure(tt.sent, tt.rate); got != tt.want {
+				t.Errorf("measure = %+v, want %+v", got, tt.want)
 			}
 		})
 	}
