@@ -40,9 +40,7 @@ func (h *Histogram) RecordNS(ns int64) {
 	}
 	_ = h.sparse.RecordValue(us)
 	if h.sparse.Populated() > denseAt {
-		h.dense = NewHistogram()
-		h.sparse.MergeInto(h.dense)
-		h.sparse = nil
+		h.toDense()
 	}
 }
 
@@ -55,6 +53,63 @@ func (h *Histogram) TotalCount() int64 {
 		return h.sparse.TotalCount()
 	}
 	return 0
+}
+
+// Quantile returns the dense histogram's ValueAtQuantile(q), in
+// microseconds: the highest value equivalent to the q-th percentile's,
+// for q in (0, 100]; 0 when empty.
+func (h *Histogram) Quantile(q float64) int64 {
+	switch {
+	case h.dense != nil:
+		return h.dense.ValueAtQuantile(q)
+	case h.sparse != nil:
+		return h.sparse.ValueAtPercentile(q)
+	}
+	return 0
+}
+
+// Max returns the dense histogram's Max, in microseconds: the highest
+// value equivalent to the largest recorded; 0 when empty.
+func (h *Histogram) Max() int64 {
+	switch {
+	case h.dense != nil:
+		return h.dense.Max()
+	case h.sparse != nil:
+		return h.sparse.Max()
+	}
+	return 0
+}
+
+// Merge adds o's durations to h's.
+func (h *Histogram) Merge(o *Histogram) {
+	switch {
+	case o.dense != nil:
+		h.toDense()
+		h.dense.Merge(o.dense)
+	case o.sparse == nil:
+	case h.dense != nil:
+		o.sparse.MergeInto(h.dense)
+	default:
+		if h.sparse == nil {
+			h.sparse = hdrhistogram.NewPacked(1, HistogramMax, 3)
+		}
+		h.sparse.Merge(o.sparse)
+		if h.sparse.Populated() > denseAt {
+			h.toDense()
+		}
+	}
+}
+
+// toDense turns h dense.
+func (h *Histogram) toDense() {
+	if h.dense != nil {
+		return
+	}
+	h.dense = NewHistogram()
+	if h.sparse != nil {
+		h.sparse.MergeInto(h.dense)
+		h.sparse = nil
+	}
 }
 
 // Percentiles returns what HistogramPercentiles returns for the dense

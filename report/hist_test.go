@@ -63,6 +63,33 @@ func TestHistogramIsDense(t *testing.T) {
 			if got, want := h.Percentiles(), HistogramPercentiles(dense); got != want {
 				t.Errorf("percentiles %+v, want %+v", got, want)
 			}
+			for _, q := range []float64{0.1, 10, 50, 99.9, 100} {
+				if got, want := h.Quantile(q), dense.ValueAtQuantile(q); got != want {
+					t.Errorf("quantile %v: %d, want %d", q, got, want)
+				}
+			}
+			if got, want := h.Max(), dense.Max(); got != want {
+				t.Errorf("max %d, want %d", got, want)
+			}
+			// Merged into an empty histogram, into a sparse one and into
+			// a dense one, as the dense histograms merge.
+			other := spread(50, time.Minute, 4)
+			for _, into := range []struct {
+				name string
+				vals []int64
+			}{{"empty", nil}, {"sparse", other}, {"dense", denseEdge}} {
+				var m Histogram
+				md := NewHistogram()
+				for _, v := range into.vals {
+					m.RecordNS(v)
+					RecordNS(md, v)
+				}
+				m.Merge(&h)
+				md.Merge(dense)
+				if got, want := m.Encode(), EncodeHistogram(md); got != want {
+					t.Errorf("merged into %s: encoded %s\nwant %s", into.name, got, want)
+				}
+			}
 			if got, want := h.Encode(), EncodeHistogram(dense); got != want {
 				t.Errorf("encoded %s\nwant %s", got, want)
 			}
