@@ -4,7 +4,13 @@ import (
 	"bufio"
 	"strings"
 	"testing"
+
+	"github.com/hooklimit/hooklimit/internal/testmain"
 )
+
+// TestMain exits without the race detector's second of waiting (see
+// package internal/testmain).
+func TestMain(m *testing.M) { testmain.Run(m) }
 
 func TestMeasure(t *testing.T) {
 	ms := int64(1e6)
