@@ -2,9 +2,12 @@ package testmain
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +35,43 @@ func TestExitStatus(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("Exit(%d): status %d", want, got)
+		}
+	}
+}
+
+// TestEveryPackageUsesIt: every package of the module with tests ends
+// its test binary through this package, so that none pays the race
+// detector's second again (a new package's tests would).
+func TestEveryPackageUsesIt(t *testing.T) {
+	root := filepath.Join("..", "..")
+	withTests := map[string]bool{} // directory -> uses testmain
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		dir := filepath.Dir(path)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		withTests[dir] = withTests[dir] || strings.Contains(string(src), "testmain.Run(") || strings.Contains(string(src), "testmain.Exit(")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(withTests) < 10 {
+		t.Fatalf("found %d packages with tests under %s: not the module", len(withTests), root)
+	}
+	for dir, uses := range withTests {
+		if !uses && filepath.Base(dir) != "testmain" {
+			t.Errorf("%s: its tests do not end through internal/testmain: add func TestMain(m *testing.M) { testmain.Run(m) }", dir)
 		}
 	}
 }
