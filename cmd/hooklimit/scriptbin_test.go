@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +20,14 @@ import (
 // the race runtime. The package's Go tests, which call Execute in
 // process, keep the race detector on the command code.
 //
-// The binary is built once, the first time a script needs it, into a
-// directory removed when the tests end. Without the go command, or when
-// the build fails, scripts run the test binary as hooklimit, as
+// The binary is built once, the first time a script needs it, into the
+// user's cache directory (hooklimit-test/ and a hash of this checkout's
+// path, so that two checkouts never run each other's), where go build
+// finds it up to date and skips the link when nothing changed since the
+// last run, as go run does with its own cache: the link is seconds of
+// CPU, and every script waits for it. Without a cache directory it goes to a temporary
+// one, removed when the tests end. Without the go command, or when the
+// build fails, scripts run the test binary as hooklimit, as
 // testscript.Main sets up.
 type scriptMain struct {
 	m *testing.M
@@ -39,8 +46,17 @@ func (s *scriptMain) Run() int {
 	return 0 // not reached
 }
 
-// run runs the tests and removes the built binary.
+// run runs the tests and removes the built binary unless it is cached.
 func (s *scriptMain) run() int {
+	cache, err := os.UserCacheDir()
+	here, herr := os.Getwd()
+	if err == nil && herr == nil {
+		dir := filepath.Join(cache, "hooklimit-test", fmt.Sprintf("%x", sha256.Sum256([]byte(here)))[:16])
+		if err := os.MkdirAll(dir, 0o755); err == nil {
+			s.dir = dir
+			return s.m.Run()
+		}
+	}
 	dir, err := os.MkdirTemp("", "hooklimit-script")
 	if err != nil {
 		s.err = err
