@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"cmp"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -131,10 +133,53 @@ func TestReorderMemory(t *testing.T) {
 			break
 		}
 		checkErr(t, err, "")
-		held = max(held, len(o.heap)+1)
+		held = max(held, len(o.heap)+o.fifo.n+1)
 	}
 	if held > 6 {
 		t.Errorf("held up to %d records, want at most 6", held)
+	}
+}
+
+// TestReorderIsAStableSort checks, on records up to the window out of
+// order, some in order (the queue), some early (the heap), many at equal
+// times, that the records come out sorted by time, equal times in input
+// order, and that no more than the window's worth is held.
+func TestReorderIsAStableSort(t *testing.T) {
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		var recs []Record
+		for i := range 300 {
+			tm := t0 + int64(i)*1e8 // 10 a second
+			switch rng.IntN(4) {
+			case 0: // early, by up to the whole window of 5 s
+				tm -= rng.Int64N(5e9 + 1)
+			case 1: // at a time of a neighbour
+				tm = t0 + int64(i/3*3)*1e8
+			}
+			recs = append(recs, Record{Time: tm, Line: i + 1})
+		}
+		want := slices.Clone(recs)
+		slices.SortStableFunc(want, func(a, b Record) int { return cmp.Compare(a.Time, b.Time) })
+		o := newReorderer(&sliceReader{recs: slices.Clone(recs)}, "in.jsonl", 5*time.Second, false)
+		var got []Record
+		held := 0
+		for {
+			rec, err := o.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			got = append(got, rec)
+			held = max(held, len(o.heap)+o.fifo.n+1)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("seed %d: records out of order", seed)
+		}
+		if held > 5*10+12 {
+			t.Errorf("seed %d: held up to %d records, want at most the window's 62", seed, held)
+		}
 	}
 }
 
