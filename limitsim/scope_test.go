@@ -74,13 +74,14 @@ func TestProfileFileScope(t *testing.T) {
 }
 
 // TestHandlerWorkatoWorkspaceBoundary sends one second of requests spread
-// over 7 triggers to a Workato handler: the workspace shares one limiter,
-// so 18,020 are admitted and the 18,021st is the only one rejected.
+// over 7 triggers to a Workato handler (its store made 100, see
+// smallBuiltin): the workspace shares one limiter, so 120 are admitted
+// and the 121st is the only one rejected.
 func TestHandlerWorkatoWorkspaceBoundary(t *testing.T) {
-	for _, n := range []int{18020, 18021} {
+	for _, n := range []int{120, 121} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			clock := newClock(at0)
-			h := newHandler(t, HandlerOptions{Profile: mustBuiltin(t, "workato"), Now: clock.Now})
+			h := newHandler(t, HandlerOptions{Profile: smallBuiltin(t, "workato"), Now: clock.Now})
 			rejected := 0
 			for i := range n {
 				clock.Set(at0 + int64(i)*oneSec/int64(n))
@@ -93,7 +94,7 @@ func TestHandlerWorkatoWorkspaceBoundary(t *testing.T) {
 					t.Fatalf("request %d: %d", i, w.Code)
 				}
 			}
-			if want := n - 18020; rejected != want {
+			if want := n - 120; rejected != want {
 				t.Fatalf("rejected %d of %d, want %d", rejected, n, want)
 			}
 			if k := h.Simulator().Keys(); k != 1 {

@@ -188,6 +188,9 @@ func TestReceiverExactUnderConcurrency(t *testing.T) {
 	if ok.Load() != 25 || rejected.Load() != 375 {
 		t.Fatalf("admitted %d, rejected %d", ok.Load(), rejected.Load())
 	}
+	// A request is recorded once its handler has written the answer: a
+	// client can read the answer first. Close waits for the handlers.
+	srv.Close()
 	d := rv.Result(false).Delivery
 	if d.Attempts != 400 || d.Accepted != 25 || d.Rejected429 != 375 || d.Events != 400 {
 		t.Errorf("recorded %+v", d)

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe"
 )
@@ -64,7 +62,7 @@ type Percentiles struct {
 type DeliveryCollector struct {
 	d Delivery
 
-	delay, latency, fromIntended *hdrhistogram.Histogram
+	delay, latency, fromIntended Histogram
 
 	events map[uint64]*eventState // events with copies still unresolved
 	judge  *RetryAfterJudge
@@ -87,7 +85,6 @@ type eventState struct {
 // NewDeliveryCollector returns an empty collector.
 func NewDeliveryCollector() *DeliveryCollector {
 	return &DeliveryCollector{
-		delay: NewHistogram(), latency: NewHistogram(), fromIntended: NewHistogram(),
 		events: map[uint64]*eventState{},
 		judge:  NewRetryAfterJudge(),
 	}
@@ -118,8 +115,8 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	if a.Late {
 		d.Late++
 	}
-	RecordNS(c.latency, a.Done-a.Sent)
-	RecordNS(c.fromIntended, a.Done-a.Intended)
+	c.latency.RecordNS(a.Done - a.Sent)
+	c.fromIntended.RecordNS(a.Done - a.Intended)
 
 	if a.N > 1 {
 		d.Retries++
@@ -178,7 +175,7 @@ func (c *DeliveryCollector) finish(sender string, accepted int, emitted, accepte
 	switch {
 	case accepted > 0:
 		d.Duplicates += int64(accepted - 1)
-		RecordNS(c.delay, acceptedAt-emitted)
+		c.delay.RecordNS(acceptedAt - emitted)
 	case !pending:
 		d.Lost++
 	}
@@ -236,9 +233,9 @@ func (c *DeliveryCollector) Delivery() Delivery {
 	ra := c.judge.Counts()
 	d.RetryAfterHonored, d.RetryAfterEarly, d.PartitionViolations = ra.Honored, ra.Early, ra.PartitionViolations
 	d.MinRetrySlackMS, d.MinPartitionSlackMS = ra.MinRetrySlackMS(), ra.MinPartitionSlackMS()
-	d.DeliveryDelay = HistogramPercentiles(c.delay)
-	d.Latency = HistogramPercentiles(c.latency)
-	d.LatencyFromIntended = HistogramPercentiles(c.fromIntended)
+	d.DeliveryDelay = c.delay.Percentiles()
+	d.Latency = c.latency.Percentiles()
+	d.LatencyFromIntended = c.fromIntended.Percentiles()
 	if !c.noHistograms {
 		d.Histograms = c.histograms()
 	}

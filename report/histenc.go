@@ -34,15 +34,17 @@ func HistogramPercentiles(h *hdrhistogram.Histogram) Percentiles {
 	if h.TotalCount() == 0 {
 		return Percentiles{}
 	}
-	ms := func(us int64) float64 { return math.Round(float64(us)) / 1000 }
 	return Percentiles{
 		Count: h.TotalCount(),
-		P50:   ms(h.ValueAtQuantile(50)),
-		P90:   ms(h.ValueAtQuantile(90)),
-		P99:   ms(h.ValueAtQuantile(99)),
-		Max:   ms(h.Max()),
+		P50:   usToMS(h.ValueAtQuantile(50)),
+		P90:   usToMS(h.ValueAtQuantile(90)),
+		P99:   usToMS(h.ValueAtQuantile(99)),
+		Max:   usToMS(h.Max()),
 	}
 }
+
+// usToMS converts a histogram's microseconds to milliseconds.
+func usToMS(us int64) float64 { return math.Round(float64(us)) / 1000 }
 
 // DeliveryHistograms are the HDR histograms behind Delivery's
 // percentiles, each in HdrHistogram's V2 compressed encoding, base64 (as
@@ -64,44 +66,63 @@ type DeliveryHistograms struct {
 // three.
 func EncodeHistogram(h *hdrhistogram.Histogram) string {
 	s := h.Export()
-	// The payload: a 40-byte header, then the counts up to that of the
-	// largest value recorded (at least one), in ZigZag LEB128-64b9B, a run
-	// of zeros longer than one as its negated length.
-	limit := 1
-	for i := len(s.Counts) - 1; i >= limit; i-- {
-		if s.Counts[i] != 0 {
-			limit = i + 1
-			break
+	var buckets []bucketCount
+	for i, c := range s.Counts {
+		if c != 0 {
+			buckets = append(buckets, bucketCount{int32(i), c})
 		}
-	}
-	payload := make([]byte, histHeaderLen, histHeaderLen+2*limit)
-	for i := 0; i < limit; {
-		c := s.Counts[i]
-		i++
-		if c == 0 {
-			zeros := int64(1)
-			for i < limit && s.Counts[i] == 0 {
-				zeros++
-				i++
-			}
-			if zeros > 1 {
-				c = -zeros
-			}
-		}
-		payload = appendZigZag(payload, c)
 	}
 	ratio := s.IntegerToDoubleConversionRatio
 	if ratio == 0 {
 		ratio = 1
 	}
+	return encodeBuckets(buckets, geometry{s.SignificantFigures, s.LowestTrackableValue, s.HighestTrackableValue, ratio})
+}
+
+// bucketCount is a bucket in use: its index in a dense histogram's
+// counts, and its count.
+type bucketCount struct {
+	index int32
+	count int64
+}
+
+// geometry is what an encoding's header says of its histogram.
+type geometry struct {
+	sigFigs, lowest, highest int64
+	ratio                    float64
+}
+
+// histGeometry is NewHistogram's.
+var histGeometry = geometry{3, 1, HistogramMax, 1}
+
+// encodeBuckets returns the encoding of the histogram whose buckets in
+// use are buckets, in ascending order of index.
+func encodeBuckets(buckets []bucketCount, g geometry) string {
+	// The payload: a 40-byte header, then the counts up to that of the
+	// largest value recorded (at least one), in ZigZag LEB128-64b9B, a run
+	// of zeros longer than one as its negated length.
+	payload := make([]byte, histHeaderLen, histHeaderLen+2*len(buckets)+10)
+	next := int32(0) // the index the payload has reached
+	for _, b := range buckets {
+		if zeros := b.index - next; zeros == 1 {
+			payload = appendZigZag(payload, 0)
+		} else if zeros > 1 {
+			payload = appendZigZag(payload, -int64(zeros))
+		}
+		payload = appendZigZag(payload, b.count)
+		next = b.index + 1
+	}
+	if next == 0 {
+		payload = appendZigZag(payload, 0) // an empty histogram: one count of 0
+	}
 	be := binary.BigEndian
 	be.PutUint32(payload[0:], uint32(hdrhistogram.V2EncodingCookieBase|0x10))
 	be.PutUint32(payload[4:], uint32(len(payload)-histHeaderLen))
 	be.PutUint32(payload[8:], 0) // the normalizing index offset
-	be.PutUint32(payload[12:], uint32(s.SignificantFigures))
-	be.PutUint64(payload[16:], uint64(s.LowestTrackableValue))
-	be.PutUint64(payload[24:], uint64(s.HighestTrackableValue))
-	be.PutUint64(payload[32:], math.Float64bits(ratio))
+	be.PutUint32(payload[12:], uint32(g.sigFigs))
+	be.PutUint64(payload[16:], uint64(g.lowest))
+	be.PutUint64(payload[24:], uint64(g.highest))
+	be.PutUint64(payload[32:], math.Float64bits(g.ratio))
 
 	var out bytes.Buffer
 	out.Write([]byte{0, 0, 0, 0, 0, 0, 0, 0})
@@ -201,9 +222,9 @@ func decodeHist(field, s string) (*hdrhistogram.Histogram, error) {
 // histograms returns the encodings of the collector's histograms.
 func (c *DeliveryCollector) histograms() *DeliveryHistograms {
 	return &DeliveryHistograms{
-		DeliveryDelay:       EncodeHistogram(c.delay),
-		Latency:             EncodeHistogram(c.latency),
-		LatencyFromIntended: EncodeHistogram(c.fromIntended),
+		DeliveryDelay:       c.delay.Encode(),
+		Latency:             c.latency.Encode(),
+		LatencyFromIntended: c.fromIntended.Encode(),
 	}
 }
 

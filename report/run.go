@@ -123,9 +123,9 @@ type RunCollector struct {
 	delivery *DeliveryCollector
 	analyzer *Analyzer
 	log      AttemptLog
-	timeline *TimelineBuilder
-	answered int64  // attempts that got a response
-	firstErr string // the first transport error
+	timeline *TimelineBuilder // nil when the result has no timeline
+	answered int64            // attempts that got a response
+	firstErr string           // the first transport error
 	start    int64
 	end      int64
 	seen     bool
@@ -149,7 +149,9 @@ func NewRunCollector(p *limitsim.Profile, log AttemptLog) *RunCollector {
 func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
 	c.analyzer.Add(scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
-	c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
+	if c.timeline != nil {
+		c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
+	}
 	if !c.seen {
 		c.start, c.seen = a.Sent, true
 	}
@@ -177,7 +179,9 @@ func (c *RunCollector) Result(m RunMeta) *RunResult {
 		Compliance: chk.Verdict, ComplianceSection: chk.ComplianceSection,
 		Delivery:   c.delivery.Delivery(),
 		Thresholds: []ThresholdResult{},
-		Timeline:   c.timeline.Timeline(),
+	}
+	if c.timeline != nil {
+		r.Timeline = c.timeline.Timeline()
 	}
 	if !m.Merged {
 		r.Incomplete = c.incomplete(m, &r.Delivery)

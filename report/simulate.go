@@ -31,11 +31,15 @@ type Simulation struct {
 	// result of a run that reached a cap, where it stopped.
 	Caps    probe.Caps
 	CapText string
-	// NoHistograms leaves the encoded histograms out of the result's
-	// Delivery (the percentiles stay): a caller that reads only verdicts
-	// and counts, as the advisor does, spares encoding three histograms
-	// per run.
-	NoHistograms bool
+	// CountsOnly leaves the encoded histograms out of the result's
+	// Delivery (the percentiles stay) and the timeline out of the result:
+	// a caller that reads only verdicts and counts, as the advisor does,
+	// spares their work on every attempt and run.
+	CountsOnly bool
+	// SendsRetryAfter, when not nil, is what Profile.SendsRetryAfter
+	// says, worked out once by a caller that runs many simulations of one
+	// profile (see probe.SimTarget).
+	SendsRetryAfter *bool
 }
 
 // Run runs the simulation and returns its result, thresholds applied. An
@@ -43,12 +47,14 @@ type Simulation struct {
 // on interruption the partial result comes with the context's error.
 func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	coll := NewRunCollector(s.Profile, s.Log)
-	coll.delivery.noHistograms = s.NoHistograms
+	if s.CountsOnly {
+		coll.delivery.noHistograms, coll.timeline = true, nil
+	}
 	var obs probe.Observer = coll
 	if s.Observe != nil {
 		obs = s.Observe(coll)
 	}
-	eng := &probe.Engine{Source: s.Source, Policy: s.Policy, Sender: s.Sender, Lanes: s.Lanes, Seed: s.Seed, Observer: obs, Target: &probe.SimTarget{Profile: s.Profile}}
+	eng := &probe.Engine{Source: s.Source, Policy: s.Policy, Sender: s.Sender, Lanes: s.Lanes, Seed: s.Seed, Observer: obs, Target: &probe.SimTarget{Profile: s.Profile, SendsRetryAfter: s.SendsRetryAfter}}
 	s.Caps.Apply(eng)
 	st, runErr := eng.Run(ctx)
 	if runErr != nil && ctx.Err() == nil {

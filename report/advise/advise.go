@@ -159,6 +159,17 @@ type advisor struct {
 	sims     int
 	attempts int64
 	spent    bool
+	sendsRA  *bool // the profile's SendsRetryAfter, once worked out
+}
+
+// sendsRetryAfter returns whether the run's profile answers a 429 with
+// Retry-After, worked out on the first simulation only.
+func (a *advisor) sendsRetryAfter() *bool {
+	if a.sendsRA == nil {
+		v := a.run.LoadedLimit.SendsRetryAfter()
+		a.sendsRA = &v
+	}
+	return a.sendsRA
 }
 
 // variant is the run with one change: what to simulate, and its command.
@@ -193,7 +204,7 @@ func (a *advisor) simulate(v variant) (*report.RunResult, error) {
 	defer cancel()
 	capped := &capObserver{left: a.opts.MaxAttempts - a.attempts, cancel: cancel}
 	sim := &report.Simulation{Source: src, Profile: a.run.LoadedLimit, Policy: v.policy, Sender: v.sender, Seed: a.run.Seed,
-		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds, NoHistograms: true,
+		Meta: report.RunMeta{Retry: v.policy.String(), Seed: a.run.Seed}, Thresholds: a.run.Thresholds, CountsOnly: true, SendsRetryAfter: a.sendsRetryAfter(),
 		Observe: func(o probe.Observer) probe.Observer { capped.Observer = o; return capped }}
 	res, err := sim.Run(ctx)
 	if res != nil {
