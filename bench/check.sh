@@ -2,13 +2,14 @@
 # bench/check.sh: how fast does `hooklimit check` read recorded traffic, and
 # in how much memory, beside `wc -l` and `jq -c .` on the same file?
 #
-#   bench/check.sh [LINES]      (default 10,000,000)
+#   bench/check.sh [LINES]                (default 3,000,000)
+#   HOOKLIMIT=/tmp/hl-old bench/check.sh  (measure that build of hooklimit)
 #
-# It writes a JSON-lines file of LINES records over 1,000 keys, times
-# `hooklimit check` on it against rewst (on one core, GOMAXPROCS=1, and on
-# two: check parses on one goroutine and analyses on another), and prints
-# lines per second, peak memory (max RSS) and the ratios to wc -l and jq.
-# jq is installed from Debian's packages when missing.
+# It writes a JSON-lines file of LINES records over 200 keys, times
+# `hooklimit check` on it against rewst (on two cores, where check parses
+# on one goroutine and analyses on another, and on one, GOMAXPROCS=1), and
+# prints lines per second and the ratios to wc -l and jq. jq is installed
+# from Debian's packages when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,7 +26,8 @@ need() {
 }
 need jq jq
 
-go build -o "$tmp/hooklimit" ./cmd/hooklimit
+hl=${HOOKLIMIT:-$tmp/hooklimit}
+[ -n "${HOOKLIMIT:-}" ] || go build -o "$hl" ./cmd/hooklimit
 go run ./bench/gentraffic -n "$lines" -keys 200 >"$tmp/traffic.jsonl"
 size=$(du -h "$tmp/traffic.jsonl" | cut -f1)
 echo "file: $lines lines, $size"
@@ -51,11 +53,11 @@ compare() {
 	: >"$tmp/jq"
 	: >"$tmp/wc"
 	for ((i = 0; i < pairs; i++)); do
-		c=$(secs env GOMAXPROCS="$procs" "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json)
+		c=$(secs env GOMAXPROCS="$procs" "$hl" check "$tmp/traffic.jsonl" --profile rewst --format json)
 		j=$(secs jq -c . "$tmp/traffic.jsonl")
 		echo "$lines / $c" | bc -l >>"$tmp/rate"
 		echo "$j / $c" | bc -l >>"$tmp/jq"
-		c=$(secs env GOMAXPROCS="$procs" "$tmp/hooklimit" check "$tmp/traffic.jsonl" --profile rewst --format json)
+		c=$(secs env GOMAXPROCS="$procs" "$hl" check "$tmp/traffic.jsonl" --profile rewst --format json)
 		w=$(secs wc -l "$tmp/traffic.jsonl")
 		echo "$lines / $c" | bc -l >>"$tmp/rate"
 		echo "$c / $w" | bc -l >>"$tmp/wc"

@@ -55,3 +55,19 @@ func BenchmarkPartitionDecide(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPartitionAdmit measures the same decisions as
+// BenchmarkPartitionDecide through Admit, which reports only the verdict.
+func BenchmarkPartitionAdmit(b *testing.B) {
+	for _, p := range Builtins() {
+		b.Run(p.Name, func(b *testing.B) {
+			pt := p.NewPartition()
+			now := t0
+			b.ReportAllocs()
+			for b.Loop() {
+				now += int64(time.Millisecond)
+				pt.Admit(now, 512)
+			}
+		})
+	}
+}

@@ -78,10 +78,9 @@ type Analyzer struct {
 	profiles []*limitsim.Profile
 	opt      AnalyzerOptions
 	groups   []*partGroup
-	groupOf  []int             // per profile: the index of its group
-	slotOf   []int             // per profile: its index in the group's profiles
-	dec      limitsim.Decision // reused by every policy decision
-	tl       *TimelineBuilder  // nil unless AnalyzerOptions.Timeline
+	groupOf  []int            // per profile: the index of its group
+	slotOf   []int            // per profile: its index in the group's profiles
+	tl       *TimelineBuilder // nil unless AnalyzerOptions.Timeline
 
 	records, filtered, outOfOrder int64
 	first, last                   int64
@@ -353,10 +352,10 @@ func (a *Analyzer) addTo(g *partGroup, x *scenarios.Record, size int64) int64 {
 		ls.ring.trim(t - g.maxSpan)
 	}
 	for i, pt := range ls.parts {
-		pt.DecideInto(&a.dec, t, size)
-		ls.policy[i].count(a.dec.Admitted, t)
+		ok := pt.Admit(t, size)
+		ls.policy[i].count(ok, t)
 		if g.profiles[i] == 0 && a.tl != nil {
-			a.tl.Add(t, size, a.dec.Admitted, !a.dec.Admitted)
+			a.tl.Add(t, size, ok, !ok)
 		}
 	}
 	return t

@@ -88,7 +88,7 @@ func (s *jsonScanner) scan(b []byte) jsonSyntaxError {
 				v = jsonValue{kind: valueKind(b[i]), raw: b[i:end]}
 				i = end
 			}
-			s.match(name, esc || (high && !utf8.Valid(name)), v)
+			s.match(name, esc || (high && !utf8.Valid(name)), &v)
 			i = skipWS(b, i)
 			if i < len(b) && b[i] == ',' {
 				i = skipWS(b, i+1)
@@ -109,14 +109,14 @@ func (s *jsonScanner) scan(b []byte) jsonSyntaxError {
 
 // match stores v for each wanted field called name (the raw name between
 // the quotes); coded says the raw name must be decoded first.
-func (s *jsonScanner) match(name []byte, coded bool, v jsonValue) {
+func (s *jsonScanner) match(name []byte, coded bool, v *jsonValue) {
 	if coded {
 		s.scratch = unquote(s.scratch[:0], name)
 		name = s.scratch
 	}
 	for k := range s.names {
-		if s.names[k] != nil && bytes.Equal(name, s.names[k]) {
-			s.vals[k] = v
+		if w := s.names[k]; w != nil && len(w) == len(name) && string(w) == string(name) {
+			s.vals[k] = *v
 		}
 	}
 }

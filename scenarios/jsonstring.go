@@ -5,12 +5,25 @@ import (
 	"unicode/utf8"
 )
 
+// strPlain marks the bytes a JSON string holds as they are: all but the
+// quote, the backslash, control characters and bytes above ASCII.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // scanString scans the string that starts with the quote at b[i] and
 // returns the index after its closing quote, whether it has escapes, and
 // whether it has bytes above ASCII. On error, end is where it went wrong.
 func scanString(b []byte, i int) (end int, esc, high bool, bad string) {
 	i++
 	for i < len(b) {
+		if strPlain[b[i]] {
+			i++
+			continue
+		}
 		c := b[i]
 		switch {
 		case c == '"':
@@ -34,7 +47,7 @@ func scanString(b []byte, i int) (end int, esc, high bool, bad string) {
 		case c < 0x20:
 			return i, esc, high, "control character in string"
 		default:
-			high = high || c >= utf8.RuneSelf
+			high = true
 			i++
 		}
 	}

@@ -27,6 +27,10 @@ import (
 //
 // (or, with opt.SkipInvalid, skips and counts it). The line it names is
 // the one with the latest time read so far.
+//
+// A record no earlier than every record before it, the usual case, waits
+// in a first-in first-out queue, which keeps it in order at no cost; only
+// the records that come early go into the min-heap.
 func Reorder(r Reader, file string, opt ReadOptions) Reader {
 	opt = opt.withDefaults()
 	return newReorderer(r, file, opt.MaxDisorder, opt.SkipInvalid)
@@ -40,8 +44,9 @@ type reorderer struct {
 	skip   bool
 	own    skipLog // records skipped for being too far out of order
 
-	heap []heldRecord
-	seq  uint64 // input order, to keep equal times stable
+	heap []heldRecord // the records read early (before the newest)
+	fifo heldQueue    // the others, in input order, which is time order
+	seq  uint64       // input order, to keep equal times stable
 
 	seen       bool  // whether any record was read
 	newest     int64 // the latest time read so far
@@ -67,8 +72,13 @@ func newReorderer(r Reader, file string, window time.Duration, skip bool) *reord
 // Next returns the next record in time order, or io.EOF after the last.
 func (o *reorderer) Next() (Record, error) {
 	for {
-		if len(o.heap) > 0 && (o.eof || o.heap[0].rec.Time <= o.cutoff) {
-			rec := o.pop()
+		if h := o.earliest(); h != nil && (o.eof || h.rec.Time <= o.cutoff) {
+			var rec Record
+			if h == o.fifo.front() {
+				rec = o.fifo.pop()
+			} else {
+				rec = o.pop()
+			}
 			o.released, o.last = true, rec.Time
 			return rec, nil
 		}
@@ -95,12 +105,30 @@ func (o *reorderer) Next() (Record, error) {
 			}
 			return Record{}, err
 		}
+		if o.seen && rec.Time < o.newest {
+			o.push(rec)
+			continue
+		}
 		if !o.seen || rec.Time > o.newest {
 			o.seen, o.newest, o.newestLine = true, rec.Time, rec.Line
 			o.cutoff = satSub(o.newest, o.window)
 		}
-		o.push(rec)
+		o.fifo.push(heldRecord{rec, o.seq})
+		o.seq++
 	}
+}
+
+// earliest returns the held record to deliver first, or nil when none is
+// held: the heap's top when it is earlier than the queue's front, else the
+// front. At equal times the front goes first: a record went into the heap
+// because a record later than it had been read, so every record of the
+// queue at its time was read before it.
+func (o *reorderer) earliest() *heldRecord {
+	q := o.fifo.front()
+	if len(o.heap) == 0 || q != nil && q.rec.Time <= o.heap[0].rec.Time {
+		return q
+	}
+	return &o.heap[0]
 }
 
 // Skipped returns how many invalid lines were skipped, those skipped for
@@ -167,5 +195,42 @@ func (o *reorderer) pop() Record {
 		o.heap[i], o.heap[m] = o.heap[m], o.heap[i]
 		i = m
 	}
+	return rec
+}
+
+// heldQueue is a first-in first-out queue of held records, in a ring that
+// doubles when full.
+type heldQueue struct {
+	ring []heldRecord // len is a power of two, or 0
+	head int          // the index of the front
+	n    int          // how many are held
+}
+
+// front returns the first record, or nil when the queue is empty.
+func (q *heldQueue) front() *heldRecord {
+	if q.n == 0 {
+		return nil
+	}
+	return &q.ring[q.head]
+}
+
+// push adds h at the back.
+func (q *heldQueue) push(h heldRecord) {
+	if q.n == len(q.ring) {
+		ring := make([]heldRecord, max(16, 2*len(q.ring)))
+		k := copy(ring, q.ring[q.head:])
+		copy(ring[k:], q.ring[:q.head])
+		q.ring, q.head = ring, 0
+	}
+	q.ring[(q.head+q.n)&(len(q.ring)-1)] = h
+	q.n++
+}
+
+// pop removes and returns the first record; the queue must not be empty.
+func (q *heldQueue) pop() Record {
+	rec := q.ring[q.head].rec
+	q.ring[q.head] = heldRecord{} // drop the key string reference
+	q.head = (q.head + 1) & (len(q.ring) - 1)
+	q.n--
 	return rec
 }

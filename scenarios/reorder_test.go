@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"cmp"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -131,10 +133,53 @@ func TestReorderMemory(t *testing.T) {
 			break
 		}
 		checkErr(t, err, "")
-		held = max(held, len(o.heap)+1)
+		held = max(held, len(o.heap)+o.fifo.n+1)
 	}
 	if held > 6 {
 		t.Errorf("held up to %d records, want at most 6", held)
+	}
+}
+
+// TestReorderIsAStableSort checks, on records up to the window out of
+// order, some in order (the queue), some early (the heap), many at equal
+// times, that the records come out sorted by time, equal times in input
+// order, and that no more than the window's worth is held.
+func TestReorderIsAStableSort(t *testing.T) {
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		var recs []Record
+		for i := range 300 {
+			tm := t0 + int64(i)*1e8 // 10 a second
+			switch rng.IntN(4) {
+			case 0: // early, by up to the whole window of 5 s
+				tm -= rng.Int64N(5e9 + 1)
+			case 1: // at a time of a neighbour
+				tm = t0 + int64(i/3*3)*1e8
+			}
+			recs = append(recs, Record{Time: tm, Line: i + 1})
+		}
+		want := slices.Clone(recs)
+		slices.SortStableFunc(want, func(a, b Record) int { return cmp.Compare(a.Time, b.Time) })
+		o := newReorderer(&sliceReader{recs: slices.Clone(recs)}, "in.jsonl", 5*time.Second, false)
+		var got []Record
+		held := 0
+		for {
+			rec, err := o.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			got = append(got, rec)
+			held = max(held, len(o.heap)+o.fifo.n+1)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("seed %d: records out of order", seed)
+		}
+		if held > 5*10+12 {
+			t.Errorf("seed %d: held up to %d records, want at most the window's 62", seed, held)
+		}
 	}
 }
 
@@ -153,4 +198,82 @@ func TestSatSub(t *testing.T) {
 			t.Errorf("satSub(%d, %d) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
+}
+
+// FuzzReorder compares the reorder stage with a plain model of it: records
+// held in a list sorted by time and input order, the front released while
+// it is at or before the newest time less the window, a record earlier
+// than that, or than a record already released, refused. Each byte of the
+// input moves the time by -12.8 s to +12.7 s in steps of 0.1 s; the first
+// also picks the window.
+func FuzzReorder(f *testing.F) {
+	f.Add([]byte{10, 1, 2, 3, 0, 0, 250, 5})
+	f.Add([]byte{0, 1, 1, 255, 1})
+	f.Add([]byte{40, 10, 246, 10, 200, 60, 0, 251, 3})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 {
+			return
+		}
+		window := int64(in[0]%64) * 1e8
+		var recs []Record
+		tm := t0
+		for i, b := range in[1:] {
+			tm += int64(int8(b)) * 1e8
+			recs = append(recs, Record{Time: tm, Line: i + 1})
+		}
+		for _, skip := range []bool{false, true} {
+			want, wantSkipped, wantErr := reorderModel(recs, window, skip)
+			o := newReorderer(&sliceReader{recs: slices.Clone(recs)}, "in.jsonl", time.Duration(window), skip)
+			got, err := drain(o)
+			if !slices.Equal(got, want) {
+				t.Fatalf("skip %v: got lines %v, the model gives %v", skip, recLines(got), recLines(want))
+			}
+			if errLine(err) != wantErr || (err == nil) != (wantErr == 0) {
+				t.Fatalf("skip %v: error %v, the model stops at line %d", skip, err, wantErr)
+			}
+			if o.Skipped() != len(wantSkipped) {
+				t.Fatalf("skip %v: skipped %d, the model skips lines %v", skip, o.Skipped(), wantSkipped)
+			}
+		}
+	})
+}
+
+// reorderModel is FuzzReorder's model of the reorder stage: the records
+// delivered, the lines skipped, and the line of the error that ends the
+// input (0 for none).
+func reorderModel(recs []Record, window int64, skip bool) (out []Record, skipped []int, errAt int) {
+	var held []Record // sorted by time, then input order
+	seen, released := false, false
+	var newest, cutoff, last int64
+	for _, rec := range recs {
+		for len(held) > 0 && held[0].Time <= cutoff {
+			out, last, released = append(out, held[0]), held[0].Time, true
+			held = held[1:]
+		}
+		if seen && rec.Time < cutoff || released && rec.Time < last {
+			if !skip {
+				return out, skipped, rec.Line
+			}
+			skipped = append(skipped, rec.Line)
+			continue
+		}
+		if !seen || rec.Time > newest {
+			seen, newest, cutoff = true, rec.Time, rec.Time-window
+		}
+		at := len(held)
+		for at > 0 && held[at-1].Time > rec.Time {
+			at--
+		}
+		held = slices.Insert(held, at, rec)
+	}
+	return append(out, held...), skipped, 0
+}
+
+// recLines returns the lines of recs.
+func recLines(recs []Record) []int {
+	var out []int
+	for _, r := range recs {
+		out = append(out, r.Line)
+	}
+	return out
 }

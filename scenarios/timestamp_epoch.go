@@ -1,6 +1,9 @@
 package scenarios
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // decimal is the digits of a decimal number, split at its decimal point,
 // with the point then moved by an exponent. It lets parseEpoch read any
@@ -85,26 +88,32 @@ func parseEpoch(b []byte) (int64, timeErr) {
 		return 0, timeSyntax
 	}
 
-	n := len(d.whole) + len(d.frac)
-	first := 0 // the first non-zero digit
-	for first < n && d.at(first) == 0 {
-		first++
-	}
-	if first == n {
-		return 0, timeOK
-	}
-	point := len(d.whole) + exp // digits [0, point) are the integer part
-
 	var whole uint64
-	if point > first {
-		if point-first > 20 {
-			return 0, timeRange
+	point := len(d.whole) + exp // digits [0, point) are the integer part
+	if exp == 0 && len(d.whole) <= 19 {
+		// The usual case: the integer part as written, which fits.
+		for _, c := range d.whole {
+			whole = whole*10 + uint64(c-'0')
 		}
-		for k := first; k < point; k++ {
-			if whole > (math.MaxUint64-9)/10 {
+	} else {
+		n := len(d.whole) + len(d.frac)
+		first := 0 // the first non-zero digit
+		for first < n && d.at(first) == 0 {
+			first++
+		}
+		if first == n {
+			return 0, timeOK
+		}
+		if point > first {
+			if point-first > 20 {
 				return 0, timeRange
 			}
-			whole = whole*10 + d.at(k)
+			for k := first; k < point; k++ {
+				if whole > (math.MaxUint64-9)/10 {
+					return 0, timeRange
+				}
+				whole = whole*10 + d.at(k)
+			}
 		}
 	}
 
@@ -128,7 +137,7 @@ func parseEpoch(b []byte) (int64, timeErr) {
 	if neg {
 		limit++ // -2^63 is representable
 	}
-	if whole > (limit-frac)/unit {
+	if hi, lo := bits.Mul64(whole, unit); hi != 0 || lo > limit-frac {
 		return 0, timeRange
 	}
 	mag := whole*unit + frac
