@@ -260,6 +260,7 @@ func testServeTellsRunsApart(t *testing.T) {
 // TestServeJudgesHey: hey, told to send 20/s (2 workers at 10/s) and then
 // 40/s, is judged under and over Rewst's 25/s.
 func TestServeJudgesHey(t *testing.T) {
+	t.Parallel() // real time, mostly waiting
 	if _, err := exec.LookPath("hey"); err != nil {
 		t.Skip("hey is not installed (.ci/run installs it)")
 	}
@@ -307,6 +308,7 @@ func heyStatuses(out string) map[string]int64 {
 // told to pause 10 ms (under 200/s), fails. serve records every request
 // wrk completed, and at most the few in flight when wrk stopped.
 func TestServeJudgesWrk(t *testing.T) {
+	t.Parallel() // real time, mostly waiting
 	if _, err := exec.LookPath("wrk"); err != nil {
 		t.Skip("wrk is not installed (.ci/run installs it)")
 	}

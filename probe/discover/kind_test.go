@@ -150,6 +150,7 @@ func TestDiscoverKindRealLimiters(t *testing.T) {
 // real time, for a few seconds: it is a token bucket, and another path
 // shares it.
 func TestDiscoverKindNginx(t *testing.T) {
+	t.Parallel() // real time, mostly waiting: beside the other nginx tests
 	for name, loc := range map[string]string{"nodelay": "limit_req zone=z burst=5 nodelay; limit_req_status 429;", "delay": "limit_req zone=z burst=5; limit_req_status 429;"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
