@@ -16,7 +16,9 @@
 package testmain
 
 import (
+	"flag"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 )
@@ -29,6 +31,22 @@ type Runner interface {
 // Run runs the tests and exits with their status.
 func Run(m Runner) {
 	Exit(m.Run())
+}
+
+// RunWaiting is Run for a package whose parallel tests mostly wait on
+// real time (a peer such as nginx, a browser): it lets n of them run at
+// once, where go test lets as many as the processors (two, on a small
+// machine), unless the command line sets -test.parallel itself.
+func RunWaiting(m Runner, n int) {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
+	}
+	Run(m)
 }
 
 // Exit exits with code, as os.Exit does, except that a race-enabled

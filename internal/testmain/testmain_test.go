@@ -2,6 +2,8 @@ package testmain
 
 import (
 	"errors"
+	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,11 +14,38 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("TESTMAIN_WAITING") != "" {
+		RunWaiting(printParallel{}, 8)
+	}
 	if code := os.Getenv("TESTMAIN_EXIT"); code != "" {
 		n, _ := strconv.Atoi(code)
 		Exit(n)
 	}
 	Run(m)
+}
+
+// printParallel is a Runner that prints -test.parallel.
+type printParallel struct{}
+
+func (printParallel) Run() int {
+	fmt.Print(flag.Lookup("test.parallel").Value.String())
+	return 0
+}
+
+// TestRunWaiting: RunWaiting lets 8 parallel tests run at once, unless
+// the command line says how many.
+func TestRunWaiting(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{{nil, "8"}, {[]string{"-test.parallel=3"}, "3"}} {
+		cmd := exec.Command(os.Args[0], tc.args...)
+		cmd.Env = append(os.Environ(), "TESTMAIN_WAITING=1")
+		out, err := cmd.Output()
+		if err != nil || string(out) != tc.want {
+			t.Errorf("%v: -test.parallel %q (%v), want %s", tc.args, out, err, tc.want)
+		}
+	}
 }
 
 // TestExitStatus runs this test binary again with TESTMAIN_EXIT set: it
@@ -60,7 +89,7 @@ func TestEveryPackageUsesIt(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		withTests[dir] = withTests[dir] || strings.Contains(string(src), "testmain.Run(") || strings.Contains(string(src), "testmain.Exit(")
+		withTests[dir] = withTests[dir] || strings.Contains(string(src), "testmain.Run(") || strings.Contains(string(src), "testmain.RunWaiting(") || strings.Contains(string(src), "testmain.Exit(")
 		return nil
 	})
 	if err != nil {
