@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -23,14 +24,20 @@ import (
 // first test that needs them (rendering does not change a result).
 func widthResults(t *testing.T) map[string]report.Result {
 	t.Helper()
+	widthMu.Lock() // parallel tests share them
+	defer widthMu.Unlock()
 	if widthResultsOnce == nil {
 		widthResultsOnce = makeWidthResults(t)
 	}
 	return widthResultsOnce
 }
 
-// widthResultsOnce holds widthResults' results once made.
-var widthResultsOnce map[string]report.Result
+// widthResultsOnce holds widthResults' results once made; widthMu
+// guards it.
+var (
+	widthResultsOnce map[string]report.Result
+	widthMu          sync.Mutex
+)
 
 // makeWidthResults makes widthResults' results.
 func makeWidthResults(t *testing.T) map[string]report.Result {
@@ -93,6 +100,7 @@ func TestWidthGoldenLists(t *testing.T) {
 // TestWidthGolden pins the table form of every kind at 80 columns (tables
 // turned into blocks, long lines wrapped) and at 240 (the full tables).
 func TestWidthGolden(t *testing.T) {
+	t.Parallel() // beside TestHTMLInChromium, which mostly waits
 	for name, res := range widthResults(t) {
 		for _, width := range []int{80, 240} {
 			t.Run(name+"/"+itoa(width), func(t *testing.T) {

@@ -423,6 +423,7 @@ func TestHTMLInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens a browser")
 	}
+	t.Parallel() // it mostly waits on the browser: other tests run meanwhile
 	bin := chromium(t)
 	dir := t.TempDir()
 	if keep := os.Getenv("HOOKLIMIT_SCREENSHOTS"); keep != "" {

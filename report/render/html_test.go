@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,13 +17,18 @@ import (
 )
 
 // browserPagesOnce and htmlPagesOnce hold the pages, rendered by the
-// first test that needs them.
-var browserPagesOnce, htmlPagesOnce map[string][]byte
+// first test that needs them; browserMu and htmlMu guard them.
+var (
+	browserPagesOnce, htmlPagesOnce map[string][]byte
+	browserMu, htmlMu               sync.Mutex
+)
 
 // browserPages renders the pages the browser opens: a run's, workato's
 // burst, a check's and a probe's.
 func browserPages(t *testing.T) map[string][]byte {
 	t.Helper()
+	browserMu.Lock()
+	defer browserMu.Unlock()
 	if browserPagesOnce != nil {
 		return browserPagesOnce
 	}
@@ -109,6 +115,8 @@ func probeLines() []byte {
 // runs: the browser's pages and the others.
 func htmlPages(t *testing.T) map[string][]byte {
 	t.Helper()
+	htmlMu.Lock()
+	defer htmlMu.Unlock()
 	if htmlPagesOnce != nil {
 		return htmlPagesOnce
 	}
