@@ -151,22 +151,30 @@ row() { # NAME "REQUESTS RATE [HOW]"
 	printf '\n'
 }
 
+# alternate HL VG ROW OUT RATE runs the two tools in turn (HL RATE, then
+# VG RATE) PAIRS times, prints each run with ROW, and keeps in OUT the
+# pairs where both ran; it fails when none did.
+alternate() {
+	local hlrun=$1 vgrun=$2 rowfn=$3 out=$4 r=$5 hl vg
+	: >"$out"
+	for _ in $(seq "$pairs"); do
+		hl=$("$hlrun" "$r")
+		vg=$("$vgrun" "$r")
+		"$rowfn" "hooklimit run steady --rate $r" "$hl"
+		"$rowfn" "vegeta attack -rate=$r" "$vg"
+		if [ -n "$hl" ] && [ -n "$vg" ]; then echo "$hl $vg" >>"$out"; fi
+	done
+	[ -s "$out" ]
+}
+
 # pairs NAME RATE: runs hooklimit and vegeta in turn, A B A B, $pairs
 # times, and prints each run, then the min and median of the ratios of
 # their achieved rates and of their CPU seconds, and each one's p99
 # latency (hooklimit's from when each request was due, so its lateness is
 # in it; vegeta's from when it sent).
 pairs() {
-	local name=$1 r=$2 hl vg
-	: >"$tmp/pairs"
-	for _ in $(seq "$pairs"); do
-		hl=$(hooklimit "$r")
-		vg=$(vegeta "$r")
-		row "hooklimit run steady --rate $r" "$hl"
-		row "vegeta attack -rate=$r" "$vg"
-		if [ -n "$hl" ] && [ -n "$vg" ]; then echo "$hl $vg" >>"$tmp/pairs"; fi
-	done
-	if [ ! -s "$tmp/pairs" ]; then
+	local name=$1 r=$2
+	if ! alternate hooklimit vegeta row "$tmp/pairs" "$r"; then
 		echo "  $name: n/a (a run failed)"
 		return
 	fi
@@ -222,15 +230,7 @@ prow() { # NAME "REQUESTS RATE CPU P50 P99 MAX STALLS STALLED"
 paced() {
 	local r=$1 hl vg
 	echo "paced: open model at $r/s, $secs s            requests    rate/s   CPU-s  p50 late  p99 late  max late stalls  stalled (ms)"
-	: >"$tmp/paced"
-	for _ in $(seq "$pairs"); do
-		hl=$(hl_paced "$r")
-		vg=$(vg_paced "$r")
-		prow "hooklimit run steady --rate $r" "$hl"
-		prow "vegeta attack -rate=$r" "$vg"
-		if [ -n "$hl" ] && [ -n "$vg" ]; then echo "$hl $vg" >>"$tmp/paced"; fi
-	done
-	if [ ! -s "$tmp/paced" ]; then
+	if ! alternate hl_paced vg_paced prow "$tmp/paced" "$r"; then
 		echo "  paced at $r/s: n/a (a run failed)"
 		return
 	fi
