@@ -22,17 +22,18 @@ import (
 //
 // The binary is built once, the first time a script needs it, into the
 // user's cache directory (hooklimit-test/ and a hash of this checkout's
-// path, so that two checkouts never run each other's), where go build
-// finds it up to date and skips the link when nothing changed since the
-// last run, as go run does with its own cache: the link is seconds of
-// CPU, and every script waits for it. Without a cache directory it goes to a temporary
-// one, removed when the tests end. Without the go command, or when the
-// build fails, scripts run the test binary as hooklimit, as
-// testscript.Main sets up.
+// path, so that two checkouts never share one), where go build finds it
+// up to date and skips the link when nothing changed since the last run,
+// as go run does with its own cache: the link is seconds of CPU, and
+// every script waits for it. The scripts run a copy in a temporary
+// directory, removed when the tests end (without a cache directory, the
+// build goes there). Without the go command, or when the build fails,
+// scripts run the test binary as hooklimit, as testscript.Main sets up.
 type scriptMain struct {
 	m *testing.M
 
-	dir   string
+	dir   string // a temporary directory, removed when the tests end
+	cache string // where go build keeps hooklimit between runs; "" for none
 	once  sync.Once
 	built string // the directory holding hooklimit, "" when not built
 	err   error
@@ -46,15 +47,11 @@ func (s *scriptMain) Run() int {
 	return 0 // not reached
 }
 
-// run runs the tests and removes the built binary unless it is cached.
+// run runs the tests and removes the binary they ran.
 func (s *scriptMain) run() int {
-	cache, err := os.UserCacheDir()
-	here, herr := os.Getwd()
-	if err == nil && herr == nil {
-		dir := filepath.Join(cache, "hooklimit-test", fmt.Sprintf("%x", sha256.Sum256([]byte(here)))[:16])
-		if err := os.MkdirAll(dir, 0o755); err == nil {
-			s.dir = dir
-			return s.m.Run()
+	if cache, err := os.UserCacheDir(); err == nil {
+		if here, err := os.Getwd(); err == nil {
+			s.cache = filepath.Join(cache, "hooklimit-test", fmt.Sprintf("%x", sha256.Sum256([]byte(here)))[:16])
 		}
 	}
 	dir, err := os.MkdirTemp("", "hooklimit-script")
@@ -80,15 +77,37 @@ func (s *scriptMain) binDir() (string, error) {
 			s.err = err
 			return
 		}
+		out := filepath.Join(s.dir, "hooklimit")
+		if s.cache != "" && os.MkdirAll(s.cache, 0o755) == nil {
+			out = filepath.Join(s.cache, "hooklimit")
+		}
 		ldflags := "-X main.version=" + version + " -X main.commit=" + commit + " -X main.date=" + date
-		cmd := exec.Command(goCmd, "build", "-buildvcs=false", "-ldflags", ldflags, "-o", filepath.Join(s.dir, "hooklimit"), ".")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			s.err = &buildError{err: err, out: out}
+		cmd := exec.Command(goCmd, "build", "-buildvcs=false", "-ldflags", ldflags, "-o", out, ".")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			s.err = &buildError{err: err, out: b}
 			return
+		}
+		// The scripts run a copy of their own: another run of the tests
+		// in this checkout, on changed code, may build the cached one
+		// again while they run.
+		if out != filepath.Join(s.dir, "hooklimit") {
+			if err := copyFile(out, filepath.Join(s.dir, "hooklimit")); err != nil {
+				s.err = err
+				return
+			}
 		}
 		s.built = s.dir
 	})
 	return s.built, s.err
+}
+
+// copyFile copies the executable from to a new file to.
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o755)
 }
 
 // buildError is a failed go build with its output.
