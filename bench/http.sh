@@ -151,6 +151,17 @@ row() { # NAME "REQUESTS RATE [HOW]"
 	printf '\n'
 }
 
+# awk_stats defines the awk functions med (the median), minof and maxof of the
+# first n elements of an array, for the summaries below.
+awk_stats='
+	function med(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function minof(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
+	function maxof(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+'
+
 # alternate HL VG ROW OUT RATE runs the two tools in turn (HL RATE, then
 # VG RATE) PAIRS times, prints each run with ROW, and keeps in OUT the
 # pairs where both ran; it fails when none did.
@@ -179,11 +190,7 @@ pairs() {
 		return
 	fi
 	# columns: 1 requests, 2 rate, 3 how, 4 CPU-s, 5 p99 ms (hooklimit); 6-10 the same of vegeta
-	awk -v name="$name" '
-		function med(a, n,   i, j, t) {
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		}
+	awk -v name="$name" "$awk_stats"'
 		{ n++; rr[n] = $2 / $7; cr[n] = ($9 > 0 ? $4 / $9 : 0); hp = hp sprintf(" %.1f", $5); vp = vp sprintf(" %.2f", $10) }
 		END {
 			lo = rr[1]; lc = cr[1]
@@ -228,25 +235,19 @@ prow() { # NAME "REQUESTS RATE CPU P50 P99 MAX STALLS STALLED"
 # RATE/s; then the min and median of hooklimit/vegeta of the CPU seconds
 # and of each tool's achieved rate over the plan, p50 and p99 lateness.
 paced() {
-	local r=$1 hl vg
+	local r=$1
 	echo "paced: open model at $r/s, $secs s            requests    rate/s   CPU-s  p50 late  p99 late  max late stalls  stalled (ms)"
 	if ! alternate hl_paced vg_paced prow "$tmp/paced" "$r"; then
 		echo "  paced at $r/s: n/a (a run failed)"
 		return
 	fi
 	# columns: 1 requests, 2 rate, 3 CPU-s, 4 p50, 5 p99, 6 max, 7 stalls, 8 stalled (hooklimit); 9-16 the same of vegeta
-	awk -v r="$r" '
-		function med(a, n,   i, j, t) {
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		}
-		function lo(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
-		function hi(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+	awk -v r="$r" "$awk_stats"'
 		{ n++; cr[n] = ($11 > 0 ? $3 / $11 : 0); hr[n] = $2 / r; vr[n] = $10 / r; h50[n] = $4; h99[n] = $5; v50[n] = $12; v99[n] = $13; hs[n] = $7; vs[n] = $15 }
 		END {
-			printf "  CPU hooklimit/vegeta: min %.2f, median %.2f (%d pairs)\n", lo(cr, n), med(cr, n), n
-			printf "  rate / plan: hooklimit min %.4f, median %.4f; vegeta min %.4f, median %.4f\n", lo(hr, n), med(hr, n), lo(vr, n), med(vr, n)
-			printf "  p99 late (ms): hooklimit median %.3f, max %.3f; vegeta median %.3f, max %.3f\n", med(h99, n), hi(h99, n), med(v99, n), hi(v99, n)
+			printf "  CPU hooklimit/vegeta: min %.2f, median %.2f (%d pairs)\n", minof(cr, n), med(cr, n), n
+			printf "  rate / plan: hooklimit min %.4f, median %.4f; vegeta min %.4f, median %.4f\n", minof(hr, n), med(hr, n), minof(vr, n), med(vr, n)
+			printf "  p99 late (ms): hooklimit median %.3f, max %.3f; vegeta median %.3f, max %.3f\n", med(h99, n), maxof(h99, n), med(v99, n), maxof(v99, n)
 			printf "  p50 late (ms): hooklimit median %.3f; vegeta median %.3f\n", med(h50, n), med(v50, n)
 			printf "  stalls (a send held up by more than 1 ms): hooklimit median %d; vegeta median %d\n", med(hs, n), med(vs, n)
 		}' "$tmp/paced"
