@@ -36,7 +36,7 @@ func (h *Histogram) RecordNS(ns int64) {
 		return
 	}
 	if h.sparse == nil {
-		h.sparse = hdrhistogram.NewPacked(1, HistogramMax, 3)
+		h.sparse = newSparse()
 	}
 	_ = h.sparse.RecordValue(us)
 	if h.sparse.Populated() > denseAt {
@@ -91,7 +91,7 @@ func (h *Histogram) Merge(o *Histogram) {
 		o.sparse.MergeInto(h.dense)
 	default:
 		if h.sparse == nil {
-			h.sparse = hdrhistogram.NewPacked(1, HistogramMax, 3)
+			h.sparse = newSparse()
 		}
 		h.sparse.Merge(o.sparse)
 		if h.sparse.Populated() > denseAt {
@@ -99,6 +99,9 @@ func (h *Histogram) Merge(o *Histogram) {
 		}
 	}
 }
+
+// newSparse returns an empty sparse histogram of NewHistogram's geometry.
+func newSparse() *hdrhistogram.PackedHistogram { return hdrhistogram.NewPacked(1, HistogramMax, 3) }
 
 // toDense turns h dense.
 func (h *Histogram) toDense() {
@@ -118,17 +121,10 @@ func (h *Histogram) Percentiles() Percentiles {
 	switch {
 	case h.dense != nil:
 		return HistogramPercentiles(h.dense)
-	case h.sparse == nil || h.sparse.TotalCount() == 0:
+	case h.sparse == nil:
 		return Percentiles{}
 	}
-	s := h.sparse
-	return Percentiles{
-		Count: s.TotalCount(),
-		P50:   usToMS(s.ValueAtPercentile(50)),
-		P90:   usToMS(s.ValueAtPercentile(90)),
-		P99:   usToMS(s.ValueAtPercentile(99)),
-		Max:   usToMS(s.Max()),
-	}
+	return percentilesOf(h.sparse)
 }
 
 // Encode returns what EncodeHistogram returns for the dense histogram of

@@ -30,15 +30,27 @@ func RecordNS(h *hdrhistogram.Histogram, ns int64) {
 
 // HistogramPercentiles returns the count, median, p90, p99 and maximum
 // of h, in milliseconds.
-func HistogramPercentiles(h *hdrhistogram.Histogram) Percentiles {
+func HistogramPercentiles(h *hdrhistogram.Histogram) Percentiles { return percentilesOf(h) }
+
+// percentiler is what percentilesOf reads: a dense histogram, or a
+// sparse one (whose answers are the dense one's, bit for bit).
+type percentiler interface {
+	TotalCount() int64
+	ValueAtPercentile(float64) int64
+	Max() int64
+}
+
+// percentilesOf returns the count, median, p90, p99 and maximum of h, in
+// milliseconds.
+func percentilesOf(h percentiler) Percentiles {
 	if h.TotalCount() == 0 {
 		return Percentiles{}
 	}
 	return Percentiles{
 		Count: h.TotalCount(),
-		P50:   usToMS(h.ValueAtQuantile(50)),
-		P90:   usToMS(h.ValueAtQuantile(90)),
-		P99:   usToMS(h.ValueAtQuantile(99)),
+		P50:   usToMS(h.ValueAtPercentile(50)),
+		P90:   usToMS(h.ValueAtPercentile(90)),
+		P99:   usToMS(h.ValueAtPercentile(99)),
 		Max:   usToMS(h.Max()),
 	}
 }
