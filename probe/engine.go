@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
 )
@@ -111,6 +112,10 @@ type Engine struct {
 	MaxAttempts      int64
 	MaxAmplification int64
 	MinCapped        int64
+	// Profile, when set, is the profile the run is judged against: a
+	// sender that fell behind then catches up, as far as its sliding
+	// windows allow (see the "Pacing" paragraph above).
+	Profile *limitsim.Profile
 	// Lanes, when set, are several senders run together into the one
 	// Target, each with its own Policy and Sender, which then replace the
 	// Engine's (see Lane): each emission is sent by the lane its Sender
@@ -240,6 +245,7 @@ func (e *Engine) Run(ctx context.Context) (Stats, error) {
 		e.stats.Senders[i].Name = l.name
 	}
 	e.pacer.tolerance = int64(tol)
+	e.pacer.catchUp = newCatchUp(e.Profile, tol)
 	l, err := e.Target.open(&e.run)
 	if err != nil {
 		return Stats{}, err

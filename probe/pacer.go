@@ -56,12 +56,20 @@ type pacer struct {
 	started      bool
 	prevIntended int64
 	prevDispatch int64 // the reference Pace counts from
+	// catchUp, when set, replaces Pace's gap-keeping with a bounded
+	// catch-up (see catchUp); due is then the latest due time taken so
+	// far, which is when an attempt due before it counts as due.
+	catchUp *catchUp
+	due     int64
 }
 
 // next returns when the attempt due at intended should leave.
 func (p *pacer) next(intended int64) int64 {
 	if !p.started {
 		return intended
+	}
+	if p.catchUp != nil {
+		return max(intended, p.prevDispatch, p.catchUp.earliest(max(intended, p.due)))
 	}
 	return Pace(intended, p.prevIntended, p.prevDispatch)
 }
@@ -71,6 +79,13 @@ func (p *pacer) next(intended int64) int64 {
 // whether the attempt is late: it left more than the tolerance after it was
 // due.
 func (p *pacer) dispatched(intended, planned, actual int64) (late bool) {
+	if !p.started {
+		p.due = intended
+	}
 	p.started, p.prevIntended, p.prevDispatch = true, intended, max(planned, actual-p.tolerance)
+	if p.catchUp != nil {
+		p.due = max(p.due, intended)
+		p.catchUp.sent(p.due, p.prevDispatch)
+	}
 	return actual-intended > p.tolerance
 }

@@ -459,7 +459,7 @@ func (opts *runOptions) runOne(ctx context.Context, spec *runSpec, v runVariant,
 // thresholds applied (see runOne).
 func (opts *runOptions) runTarget(ctx context.Context, spec *runSpec, tgt *probe.HTTPTarget, src scenarios.Source, pol retry.Policy, sender probe.Sender, meta report.RunMeta, log report.AttemptLog, observe func(probe.Observer) probe.Observer) (*report.RunResult, error) {
 	coll := report.NewRunCollector(spec.profile, log)
-	st, runErr := opts.HTTP.run(ctx, opts, tgt, src, meta.RunID, pol, sender, observe(coll))
+	st, runErr := opts.HTTP.run(ctx, opts, tgt, src, meta.RunID, pol, sender, observe(coll), spec.profile)
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr
 	}

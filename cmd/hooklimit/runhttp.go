@@ -15,6 +15,7 @@ import (
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/signing"
+	"github.com/hooklimit/hooklimit/limitsim"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -123,8 +124,9 @@ func (h *httpFlags) target(opts *runOptions, target string) (*probe.HTTPTarget, 
 }
 
 // run sends the scenario to tgt (from target) in real time, as run
-// runID. It reports whether the run was interrupted.
-func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTarget, src scenarios.Source, runID string, pol retry.Policy, sender probe.Sender, obs probe.Observer) (probe.Stats, error) {
+// runID, judged against prof (which bounds how the sender catches up
+// after falling behind). It reports whether the run was interrupted.
+func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTarget, src scenarios.Source, runID string, pol retry.Policy, sender probe.Sender, obs probe.Observer, prof *limitsim.Profile) (probe.Stats, error) {
 	// A load generator's heap is small and short-lived: collecting less
 	// often keeps GC pauses from delaying sends (they would count as late).
 	// GOGC set by the user wins.
@@ -132,7 +134,7 @@ func (h *httpFlags) run(ctx context.Context, opts *runOptions, tgt *probe.HTTPTa
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	tgt.RunID = runID
-	eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt}
+	eng := &probe.Engine{Source: src, Policy: pol, Sender: sender, Lanes: opts.lanes, Seed: opts.Seed, Observer: obs, Tolerance: h.tolerance, Target: tgt, Profile: prof}
 	opts.caps().Apply(eng)
 	return eng.Run(ctx)
 }

@@ -1,0 +1,240 @@
+package probe
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hooklimit/hooklimit/limitsim"
+)
+
+// windowProfile is a profile of sliding-window limits of the given
+// windows, for the catch-up tables.
+func windowProfile(ws ...time.Duration) *limitsim.Profile {
+	p := &limitsim.Profile{Name: "t", Dialect: "none"}
+	for i, w := range ws {
+		p.Limits = append(p.Limits, limitsim.Limit{Name: fmt.Sprint("w", i), Kind: limitsim.Window, Quota: 10, Per: w})
+	}
+	return p
+}
+
+// TestCatchUpBoundary checks the catch-up rule at its exact boundary, on a
+// schedule of one attempt every 100 ms and a window of 1 s: the attempt
+// whose send would put into a second one send more than the schedule holds
+// in the second up to its due time is held, to the instant where the
+// count is equal.
+func TestCatchUpBoundary(t *testing.T) {
+	type step struct {
+		due   int64 // paceMS
+		delay int64 // paceMS after the plan it actually left
+		plan  int64 // want, paceMS
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"on time: never held", []step{{0, 0, 0}, {100, 0, 100}, {200, 0, 200}, {1000, 0, 1000}, {1100, 0, 1100}}},
+		{"after a stall the late attempts leave at once, then on time", []step{
+			{0, 250, 0}, {100, 0, 250}, {200, 0, 250}, {300, 0, 300}, {400, 0, 400},
+		}},
+		{"a second later: held until the burst is out of the window, then on time", []step{
+			{0, 250, 0}, {100, 0, 250}, {200, 0, 250}, {300, 0, 300}, {400, 0, 400}, {500, 0, 500}, {600, 0, 600}, {700, 0, 700}, {800, 0, 800}, {900, 0, 900},
+			// Due 1000, the schedule holds 10 in (0, 1000]; at 1250 − 1 ns
+			// the sends in the second up to it would be 11 with it.
+			{1000, 0, 1250}, {1100, 0, 1250}, {1200, 0, 1250},
+			// Due 1300: the last attempt due by 300 (due 300) left on time.
+			{1300, 0, 1300},
+		}},
+		{"a spread catch-up: each held until the count equals the schedule's", []step{
+			{0, 250, 0}, {100, 10, 250}, {200, 20, 260}, {300, 0, 300}, {400, 0, 400}, {500, 0, 500}, {600, 0, 600}, {700, 0, 700}, {800, 0, 800}, {900, 0, 900},
+			{1000, 0, 1250}, {1100, 0, 1260}, {1200, 0, 1280}, {1300, 0, 1300},
+		}},
+		{"a stall longer than the window", []step{
+			{0, 0, 0}, {100, 2500, 100}, {200, 0, 2600}, {300, 0, 2600},
+			// Due 1100: the last attempt due by 100 left at 2600. Sent at
+			// 2600, the second up to it would hold 4, the schedule's
+			// second up to 1100 holds 3.
+			{1100, 0, 3600},
+			// Due 4500: the last due by 3500 (due 1100) left at 3600.
+			{4500, 0, 4600}, {4700, 0, 4700},
+		}},
+	}
+	for _, tt := range tests {
+		p := pacer{catchUp: newCatchUp(windowProfile(time.Second), 0)}
+		for i, s := range tt.steps {
+			plan := p.next(s.due * paceMS)
+			if plan != s.plan*paceMS {
+				t.Errorf("%s: step %d (due %d) planned at %v, want %d ms", tt.name, i, s.due, time.Duration(plan), s.plan)
+			}
+			p.dispatched(s.due*paceMS, plan, plan+s.delay*paceMS)
+		}
+	}
+}
+
+// TestCatchUpHeldToTheNanosecond checks the boundary itself: one
+// nanosecond before the planned time the window would hold one send more
+// than the schedule, at it exactly as many.
+func TestCatchUpHeldToTheNanosecond(t *testing.T) {
+	w := int64(time.Second)
+	p := pacer{catchUp: newCatchUp(windowProfile(time.Second), 0)}
+	var due, sent []int64
+	for i, d := range []int64{0, 250, 260, 0, 0, 0, 0, 0, 0, 0} {
+		at := int64(i) * 100 * paceMS
+		plan := p.next(at)
+		p.dispatched(at, plan, plan+d*paceMS)
+		due, sent = append(due, at), append(sent, plan+d*paceMS)
+	}
+	at := 10 * 100 * paceMS
+	plan := p.next(at)
+	count := func(ts []int64, lo, hi int64) int { // in (lo, hi]
+		n := 0
+		for _, x := range ts {
+			if x > lo && x <= hi {
+				n++
+			}
+		}
+		return n
+	}
+	sched := count(append(slices.Clone(due), at), at-w, at)
+	if got := count(sent, plan-w, plan) + 1; got != sched {
+		t.Errorf("at the plan %v: %d sends in the window, want the schedule's %d", time.Duration(plan), got, sched)
+	}
+	if got := count(sent, plan-1-w, plan-1) + 1; got != sched+1 {
+		t.Errorf("1 ns before the plan: %d sends in the window, want %d", got, sched+1)
+	}
+}
+
+// stalled sends the schedule due (sorted) through a pacer with the given
+// catch-up, with random stalls: each attempt leaves when planned, after
+// the one before it, and now and then up to maxStall later. It returns
+// the actual send times.
+func stalled(rng *rand.Rand, c *catchUp, due []int64, stallEvery int, maxStall int64) []int64 {
+	p := pacer{catchUp: c}
+	sent := make([]int64, len(due))
+	var prev int64
+	for i, d := range due {
+		plan := p.next(d)
+		actual := max(plan, prev)
+		if i > 0 && rng.IntN(stallEvery) == 0 {
+			actual += 1 + rng.Int64N(maxStall)
+		}
+		p.dispatched(d, plan, actual)
+		sent[i], prev = actual, actual
+	}
+	return sent
+}
+
+// TestCatchUpKeepsEveryBuiltinProfile is the catch-up's promise: for every
+// built-in profile whose limits are sliding windows, a random schedule
+// that the profile's simulator admits entirely (bursts up to its limits,
+// several keys) is admitted entirely when sent with random stalls, some
+// longer than the windows, and the catching up after them. A profile with
+// another kind of limit gets no catch-up: the pacer keeps the schedule's
+// gaps (Pace; TestPacerNeverBursts).
+func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 16))
+	for _, prof := range limitsim.Builtins() {
+		c := newCatchUp(prof, 0)
+		sliding := !slices.ContainsFunc(prof.Limits, func(l limitsim.Limit) bool { return l.Kind != limitsim.Window })
+		if (c != nil) != sliding {
+			t.Fatalf("%s: catch-up %v, want it only for sliding windows", prof.Name, c != nil)
+		}
+		if c == nil {
+			continue
+		}
+		var span time.Duration
+		var quota int64
+		for _, l := range prof.Limits {
+			span, quota = max(span, l.Per), max(quota, l.Quota)
+		}
+		for trial := range 4 {
+			keys := 1 + trial%3
+			// Candidates in bursts; the simulator keeps those it admits.
+			sim := limitsim.NewSimulator(prof)
+			var due []int64
+			var key []string
+			tm := int64(0)
+			for range 3 * quota {
+				if rng.IntN(3) == 0 {
+					tm += rng.Int64N(int64(span) / quota * 4)
+				}
+				k := fmt.Sprint("k", rng.IntN(keys))
+				if sim.Decide(k, tm, 512).Admitted {
+					due, key = append(due, tm), append(key, k)
+				}
+			}
+			c := newCatchUp(prof, 0)
+			sent := stalled(rng, c, due, 40, int64(span)/4+int64(time.Second))
+			replay := limitsim.NewSimulator(prof)
+			for i, s := range sent {
+				if d := replay.Decide(key[i], s, 512); !d.Admitted {
+					t.Fatalf("%s trial %d: attempt %d of %d (due %v, sent %v later) rejected: the schedule was admitted entirely",
+						prof.Name, trial, i, len(sent), time.Duration(due[i]), time.Duration(s-due[i]))
+				}
+			}
+		}
+	}
+}
+
+// TestCatchUpOverTheLimit checks a schedule far over the profile's
+// limits, as a load test at 1,000/s against rewst's 25/s: with stalls and
+// the catching up after them, no window of a length the rule keeps holds
+// more sends than the schedule holds in the window of that length that
+// ends when the last of them was due.
+func TestCatchUpOverTheLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	prof, _ := limitsim.Builtin("rewst")
+	for trial := range 20 {
+		var due []int64
+		tm := int64(0)
+		for range 4000 {
+			if rng.IntN(4) > 0 {
+				tm += rng.Int64N(int64(2 * time.Millisecond))
+			}
+			due = append(due, tm)
+		}
+		c := newCatchUp(prof, 0)
+		sent := stalled(rng, c, due, 50, int64(50*time.Millisecond)+rng.Int64N(int64(1500*time.Millisecond)))
+		for _, w := range []int64{int64(time.Second), int64(time.Minute)} {
+			for j := range sent {
+				if j+1 < len(sent) && sent[j+1] == sent[j] {
+					continue // the window ending there is the last one's
+				}
+				lo, _ := slices.BinarySearch(sent, sent[j]-w+1)
+				got := j + 1 - lo
+				a, _ := slices.BinarySearch(due, due[j]-w+1)
+				b, _ := slices.BinarySearch(due, due[j]+1)
+				if got > b-a {
+					t.Fatalf("trial %d: %d sends in the %v up to %v, the schedule has %d in the %v up to when the last was due",
+						trial, got, time.Duration(w), time.Duration(sent[j]), b-a, time.Duration(w))
+				}
+			}
+		}
+	}
+}
+
+// TestCatchUpMemoryBounded runs a minute-window catch-up through 70 s at
+// 5,000/s with a stall every 50 ms: the late sends it keeps stay within
+// its cap.
+func TestCatchUpMemoryBounded(t *testing.T) {
+	c := newCatchUp(windowProfile(time.Minute), time.Millisecond)
+	p := pacer{tolerance: int64(time.Millisecond), catchUp: c}
+	var prev int64
+	for i := range int64(350_000) {
+		d := i * int64(200*time.Microsecond)
+		plan := p.next(d)
+		actual := max(plan, prev)
+		if i%250 == 0 {
+			actual += int64(3 * time.Millisecond)
+		}
+		p.dispatched(d, plan, actual)
+		prev = actual
+	}
+	for _, w := range c.windows {
+		if w.n > catchUpCap || len(w.ring) > catchUpCap {
+			t.Errorf("window %v keeps %d late sends in a ring of %d, more than %d", time.Duration(w.w), w.n, len(w.ring), catchUpCap)
+		}
+	}
+}
