@@ -37,10 +37,23 @@ import (
 // target's clock is real (an injected Clock in tests), and the scheduler
 // waits on it for the next due time or a response, whichever comes first.
 //
-// Pacing. Attempts leave in due order, paced by Pace: never before they
-// are due and, when the sender is behind, as far apart as the schedule
-// put them rather than in a catch-up burst. An attempt that leaves more
-// than Tolerance after it was due is Late. In virtual time every attempt
+// Pacing. Attempts leave in due order, never before they are due. When
+// the sender is behind (a stall of the machine or of the sender), what
+// the attempts it missed do depends on Profile. Without one, or when one
+// of its limits is not a sliding window, they are paced by Pace: as far
+// apart as the schedule put them, shifted later, rather than in a
+// catch-up burst. When every limit of Profile is a sliding window, they
+// leave as soon as they are due, in a burst, unless that would put more
+// sends into a window of one of those limits' lengths, or of 1 s, than
+// the schedule holds in the window of that length ending when the last of
+// them was due (plus Tolerance); such an attempt waits until it would not.
+// That holds for every partition of the traffic, so a schedule the
+// profile admits is admitted when sent, stalls and all; and a schedule
+// over its limits is never sent faster than itself in those windows. A
+// catch-up may be paid for one window later: when the schedule's window
+// is as full then as it was, the attempts due then wait as long as the
+// caught-up ones did. An attempt that leaves more than
+// Tolerance after it was due is Late. In virtual time every attempt
 // leaves exactly when it is due.
 //
 // When a fate is settled. Each attempt's response is settled by the

@@ -22,35 +22,53 @@ package probe
 // already due and the previous attempt has left.
 //
 // This is the opposite of vegeta's pacer, which, behind schedule, sends
-// the missed requests as fast as it can.
+// the missed requests as fast as it can. The engine paces by Pace when it
+// is not given the run's profile, or when the profile has a limit other
+// than a sliding window; otherwise it catches up, as far as the profile's
+// windows allow (see catchUp): each send then bounded by the schedule's
+// count in one window of each length the profile measures, not in every
+// window of every length.
 func Pace(intended, prevIntended, prevDispatch int64) int64 {
 	gap := max(intended-prevIntended, 0)
 	return max(intended, prevDispatch+gap)
 }
 
-// pacer applies Pace to a stream of attempts and decides which are late.
+// pacer applies Pace, or the bound of its catchUp when it has one, to a
+// stream of attempts and decides which are late.
 //
 // The dispatch time it keeps for the next attempt is the actual one less
 // the tolerance, but never earlier than the time it had planned:
 // max(planned, actual − tolerance). Timers oversleep by tens to hundreds of
 // microseconds; counting that noise as a real delay would shift the rest of
 // the schedule by the sum of every oversleep, so that a steady 1,000/s run
-// would fall further behind with every request. A real delay (the sender
-// waited for a free slot, or stalled for longer than the tolerance) does
-// shift every later attempt, by its excess over the tolerance, for the
-// rest of the run: the schedule has no slack the pacer could use to catch
-// up without sending some window faster than the schedule does. (A pacer
-// that recovers any part of a shift beyond the tolerance, however slowly,
-// puts into the window that starts where the stall ended and ends where
-// the recovery did more sends than the schedule holds in any window of
-// that length; a limit whose window has that length, and whose quota the
-// plan just meets, would see it.) Those later attempts are then Late too,
-// which is the truth: they left late.
+// would fall further behind with every request. Without a catchUp, a real
+// delay (the sender waited for a free slot, or stalled for longer than the
+// tolerance) does shift every later attempt, by its excess over the
+// tolerance, for the rest of the run: the schedule has no slack the pacer
+// could use to catch up without sending some window faster than the
+// schedule does. (A pacer that recovers any part of a shift beyond the
+// tolerance, however slowly, puts into the window that starts where the
+// stall ended and ends where the recovery did more sends than the schedule
+// holds in any window of that length; a limit whose window has that
+// length, and whose quota the plan just meets, would see it. That is why
+// a catchUp recovers only as far as the windows the profile measures
+// allow.) Those later attempts are then Late too, which is the truth: they
+// left late.
 //
-// The actual send times therefore satisfy: no window of length L holds
+// Without a catchUp the actual send times therefore satisfy: no window of length L holds
 // more sends than the schedule holds in some window of length
 // L + tolerance. For a steady rate R and a tolerance below 1/R, that is at
 // most R+1 sends in any second.
+//
+// With a catchUp, the attempts after a stall leave as soon as they are due
+// (and the one before them has left), unless the catch-up bound holds them:
+// the same time the pacer counts each send at (the tolerance forgiven, so
+// timer noise never holds a later send) enters catchUp's windows, which it
+// widens by the tolerance. So no window of a length L that the bound keeps
+// (every window of the profile's limits, and 1 s) holds more actual sends
+// than the schedule holds in the window of length L + tolerance ending when
+// the last of them was due. Late is decided the same way: more than the
+// tolerance after the attempt was due.
 type pacer struct {
 	tolerance    int64 // ns
 	started      bool

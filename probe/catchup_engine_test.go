@@ -1,0 +1,75 @@
+package probe
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hooklimit/hooklimit/probe/retry"
+)
+
+// TestEngineCatchesUpAfterAStall stalls the sender for 250 ms after its
+// first attempt (a slow Observer, which runs on the sender's goroutine),
+// on a schedule of one event every 100 ms, in virtual time. Judged
+// against a profile of sliding windows (1 s), the attempts it missed leave
+// at once when it wakes and the next on time; the one due when the
+// schedule's second up to it no longer holds the attempt due at 0 waits
+// until the burst is a second (and the tolerance) old. Without a profile
+// the attempts keep the schedule's gaps, shifted by the stall's excess
+// over the tolerance.
+func TestEngineCatchesUpAfterAStall(t *testing.T) { synctest.Test(t, testEngineCatchesUp) }
+
+func testEngineCatchesUp(t *testing.T) {
+	ms := func(v ...int64) []int64 {
+		for i := range v {
+			v[i] *= int64(time.Millisecond)
+		}
+		return v
+	}
+	tests := []struct {
+		name string
+		e    Engine
+		want []int64 // each attempt's Sent − the run's start
+	}{
+		{"caught up, within 1 s", Engine{Profile: windowProfile(time.Second)},
+			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1250, 1300)},
+		{"no profile: the gaps kept", Engine{},
+			ms(0, 250, 349, 449, 549, 649, 749, 849, 949, 1049, 1149, 1249, 1349, 1449)},
+	}
+	for _, tt := range tests {
+		e := tt.e
+		e.Source, e.Policy, e.Target = evenly(14, 100*time.Millisecond), retry.None{}, &HTTPTarget{}
+		rec := &httpRec{t: t}
+		first := true
+		rec.onAttempt = func(*Attempt) {
+			if first {
+				first = false
+				time.Sleep(250 * time.Millisecond)
+			}
+		}
+		memEngine(&e, func(http.ResponseWriter, *http.Request) {})
+		e.Observer = rec
+		if _, err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, a := range rec.attempts {
+			got = append(got, a.Sent-rec.attempts[0].Sent)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: sent at %v, want %v", tt.name, durations(got), durations(tt.want))
+		}
+	}
+}
+
+// durations shows ns as durations, for messages.
+func durations(ns []int64) []time.Duration {
+	d := make([]time.Duration, len(ns))
+	for i, v := range ns {
+		d[i] = time.Duration(v)
+	}
+	return d
+}
