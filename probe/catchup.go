@@ -12,9 +12,10 @@ import (
 // the schedule holds in the second up to the attempt's due time.
 const floorWindow = time.Second
 
-// catchUpCap is the most late sends a catchUp window keeps apart; beyond
-// it a new one is merged into the one before (see slideWindow.add).
-const catchUpCap = 4096
+// catchUpCap is the most late sends a catchUp window keeps apart; at
+// first, late sends that left within 1/catchUpCap of the window of the
+// first of a run of them are kept as one (see slideWindow.add).
+const catchUpCap = 8192
 
 // catchUp bounds a sender that fell behind and catches up. An attempt may
 // leave as soon as it is due, however late the attempts before it left,
@@ -37,11 +38,13 @@ const catchUpCap = 4096
 // Attempts are taken in the order they leave; one due before an attempt
 // already sent (a retry queued late) counts as due when that one was.
 // Only the attempts that left after their due time are kept (when k left
-// on time, t ≥ due_j ≥ sent_k + W already), as (due, sent) pairs in a
-// ring per window, down to the last one due before the window; a run of
-// them left within a short time of each other (a burst) is kept as one
-// pair, the earliest due with the latest sent, which holds the attempts
-// it bounds at least as long. So memory is bounded whatever the rate.
+// on time, t ≥ due_j ≥ sent_k + W already), in a ring per window, down to
+// the last one due before the window. Late sends that left within a
+// resolution g of each other (a burst) are kept as one: the earliest due
+// with the latest send, which holds every attempt it bounds at least as
+// long as they would, and at most g longer. g starts at W/8192 (122 µs
+// for 1 s) and doubles, the runs kept merged again, whenever the ring
+// would hold more than 8,192: memory is bounded whatever the rate.
 type catchUp struct {
 	windows []slideWindow
 }
@@ -92,14 +95,14 @@ func (c *catchUp) sent(due, sent int64) {
 }
 
 // lateSend is a send that left after it was due, or a run of them: the
-// earliest due and the latest send.
-type lateSend struct{ due, sent int64 }
+// earliest due, the first send and the latest send.
+type lateSend struct{ due, first, sent int64 }
 
 // slideWindow keeps, for one window, the late sends a later attempt may
 // have to wait for: a ring, oldest first.
 type slideWindow struct {
 	w     int64 // the window, plus the tolerance, ns
-	merge int64 // late sends this close after the last one join it
+	merge int64 // the resolution: late sends this close after the first of a run join it
 	ring  []lateSend
 	head  int
 	n     int
@@ -143,7 +146,7 @@ func (s *slideWindow) add(due, sent int64) {
 		return
 	}
 	if s.n > 0 {
-		if last := s.at(s.n - 1); sent-last.sent <= s.merge || s.n == catchUpCap {
+		if last := s.at(s.n - 1); sent-last.first <= s.merge {
 			last.sent = max(last.sent, sent)
 			return
 		}
@@ -151,15 +154,35 @@ func (s *slideWindow) add(due, sent int64) {
 	if s.n == len(s.ring) {
 		s.grow()
 	}
-	*s.at(s.n) = lateSend{due, sent}
+	*s.at(s.n) = lateSend{due, sent, sent}
 	s.n++
 }
 
-// grow doubles the ring, up to catchUpCap.
+// grow doubles the ring, up to catchUpCap; full at that, it doubles the
+// resolution and merges the records again until at most half are left.
 func (s *slideWindow) grow() {
-	ring := make([]lateSend, min(max(2*len(s.ring), 16), catchUpCap))
-	for i := range s.n {
-		ring[i] = *s.at(i)
+	if len(s.ring) < catchUpCap {
+		ring := make([]lateSend, min(max(2*len(s.ring), 16), catchUpCap))
+		for i := range s.n {
+			ring[i] = *s.at(i)
+		}
+		s.ring, s.head = ring, 0
+		return
 	}
-	s.ring, s.head = ring, 0
+	for s.n > catchUpCap/2 {
+		s.merge = max(2*s.merge, 1)
+		n := 0
+		for i := range s.n {
+			r := *s.at(i)
+			if n > 0 {
+				if last := s.at(n - 1); r.sent-last.first <= s.merge {
+					last.sent = max(last.sent, r.sent)
+					continue
+				}
+			}
+			*s.at(n) = r
+			n++
+		}
+		s.n = n
+	}
 }

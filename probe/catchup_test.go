@@ -238,3 +238,60 @@ func TestCatchUpMemoryBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestCatchUpSteadyLateness checks that a sender late by the same amount
+// at every send, 10,000/s (closer together than the resolution of the
+// 1-second window) for 3 s, is never held beyond its lateness and the
+// resolution: runs of late sends kept as one do not add up.
+func TestCatchUpSteadyLateness(t *testing.T) {
+	const late = 2 * time.Millisecond
+	c := newCatchUp(windowProfile(time.Second, time.Minute), time.Millisecond)
+	p := pacer{tolerance: int64(time.Millisecond), catchUp: c}
+	var prev int64
+	for i := range int64(30_000) {
+		d := i * int64(100*time.Microsecond)
+		plan := p.next(d)
+		if plan-d > int64(late)+int64(time.Second)/catchUpCap {
+			t.Fatalf("attempt %d due at %v planned %v late", i, time.Duration(d), time.Duration(plan-d))
+		}
+		actual := max(plan, prev, d+int64(late))
+		p.dispatched(d, plan, actual)
+		prev = actual
+	}
+}
+
+// TestCatchUpMergedRecordsHoldAtLeastAsLong fills a window's ring past its
+// cap with late sends each after the resolution of the one before, so
+// that it merges them, and checks every bound against the exact one (the
+// last late send due at or before the attempt's due time less the
+// window): never earlier, at most the final resolution later.
+func TestCatchUpMergedRecordsHoldAtLeastAsLong(t *testing.T) {
+	w := int64(time.Second)
+	s := slideWindow{w: w, merge: w / catchUpCap}
+	var dues, sents []int64
+	for i := range int64(3 * catchUpCap) {
+		due := i * (w / catchUpCap) / 2 // 3 cap records due within 1.5 windows
+		sent := due + int64(time.Millisecond) + i*(w/catchUpCap)
+		dues, sents = append(dues, due), append(sents, sent)
+		s.add(due, sent)
+		if s.n > catchUpCap {
+			t.Fatalf("%d records kept, more than %d", s.n, catchUpCap)
+		}
+	}
+	if s.merge == w/catchUpCap {
+		t.Fatal("the ring never merged: the test does not reach the cap")
+	}
+	last := dues[len(dues)-1]
+	for q := last; q < last+w; q += w / 1000 {
+		x := q - w
+		k, _ := slices.BinarySearch(dues, x+1)
+		var exact int64
+		if k > 0 && sents[k-1] > x {
+			exact = sents[k-1] + w
+		}
+		got := s.earliest(q)
+		if got < exact || got > max(exact, q)+s.merge {
+			t.Fatalf("due %v: bound %v, exact %v, resolution %v", time.Duration(q), time.Duration(got), time.Duration(exact), time.Duration(s.merge))
+		}
+	}
+}

@@ -13,7 +13,8 @@
 //
 // The leaf pieces the run engine builds on are:
 //
-//   - Pace, the pacer, which says when an attempt that is due may leave;
+//   - Pace, the pacer, and the catch-up bound of a profile's windows,
+//     which say when an attempt that is due may leave;
 //   - Attempt and Outcome, what an Observer is told of every request and
 //     of every delivery's fate;
 //   - Body, a per-event body template padded to an exact size;

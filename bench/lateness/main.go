@@ -15,11 +15,12 @@
 // lateness (its send time minus its due time) in milliseconds, and the
 // stalls: the sends that left more than 1 ms later, after the send before
 // them, than the schedule's gap (a send whose lateness grew by more than
-// 1 ms), and the sum of that growth in ms. Stalls are the same for a
-// sender that catches up after one (vegeta, in a burst) and for one that
-// does not (hooklimit, which keeps the schedule's gaps, so that each stall
-// adds to the lateness of every later send): they tell how often the
-// machine and the sender held a send up, whatever the sender does next.
+// 1 ms), and the sum of that growth in ms. Stalls are counted the same
+// for a sender that catches up after one at once (vegeta, in a burst
+// without bound) and for one that catches up within bounds (hooklimit,
+// which may hold some sends a window after a catch-up): they tell how
+// often the sends were held up, by the machine or by the sender's own
+// bound, whatever the sender does next.
 //
 //	go run ./bench/lateness -rate 1000 < results.jsonl
 //
