@@ -19,8 +19,9 @@
 # (p50, p99 and max of send time minus due time, measured the same way for
 # both tools by bench/lateness from each request's send time), then the min
 # and median of the ratios, and the stalls: sends held up by more than
-# 1 ms, which vegeta then catches up in a burst and hooklimit does not (it
-# keeps the schedule's gaps). Saturated, each tool's achieved requests a
+# 1 ms, which vegeta then catches up in a burst without bound, and
+# hooklimit within the windows of its profile (rewst by default), holding
+# some sends a window later. Saturated, each tool's achieved requests a
 # second and the ratios hooklimit/vegeta and hooklimit/wrk. bench/README.md
 # says what each number means. HOOKLIMIT=PATH measures another build of
 # hooklimit; SATURATE=0 skips the saturated part. vegeta v12.13.0 is
