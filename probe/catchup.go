@@ -32,8 +32,11 @@ const catchUpCap = 8192
 // window of length W never holds more sends than the schedule holds in the
 // window of length W that ends when the last of them was due. A schedule
 // that a sliding-window limit of window W admits entirely is then
-// admitted entirely when sent, stalls and all: the tool's stalls cannot
-// make a FAIL. A schedule over the limit is sent no faster than itself.
+// admitted entirely when sent, stalls and all, but for the timer noise
+// the pacer forgives (its tolerance; see pacer): the tool's stalls cannot
+// make a FAIL. So is it under the limit's other reading, a fixed window,
+// whose every window is one of length W. A schedule over the limit is
+// sent no faster than itself.
 //
 // Attempts are taken in the order they leave; one due before an attempt
 // already sent (a retry queued late) counts as due when that one was.
