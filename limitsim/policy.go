@@ -181,6 +181,32 @@ func (pt *Partition) Admit(now, size int64) bool {
 	return admitted
 }
 
+// DecideShort decides a request as DecideInto does, with the same effect
+// on the partition, and sets only d.Admitted, d.Now and d.RetryAt: what a
+// caller that answers with a status and a Retry-After alone needs (the
+// simulator target of a run), without reading back every limit's
+// standing. d.NextAt is set to 0 and d.Limits is left as it is.
+func (pt *Partition) DecideShort(d *Decision, now, size int64) {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if now < pt.lastUsed {
+		now = pt.lastUsed
+	}
+	pt.lastUsed = now
+	limits := pt.profile.Limits
+	admitted, retryAt := true, int64(0)
+	for i, l := range pt.limiters {
+		if ok, at := l.Check(now, limits[i].CostOf(size)); !ok {
+			admitted = false
+			retryAt = max(retryAt, at)
+		}
+	}
+	for i, l := range pt.limiters {
+		l.Take(now, limits[i].CostOf(size), admitted)
+	}
+	d.Admitted, d.Now, d.RetryAt, d.NextAt = admitted, now, retryAt, 0
+}
+
 // LastUsed returns the time of the partition's latest decision (Unix ns).
 func (pt *Partition) LastUsed() int64 {
 	pt.mu.Lock()
