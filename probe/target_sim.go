@@ -40,9 +40,9 @@ type simLink struct {
 	sim        *limitsim.Simulator
 	parts      map[string]*limitsim.Partition
 	byKey      []*limitsim.Partition // by the engine's key id (keyTable), once resolved through parts
-	retryAfter bool  // whether the dialect sends Retry-After
-	latency    int64 // ns
-	clock      int64 // the virtual clock (Unix ns)
+	retryAfter bool                  // whether the dialect sends Retry-After
+	latency    int64                 // ns
+	clock      int64                 // the virtual clock (Unix ns)
 	dec        limitsim.Decision
 }
 
