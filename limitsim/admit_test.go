@@ -13,21 +13,24 @@ import (
 // DecideInto, the other through a shorter decision (Admit, DecideShort),
 // and through DecideInto every seventh request. The shorter decision must
 // give the same answer and leave the limits exactly as DecideInto does:
-// every full decision of the second partition is the first's.
+// every full decision of the second partition is the first's. The
+// second partition of DecideShort is a solo one, as the simulator of a
+// run uses it.
 func TestAdmitIsDecideInto(t *testing.T) {
 	for _, tc := range []struct {
 		name string
+		solo bool // the second partition is a solo one
 		// short decides with the shorter decision and says what differs
 		// from want, DecideInto's, or "".
 		short func(pt *Partition, now, size int64, want *Decision) string
 	}{
-		{"Admit", func(pt *Partition, now, size int64, want *Decision) string {
+		{"Admit", false, func(pt *Partition, now, size int64, want *Decision) string {
 			if got := pt.Admit(now, size); got != want.Admitted {
 				return fmt.Sprintf("Admit = %v, DecideInto admitted %v", got, want.Admitted)
 			}
 			return ""
 		}},
-		{"DecideShort", func(pt *Partition, now, size int64, want *Decision) string {
+		{"DecideShort", true, func(pt *Partition, now, size int64, want *Decision) string {
 			var d Decision
 			pt.DecideShort(&d, now, size)
 			if d.Admitted != want.Admitted || d.Now != want.Now || d.RetryAt != want.RetryAt || d.NextAt != 0 || d.Limits != nil {
@@ -44,6 +47,9 @@ func TestAdmitIsDecideInto(t *testing.T) {
 					prof.CountRejected = countRejected
 					r := rand.New(rand.NewPCG(uint64(len(p.Name)), 9))
 					a, b := prof.NewPartition(), prof.NewPartition()
+					if tc.solo {
+						b = prof.NewSoloPartition()
+					}
 					var da, db Decision
 					now := t0
 					for i := range 3000 {

@@ -37,12 +37,11 @@ type SimTarget struct {
 type simLink struct {
 	r          *run
 	prof       *limitsim.Profile
-	sim        *limitsim.Simulator
-	parts      map[string]*limitsim.Partition
-	byKey      []*limitsim.Partition // by the engine's key id (keyTable), once resolved through parts
-	retryAfter bool                  // whether the dialect sends Retry-After
-	latency    int64                 // ns
-	clock      int64                 // the virtual clock (Unix ns)
+	parts      map[string]*limitsim.Partition // solo: the run's goroutine alone decides
+	byKey      []*limitsim.Partition          // by the engine's key id (keyTable), once resolved through parts
+	retryAfter bool                           // whether the dialect sends Retry-After
+	latency    int64                          // ns
+	clock      int64                          // the virtual clock (Unix ns)
 	dec        limitsim.Decision
 }
 
@@ -56,7 +55,7 @@ func (t *SimTarget) open(r *run) (link, error) {
 		v := t.Profile.SendsRetryAfter()
 		ra = &v
 	}
-	return &simLink{r: r, prof: t.Profile, sim: limitsim.NewSimulator(t.Profile), parts: make(map[string]*limitsim.Partition),
+	return &simLink{r: r, prof: t.Profile, parts: make(map[string]*limitsim.Partition),
 		retryAfter: *ra, latency: int64(t.Latency)}, nil
 }
 
@@ -102,7 +101,7 @@ func (l *simLink) partition(s *sendSlot) *limitsim.Partition {
 	part := l.prof.PartitionOf(s.att.Key, s.att.Workspace)
 	pt, ok := l.parts[part]
 	if !ok {
-		pt = l.sim.Partition(part)
+		pt = l.prof.NewSoloPartition()
 		l.parts[part] = pt
 	}
 	id := int(s.p.key)
