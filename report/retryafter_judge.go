@@ -52,7 +52,7 @@ import (
 // zero value is not ready, use NewRetryAfterJudge.
 type RetryAfterJudge struct {
 	parts  map[string]*partWindows
-	single map[uint64]eventWindow   // events with one window open: most, held without a slice
+	single eventSet                 // events with one window open: most, held without a slice
 	events map[uint64][]eventWindow // events with more
 	c      RetryAfterCounts
 	// lastPart is the partition of parts named lastName that an attempt
@@ -144,7 +144,7 @@ type eventWindow struct {
 
 // NewRetryAfterJudge returns a judge that has seen nothing.
 func NewRetryAfterJudge() *RetryAfterJudge {
-	return &RetryAfterJudge{parts: map[string]*partWindows{}, single: map[uint64]eventWindow{}, events: map[uint64][]eventWindow{}}
+	return &RetryAfterJudge{parts: map[string]*partWindows{}, events: map[uint64][]eventWindow{}}
 }
 
 // Add judges one attempt, and opens the windows of its answer. Attempts
@@ -156,7 +156,7 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 	// The event's windows once followed: kept1 is the one left in single,
 	// when it is there; ws those left in events, when inN. An entry whose
 	// attempt opens a window is written once, below.
-	w1, in1 := j.single[a.Event]
+	w1, in1 := j.single.get(a.Event)
 	kept1, inN := false, false
 	var ws []eventWindow
 	if in1 {
@@ -169,9 +169,9 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		switch {
 		case opens:
 		case kept1:
-			j.single[a.Event] = w1
+			j.single.put(a.Event, w1)
 		default:
-			delete(j.single, a.Event)
+			j.single.del(a.Event)
 		}
 	} else if len(j.events) > 0 {
 		if ws, inN = j.events[a.Event]; inN {
@@ -219,10 +219,10 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		case inN:
 			j.events[a.Event] = append(ws, ew)
 		case kept1:
-			delete(j.single, a.Event)
+			j.single.del(a.Event)
 			j.events[a.Event] = []eventWindow{w1, ew}
 		default:
-			j.single[a.Event] = ew // over the one followed and closed, if any
+			j.single.put(a.Event, ew) // over the one followed and closed, if any
 		}
 		if p == nil {
 			p = &partWindows{}
@@ -305,7 +305,7 @@ func (p *partWindows) open(s int64) {
 // Forget drops what the judge keeps of an event that will not be sent
 // again.
 func (j *RetryAfterJudge) Forget(event uint64) {
-	delete(j.single, event)
+	j.single.del(event)
 	delete(j.events, event)
 }
 
@@ -328,5 +328,5 @@ func (j *RetryAfterJudge) Counts() RetryAfterCounts { return j.c }
 
 // live returns how many partitions and events the judge holds.
 func (j *RetryAfterJudge) live() (parts, events int) {
-	return len(j.parts), len(j.single) + len(j.events)
+	return len(j.parts), j.single.len() + len(j.events)
 }
