@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/intmath"
@@ -157,10 +156,7 @@ func (b *TimelineBuilder) Add(t, size int64, admitted, rejected bool) {
 	if t < b.lastFrom || t >= b.lastTo || b.step != b.lastStep || b.base != b.lastBase {
 		i = b.slot(t)
 		b.last, b.lastStep, b.lastBase = i, b.step, b.base
-		b.lastFrom, b.lastTo = 0, 0 // none, unless the step's times fit in int64
-		if k := b.base + int64(i); k > math.MinInt64/b.step && k < math.MaxInt64/b.step-1 {
-			b.lastFrom, b.lastTo = k*b.step, (k+1)*b.step
-		}
+		b.lastFrom, b.lastTo = intmath.Span(b.base+int64(i), b.step)
 	}
 	b.sent[i]++
 	if admitted {
