@@ -277,7 +277,10 @@ func (a *Analyzer) partitions() int {
 // counted against partition key x.Key in workspace x.Workspace ("" when
 // the traffic names none: all of it is one workspace), with a body of
 // x.Size bytes when x.HasSize. x.Line is not used.
-func (a *Analyzer) Add(x scenarios.Record) {
+func (a *Analyzer) Add(x scenarios.Record) { a.add(&x) }
+
+// add is Add, x passed by reference.
+func (a *Analyzer) add(x *scenarios.Record) {
 	if a.opt.Key != "" && x.Key != a.opt.Key {
 		a.filtered++
 		return
@@ -289,7 +292,7 @@ func (a *Analyzer) Add(x scenarios.Record) {
 	size := max(0, x.Size)
 	late := false
 	for gi, g := range a.groups {
-		t := a.addTo(g, &x, size)
+		t := a.addTo(g, x, size)
 		late = late || t != x.Time
 		if gi == 0 {
 			if a.records == 0 || t < a.first {
@@ -308,9 +311,9 @@ func (a *Analyzer) Add(x scenarios.Record) {
 
 // addDecided is Add for an Analyzer whose policy decisions are given:
 // admitted is what the simulator of its one profile decided for x.
-func (a *Analyzer) addDecided(x scenarios.Record, admitted bool) {
+func (a *Analyzer) addDecided(x *scenarios.Record, admitted bool) {
 	a.admitted = admitted
-	a.Add(x)
+	a.add(x)
 }
 
 // addTo counts x into its partition of g, and returns the time it was

@@ -176,9 +176,9 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
 	rec := scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true}
 	if c.shared {
-		c.analyzer.addDecided(rec, a.Accepted())
+		c.analyzer.addDecided(&rec, a.Accepted())
 	} else {
-		c.analyzer.Add(rec)
+		c.analyzer.add(&rec)
 	}
 	if c.timeline != nil {
 		c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
