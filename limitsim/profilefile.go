@@ -13,17 +13,22 @@ import (
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/units"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 	"github.com/hooklimit/hooklimit/internal/yamlpos"
 )
 
 // LoadProfile returns the profile that spec names: a built-in profile's name
 // ("rewst") or the path of a YAML profile file. Errors are
 // *exitcode.InputError values naming the file, line and field.
-func LoadProfile(spec string) (*Profile, error) {
+func LoadProfile(spec string) (*Profile, error) { return LoadProfileFrom("", spec) }
+
+// LoadProfileFrom is LoadProfile with a profile file's path found from
+// the working directory dir.
+func LoadProfileFrom(dir workdir.Dir, spec string) (*Profile, error) {
 	if p, ok := Builtin(spec); ok {
 		return p, nil
 	}
-	data, err := bounded.ReadFile(spec, "profile", MaxProfileFile)
+	data, err := bounded.ReadFile(dir, spec, "profile", MaxProfileFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(spec, `/\.`) {
 			return nil, &exitcode.InputError{File: "flag --profile", Msg: fmt.Sprintf("unknown profile %q (built-in profiles: %s; or give the path of a YAML profile file)", spec, strings.Join(BuiltinNames(), ", "))}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 
@@ -36,7 +35,7 @@ func Open(name string, stdin io.Reader, opt ReadOptions) (Reader, io.Closer, err
 		}
 		return r, nopCloser{}, nil
 	}
-	f, err := os.Open(name)
+	f, err := opt.Dir.Open(name)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

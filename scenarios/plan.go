@@ -11,6 +11,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 	"github.com/hooklimit/hooklimit/internal/yamlpos"
 )
 
@@ -79,6 +80,10 @@ type Plan struct {
 	// Lines holds the line of every field the file gives, by its path:
 	// "profile", "thresholds[1]", "phases[0]", "phases[2].parallel[1].rate".
 	Lines map[string]int
+	// Dir is the working directory the plan's file names are found
+	// from: a replay phase's file, relative to the plan file's own
+	// directory, is found from there. The zero Dir is the process's.
+	Dir workdir.Dir
 }
 
 // Phase is one phase of a plan: a shape, or a group of shapes that run at
@@ -100,13 +105,19 @@ type Phase struct {
 // maxShapes is the most shapes a plan may hold, counting group members.
 const maxShapes = 10_000
 
-// LoadPlan reads and parses the plan file path.
-func LoadPlan(path string) (*Plan, error) {
-	data, err := bounded.ReadFile(path, "plan", bounded.MaxConfigFile)
+// LoadPlan reads and parses the plan file path, found from the working
+// directory dir, which is also where the plan's replay files are found
+// from (see Plan.Dir).
+func LoadPlan(dir workdir.Dir, path string) (*Plan, error) {
+	data, err := bounded.ReadFile(dir, path, "plan", bounded.MaxConfigFile)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePlan(path, data)
+	p, err := ParsePlan(path, data)
+	if p != nil {
+		p.Dir = dir
+	}
+	return p, err
 }
 
 // ParsePlan parses a plan file's contents; file names it in messages and

@@ -97,7 +97,7 @@ func (p *Plan) shapeSource(ph Phase, start int64) (Source, error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(filepath.Dir(p.File), path)
 		}
-		r, c, err := Open(path, nil, ReadOptions{WorkspaceField: ph.WorkspaceField})
+		r, c, err := Open(path, nil, ReadOptions{WorkspaceField: ph.WorkspaceField, Dir: p.Dir})
 		if err != nil {
 			return nil, err
 		}

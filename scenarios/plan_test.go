@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/golden"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 )
 
 // TestPlanGoldens parses each plan in testdata/plans, plays it, and
@@ -23,7 +25,7 @@ func TestPlanGoldens(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			plan, err := LoadPlan(file)
+			plan, err := LoadPlan("", file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -305,8 +307,58 @@ func TestPlanSourceErrors(t *testing.T) {
 	if !errors.As(err, &in) || !strings.Contains(err.Error(), "missing.jsonl: cannot open") {
 		t.Errorf("Source: %v", err)
 	}
-	if _, err := LoadPlan(filepath.Join(dir, "none.yaml")); err == nil || !strings.HasSuffix(err.Error(), "none.yaml: cannot read plan: no such file or directory") {
+	if _, err := LoadPlan("", filepath.Join(dir, "none.yaml")); err == nil || !strings.HasSuffix(err.Error(), "none.yaml: cannot read plan: no such file or directory") {
 		t.Errorf("LoadPlan: %v", err)
+	}
+}
+
+// TestLoadPlanFromDir: a plan loaded from a working directory is read
+// from there, and its replay phase's file is found from the plan's own
+// directory there, while messages name both as given.
+func TestLoadPlanFromDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "plans", "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("plans/p.yaml", "phases:\n  - scenario: replay\n    file: data/t.jsonl\n")
+	write("plans/data/t.jsonl", `{"time":"2026-02-17T09:00:00Z","key":"a"}`+"\n"+`{"time":"2026-02-17T09:00:01Z","key":"a"}`+"\n")
+	plan, err := LoadPlan(workdir.Dir(dir), "plans/p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := plan.Source()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for {
+		_, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Errorf("replayed %d events, want the file's 2", n)
+	}
+	write("plans/q.yaml", "phases:\n  - scenario: replay\n    file: data/none.jsonl\n")
+	plan, err = LoadPlan(workdir.Dir(dir), "plans/q.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan.Source(); err == nil || !strings.HasPrefix(err.Error(), filepath.Join("plans", "data", "none.jsonl")+": cannot open") {
+		t.Errorf("missing replay file: %v; want it named from the plan's directory, as given", err)
+	}
+	if _, err := LoadPlan(workdir.Dir(dir), "none.yaml"); err == nil || !strings.HasPrefix(err.Error(), "none.yaml: cannot read plan") {
+		t.Errorf("missing plan: %v; want it named as given", err)
 	}
 }
 

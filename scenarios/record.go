@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 )
 
 // Record is one recorded request: when it arrived, the partition it counts
@@ -84,6 +85,10 @@ type ReadOptions struct {
 	// size. Empty means "time", "key" and "size". Names are matched
 	// exactly, case included. Only the time is required.
 	TimeField, KeyField, SizeField string
+
+	// Dir is the working directory Open finds a relative file name from;
+	// the zero Dir is the process's.
+	Dir workdir.Dir
 
 	// WorkspaceField names the JSON field or CSV column that holds the
 	// workspace a request was sent to. Empty means none: every record's

@@ -127,7 +127,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if opts.MaxDisorder < 0 {
 		return exitcode.Usagef("flag --max-disorder: must be 0 (records in order) or more, not %s", opts.MaxDisorder)
 	}
-	profiles, err := loadProfiles(opts.IO.In, opts.Profile)
+	profiles, err := loadProfiles(opts.IO, opts.Profile)
 	if err != nil {
 		return err
 	}
@@ -154,6 +154,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	}
 	var readers []scenarios.Reader
 	for _, name := range opts.Files {
+		ro.Dir = opts.IO.Dir
 		r, c, err := scenarios.Open(name, opts.IO.In, ro)
 		if err != nil {
 			return err

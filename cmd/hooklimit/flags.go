@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
@@ -11,15 +10,16 @@ import (
 )
 
 // loadProfiles loads a --profile value: one or more built-in names or
-// profile files, separated by commas, "-" read from in.
-func loadProfiles(in io.Reader, spec string) ([]*limitsim.Profile, error) {
+// profile files, separated by commas, files found from streams.Dir and
+// "-" read from streams.In.
+func loadProfiles(streams *IOStreams, spec string) ([]*limitsim.Profile, error) {
 	var out []*limitsim.Profile
 	for _, s := range strings.Split(spec, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
-		p, err := loadProfile(in, s)
+		p, err := loadProfile(streams, s)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hooklimit/hooklimit/internal/workdir"
 	"github.com/hooklimit/hooklimit/report/results"
 	"golang.org/x/term"
 )
@@ -31,6 +32,12 @@ type IOStreams struct {
 	// Width is how many columns the tables written to Out may take (see
 	// outWidth); 0 is no limit.
 	Width int
+	// Dir is the working directory the file names a command is given are
+	// found from: the zero Dir, the process's, in Execute; a test that
+	// runs a command in process gives the directory it would have been
+	// started in. Every file a command reads by name is opened through
+	// it, and Deps.Create finds the files it writes from it too.
+	Dir workdir.Dir
 
 	// results are the results files being written, closed by a second
 	// Ctrl-C (see watchSignals).

@@ -1,36 +1,58 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hooklimit/hooklimit/internal/golden"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // TestMain sets the version the linker would have set for a release, and
-// gives the scripts a hooklimit: the one scriptMain builds, or else the
-// test binary itself, which runs main when a script runs "hooklimit".
+// gives the scripts the hooklimit binary that scriptMain builds.
 func TestMain(m *testing.M) {
 	version, commit, date = "1.2.3", "abc1234def5678abc1234def5678abc1234def56", "2026-11-25T10:00:00Z"
 	scripts = &scriptMain{m: m}
-	testscript.Main(scripts, map[string]func(){"hooklimit": main})
+	scripts.Run()
 }
 
-// TestScript runs the command-line tests in testdata/script. Besides the
-// standard commands, a script can use
+// TestScript runs the command-line tests in testdata/script. A script runs
+// hooklimit in one of two ways:
 //
-//	exitcode N command [args...]
+//	exec hooklimit [args...]
+//	hooklimit [args...]
 //
-// which runs command and checks that it exits with status N; its stdout and
-// stderr are then checked as after exec; and
+// exec starts the hooklimit binary the scripts were given, in a process of
+// its own. The bare form runs the same commands in the test process,
+// through the same Deps a process builds (the system clock and network,
+// the script's environment and directory, empty standard input; see
+// runInProcess): a start of the binary costs tens of milliseconds of CPU,
+// most of a command that only parses its flags or reads a small file,
+// and scripts run hundreds of them. Use exec for a command that does
+// real work (the race detector, on in the test process, slows that work
+// several times over: a simulation of thousands of events, a large file),
+// reads standard input (the stdin command feeds only exec), runs in the
+// background (&) or gets a signal, and for the few lines that check the
+// binary itself; use the bare form for the rest. Besides the standard
+// commands, a script can use
+//
+//	exitcode N [exec] hooklimit [args...]
+//
+// which runs hooklimit, in a process with exec, and checks that it exits
+// with status N; its stdout and stderr are then checked as after exec
+// (exitcode N exec CMD runs any other command CMD too); and
 //
 //	gentraffic FILE N SPAN KEY[@WORKSPACE]...
 //
@@ -44,19 +66,19 @@ func TestMain(m *testing.M) {
 func TestScript(t *testing.T) {
 	bin, err := scripts.binDir()
 	if err != nil {
-		t.Logf("scripts run the test binary as hooklimit: %v", err)
+		t.Fatalf("the scripts' hooklimit: %v", err)
 	}
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
-		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode, "gentraffic": cmdGentraffic, "advised": cmdAdvised},
-		Setup:               func(env *testscript.Env) error { return setupScript(env, bin) },
-		UpdateScripts:       golden.Update(),
+		Dir: "testdata/script",
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"hooklimit": cmdHooklimit, "exitcode": cmdExitcode, "gentraffic": cmdGentraffic, "advised": cmdAdvised},
+		Setup:         func(env *testscript.Env) error { return setupScript(env, bin) },
+		UpdateScripts: golden.Update(),
 	})
 }
 
 // setupScript prepares a script's environment: bin, the directory of the
-// hooklimit to run, first in $PATH unless it is "", noRaceExitSleep, and
+// hooklimit that exec runs, first in $PATH, noRaceExitSleep, and
 // $RESULTS.
 func setupScript(env *testscript.Env, bin string) error {
 	results, err := filepath.Abs(filepath.Join("testdata", "results"))
@@ -64,9 +86,7 @@ func setupScript(env *testscript.Env, bin string) error {
 		return err
 	}
 	env.Setenv("RESULTS", results)
-	if bin != "" {
-		env.Setenv("PATH", bin+string(filepath.ListSeparator)+env.Getenv("PATH"))
-	}
+	env.Setenv("PATH", bin+string(filepath.ListSeparator)+env.Getenv("PATH"))
 	return noRaceExitSleep(env)
 }
 
@@ -108,22 +128,86 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! exitcode")
 	}
-	if len(args) < 2 {
-		ts.Fatalf("usage: exitcode N command [args...]")
+	if len(args) < 2 || args[1] != "hooklimit" && (args[1] != "exec" || len(args) < 3) {
+		ts.Fatalf("usage: exitcode N [exec] hooklimit [args...], or exitcode N exec command [args...]")
 	}
 	want, err := strconv.Atoi(args[0])
 	if err != nil {
 		ts.Fatalf("exitcode: bad status %q", args[0])
 	}
-	got := 0
-	if err := ts.Exec(args[1], args[2:]...); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			ts.Fatalf("exitcode: %v", err)
+	got, name := 0, args[1]
+	if name == "hooklimit" {
+		got = runInProcess(ts, args[2:])
+	} else {
+		name = args[2]
+		if err := ts.Exec(name, args[3:]...); err != nil {
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
+				ts.Fatalf("exitcode: %v", err)
+			}
+			got = exit.ExitCode()
 		}
-		got = exit.ExitCode()
 	}
 	if got != want {
-		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+		ts.Fatalf("%s exited with status %d, want %d", name, got, want)
+	}
+}
+
+// cmdHooklimit implements the bare hooklimit script command: hooklimit run
+// in the test process (see TestScript). Like exec, it fails the script when
+// hooklimit exits with a status other than 0, or with 0 after "!".
+func cmdHooklimit(ts *testscript.TestScript, neg bool, args []string) {
+	code := runInProcess(ts, args)
+	switch {
+	case neg && code == 0:
+		ts.Fatalf("unexpected success")
+	case !neg && code != 0:
+		ts.Fatalf("hooklimit exited with status %d", code)
+	}
+}
+
+// runInProcess runs hooklimit with args in the test process, as Execute
+// runs it in its own: the Deps of newDeps, with the build of a release
+// (TestMain's version, commit and date), the script's environment, its
+// current directory as the working directory, and empty standard input.
+// Standard output and error are the script's, for stdout, stderr and cmp.
+// It returns the exit status. No signal reaches it: a command that must
+// be interrupted runs with exec.
+func runInProcess(ts *testscript.TestScript, args []string) int {
+	bi, _ := debug.ReadBuildInfo()
+	env := func(key string) (string, bool) {
+		v := ts.Getenv(key)
+		return v, v != ""
+	}
+	d := newDeps(resolveBuild(version, commit, date, bi), strings.NewReader(""), ts.Stdout(), ts.Stderr(), env, workdir.Dir(ts.MkAbs(".")))
+	return execute(context.Background(), newRootCmd(d), d.IO.ErrOut, args)
+}
+
+// TestScriptsExecWhereNeeded: a script line that feeds standard input
+// (stdin) or runs in the background (&) runs hooklimit with exec, since
+// the bare, in-process hooklimit gets neither: the input would be left
+// for the next exec.
+func TestScriptsExecWhereNeeded(t *testing.T) {
+	files, err := filepath.Glob("testdata/script/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	bare := regexp.MustCompile(`^(! )?(exitcode \d+ )?hooklimit\b`)
+	for _, f := range files {
+		a, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdin := false
+		for i, line := range strings.Split(string(a.Comment), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if bare.MatchString(line) && (stdin || strings.HasSuffix(line, "&")) {
+				t.Errorf("%s:%d: %q: run it with exec hooklimit (standard input or the background)", f, i+1, line)
+			}
+			stdin = strings.HasPrefix(line, "stdin ")
+		}
 	}
 }

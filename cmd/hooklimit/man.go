@@ -31,7 +31,7 @@ func newManCmd(d *Deps) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := &manOptions{Root: cmd.Root(), Dir: args[0], Date: d.Now()}
+			opts := &manOptions{Root: cmd.Root(), Dir: d.IO.Dir.Path(args[0]), Date: d.Now()}
 			if v := d.Getenv("SOURCE_DATE_EPOCH"); v != "" {
 				sec, err := strconv.ParseInt(v, 10, 64)
 				if err != nil {

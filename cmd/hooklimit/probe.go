@@ -260,7 +260,7 @@ func (opts *probeOptions) discoverOptions() (probeRun, probeMeta, error) {
 	}
 	meta.Target, meta.MaxRequests, meta.MaxDuration, meta.Tolerance = redact.URL(opts.Target), o.MaxRequests, o.MaxDuration, opts.Tolerance
 	if opts.Profile != "" {
-		p, err := loadProfile(opts.IO.In, opts.Profile)
+		p, err := loadProfile(opts.IO, opts.Profile)
 		if err != nil {
 			return o, meta, err
 		}

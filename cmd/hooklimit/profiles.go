@@ -72,7 +72,7 @@ the path of a YAML profile file.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeProfiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := loadProfile(opts.IO.In, args[0])
+			p, err := loadProfile(opts.IO, args[0])
 			if err != nil {
 				return asArgument(err, "PROFILE")
 			}
@@ -103,11 +103,11 @@ diff is not a verdict.`,
 			if err := oneStdin("the first profile", args[0], "the second", args[1]); err != nil {
 				return err
 			}
-			a, err := loadProfile(opts.IO.In, args[0])
+			a, err := loadProfile(opts.IO, args[0])
 			if err != nil {
 				return err
 			}
-			b, err := loadProfile(opts.IO.In, args[1])
+			b, err := loadProfile(opts.IO, args[1])
 			if err != nil {
 				return err
 			}
@@ -146,7 +146,7 @@ func runProfilesValidate(opts *profilesOptions, files []string) error {
 	}
 	var first error
 	for _, f := range files {
-		p, err := loadProfile(opts.IO.In, f)
+		p, err := loadProfile(opts.IO, f)
 		if err != nil {
 			if first == nil {
 				first = err

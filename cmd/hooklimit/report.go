@@ -85,7 +85,7 @@ func runReport(opts *reportOptions) error {
 			}
 			stdin = true
 		}
-		rf, err := results.ReadFile(name, opts.IO.In)
+		rf, err := results.ReadFile(opts.IO.Dir, name, opts.IO.In)
 		if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/termtext"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 	"github.com/hooklimit/hooklimit/probe"
 	"github.com/spf13/cobra"
 )
@@ -40,8 +41,8 @@ type Deps struct {
 	// LookupEnv reads an environment variable (os.LookupEnv in Execute):
 	// commands read the environment through it alone.
 	LookupEnv func(key string) (string, bool)
-	// Create creates or truncates the results file of --out (os.Create in
-	// Execute).
+	// Create creates or truncates the results file of --out and the file
+	// of --output (in Execute, os.Create from IO.Dir).
 	Create func(name string) (io.WriteCloser, error)
 	// Listen opens serve's listener (net.Listen in Execute): tests give
 	// an in-memory one.
@@ -55,8 +56,31 @@ func (d *Deps) Getenv(key string) string {
 	return v
 }
 
-// createFile is Deps.Create for the process: os.Create.
-func createFile(name string) (io.WriteCloser, error) { return os.Create(name) }
+// newDeps returns the dependencies of a command run as the process runs
+// it: the system clock and network, the streams given, the environment
+// that lookupEnv reads, and the working directory dir ("" for the
+// process's), from which Create finds the files it writes.
+func newDeps(build BuildInfo, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool), dir workdir.Dir) *Deps {
+	d := &Deps{
+		IO:    NewIOStreams(stdin, stdout, stderr),
+		Build: build,
+		Now:   time.Now,
+
+		LookupEnv: lookupEnv,
+		Create: func(name string) (io.WriteCloser, error) {
+			f, err := dir.Create(name)
+			if err != nil {
+				return nil, err
+			}
+			return f, nil
+		},
+		Listen: net.Listen,
+	}
+	d.IO.Dir = dir
+	d.IO.ErrNoCursor = cursorless(d.LookupEnv)
+	d.IO.Width = outWidth(stdout, d.LookupEnv)
+	return d
+}
 
 // Execute runs hooklimit with args (without the program name) and the given
 // standard streams, and returns the process's exit code (see package
@@ -67,17 +91,7 @@ func createFile(name string) (io.WriteCloser, error) { return os.Create(name) }
 // (whole lines only) and ends the process with exit code 130.
 func Execute(version, commit, date string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bi, _ := debug.ReadBuildInfo()
-	d := &Deps{
-		IO:    NewIOStreams(stdin, stdout, stderr),
-		Build: resolveBuild(version, commit, date, bi),
-		Now:   time.Now,
-
-		LookupEnv: os.LookupEnv,
-		Create:    createFile,
-		Listen:    net.Listen,
-	}
-	d.IO.ErrNoCursor = cursorless(d.LookupEnv)
-	d.IO.Width = outWidth(stdout, d.LookupEnv)
+	d := newDeps(resolveBuild(version, commit, date, bi), stdin, stdout, stderr, os.LookupEnv, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)

@@ -492,7 +492,7 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := loadProfile(opts.IO.In, opts.Profile)
+	p, err := loadProfile(opts.IO, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +516,7 @@ func (opts *runOptions) spec() (*runSpec, error) {
 	spec.newSource = func() (scenarios.Source, error) { return spec.sourceOf(params) }
 	spec.sourceOf = func(q scenarios.Params) (scenarios.Source, error) {
 		if name == "replay" {
-			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{WorkspaceField: opts.WsField})
+			r, _, err := scenarios.Open(opts.File, opts.IO.In, scenarios.ReadOptions{WorkspaceField: opts.WsField, Dir: opts.IO.Dir})
 			if err != nil {
 				return nil, err
 			}
@@ -544,7 +544,7 @@ func (emptyRecords) Next() (scenarios.Record, error) { return scenarios.Record{}
 // override the plan's profile, retry policy, target and seed (see
 // scenarios.Plan.Settings).
 func (opts *runOptions) planSpec() (*runSpec, error) {
-	plan, err := loadPlan(opts.IO.In, opts.Plan)
+	plan, err := loadPlan(opts.IO, opts.Plan)
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +577,7 @@ func (opts *runOptions) planSpec() (*runSpec, error) {
 			return nil, plan.ValueError("target", err)
 		}
 	}
-	p, err := loadProfile(opts.IO.In, set.Profile)
+	p, err := loadProfile(opts.IO, set.Profile)
 	if err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func (h *httpFlags) target(opts *runOptions, target string) (*probe.HTTPTarget, 
 	if h.body != "" {
 		file, text := "flag --body", h.body
 		if name, ok := strings.CutPrefix(h.body, "@"); ok {
-			data, err := bounded.ReadFile(name, "body template", bounded.MaxConfigFile)
+			data, err := bounded.ReadFile(opts.IO.Dir, name, "body template", bounded.MaxConfigFile)
 			if err != nil {
 				return nil, err
 			}

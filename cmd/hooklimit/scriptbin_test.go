@@ -14,11 +14,10 @@ import (
 
 // scriptMain wraps the tests' testing.M so that the scripts can run a
 // hooklimit built the way a user builds it: go build, with the linker
-// setting the release's version, commit and date. Each script starts
-// hooklimit dozens of times; the race-enabled test binary, which
-// testscript would run instead, spends most of a script's time starting
-// the race runtime. The package's Go tests, which call Execute in
-// process, keep the race detector on the command code.
+// setting the release's version, commit and date, without the race
+// detector, which slows every start and makes a heavy command several
+// times slower (the commands the scripts run in process, and the
+// package's Go tests, keep the race detector on the command code).
 //
 // The binary is built once, the first time a script needs it, into the
 // user's cache directory (hooklimit-test/ and a hash of this checkout's
@@ -28,7 +27,7 @@ import (
 // every script waits for it. The scripts run a copy in a temporary
 // directory, removed when the tests end (without a cache directory, the
 // build goes there). Without the go command, or when the build fails,
-// scripts run the test binary as hooklimit, as testscript.Main sets up.
+// TestScript fails and says why.
 type scriptMain struct {
 	m *testing.M
 
@@ -65,8 +64,7 @@ func (s *scriptMain) run() int {
 }
 
 // binDir returns the directory holding the built hooklimit, building it
-// on first use, or "" and the reason when scripts must run the test
-// binary instead.
+// on first use, or why it could not be built.
 func (s *scriptMain) binDir() (string, error) {
 	s.once.Do(func() {
 		if s.err != nil {

@@ -167,7 +167,7 @@ type serveSetup struct {
 }
 
 func (opts *serveOptions) setup() (*serveSetup, error) {
-	p, err := loadProfile(opts.IO.In, opts.Profile)
+	p, err := loadProfile(opts.IO, opts.Profile)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -85,6 +86,8 @@ func TestServeAdminToken(t *testing.T) {
 	d, _, _ := newTestDeps()
 	cmd := newServeCmd(d, env)
 	cmd.SetArgs([]string{"--listen", "127.0.0.1:0", "--admin-token-env", "UNSET_VAR"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
 	var ie *exitcode.InputError
 	if err := cmd.ExecuteContext(context.Background()); !errors.As(err, &ie) || !strings.Contains(err.Error(), "UNSET_VAR is not set") {
 		t.Errorf("unset variable: %v", err)

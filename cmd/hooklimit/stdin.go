@@ -47,30 +47,34 @@ func readsStdin(value string) bool {
 	return false
 }
 
-// loadProfile is limitsim.LoadProfile, with "-" a profile file read from
-// in.
-func loadProfile(in io.Reader, spec string) (*limitsim.Profile, error) {
+// loadProfile is limitsim.LoadProfile, with a file found from s.Dir and
+// "-" a profile file read from s.In.
+func loadProfile(s *IOStreams, spec string) (*limitsim.Profile, error) {
 	if spec != "-" {
-		return limitsim.LoadProfile(spec)
+		return limitsim.LoadProfileFrom(s.Dir, spec)
 	}
-	data, err := bounded.ReadAll(orEmpty(in), stdinName, "profile", limitsim.MaxProfileFile)
+	data, err := bounded.ReadAll(orEmpty(s.In), stdinName, "profile", limitsim.MaxProfileFile)
 	if err != nil {
 		return nil, err
 	}
 	return limitsim.ParseProfile(stdinName, data)
 }
 
-// loadPlan is scenarios.LoadPlan, with "-" a plan file read from in (a
-// replay phase's file is then found from the working directory).
-func loadPlan(in io.Reader, path string) (*scenarios.Plan, error) {
+// loadPlan is scenarios.LoadPlan from s.Dir, with "-" a plan file read
+// from s.In (a replay phase's file is then found from s.Dir itself).
+func loadPlan(s *IOStreams, path string) (*scenarios.Plan, error) {
 	if path != "-" {
-		return scenarios.LoadPlan(path)
+		return scenarios.LoadPlan(s.Dir, path)
 	}
-	data, err := bounded.ReadAll(orEmpty(in), stdinName, "plan", bounded.MaxConfigFile)
+	data, err := bounded.ReadAll(orEmpty(s.In), stdinName, "plan", bounded.MaxConfigFile)
 	if err != nil {
 		return nil, err
 	}
-	return scenarios.ParsePlan(stdinName, data)
+	p, err := scenarios.ParsePlan(stdinName, data)
+	if p != nil {
+		p.Dir = s.Dir
+	}
+	return p, err
 }
 
 // orEmpty returns in, or an empty reader when in is nil.

@@ -8,17 +8,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+
+	"github.com/hooklimit/hooklimit/internal/workdir"
 )
 
 // MaxConfigFile is the largest profile, plan or body template file read:
 // 16 MiB, far more than any real one needs.
 const MaxConfigFile = 16 << 20
 
-// ReadFile reads the file name, a what ("profile", "plan", ...), of at most
-// max bytes. Errors are *exitcode.InputError values naming the file.
-func ReadFile(name, what string, max int64) ([]byte, error) {
-	f, err := os.Open(name)
+// ReadFile reads the file name, found from dir, a what ("profile",
+// "plan", ...), of at most max bytes. Errors are *exitcode.InputError
+// values naming the file.
+func ReadFile(dir workdir.Dir, name, what string, max int64) ([]byte, error) {
+	f, err := dir.Open(name)
 	if err != nil {
 		return nil, openErr(name, what, err)
 	}

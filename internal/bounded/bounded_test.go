@@ -37,7 +37,7 @@ func TestReadFileEndless(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero")
 	}
-	_, err := ReadFile("/dev/zero", "profile", 1<<20)
+	_, err := ReadFile("", "/dev/zero", "profile", 1<<20)
 	if err == nil || err.Error() != "/dev/zero: is longer than 1 MiB, the most a profile may hold" || exitcode.Of(err) != exitcode.Usage {
 		t.Fatalf("err = %v", err)
 	}
@@ -45,11 +45,11 @@ func TestReadFileEndless(t *testing.T) {
 
 func TestReadFileErrors(t *testing.T) {
 	dir := t.TempDir()
-	_, err := ReadFile(filepath.Join(dir, "none.yaml"), "plan", MaxConfigFile)
+	_, err := ReadFile("", filepath.Join(dir, "none.yaml"), "plan", MaxConfigFile)
 	if err == nil || !strings.HasSuffix(err.Error(), "none.yaml: cannot read plan: no such file or directory") || !errors.Is(err, fs.ErrNotExist) || exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := ReadFile(dir, "plan", MaxConfigFile); err == nil || !strings.HasSuffix(err.Error(), "is a directory, want a plan file") {
+	if _, err := ReadFile("", dir, "plan", MaxConfigFile); err == nil || !strings.HasSuffix(err.Error(), "is a directory, want a plan file") {
 		t.Errorf("directory: %v", err)
 	}
 }

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/hooklimit/hooklimit/internal/bounded"
 	"github.com/hooklimit/hooklimit/internal/exitcode"
 	"github.com/hooklimit/hooklimit/internal/linescan"
+	"github.com/hooklimit/hooklimit/internal/workdir"
 	"github.com/hooklimit/hooklimit/report"
 )
 
@@ -64,16 +64,18 @@ type File struct {
 	startAt  int        // its line number
 	lastLine int        // the number of the last whole line
 
-	data []byte // the whole file, for stdin; nil for a named file
-	doc  bool   // a JSON document rather than JSON Lines
+	data []byte      // the whole file, for stdin; nil for a named file
+	dir  workdir.Dir // where a named file is found from
+	doc  bool        // a JSON document rather than JSON Lines
 }
 
-// ReadFile reads the results file name ("-" reads stdin, which is
-// then held in memory, up to maxStdin). Gzip-compressed files are read as they are. Every
-// line is checked; a bad one is an *exitcode.InputError naming the file,
-// the line and the field, as is a file with no result line.
-func ReadFile(name string, stdin io.Reader) (*File, error) {
-	rf := &File{Name: name, Lines: map[string]int64{}}
+// ReadFile reads the results file name, found from the working directory
+// dir ("-" reads stdin, which is then held in memory, up to maxStdin).
+// Gzip-compressed files are read as they are. Every line is checked; a
+// bad one is an *exitcode.InputError naming the file, the line and the
+// field, as is a file with no result line.
+func ReadFile(dir workdir.Dir, name string, stdin io.Reader) (*File, error) {
+	rf := &File{Name: name, Lines: map[string]int64{}, dir: dir}
 	if name == "-" {
 		if stdin == nil {
 			stdin = strings.NewReader("")
@@ -109,7 +111,7 @@ func (rf *File) open() (io.Reader, io.Closer, error) {
 	if rf.data != nil {
 		r = bytes.NewReader(rf.data)
 	} else {
-		f, err := os.Open(rf.Name)
+		f, err := rf.dir.Open(rf.Name)
 		if err != nil {
 			var pe *fs.PathError
 			if errors.As(err, &pe) {

@@ -100,10 +100,10 @@ func TestReadResultsForms(t *testing.T) {
 		read    func() (*File, error)
 		attempt int64
 	}{
-		{"jsonl", func() (*File, error) { return ReadFile(write("a.jsonl", data), nil) }, res.Delivery.Attempts},
-		{"gzip", func() (*File, error) { return ReadFile(write("a.jsonl.gz", gz.Bytes()), nil) }, res.Delivery.Attempts},
-		{"document", func() (*File, error) { return ReadFile(write("a.json", doc.Bytes()), nil) }, 0},
-		{"stdin", func() (*File, error) { return ReadFile("-", bytes.NewReader(data)) }, res.Delivery.Attempts},
+		{"jsonl", func() (*File, error) { return ReadFile("", write("a.jsonl", data), nil) }, res.Delivery.Attempts},
+		{"gzip", func() (*File, error) { return ReadFile("", write("a.jsonl.gz", gz.Bytes()), nil) }, res.Delivery.Attempts},
+		{"document", func() (*File, error) { return ReadFile("", write("a.json", doc.Bytes()), nil) }, 0},
+		{"stdin", func() (*File, error) { return ReadFile("", "-", bytes.NewReader(data)) }, res.Delivery.Attempts},
 		{"compact", func() (*File, error) {
 			var c bytes.Buffer
 			if err := json.Compact(&c, doc.Bytes()); err != nil {
@@ -126,10 +126,10 @@ func TestReadResultsForms(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ReadFile(filepath.Join(dir, "missing.jsonl"), nil); err == nil || !strings.Contains(err.Error(), "missing.jsonl: cannot open") {
+	if _, err := ReadFile("", filepath.Join(dir, "missing.jsonl"), nil); err == nil || !strings.Contains(err.Error(), "missing.jsonl: cannot open") {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := ReadFile(dir, nil); err == nil || !strings.Contains(err.Error(), "is a directory") {
+	if _, err := ReadFile("", dir, nil); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("directory: %v", err)
 	}
 }
@@ -188,7 +188,7 @@ func BenchmarkReadResults(b *testing.B) {
 func TestReadResultsStdinCap(t *testing.T) {
 	defer func(n int) { maxStdin = n }(maxStdin)
 	maxStdin = 1 << 10
-	_, err := ReadFile("-", io.LimitReader(zeros{}, 1<<20))
+	_, err := ReadFile("", "-", io.LimitReader(zeros{}, 1<<20))
 	if err == nil || err.Error() != "-: standard input is longer than 1 KiB, the most held in memory: give the results file by name" || exitcode.Of(err) != exitcode.Usage {
 		t.Fatalf("err = %v", err)
 	}
