@@ -16,8 +16,8 @@ import (
 
 // TestSharedDecisionsAreTheAnalyzers runs random simulations (random
 // per-key profiles of every kind of limit, counting rejections or not,
-// the built-in ones the sharing applies to, random traffic shapes, keys
-// and retry policies) twice: once as Simulation runs them, the compliance
+// the built-in ones the sharing applies to, random traffic shapes, keys,
+// retry policies and sender disciplines) twice: once as Simulation runs them, the compliance
 // analysis taking the simulator's decisions, and once with the analysis
 // deciding every attempt again on its own partitions. The two results
 // must be the same in every field: verdicts, rows, policy counts,
@@ -41,12 +41,14 @@ func TestSharedDecisionsAreTheAnalyzers(t *testing.T) {
 			prof = randomPerKeyProfile(r, i)
 		}
 		src, pol, desc := randomTraffic(r)
+		sender := randomSender(r)
+		desc += fmt.Sprintf(", sender %+v", sender)
 		run := func(independent bool) *RunResult {
 			src, err := scenarios.New(src.shape, src.params)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sim := &Simulation{Source: src, Profile: prof, Policy: pol, Seed: uint64(i), independent: independent}
+			sim := &Simulation{Source: src, Profile: prof, Policy: pol, Sender: sender, Seed: uint64(i), independent: independent}
 			res, err := sim.Run(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -130,6 +132,27 @@ func randomTraffic(r *rand.Rand) (trafficSpec, retry.Policy, string) {
 		pol = retry.None{}
 	}
 	return s, pol, fmt.Sprintf("%s %+v, %v", s.shape, s.params, pol)
+}
+
+// randomSender returns a sender model: none at all half the time, else
+// some of the disciplines and quirks that hold attempts back or change
+// what the policy reads.
+func randomSender(r *rand.Rand) probe.Sender {
+	var s probe.Sender
+	if r.IntN(2) == 0 {
+		return s
+	}
+	s.Ordered = r.IntN(3) == 0
+	if r.IntN(3) == 0 {
+		s.PauseOn429, s.PauseFallback = true, time.Duration(r.IntN(3))*time.Second
+	}
+	if r.IntN(3) == 0 {
+		s.Pace = probe.Bucket{Rate: 1 + r.Int64N(30), Per: time.Second, Burst: 1 + r.Int64N(10), PerPartition: r.IntN(2) == 0}
+	}
+	if r.IntN(4) == 0 {
+		s.RetryAfter = probe.RetryAfterIgnore
+	}
+	return s
 }
 
 // randomPerKeyProfile returns a valid per-key profile of one to three
