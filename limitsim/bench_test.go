@@ -71,3 +71,21 @@ func BenchmarkPartitionAdmit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPartitionDecideShort measures the same decisions as
+// BenchmarkPartitionDecide through DecideShort on a solo partition, as
+// the simulator of a run decides.
+func BenchmarkPartitionDecideShort(b *testing.B) {
+	for _, p := range Builtins() {
+		b.Run(p.Name, func(b *testing.B) {
+			pt := p.NewSoloPartition()
+			var d Decision
+			now := t0
+			b.ReportAllocs()
+			for b.Loop() {
+				now += int64(time.Millisecond)
+				pt.DecideShort(&d, now, 512)
+			}
+		})
+	}
+}

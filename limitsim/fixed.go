@@ -11,6 +11,9 @@ type fixed struct {
 	window int64 // index k of the current window
 	count  int64 // cost counted in it
 	last   int64
+	// from and to are the times of window k, [from, to), when they fit in
+	// int64 (else from == to): a request within them needs no division.
+	from, to int64
 }
 
 func newFixed(l Limit, countRejected bool) *fixed {
@@ -22,9 +25,14 @@ func (f *fixed) advance(now int64) int64 {
 		now = f.last
 	}
 	f.last = now
-	if k := intmath.FloorDiv(now, f.per); k != f.window {
+	if now >= f.from && now < f.to {
+		return now // still window k
+	}
+	k := intmath.FloorDiv(now, f.per)
+	if k != f.window {
 		f.window, f.count = k, 0
 	}
+	f.from, f.to = intmath.Span(k, f.per)
 	return now
 }
 

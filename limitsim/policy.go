@@ -86,12 +86,26 @@ func SecondsUntil(now, t int64) int64 { return ceilSeconds(t - now) }
 // Partition is the state of every limit of a profile for one partition key
 // (one trigger, workspace, tenant or webhook). It is safe for concurrent
 // use: decisions on one partition are serialized, so N goroutines together
-// are never admitted more than the limits allow.
+// are never admitted more than the limits allow. A solo partition
+// (NewSoloPartition) is not: it belongs to one goroutine.
 type Partition struct {
 	mu       sync.Mutex
+	solo     bool // used by one goroutine: no lock is taken
 	profile  *Profile
 	limiters []Limiter
 	lastUsed int64
+}
+
+func (pt *Partition) lock() {
+	if !pt.solo {
+		pt.mu.Lock()
+	}
+}
+
+func (pt *Partition) unlock() {
+	if !pt.solo {
+		pt.mu.Unlock()
+	}
 }
 
 // NewPartition returns the empty state of p's limits for one partition.
@@ -100,6 +114,15 @@ func (p *Profile) NewPartition() *Partition {
 	for i, l := range p.Limits {
 		pt.limiters[i] = NewLimiter(l, p.CountRejected)
 	}
+	return pt
+}
+
+// NewSoloPartition is NewPartition for one goroutine, which alone decides
+// on it (the simulator of a run, in virtual time): its decisions take no
+// lock, and it is not safe for concurrent use.
+func (p *Profile) NewSoloPartition() *Partition {
+	pt := p.NewPartition()
+	pt.solo = true
 	return pt
 }
 
@@ -115,8 +138,8 @@ func (pt *Partition) Decide(now, size int64) Decision {
 // DecideInto is Decide writing into d, reusing d.Limits so that a caller
 // deciding many requests does not allocate.
 func (pt *Partition) DecideInto(d *Decision, now, size int64) {
-	pt.mu.Lock()
-	defer pt.mu.Unlock()
+	pt.lock()
+	defer pt.unlock()
 	if cap(d.Limits) < len(pt.limiters) {
 		d.Limits = make([]LimitStatus, len(pt.limiters))
 	}
@@ -162,8 +185,8 @@ func (pt *Partition) DecideInto(d *Decision, now, size int64) {
 // after counting the request, at the same time, leaves the limits as they
 // are.)
 func (pt *Partition) Admit(now, size int64) bool {
-	pt.mu.Lock()
-	defer pt.mu.Unlock()
+	pt.lock()
+	defer pt.unlock()
 	if now < pt.lastUsed {
 		now = pt.lastUsed
 	}
@@ -181,10 +204,36 @@ func (pt *Partition) Admit(now, size int64) bool {
 	return admitted
 }
 
+// DecideShort decides a request as DecideInto does, with the same effect
+// on the partition, and sets only d.Admitted, d.Now and d.RetryAt: what a
+// caller that answers with a status and a Retry-After alone needs (the
+// simulator target of a run), without reading back every limit's
+// standing. d.NextAt is set to 0 and d.Limits is left as it is.
+func (pt *Partition) DecideShort(d *Decision, now, size int64) {
+	pt.lock()
+	defer pt.unlock()
+	if now < pt.lastUsed {
+		now = pt.lastUsed
+	}
+	pt.lastUsed = now
+	limits := pt.profile.Limits
+	admitted, retryAt := true, int64(0)
+	for i, l := range pt.limiters {
+		if ok, at := l.Check(now, limits[i].CostOf(size)); !ok {
+			admitted = false
+			retryAt = max(retryAt, at)
+		}
+	}
+	for i, l := range pt.limiters {
+		l.Take(now, limits[i].CostOf(size), admitted)
+	}
+	d.Admitted, d.Now, d.RetryAt, d.NextAt = admitted, now, retryAt, 0
+}
+
 // LastUsed returns the time of the partition's latest decision (Unix ns).
 func (pt *Partition) LastUsed() int64 {
-	pt.mu.Lock()
-	defer pt.mu.Unlock()
+	pt.lock()
+	defer pt.unlock()
 	return pt.lastUsed
 }
 

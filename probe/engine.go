@@ -422,7 +422,7 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 		ln.gate.sent(&s.p, now)
 	}
 	key, ws := r.keys.name(p.key)
-	s.att = Attempt{Event: p.event, Copy: int(p.copy), Key: key, Workspace: ws, Sender: ln.name, Size: p.size, N: int(p.n), Intended: p.at, Sent: now, Late: late}
+	s.att.set(&p, key, ws, ln.name, now, late)
 	if r.stats.Attempts == 0 {
 		r.stats.Start = now
 	}
@@ -435,16 +435,27 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 	r.link.send(s)
 }
 
+// set makes a the attempt of p sent at now to key in workspace ws by
+// sender, with nothing back yet: Attempt{Event: p.event, ..., Sent: now,
+// Late: late}, written field by field, where a composite literal would be
+// built aside and copied.
+func (a *Attempt) set(p *pending, key, ws, sender string, now int64, late bool) {
+	a.Event, a.Copy, a.Key, a.Workspace, a.Sender, a.Size, a.N = p.event, int(p.copy), key, ws, sender, p.size, int(p.n)
+	a.Intended, a.Sent, a.Done, a.Status, a.RetryAfter, a.HasRetryAfter = p.at, now, 0, 0, 0, false
+	a.Err, a.Late, a.RateLimit = "", late, nil
+}
+
 // complete takes back an answered attempt: it settles the delivery's fate
 // or queues its retry, and reports what can be reported in order.
 func (r *run) complete(s *sendSlot) {
 	r.inflight--
 	a := &s.att
 	p := &s.p
-	resp := a.Response()
+	// The failure the policy is told of, built in place.
+	f := retry.Failure{N: int(p.n), Prev: p.prev, Response: a.Response()}
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
-		ln.gate.answered(p, a, &resp)
+		ln.gate.answered(p, a, &f.Response)
 	}
 	if a.Accepted() {
 		s.fate = Delivered
@@ -452,9 +463,11 @@ func (r *run) complete(s *sendSlot) {
 		var delay time.Duration
 		var again bool
 		if ln.gate != nil {
-			delay, again = ln.gate.next(ln.policy, retry.Failure{N: int(p.n), Elapsed: ln.gate.elapsed(p, a.Done), Prev: p.prev, Response: resp}, r)
+			f.Elapsed = ln.gate.elapsed(p, a.Done)
+			delay, again = ln.gate.next(ln.policy, f, r)
 		} else {
-			delay, again = ln.policy.Next(retry.Failure{N: int(p.n), Elapsed: time.Duration(a.Done - p.emitted), Prev: p.prev, Response: resp}, r.rng)
+			f.Elapsed = time.Duration(a.Done - p.emitted)
+			delay, again = ln.policy.Next(f, r.rng)
 		}
 		switch {
 		case !again || p.n == math.MaxUint32:

@@ -37,11 +37,11 @@ type SimTarget struct {
 type simLink struct {
 	r          *run
 	prof       *limitsim.Profile
-	sim        *limitsim.Simulator
-	parts      map[string]*limitsim.Partition
-	retryAfter bool  // whether the dialect sends Retry-After
-	latency    int64 // ns
-	clock      int64 // the virtual clock (Unix ns)
+	parts      map[string]*limitsim.Partition // solo: the run's goroutine alone decides
+	byKey      []*limitsim.Partition          // by the engine's key id (keyTable), once resolved through parts
+	retryAfter bool                           // whether the dialect sends Retry-After
+	latency    int64                          // ns
+	clock      int64                          // the virtual clock (Unix ns)
 	dec        limitsim.Decision
 }
 
@@ -55,7 +55,7 @@ func (t *SimTarget) open(r *run) (link, error) {
 		v := t.Profile.SendsRetryAfter()
 		ra = &v
 	}
-	return &simLink{r: r, prof: t.Profile, sim: limitsim.NewSimulator(t.Profile), parts: make(map[string]*limitsim.Partition),
+	return &simLink{r: r, prof: t.Profile, parts: make(map[string]*limitsim.Partition),
 		retryAfter: *ra, latency: int64(t.Latency)}, nil
 }
 
@@ -71,13 +71,14 @@ func (l *simLink) sleep(_, planned int64) bool { l.clock = planned; return true 
 // as it leaves, and its Done is Latency later.
 func (l *simLink) send(s *sendSlot) {
 	a := &s.att
-	part := l.prof.PartitionOf(a.Key, a.Workspace)
-	pt, ok := l.parts[part]
-	if !ok {
-		pt = l.sim.Partition(part)
-		l.parts[part] = pt
+	var pt *limitsim.Partition
+	if id := int(s.p.key); id < len(l.byKey) {
+		pt = l.byKey[id]
 	}
-	pt.DecideInto(&l.dec, a.Sent, a.Size)
+	if pt == nil {
+		pt = l.partition(s)
+	}
+	pt.DecideShort(&l.dec, a.Sent, a.Size)
 	a.Done = a.Sent + l.latency
 	switch {
 	case l.dec.Admitted:
@@ -91,6 +92,24 @@ func (l *simLink) send(s *sendSlot) {
 		}
 	}
 	l.r.complete(s)
+}
+
+// partition returns the partition of the attempt in s, under the
+// profile's scope, and keeps it by the engine's id of its key: keys of one
+// partition (a workspace's, or one key sent by several lanes) share it.
+func (l *simLink) partition(s *sendSlot) *limitsim.Partition {
+	part := l.prof.PartitionOf(s.att.Key, s.att.Workspace)
+	pt, ok := l.parts[part]
+	if !ok {
+		pt = l.prof.NewSoloPartition()
+		l.parts[part] = pt
+	}
+	id := int(s.p.key)
+	if id >= len(l.byKey) {
+		l.byKey = append(l.byKey, make([]*limitsim.Partition, id+1-len(l.byKey))...)
+	}
+	l.byKey[id] = pt
+	return pt
 }
 
 // wait and settle have nothing to do: no attempt is ever in flight in

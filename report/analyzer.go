@@ -86,6 +86,12 @@ type Analyzer struct {
 	first, last                   int64
 	named                         bool // some arrival named a workspace
 	offGrid                       bool // some arrival's time is not a multiple of opt.Resolution
+
+	// given says the policy decision of the one profile comes with each
+	// arrival (addDecided), taken by the simulator of that very profile,
+	// instead of being replayed here: see RunCollector.shareDecisions.
+	// admitted is the decision of the arrival being added.
+	given, admitted bool
 }
 
 // partGroup is the profiles that partition arrivals alike (every per-key
@@ -249,8 +255,10 @@ func (a *Analyzer) newLive(g *partGroup) *liveState {
 			ls.rows[i].lim = a.newLimiter(s)
 		}
 	}
-	for i, pi := range g.profiles {
-		ls.parts[i] = a.profiles[pi].NewPartition()
+	if !a.given {
+		for i, pi := range g.profiles {
+			ls.parts[i] = a.profiles[pi].NewPartition()
+		}
 	}
 	return ls
 }
@@ -269,7 +277,10 @@ func (a *Analyzer) partitions() int {
 // counted against partition key x.Key in workspace x.Workspace ("" when
 // the traffic names none: all of it is one workspace), with a body of
 // x.Size bytes when x.HasSize. x.Line is not used.
-func (a *Analyzer) Add(x scenarios.Record) {
+func (a *Analyzer) Add(x scenarios.Record) { a.add(&x) }
+
+// add is Add, x passed by reference.
+func (a *Analyzer) add(x *scenarios.Record) {
 	if a.opt.Key != "" && x.Key != a.opt.Key {
 		a.filtered++
 		return
@@ -281,7 +292,7 @@ func (a *Analyzer) Add(x scenarios.Record) {
 	size := max(0, x.Size)
 	late := false
 	for gi, g := range a.groups {
-		t := a.addTo(g, &x, size)
+		t := a.addTo(g, x, size)
 		late = late || t != x.Time
 		if gi == 0 {
 			if a.records == 0 || t < a.first {
@@ -296,6 +307,13 @@ func (a *Analyzer) Add(x scenarios.Record) {
 		a.outOfOrder++
 	}
 	a.records++
+}
+
+// addDecided is Add for an Analyzer whose policy decisions are given:
+// admitted is what the simulator of its one profile decided for x.
+func (a *Analyzer) addDecided(x *scenarios.Record, admitted bool) {
+	a.admitted = admitted
+	a.add(x)
 }
 
 // addTo counts x into its partition of g, and returns the time it was
@@ -352,7 +370,10 @@ func (a *Analyzer) addTo(g *partGroup, x *scenarios.Record, size int64) int64 {
 		ls.ring.trim(t - g.maxSpan)
 	}
 	for i, pt := range ls.parts {
-		ok := pt.Admit(t, size)
+		ok := a.admitted
+		if !a.given {
+			ok = pt.Admit(t, size)
+		}
 		ls.policy[i].count(ok, t)
 		if g.profiles[i] == 0 && a.tl != nil {
 			a.tl.Add(t, size, ok, !ok)

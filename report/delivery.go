@@ -63,6 +63,10 @@ type DeliveryCollector struct {
 	d Delivery
 
 	delay, latency, fromIntended Histogram
+	// lat and fromInt are the latest latencies not yet in latency and
+	// fromIntended: a run of equal ones is recorded at once (every one
+	// is 0 in virtual time). flush records them.
+	lat, fromInt sameRun
 
 	events map[uint64]*eventState // events with copies still unresolved
 	judge  *RetryAfterJudge
@@ -115,8 +119,8 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	if a.Late {
 		d.Late++
 	}
-	c.latency.RecordNS(a.Done - a.Sent)
-	c.fromIntended.RecordNS(a.Done - a.Intended)
+	c.lat.add(&c.latency, a.Done-a.Sent)
+	c.fromInt.add(&c.fromIntended, a.Done-a.Intended)
 
 	if a.N > 1 {
 		d.Retries++
@@ -125,6 +129,28 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 		Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter})
 	if a.Sender != "" {
 		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, v)
+	}
+}
+
+// sameRun is a run of equal durations waiting to be recorded in a
+// Histogram: n of ns each.
+type sameRun struct{ ns, n int64 }
+
+// add records ns into h, with the run before it once ns differs.
+func (r *sameRun) add(h *Histogram, ns int64) {
+	if r.n > 0 && ns == r.ns {
+		r.n++
+		return
+	}
+	r.flush(h)
+	r.ns, r.n = ns, 1
+}
+
+// flush records the run into h.
+func (r *sameRun) flush(h *Histogram) {
+	if r.n > 0 {
+		h.RecordNSN(r.ns, r.n)
+		r.n = 0
 	}
 }
 
@@ -233,6 +259,8 @@ func (c *DeliveryCollector) Delivery() Delivery {
 	ra := c.judge.Counts()
 	d.RetryAfterHonored, d.RetryAfterEarly, d.PartitionViolations = ra.Honored, ra.Early, ra.PartitionViolations
 	d.MinRetrySlackMS, d.MinPartitionSlackMS = ra.MinRetrySlackMS(), ra.MinPartitionSlackMS()
+	c.lat.flush(&c.latency)
+	c.fromInt.flush(&c.fromIntended)
 	d.DeliveryDelay = c.delay.Percentiles()
 	d.Latency = c.latency.Percentiles()
 	d.LatencyFromIntended = c.fromIntended.Percentiles()

@@ -29,16 +29,20 @@ const denseAt = 4096
 
 // RecordNS records a duration of ns nanoseconds, in microseconds,
 // negative ones as 0 and ones past HistogramMax as HistogramMax.
-func (h *Histogram) RecordNS(ns int64) {
+func (h *Histogram) RecordNS(ns int64) { h.RecordNSN(ns, 1) }
+
+// RecordNSN records n durations of ns nanoseconds each, as n calls of
+// RecordNS would, at the cost of one; n must not be negative.
+func (h *Histogram) RecordNSN(ns, n int64) {
 	us := min(max(ns/1000, 0), HistogramMax)
 	if h.dense != nil {
-		_ = h.dense.RecordValue(us)
+		_ = h.dense.RecordValues(us, n)
 		return
 	}
 	if h.sparse == nil {
 		h.sparse = newSparse()
 	}
-	_ = h.sparse.RecordValue(us)
+	_ = h.sparse.RecordValues(us, n)
 	if h.sparse.Populated() > denseAt {
 		h.toDense()
 	}

@@ -116,6 +116,10 @@ type tracker struct {
 	cur     int64 // fixed window index, credit tick, or bucket's last time
 	carry   int64 // credits: y at the end of the previous tick
 	peak    int64 // scaled by d for buckets
+	// from and to are the times of window or tick cur, [from, to), when
+	// they fit in int64 (else from == to): an arrival within them needs
+	// no division.
+	from, to int64
 }
 
 func newTracker(l limitsim.Limit) tracker {
@@ -144,8 +148,11 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 		}
 		tr.sum = satAdd(tr.sum, cost)
 	case limitsim.Fixed:
-		if k := intmath.FloorDiv(t, tr.per); !tr.started || k != tr.cur {
-			tr.started, tr.cur, tr.sum = true, k, 0
+		if !tr.started || t < tr.from || t >= tr.to {
+			if k := intmath.FloorDiv(t, tr.per); !tr.started || k != tr.cur {
+				tr.started, tr.cur, tr.sum = true, k, 0
+			}
+			tr.from, tr.to = intmath.Span(tr.cur, tr.per)
 		}
 		tr.sum = satAdd(tr.sum, cost)
 	case limitsim.Bucket:
@@ -160,9 +167,13 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 		tr.started, tr.cur = true, t
 		tr.sum = satAdd(tr.sum, satMul(cost, tr.d))
 	case limitsim.Credits:
-		k := intmath.FloorDiv(t, tr.per)
+		k := tr.cur
+		if !tr.started || t < tr.from || t >= tr.to {
+			k = intmath.FloorDiv(t, tr.per)
+		}
 		if !tr.started {
 			tr.started, tr.cur = true, k
+			tr.from, tr.to = intmath.Span(k, tr.per)
 		} else if k != tr.cur {
 			y := max(0, satAdd(tr.carry, tr.sum)-tr.quota)
 			if gap := k - tr.cur - 1; gap > 0 {
@@ -173,6 +184,7 @@ func (tr *tracker) add(t, cost int64, ring *arrivalRing) {
 				}
 			}
 			tr.carry, tr.sum, tr.cur = y, 0, k
+			tr.from, tr.to = intmath.Span(k, tr.per)
 		}
 		tr.sum = satAdd(tr.sum, cost)
 		tr.peak = max(tr.peak, satAdd(tr.carry, tr.sum)-tr.quota)

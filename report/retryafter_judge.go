@@ -52,9 +52,14 @@ import (
 // zero value is not ready, use NewRetryAfterJudge.
 type RetryAfterJudge struct {
 	parts  map[string]*partWindows
-	single map[uint64]eventWindow   // events with one window open: most, held without a slice
+	single eventSet                 // events with one window open: most, held without a slice
 	events map[uint64][]eventWindow // events with more
 	c      RetryAfterCounts
+	// lastPart is the partition of parts named lastName that an attempt
+	// found last, or nil: attempts to one partition in a row look it up
+	// once.
+	lastPart *partWindows
+	lastName string
 }
 
 // RetryAfterAttempt is one attempt as the judge needs it. Times are Unix
@@ -139,7 +144,7 @@ type eventWindow struct {
 
 // NewRetryAfterJudge returns a judge that has seen nothing.
 func NewRetryAfterJudge() *RetryAfterJudge {
-	return &RetryAfterJudge{parts: map[string]*partWindows{}, single: map[uint64]eventWindow{}, events: map[uint64][]eventWindow{}}
+	return &RetryAfterJudge{parts: map[string]*partWindows{}, events: map[uint64][]eventWindow{}}
 }
 
 // Add judges one attempt, and opens the windows of its answer. Attempts
@@ -147,21 +152,37 @@ func NewRetryAfterJudge() *RetryAfterJudge {
 func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 	var v RetryAfterVerdict
 	s := a.Sent
-	if w1, ok := j.single[a.Event]; ok {
+	opens := a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0
+	// The event's windows once followed: kept1 is the one left in single,
+	// when it is there; ws those left in events, when inN. An entry whose
+	// attempt opens a window is written once, below.
+	w1, in1 := j.single.get(a.Event)
+	kept1, inN := false, false
+	var ws []eventWindow
+	if in1 {
 		buf := [1]eventWindow{w1}
 		var rest []eventWindow
 		v.FollowsRetryAfter, v.RetrySlack, rest = followEvent(buf[:], s)
-		if len(rest) == 0 {
-			delete(j.single, a.Event)
-		} else {
-			j.single[a.Event] = rest[0]
+		if kept1 = len(rest) > 0; kept1 {
+			w1 = rest[0]
 		}
-	} else if ws, ok := j.events[a.Event]; ok {
-		v.FollowsRetryAfter, v.RetrySlack, ws = followEvent(ws, s)
-		if len(ws) == 0 {
-			delete(j.events, a.Event)
-		} else {
-			j.events[a.Event] = ws
+		switch {
+		case opens:
+		case kept1:
+			j.single.put(a.Event, w1)
+		default:
+			j.single.del(a.Event)
+		}
+	} else if len(j.events) > 0 {
+		if ws, inN = j.events[a.Event]; inN {
+			v.FollowsRetryAfter, v.RetrySlack, ws = followEvent(ws, s)
+			switch {
+			case len(ws) == 0:
+				delete(j.events, a.Event)
+				inN = false
+			case !opens:
+				j.events[a.Event] = ws
+			}
 		}
 	}
 	if v.FollowsRetryAfter {
@@ -176,7 +197,8 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		}
 	}
 	until := s
-	if p, ok := j.parts[a.Partition]; ok {
+	p := j.part(a.Partition)
+	if p != nil {
 		p.open(s)
 		until = max(until, p.until)
 	}
@@ -190,27 +212,40 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 			j.c.MinPartitionSlack, j.c.HasPartitionSlack = v.PartitionSlack, true
 		}
 	}
-	if a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0 {
+	if opens {
 		w := window{from: max(a.Answered, s), until: max(a.Answered, s) + int64(a.RetryAfter)}
 		ew := eventWindow{window: w}
-		if ws, ok := j.events[a.Event]; ok {
+		switch {
+		case inN:
 			j.events[a.Event] = append(ws, ew)
-		} else if w1, ok := j.single[a.Event]; ok {
-			delete(j.single, a.Event)
+		case kept1:
+			j.single.del(a.Event)
 			j.events[a.Event] = []eventWindow{w1, ew}
-		} else {
-			j.single[a.Event] = ew
+		default:
+			j.single.put(a.Event, ew) // over the one followed and closed, if any
 		}
-		p := j.parts[a.Partition]
 		if p == nil {
 			p = &partWindows{}
 			j.parts[a.Partition] = p
+			j.lastPart, j.lastName = p, a.Partition
 		}
 		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
 			p.pending = append(p.pending, w) // a window inside the last adds nothing
 		}
 	}
 	return v
+}
+
+// part returns the windows of partition name, or nil when it has none.
+func (j *RetryAfterJudge) part(name string) *partWindows {
+	if j.lastPart != nil && j.lastName == name {
+		return j.lastPart
+	}
+	p := j.parts[name]
+	if p != nil {
+		j.lastPart, j.lastName = p, name
+	}
+	return p
 }
 
 // followEvent judges an attempt at s against its event's windows, marks
@@ -270,7 +305,7 @@ func (p *partWindows) open(s int64) {
 // Forget drops what the judge keeps of an event that will not be sent
 // again.
 func (j *RetryAfterJudge) Forget(event uint64) {
-	delete(j.single, event)
+	j.single.del(event)
 	delete(j.events, event)
 }
 
@@ -281,6 +316,9 @@ func (j *RetryAfterJudge) Expire(now int64) {
 		p.open(now)
 		if p.until <= now && len(p.pending) == 0 {
 			delete(j.parts, k)
+			if p == j.lastPart {
+				j.lastPart, j.lastName = nil, ""
+			}
 		}
 	}
 }
@@ -290,5 +328,5 @@ func (j *RetryAfterJudge) Counts() RetryAfterCounts { return j.c }
 
 // live returns how many partitions and events the judge holds.
 func (j *RetryAfterJudge) live() (parts, events int) {
-	return len(j.parts), len(j.single) + len(j.events)
+	return len(j.parts), j.single.len() + len(j.events)
 }

@@ -123,7 +123,8 @@ func (n *naiveJudge) add(a RetryAfterAttempt) RetryAfterVerdict {
 // TestRetryAfterJudgeMatchesDefinition: on random attempts (few events and
 // partitions, times and Retry-Afters a few ns apart, so that ties and
 // window edges are common, answers at once or later), the judge's verdict
-// of every attempt is the definition's, read literally.
+// of every attempt is the definition's, read literally; partitions whose
+// windows closed are expired now and then, as a server does.
 func TestRetryAfterJudgeMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 1))
 	for round := range 1500 {
@@ -139,6 +140,9 @@ func TestRetryAfterJudgeMatchesDefinition(t *testing.T) {
 				a.Status, a.RetryAfter, a.HasRetryAfter = 429, time.Duration(rng.Int64N(6)), true
 			}
 			got, want := j.Add(a), n.add(a)
+			if rng.IntN(5) == 0 {
+				j.Expire(s) // no later attempt is sent before s
+			}
 			if !got.FollowsRetryAfter {
 				got.RetrySlack = 0 // meaningless then
 			}

@@ -129,6 +129,9 @@ type RunCollector struct {
 	start    int64
 	end      int64
 	seen     bool
+	// shared says the attempts are answered by the simulator of profile
+	// itself: the analyzer takes its decisions (see shareDecisions).
+	shared bool
 }
 
 var _ probe.Observer = (*RunCollector)(nil)
@@ -145,10 +148,38 @@ func NewRunCollector(p *limitsim.Profile, log AttemptLog) *RunCollector {
 	}
 }
 
+// shareDecisions tells c that every attempt it sees was answered by
+// probe.SimTarget simulating c's own profile, and has the compliance
+// analysis take the simulator's decision (admitted: a 2xx) instead of
+// deciding every attempt again on its own partition, when the two are
+// the same decision: same limits, same partitions, same times and sizes.
+// They are when the profile is per key (a key is a partition to both,
+// where a workspace-scoped profile's simulator counts the workspace named
+// limitsim.AllTraffic with the unnamed one) and counts no bytes (the
+// analysis counts a negative size as 0, the simulator as it is). It
+// reports whether c shares them; call it before the first attempt.
+func (c *RunCollector) shareDecisions() bool {
+	if c.profile.Aggregates() || c.seen {
+		return false
+	}
+	for _, l := range c.profile.Limits {
+		if l.Unit == limitsim.Bytes {
+			return false
+		}
+	}
+	c.shared, c.analyzer.given = true, true
+	return true
+}
+
 // Attempt counts one attempt, in the order attempts were sent.
 func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
-	c.analyzer.Add(scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true})
+	rec := scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true}
+	if c.shared {
+		c.analyzer.addDecided(&rec, a.Accepted())
+	} else {
+		c.analyzer.add(&rec)
+	}
 	if c.timeline != nil {
 		c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
 	}

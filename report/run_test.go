@@ -161,6 +161,9 @@ func BenchmarkRunCollected(b *testing.B) {
 			b.Fatal(err)
 		}
 		coll := NewRunCollector(prof, nil)
+		if !coll.shareDecisions() { // as Simulation does
+			b.Fatal("rewst should share the simulator's decisions")
+		}
 		eng := &probe.Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
 		st, err := eng.Run(context.Background())
 		if err != nil {

@@ -40,6 +40,11 @@ type Simulation struct {
 	// says, worked out once by a caller that runs many simulations of one
 	// profile (see probe.SimTarget).
 	SendsRetryAfter *bool
+
+	// independent, set by tests, has the compliance analysis decide every
+	// attempt on its own partitions rather than take the simulator's
+	// decisions; shared says, after Run, whether it took them.
+	independent, shared bool
 }
 
 // Run runs the simulation and returns its result, thresholds applied. An
@@ -47,6 +52,9 @@ type Simulation struct {
 // on interruption the partial result comes with the context's error.
 func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	coll := NewRunCollector(s.Profile, s.Log)
+	if !s.independent {
+		s.shared = coll.shareDecisions() // the target below is the simulator of s.Profile
+	}
 	if s.CountsOnly {
 		coll.delivery.noHistograms, coll.timeline = true, nil
 	}

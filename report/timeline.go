@@ -124,6 +124,12 @@ type TimelineBuilder struct {
 	base                  int64 // the index, in steps since the epoch, of the first step
 	started               bool
 	sent, adm, rej, bytes []int64
+	// last is the step Add counted into last: its index, the times it
+	// spans, [lastFrom, lastTo), and the step and base it was found at.
+	// While they are still the builder's, an Add within those times needs
+	// no division.
+	last                                 int
+	lastFrom, lastTo, lastStep, lastBase int64
 }
 
 // NewTimelineBuilder returns an empty builder for a timeline against
@@ -146,7 +152,12 @@ func (b *TimelineBuilder) CountBytes() { b.withBytes = true }
 // Add counts one request sent at t (Unix ns) with a body of size bytes,
 // and whether it was admitted or rejected with 429.
 func (b *TimelineBuilder) Add(t, size int64, admitted, rejected bool) {
-	i := b.slot(t)
+	i := b.last
+	if t < b.lastFrom || t >= b.lastTo || b.step != b.lastStep || b.base != b.lastBase {
+		i = b.slot(t)
+		b.last, b.lastStep, b.lastBase = i, b.step, b.base
+		b.lastFrom, b.lastTo = intmath.Span(b.base+int64(i), b.step)
+	}
 	b.sent[i]++
 	if admitted {
 		b.adm[i]++

@@ -1,6 +1,9 @@
 // Package intmath holds the integer arithmetic that exact limits need:
-// greatest common divisors and divisions that round down or up.
+// greatest common divisors, divisions that round down or up, and the
+// spans of windows.
 package intmath
+
+import "math"
 
 // GCD returns the greatest common divisor of a and b (non-negative).
 func GCD(a, b int64) int64 {
@@ -28,4 +31,16 @@ func CeilDiv(a, b int64) int64 {
 		q++
 	}
 	return q
+}
+
+// Span returns the times of window k of length per (positive), [k·per,
+// (k+1)·per): the times t with FloorDiv(t, per) == k. When they do not
+// fit in int64 it returns an empty span (from == to), which holds no
+// time. A caller that keeps the span of the window it found last can tell
+// whether a later time is still in it without a division.
+func Span(k, per int64) (from, to int64) {
+	if k <= math.MinInt64/per || k >= math.MaxInt64/per-1 {
+		return 0, 0
+	}
+	return k * per, (k + 1) * per
 }
