@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-
-	"github.com/hooklimit/hooklimit/internal/testmain"
 )
 
 // scriptMain wraps the tests' testing.M so that the scripts can run a
@@ -38,16 +36,9 @@ type scriptMain struct {
 	err   error
 }
 
-// Run runs the tests, removes the built binary and exits with the tests'
-// status, without the race detector's second of waiting (see package
-// internal/testmain).
+// Run runs the tests, removes the binary they ran and returns their
+// status.
 func (s *scriptMain) Run() int {
-	testmain.Exit(s.run())
-	return 0 // not reached
-}
-
-// run runs the tests and removes the binary they ran.
-func (s *scriptMain) run() int {
 	if cache, err := os.UserCacheDir(); err == nil {
 		if here, err := os.Getwd(); err == nil {
 			s.cache = filepath.Join(cache, "hooklimit-test", fmt.Sprintf("%x", sha256.Sum256([]byte(here)))[:16])
