@@ -146,9 +146,17 @@ func TestProgressNoCursorEscapes(t *testing.T) {
 	tt.run("pipe-pane", "-t", "t", "-o", "cat > "+shellQuote(raw))
 	tt.goAhead()
 	tt.waitScreen("last progress line", func(s string) bool { return strings.Contains(s, "retry-after: done") })
-	data, err := os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
+	// pipe-pane's cat writes the file after the screen shows the line:
+	// wait for the line there too.
+	var data []byte
+	for deadline := time.Now().Add(ttyTimeout); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if data, err = os.ReadFile(raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "retry-after: done") || time.Now().After(deadline) {
+			break
+		}
 	}
 	if !strings.Contains(string(data), "steady (rate 20/s, duration 1m) · retry-after: done · 1,411 attempts · 1,200 accepted · 211 × 429") {
 		t.Errorf("no last progress line in the output:\n%q", data)
