@@ -23,8 +23,8 @@ import (
 
 // TestMain sets the version the linker would have set for a release, and
 // gives the scripts the hooklimit binary that scriptMain builds. Four
-// parallel tests run at once: hey's, wrk's and the tmux terminal's wait
-// on real time for seconds, beside tests that keep the processors busy.
+// parallel tests run at once: hey's and wrk's wait on real time for
+// seconds, and all four of them run together.
 func TestMain(m *testing.M) {
 	version, commit, date = "1.2.3", "abc1234def5678abc1234def5678abc1234def56", "2026-11-25T10:00:00Z"
 	scripts = &scriptMain{m: m}
@@ -67,7 +67,6 @@ func TestMain(m *testing.M) {
 // With -update, the golden files compared by "cmp stdout FILE" are
 // rewritten inside the scripts.
 func TestScript(t *testing.T) {
-	t.Parallel() // beside the tests that wait on hey, wrk and tmux
 	bin, err := scripts.binDir()
 	if err != nil {
 		t.Fatalf("the scripts' hooklimit: %v", err)

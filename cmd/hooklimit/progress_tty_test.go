@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,7 +153,7 @@ func TestProgressNoCursorEscapes(t *testing.T) {
 	var data []byte
 	for deadline := time.Now().Add(ttyTimeout); ; time.Sleep(20 * time.Millisecond) {
 		var err error
-		if data, err = os.ReadFile(raw); err != nil {
+		if data, err = os.ReadFile(raw); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			t.Fatal(err)
 		}
 		if strings.Contains(string(data), "retry-after: done") || time.Now().After(deadline) {
