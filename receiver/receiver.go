@@ -31,7 +31,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultErrorStatus = http.StatusServiceUnavailable
-	DefaultBuffer      = 1 << 16
+	DefaultBuffer      = 1 << 13
 	DefaultBlockFor    = 100 * time.Millisecond
 	DefaultReorder     = 50 * time.Millisecond
 )
@@ -75,7 +75,7 @@ type Options struct {
 
 	// Recorder judges the sender. It is fed from one goroutine, in time
 	// order: the receiver's records go through a channel of Buffer records
-	// (default 65,536) and wait Reorder (default 50 ms) to be put in order.
+	// (default 8,192) and wait Reorder (default 50 ms) to be put in order.
 	// When the channel is full, a request waits up to BlockFor (default
 	// 100 ms) before its record is dropped and counted.
 	Recorder *session.Recorder
