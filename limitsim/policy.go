@@ -144,10 +144,7 @@ func (pt *Partition) DecideInto(d *Decision, now, size int64) {
 		d.Limits = make([]LimitStatus, len(pt.limiters))
 	}
 	d.Limits = d.Limits[:len(pt.limiters)]
-	if now < pt.lastUsed {
-		now = pt.lastUsed
-	}
-	pt.lastUsed = now
+	now = pt.advance(now)
 	d.Now, d.Admitted, d.RetryAt, d.NextAt = now, true, 0, 0
 	limits := pt.profile.Limits
 	for i, l := range pt.limiters {
@@ -179,6 +176,15 @@ func (pt *Partition) DecideInto(d *Decision, now, size int64) {
 	}
 }
 
+// advance returns the time a request arriving at now is decided at: now,
+// or the partition's last time when now is earlier (time never goes back
+// within a partition), which then becomes the last time.
+func (pt *Partition) advance(now int64) int64 {
+	now = max(now, pt.lastUsed)
+	pt.lastUsed = now
+	return now
+}
+
 // Admit decides a request as DecideInto does, with the same effect on the
 // partition, and returns only whether it was admitted: what a caller that
 // needs no headers wants, at about half the cost. (What DecideInto reads
@@ -187,10 +193,7 @@ func (pt *Partition) DecideInto(d *Decision, now, size int64) {
 func (pt *Partition) Admit(now, size int64) bool {
 	pt.lock()
 	defer pt.unlock()
-	if now < pt.lastUsed {
-		now = pt.lastUsed
-	}
-	pt.lastUsed = now
+	now = pt.advance(now)
 	limits := pt.profile.Limits
 	admitted := true
 	for i, l := range pt.limiters {
@@ -212,10 +215,7 @@ func (pt *Partition) Admit(now, size int64) bool {
 func (pt *Partition) DecideShort(d *Decision, now, size int64) {
 	pt.lock()
 	defer pt.unlock()
-	if now < pt.lastUsed {
-		now = pt.lastUsed
-	}
-	pt.lastUsed = now
+	now = pt.advance(now)
 	limits := pt.profile.Limits
 	admitted, retryAt := true, int64(0)
 	for i, l := range pt.limiters {
