@@ -67,16 +67,16 @@ func newDeps(build BuildInfo, stdin io.Reader, stdout, stderr io.Writer, lookupE
 		Now:   time.Now,
 
 		LookupEnv: lookupEnv,
-		Create: func(name string) (io.WriteCloser, error) {
-			f, err := dir.Create(name)
-			if err != nil {
-				return nil, err
-			}
-			return f, nil
-		},
-		Listen: net.Listen,
+		Listen:    net.Listen,
 	}
 	d.IO.Dir = dir
+	d.Create = func(name string) (io.WriteCloser, error) {
+		f, err := d.IO.Dir.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
 	d.IO.ErrNoCursor = cursorless(d.LookupEnv)
 	d.IO.Width = outWidth(stdout, d.LookupEnv)
 	return d
