@@ -36,31 +36,3 @@ func BenchmarkSimEngine(b *testing.B) {
 	}
 	b.ReportMetric(float64(attempts)/time.Since(start).Seconds(), "attempts/s")
 }
-
-// BenchmarkSimEngineHandover is BenchmarkSimEngine with its observer
-// behind a Handover: the engine's cost with the hand-over's copies and
-// channel, and an observer that costs nothing.
-func BenchmarkSimEngineHandover(b *testing.B) {
-	prof, _ := limitsim.Builtin("rewst")
-	var attempts int64
-	start := time.Now()
-	for b.Loop() {
-		src, err := scenarios.New("steady", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 10 * time.Minute})
-		if err != nil {
-			b.Fatal(err)
-		}
-		obs := &countObserver{}
-		h := NewHandover(obs)
-		eng := &Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: h, Target: &SimTarget{Profile: prof}}
-		st, err := eng.Run(context.Background())
-		h.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if int64(obs.attempts) != st.Attempts {
-			b.Fatalf("observer saw %d attempts of %d", obs.attempts, st.Attempts)
-		}
-		attempts += st.Attempts
-	}
-	b.ReportMetric(float64(attempts)/time.Since(start).Seconds(), "attempts/s")
-}

@@ -58,17 +58,13 @@ func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	if s.CountsOnly {
 		coll.delivery.noHistograms, coll.timeline = true, nil
 	}
-	// The collector counts on a goroutine of its own; Observe's
-	// wrappers (progress, caps) stay on the engine's.
-	hand := probe.NewHandover(coll)
-	var obs probe.Observer = hand
+	var obs probe.Observer = coll
 	if s.Observe != nil {
-		obs = s.Observe(hand)
+		obs = s.Observe(coll)
 	}
 	eng := &probe.Engine{Source: s.Source, Policy: s.Policy, Sender: s.Sender, Lanes: s.Lanes, Seed: s.Seed, Observer: obs, Target: &probe.SimTarget{Profile: s.Profile, SendsRetryAfter: s.SendsRetryAfter}}
 	s.Caps.Apply(eng)
 	st, runErr := eng.Run(ctx)
-	hand.Close()
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr
 	}
