@@ -451,8 +451,14 @@ func (r *run) complete(s *sendSlot) {
 	r.inflight--
 	a := &s.att
 	p := &s.p
-	// The failure the policy is told of, built in place.
-	f := retry.Failure{N: int(p.n), Prev: p.prev, Response: a.Response()}
+	// The failure the policy is told of, written field by field: a
+	// composite literal would be built aside and copied.
+	var f retry.Failure
+	f.N, f.Prev = int(p.n), p.prev
+	f.Response.Status, f.Response.RetryAfter, f.Response.HasRetryAfter = a.Status, a.RetryAfter, a.HasRetryAfter
+	if a.Err != "" {
+		f.Response.Err = errString(a.Err)
+	}
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
 		ln.gate.answered(p, a, &f.Response)
@@ -477,9 +483,9 @@ func (r *run) complete(s *sendSlot) {
 				r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(p.at - r.stats.Start), Attempts: r.stats.Attempts})
 			}
 		default:
-			next := *p
-			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
-			r.queue.add(next, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
+			at := a.Done + int64(delay)
+			p.at, p.n, p.prev = at, p.n+1, delay // the slot's delivery is queued again, as its next attempt
+			r.queue.add(*p, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {
