@@ -55,16 +55,19 @@ type simLink struct {
 
 // simPart is a partition of the simulator and, when the last request it
 // decided was rejected, that rejection: the time it was decided at, the
-// request's size and the decision's RetryAt. A profile that does not
-// count rejected requests takes nothing for one (every Limiter's Take
-// of a rejected request returns at once), and a Limiter's Check at the
-// time it last saw changes nothing more, so the next request of the same
-// size at that time, or before it (decided at it), gets the same
-// decision: a retry storm's burst at one instant is decided once.
+// request's size and the answer (status and Retry-After). A profile that
+// does not count rejected requests takes nothing for one (every
+// Limiter's Take of a rejected request returns at once), and a Limiter's
+// Check at the time it last saw changes nothing more, so the next request
+// of the same size at that time, or before it (decided at it), gets the
+// same answer: a retry storm's burst at one instant is decided once.
 type simPart struct {
-	pt              *limitsim.Partition
-	rejected        bool
-	at, size, retry int64
+	pt            *limitsim.Partition
+	rejected      bool
+	at, size      int64
+	status        int
+	retryAfter    time.Duration
+	hasRetryAfter bool
 }
 
 func (t *SimTarget) open(r *run) (link, error) {
@@ -100,14 +103,13 @@ func (l *simLink) send(s *sendSlot) {
 	if sp == nil {
 		sp = l.partition(s)
 	}
-	if sp.rejected && a.Sent <= sp.at && a.Size == sp.size && !l.noAgain {
-		l.dec.Admitted, l.dec.Now, l.dec.RetryAt, l.dec.NextAt = false, sp.at, sp.retry, 0
-	} else {
-		sp.pt.DecideShort(&l.dec, a.Sent, a.Size)
-		sp.rejected = l.again && !l.dec.Admitted
-		sp.at, sp.size, sp.retry = l.dec.Now, a.Size, l.dec.RetryAt
-	}
 	a.Done = a.Sent + l.latency
+	if sp.rejected && a.Sent <= sp.at && a.Size == sp.size && !l.noAgain {
+		a.Status, a.RetryAfter, a.HasRetryAfter = sp.status, sp.retryAfter, sp.hasRetryAfter
+		l.r.complete(s)
+		return
+	}
+	sp.pt.DecideShort(&l.dec, a.Sent, a.Size)
 	switch {
 	case l.dec.Admitted:
 		a.Status = http.StatusOK
@@ -119,6 +121,8 @@ func (l *simLink) send(s *sendSlot) {
 			a.RetryAfter, a.HasRetryAfter = time.Duration(l.dec.RetryAfter())*time.Second, true
 		}
 	}
+	sp.rejected = l.again && !l.dec.Admitted
+	sp.at, sp.size, sp.status, sp.retryAfter, sp.hasRetryAfter = l.dec.Now, a.Size, a.Status, a.RetryAfter, a.HasRetryAfter
 	l.r.complete(s)
 }
 
