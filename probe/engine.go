@@ -410,19 +410,26 @@ func (r *run) advance() {
 
 // dispatch sends the candidate at now, which is on or after planned.
 func (r *run) dispatch(fromSource bool, planned, now int64) {
-	p, ok := r.take(fromSource)
-	if !ok {
-		return
+	var s *sendSlot
+	if fromSource {
+		p, ok := r.take(true)
+		if !ok {
+			return
+		}
+		s = r.ring.claim()
+		s.p = p
+	} else {
+		s = r.ring.claim()
+		r.queue.popInto(&s.p) // take, written in place
 	}
+	p := &s.p
 	late := r.pacer.dispatched(p.at, planned, now)
-	s := r.ring.claim()
-	s.p = p
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
-		ln.gate.sent(&s.p, now)
+		ln.gate.sent(p, now)
 	}
 	key, ws := r.keys.name(p.key)
-	s.att.set(&p, key, ws, ln.name, now, late)
+	s.att.set(p, key, ws, ln.name, now, late)
 	if r.stats.Attempts == 0 {
 		r.stats.Start = now
 	}

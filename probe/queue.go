@@ -169,26 +169,33 @@ func (q *retryQueue) add(p pending, lane int, claimed bool) {
 }
 
 func (q *retryQueue) pop() pending {
+	var p pending
+	q.popInto(&p)
+	return p
+}
+
+// popInto is pop, which writes the earliest pending attempt into p (a
+// send slot): copied once, where a value returned and stored again would
+// be copied twice, each copy read back at once by wider loads that stall.
+func (q *retryQueue) popInto(p *pending) {
 	h := &q.heap[0]
 	if h.n != 0 {
 		q.n--
-		return q.down()
+		*p = q.down()
+		return
 	}
 	i := h.event
 	r := &q.runs[i]
-	p := r.members[r.head]
+	*p = r.members[r.head]
 	p.at, p.seq = h.at, h.seq
-	r.members[r.head] = pending{}
-	r.head++
 	q.n--
-	if r.head < len(r.members) {
+	if r.head++; r.head < len(r.members) {
 		// The next member follows at once: it is still the earliest.
 		h.seq++
-		return p
+		return
 	}
 	q.down()
 	q.release(i)
-	return p
 }
 
 // moveRun moves every member of the run at the top of the queue to at,
