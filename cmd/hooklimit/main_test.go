@@ -24,7 +24,8 @@ import (
 // TestMain sets the version the linker would have set for a release, and
 // gives the scripts the hooklimit binary that scriptMain builds. Four
 // parallel tests run at once: hey's and wrk's wait on real time for
-// seconds, and all four of them run together.
+// seconds, all four of them together, and beside the scripts (TestScript
+// is parallel too), whose work fills the time they wait.
 func TestMain(m *testing.M) {
 	version, commit, date = "1.2.3", "abc1234def5678abc1234def5678abc1234def56", "2026-11-25T10:00:00Z"
 	scripts = &scriptMain{m: m}
@@ -67,6 +68,7 @@ func TestMain(m *testing.M) {
 // With -update, the golden files compared by "cmp stdout FILE" are
 // rewritten inside the scripts.
 func TestScript(t *testing.T) {
+	t.Parallel()
 	bin, err := scripts.binDir()
 	if err != nil {
 		t.Fatalf("the scripts' hooklimit: %v", err)
