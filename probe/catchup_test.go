@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -20,11 +21,21 @@ func windowProfile(ws ...time.Duration) *limitsim.Profile {
 	return p
 }
 
-// TestCatchUpBoundary checks the catch-up rule at its exact boundary, on a
-// schedule of one attempt every 100 ms and a window of 1 s: the attempt
-// whose send would put into a second one send more than the schedule holds
-// in the second up to its due time is held, to the instant where the
-// count is equal.
+// bytesProfile is windowProfile with its limits counted in bytes: a
+// catch-up bounded by the schedule clause alone (no count clause).
+func bytesProfile(ws ...time.Duration) *limitsim.Profile {
+	p := windowProfile(ws...)
+	for i := range p.Limits {
+		p.Limits[i].Unit = limitsim.Bytes
+	}
+	return p
+}
+
+// TestCatchUpBoundary checks the catch-up's schedule clause at its exact
+// boundary, on a schedule of one attempt every 100 ms and a window of 1 s
+// in bytes (no count clause): the attempt whose send would put into a
+// second one send more than the schedule holds in the second up to its
+// due time is held, to the instant where the count is equal.
 func TestCatchUpBoundary(t *testing.T) {
 	type step struct {
 		due   int64 // paceMS
@@ -62,7 +73,7 @@ func TestCatchUpBoundary(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		p := pacer{catchUp: newCatchUp(windowProfile(time.Second), 0)}
+		p := pacer{catchUp: newCatchUp(bytesProfile(time.Second), 0)}
 		for i, s := range tt.steps {
 			plan := p.next(s.due * paceMS)
 			if plan != s.plan*paceMS {
@@ -135,6 +146,7 @@ func stalled(rng *rand.Rand, c *catchUp, due []int64, stallEvery int, maxStall i
 // gaps (Pace; TestPacerNeverBursts).
 func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 16))
+	released := 0
 	for _, prof := range limitsim.Builtins() {
 		c := newCatchUp(prof, 0)
 		sliding := !slices.ContainsFunc(prof.Limits, func(l limitsim.Limit) bool { return l.Kind != limitsim.Window })
@@ -149,6 +161,7 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 		for _, l := range prof.Limits {
 			span, quota = max(span, l.Per), max(quota, l.Quota)
 		}
+		early := 0
 		for trial := range 3 {
 			keys := 1 + trial%3
 			// Candidates in bursts; the simulator keeps those it admits.
@@ -167,6 +180,7 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 			}
 			c := newCatchUp(prof, 0)
 			sent := stalled(rng, c, due, 40, int64(span)/4+int64(time.Second))
+			early += byCount(prof, due, sent)
 			replay := limitsim.NewSimulator(prof)
 			for i, s := range sent {
 				if d := replay.Decide(key[i], s, 512); !d.Admitted {
@@ -175,7 +189,33 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 				}
 			}
 		}
+		t.Logf("%s: %d sends released by the count clause before the schedule clause allowed them", prof.Name, early)
+		released += early
 	}
+	if released == 0 {
+		t.Error("no send left before the schedule clause allowed it: the count clause was never tried")
+	}
+}
+
+// byCount returns how many of the sends left before the schedule clause
+// alone would have let them (the count clause released them), replaying
+// them through a catch-up of prof's windows in bytes (no count clause).
+func byCount(prof *limitsim.Profile, due, sent []int64) int {
+	bp := *prof
+	bp.Limits = slices.Clone(prof.Limits)
+	for i := range bp.Limits {
+		bp.Limits[i].Unit = limitsim.Bytes
+	}
+	c := newCatchUp(&bp, 0)
+	n, d := 0, int64(math.MinInt64)
+	for i := range sent {
+		d = max(d, due[i])
+		if i > 0 && sent[i] < c.earliest(d) {
+			n++
+		}
+		c.sent(d, sent[i], sent[i])
+	}
+	return n
 }
 
 // TestCatchUpOverTheLimit checks a schedule far over the profile's
@@ -296,6 +336,52 @@ func TestCatchUpMergedRecordsHoldAtLeastAsLong(t *testing.T) {
 		got := s.earliest(q)
 		if got < exact || got > max(exact, q)+s.merge {
 			t.Fatalf("due %v: bound %v, exact %v, resolution %v", time.Duration(q), time.Duration(got), time.Duration(exact), time.Duration(s.merge))
+		}
+	}
+}
+
+// TestCatchUpCountClauseBoundary checks the count clause at its boundary,
+// on a window of 1,024 ms (buckets of exactly 1 ms) with a quota of 5
+// requests: an attempt whose send keeps the run's count in the window at
+// Quota leaves when due, though the schedule clause alone would hold it
+// until the burst before it is a window old; the one that would make it
+// Quota + 1 is held until the oldest bucket that must leave the window
+// has (the end of the bucket: at most 1 ms after the exact instant), or
+// until the schedule clause allows it, whichever comes first.
+func TestCatchUpCountClauseBoundary(t *testing.T) {
+	prof := &limitsim.Profile{Name: "t", Dialect: "none", Limits: []limitsim.Limit{
+		{Name: "w", Kind: limitsim.Window, Quota: 5, Per: 1024 * time.Millisecond},
+		{Name: "s", Kind: limitsim.Window, Quota: 1000, Per: time.Second}}} // room: no floor, no hold
+	steps := []struct {
+		due, delay, plan int64 // ms
+	}{
+		{0, 400, 0}, {10, 0, 400}, {20, 200, 400}, // a stall of 400 ms, then one of 200 ms
+		// The sends in (6, 1030]: 400, 400, 600, and this one: 4.
+		{1030, 0, 1030},
+		// 5: Quota.
+		{1040, 0, 1040},
+		// 6 until the two sends at 400 ms are out: exactly at 1,424 ms,
+		// counted at the end of their bucket, 1,425. The schedule clause
+		// would wait for the send at 600 ms (due 20): 1,624.
+		{1050, 0, 1425},
+		// At 1,425 the window holds 600, 1030, 1040, 1425 and this one: 5.
+		{1060, 0, 1425},
+		// 6 until the send at 600 is out (1,625 by the count); the
+		// schedule clause allows it first: the last due by 46 ms (due 20)
+		// left at 600.
+		{1070, 0, 1624},
+	}
+	p := pacer{catchUp: newCatchUp(prof, 0)}
+	sim := limitsim.NewSimulator(prof)
+	for i, s := range steps {
+		plan := p.next(s.due * paceMS)
+		if plan != s.plan*paceMS {
+			t.Errorf("step %d (due %d ms) planned at %v, want %d ms", i, s.due, time.Duration(plan), s.plan)
+		}
+		actual := plan + s.delay*paceMS
+		p.dispatched(s.due*paceMS, plan, actual)
+		if !sim.Decide("k", actual, 1).Admitted {
+			t.Errorf("step %d (due %d ms) sent at %v: rejected", i, s.due, time.Duration(actual))
 		}
 	}
 }

@@ -103,7 +103,7 @@ func (p *pacer) dispatched(intended, planned, actual int64) (late bool) {
 	p.started, p.prevIntended, p.prevDispatch = true, intended, max(planned, actual-p.tolerance)
 	if p.catchUp != nil {
 		p.due = max(p.due, intended)
-		p.catchUp.sent(p.due, p.prevDispatch)
+		p.catchUp.sent(p.due, p.prevDispatch, actual)
 	}
 	return actual-intended > p.tolerance
 }
