@@ -385,3 +385,50 @@ func TestCatchUpCountClauseBoundary(t *testing.T) {
 		}
 	}
 }
+
+// TestCatchUpFloor checks what the one-second floor becomes: dropped when
+// the profile has a sliding window of 1 s or less; otherwise a count
+// clause of the least quota a second the profile's limits in requests
+// allow on average (rounded down, at least 1), or the schedule clause
+// alone when every limit is in bytes.
+func TestCatchUpFloor(t *testing.T) {
+	lim := func(q int64, per time.Duration, u limitsim.Unit) limitsim.Limit {
+		return limitsim.Limit{Name: fmt.Sprint(q, per), Kind: limitsim.Window, Quota: q, Per: per, Unit: u}
+	}
+	type win struct {
+		w     time.Duration
+		quota int64
+	}
+	tests := []struct {
+		name   string
+		limits []limitsim.Limit
+		want   []win
+	}{
+		{"a window of 1 s: no floor", []limitsim.Limit{lim(25, time.Second, ""), lim(1000, time.Minute, "")},
+			[]win{{time.Second, 25}, {time.Minute, 1000}}},
+		{"a window under 1 s: no floor", []limitsim.Limit{lim(5, 100*time.Millisecond, "")},
+			[]win{{100 * time.Millisecond, 5}}},
+		{"a minute: 2 a second on average", []limitsim.Limit{lim(179, time.Minute, "")},
+			[]win{{time.Second, 2}, {time.Minute, 179}}},
+		{"the least average of two", []limitsim.Limit{lim(600, time.Minute, ""), lim(3600, time.Hour, "")},
+			[]win{{time.Second, 1}, {time.Minute, 600}, {time.Hour, 3600}}},
+		{"under 1 a second: 1", []limitsim.Limit{lim(500, 10*time.Minute, "")},
+			[]win{{time.Second, 1}, {10 * time.Minute, 500}}},
+		{"bytes: the schedule clause alone", []limitsim.Limit{lim(1<<20, time.Minute, limitsim.Bytes)},
+			[]win{{time.Second, 0}, {time.Minute, 0}}},
+		{"bytes and requests of one window: the schedule clause alone there", []limitsim.Limit{lim(1<<20, time.Minute, limitsim.Bytes), lim(120, time.Minute, "")},
+			[]win{{time.Second, 2}, {time.Minute, 0}}},
+		{"two quotas of one window: the least", []limitsim.Limit{lim(30, time.Second, ""), lim(20, time.Second, "")},
+			[]win{{time.Second, 20}}},
+	}
+	for _, tt := range tests {
+		c := newCatchUp(&limitsim.Profile{Name: "t", Dialect: "none", Limits: tt.limits}, 0)
+		var got []win
+		for i := range c.windows {
+			got = append(got, win{time.Duration(c.windows[i].w), c.counts[i].quota})
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: windows %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
