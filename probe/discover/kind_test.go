@@ -22,6 +22,7 @@ import (
 // count are what the profile says, and the observations that decided them
 // are given.
 func TestDiscoverKindServeProfiles(t *testing.T) {
+	t.Parallel() // on virtual time: it works while the real servers' tests wait
 	yes, no := true, false
 	tests := []struct {
 		name, limits  string

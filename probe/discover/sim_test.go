@@ -92,6 +92,7 @@ func inferredString(ls []InferredLimit) string {
 // numbers in virtual time: the numbers found are exactly the documented
 // ones, each found the way it can be.
 func TestDiscoverBuiltinsVirtual(t *testing.T) {
+	t.Parallel() // on virtual time: it works while the real servers' tests wait
 	tests := []struct {
 		profile  string
 		dialects []string

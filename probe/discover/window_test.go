@@ -141,6 +141,7 @@ func TestInferWindow(t *testing.T) {
 // application errors; 503s that behave like a limit (every rejection,
 // with or without Retry-After) are.
 func TestDiscover503Virtual(t *testing.T) {
+	t.Parallel() // on virtual time: it works while the real servers' tests wait
 	tests := []struct {
 		name      string
 		edit      func(rng *rand.Rand) func(status *int, h http.Header, d *limitsim.Decision)
