@@ -174,19 +174,27 @@ func (c *catchUp) sent(due, sent, actual int64) {
 }
 
 // sendCount is a window's count clause: the run's sends, by when they
-// left, in a ring of buckets g wide, the oldest first.
+// left, in buckets g wide; a ring keeps the buckets that hold sends, the
+// oldest first, as far back as a window can reach.
 type sendCount struct {
 	w, quota, g int64 // the window, the quota (0: no count clause), the bucket width, ns
-	ring        []int64
-	head        int   // the ring's oldest bucket
-	lo          int64 // the oldest bucket's index: it holds the sends in [lo·g, (lo+1)·g)
+	span        int64 // how many buckets a window can reach back
+	ring        []sendBucket
+	head, n     int   // the oldest bucket kept, and how many are
 	total       int64 // the sends in the ring
-	started     bool
-	// at caches earliest until the next send: the pacer asks again
-	// every time it looks at the clock.
-	at    int64
-	fresh bool
+	// cut is the first bucket (its offset in the ring; -1 for none yet)
+	// whose leaving the window makes room for a send: the least with the
+	// sends of the buckets up to it more than total − quota; upTo is
+	// those sends. It only moves forward: a send adds to the newest
+	// bucket, and the buckets that leave the ring leave both sides of the
+	// comparison. So a send costs O(1), amortized, however full the
+	// window and however far apart the sends.
+	cut  int
+	upTo int64
 }
+
+// sendBucket is the sends that left in [k·g, (k+1)·g).
+type sendBucket struct{ k, sends int64 }
 
 // newSendCount returns the count clause of window w and quota (none when
 // 0), for a pacer whose attempts leave at most tol before the last send:
@@ -196,33 +204,45 @@ func newSendCount(w, quota, tol int64) sendCount {
 		return sendCount{}
 	}
 	g := max(w/countBuckets, 1)
-	return sendCount{w: w, quota: quota, g: g, ring: make([]int64, (w+tol)/g+3)}
+	span := (w+tol)/g + 3
+	return sendCount{w: w, quota: quota, g: g, span: span, ring: make([]sendBucket, span), cut: -1}
 }
 
-// add counts a send that left at sent. A send before the oldest bucket
+func (c *sendCount) at(i int) *sendBucket { return &c.ring[(c.head+i)%len(c.ring)] }
+
+// add counts a send that left at sent. A send before the newest bucket
 // (never, while sends come in order) is counted in it: counted longer,
-// never shorter.
+// never shorter. The buckets more than span before the newest leave.
 func (c *sendCount) add(sent int64) {
 	if c.quota == 0 {
 		return
 	}
-	c.fresh = false
 	k := floorDiv(sent, c.g)
-	if !c.started {
-		c.lo, c.started = k, true
+	if c.n > 0 {
+		k = max(k, c.at(c.n-1).k)
 	}
-	k = max(k, c.lo)
-	n := int64(len(c.ring))
-	if k >= c.lo+n {
-		for range min(k-c.lo-n+1, n) {
-			c.total -= c.ring[c.head]
-			c.ring[c.head] = 0
-			c.head = (c.head + 1) % len(c.ring)
+	for c.n > 0 && c.at(0).k <= k-c.span {
+		b := c.at(0)
+		c.total -= b.sends
+		if c.cut >= 0 {
+			c.cut--
+			c.upTo -= b.sends
 		}
-		c.lo = k - n + 1
+		c.head = (c.head + 1) % len(c.ring)
+		c.n--
 	}
-	c.ring[(c.head+int(k-c.lo))%len(c.ring)]++
+	if c.cut < 0 {
+		c.cut, c.upTo = -1, 0
+	}
+	if c.n == 0 || c.at(c.n-1).k != k {
+		*c.at(c.n) = sendBucket{k: k}
+		c.n++
+	}
+	c.at(c.n-1).sends++
 	c.total++
+	if c.n-1 <= c.cut {
+		c.upTo++
+	}
 }
 
 // earliest returns the earliest t at which one more send keeps the sends
@@ -239,18 +259,12 @@ func (c *sendCount) earliest() int64 {
 		return math.MaxInt64
 	case c.total < c.quota:
 		return math.MinInt64
-	case c.fresh:
-		return c.at
 	}
-	left := c.total
-	for i := range len(c.ring) {
-		left -= c.ring[(c.head+i)%len(c.ring)]
-		if left < c.quota {
-			c.at, c.fresh = (c.lo+int64(i)+1)*c.g+c.w, true
-			return c.at
-		}
+	for c.upTo <= c.total-c.quota { // ends: upTo reaches total at the newest bucket
+		c.cut++
+		c.upTo += c.at(c.cut).sends
 	}
-	panic("unreachable: an empty ring has room for a send")
+	return (c.at(c.cut).k+1)*c.g + c.w
 }
 
 // floorDiv is a / b rounded down, for b > 0.

@@ -432,3 +432,43 @@ func TestCatchUpFloor(t *testing.T) {
 		}
 	}
 }
+
+// TestSendCountAgainstTheExactCount checks the count clause's buckets
+// against the exact count over random sends in order (bursts, gaps longer
+// than the window, sends a bucket apart): as the pacer uses it (never
+// before the last send less the tolerance), the time it gives is never
+// before the exact one, where the sends in the window with one more are
+// exactly the quota, and at most one bucket after it.
+func TestSendCountAgainstTheExactCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	const w, tol = int64(time.Second), int64(time.Millisecond)
+	for trial := range 20 {
+		quota := 1 + rng.Int64N(40)
+		c := newSendCount(w, quota, tol)
+		var sent []int64
+		at := int64(trial) * 12345
+		for range 3000 {
+			switch rng.IntN(10) {
+			case 0:
+				at += rng.Int64N(3 * w) // often longer than the window
+			case 1, 2:
+				at += rng.Int64N(c.g * 3)
+			case 3:
+			default:
+				at += rng.Int64N(w / quota * 2)
+			}
+			sent = append(sent, at)
+			c.add(at)
+			floor := at - tol
+			exact := floor
+			if m := int64(len(sent)); m >= quota {
+				exact = max(exact, sent[m-quota]+w)
+			}
+			got := max(c.earliest(), floor)
+			if got < exact || got > exact+c.g {
+				t.Fatalf("trial %d, quota %d, %d sends, the last at %v: earliest %v, exact %v (bucket %v)",
+					trial, quota, len(sent), time.Duration(at), time.Duration(got), time.Duration(exact), time.Duration(c.g))
+			}
+		}
+	}
+}
