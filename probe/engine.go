@@ -413,19 +413,26 @@ func (r *run) advance() {
 
 // dispatch sends the candidate at now, which is on or after planned.
 func (r *run) dispatch(fromSource bool, planned, now int64) {
-	p, ok := r.take(fromSource)
-	if !ok {
-		return
+	var s *sendSlot
+	if fromSource {
+		p, ok := r.take(true)
+		if !ok {
+			return
+		}
+		s = r.ring.claim()
+		s.p = p
+	} else {
+		s = r.ring.claim()
+		r.queue.popInto(&s.p) // take, written in place
 	}
+	p := &s.p
 	late := r.pacer.dispatched(p.at, planned, now)
-	s := r.ring.claim()
-	s.p = p
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
-		ln.gate.sent(&s.p, now)
+		ln.gate.sent(p, now)
 	}
 	key, ws := r.keys.name(p.key)
-	s.att.set(&p, key, ws, ln.name, now, late)
+	s.att.set(p, key, ws, ln.name, now, late)
 	if r.stats.Attempts == 0 {
 		r.stats.Start = now
 	}
@@ -454,8 +461,14 @@ func (r *run) complete(s *sendSlot) {
 	r.inflight--
 	a := &s.att
 	p := &s.p
-	// The failure the policy is told of, built in place.
-	f := retry.Failure{N: int(p.n), Prev: p.prev, Response: a.Response()}
+	// The failure the policy is told of, written field by field: a
+	// composite literal would be built aside and copied.
+	var f retry.Failure
+	f.N, f.Prev = int(p.n), p.prev
+	f.Response.Status, f.Response.RetryAfter, f.Response.HasRetryAfter = a.Status, a.RetryAfter, a.HasRetryAfter
+	if a.Err != "" {
+		f.Response.Err = errString(a.Err)
+	}
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
 		ln.gate.answered(p, a, &f.Response)
@@ -480,9 +493,7 @@ func (r *run) complete(s *sendSlot) {
 				r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(p.at - r.stats.Start), Attempts: r.stats.Attempts})
 			}
 		default:
-			next := *p
-			next.at, next.n, next.prev = a.Done+int64(delay), p.n+1, delay
-			r.queue.add(next, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
+			r.queue.addNext(p, a.Done+int64(delay), p.n+1, delay, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {

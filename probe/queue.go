@@ -123,9 +123,18 @@ func (q *retryQueue) push(p pending) {
 // back at one instant, and a burst held back by the sender's pacing are
 // each one run.
 func (q *retryQueue) add(p pending, lane int, claimed bool) {
-	at := p.at
+	q.addNext(&p, p.at, p.n, p.prev, lane, claimed)
+}
+
+// addNext is add for p's next attempt, numbered n, due at at after a delay
+// of prev: the entry is p copied as it is, then those three fields set in
+// place. (p's own fields, just written and copied at once by wider loads,
+// would stall.)
+func (q *retryQueue) addNext(p *pending, at int64, n uint32, prev time.Duration, lane int, claimed bool) {
 	if q.oneByOne {
-		q.push(p)
+		e := *p
+		e.at, e.n, e.prev = at, n, prev
+		q.push(e)
 		return
 	}
 	follows := q.lone == q.seq && q.loneAt == at && q.loneLane == lane
@@ -138,7 +147,9 @@ func (q *retryQueue) add(p pending, lane int, claimed bool) {
 				q.seq++
 				q.n++
 				r.tail = q.seq
-				r.members = append(r.members, p)
+				r.members = append(r.members, *p)
+				m := &r.members[len(r.members)-1]
+				m.at, m.n, m.prev = at, n, prev
 				r.oneKey = r.oneKey && r.key == p.key
 				r.claimed = r.claimed && claimed
 				return
@@ -146,7 +157,9 @@ func (q *retryQueue) add(p pending, lane int, claimed bool) {
 		}
 	}
 	if !follows {
-		q.push(p)
+		e := *p
+		e.at, e.n, e.prev = at, n, prev
+		q.push(e)
 		q.lone, q.loneAt, q.loneLane = q.seq, at, lane
 		return
 	}
@@ -159,7 +172,9 @@ func (q *retryQueue) add(p pending, lane int, claimed bool) {
 		i = uint32(len(q.runs) - 1)
 	}
 	r := &q.runs[i]
-	r.members = append(r.members[:0], p)
+	r.members = append(r.members[:0], *p)
+	m := &r.members[0]
+	m.at, m.n, m.prev = at, n, prev
 	r.head, r.lane, r.key, r.oneKey, r.claimed = 0, lane, p.key, true, claimed
 	q.seq++
 	q.n++
@@ -169,26 +184,33 @@ func (q *retryQueue) add(p pending, lane int, claimed bool) {
 }
 
 func (q *retryQueue) pop() pending {
+	var p pending
+	q.popInto(&p)
+	return p
+}
+
+// popInto is pop, which writes the earliest pending attempt into p (a
+// send slot): copied once, where a value returned and stored again would
+// be copied twice, each copy read back at once by wider loads that stall.
+func (q *retryQueue) popInto(p *pending) {
 	h := &q.heap[0]
 	if h.n != 0 {
 		q.n--
-		return q.down()
+		*p = q.down()
+		return
 	}
 	i := h.event
 	r := &q.runs[i]
-	p := r.members[r.head]
+	*p = r.members[r.head]
 	p.at, p.seq = h.at, h.seq
-	r.members[r.head] = pending{}
-	r.head++
 	q.n--
-	if r.head < len(r.members) {
+	if r.head++; r.head < len(r.members) {
 		// The next member follows at once: it is still the earliest.
 		h.seq++
-		return p
+		return
 	}
 	q.down()
 	q.release(i)
-	return p
 }
 
 // moveRun moves every member of the run at the top of the queue to at,

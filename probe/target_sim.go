@@ -31,18 +31,43 @@ type SimTarget struct {
 	// a caller running many simulations of one profile works out once:
 	// finding out fills a partition (18,021 decisions for Workato).
 	SendsRetryAfter *bool
+
+	// noAgain, set by tests, has every request decided by the partition,
+	// none taken from the rejection before it (see simPart).
+	noAgain bool
 }
 
 // simLink is one run against the simulator.
 type simLink struct {
 	r          *run
 	prof       *limitsim.Profile
-	parts      map[string]*limitsim.Partition // solo: the run's goroutine alone decides
-	byKey      []*limitsim.Partition          // by the engine's key id (keyTable), once resolved through parts
-	retryAfter bool                           // whether the dialect sends Retry-After
-	latency    int64                          // ns
-	clock      int64                          // the virtual clock (Unix ns)
+	parts      map[string]*simPart // solo: the run's goroutine alone decides
+	byKey      []*simPart          // by the engine's key id (keyTable), once resolved through parts
+	retryAfter bool                // whether the dialect sends Retry-After
+	latency    int64               // ns
+	clock      int64               // the virtual clock (Unix ns)
 	dec        limitsim.Decision
+	// again says a request rejected at one time is rejected the same way
+	// when it comes again at that time (see simPart); noAgain, set by
+	// tests, decides every request anyway.
+	again, noAgain bool
+}
+
+// simPart is a partition of the simulator and, when the last request it
+// decided was rejected, that rejection: the time it was decided at, the
+// request's size and the answer (status and Retry-After). A profile that
+// does not count rejected requests takes nothing for one (every
+// Limiter's Take of a rejected request returns at once), and a Limiter's
+// Check at the time it last saw changes nothing more, so the next request
+// of the same size at that time, or before it (decided at it), gets the
+// same answer: a retry storm's burst at one instant is decided once.
+type simPart struct {
+	pt            *limitsim.Partition
+	rejected      bool
+	at, size      int64
+	status        int
+	retryAfter    time.Duration
+	hasRetryAfter bool
 }
 
 func (t *SimTarget) open(r *run) (link, error) {
@@ -55,8 +80,8 @@ func (t *SimTarget) open(r *run) (link, error) {
 		v := t.Profile.SendsRetryAfter()
 		ra = &v
 	}
-	return &simLink{r: r, prof: t.Profile, parts: make(map[string]*limitsim.Partition),
-		retryAfter: *ra, latency: int64(t.Latency)}, nil
+	return &simLink{r: r, prof: t.Profile, parts: make(map[string]*simPart),
+		retryAfter: *ra, latency: int64(t.Latency), again: !t.Profile.CountRejected, noAgain: t.noAgain}, nil
 }
 
 func (l *simLink) start(first int64) int64 { l.clock = first; return first }
@@ -71,15 +96,20 @@ func (l *simLink) sleep(_, planned int64) bool { l.clock = planned; return true 
 // as it leaves, and its Done is Latency later.
 func (l *simLink) send(s *sendSlot) {
 	a := &s.att
-	var pt *limitsim.Partition
+	var sp *simPart
 	if id := int(s.p.key); id < len(l.byKey) {
-		pt = l.byKey[id]
+		sp = l.byKey[id]
 	}
-	if pt == nil {
-		pt = l.partition(s)
+	if sp == nil {
+		sp = l.partition(s)
 	}
-	pt.DecideShort(&l.dec, a.Sent, a.Size)
 	a.Done = a.Sent + l.latency
+	if sp.rejected && a.Sent <= sp.at && a.Size == sp.size && !l.noAgain {
+		a.Status, a.RetryAfter, a.HasRetryAfter = sp.status, sp.retryAfter, sp.hasRetryAfter
+		l.r.complete(s)
+		return
+	}
+	sp.pt.DecideShort(&l.dec, a.Sent, a.Size)
 	switch {
 	case l.dec.Admitted:
 		a.Status = http.StatusOK
@@ -91,25 +121,27 @@ func (l *simLink) send(s *sendSlot) {
 			a.RetryAfter, a.HasRetryAfter = time.Duration(l.dec.RetryAfter())*time.Second, true
 		}
 	}
+	sp.rejected = l.again && !l.dec.Admitted
+	sp.at, sp.size, sp.status, sp.retryAfter, sp.hasRetryAfter = l.dec.Now, a.Size, a.Status, a.RetryAfter, a.HasRetryAfter
 	l.r.complete(s)
 }
 
 // partition returns the partition of the attempt in s, under the
 // profile's scope, and keeps it by the engine's id of its key: keys of one
 // partition (a workspace's, or one key sent by several lanes) share it.
-func (l *simLink) partition(s *sendSlot) *limitsim.Partition {
+func (l *simLink) partition(s *sendSlot) *simPart {
 	part := l.prof.PartitionOf(s.att.Key, s.att.Workspace)
-	pt, ok := l.parts[part]
+	sp, ok := l.parts[part]
 	if !ok {
-		pt = l.prof.NewSoloPartition()
-		l.parts[part] = pt
+		sp = &simPart{pt: l.prof.NewSoloPartition()}
+		l.parts[part] = sp
 	}
 	id := int(s.p.key)
 	if id >= len(l.byKey) {
-		l.byKey = append(l.byKey, make([]*limitsim.Partition, id+1-len(l.byKey))...)
+		l.byKey = append(l.byKey, make([]*simPart, id+1-len(l.byKey))...)
 	}
-	l.byKey[id] = pt
-	return pt
+	l.byKey[id] = sp
+	return sp
 }
 
 // wait and settle have nothing to do: no attempt is ever in flight in

@@ -92,6 +92,9 @@ type Analyzer struct {
 	// instead of being replayed here: see RunCollector.shareDecisions.
 	// admitted is the decision of the arrival being added.
 	given, admitted bool
+	// noAgain, set by tests, has every row's limiter decide every
+	// arrival (see rowState.allow).
+	noAgain bool
 }
 
 // partGroup is the profiles that partition arrivals alike (every per-key
@@ -136,6 +139,7 @@ type rowSpec struct {
 	documented bool
 	spec       string // LimitSpec of the documented limit
 	worst      bool   // whether the row follows its worst case at opt.Resolution
+	again      bool   // the profile counts no rejected request (see rowState.allow)
 }
 
 // keyState is everything the Analyzer keeps for one partition: its
@@ -163,6 +167,26 @@ type rowState struct {
 	tr  tracker
 	lim limitsim.Limiter // nil for a window row until its first rejection
 	replay
+	// rejected says lim's last request, of cost rejCost at rejAt, was
+	// rejected by a profile that counts no rejected request.
+	rejected       bool
+	rejAt, rejCost int64
+}
+
+// allow is lim.Allow(t, cost), but for a request of the cost lim rejected
+// last, at the same time, when the profile counts no rejected request
+// (again): that rejection took nothing, and a Check at the time the
+// limiter last saw changes nothing more, so the answer is the same. A
+// retry storm's burst at one instant is decided once a row. t is never
+// earlier than the time before it (addTo); noAgain, set by tests, asks
+// the limiter every time.
+func (r *rowState) allow(t, cost int64, again, noAgain bool) bool {
+	if r.rejected && t == r.rejAt && cost == r.rejCost && !noAgain {
+		return false
+	}
+	ok := r.lim.Allow(t, cost)
+	r.rejected, r.rejAt, r.rejCost = again && !ok, t, cost
+	return ok
 }
 
 // replay counts the rejections of a replay.
@@ -202,9 +226,9 @@ func NewAnalyzer(profiles []*limitsim.Profile, opt AnalyzerOptions) *Analyzer {
 		g.profiles = append(g.profiles, pi)
 		for li, l := range p.Limits {
 			spec := LimitSpec(l)
-			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true, spec: spec}, res)
+			g.addSpec(rowSpec{profile: pi, limit: li, lim: l, documented: true, spec: spec, again: !p.CountRejected}, res)
 			if alt, ok := l.Alternative(); ok {
-				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt, spec: spec}, res)
+				g.addSpec(rowSpec{profile: pi, limit: li, lim: alt, spec: spec, again: !p.CountRejected}, res)
 			}
 		}
 	}
@@ -364,7 +388,7 @@ func (a *Analyzer) addTo(g *partGroup, x *scenarios.Record, size int64) int64 {
 			}
 			r.lim = a.lateLimiter(g.specs[i], &r.tr, &ls.ring, t, cost)
 		}
-		r.count(r.lim.Allow(t, cost), t)
+		r.count(r.allow(t, cost, g.specs[i].again, a.noAgain), t)
 	}
 	if g.maxSpan > 0 {
 		ls.ring.trim(t - g.maxSpan)

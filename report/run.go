@@ -132,6 +132,7 @@ type RunCollector struct {
 	// shared says the attempts are answered by the simulator of profile
 	// itself: the analyzer takes its decisions (see shareDecisions).
 	shared bool
+	rec    scenarios.Record // the record of the attempt being counted
 }
 
 var _ probe.Observer = (*RunCollector)(nil)
@@ -174,11 +175,14 @@ func (c *RunCollector) shareDecisions() bool {
 // Attempt counts one attempt, in the order attempts were sent.
 func (c *RunCollector) Attempt(a *probe.Attempt) {
 	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
-	rec := scenarios.Record{Time: a.Sent, Key: a.Key, Workspace: a.Workspace, Size: a.Size, HasSize: true}
+	// The record analysed, written field by field into one kept for it:
+	// a composite literal would be built aside and copied.
+	rec := &c.rec
+	rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
 	if c.shared {
-		c.analyzer.addDecided(&rec, a.Accepted())
+		c.analyzer.addDecided(rec, a.Accepted())
 	} else {
-		c.analyzer.add(&rec)
+		c.analyzer.add(rec)
 	}
 	if c.timeline != nil {
 		c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)

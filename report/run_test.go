@@ -149,8 +149,9 @@ func (c *cancelAfter) Attempt(a *probe.Attempt) {
 }
 
 // BenchmarkRunCollected measures a simulated run with everything a run
-// reports: the engine, the delivery counts and histograms, and the
-// compliance analysis of every attempt.
+// reports, as hooklimit run makes it (Simulation): the engine, the
+// delivery counts and histograms, the timeline and the compliance
+// analysis of every attempt, on a goroutine of their own, and the result.
 func BenchmarkRunCollected(b *testing.B) {
 	prof, _ := limitsim.Builtin("rewst")
 	var attempts int64
@@ -160,16 +161,15 @@ func BenchmarkRunCollected(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		coll := NewRunCollector(prof, nil)
-		if !coll.shareDecisions() { // as Simulation does
-			b.Fatal("rewst should share the simulator's decisions")
-		}
-		eng := &probe.Engine{Source: src, Policy: retry.RetryAfter{Max: 100}, Observer: coll, Target: &probe.SimTarget{Profile: prof}}
-		st, err := eng.Run(context.Background())
+		sim := &Simulation{Source: src, Profile: prof, Policy: retry.RetryAfter{Max: 100}}
+		res, err := sim.Run(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}
-		attempts += st.Attempts
+		if !sim.shared {
+			b.Fatal("rewst should share the simulator's decisions")
+		}
+		attempts += res.Delivery.Attempts
 	}
 	b.ReportMetric(float64(attempts)/time.Since(start).Seconds(), "attempts/s")
 }

@@ -64,8 +64,8 @@ func (p Exponential) String() string {
 // Next returns the jittered wait while fewer than Max retries were made.
 // An unknown Jitter counts as none.
 func (p Exponential) Next(f Failure, rng *rand.Rand) (time.Duration, bool) {
-	n := attemptOf(f)
-	if !Retryable(f.Response) || n > p.Max {
+	n := attemptOf(&f)
+	if !retryable(&f.Response) || n > p.Max {
 		return 0, false
 	}
 	t := doubled(p.Base, n, p.Cap)
@@ -115,8 +115,8 @@ func (OutboundSync) String() string { return "outboundsync" }
 
 // Next returns random(0–300 s) + 2^(n-1)·60 s for n from 1 to 7.
 func (OutboundSync) Next(f Failure, rng *rand.Rand) (time.Duration, bool) {
-	lo, hi, ok := OutboundSyncWait(attemptOf(f))
-	if !Retryable(f.Response) || !ok {
+	lo, hi, ok := OutboundSyncWait(attemptOf(&f))
+	if !retryable(&f.Response) || !ok {
 		return 0, false
 	}
 	return lo + uniform(rng, 0, hi-lo), true
@@ -180,7 +180,7 @@ func (p RetryAfter) String() string {
 // Next waits the Retry-After plus jitter when there is one, and asks the
 // fallback when there is none.
 func (p RetryAfter) Next(f Failure, rng *rand.Rand) (time.Duration, bool) {
-	if !Retryable(f.Response) || attemptOf(f) > p.Max {
+	if !retryable(&f.Response) || attemptOf(&f) > p.Max {
 		return 0, false
 	}
 	if !f.Response.HasRetryAfter {

@@ -28,7 +28,12 @@ type Response struct {
 //   - nothing else is: a 2xx is a delivery, a 3xx is not followed, and any
 //     other 4xx is final. A 413 Payload Too Large stays too large however
 //     often it is sent, and a 400 or 401 will not mend itself.
-func Retryable(r Response) bool {
+func Retryable(r Response) bool { return retryable(&r) }
+
+// retryable is Retryable, which the policies call on their Failure's
+// Response in place: a copy of it, read back at once by wider loads than
+// the stores that wrote it, costs more than the rule.
+func retryable(r *Response) bool {
 	if r.Err != nil {
 		return true
 	}
@@ -99,7 +104,7 @@ func (p Immediate) String() string { return "immediate,max=" + strconv.Itoa(p.Ma
 
 // Next retries with no delay while fewer than Max retries were made.
 func (p Immediate) Next(f Failure, _ *rand.Rand) (time.Duration, bool) {
-	if !Retryable(f.Response) || attemptOf(f) > p.Max {
+	if !retryable(&f.Response) || attemptOf(&f) > p.Max {
 		return 0, false
 	}
 	return 0, true
@@ -124,7 +129,7 @@ func (p Fixed) String() string {
 
 // Next returns Delay while fewer than Max retries were made.
 func (p Fixed) Next(f Failure, _ *rand.Rand) (time.Duration, bool) {
-	if !Retryable(f.Response) || attemptOf(f) > p.Max {
+	if !retryable(&f.Response) || attemptOf(&f) > p.Max {
 		return 0, false
 	}
 	return max(p.Delay, 0), true
@@ -162,8 +167,8 @@ func (Svix) String() string { return "svix" }
 
 // Next returns the schedule's wait after attempt N, for N from 1 to 7.
 func (Svix) Next(f Failure, _ *rand.Rand) (time.Duration, bool) {
-	n := attemptOf(f)
-	if !Retryable(f.Response) || n > len(svixSchedule) {
+	n := attemptOf(&f)
+	if !retryable(&f.Response) || n > len(svixSchedule) {
 		return 0, false
 	}
 	return svixSchedule[n-1], true
@@ -205,7 +210,7 @@ func (g GiveUp) inner() Policy {
 }
 
 // attemptOf returns f.N, at least 1.
-func attemptOf(f Failure) int { return max(f.N, 1) }
+func attemptOf(f *Failure) int { return max(f.N, 1) }
 
 // uniform draws a duration in [lo, hi], both ends included, or returns lo
 // when the range is empty or rng is nil. lo must not be negative.

@@ -39,9 +39,9 @@ func (p Schedule) String() string {
 // Next returns the wait before retry N while fewer than Max retries were
 // made and the schedule has one.
 func (p Schedule) Next(f Failure, _ *rand.Rand) (time.Duration, bool) {
-	n := attemptOf(f)
+	n := attemptOf(&f)
 	switch {
-	case !Retryable(f.Response) || n > p.Max:
+	case !retryable(&f.Response) || n > p.Max:
 		return 0, false
 	case n <= len(p.Waits):
 		return p.Waits[n-1], true
