@@ -21,10 +21,11 @@
 # and median of the ratios, and the stalls: sends held up by more than
 # 1 ms, which vegeta then catches up in a burst without bound, and
 # hooklimit within the windows of its profile (rewst by default), holding
-# some sends a window later. Saturated, each tool's achieved requests a
+# some sends a window later where the plan fills the profile's limits. Saturated, each tool's achieved requests a
 # second and the ratios hooklimit/vegeta and hooklimit/wrk. bench/README.md
 # says what each number means. HOOKLIMIT=PATH measures another build of
-# hooklimit; SATURATE=0 skips the saturated part. vegeta v12.13.0 is
+# hooklimit; PROFILE=NAME|FILE judges its runs against another profile
+# (bench/roomy.yaml: one the plans fit in); SATURATE=0 skips the saturated part. vegeta v12.13.0 is
 # installed with `go install` into a temporary GOBIN; wrk and jq come from
 # Debian's packages when missing. All traffic goes to 127.0.0.1.
 set -euo pipefail
@@ -35,6 +36,8 @@ rates=${2:-1000,5000}
 sat=${3:-50000}
 conns=${CONNS:-256}
 threads=$(nproc)
+profile=()
+if [ -n "${PROFILE:-}" ]; then profile=(--profile "$PROFILE"); fi
 tmp=$(mktemp -d)
 sink_pid=
 cleanup() {
@@ -97,7 +100,7 @@ LUA
 hooklimit() {
 	local t0 t1 code=0 attempts cpu p99
 	t0=$(date +%s.%N)
-	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" --retry none --format json \
+	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" "${profile[@]}" --retry none --format json \
 		>"$tmp/hl.json" 2>"$tmp/hl.err" || code=$?
 	t1=$(date +%s.%N)
 	attempts=$(jq -r 'first(.. | objects | .delivery? | objects | .attempts) // empty' "$tmp/hl.json" 2>/dev/null | head -n1 || true)
@@ -208,7 +211,7 @@ pairs() {
 # bench/lateness.
 hl_paced() {
 	local code=0
-	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" --retry none --format json --quiet \
+	/usr/bin/time -f "%U %S" -o "$tmp/hl.time" "$tmp/hooklimit" run steady --rate "$1" --duration "${secs}s" --target "$url" "${profile[@]}" --retry none --format json --quiet \
 		--out "$tmp/hl.jsonl" >"$tmp/hl.json" 2>"$tmp/hl.err" || code=$?
 	if [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; then
 		echo "note: \`hooklimit run steady --rate $1 --target URL\` failed (exit $code): $(head -n1 "$tmp/hl.err")" >&2
@@ -255,7 +258,7 @@ paced() {
 }
 
 pairs=${PAIRS:-3}
-echo "sink $base; $secs s per run; 512-byte POST bodies; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sink $base; $secs s per run; 512-byte POST bodies; hooklimit judged against ${PROFILE:-rewst}; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in ${rates//,/ }; do
 	echo
 	paced "$r"

@@ -1,15 +1,20 @@
 package probe
 
 import (
+	"maps"
+	"math"
+	"math/bits"
 	"slices"
 	"time"
 
 	"github.com/hooklimit/hooklimit/limitsim"
 )
 
-// floorWindow is the window a catch-up is bounded by whatever the
-// profile: a sender that fell behind never sends more in a second than
-// the schedule holds in the second up to the attempt's due time.
+// floorWindow is the window a catch-up is bounded by when the profile
+// has no sliding window of its length or shorter: a sender that fell
+// behind never sends more in a second than the schedule holds in the
+// second up to the attempt's due time, or than the profile's shortest
+// limit allows a second on average (see newCatchUp).
 const floorWindow = time.Second
 
 // catchUpCap is the most late sends a catchUp window keeps apart; at
@@ -17,39 +22,74 @@ const floorWindow = time.Second
 // first of a run of them are kept as one (see slideWindow.add).
 const catchUpCap = 8192
 
+// countBuckets is how many buckets a window's count of sends has: each
+// is 1/countBuckets of the window wide (1 ms for 1 s), and a send is
+// counted for up to that much longer than the window.
+const countBuckets = 1024
+
 // catchUp bounds a sender that fell behind and catches up. An attempt may
 // leave as soon as it is due, however late the attempts before it left,
-// unless that would put into some window of a length W that the profile
-// measures (or the one-second floor) more sends than the schedule holds
-// in the window of length W that ends when the attempt was due.
+// unless that would break, in some window of a length W that the profile
+// measures (or the one-second floor), both of two clauses: the schedule
+// clause and the count clause. An attempt must satisfy one of them in
+// every such window.
 //
-// That is one rule per window, and a simple one: let k be the last
-// attempt sent that was due at least W before the attempt j that is to
-// leave; j may leave at t only if t ≥ sent_k + W. The sends in (t−W, t]
-// are then all among the attempts after k up to j, which were all due in
-// (due_j − W, due_j]: so for every partition key, workspace or any other
-// subset of the attempts, and whatever each one costs (bytes too), a
-// window of length W never holds more sends than the schedule holds in the
-// window of length W that ends when the last of them was due. A schedule
-// that a sliding-window limit of window W admits entirely is then
-// admitted entirely when sent, stalls and all, but for the timer noise
-// the pacer forgives (its tolerance; see pacer): the tool's stalls cannot
-// make a FAIL. So is it under the limit's other reading, a fixed window,
-// whose every window is one of length W. A schedule over the limit is
-// sent no faster than itself.
+// The schedule clause: the window ending when the attempt leaves holds no
+// more sends than the schedule holds in the window of length W that ends
+// when the attempt was due. It is one rule per window, and a simple one:
+// let k be the last attempt sent that was due at least W before the
+// attempt j that is to leave; j may leave at t only if t ≥ sent_k + W.
+// The sends in (t−W, t] are then all among the attempts after k up to j,
+// which were all due in (due_j − W, due_j]: so for every partition key,
+// workspace or any other subset of the attempts, and whatever each one
+// costs (bytes too), a window of length W never holds more sends than the
+// schedule holds in the window of length W that ends when the last of
+// them was due. That holds whichever clause released the attempts after
+// k: it rests only on the attempts leaving in the order they were taken.
+//
+// The count clause: the sends of the whole run (every key, workspace and
+// sender together) in (t−W, t], and the attempt, are no more than the
+// Quota of the profile's limits of window W (the least of them, when
+// several have that window). Every partition's sends are among the
+// run's, so no partition's window then holds more than Quota either. The
+// sends are counted by when they actually left, in buckets of W/1,024
+// (a send counts until its bucket has left the window: an over-count,
+// never an under-count), and an attempt leaves no earlier than t, so the
+// window ending when it really leaves holds no more than was counted.
+// Only limits counted in requests have one: a send's size in bytes is
+// known only once its body is rendered, after it left, so a window with
+// a limit in bytes keeps the schedule clause alone.
+//
+// So, per window of a limit, a send released by either clause never puts
+// a window of any partition over Quota when the profile admits the
+// schedule entirely: the schedule clause keeps the window within the
+// schedule's own count in a window of that length, hence within Quota;
+// the count clause keeps the run's count within Quota. A schedule that
+// sliding-window limits admit entirely is then admitted entirely when
+// sent, stalls and all, but for the timer noise the pacer forgives (its
+// tolerance; see pacer): the tool's stalls cannot make a FAIL. So is it
+// under a limit's other reading, a fixed window, whose every window is
+// one of length W. A schedule over the limits is sent no faster than
+// itself in those windows, as far as the limits are full: where they have
+// room, the attempts held after a stall leave at once (vegeta's catch-up),
+// and where the plan fills them, a catch-up is paid again one window
+// later (when the schedule's window is as full then as it was, the
+// attempts due then wait as long as the caught-up ones did).
 //
 // Attempts are taken in the order they leave; one due before an attempt
 // already sent (a retry queued late) counts as due when that one was.
-// Only the attempts that left after their due time are kept (when k left
-// on time, t ≥ due_j ≥ sent_k + W already), in a ring per window, down to
-// the last one due before the window. Late sends that left within a
-// resolution g of each other (a burst) are kept as one: the earliest due
-// with the latest send, which holds every attempt it bounds at least as
-// long as they would, and at most g longer. g starts at W/8192 (122 µs
-// for 1 s) and doubles, the runs kept merged again, whenever the ring
-// would hold more than 8,192: memory is bounded whatever the rate.
+// For the schedule clause only the attempts that left after their due
+// time are kept (when k left on time, t ≥ due_j ≥ sent_k + W already),
+// in a ring per window, down to the last one due before the window. Late
+// sends that left within a resolution g of each other (a burst) are kept
+// as one: the earliest due with the latest send, which holds every
+// attempt it bounds at least as long as they would, and at most g longer.
+// g starts at W/8192 (122 µs for 1 s) and doubles, the runs kept merged
+// again, whenever the ring would hold more than 8,192: memory is bounded
+// whatever the rate, as it is for the count (1,024 buckets a window).
 type catchUp struct {
 	windows []slideWindow
+	counts  []sendCount // counts[i] is windows[i]'s count clause; quota 0 for none
 }
 
 // newCatchUp returns the catch-up bound for the windows of the sliding
@@ -59,22 +99,56 @@ type catchUp struct {
 // the clock, over every length of time) that a burst after a stall could
 // break even when the schedule keeps them, so the pacer then keeps the
 // schedule's gaps (Pace).
+//
+// The one-second floor has no limit behind it: it keeps a catch-up from
+// bursting where the profile says nothing of short windows. When p has a
+// sliding window of 1 s or less, its limit says what a short window may
+// hold and the floor is dropped. Otherwise its count clause lets a second
+// hold what the profile's shortest-paced limit in requests allows a
+// second on average (the least Quota × 1 s / W, rounded down, at least
+// 1): never more than that limit allows over its own window, so the
+// floor cannot bring back the echo while the limits have room at their
+// average rate.
 func newCatchUp(p *limitsim.Profile, tol time.Duration) *catchUp {
 	if p == nil {
 		return nil
 	}
-	ws := []time.Duration{floorWindow}
+	quota := map[time.Duration]int64{} // the count clause's quota per window; 0 for none
+	floor, floorQuota := true, int64(math.MaxInt64)
 	for _, l := range p.Limits {
 		if l.Kind != limitsim.Window {
 			return nil
 		}
-		ws = append(ws, l.Per)
+		floor = floor && l.Per > floorWindow
+		q, seen := quota[l.Per]
+		switch {
+		case l.Unit == limitsim.Bytes:
+			q = 0
+		case !seen:
+			q = l.Quota
+		case q > 0:
+			q = min(q, l.Quota)
+		}
+		quota[l.Per] = q
+		if l.Unit != limitsim.Bytes {
+			hi, lo := bits.Mul64(uint64(l.Quota), uint64(floorWindow))
+			if hi < uint64(l.Per) { // else the average is beyond any int64
+				perSecond, _ := bits.Div64(hi, lo, uint64(l.Per))
+				floorQuota = min(floorQuota, int64(min(perSecond, math.MaxInt64)))
+			}
+		}
 	}
-	slices.Sort(ws)
-	ws = slices.Compact(ws)
-	c := &catchUp{windows: make([]slideWindow, len(ws))}
+	if floor {
+		quota[floorWindow] = 0
+		if floorQuota != math.MaxInt64 {
+			quota[floorWindow] = max(floorQuota, 1)
+		}
+	}
+	ws := slices.Sorted(maps.Keys(quota))
+	c := &catchUp{windows: make([]slideWindow, len(ws)), counts: make([]sendCount, len(ws))}
 	for i, w := range ws {
 		c.windows[i] = slideWindow{w: int64(w + tol), merge: int64(w) / catchUpCap}
+		c.counts[i] = newSendCount(int64(w), quota[w], int64(tol))
 	}
 	return c
 }
@@ -82,19 +156,124 @@ func newCatchUp(p *limitsim.Profile, tol time.Duration) *catchUp {
 // earliest returns the earliest time the attempt counted as due at due
 // may leave; it is never before due once the caller takes the max.
 func (c *catchUp) earliest(due int64) int64 {
-	var t int64
+	t := int64(math.MinInt64)
 	for i := range c.windows {
-		t = max(t, c.windows[i].earliest(due))
+		t = max(t, min(c.windows[i].earliest(due), c.counts[i].earliest()))
 	}
 	return t
 }
 
-// sent records that the attempt counted as due at due left at sent (the
-// time the pacer counts it as leaving, never before due).
-func (c *catchUp) sent(due, sent int64) {
+// sent records that the attempt counted as due at due left at actual,
+// which the pacer counts as sent (never before due, at most its
+// tolerance before actual).
+func (c *catchUp) sent(due, sent, actual int64) {
 	for i := range c.windows {
 		c.windows[i].add(due, sent)
+		c.counts[i].add(actual)
 	}
+}
+
+// sendCount is a window's count clause: the run's sends, by when they
+// left, in buckets g wide; a ring keeps the buckets that hold sends, the
+// oldest first, as far back as a window can reach.
+type sendCount struct {
+	w, quota, g int64 // the window, the quota (0: no count clause), the bucket width, ns
+	span        int64 // how many buckets a window can reach back
+	ring        []sendBucket
+	head, n     int   // the oldest bucket kept, and how many are
+	total       int64 // the sends in the ring
+	// cut is the first bucket (its offset in the ring; -1 for none yet)
+	// whose leaving the window makes room for a send: the least with the
+	// sends of the buckets up to it more than total − quota; upTo is
+	// those sends. It only moves forward: a send adds to the newest
+	// bucket, and the buckets that leave the ring leave both sides of the
+	// comparison. So a send costs O(1), amortized, however full the
+	// window and however far apart the sends.
+	cut  int
+	upTo int64
+}
+
+// sendBucket is the sends that left in [k·g, (k+1)·g).
+type sendBucket struct{ k, sends int64 }
+
+// newSendCount returns the count clause of window w and quota (none when
+// 0), for a pacer whose attempts leave at most tol before the last send:
+// the ring keeps every bucket a window ending then can reach.
+func newSendCount(w, quota, tol int64) sendCount {
+	if quota <= 0 {
+		return sendCount{}
+	}
+	g := max(w/countBuckets, 1)
+	span := (w+tol)/g + 3
+	return sendCount{w: w, quota: quota, g: g, span: span, ring: make([]sendBucket, span), cut: -1}
+}
+
+func (c *sendCount) at(i int) *sendBucket { return &c.ring[(c.head+i)%len(c.ring)] }
+
+// add counts a send that left at sent. A send before the newest bucket
+// (never, while sends come in order) is counted in it: counted longer,
+// never shorter. The buckets more than span before the newest leave.
+func (c *sendCount) add(sent int64) {
+	if c.quota == 0 {
+		return
+	}
+	k := floorDiv(sent, c.g)
+	if c.n > 0 {
+		k = max(k, c.at(c.n-1).k)
+	}
+	for c.n > 0 && c.at(0).k <= k-c.span {
+		b := c.at(0)
+		c.total -= b.sends
+		if c.cut >= 0 {
+			c.cut--
+			c.upTo -= b.sends
+		}
+		c.head = (c.head + 1) % len(c.ring)
+		c.n--
+	}
+	if c.cut < 0 {
+		c.cut, c.upTo = -1, 0
+	}
+	if c.n == 0 || c.at(c.n-1).k != k {
+		*c.at(c.n) = sendBucket{k: k}
+		c.n++
+	}
+	c.at(c.n-1).sends++
+	c.total++
+	if c.n-1 <= c.cut {
+		c.upTo++
+	}
+}
+
+// earliest returns the earliest t at which one more send keeps the sends
+// counted in (t−w, t] within the quota: the end of the window, counted
+// from the end of the oldest bucket that must leave it. It is
+// math.MinInt64 when the count already has room, math.MaxInt64 when there
+// is no count clause. A bucket still in the ring may hold sends before
+// t−w: they are counted, an over-count. Those the ring no longer holds
+// left before any t the pacer asks about (at least the last send less
+// its tolerance) less the window: they are out of it.
+func (c *sendCount) earliest() int64 {
+	switch {
+	case c.quota == 0:
+		return math.MaxInt64
+	case c.total < c.quota:
+		return math.MinInt64
+	}
+	for c.upTo <= c.total-c.quota { // ends: upTo reaches total at the newest bucket
+		c.cut++
+		c.upTo += c.at(c.cut).sends
+	}
+	return (c.at(c.cut).k+1)*c.g + c.w
+}
+
+// floorDiv is a / b rounded down, for b > 0.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }
 
 // lateSend is a send that left after it was due, or a run of them: the

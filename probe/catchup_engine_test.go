@@ -17,7 +17,8 @@ import (
 // against a profile of sliding windows (1 s), the attempts it missed leave
 // at once when it wakes and the next on time; the one due when the
 // schedule's second up to it no longer holds the attempt due at 0 waits
-// until the burst is a second (and the tolerance) old. Without a profile
+// until the burst is a second (and the tolerance) old, unless the
+// profile's quota has room for it (the count clause). Without a profile
 // the attempts keep the schedule's gaps, shifted by the stall's excess
 // over the tolerance.
 func TestEngineCatchesUpAfterAStall(t *testing.T) { synctest.Test(t, testEngineCatchesUp) }
@@ -29,6 +30,8 @@ func testEngineCatchesUp(t *testing.T) {
 		}
 		return v
 	}
+	roomy := windowProfile(time.Second)
+	roomy.Limits[0].Quota = 12 // the most the catch-up puts in a second; 11 would hold the attempt due at 1.2 s
 	tests := []struct {
 		name string
 		e    Engine
@@ -36,6 +39,8 @@ func testEngineCatchesUp(t *testing.T) {
 	}{
 		{"caught up, within 1 s", Engine{Profile: windowProfile(time.Second)},
 			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1250, 1300)},
+		{"caught up, limits with room: no hold a second later", Engine{Profile: roomy},
+			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300)},
 		{"no profile: the gaps kept", Engine{},
 			ms(0, 250, 349, 449, 549, 649, 749, 849, 949, 1049, 1149, 1249, 1349, 1449)},
 	}

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -20,11 +21,21 @@ func windowProfile(ws ...time.Duration) *limitsim.Profile {
 	return p
 }
 
-// TestCatchUpBoundary checks the catch-up rule at its exact boundary, on a
-// schedule of one attempt every 100 ms and a window of 1 s: the attempt
-// whose send would put into a second one send more than the schedule holds
-// in the second up to its due time is held, to the instant where the
-// count is equal.
+// bytesProfile is windowProfile with its limits counted in bytes: a
+// catch-up bounded by the schedule clause alone (no count clause).
+func bytesProfile(ws ...time.Duration) *limitsim.Profile {
+	p := windowProfile(ws...)
+	for i := range p.Limits {
+		p.Limits[i].Unit = limitsim.Bytes
+	}
+	return p
+}
+
+// TestCatchUpBoundary checks the catch-up's schedule clause at its exact
+// boundary, on a schedule of one attempt every 100 ms and a window of 1 s
+// in bytes (no count clause): the attempt whose send would put into a
+// second one send more than the schedule holds in the second up to its
+// due time is held, to the instant where the count is equal.
 func TestCatchUpBoundary(t *testing.T) {
 	type step struct {
 		due   int64 // paceMS
@@ -62,7 +73,7 @@ func TestCatchUpBoundary(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		p := pacer{catchUp: newCatchUp(windowProfile(time.Second), 0)}
+		p := pacer{catchUp: newCatchUp(bytesProfile(time.Second), 0)}
 		for i, s := range tt.steps {
 			plan := p.next(s.due * paceMS)
 			if plan != s.plan*paceMS {
@@ -135,6 +146,7 @@ func stalled(rng *rand.Rand, c *catchUp, due []int64, stallEvery int, maxStall i
 // gaps (Pace; TestPacerNeverBursts).
 func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 16))
+	released := 0
 	for _, prof := range limitsim.Builtins() {
 		c := newCatchUp(prof, 0)
 		sliding := !slices.ContainsFunc(prof.Limits, func(l limitsim.Limit) bool { return l.Kind != limitsim.Window })
@@ -149,6 +161,7 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 		for _, l := range prof.Limits {
 			span, quota = max(span, l.Per), max(quota, l.Quota)
 		}
+		early := 0
 		for trial := range 3 {
 			keys := 1 + trial%3
 			// Candidates in bursts; the simulator keeps those it admits.
@@ -167,6 +180,7 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 			}
 			c := newCatchUp(prof, 0)
 			sent := stalled(rng, c, due, 40, int64(span)/4+int64(time.Second))
+			early += byCount(prof, due, sent)
 			replay := limitsim.NewSimulator(prof)
 			for i, s := range sent {
 				if d := replay.Decide(key[i], s, 512); !d.Admitted {
@@ -175,7 +189,33 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 				}
 			}
 		}
+		t.Logf("%s: %d sends released by the count clause before the schedule clause allowed them", prof.Name, early)
+		released += early
 	}
+	if released == 0 {
+		t.Error("no send left before the schedule clause allowed it: the count clause was never tried")
+	}
+}
+
+// byCount returns how many of the sends left before the schedule clause
+// alone would have let them (the count clause released them), replaying
+// them through a catch-up of prof's windows in bytes (no count clause).
+func byCount(prof *limitsim.Profile, due, sent []int64) int {
+	bp := *prof
+	bp.Limits = slices.Clone(prof.Limits)
+	for i := range bp.Limits {
+		bp.Limits[i].Unit = limitsim.Bytes
+	}
+	c := newCatchUp(&bp, 0)
+	n, d := 0, int64(math.MinInt64)
+	for i := range sent {
+		d = max(d, due[i])
+		if i > 0 && sent[i] < c.earliest(d) {
+			n++
+		}
+		c.sent(d, sent[i], sent[i])
+	}
+	return n
 }
 
 // TestCatchUpOverTheLimit checks a schedule far over the profile's
@@ -296,6 +336,139 @@ func TestCatchUpMergedRecordsHoldAtLeastAsLong(t *testing.T) {
 		got := s.earliest(q)
 		if got < exact || got > max(exact, q)+s.merge {
 			t.Fatalf("due %v: bound %v, exact %v, resolution %v", time.Duration(q), time.Duration(got), time.Duration(exact), time.Duration(s.merge))
+		}
+	}
+}
+
+// TestCatchUpCountClauseBoundary checks the count clause at its boundary,
+// on a window of 1,024 ms (buckets of exactly 1 ms) with a quota of 5
+// requests: an attempt whose send keeps the run's count in the window at
+// Quota leaves when due, though the schedule clause alone would hold it
+// until the burst before it is a window old; the one that would make it
+// Quota + 1 is held until the oldest bucket that must leave the window
+// has (the end of the bucket: at most 1 ms after the exact instant), or
+// until the schedule clause allows it, whichever comes first.
+func TestCatchUpCountClauseBoundary(t *testing.T) {
+	prof := &limitsim.Profile{Name: "t", Dialect: "none", Limits: []limitsim.Limit{
+		{Name: "w", Kind: limitsim.Window, Quota: 5, Per: 1024 * time.Millisecond},
+		{Name: "s", Kind: limitsim.Window, Quota: 1000, Per: time.Second}}} // room: no floor, no hold
+	steps := []struct {
+		due, delay, plan int64 // ms
+	}{
+		{0, 400, 0}, {10, 0, 400}, {20, 200, 400}, // a stall of 400 ms, then one of 200 ms
+		// The sends in (6, 1030]: 400, 400, 600, and this one: 4.
+		{1030, 0, 1030},
+		// 5: Quota.
+		{1040, 0, 1040},
+		// 6 until the two sends at 400 ms are out: exactly at 1,424 ms,
+		// counted at the end of their bucket, 1,425. The schedule clause
+		// would wait for the send at 600 ms (due 20): 1,624.
+		{1050, 0, 1425},
+		// At 1,425 the window holds 600, 1030, 1040, 1425 and this one: 5.
+		{1060, 0, 1425},
+		// 6 until the send at 600 is out (1,625 by the count); the
+		// schedule clause allows it first: the last due by 46 ms (due 20)
+		// left at 600.
+		{1070, 0, 1624},
+	}
+	p := pacer{catchUp: newCatchUp(prof, 0)}
+	sim := limitsim.NewSimulator(prof)
+	for i, s := range steps {
+		plan := p.next(s.due * paceMS)
+		if plan != s.plan*paceMS {
+			t.Errorf("step %d (due %d ms) planned at %v, want %d ms", i, s.due, time.Duration(plan), s.plan)
+		}
+		actual := plan + s.delay*paceMS
+		p.dispatched(s.due*paceMS, plan, actual)
+		if !sim.Decide("k", actual, 1).Admitted {
+			t.Errorf("step %d (due %d ms) sent at %v: rejected", i, s.due, time.Duration(actual))
+		}
+	}
+}
+
+// TestCatchUpFloor checks what the one-second floor becomes: dropped when
+// the profile has a sliding window of 1 s or less; otherwise a count
+// clause of the least quota a second the profile's limits in requests
+// allow on average (rounded down, at least 1), or the schedule clause
+// alone when every limit is in bytes.
+func TestCatchUpFloor(t *testing.T) {
+	lim := func(q int64, per time.Duration, u limitsim.Unit) limitsim.Limit {
+		return limitsim.Limit{Name: fmt.Sprint(q, per), Kind: limitsim.Window, Quota: q, Per: per, Unit: u}
+	}
+	type win struct {
+		w     time.Duration
+		quota int64
+	}
+	tests := []struct {
+		name   string
+		limits []limitsim.Limit
+		want   []win
+	}{
+		{"a window of 1 s: no floor", []limitsim.Limit{lim(25, time.Second, ""), lim(1000, time.Minute, "")},
+			[]win{{time.Second, 25}, {time.Minute, 1000}}},
+		{"a window under 1 s: no floor", []limitsim.Limit{lim(5, 100*time.Millisecond, "")},
+			[]win{{100 * time.Millisecond, 5}}},
+		{"a minute: 2 a second on average", []limitsim.Limit{lim(179, time.Minute, "")},
+			[]win{{time.Second, 2}, {time.Minute, 179}}},
+		{"the least average of two", []limitsim.Limit{lim(600, time.Minute, ""), lim(3600, time.Hour, "")},
+			[]win{{time.Second, 1}, {time.Minute, 600}, {time.Hour, 3600}}},
+		{"under 1 a second: 1", []limitsim.Limit{lim(500, 10*time.Minute, "")},
+			[]win{{time.Second, 1}, {10 * time.Minute, 500}}},
+		{"bytes: the schedule clause alone", []limitsim.Limit{lim(1<<20, time.Minute, limitsim.Bytes)},
+			[]win{{time.Second, 0}, {time.Minute, 0}}},
+		{"bytes and requests of one window: the schedule clause alone there", []limitsim.Limit{lim(1<<20, time.Minute, limitsim.Bytes), lim(120, time.Minute, "")},
+			[]win{{time.Second, 2}, {time.Minute, 0}}},
+		{"two quotas of one window: the least", []limitsim.Limit{lim(30, time.Second, ""), lim(20, time.Second, "")},
+			[]win{{time.Second, 20}}},
+	}
+	for _, tt := range tests {
+		c := newCatchUp(&limitsim.Profile{Name: "t", Dialect: "none", Limits: tt.limits}, 0)
+		var got []win
+		for i := range c.windows {
+			got = append(got, win{time.Duration(c.windows[i].w), c.counts[i].quota})
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: windows %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSendCountAgainstTheExactCount checks the count clause's buckets
+// against the exact count over random sends in order (bursts, gaps longer
+// than the window, sends a bucket apart): as the pacer uses it (never
+// before the last send less the tolerance), the time it gives is never
+// before the exact one, where the sends in the window with one more are
+// exactly the quota, and at most one bucket after it.
+func TestSendCountAgainstTheExactCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	const w, tol = int64(time.Second), int64(time.Millisecond)
+	for trial := range 20 {
+		quota := 1 + rng.Int64N(40)
+		c := newSendCount(w, quota, tol)
+		var sent []int64
+		at := int64(trial) * 12345
+		for range 3000 {
+			switch rng.IntN(10) {
+			case 0:
+				at += rng.Int64N(3 * w) // often longer than the window
+			case 1, 2:
+				at += rng.Int64N(c.g * 3)
+			case 3:
+			default:
+				at += rng.Int64N(w / quota * 2)
+			}
+			sent = append(sent, at)
+			c.add(at)
+			floor := at - tol
+			exact := floor
+			if m := int64(len(sent)); m >= quota {
+				exact = max(exact, sent[m-quota]+w)
+			}
+			got := max(c.earliest(), floor)
+			if got < exact || got > exact+c.g {
+				t.Fatalf("trial %d, quota %d, %d sends, the last at %v: earliest %v, exact %v (bucket %v)",
+					trial, quota, len(sent), time.Duration(at), time.Duration(got), time.Duration(exact), time.Duration(c.g))
+			}
 		}
 	}
 }

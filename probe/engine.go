@@ -43,13 +43,16 @@ import (
 // of its limits is not a sliding window, they are paced by Pace: as far
 // apart as the schedule put them, shifted later, rather than in a
 // catch-up burst. When every limit of Profile is a sliding window, they
-// leave as soon as they are due, in a burst, unless that would put more
-// sends into a window of one of those limits' lengths, or of 1 s, than
-// the schedule holds in the window of that length ending when the last of
-// them was due (plus Tolerance); such an attempt waits until it would not.
-// That holds for every partition of the traffic, so a schedule the
-// profile admits is admitted when sent, stalls and all; and a schedule
-// over its limits is never sent faster than itself in those windows. A
+// leave as soon as they are due, in a burst, unless that would put into a
+// window of one of those limits' lengths (or of 1 s, when none is that
+// short) both more sends than the schedule holds in the window of that
+// length ending when the last of them was due (plus Tolerance) and more
+// sends of the whole run than the limit's quota (for a limit in
+// requests); such an attempt waits until one of the two holds. Either
+// one keeps every partition of the traffic within the limit when the
+// schedule is, so a schedule the profile admits is admitted when sent,
+// stalls and all; and a schedule over its limits is never sent faster
+// than itself in the windows its limits fill. Where they fill them, a
 // catch-up may be paid for one window later: when the schedule's window
 // is as full then as it was, the attempts due then wait as long as the
 // caught-up ones did. An attempt that leaves more than
@@ -127,7 +130,7 @@ type Engine struct {
 	MinCapped        int64
 	// Profile, when set, is the profile the run is judged against: a
 	// sender that fell behind then catches up, as far as its sliding
-	// windows allow (see the "Pacing" paragraph above).
+	// windows and their quotas allow (see the "Pacing" paragraph above).
 	Profile *limitsim.Profile
 	// Lanes, when set, are several senders run together into the one
 	// Target, each with its own Policy and Sender, which then replace the

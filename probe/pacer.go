@@ -25,9 +25,9 @@ package probe
 // the missed requests as fast as it can. The engine paces by Pace when it
 // is not given the run's profile, or when the profile has a limit other
 // than a sliding window; otherwise it catches up, as far as the profile's
-// windows allow (see catchUp): each send then bounded by the schedule's
-// count in one window of each length the profile measures, not in every
-// window of every length.
+// windows allow (see catchUp): each send then bounded, in one window of
+// each length the profile measures (not in every window of every length),
+// by the schedule's count in that window or by the limit's quota.
 func Pace(intended, prevIntended, prevDispatch int64) int64 {
 	gap := max(intended-prevIntended, 0)
 	return max(intended, prevDispatch+gap)
@@ -63,12 +63,15 @@ func Pace(intended, prevIntended, prevDispatch int64) int64 {
 // With a catchUp, the attempts after a stall leave as soon as they are due
 // (and the one before them has left), unless the catch-up bound holds them:
 // the same time the pacer counts each send at (the tolerance forgiven, so
-// timer noise never holds a later send) enters catchUp's windows, which it
-// widens by the tolerance. So no window of a length L that the bound keeps
-// (every window of the profile's limits, and 1 s) holds more actual sends
-// than the schedule holds in the window of length L + tolerance ending when
-// the last of them was due. Late is decided the same way: more than the
-// tolerance after the attempt was due.
+// timer noise never holds a later send) enters catchUp's schedule clauses,
+// which it widens by the tolerance, and the actual send time its counts.
+// So in every window of a length L that the bound keeps (every window of
+// the profile's sliding-window limits, and 1 s when none is that short),
+// the window ending at each send holds no more actual sends than the
+// schedule holds in the window of length L + tolerance ending when that
+// attempt was due, or no more sends of the whole run than the quota of
+// the limits of window L (see catchUp). Late is decided the same way:
+// more than the tolerance after the attempt was due.
 type pacer struct {
 	tolerance    int64 // ns
 	started      bool
@@ -103,7 +106,7 @@ func (p *pacer) dispatched(intended, planned, actual int64) (late bool) {
 	p.started, p.prevIntended, p.prevDispatch = true, intended, max(planned, actual-p.tolerance)
 	if p.catchUp != nil {
 		p.due = max(p.due, intended)
-		p.catchUp.sent(p.due, p.prevDispatch)
+		p.catchUp.sent(p.due, p.prevDispatch, actual)
 	}
 	return actual-intended > p.tolerance
 }
