@@ -3,7 +3,6 @@ package probe
 import (
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"testing"
 	"time"
 
@@ -40,20 +39,7 @@ func TestHeldRunsSameAttempts(t *testing.T) {
 		runs, stRuns := run(false)
 		flat, stFlat := run(true)
 		what := fmt.Sprintf("seed %d (senders %+v)", seed, lanes)
-		if len(runs.attempts) != len(flat.attempts) {
-			t.Fatalf("%s: %d attempts in runs, %d one by one", what, len(runs.attempts), len(flat.attempts))
-		}
-		for i := range runs.attempts {
-			if !reflect.DeepEqual(runs.attempts[i], flat.attempts[i]) {
-				t.Fatalf("%s: attempt %d differs:\nruns       %+v\none by one %+v", what, i, runs.attempts[i], flat.attempts[i])
-			}
-		}
-		if !reflect.DeepEqual(runs.outcomes, flat.outcomes) {
-			t.Fatalf("%s: outcomes differ", what)
-		}
-		if !reflect.DeepEqual(stRuns, stFlat) {
-			t.Fatalf("%s: stats differ:\n%+v\n%+v", what, stRuns, stFlat)
-		}
+		sameRuns(t, what, runs, stRuns, flat, stFlat, "one by one")
 	}
 }
 

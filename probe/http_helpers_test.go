@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -150,5 +151,25 @@ func checkOneOutcomeEach(t *testing.T, rec *httpRec, st Stats) {
 		case settled[l.event]:
 			t.Errorf("an attempt of event %d reported after its outcome", l.event)
 		}
+	}
+}
+
+// sameRuns fails the test, naming what, unless runs a and b made the same
+// attempts (every field), outcomes and stats; bName says how b was run.
+func sameRuns(t *testing.T, what string, a *httpRec, stA Stats, b *httpRec, stB Stats, bName string) {
+	t.Helper()
+	if len(a.attempts) != len(b.attempts) {
+		t.Fatalf("%s: %d attempts, %d %s", what, len(a.attempts), len(b.attempts), bName)
+	}
+	for i := range a.attempts {
+		if !reflect.DeepEqual(a.attempts[i], b.attempts[i]) {
+			t.Fatalf("%s: attempt %d differs:\n%+v\n%s:\n%+v", what, i, a.attempts[i], bName, b.attempts[i])
+		}
+	}
+	if !reflect.DeepEqual(a.outcomes, b.outcomes) {
+		t.Fatalf("%s: outcomes differ", what)
+	}
+	if !reflect.DeepEqual(stA, stB) {
+		t.Fatalf("%s: stats differ:\n%+v\n%+v", what, stA, stB)
 	}
 }

@@ -3,7 +3,6 @@ package probe
 import (
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"testing"
 	"time"
 
@@ -45,20 +44,7 @@ func TestSimRejectedAgainIsDecided(t *testing.T) {
 		again, stAgain := run(false)
 		each, stEach := run(true)
 		what := fmt.Sprintf("seed %d (%s, count_rejected %v, %s)", seed, prof.Name, prof.CountRejected, pol)
-		if len(again.attempts) != len(each.attempts) {
-			t.Fatalf("%s: %d attempts, %d with every request decided", what, len(again.attempts), len(each.attempts))
-		}
-		for i := range again.attempts {
-			if !reflect.DeepEqual(again.attempts[i], each.attempts[i]) {
-				t.Fatalf("%s: attempt %d differs:\n%+v\nevery request decided:\n%+v", what, i, again.attempts[i], each.attempts[i])
-			}
-		}
-		if !reflect.DeepEqual(again.outcomes, each.outcomes) {
-			t.Fatalf("%s: outcomes differ", what)
-		}
-		if !reflect.DeepEqual(stAgain, stEach) {
-			t.Fatalf("%s: stats differ:\n%+v\n%+v", what, stAgain, stEach)
-		}
+		sameRuns(t, what, again, stAgain, each, stEach, "with every request decided")
 	}
 }
 
