@@ -145,6 +145,7 @@ func stalled(rng *rand.Rand, c *catchUp, due []int64, stallEvery int, maxStall i
 // another kind of limit gets no catch-up: the pacer keeps the schedule's
 // gaps (Pace; TestPacerNeverBursts).
 func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 16))
 	released := 0
 	for _, prof := range limitsim.Builtins() {

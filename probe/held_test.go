@@ -19,6 +19,7 @@ import (
 // deliver in order, cap their concurrency and disable themselves, alone
 // and as two lanes of one plan; the traffic is bursts on a few keys.
 func TestHeldRunsSameAttempts(t *testing.T) {
+	t.Parallel()
 	prof, _ := limitsim.Builtin("rewst")
 	for seed := range uint64(100) {
 		r := rand.New(rand.NewPCG(seed, 11))

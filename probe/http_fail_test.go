@@ -122,6 +122,7 @@ func TestHTTPUnreachable(t *testing.T) {
 // TestHTTPUnreachableStops checks that a long run against a down target
 // stops after the first second instead of playing its schedule.
 func TestHTTPUnreachableStops(t *testing.T) {
+	t.Parallel()
 	rec, st, err := runEngine(t, &Engine{Source: evenly(100, 50*time.Millisecond), Policy: retry.None{}, Target: &HTTPTarget{URL: "http://" + closedAddr(t)}})
 	if exitcode.Of(err) != exitcode.Runtime || !strings.Contains(err.Error(), "unreachable") {
 		t.Fatalf("Run: %v, want an exit-3 unreachable error", err)

@@ -61,6 +61,7 @@ func memTransit(h http.Handler, transit time.Duration) http.RoundTripper {
 // answer has a round trip that puts no answer in the instant an emission
 // is due: over HTTP the two race, and which comes first is chance.
 func TestSenderHTTPAgrees(t *testing.T) {
+	t.Parallel()
 	prof, _ := limitsim.Builtin("rewst")
 	for _, c := range []senderCase{
 		{"ordered", func() *emList { return burstOn(40, "t1") }, retry.RetryAfter{Max: 5}, Sender{Ordered: true}, 10 * time.Millisecond},

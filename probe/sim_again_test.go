@@ -20,6 +20,7 @@ import (
 // sizes (some too large for byte limits), retried at once, after a delay
 // or as Retry-After says.
 func TestSimRejectedAgainIsDecided(t *testing.T) {
+	t.Parallel()
 	var profs []*limitsim.Profile
 	for _, p := range limitsim.Builtins() {
 		c := *p

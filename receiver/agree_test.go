@@ -74,6 +74,7 @@ func sendToServe(t *testing.T, profile, spec string, rate int, dur, transit time
 // answer, so the two clocks agree exactly and nothing is left to jitter:
 // the counts must be equal, not close.
 func TestRunAndServeAgree(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		retry              string
 		wantEarly, wantVio bool

@@ -162,6 +162,7 @@ func TestReceiverEventIDs(t *testing.T) {
 // TestReceiverExactUnderConcurrency: 400 requests at once to one key, at
 // one instant, admit exactly 25, and every one is recorded.
 func TestReceiverExactUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	rv, _, _ := newReceiver(t, Options{})
 	srv := httptest.NewServer(rv)
 	defer srv.Close()
@@ -222,6 +223,7 @@ func TestReceiverMaxBody(t *testing.T) {
 // TestReceiverErrorRate: a share of admitted requests is answered 5xx,
 // repeatably for a seed.
 func TestReceiverErrorRate(t *testing.T) {
+	t.Parallel()
 	count := func(seed uint64) (fails int, statuses string) {
 		rv, c, _ := newReceiver(t, Options{ErrorRate: 0.2, ErrorStatus: 502, Seed: seed})
 		var b strings.Builder

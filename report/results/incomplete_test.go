@@ -50,6 +50,7 @@ func interruptedRun(t *testing.T) (*report.RunResult, []byte) {
 // TestRunInterruptedIsIncomplete: an interrupted run is never a pass, in
 // its result, every format, a thresholds pass, a re-read file and a merge.
 func TestRunInterruptedIsIncomplete(t *testing.T) {
+	t.Parallel()
 	res, file := interruptedRun(t)
 	if res.Verdict != report.VerdictIncomplete || res.Incomplete == nil || res.Incomplete.Reason != report.CutInterrupted {
 		t.Fatalf("verdict %s, incomplete %+v; want incomplete, interrupted", res.Verdict, res.Incomplete)

@@ -52,6 +52,7 @@ func (c *callRecorder) assertWholeLines(t *testing.T) {
 // that each write reaching the file ends at a line boundary and that
 // nothing is lost or reordered.
 func TestLineWriterWritesWholeLines(t *testing.T) {
+	t.Parallel()
 	var want strings.Builder
 	for i := range 5000 {
 		fmt.Fprintf(&want, `{"type":"attempt","event":%d,"key":"t%d"}`+"\n", i, i%7)

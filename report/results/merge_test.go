@@ -176,6 +176,7 @@ func splitByKey(t *testing.T, data []byte, keys ...string) [][]byte {
 // second and 80 are rejected, the shape of 18,100 against the real
 // store in a sixtieth of the attempts.
 func TestMergeReplayOfOneFileIsTheRun(t *testing.T) {
+	t.Parallel()
 	workato := *builtin(t, "workato")
 	workato.Limits = append([]limitsim.Limit(nil), workato.Limits...)
 	workato.Limits[0].Burst = 180
@@ -209,6 +210,7 @@ func TestMergeReplayOfOneFileIsTheRun(t *testing.T) {
 // back into the run itself: delivery, histograms, compliance and the
 // timeline, all computed again from the attempts.
 func TestMergeSplitByKeyIsTheRun(t *testing.T) {
+	t.Parallel()
 	want, data := mtRun(t, "rewst", "duplicate-storm", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Copies: 2, Keys: 2, Duration: 20 * time.Second}, "retry-after", 3, "")
 	parts := splitByKey(t, data, "t1", "t2")
 	rep, err := Merge([]*File{mtParse(t, "t1.jsonl", parts[0]), mtParse(t, "t2.jsonl", parts[1])})
@@ -229,6 +231,7 @@ func TestMergeSplitByKeyIsTheRun(t *testing.T) {
 // their result lines alone (counters added, HDR histograms merged) into
 // exactly what replaying their attempts gives.
 func TestMergeResultLinesEqualsReplay(t *testing.T) {
+	t.Parallel()
 	_, a := mtRun(t, "rewst", "poisson", scenarios.Params{Rate: scenarios.Rate{N: 30, Per: time.Second}, Duration: 30 * time.Second, Keys: 2}, "retry-after", 1, "a-")
 	_, b := mtRun(t, "rewst", "bulk", scenarios.Params{Events: 900, Over: 20 * time.Second}, "exponential,base=500ms,max=4,jitter=full", 2, "b-")
 	replayed, err := Merge([]*File{mtParse(t, "a.jsonl", a), mtParse(t, "b.jsonl", b)})

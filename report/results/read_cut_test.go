@@ -126,6 +126,7 @@ func cutPoints(data []byte, full int) []int {
 // what those attempt lines say; a file cut inside its start line has
 // nothing to report and is an input error.
 func TestReadRunCutAnywhere(t *testing.T) {
+	t.Parallel()
 	full, data := cutRunFile(t)
 	startEnd := bytes.IndexByte(data, '\n')
 	for _, cut := range cutPoints(data, 3) {
@@ -184,6 +185,7 @@ func TestReadRunCutAnywhere(t *testing.T) {
 // TestReadServeCutAnywhere: the same for a serve session: the request
 // counts of a rebuilt session are those of the request lines kept.
 func TestReadServeCutAnywhere(t *testing.T) {
+	t.Parallel()
 	full, data := cutServeFile(t)
 	startEnd := bytes.IndexByte(data, '\n')
 	for _, cut := range cutPoints(data, 3) {

@@ -119,6 +119,7 @@ func TestStartLineNamesTheSenders(t *testing.T) {
 // line names, in its order, each with the events, attempts, 429s and
 // lost events its kept lines hold, summing to the rebuilt totals.
 func TestCutSendersAttributed(t *testing.T) {
+	t.Parallel()
 	full, data := sendersRunFile(t, 40, "")
 	if full.Delivery.Lost == 0 || full.Senders[0].Lost == 0 || full.Senders[1].Rejected429 == 0 {
 		t.Fatalf("the run should reject both and psa should lose events: %+v", full.Senders)
