@@ -133,6 +133,10 @@ type RunCollector struct {
 	// itself: the analyzer takes its decisions (see shareDecisions).
 	shared bool
 	rec    scenarios.Record // the record of the attempt being counted
+	// part is the partition of the last attempt of workspace ws, for a
+	// profile that aggregates (see partition).
+	ws, part string
+	hasPart  bool
 }
 
 var _ probe.Observer = (*RunCollector)(nil)
@@ -172,9 +176,22 @@ func (c *RunCollector) shareDecisions() bool {
 	return true
 }
 
+// partition is c.profile.PartitionOf the attempt's key and workspace, the
+// label of an aggregated partition made once for a run of attempts of one
+// workspace rather than once an attempt.
+func (c *RunCollector) partition(a *probe.Attempt) string {
+	if !c.profile.Aggregates() {
+		return a.Key
+	}
+	if !c.hasPart || a.Workspace != c.ws {
+		c.ws, c.part, c.hasPart = a.Workspace, c.profile.PartitionOf(a.Key, a.Workspace), true
+	}
+	return c.part
+}
+
 // Attempt counts one attempt, in the order attempts were sent.
 func (c *RunCollector) Attempt(a *probe.Attempt) {
-	c.delivery.AttemptIn(a, c.profile.PartitionOf(a.Key, a.Workspace))
+	c.delivery.AttemptIn(a, c.partition(a))
 	// The record analysed, written field by field into one kept for it:
 	// a composite literal would be built aside and copied.
 	rec := &c.rec

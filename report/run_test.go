@@ -173,3 +173,22 @@ func BenchmarkRunCollected(b *testing.B) {
 	}
 	b.ReportMetric(float64(attempts)/time.Since(start).Seconds(), "attempts/s")
 }
+
+// TestRunCollectorPartition: the partition an attempt is counted in is
+// the profile's, whatever the workspaces before it, and one workspace's
+// attempts in a row make its label once.
+func TestRunCollectorPartition(t *testing.T) {
+	for _, name := range []string{"rewst", "workato"} {
+		p := builtin(t, name)
+		c := NewRunCollector(p, nil)
+		for _, a := range []probe.Attempt{{Key: "k1", Workspace: "w1"}, {Key: "k2", Workspace: "w1"}, {Key: "k1", Workspace: "w2"}, {Key: "k3", Workspace: ""}, {Key: "k1", Workspace: "w1"}} {
+			if got, want := c.partition(&a), p.PartitionOf(a.Key, a.Workspace); got != want {
+				t.Errorf("%s: %s in %q counted in %q, want %q", name, a.Key, a.Workspace, got, want)
+			}
+		}
+		a := probe.Attempt{Key: "k9", Workspace: "w9"}
+		if n := testing.AllocsPerRun(100, func() { c.partition(&a) }); n != 0 {
+			t.Errorf("%s: %v allocations an attempt of the same workspace", name, n)
+		}
+	}
+}
