@@ -133,6 +133,15 @@ type RunCollector struct {
 	// itself: the analyzer takes its decisions (see shareDecisions).
 	shared bool
 	rec    scenarios.Record // the record of the attempt being counted
+	// With shared decisions, rec is the last of a run of runLen attempts
+	// equal in all the analysis and the timeline look at (time, key,
+	// workspace, size, accepted, a 429), admitted says whether they were
+	// accepted and rejected whether they were 429s: the run is counted at
+	// once when an attempt that differs comes, or the result is asked for
+	// (flush). eachAlone, set by tests, counts every attempt alone.
+	runLen             int64
+	admitted, rejected bool
+	eachAlone          bool
 	// part is the partition of the last attempt of workspace ws, for a
 	// profile that aggregates (see partition).
 	ws, part string
@@ -195,14 +204,21 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 	// The record analysed, written field by field into one kept for it:
 	// a composite literal would be built aside and copied.
 	rec := &c.rec
-	rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
-	if c.shared {
-		c.analyzer.addDecided(rec, a.Accepted())
-	} else {
+	acc, rej := a.Accepted(), a.Status == 429
+	switch {
+	case !c.shared:
+		rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
 		c.analyzer.add(rec)
-	}
-	if c.timeline != nil {
-		c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
+		if c.timeline != nil {
+			c.timeline.Add(a.Sent, a.Size, acc, rej)
+		}
+	case c.runLen > 0 && a.Sent == rec.Time && a.Size == rec.Size && acc == c.admitted && rej == c.rejected &&
+		a.Key == rec.Key && a.Workspace == rec.Workspace && !c.eachAlone:
+		c.runLen++
+	default:
+		c.flush()
+		rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
+		c.runLen, c.admitted, c.rejected = 1, acc, rej
 	}
 	if !c.seen {
 		c.start, c.seen = a.Sent, true
@@ -218,11 +234,24 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 	}
 }
 
+// flush counts the run of equal attempts that waits, if any (see runLen).
+func (c *RunCollector) flush() {
+	if c.runLen == 0 {
+		return
+	}
+	c.analyzer.addRun(&c.rec, c.admitted, c.runLen)
+	if c.timeline != nil {
+		c.timeline.addRun(c.rec.Time, c.rec.Size, c.admitted, c.rejected, c.runLen)
+	}
+	c.runLen = 0
+}
+
 // Outcome counts how one delivery ended.
 func (c *RunCollector) Outcome(o *probe.Outcome) { c.delivery.Outcome(o) }
 
 // Result returns the run's result, thresholds not yet applied.
 func (c *RunCollector) Result(m RunMeta) *RunResult {
+	c.flush()
 	chk := c.analyzer.Result()
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,

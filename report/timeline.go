@@ -170,6 +170,22 @@ func (b *TimelineBuilder) Add(t, size int64, admitted, rejected bool) {
 	}
 }
 
+// addRun is Add(t, size, admitted, rejected) n times.
+func (b *TimelineBuilder) addRun(t, size int64, admitted, rejected bool, n int64) {
+	b.Add(t, size, admitted, rejected)
+	i := b.last
+	b.sent[i] += n - 1
+	if admitted {
+		b.adm[i] += n - 1
+	}
+	if rejected {
+		b.rej[i] += n - 1
+	}
+	if b.withBytes {
+		b.bytes[i] += (n - 1) * max(size, 0)
+	}
+}
+
 // addStep adds the counts of a step that starts at t and is no longer
 // than the builder's.
 func (b *TimelineBuilder) addStep(t, sent, adm, rej, bytes int64) {
