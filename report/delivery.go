@@ -70,7 +70,8 @@ type DeliveryCollector struct {
 
 	events map[uint64]*eventState // events with copies still unresolved
 	judge  *RetryAfterJudge
-	cutAt  int64 // the latest time a delivery was cut off or interrupted
+	ra     RetryAfterAttempt // the attempt being judged
+	cutAt  int64             // the latest time a delivery was cut off or interrupted
 	// senders counts each sender's share, when attempts name their
 	// sender (a run with several).
 	senders senderTally
@@ -125,8 +126,12 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	if a.N > 1 {
 		d.Retries++
 	}
-	v := c.judge.Add(RetryAfterAttempt{Partition: partition, Event: a.Event, Sent: a.Sent, Answered: a.Done,
-		Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter})
+	// The attempt judged, written field by field into one kept for it: a
+	// composite literal would be built aside and copied.
+	ra := &c.ra
+	ra.Partition, ra.Event, ra.Sent, ra.Answered = partition, a.Event, a.Sent, a.Done
+	ra.Status, ra.RetryAfter, ra.HasRetryAfter = a.Status, a.RetryAfter, a.HasRetryAfter
+	v := c.judge.add(ra)
 	if a.Sender != "" {
 		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, v)
 	}

@@ -125,6 +125,9 @@ func floorMS(d time.Duration, ok bool) *int64 {
 type partWindows struct {
 	until   int64
 	pending []window
+	// first is at or before the start of every window in pending: open
+	// looks at none before a time after it.
+	first int64
 }
 
 // window is a Retry-After window: from t to t+d, both excluded.
@@ -149,16 +152,36 @@ func NewRetryAfterJudge() *RetryAfterJudge {
 
 // Add judges one attempt, and opens the windows of its answer. Attempts
 // must come in the order of Sent.
-func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
+func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict { return j.add(&a) }
+
+// add is Add, a passed by reference.
+func (j *RetryAfterJudge) add(a *RetryAfterAttempt) RetryAfterVerdict {
 	var v RetryAfterVerdict
 	s := a.Sent
 	opens := a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0
 	// The event's windows once followed: kept1 is the one left in single,
 	// when it is there; ws those left in events, when inN. An entry whose
-	// attempt opens a window is written once, below.
-	w1, in1 := j.single.get(a.Event)
-	kept1, inN := false, false
+	// attempt opens a window is written once, below; sl is its slot in
+	// the ring when it has one there that has closed by s: the attempt
+	// follows it when it was not followed, with a slack of 0 or more, and
+	// it is dropped (or written over, below) without followEvent.
+	var sl *eventSlot
+	var w1 eventWindow
+	in1, kept1, inN := false, false, false
 	var ws []eventWindow
+	if j.single.inRange(a.Event) {
+		if sl = j.single.slot(a.Event); sl.set && sl.w.until <= s && sl.w.from <= s {
+			v.FollowsRetryAfter, v.RetrySlack = !sl.w.followed, time.Duration(s-sl.w.until)
+			if !opens {
+				j.single.del(a.Event)
+			}
+		} else {
+			sl = nil
+		}
+	}
+	if sl == nil {
+		w1, in1 = j.single.get(a.Event)
+	}
 	if in1 {
 		buf := [1]eventWindow{w1}
 		var rest []eventWindow
@@ -216,6 +239,8 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		w := window{from: max(a.Answered, s), until: max(a.Answered, s) + int64(a.RetryAfter)}
 		ew := eventWindow{window: w}
 		switch {
+		case sl != nil:
+			sl.w = ew // over the one followed and closed
 		case inN:
 			j.events[a.Event] = append(ws, ew)
 		case kept1:
@@ -231,6 +256,9 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		}
 		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
 			p.pending = append(p.pending, w) // a window inside the last adds nothing
+			if n == 0 || w.from < p.first {
+				p.first = w.from
+			}
 		}
 	}
 	return v
@@ -290,6 +318,9 @@ func followEvent(ws []eventWindow, s int64) (follows bool, slack time.Duration, 
 
 // open moves the windows that opened before s from pending into until.
 func (p *partWindows) open(s int64) {
+	if len(p.pending) == 0 || p.first >= s {
+		return // none opened before s: a burst at one instant looks once
+	}
 	rest := p.pending[:0]
 	for _, w := range p.pending {
 		if w.from < s {
@@ -298,6 +329,7 @@ func (p *partWindows) open(s int64) {
 			rest = append(rest, w)
 		}
 	}
+	p.first = s // every window left opens at s or later
 	clear(p.pending[len(rest):])
 	p.pending = rest
 }
