@@ -68,10 +68,11 @@ type DeliveryCollector struct {
 	// is 0 in virtual time). flush records them.
 	lat, fromInt sameRun
 
-	events map[uint64]*eventState // events with copies still unresolved
-	judge  *RetryAfterJudge
-	ra     RetryAfterAttempt // the attempt being judged
-	cutAt  int64             // the latest time a delivery was cut off or interrupted
+	events  map[uint64]*eventState // events with copies still unresolved
+	judge   *RetryAfterJudge
+	ra      RetryAfterAttempt // the attempt being judged
+	verdict RetryAfterVerdict // and what the judge found of it
+	cutAt   int64             // the latest time a delivery was cut off or interrupted
 	// senders counts each sender's share, when attempts name their
 	// sender (a run with several).
 	senders senderTally
@@ -131,9 +132,9 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	ra := &c.ra
 	ra.Partition, ra.Event, ra.Sent, ra.Answered = partition, a.Event, a.Sent, a.Done
 	ra.Status, ra.RetryAfter, ra.HasRetryAfter = a.Status, a.RetryAfter, a.HasRetryAfter
-	v := c.judge.add(ra)
+	c.judge.add(ra, &c.verdict)
 	if a.Sender != "" {
-		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, v)
+		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, c.verdict)
 	}
 }
 

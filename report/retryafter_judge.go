@@ -152,11 +152,17 @@ func NewRetryAfterJudge() *RetryAfterJudge {
 
 // Add judges one attempt, and opens the windows of its answer. Attempts
 // must come in the order of Sent.
-func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict { return j.add(&a) }
-
-// add is Add, a passed by reference.
-func (j *RetryAfterJudge) add(a *RetryAfterAttempt) RetryAfterVerdict {
+func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 	var v RetryAfterVerdict
+	j.add(&a, &v)
+	return v
+}
+
+// add is Add, a passed by reference, writing its verdict into v: a
+// verdict returned would be written a field at a time and copied at once,
+// which waits for the writes.
+func (j *RetryAfterJudge) add(a *RetryAfterAttempt, v *RetryAfterVerdict) {
+	*v = RetryAfterVerdict{}
 	s := a.Sent
 	opens := a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0
 	// The event's windows once followed: kept1 is the one left in single,
@@ -261,7 +267,6 @@ func (j *RetryAfterJudge) add(a *RetryAfterAttempt) RetryAfterVerdict {
 			}
 		}
 	}
-	return v
 }
 
 // part returns the windows of partition name, or nil when it has none.
