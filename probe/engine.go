@@ -483,7 +483,7 @@ func (r *run) complete(s *sendSlot) {
 			delay, again = ln.gate.next(ln.policy, f, r)
 		} else {
 			f.Elapsed = time.Duration(a.Done - p.emitted)
-			delay, again = ln.policy.Next(f, r.rng)
+			delay, again = retry.NextOf(ln.policy, &f, r.rng)
 		}
 		switch {
 		case !again || p.n == math.MaxUint32:
