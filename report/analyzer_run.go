@@ -3,19 +3,22 @@ package report
 import "github.com/hooklimit/hooklimit/scenarios"
 
 // addRun is addDecided of n arrivals (n ≥ 1) equal to x, one after the
-// other, each decided admitted: a retry storm's burst at one instant is
-// counted once rather than an arrival at a time, where that is the same.
-// The first arrival is added as any; the others at once when every row
-// of x's partitions would answer each of them the same (sameAgain), else
-// one more is added alone and the question asked again.
-func (a *Analyzer) addRun(x *scenarios.Record, admitted bool, n int64) {
-	a.addDecided(x, admitted)
-	for n--; n > 0; n-- {
-		if a.sameAgain(x) {
-			a.addAgain(x, n)
+// other, the first admitted of them decided admitted and the others not:
+// a retry storm's burst at one instant is counted once rather than an
+// arrival at a time, where that is the same. Which of the arrivals were
+// admitted does not matter: they are at one time, where the policy
+// replay and the timeline count them alike in any order, and the rows do
+// not look at the decision. The first arrival is added as any; the
+// others at once when every row of x's partitions would answer each of
+// them the same (sameAgain), else one more is added alone and the
+// question asked again.
+func (a *Analyzer) addRun(x *scenarios.Record, n, admitted int64) {
+	for first := true; n > 0; n, admitted, first = n-1, max(admitted-1, 0), false {
+		if !first && a.sameAgain(x) {
+			a.addAgain(x, n, n-admitted)
 			return
 		}
-		a.add(x)
+		a.addDecided(x, admitted > 0)
 	}
 }
 
@@ -68,18 +71,19 @@ func rowCost(tr *tracker, x *scenarios.Record) int64 {
 	return max(0, x.Size)
 }
 
-// addAgain counts n more arrivals equal to x at once, when sameAgain.
+// addAgain counts n more arrivals equal to x at once, rejected of them
+// decided rejected, when sameAgain.
 // A row without a limiter whose window would go over its quota within
 // the n is the one case sameAgain leaves to it: it then adds them one at
 // a time.
-func (a *Analyzer) addAgain(x *scenarios.Record, n int64) {
+func (a *Analyzer) addAgain(x *scenarios.Record, n, rejected int64) {
 	for _, g := range a.groups {
 		ls := g.prev.live
 		for i := range ls.rows {
 			r := &ls.rows[i]
 			if r.lim == nil && satAdd(r.tr.sum, satMul(rowCost(&r.tr, x), n)) > r.tr.quota {
 				for ; n > 0; n-- {
-					a.add(x)
+					a.addDecided(x, n > rejected)
 				}
 				return
 			}
@@ -104,11 +108,11 @@ func (a *Analyzer) addAgain(x *scenarios.Record, n int64) {
 			r := &ls.rows[i]
 			r.tr.add(t, satMul(rowCost(&r.tr, x), n), &ls.ring)
 			if r.lim != nil {
-				r.countRun(false, t, n) // rejected again, see sameAgain
+				r.countRun(t, n) // rejected again, see sameAgain
 			}
 		}
 		for i := range ls.policy {
-			ls.policy[i].countRun(a.admitted, t, n)
+			ls.policy[i].countRun(t, rejected)
 		}
 	}
 	if late {
@@ -117,9 +121,9 @@ func (a *Analyzer) addAgain(x *scenarios.Record, n int64) {
 	a.records += n
 }
 
-// countRun counts n replayed decisions at t, all admitted or all not.
-func (r *replay) countRun(admitted bool, t, n int64) {
-	if !admitted {
+// countRun counts n rejections at t (n ≥ 0).
+func (r *replay) countRun(t, n int64) {
+	if n > 0 {
 		r.count(false, t)
 		r.rejected += n - 1
 	}

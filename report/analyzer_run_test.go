@@ -71,8 +71,8 @@ func TestRunsOfAttemptsCountedOnce(t *testing.T) {
 	}
 }
 
-// TestAnalyzerRunIsEachAlone feeds random runs of equal arrivals, each
-// with a given decision, to an Analyzer of one to three built-in profiles
+// TestAnalyzerRunIsEachAlone feeds random runs of equal arrivals, all
+// admitted, all rejected or the first few admitted, to an Analyzer of one to three built-in profiles
 // (each also with rejected requests counted or not: several scopes, byte
 // limits, and a byte window) at once with addRun and one at a time with addDecided, with
 // random options (a key filter, the timeline, a resolution, sorted
@@ -94,16 +94,17 @@ func TestAnalyzerRunIsEachAlone(t *testing.T) {
 	for seed := range uint64(40) {
 		r := rand.New(rand.NewPCG(seed, 21))
 		type run struct {
-			x        scenarios.Record
-			admitted bool
-			n        int64
+			x           scenarios.Record
+			n, admitted int64 // the first admitted of n are admitted
 		}
 		var runs []run
 		at := scenarios.DefaultStart
 		for range 20 + r.IntN(80) {
 			x := scenarios.Record{Time: at, Key: fmt.Sprint("k", r.IntN(3)), Workspace: fmt.Sprint("w", r.IntN(2)),
 				Size: sizes[r.IntN(len(sizes))], HasSize: r.IntN(3) > 0}
-			runs = append(runs, run{x, r.IntN(3) > 0, 1 + r.Int64N(60)})
+			n := 1 + r.Int64N(60)
+			adm := []int64{0, n, r.Int64N(n + 1)}[r.IntN(3)]
+			runs = append(runs, run{x, n, adm})
 			switch r.IntN(4) {
 			case 0:
 				at += r.Int64N(int64(3 * time.Second))
@@ -135,11 +136,11 @@ func TestAnalyzerRunIsEachAlone(t *testing.T) {
 			for i := range runs {
 				ru := &runs[i]
 				if !eachAlone {
-					an.addRun(&ru.x, ru.admitted, ru.n)
+					an.addRun(&ru.x, ru.n, ru.admitted)
 					continue
 				}
-				for range ru.n {
-					an.addDecided(&ru.x, ru.admitted)
+				for i := range ru.n {
+					an.addDecided(&ru.x, i < ru.admitted)
 				}
 			}
 			return an.Result()

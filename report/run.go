@@ -134,14 +134,15 @@ type RunCollector struct {
 	shared bool
 	rec    scenarios.Record // the record of the attempt being counted
 	// With shared decisions, rec is the last of a run of runLen attempts
-	// equal in all the analysis and the timeline look at (time, key,
-	// workspace, size, accepted, a 429), admitted says whether they were
-	// accepted and rejected whether they were 429s: the run is counted at
-	// once when an attempt that differs comes, or the result is asked for
-	// (flush). eachAlone, set by tests, counts every attempt alone.
-	runLen             int64
-	admitted, rejected bool
-	eachAlone          bool
+	// equal in all the analysis and the timeline look at but their
+	// answers (time, key, workspace, size), of which admitted were
+	// accepted and rejected got a 429: the run is counted at once when an
+	// attempt that differs comes, or the result is asked for (flush).
+	// eachAlone, set by tests, counts every attempt alone.
+	runLen, admitted, rejected int64
+	eachAlone                  bool
+	// aggregates is profile.Aggregates().
+	aggregates bool
 	// part is the partition of the last attempt of workspace ws, for a
 	// profile that aggregates (see partition).
 	ws, part string
@@ -159,6 +160,8 @@ func NewRunCollector(p *limitsim.Profile, log AttemptLog) *RunCollector {
 		analyzer: NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}),
 		timeline: NewTimelineBuilder(NewProfileSpec(p)),
 		log:      log,
+
+		aggregates: p.Aggregates(),
 	}
 }
 
@@ -189,7 +192,7 @@ func (c *RunCollector) shareDecisions() bool {
 // label of an aggregated partition made once for a run of attempts of one
 // workspace rather than once an attempt.
 func (c *RunCollector) partition(a *probe.Attempt) string {
-	if !c.profile.Aggregates() {
+	if !c.aggregates {
 		return a.Key
 	}
 	if !c.hasPart || a.Workspace != c.ws {
@@ -212,13 +215,14 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 		if c.timeline != nil {
 			c.timeline.Add(a.Sent, a.Size, acc, rej)
 		}
-	case c.runLen > 0 && a.Sent == rec.Time && a.Size == rec.Size && acc == c.admitted && rej == c.rejected &&
-		a.Key == rec.Key && a.Workspace == rec.Workspace && !c.eachAlone:
+	case c.runLen > 0 && a.Sent == rec.Time && a.Size == rec.Size && a.Key == rec.Key && a.Workspace == rec.Workspace && !c.eachAlone:
 		c.runLen++
+		c.admitted += int64(b2i(acc))
+		c.rejected += int64(b2i(rej))
 	default:
 		c.flush()
 		rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
-		c.runLen, c.admitted, c.rejected = 1, acc, rej
+		c.runLen, c.admitted, c.rejected = 1, int64(b2i(acc)), int64(b2i(rej))
 	}
 	if !c.seen {
 		c.start, c.seen = a.Sent, true
@@ -239,9 +243,9 @@ func (c *RunCollector) flush() {
 	if c.runLen == 0 {
 		return
 	}
-	c.analyzer.addRun(&c.rec, c.admitted, c.runLen)
+	c.analyzer.addRun(&c.rec, c.runLen, c.admitted)
 	if c.timeline != nil {
-		c.timeline.addRun(c.rec.Time, c.rec.Size, c.admitted, c.rejected, c.runLen)
+		c.timeline.addRun(c.rec.Time, c.rec.Size, c.runLen, c.admitted, c.rejected)
 	}
 	c.runLen = 0
 }

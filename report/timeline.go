@@ -170,17 +170,14 @@ func (b *TimelineBuilder) Add(t, size int64, admitted, rejected bool) {
 	}
 }
 
-// addRun is Add(t, size, admitted, rejected) n times.
-func (b *TimelineBuilder) addRun(t, size int64, admitted, rejected bool, n int64) {
-	b.Add(t, size, admitted, rejected)
+// addRun counts n requests sent at t with a body of size bytes, admitted
+// of them admitted and rejected of them rejected with 429: Add of each.
+func (b *TimelineBuilder) addRun(t, size, n, admitted, rejected int64) {
+	b.Add(t, size, false, false)
 	i := b.last
 	b.sent[i] += n - 1
-	if admitted {
-		b.adm[i] += n - 1
-	}
-	if rejected {
-		b.rej[i] += n - 1
-	}
+	b.adm[i] += admitted
+	b.rej[i] += rejected
 	if b.withBytes {
 		b.bytes[i] += (n - 1) * max(size, 0)
 	}
