@@ -2,6 +2,8 @@ package probe
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -37,7 +39,8 @@ type SenderStats struct {
 type lane struct {
 	name   string
 	policy retry.Policy
-	gate   *gate // its discipline; nil for the parallel one
+	next   func(*retry.Failure, *rand.Rand) (time.Duration, bool) // retry.NextFunc(policy)
+	gate   *gate                                                  // its discipline; nil for the parallel one
 }
 
 // laneList returns the Engine's lanes: Lanes, or else one made of Policy and

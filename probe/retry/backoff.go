@@ -65,7 +65,7 @@ func (p Exponential) String() string {
 // An unknown Jitter counts as none.
 func (p Exponential) Next(f Failure, rng *rand.Rand) (time.Duration, bool) { return p.next(&f, rng) }
 
-// next is Next, f passed by reference (see NextOf).
+// next is Next, f passed by reference (see NextFunc).
 func (p *Exponential) next(f *Failure, rng *rand.Rand) (time.Duration, bool) {
 	n := attemptOf(f)
 	if !retryable(&f.Response) || n > p.Max {
@@ -184,7 +184,7 @@ func (p RetryAfter) String() string {
 // fallback when there is none.
 func (p RetryAfter) Next(f Failure, rng *rand.Rand) (time.Duration, bool) { return p.next(&f, rng) }
 
-// next is Next, f passed by reference (see NextOf).
+// next is Next, f passed by reference (see NextFunc).
 func (p *RetryAfter) next(f *Failure, rng *rand.Rand) (time.Duration, bool) {
 	if !retryable(&f.Response) || attemptOf(f) > p.Max {
 		return 0, false

@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// TestNextOfIsNext: for every kind of policy (those NextOf takes by
+// TestNextFuncIsNext: for every kind of policy (those NextFunc takes by
 // reference with each jitter and fallback, and others it asks through
 // Next) and random failures (retryable or not, with or without a
 // Retry-After, a transport error, attempts up to past the policy's Max),
-// NextOf gives what Next gives, and draws the same from the rng.
-func TestNextOfIsNext(t *testing.T) {
+// NextFunc's function gives what Next gives, and draws the same from the rng.
+func TestNextFuncIsNext(t *testing.T) {
 	specs := []string{
 		"retry-after", "retry-after,max=3", "retry-after,max=5,jitter=2s,max-wait=30s",
 		"retry-after,max=4,fallback=(exponential,base=1s,cap=20s,max=4,jitter=full)",
@@ -26,6 +26,7 @@ func TestNextOfIsNext(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		next := NextFunc(p)
 		for i := range 200 {
 			f := Failure{N: rng.IntN(8) - 1, Elapsed: time.Duration(rng.Int64N(int64(time.Minute))), Prev: time.Duration(rng.Int64N(int64(20 * time.Second)))}
 			f.Response.Status = statuses[rng.IntN(len(statuses))]
@@ -38,9 +39,9 @@ func TestNextOfIsNext(t *testing.T) {
 			seed := rng.Uint64()
 			r1, r2 := rand.New(rand.NewPCG(seed, 1)), rand.New(rand.NewPCG(seed, 1))
 			d1, ok1 := p.Next(f, r1)
-			d2, ok2 := NextOf(p, &f, r2)
+			d2, ok2 := next(&f, r2)
 			if d1 != d2 || ok1 != ok2 || r1.Uint64() != r2.Uint64() {
-				t.Fatalf("%s, failure %d %+v: Next %v %v, NextOf %v %v (or the rng drew otherwise)", spec, i, f, d1, ok1, d2, ok2)
+				t.Fatalf("%s, failure %d %+v: Next %v %v, NextFunc %v %v (or the rng drew otherwise)", spec, i, f, d1, ok1, d2, ok2)
 			}
 		}
 	}
