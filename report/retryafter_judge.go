@@ -60,6 +60,9 @@ type RetryAfterJudge struct {
 	// once.
 	lastPart *partWindows
 	lastName string
+	// noShort, set by tests, judges every attempt the long way (see
+	// addShort).
+	noShort bool
 }
 
 // RetryAfterAttempt is one attempt as the judge needs it. Times are Unix
@@ -162,6 +165,9 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 // verdict returned would be written a field at a time and copied at once,
 // which waits for the writes.
 func (j *RetryAfterJudge) add(a *RetryAfterAttempt, v *RetryAfterVerdict) {
+	if !j.noShort && j.addShort(a, v) {
+		return
+	}
 	*v = RetryAfterVerdict{}
 	s := a.Sent
 	opens := a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0
@@ -267,6 +273,74 @@ func (j *RetryAfterJudge) add(a *RetryAfterAttempt, v *RetryAfterVerdict) {
 			}
 		}
 	}
+}
+
+// addShort is add for the attempt of a retry storm, when it can: an
+// event whose slot in the ring holds one window, closed by the attempt,
+// or holds none while no event has a window outside the ring; to the
+// partition of the attempt before it. It reports whether it judged a;
+// when not, it changed nothing but what the long way changes first (the
+// partition's windows opened before a).
+func (j *RetryAfterJudge) addShort(a *RetryAfterAttempt, v *RetryAfterVerdict) bool {
+	s, e := a.Sent, a.Event
+	p := j.lastPart
+	if !j.single.inRange(e) || p == nil || j.lastName != a.Partition {
+		return false
+	}
+	p.open(s) // as the long way does, whichever way a is judged
+	sl := j.single.slot(e)
+	if sl.set {
+		if sl.w.until > s || sl.w.from > s {
+			return false
+		}
+	} else if len(j.single.more) > 0 || len(j.events) > 0 {
+		return false
+	}
+	// It follows the window it closed when nothing followed it yet, with
+	// a slack of 0 or more: never early, so the partition's windows alone
+	// say whether it is a violation.
+	sl0 := sl.set
+	follows, slack := sl0 && !sl.w.followed, time.Duration(s-sl.w.until)
+	if follows {
+		j.c.Honored++
+		if !j.c.HasRetrySlack || slack < j.c.MinRetrySlack {
+			j.c.MinRetrySlack, j.c.HasRetrySlack = slack, true
+		}
+	}
+	violation, pslack := s < p.until, time.Duration(s-p.until)
+	if violation {
+		j.c.PartitionViolations++
+		if !j.c.HasPartitionSlack || pslack < j.c.MinPartitionSlack {
+			j.c.MinPartitionSlack, j.c.HasPartitionSlack = pslack, true
+		}
+	}
+	switch {
+	case a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0:
+		from := max(a.Answered, s)
+		w := window{from: from, until: from + int64(a.RetryAfter)}
+		if !sl.set {
+			sl.set = true
+			j.single.inRing++
+		}
+		sl.w = eventWindow{window: w}
+		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
+			p.pending = append(p.pending, w)
+			if n == 0 || w.from < p.first {
+				p.first = w.from
+			}
+		}
+	case sl.set:
+		*sl = eventSlot{}
+		j.single.inRing--
+	}
+	*v = RetryAfterVerdict{FollowsRetryAfter: follows, Violation: violation}
+	if sl0 {
+		v.RetrySlack = slack // as followEvent gives it, followed or not
+	}
+	if violation {
+		v.PartitionSlack = pslack
+	}
+	return true
 }
 
 // part returns the windows of partition name, or nil when it has none.
