@@ -151,3 +151,23 @@ func TestAnalyzerRunIsEachAlone(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAnalyzerRun counts a retry storm's bursts against rewst as a
+// simulated run's collector does: 2,000 arrivals at each instant to one
+// key, all rejected but the first, 1 s apart, added as one run each
+// (addRun). Its ns/op is per arrival.
+func BenchmarkAnalyzerRun(b *testing.B) {
+	const burst = 2000
+	an := NewAnalyzer([]*limitsim.Profile{builtin(b, "rewst")}, AnalyzerOptions{})
+	an.given = true
+	x := scenarios.Record{Time: scenarios.DefaultStart, Key: "t1", Size: 100, HasSize: true}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if n++; n == burst {
+			an.addRun(&x, burst, 1)
+			x.Time += int64(time.Second)
+			n = 0
+		}
+	}
+}

@@ -46,3 +46,20 @@ func TestNextFuncIsNext(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNextFunc asks RetryAfter, as the engine does, for the delay
+// after a 429 with a Retry-After.
+func BenchmarkNextFunc(b *testing.B) {
+	next := NextFunc(RetryAfter{Max: 100})
+	rng := rand.New(rand.NewPCG(1, 2))
+	f := &Failure{N: 3, Elapsed: time.Minute, Response: Response{Status: 429, RetryAfter: time.Second, HasRetryAfter: true}}
+	b.ReportAllocs()
+	var sum time.Duration
+	for b.Loop() {
+		d, _ := next(f, rng)
+		sum += d
+	}
+	if sum == 0 {
+		b.Fatal("no delay")
+	}
+}
