@@ -20,6 +20,7 @@ import (
 // workspaces, of a few sizes (some too large for byte limits), sometimes
 // out of order.
 func TestRowsRejectedAgainAreDecided(t *testing.T) {
+	t.Parallel()
 	var profs []*limitsim.Profile
 	for _, p := range limitsim.Builtins() {
 		c := *p

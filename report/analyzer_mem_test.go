@@ -69,6 +69,7 @@ func TestAnalyzerIdleKeyMemory(t *testing.T) {
 // built-in profiles and small ones whose buckets and credit stores carry
 // demand well past their capacity into the pauses.
 func TestAnalyzerCompactIsExact(t *testing.T) {
+	t.Parallel()
 	small := &limitsim.Profile{Name: "small", Scope: "trigger", Limits: []limitsim.Limit{
 		{Name: "bucket", Kind: limitsim.Bucket, Quota: 2, Per: time.Second, Burst: 3},
 		{Name: "credits", Kind: limitsim.Credits, Quota: 2, Per: time.Second, Burst: 2},

@@ -54,6 +54,7 @@ func records(key string, n int, span time.Duration) []scenarios.Record {
 }
 
 func TestCheckTraffic(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	readErr := &exitcode.InputError{File: "a.jsonl", Line: 3, Field: "time", Msg: "bad"}
 	tests := []struct {

@@ -64,6 +64,7 @@ func plain(p *limitsim.Profile, arr []scenarios.Record) *CheckResult {
 // in the result when every retired key is kept, and nothing in the summary
 // and metrics when few are.
 func TestServeComplianceMatchesAnalyzer(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"rewst", "salesbuildr", "workato"} {
 		t.Run(name, func(t *testing.T) {
 			p, err := limitsim.LoadProfile(name)
@@ -139,6 +140,7 @@ func TestServeComplianceKeyComesBack(t *testing.T) {
 // summing up the others, and the same summary, metrics and verdict; with
 // keys expired or not.
 func TestServeComplianceShowsWorstKeys(t *testing.T) {
+	t.Parallel()
 	p, _ := limitsim.LoadProfile("rewst")
 	arr := bursts(3, 400, false)
 	want := plain(p, arr)

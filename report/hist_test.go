@@ -15,6 +15,7 @@ import (
 // bucket, counts in the same bucket, and spreads that stay sparse, that
 // turn it dense at denseAt buckets in use, and that go on dense after.
 func TestHistogramIsDense(t *testing.T) {
+	t.Parallel()
 	us := func(v int64) int64 { return v * 1000 }
 	spread := func(n int, span time.Duration, seed uint64) []int64 {
 		rng := rand.New(rand.NewPCG(seed, 7))

@@ -14,6 +14,7 @@ import (
 // a run of one zero between counts, counts past one LEB128 byte, and
 // random spreads.
 func TestEncodeHistogramIsTheLibrarys(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	cases := map[string]func(h *hdrhistogram.Histogram){
 		"empty":        func(*hdrhistogram.Histogram) {},

@@ -14,6 +14,7 @@ import (
 // violations and policy counts against a plain replay through limitsim, on
 // random traces of three keys and random profiles of every kind.
 func TestAnalyzerMatchesReplay(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
 	kinds := []limitsim.Kind{limitsim.Window, limitsim.Fixed, limitsim.Bucket, limitsim.Credits}
 	for i := range 200 {

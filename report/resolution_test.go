@@ -14,6 +14,7 @@ import (
 // as stamped, and fixed windows and credit ticks of whole seconds are
 // exact. One time off the grid makes every row exact again.
 func TestWholeSecondResolution(t *testing.T) {
+	t.Parallel()
 	sec := time.Second
 	burst := func(n int, at time.Duration) []scenarios.Record { return spaced("k", n, at, 0, 0) }
 	tests := []struct {

@@ -27,6 +27,7 @@ var sevenTriggers = []string{"t0", "t1", "t2", "t3", "t4", "t5", "t6"}
 // scope. Workato's limits add up every trigger of a workspace; Rewst's
 // stay per trigger.
 func TestAnalyzerScope(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		profiles   []string

@@ -24,6 +24,7 @@ import (
 // delivery. The traffic must be rejected at times, so that the decisions
 // are tested both ways.
 func TestSharedDecisionsAreTheAnalyzers(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(16, 7))
 	var profiles []*limitsim.Profile
 	for _, p := range limitsim.Builtins() {

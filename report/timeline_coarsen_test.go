@@ -43,6 +43,7 @@ func TestTimelineCoarsens(t *testing.T) {
 // adds them, and checks that each was counted in the step that holds it,
 // in the timeline's final steps.
 func TestTimelineAddInAnyOrder(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		start int64

@@ -111,6 +111,7 @@ func percent(screen string) int {
 // thousands separators. The run takes tens of seconds of CPU; the test
 // reads the screen only until the bar has moved.
 func TestProgressBarMoves(t *testing.T) {
+	t.Parallel()
 	tt := newTmuxTerm(t)
 	began := time.Now()
 	defer func() { t.Logf("the bar moved in %v", time.Since(began).Round(time.Millisecond)) }()
@@ -142,6 +143,7 @@ func TestProgressBarMoves(t *testing.T) {
 // lines, with no escape sequence at all, and ends with a line that says
 // done.
 func TestProgressNoCursorEscapes(t *testing.T) {
+	t.Parallel()
 	tt := newTmuxTerm(t)
 	raw := filepath.Join(t.TempDir(), "raw")
 	tt.start("dumb", "run", "steady", "--rate", "20", "--duration", "1m")
