@@ -79,6 +79,7 @@ func TestRunsOfAttemptsCountedOnce(t *testing.T) {
 // input). The results must be the same in every field. Some arrivals
 // have no size, some come out of order.
 func TestAnalyzerRunIsEachAlone(t *testing.T) {
+	t.Parallel()
 	var profs []*limitsim.Profile
 	for _, p := range limitsim.Builtins() {
 		c := *p

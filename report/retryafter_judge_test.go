@@ -188,6 +188,7 @@ func (c *RetryAfterCounts) add(v RetryAfterVerdict) {
 // two, the answers 429 with a Retry-After, without one, or 2xx, at once
 // or later.
 func TestRetryAfterJudgeShortIsLong(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(6) {
 		rng := rand.New(rand.NewPCG(seed, 3))
 		short, long := NewRetryAfterJudge(), NewRetryAfterJudge()

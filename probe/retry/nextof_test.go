@@ -13,6 +13,7 @@ import (
 // Retry-After, a transport error, attempts up to past the policy's Max),
 // NextFunc's function gives what Next gives, and draws the same from the rng.
 func TestNextFuncIsNext(t *testing.T) {
+	t.Parallel()
 	specs := []string{
 		"retry-after", "retry-after,max=3", "retry-after,max=5,jitter=2s,max-wait=30s",
 		"retry-after,max=4,fallback=(exponential,base=1s,cap=20s,max=4,jitter=full)",
