@@ -284,7 +284,7 @@ func (j *RetryAfterJudge) add(a *RetryAfterAttempt, v *RetryAfterVerdict) {
 func (j *RetryAfterJudge) addShort(a *RetryAfterAttempt, v *RetryAfterVerdict) bool {
 	s, e := a.Sent, a.Event
 	p := j.lastPart
-	if !j.single.inRange(e) || p == nil || j.lastName != a.Partition {
+	if !j.single.inRange(e) || p == nil || !sameString(j.lastName, a.Partition) {
 		return false
 	}
 	p.open(s) // as the long way does, whichever way a is judged

@@ -215,7 +215,7 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 		if c.timeline != nil {
 			c.timeline.Add(a.Sent, a.Size, acc, rej)
 		}
-	case c.runLen > 0 && a.Sent == rec.Time && a.Size == rec.Size && a.Key == rec.Key && a.Workspace == rec.Workspace && !c.eachAlone:
+	case c.runLen > 0 && a.Sent == rec.Time && a.Size == rec.Size && sameString(a.Key, rec.Key) && sameString(a.Workspace, rec.Workspace) && !c.eachAlone:
 		c.runLen++
 		c.admitted += int64(b2i(acc))
 		c.rejected += int64(b2i(rej))
