@@ -142,12 +142,18 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 // Histogram: n of ns each.
 type sameRun struct{ ns, n int64 }
 
-// add records ns into h, with the run before it once ns differs.
+// add records ns into h, with the run before it once ns differs. It is
+// small enough to be inlined, the run's next one counted without a call.
 func (r *sameRun) add(h *Histogram, ns int64) {
 	if r.n > 0 && ns == r.ns {
 		r.n++
 		return
 	}
+	r.start(h, ns)
+}
+
+// start records the run into h and starts one of ns.
+func (r *sameRun) start(h *Histogram, ns int64) {
 	r.flush(h)
 	r.ns, r.n = ns, 1
 }

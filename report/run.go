@@ -193,8 +193,13 @@ func (c *RunCollector) shareDecisions() bool {
 // workspace rather than once an attempt.
 func (c *RunCollector) partition(a *probe.Attempt) string {
 	if !c.aggregates {
-		return a.Key
+		return a.Key // without a call: partition is inlined
 	}
+	return c.aggregated(a)
+}
+
+// aggregated is partition for a profile that aggregates.
+func (c *RunCollector) aggregated(a *probe.Attempt) string {
 	if !c.hasPart || a.Workspace != c.ws {
 		c.ws, c.part, c.hasPart = a.Workspace, c.profile.PartitionOf(a.Key, a.Workspace), true
 	}
