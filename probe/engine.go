@@ -496,7 +496,7 @@ func (r *run) complete(s *sendSlot) {
 				r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(p.at - r.stats.Start), Attempts: r.stats.Attempts})
 			}
 		default:
-			r.queue.addNext(p, a.Done+int64(delay), p.n+1, delay, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
+			r.queue.addNext(p, a.Done+int64(delay), p.n+1, delay, r.laneIndex(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {
