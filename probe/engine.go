@@ -232,6 +232,7 @@ type run struct {
 
 	stats Stats
 	out   Outcome
+	fail  retry.Failure // the failure of the attempt being completed
 }
 
 // Run replays the whole source and returns when every delivery has been
@@ -255,7 +256,7 @@ func (e *Engine) Run(ctx context.Context) (Stats, error) {
 	e.run.queue.oneByOne = e.oneByOne
 	e.stats.Senders = make([]SenderStats, len(lanes))
 	for i := range lanes {
-		l := lane{name: lanes[i].Name, policy: lanes[i].Policy, gate: newGate(&lanes[i].Sender)}
+		l := lane{name: lanes[i].Name, policy: lanes[i].Policy, next: retry.NextFunc(lanes[i].Policy), gate: newGate(&lanes[i].Sender)}
 		e.anyGate = e.anyGate || l.gate != nil
 		e.lanes = append(e.lanes, l)
 		e.stats.Senders[i].Name = l.name
@@ -461,11 +462,13 @@ func (r *run) complete(s *sendSlot) {
 	r.inflight--
 	a := &s.att
 	p := &s.p
-	// The failure the policy is told of, written field by field: a
-	// composite literal would be built aside and copied.
-	var f retry.Failure
+	// The failure the policy is told of, written field by field into the
+	// one kept for it (Elapsed below): a composite literal would be built
+	// aside and copied, and one on the stack would move to the heap, its
+	// address passed to the policy through a func value.
+	f := &r.fail
 	f.N, f.Prev = int(p.n), p.prev
-	f.Response.Status, f.Response.RetryAfter, f.Response.HasRetryAfter = a.Status, a.RetryAfter, a.HasRetryAfter
+	f.Response.Status, f.Response.RetryAfter, f.Response.HasRetryAfter, f.Response.Err = a.Status, a.RetryAfter, a.HasRetryAfter, nil
 	if a.Err != "" {
 		f.Response.Err = errString(a.Err)
 	}
@@ -480,10 +483,10 @@ func (r *run) complete(s *sendSlot) {
 		var again bool
 		if ln.gate != nil {
 			f.Elapsed = ln.gate.elapsed(p, a.Done)
-			delay, again = ln.gate.next(ln.policy, f, r)
+			delay, again = ln.gate.next(ln.policy, *f, r)
 		} else {
 			f.Elapsed = time.Duration(a.Done - p.emitted)
-			delay, again = ln.policy.Next(f, r.rng)
+			delay, again = ln.next(f, r.rng)
 		}
 		switch {
 		case !again || p.n == math.MaxUint32:
@@ -493,7 +496,7 @@ func (r *run) complete(s *sendSlot) {
 				r.err = exitcode.New(exitcode.Usage, &PendingLimitError{Max: r.e.MaxPending, At: time.Duration(p.at - r.stats.Start), Attempts: r.stats.Attempts})
 			}
 		default:
-			r.queue.addNext(p, a.Done+int64(delay), p.n+1, delay, r.keys.sender(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
+			r.queue.addNext(p, a.Done+int64(delay), p.n+1, delay, r.laneIndex(p.key), ln.gate == nil || ln.gate.claims(p.key, p.event, p.copy))
 		}
 	}
 	if ln.gate != nil && s.fate != "" {

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/hooklimit/hooklimit/probe/retry"
 	"github.com/hooklimit/hooklimit/scenarios"
@@ -37,7 +39,8 @@ type SenderStats struct {
 type lane struct {
 	name   string
 	policy retry.Policy
-	gate   *gate // its discipline; nil for the parallel one
+	next   func(*retry.Failure, *rand.Rand) (time.Duration, bool) // retry.NextFunc(policy)
+	gate   *gate                                                  // its discipline; nil for the parallel one
 }
 
 // laneList returns the Engine's lanes: Lanes, or else one made of Policy and
@@ -66,7 +69,17 @@ func validLanes(ls []Lane) error {
 }
 
 // laneOf returns the lane of the delivery whose key id is key.
-func (r *run) laneOf(key uint32) *lane { return &r.lanes[r.keys.sender(key)] }
+func (r *run) laneOf(key uint32) *lane { return &r.lanes[r.laneIndex(key)] }
+
+// laneIndex returns the index of the lane of the delivery whose key id is
+// key: 0 when there is one lane (every key's sender is then 0, see
+// checkSender), without looking the key up.
+func (r *run) laneIndex(key uint32) int {
+	if len(r.lanes) == 1 {
+		return 0
+	}
+	return r.keys.sender(key)
+}
 
 // checkSender reports an emission whose Sender names no lane.
 func (r *run) checkSender(m *scenarios.Emission) error {

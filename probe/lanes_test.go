@@ -171,3 +171,33 @@ func TestLanesHTTPAgrees(t *testing.T) {
 		}
 	})
 }
+
+// TestOneLaneIndexIsTheKeys: in a run of one lane, every key the run met
+// is sent by lane 0, so laneIndex's answer without a look-up is the key
+// table's; a run of two lanes looks every key up.
+func TestOneLaneIndexIsTheKeys(t *testing.T) {
+	t.Parallel()
+	prof, _ := limitsim.Builtin("rewst")
+	for _, lanes := range []int{1, 2} {
+		var ems []scenarios.Emission
+		for i := range 60 {
+			ems = append(ems, scenarios.Emission{Time: scenarios.DefaultStart + int64(i%7)*int64(time.Millisecond), Event: uint64(i + 1), Copies: 1,
+				Key: fmt.Sprint("k", i%5), Workspace: fmt.Sprint("w", i%3), Sender: i % lanes})
+		}
+		e := &Engine{Source: &emList{ems: ems}, Target: &SimTarget{Profile: prof}}
+		for l := range lanes {
+			e.Lanes = append(e.Lanes, Lane{Name: fmt.Sprint("s", l), Policy: retry.Fixed{Max: 2}})
+		}
+		if _, _, err := runEngine(t, e); err != nil {
+			t.Fatal(err)
+		}
+		if len(e.keys.names) < 5 {
+			t.Fatalf("%d lanes: %d keys met, want 5 or more", lanes, len(e.keys.names))
+		}
+		for id := range e.keys.names {
+			if got, want := e.laneIndex(uint32(id)), e.keys.sender(uint32(id)); got != want {
+				t.Errorf("%d lanes, key %+v: laneIndex %d, the key table %d", lanes, e.keys.names[id], got, want)
+			}
+		}
+	}
+}

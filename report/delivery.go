@@ -68,9 +68,11 @@ type DeliveryCollector struct {
 	// is 0 in virtual time). flush records them.
 	lat, fromInt sameRun
 
-	events map[uint64]*eventState // events with copies still unresolved
-	judge  *RetryAfterJudge
-	cutAt  int64 // the latest time a delivery was cut off or interrupted
+	events  map[uint64]*eventState // events with copies still unresolved
+	judge   *RetryAfterJudge
+	ra      RetryAfterAttempt // the attempt being judged
+	verdict RetryAfterVerdict // and what the judge found of it
+	cutAt   int64             // the latest time a delivery was cut off or interrupted
 	// senders counts each sender's share, when attempts name their
 	// sender (a run with several).
 	senders senderTally
@@ -125,10 +127,14 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 	if a.N > 1 {
 		d.Retries++
 	}
-	v := c.judge.Add(RetryAfterAttempt{Partition: partition, Event: a.Event, Sent: a.Sent, Answered: a.Done,
-		Status: a.Status, RetryAfter: a.RetryAfter, HasRetryAfter: a.HasRetryAfter})
+	// The attempt judged, written field by field into one kept for it: a
+	// composite literal would be built aside and copied.
+	ra := &c.ra
+	ra.Partition, ra.Event, ra.Sent, ra.Answered = partition, a.Event, a.Sent, a.Done
+	ra.Status, ra.RetryAfter, ra.HasRetryAfter = a.Status, a.RetryAfter, a.HasRetryAfter
+	c.judge.add(ra, &c.verdict)
 	if a.Sender != "" {
-		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, v)
+		c.senders.attempt(a.Sender, a.Accepted(), a.Status == 429, c.verdict)
 	}
 }
 
@@ -136,12 +142,18 @@ func (c *DeliveryCollector) AttemptIn(a *probe.Attempt, partition string) {
 // Histogram: n of ns each.
 type sameRun struct{ ns, n int64 }
 
-// add records ns into h, with the run before it once ns differs.
+// add records ns into h, with the run before it once ns differs. It is
+// small enough to be inlined, the run's next one counted without a call.
 func (r *sameRun) add(h *Histogram, ns int64) {
 	if r.n > 0 && ns == r.ns {
 		r.n++
 		return
 	}
+	r.start(h, ns)
+}
+
+// start records the run into h and starts one of ns.
+func (r *sameRun) start(h *Histogram, ns int64) {
 	r.flush(h)
 	r.ns, r.n = ns, 1
 }

@@ -46,6 +46,10 @@ func (s *eventSet) get(e uint64) (eventWindow, bool) {
 	return eventWindow{}, false
 }
 
+// slot returns the slot of event e, which must be inRange: its window
+// when set.
+func (s *eventSet) slot(e uint64) *eventSlot { return &s.ring[e&uint64(len(s.ring)-1)] }
+
 // put sets the window of event e.
 func (s *eventSet) put(e uint64, w eventWindow) {
 	if !s.inRange(e) && !s.reach(e) {

@@ -60,6 +60,9 @@ type RetryAfterJudge struct {
 	// once.
 	lastPart *partWindows
 	lastName string
+	// noShort, set by tests, judges every attempt the long way (see
+	// addShort).
+	noShort bool
 }
 
 // RetryAfterAttempt is one attempt as the judge needs it. Times are Unix
@@ -125,6 +128,9 @@ func floorMS(d time.Duration, ok bool) *int64 {
 type partWindows struct {
 	until   int64
 	pending []window
+	// first is at or before the start of every window in pending: open
+	// looks at none before a time after it.
+	first int64
 }
 
 // window is a Retry-After window: from t to t+d, both excluded.
@@ -151,14 +157,43 @@ func NewRetryAfterJudge() *RetryAfterJudge {
 // must come in the order of Sent.
 func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 	var v RetryAfterVerdict
+	j.add(&a, &v)
+	return v
+}
+
+// add is Add, a passed by reference, writing its verdict into v: a
+// verdict returned would be written a field at a time and copied at once,
+// which waits for the writes.
+func (j *RetryAfterJudge) add(a *RetryAfterAttempt, v *RetryAfterVerdict) {
+	if !j.noShort && j.addShort(a, v) {
+		return
+	}
+	*v = RetryAfterVerdict{}
 	s := a.Sent
 	opens := a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0
 	// The event's windows once followed: kept1 is the one left in single,
 	// when it is there; ws those left in events, when inN. An entry whose
-	// attempt opens a window is written once, below.
-	w1, in1 := j.single.get(a.Event)
-	kept1, inN := false, false
+	// attempt opens a window is written once, below; sl is its slot in
+	// the ring when it has one there that has closed by s: the attempt
+	// follows it when it was not followed, with a slack of 0 or more, and
+	// it is dropped (or written over, below) without followEvent.
+	var sl *eventSlot
+	var w1 eventWindow
+	in1, kept1, inN := false, false, false
 	var ws []eventWindow
+	if j.single.inRange(a.Event) {
+		if sl = j.single.slot(a.Event); sl.set && sl.w.until <= s && sl.w.from <= s {
+			v.FollowsRetryAfter, v.RetrySlack = !sl.w.followed, time.Duration(s-sl.w.until)
+			if !opens {
+				j.single.del(a.Event)
+			}
+		} else {
+			sl = nil
+		}
+	}
+	if sl == nil {
+		w1, in1 = j.single.get(a.Event)
+	}
 	if in1 {
 		buf := [1]eventWindow{w1}
 		var rest []eventWindow
@@ -216,6 +251,8 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		w := window{from: max(a.Answered, s), until: max(a.Answered, s) + int64(a.RetryAfter)}
 		ew := eventWindow{window: w}
 		switch {
+		case sl != nil:
+			sl.w = ew // over the one followed and closed
 		case inN:
 			j.events[a.Event] = append(ws, ew)
 		case kept1:
@@ -231,9 +268,79 @@ func (j *RetryAfterJudge) Add(a RetryAfterAttempt) RetryAfterVerdict {
 		}
 		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
 			p.pending = append(p.pending, w) // a window inside the last adds nothing
+			if n == 0 || w.from < p.first {
+				p.first = w.from
+			}
 		}
 	}
-	return v
+}
+
+// addShort is add for the attempt of a retry storm, when it can: an
+// event whose slot in the ring holds one window, closed by the attempt,
+// or holds none while no event has a window outside the ring; to the
+// partition of the attempt before it. It reports whether it judged a;
+// when not, it changed nothing but what the long way changes first (the
+// partition's windows opened before a).
+func (j *RetryAfterJudge) addShort(a *RetryAfterAttempt, v *RetryAfterVerdict) bool {
+	s, e := a.Sent, a.Event
+	p := j.lastPart
+	if !j.single.inRange(e) || p == nil || !sameString(j.lastName, a.Partition) {
+		return false
+	}
+	p.open(s) // as the long way does, whichever way a is judged
+	sl := j.single.slot(e)
+	if sl.set {
+		if sl.w.until > s || sl.w.from > s {
+			return false
+		}
+	} else if len(j.single.more) > 0 || len(j.events) > 0 {
+		return false
+	}
+	// It follows the window it closed when nothing followed it yet, with
+	// a slack of 0 or more: never early, so the partition's windows alone
+	// say whether it is a violation.
+	sl0 := sl.set
+	follows, slack := sl0 && !sl.w.followed, time.Duration(s-sl.w.until)
+	if follows {
+		j.c.Honored++
+		if !j.c.HasRetrySlack || slack < j.c.MinRetrySlack {
+			j.c.MinRetrySlack, j.c.HasRetrySlack = slack, true
+		}
+	}
+	violation, pslack := s < p.until, time.Duration(s-p.until)
+	if violation {
+		j.c.PartitionViolations++
+		if !j.c.HasPartitionSlack || pslack < j.c.MinPartitionSlack {
+			j.c.MinPartitionSlack, j.c.HasPartitionSlack = pslack, true
+		}
+	}
+	switch {
+	case a.Status == 429 && a.HasRetryAfter && a.RetryAfter > 0:
+		from := max(a.Answered, s)
+		w := window{from: from, until: from + int64(a.RetryAfter)}
+		if !sl.set {
+			sl.set = true
+			j.single.inRing++
+		}
+		sl.w = eventWindow{window: w}
+		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
+			p.pending = append(p.pending, w)
+			if n == 0 || w.from < p.first {
+				p.first = w.from
+			}
+		}
+	case sl.set:
+		*sl = eventSlot{}
+		j.single.inRing--
+	}
+	*v = RetryAfterVerdict{FollowsRetryAfter: follows, Violation: violation}
+	if sl0 {
+		v.RetrySlack = slack // as followEvent gives it, followed or not
+	}
+	if violation {
+		v.PartitionSlack = pslack
+	}
+	return true
 }
 
 // part returns the windows of partition name, or nil when it has none.
@@ -290,6 +397,9 @@ func followEvent(ws []eventWindow, s int64) (follows bool, slack time.Duration, 
 
 // open moves the windows that opened before s from pending into until.
 func (p *partWindows) open(s int64) {
+	if len(p.pending) == 0 || p.first >= s {
+		return // none opened before s: a burst at one instant looks once
+	}
 	rest := p.pending[:0]
 	for _, w := range p.pending {
 		if w.from < s {
@@ -298,6 +408,7 @@ func (p *partWindows) open(s int64) {
 			rest = append(rest, w)
 		}
 	}
+	p.first = s // every window left opens at s or later
 	clear(p.pending[len(rest):])
 	p.pending = rest
 }

@@ -123,12 +123,14 @@ func (n *naiveJudge) add(a RetryAfterAttempt) RetryAfterVerdict {
 // TestRetryAfterJudgeMatchesDefinition: on random attempts (few events and
 // partitions, times and Retry-Afters a few ns apart, so that ties and
 // window edges are common, answers at once or later), the judge's verdict
-// of every attempt is the definition's, read literally; partitions whose
-// windows closed are expired now and then, as a server does.
+// of every attempt is the definition's, read literally, and its counts
+// sum up the definition's verdicts; partitions whose windows closed are
+// expired now and then, as a server does.
 func TestRetryAfterJudgeMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 1))
 	for round := range 1500 {
 		j, n := NewRetryAfterJudge(), &naiveJudge{}
+		var wantCounts RetryAfterCounts
 		s := st0
 		for i := range 24 {
 			s += rng.Int64N(3)
@@ -148,6 +150,97 @@ func TestRetryAfterJudgeMatchesDefinition(t *testing.T) {
 			}
 			if got != want {
 				t.Fatalf("round %d, attempt %d %+v: judge %+v, definition %+v", round, i, a, got, want)
+			}
+			wantCounts.add(want)
+			if c := j.Counts(); c != wantCounts {
+				t.Fatalf("round %d, attempt %d %+v: counts %+v, from the definition's verdicts %+v", round, i, a, c, wantCounts)
+			}
+		}
+	}
+}
+
+// add sums up v as the judge's counts do.
+func (c *RetryAfterCounts) add(v RetryAfterVerdict) {
+	if v.FollowsRetryAfter {
+		if v.Early {
+			c.Early++
+		} else {
+			c.Honored++
+		}
+		if !c.HasRetrySlack || v.RetrySlack < c.MinRetrySlack {
+			c.MinRetrySlack, c.HasRetrySlack = v.RetrySlack, true
+		}
+	}
+	if v.Violation {
+		c.PartitionViolations++
+		if !c.HasPartitionSlack || v.PartitionSlack < c.MinPartitionSlack {
+			c.MinPartitionSlack, c.HasPartitionSlack = v.PartitionSlack, true
+		}
+	}
+}
+
+// TestRetryAfterJudgeShortIsLong judges random retry storms twice, with
+// the short way of the attempts it fits (addShort) and every attempt the
+// long way: every field of every verdict, the counts and what the judge
+// holds must be the same. The events are many (the ring grows and moves),
+// some numbered far from the others (held in a map), retried on time, a
+// few ns early or late, or given up and forgotten; the partitions are
+// two, the answers 429 with a Retry-After, without one, or 2xx, at once
+// or later.
+func TestRetryAfterJudgeShortIsLong(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(6) {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		short, long := NewRetryAfterJudge(), NewRetryAfterJudge()
+		long.noShort = true
+		type due struct {
+			at    int64
+			event uint64
+		}
+		var queue []due
+		next := uint64(1)
+		s := st0
+		for i := range 3000 {
+			var a RetryAfterAttempt
+			if len(queue) > 0 && rng.IntN(4) > 0 {
+				k := rng.IntN(min(len(queue), 3))
+				d := queue[k]
+				queue = append(queue[:k], queue[k+1:]...)
+				s = max(s, d.at+rng.Int64N(3)-1)
+				a.Event = d.event
+			} else {
+				a.Event = next
+				if rng.IntN(50) == 0 {
+					a.Event += 1 << 40 // far from the ring
+				}
+				next++
+			}
+			s += rng.Int64N(2) * rng.Int64N(5)
+			a.Partition, a.Sent, a.Answered, a.Status = "p"+strconv.Itoa(rng.IntN(2)), s, s+rng.Int64N(2)*rng.Int64N(3), 200
+			if rng.IntN(5) > 0 {
+				a.Status = 429
+				if rng.IntN(6) > 0 {
+					a.RetryAfter, a.HasRetryAfter = time.Duration(rng.Int64N(8)), true
+				}
+			}
+			vs, vl := short.Add(a), long.Add(a)
+			if vs != vl {
+				t.Fatalf("seed %d, attempt %d %+v: short %+v, long %+v", seed, i, a, vs, vl)
+			}
+			switch {
+			case a.Status == 429 && rng.IntN(10) > 0:
+				queue = append(queue, due{a.Answered + int64(a.RetryAfter), a.Event})
+			default:
+				short.Forget(a.Event)
+				long.Forget(a.Event)
+			}
+			if cs, cl := short.Counts(), long.Counts(); cs != cl {
+				t.Fatalf("seed %d, attempt %d: counts %+v, the long way %+v", seed, i, cs, cl)
+			}
+			ps, es := short.live()
+			pl, el := long.live()
+			if ps != pl || es != el {
+				t.Fatalf("seed %d, attempt %d: holds %d partitions and %d events, the long way %d and %d", seed, i, ps, es, pl, el)
 			}
 		}
 	}

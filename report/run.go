@@ -133,6 +133,16 @@ type RunCollector struct {
 	// itself: the analyzer takes its decisions (see shareDecisions).
 	shared bool
 	rec    scenarios.Record // the record of the attempt being counted
+	// With shared decisions, rec is the last of a run of runLen attempts
+	// equal in all the analysis and the timeline look at but their
+	// answers (time, key, workspace, size), of which admitted were
+	// accepted and rejected got a 429: the run is counted at once when an
+	// attempt that differs comes, or the result is asked for (flush).
+	// eachAlone, set by tests, counts every attempt alone.
+	runLen, admitted, rejected int64
+	eachAlone                  bool
+	// aggregates is profile.Aggregates().
+	aggregates bool
 	// part is the partition of the last attempt of workspace ws, for a
 	// profile that aggregates (see partition).
 	ws, part string
@@ -150,6 +160,8 @@ func NewRunCollector(p *limitsim.Profile, log AttemptLog) *RunCollector {
 		analyzer: NewAnalyzer([]*limitsim.Profile{p}, AnalyzerOptions{}),
 		timeline: NewTimelineBuilder(NewProfileSpec(p)),
 		log:      log,
+
+		aggregates: p.Aggregates(),
 	}
 }
 
@@ -180,9 +192,14 @@ func (c *RunCollector) shareDecisions() bool {
 // label of an aggregated partition made once for a run of attempts of one
 // workspace rather than once an attempt.
 func (c *RunCollector) partition(a *probe.Attempt) string {
-	if !c.profile.Aggregates() {
-		return a.Key
+	if !c.aggregates {
+		return a.Key // without a call: partition is inlined
 	}
+	return c.aggregated(a)
+}
+
+// aggregated is partition for a profile that aggregates.
+func (c *RunCollector) aggregated(a *probe.Attempt) string {
 	if !c.hasPart || a.Workspace != c.ws {
 		c.ws, c.part, c.hasPart = a.Workspace, c.profile.PartitionOf(a.Key, a.Workspace), true
 	}
@@ -195,14 +212,22 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 	// The record analysed, written field by field into one kept for it:
 	// a composite literal would be built aside and copied.
 	rec := &c.rec
-	rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
-	if c.shared {
-		c.analyzer.addDecided(rec, a.Accepted())
-	} else {
+	acc, rej := a.Accepted(), a.Status == 429
+	switch {
+	case !c.shared:
+		rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
 		c.analyzer.add(rec)
-	}
-	if c.timeline != nil {
-		c.timeline.Add(a.Sent, a.Size, a.Accepted(), a.Status == 429)
+		if c.timeline != nil {
+			c.timeline.Add(a.Sent, a.Size, acc, rej)
+		}
+	case c.runLen > 0 && a.Sent == rec.Time && a.Size == rec.Size && sameString(a.Key, rec.Key) && sameString(a.Workspace, rec.Workspace) && !c.eachAlone:
+		c.runLen++
+		c.admitted += int64(b2i(acc))
+		c.rejected += int64(b2i(rej))
+	default:
+		c.flush()
+		rec.Time, rec.Key, rec.Workspace, rec.Size, rec.HasSize = a.Sent, a.Key, a.Workspace, a.Size, true
+		c.runLen, c.admitted, c.rejected = 1, int64(b2i(acc)), int64(b2i(rej))
 	}
 	if !c.seen {
 		c.start, c.seen = a.Sent, true
@@ -218,11 +243,24 @@ func (c *RunCollector) Attempt(a *probe.Attempt) {
 	}
 }
 
+// flush counts the run of equal attempts that waits, if any (see runLen).
+func (c *RunCollector) flush() {
+	if c.runLen == 0 {
+		return
+	}
+	c.analyzer.addRun(&c.rec, c.runLen, c.admitted)
+	if c.timeline != nil {
+		c.timeline.addRun(c.rec.Time, c.rec.Size, c.runLen, c.admitted, c.rejected)
+	}
+	c.runLen = 0
+}
+
 // Outcome counts how one delivery ended.
 func (c *RunCollector) Outcome(o *probe.Outcome) { c.delivery.Outcome(o) }
 
 // Result returns the run's result, thresholds not yet applied.
 func (c *RunCollector) Result(m RunMeta) *RunResult {
+	c.flush()
 	chk := c.analyzer.Result()
 	r := &RunResult{
 		Verdict: chk.Verdict, Kind: KindRun, Scenario: m.Scenario, Profile: c.profile.Name,

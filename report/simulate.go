@@ -45,6 +45,9 @@ type Simulation struct {
 	// attempt on its own partitions rather than take the simulator's
 	// decisions; shared says, after Run, whether it took them.
 	independent, shared bool
+	// eachAlone, set by tests, has the collector count every attempt
+	// alone, not a run of equal ones at once (see RunCollector.runLen).
+	eachAlone bool
 }
 
 // Run runs the simulation and returns its result, thresholds applied. An
@@ -52,6 +55,7 @@ type Simulation struct {
 // on interruption the partial result comes with the context's error.
 func (s *Simulation) Run(ctx context.Context) (*RunResult, error) {
 	coll := NewRunCollector(s.Profile, s.Log)
+	coll.eachAlone = s.eachAlone
 	if !s.independent {
 		s.shared = coll.shareDecisions() // the target below is the simulator of s.Profile
 	}

@@ -170,6 +170,19 @@ func (b *TimelineBuilder) Add(t, size int64, admitted, rejected bool) {
 	}
 }
 
+// addRun counts n requests sent at t with a body of size bytes, admitted
+// of them admitted and rejected of them rejected with 429: Add of each.
+func (b *TimelineBuilder) addRun(t, size, n, admitted, rejected int64) {
+	b.Add(t, size, false, false)
+	i := b.last
+	b.sent[i] += n - 1
+	b.adm[i] += admitted
+	b.rej[i] += rejected
+	if b.withBytes {
+		b.bytes[i] += (n - 1) * max(size, 0)
+	}
+}
+
 // addStep adds the counts of a step that starts at t and is no longer
 // than the builder's.
 func (b *TimelineBuilder) addStep(t, sent, adm, rej, bytes int64) {

@@ -63,8 +63,11 @@ func (p Exponential) String() string {
 
 // Next returns the jittered wait while fewer than Max retries were made.
 // An unknown Jitter counts as none.
-func (p Exponential) Next(f Failure, rng *rand.Rand) (time.Duration, bool) {
-	n := attemptOf(&f)
+func (p Exponential) Next(f Failure, rng *rand.Rand) (time.Duration, bool) { return p.next(&f, rng) }
+
+// next is Next, f passed by reference (see NextFunc).
+func (p *Exponential) next(f *Failure, rng *rand.Rand) (time.Duration, bool) {
+	n := attemptOf(f)
 	if !retryable(&f.Response) || n > p.Max {
 		return 0, false
 	}
@@ -179,12 +182,15 @@ func (p RetryAfter) String() string {
 
 // Next waits the Retry-After plus jitter when there is one, and asks the
 // fallback when there is none.
-func (p RetryAfter) Next(f Failure, rng *rand.Rand) (time.Duration, bool) {
-	if !retryable(&f.Response) || attemptOf(&f) > p.Max {
+func (p RetryAfter) Next(f Failure, rng *rand.Rand) (time.Duration, bool) { return p.next(&f, rng) }
+
+// next is Next, f passed by reference (see NextFunc).
+func (p *RetryAfter) next(f *Failure, rng *rand.Rand) (time.Duration, bool) {
+	if !retryable(&f.Response) || attemptOf(f) > p.Max {
 		return 0, false
 	}
 	if !f.Response.HasRetryAfter {
-		return p.fallback().Next(f, rng)
+		return p.fallback().Next(*f, rng)
 	}
 	d := max(f.Response.RetryAfter, 0)
 	if p.MaxWait > 0 && d > p.MaxWait {
