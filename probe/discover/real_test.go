@@ -106,8 +106,12 @@ func TestDiscoverNginx(t *testing.T) {
 	t.Parallel()
 	url := startNginx(t, "limit_req_zone $binary_remote_addr zone=z:1m rate=10r/s;", "limit_req zone=z burst=5 nodelay;")
 	d := discoverHTTP(t, url, nil, DiscoverOptions{MaxRequests: 200, MaxDuration: 5 * time.Second})
-	if !within(d.Burst.Admitted, 6, 0.2) {
-		t.Errorf("burst %d, want 6 (burst 5 plus the request itself)", d.Burst.Admitted)
+	// nginx admits burst 5 plus the request itself at once, and one more
+	// for each 100 ms its bucket drains while the burst is on the way: on
+	// a busy machine the burst's requests can take a few hundred
+	// milliseconds to leave.
+	if most := 7 + int64(10*d.Burst.Elapsed.Seconds()); d.Burst.Admitted < 5 || d.Burst.Admitted > most {
+		t.Errorf("burst %d in %v, want 6 (burst 5 plus the request itself), at most %d with what drained meanwhile", d.Burst.Admitted, d.Burst.Elapsed, most)
 	}
 	wantInferred(t, d, 1, 10, 0.1)
 	if !hasFinding(d, Code503ForRateLimit) {
