@@ -21,12 +21,7 @@ import (
 // out of order.
 func TestRowsRejectedAgainAreDecided(t *testing.T) {
 	t.Parallel()
-	var profs []*limitsim.Profile
-	for _, p := range limitsim.Builtins() {
-		c := *p
-		c.CountRejected = !p.CountRejected
-		profs = append(profs, p, &c)
-	}
+	profs := builtinsBothWays()
 	sizes := []int64{100, 100, 2000, 40_000_000}
 	for seed := range uint64(12) {
 		r := rand.New(rand.NewPCG(seed, 13))
@@ -62,4 +57,17 @@ func TestRowsRejectedAgainAreDecided(t *testing.T) {
 			t.Fatalf("seed %d: the results differ:\n%+v\nevery request decided:\n%+v", seed, again, each)
 		}
 	}
+}
+
+// builtinsBothWays returns every built-in profile, each followed by a
+// copy that counts rejected requests where it does not, or the reverse:
+// the comparing tests run both ways of a rule that depends on it.
+func builtinsBothWays() []*limitsim.Profile {
+	var profs []*limitsim.Profile
+	for _, p := range limitsim.Builtins() {
+		c := *p
+		c.CountRejected = !p.CountRejected
+		profs = append(profs, p, &c)
+	}
+	return profs
 }

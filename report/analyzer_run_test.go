@@ -24,12 +24,7 @@ import (
 // rejected within them.
 func TestRunsOfAttemptsCountedOnce(t *testing.T) {
 	t.Parallel()
-	var profs []*limitsim.Profile
-	for _, p := range limitsim.Builtins() {
-		c := *p
-		c.CountRejected = !p.CountRejected
-		profs = append(profs, p, &c)
-	}
+	profs := builtinsBothWays()
 	r := rand.New(rand.NewPCG(17, 9))
 	policies := []retry.Policy{retry.RetryAfter{Max: 6}, retry.Immediate{Max: 3}, retry.Fixed{Delay: 250 * time.Millisecond, Max: 5}}
 	var shared, rejected int64
@@ -80,12 +75,7 @@ func TestRunsOfAttemptsCountedOnce(t *testing.T) {
 // have no size, some come out of order.
 func TestAnalyzerRunIsEachAlone(t *testing.T) {
 	t.Parallel()
-	var profs []*limitsim.Profile
-	for _, p := range limitsim.Builtins() {
-		c := *p
-		c.CountRejected = !p.CountRejected
-		profs = append(profs, p, &c)
-	}
+	profs := builtinsBothWays()
 	// A byte window: an arrival with no size costs it nothing, and its
 	// row has no limiter until it rejects.
 	profs = append(profs, &limitsim.Profile{Name: "bytes", Scope: "trigger", Limits: []limitsim.Limit{
