@@ -266,12 +266,7 @@ func (j *RetryAfterJudge) add(a *RetryAfterAttempt, v *RetryAfterVerdict) {
 			j.parts[a.Partition] = p
 			j.lastPart, j.lastName = p, a.Partition
 		}
-		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
-			p.pending = append(p.pending, w) // a window inside the last adds nothing
-			if n == 0 || w.from < p.first {
-				p.first = w.from
-			}
-		}
+		p.push(w)
 	}
 }
 
@@ -323,12 +318,7 @@ func (j *RetryAfterJudge) addShort(a *RetryAfterAttempt, v *RetryAfterVerdict) b
 			j.single.inRing++
 		}
 		sl.w = eventWindow{window: w}
-		if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
-			p.pending = append(p.pending, w)
-			if n == 0 || w.from < p.first {
-				p.first = w.from
-			}
-		}
+		p.push(w)
 	case sl.set:
 		*sl = eventSlot{}
 		j.single.inRing--
@@ -393,6 +383,17 @@ func followEvent(ws []eventWindow, s int64) (follows bool, slack time.Duration, 
 		rest = append(rest, last) // fits: last is one of ws not kept in rest
 	}
 	return follows, time.Duration(s - until), rest
+}
+
+// push adds w to the windows waiting to open; a window inside the last
+// one adds nothing.
+func (p *partWindows) push(w window) {
+	if n := len(p.pending); n == 0 || !p.pending[n-1].holds(w) {
+		p.pending = append(p.pending, w)
+		if n == 0 || w.from < p.first {
+			p.first = w.from
+		}
+	}
 }
 
 // open moves the windows that opened before s from pending into until.
