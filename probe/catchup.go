@@ -30,9 +30,9 @@ const countBuckets = 1024
 // catchUp bounds a sender that fell behind and catches up. An attempt may
 // leave as soon as it is due, however late the attempts before it left,
 // unless that would break, in some window of a length W that the profile
-// measures (or the one-second floor), both of two clauses: the schedule
-// clause and the count clause. An attempt must satisfy one of them in
-// every such window.
+// measures (or the one-second floor), all three of its clauses: the
+// schedule clause, the count clause and the plan clause. An attempt must
+// satisfy one of them in every such window.
 //
 // The schedule clause: the window ending when the attempt leaves holds no
 // more sends than the schedule holds in the window of length W that ends
@@ -60,21 +60,43 @@ const countBuckets = 1024
 // known only once its body is rendered, after it left, so a window with
 // a limit in bytes keeps the schedule clause alone.
 //
-// So, per window of a limit, a send released by either clause never puts
-// a window of any partition over Quota when the profile admits the
-// schedule entirely: the schedule clause keeps the window within the
-// schedule's own count in a window of that length, hence within Quota;
-// the count clause keeps the run's count within Quota. A schedule that
-// sliding-window limits admit entirely is then admitted entirely when
-// sent, stalls and all, but for the timer noise the pacer forgives (its
-// tolerance; see pacer): the tool's stalls cannot make a FAIL. So is it
-// under a limit's other reading, a fixed window, whose every window is
-// one of length W. A schedule over the limits is sent no faster than
-// itself in those windows, as far as the limits are full: where they have
-// room, the attempts held after a stall leave at once (vegeta's catch-up),
-// and where the plan fills them, a catch-up is paid again one window
-// later (when the schedule's window is as full then as it was, the
-// attempts due then wait as long as the caught-up ones did).
+// The plan clause: the attempt's own partition (its key, or its
+// workspace when the profile's scope adds keys up) has more first
+// attempts planned in (due − W, due] than the Quota of the profile's
+// limits of window W (the greatest of them, when several have that
+// window), counting the attempt when it is a first attempt itself. That
+// partition's plan breaks those limits in that window however it is
+// timed, so the sends of a stall leave at once, as close to the plan as
+// the stall allows; the clause asks nothing of any other partition, whose
+// windows are left as the other clauses keep them. Only first attempts
+// are counted (a retry is due when the attempt before it was answered,
+// which the plan does not say) and only limits in requests have one; the
+// one-second floor, which has no limit behind it, takes the plan clause
+// of any window's limits (the partition's plan is over some limit's
+// quota in that limit's window ending at due). The last Quota+1 due times
+// of each partition are kept, up to planCap over the run and planParts
+// partitions: a partition beyond them keeps fewer, and the clause then
+// fires less often, never wrongly.
+//
+// So, per window of a limit, a send released by any clause never puts a
+// partition's window over Quota when that partition's plan keeps the
+// limit: the schedule clause keeps the window within the schedule's own
+// count in a window of that length, hence within Quota; the count clause
+// keeps the run's count within Quota; the plan clause releases only
+// attempts of a partition whose plan is over Quota in a window of that
+// length. A schedule that sliding-window limits admit entirely, for a
+// partition and a limit, is then admitted entirely when sent, stalls and
+// all, but for the timer noise the pacer forgives (its tolerance; see
+// pacer): the tool's stalls cannot make a FAIL. So is it under a limit's
+// other reading, a fixed window, whose every window is one of length W.
+// Where a partition's plan is over a limit, its late attempts leave at
+// once (vegeta's catch-up), and the 429s a real target answers them with
+// may come a little sooner than the plan alone would meet them; retries,
+// and partitions whose plan keeps the limits while the whole run's does
+// not, are sent no faster than their schedule in those windows as far as
+// the limits are full: there a catch-up is paid again one window later
+// (when the schedule's window is as full then as it was, the attempts due
+// then wait as long as the caught-up ones did).
 //
 // Attempts are taken in the order they leave; one due before an attempt
 // already sent (a retry queued late) counts as due when that one was.
@@ -86,10 +108,16 @@ const countBuckets = 1024
 // attempt it bounds at least as long as they would, and at most g longer.
 // g starts at W/8192 (122 µs for 1 s) and doubles, the runs kept merged
 // again, whenever the ring would hold more than 8,192: memory is bounded
-// whatever the rate, as it is for the count (1,024 buckets a window).
+// whatever the rate, as it is for the count (1,024 buckets a window) and
+// the plan (planCap due times).
 type catchUp struct {
 	windows []slideWindow
 	counts  []sendCount // counts[i] is windows[i]'s count clause; quota 0 for none
+	// per[i] is windows[i]'s length (not widened), and over[i] the quota
+	// a partition's plan must exceed in it for the plan clause; 0 for
+	// none, -1 for the floor's (see overPlan).
+	per, over []int64
+	plans     plans // the plan clause's due times per partition
 }
 
 // newCatchUp returns the catch-up bound for the windows of the sliding
@@ -145,32 +173,196 @@ func newCatchUp(p *limitsim.Profile, tol time.Duration) *catchUp {
 		}
 	}
 	ws := slices.Sorted(maps.Keys(quota))
-	c := &catchUp{windows: make([]slideWindow, len(ws)), counts: make([]sendCount, len(ws))}
+	c := &catchUp{windows: make([]slideWindow, len(ws)), counts: make([]sendCount, len(ws)), per: make([]int64, len(ws)), over: make([]int64, len(ws))}
+	c.plans.aggregate = p.Aggregates()
 	for i, w := range ws {
 		c.windows[i] = slideWindow{w: int64(w + tol), merge: int64(w) / catchUpCap}
 		c.counts[i] = newSendCount(int64(w), quota[w], int64(tol))
+		c.per[i] = int64(w)
+		if q := planQuota(p, w); q > 0 && q < planCap {
+			c.over[i] = q
+			c.plans.keep = max(c.plans.keep, int(q)+1)
+		}
+	}
+	if floor && c.plans.keep > 0 {
+		c.over[slices.Index(ws, floorWindow)] = -1 // any limit's plan clause
 	}
 	return c
 }
 
-// earliest returns the earliest time the attempt counted as due at due
-// may leave; it is never before due once the caller takes the max.
-func (c *catchUp) earliest(due int64) int64 {
+// planQuota returns the quota a partition's plan must exceed in a window
+// of length w for the plan clause: the greatest quota of p's limits of
+// that window, when they all count requests; 0 when one counts bytes (a
+// plan's sizes are not known before its bodies are rendered) or none has
+// that window (the one-second floor has no limit behind it).
+func planQuota(p *limitsim.Profile, w time.Duration) int64 {
+	var q int64
+	for _, l := range p.Limits {
+		if l.Per != w {
+			continue
+		}
+		if l.Unit == limitsim.Bytes {
+			return 0
+		}
+		q = max(q, l.Quota)
+	}
+	return q
+}
+
+// earliest returns the earliest time the attempt a, counted as due at
+// due, may leave; it is never before due once the caller takes the max.
+func (c *catchUp) earliest(due int64, a attemptOf) int64 {
 	t := int64(math.MinInt64)
+	var pd *planDues
 	for i := range c.windows {
-		t = max(t, min(c.windows[i].earliest(due), c.counts[i].earliest()))
+		ti := min(c.windows[i].earliest(due), c.counts[i].earliest())
+		if ti > due && c.over[i] != 0 {
+			if pd == nil {
+				pd = c.plans.of(a.key, a.ws)
+			}
+			if c.overPlan(pd, i, due, a.first) {
+				ti = math.MinInt64
+			}
+		}
+		t = max(t, ti)
 	}
 	return t
 }
 
-// sent records that the attempt counted as due at due left at actual,
-// which the pacer counts as sent (never before due, at most its
-// tolerance before actual).
-func (c *catchUp) sent(due, sent, actual int64) {
+// overPlan reports whether the plan clause lets the attempt of pd's
+// partition, counted as due at due, leave in windows[i]: the partition's
+// plan holds more than the quota of the limits of that window in the one
+// ending at due; for the one-second floor, which has no limit behind it,
+// more than a limit's quota in the window of that limit ending at due.
+func (c *catchUp) overPlan(pd *planDues, i int, due int64, first bool) bool {
+	if c.over[i] > 0 {
+		return pd.over(c.over[i], due-c.per[i], first)
+	}
+	for j, q := range c.over {
+		if q > 0 && pd.over(q, due-c.per[j], first) {
+			return true
+		}
+	}
+	return false
+}
+
+// sent records that the attempt a, counted as due at due, left at
+// actual, which the pacer counts as sent (never before due, at most its
+// tolerance before actual); intended is when a was due.
+func (c *catchUp) sent(due, intended, sent, actual int64, a attemptOf) {
 	for i := range c.windows {
 		c.windows[i].add(due, sent)
 		c.counts[i].add(actual)
 	}
+	if a.first && c.plans.keep > 0 {
+		c.plans.add(c.plans.of(a.key, a.ws), intended)
+	}
+}
+
+// attemptOf is what the plan clause needs to know of an attempt: the
+// partition key and workspace that name its partition, and whether it is
+// a delivery's first attempt, due when the plan says, rather than a
+// retry.
+type attemptOf struct {
+	key, ws string
+	first   bool
+}
+
+// planCap is the most due times the plan clause keeps, over every
+// partition (8 MiB), and planParts the most partitions it keeps them for.
+// A partition beyond them, or a ring that could not grow, keeps fewer due
+// times: the clause then fires less often, never wrongly.
+const (
+	planCap   = 1 << 20
+	planParts = 4096
+)
+
+// plans keeps, for each partition, the due times of the last keep first
+// attempts taken (the greatest plan quota, plus 1), for the plan clause.
+type plans struct {
+	keep      int  // due times kept per partition; 0: no plan clause
+	aggregate bool // a partition is a workspace (the profile's scope adds up keys)
+	held      int  // due times kept over every partition
+	parts     map[string]*planDues
+	last      string    // the partition looked up last,
+	lastDues  *planDues // and its due times, for a run of one partition
+}
+
+// planDues is one partition's due times, oldest first, in a ring that
+// grows by doubling up to keep; nil (no partition kept) holds none.
+type planDues struct {
+	ring    []int64
+	head, n int
+}
+
+// of returns the due times of the partition of key and workspace ws, nil
+// when no more partitions can be kept.
+func (ps *plans) of(key, ws string) *planDues {
+	part := key
+	if ps.aggregate {
+		part = ws
+	}
+	if ps.lastDues != nil && part == ps.last {
+		return ps.lastDues
+	}
+	pd := ps.parts[part]
+	if pd == nil {
+		if len(ps.parts) >= planParts {
+			return nil
+		}
+		if ps.parts == nil {
+			ps.parts = make(map[string]*planDues)
+		}
+		pd = &planDues{}
+		ps.parts[part] = pd
+	}
+	ps.last, ps.lastDues = part, pd
+	return pd
+}
+
+// add records that a first attempt of pd's partition was due at due. Due
+// times are kept in order: one before the last kept (never, while the
+// source is in time order) is left out, an under-count.
+func (ps *plans) add(pd *planDues, due int64) {
+	if pd == nil || (pd.n > 0 && due < pd.at(pd.n-1)) {
+		return
+	}
+	if pd.n == len(pd.ring) {
+		if grown := min(max(2*len(pd.ring), 16), ps.keep); grown > len(pd.ring) && ps.held+grown-len(pd.ring) <= planCap {
+			ring := make([]int64, grown)
+			for i := range pd.n {
+				ring[i] = pd.at(i)
+			}
+			ps.held += grown - len(pd.ring)
+			pd.ring, pd.head = ring, 0
+		} else if pd.n == 0 {
+			return
+		} else { // full: the oldest leaves
+			pd.head = (pd.head + 1) % len(pd.ring)
+			pd.n--
+		}
+	}
+	pd.ring[(pd.head+pd.n)%len(pd.ring)] = due
+	pd.n++
+}
+
+func (pd *planDues) at(i int) int64 { return pd.ring[(pd.head+i)%len(pd.ring)] }
+
+// over reports whether the partition's plan holds more than quota first
+// attempts in the window (edge, due] of the attempt counted as due at due:
+// quota of them before it, and it, when it is a first attempt itself;
+// quota+1 before it when it is a retry. Every due time kept is at or
+// before due, and they are in order, so the quota-th last (or the
+// quota+1-th) after edge puts as many in the window.
+func (pd *planDues) over(quota, edge int64, first bool) bool {
+	if pd == nil {
+		return false
+	}
+	k := int(quota)
+	if !first {
+		k++
+	}
+	return pd.n >= k && pd.at(pd.n-k) > edge
 }
 
 // sendCount is a window's count clause: the run's sends, by when they

@@ -2,8 +2,10 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,7 +20,10 @@ import (
 // at once when it wakes and the next on time; the one due when the
 // schedule's second up to it no longer holds the attempt due at 0 waits
 // until the burst is a second (and the tolerance) old, unless the
-// profile's quota has room for it (the count clause). Without a profile
+// profile's quota has room for it (the count clause), or the key's plan
+// holds more than the quota in the second up to it (the plan clause: one
+// key at 10/s against 9 a second leaves on time; two keys of 5/s each are
+// held, their run over the quota, each within it). Without a profile
 // the attempts keep the schedule's gaps, shifted by the stall's excess
 // over the tolerance.
 func TestEngineCatchesUpAfterAStall(t *testing.T) { synctest.Test(t, testEngineCatchesUp) }
@@ -32,6 +37,8 @@ func testEngineCatchesUp(t *testing.T) {
 	}
 	roomy := windowProfile(time.Second)
 	roomy.Limits[0].Quota = 12 // the most the catch-up puts in a second; 11 would hold the attempt due at 1.2 s
+	over := windowProfile(time.Second)
+	over.Limits[0].Quota = 9 // each second of the plan up to an attempt holds 10 from 1 s on
 	tests := []struct {
 		name string
 		e    Engine
@@ -41,12 +48,22 @@ func testEngineCatchesUp(t *testing.T) {
 			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1250, 1300)},
 		{"caught up, limits with room: no hold a second later", Engine{Profile: roomy},
 			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300)},
+		{"caught up, a plan over the limits: no hold a second later", Engine{Profile: over},
+			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300)},
+		{"two keys, each within the limits: held a second later", Engine{Profile: over},
+			ms(0, 250, 250, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1250, 1300)},
 		{"no profile: the gaps kept", Engine{},
 			ms(0, 250, 349, 449, 549, 649, 749, 849, 949, 1049, 1149, 1249, 1349, 1449)},
 	}
 	for _, tt := range tests {
 		e := tt.e
-		e.Source, e.Policy, e.Target = evenly(14, 100*time.Millisecond), retry.None{}, &HTTPTarget{}
+		src := evenly(14, 100*time.Millisecond)
+		if strings.HasPrefix(tt.name, "two keys") {
+			for i := range src.ems {
+				src.ems[i].Key = fmt.Sprint("t", i%2)
+			}
+		}
+		e.Source, e.Policy, e.Target = src, retry.None{}, &HTTPTarget{}
 		rec := &httpRec{t: t}
 		first := true
 		rec.onAttempt = func(*Attempt) {

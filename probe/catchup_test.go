@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -75,11 +76,11 @@ func TestCatchUpBoundary(t *testing.T) {
 	for _, tt := range tests {
 		p := pacer{catchUp: newCatchUp(bytesProfile(time.Second), 0)}
 		for i, s := range tt.steps {
-			plan := p.next(s.due * paceMS)
+			plan := p.next(s.due*paceMS, attemptOf{})
 			if plan != s.plan*paceMS {
 				t.Errorf("%s: step %d (due %d) planned at %v, want %d ms", tt.name, i, s.due, time.Duration(plan), s.plan)
 			}
-			p.dispatched(s.due*paceMS, plan, plan+s.delay*paceMS)
+			p.dispatched(s.due*paceMS, plan, plan+s.delay*paceMS, attemptOf{})
 		}
 	}
 }
@@ -93,12 +94,12 @@ func TestCatchUpHeldToTheNanosecond(t *testing.T) {
 	var due, sent []int64
 	for i, d := range []int64{0, 250, 260, 0, 0, 0, 0, 0, 0, 0} {
 		at := int64(i) * 100 * paceMS
-		plan := p.next(at)
-		p.dispatched(at, plan, plan+d*paceMS)
+		plan := p.next(at, attemptOf{})
+		p.dispatched(at, plan, plan+d*paceMS, attemptOf{})
 		due, sent = append(due, at), append(sent, plan+d*paceMS)
 	}
 	at := 10 * 100 * paceMS
-	plan := p.next(at)
+	plan := p.next(at, attemptOf{})
 	count := func(ts []int64, lo, hi int64) int { // in (lo, hi]
 		n := 0
 		for _, x := range ts {
@@ -119,19 +120,24 @@ func TestCatchUpHeldToTheNanosecond(t *testing.T) {
 
 // stalled sends the schedule due (sorted) through a pacer with the given
 // catch-up, with random stalls: each attempt leaves when planned, after
-// the one before it, and now and then up to maxStall later. It returns
-// the actual send times.
-func stalled(rng *rand.Rand, c *catchUp, due []int64, stallEvery int, maxStall int64) []int64 {
+// the one before it, and now and then up to maxStall later. who[i] is
+// attempt i's partition and kind (nil: every one a retry of key "", which
+// the plan clause knows nothing of). It returns the actual send times.
+func stalled(rng *rand.Rand, c *catchUp, due []int64, who []attemptOf, stallEvery int, maxStall int64) []int64 {
 	p := pacer{catchUp: c}
 	sent := make([]int64, len(due))
 	var prev int64
 	for i, d := range due {
-		plan := p.next(d)
+		var a attemptOf
+		if who != nil {
+			a = who[i]
+		}
+		plan := p.next(d, a)
 		actual := max(plan, prev)
 		if i > 0 && rng.IntN(stallEvery) == 0 {
 			actual += 1 + rng.Int64N(maxStall)
 		}
-		p.dispatched(d, plan, actual)
+		p.dispatched(d, plan, actual, a)
 		sent[i], prev = actual, actual
 	}
 	return sent
@@ -141,13 +147,16 @@ func stalled(rng *rand.Rand, c *catchUp, due []int64, stallEvery int, maxStall i
 // built-in profile whose limits are sliding windows, a random schedule
 // that the profile's simulator admits entirely (bursts up to its limits,
 // several keys) is admitted entirely when sent with random stalls, some
-// longer than the windows, and the catching up after them. A profile with
-// another kind of limit gets no catch-up: the pacer keeps the schedule's
-// gaps (Pace; TestPacerNeverBursts).
+// longer than the windows, and the catching up after them. Beside them a
+// flood partition is sent at about three times its limits: the plan
+// clause lets its late attempts leave at once, and that never costs the
+// admitted partitions an attempt. A profile with another kind of limit
+// gets no catch-up: the pacer keeps the schedule's gaps (Pace;
+// TestPacerNeverBursts).
 func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 16))
-	released := 0
+	released, plan := 0, 0
 	for _, prof := range limitsim.Builtins() {
 		c := newCatchUp(prof, 0)
 		sliding := !slices.ContainsFunc(prof.Limits, func(l limitsim.Limit) bool { return l.Kind != limitsim.Window })
@@ -162,40 +171,98 @@ func TestCatchUpKeepsEveryBuiltinProfile(t *testing.T) {
 		for _, l := range prof.Limits {
 			span, quota = max(span, l.Per), max(quota, l.Quota)
 		}
-		early := 0
-		for trial := range 3 {
+		early, byPlan := 0, 0
+		for trial := range 4 {
 			keys := 1 + trial%3
-			// Candidates in bursts; the simulator keeps those it admits.
+			flood := trial%2 == 1
+			// Candidates in bursts; the simulator keeps those it admits,
+			// but, in a trial with a flood, every other one is the
+			// flood's, kept whatever it says.
 			sim := limitsim.NewSimulator(prof)
 			var due []int64
-			var key []string
+			var who []attemptOf
 			tm := int64(0)
-			for range 2 * quota {
+			for range 3 * quota {
 				if rng.IntN(3) == 0 {
-					tm += rng.Int64N(int64(span) / quota * 4)
+					tm += rng.Int64N(int64(span) / quota)
 				}
 				k := fmt.Sprint("k", rng.IntN(keys))
-				if sim.Decide(k, tm, 512).Admitted {
-					due, key = append(due, tm), append(key, k)
+				if flood && rng.IntN(2) == 0 {
+					k = "flood"
+				}
+				if k == "flood" || sim.Decide(k, tm, 512).Admitted {
+					// The key names the partition whatever the scope.
+					due, who = append(due, tm), append(who, attemptOf{key: k, ws: k, first: true})
 				}
 			}
 			c := newCatchUp(prof, 0)
-			sent := stalled(rng, c, due, 40, int64(span)/4+int64(time.Second))
-			early += byCount(prof, due, sent)
+			sent := stalled(rng, c, due, who, 40, int64(span)/4+int64(time.Second))
+			p := byPlanClause(t, prof, due, who, sent)
+			early, byPlan = early+byCount(prof, due, sent)-p, byPlan+p
 			replay := limitsim.NewSimulator(prof)
 			for i, s := range sent {
-				if d := replay.Decide(key[i], s, 512); !d.Admitted {
-					t.Fatalf("%s trial %d: attempt %d of %d (due %v, sent %v later) rejected: the schedule was admitted entirely",
-						prof.Name, trial, i, len(sent), time.Duration(due[i]), time.Duration(s-due[i]))
+				if d := replay.Decide(who[i].key, s, 512); !d.Admitted && who[i].key != "flood" {
+					t.Fatalf("%s trial %d: attempt %d of %d (key %s, due %v, sent %v later) rejected: the schedule was admitted entirely",
+						prof.Name, trial, i, len(sent), who[i].key, time.Duration(due[i]), time.Duration(s-due[i]))
 				}
 			}
+			keptPerLimit(t, prof, due, who, sent)
 		}
-		t.Logf("%s: %d sends released by the count clause before the schedule clause allowed them", prof.Name, early)
-		released += early
+		t.Logf("%s: %d sends released by the count clause before the schedule clause allowed them, %d of the flood's by the plan clause", prof.Name, early, byPlan)
+		released, plan = released+early, plan+byPlan
 	}
 	if released == 0 {
 		t.Error("no send left before the schedule clause allowed it: the count clause was never tried")
 	}
+	if plan == 0 {
+		t.Error("no send of the flood left before the other clauses allowed it: the plan clause was never tried")
+	}
+}
+
+// keptPerLimit checks each limit of prof alone: a partition whose plan
+// (its attempts at their due times) the limit admits entirely, the flood
+// too, is admitted entirely when sent, whatever the plan clause did for
+// the flood against the other limits.
+func keptPerLimit(t *testing.T, prof *limitsim.Profile, due []int64, who []attemptOf, sent []int64) {
+	t.Helper()
+	for _, l := range prof.Limits {
+		one := *prof
+		one.Limits = []limitsim.Limit{l}
+		plan, replay := limitsim.NewSimulator(&one), limitsim.NewSimulator(&one)
+		over := map[string]bool{}
+		for i, d := range due {
+			if !plan.Decide(who[i].key, d, 512).Admitted {
+				over[who[i].key] = true
+			}
+		}
+		for i, s := range sent {
+			if k := who[i].key; !replay.Decide(k, s, 512).Admitted && !over[k] {
+				t.Fatalf("%s, %s alone: attempt %d of key %s (due %v, sent %v later) rejected; its plan was admitted entirely",
+					prof.Name, l.Name, i, k, time.Duration(due[i]), time.Duration(s-due[i]))
+			}
+		}
+	}
+}
+
+// byPlanClause returns how many of the sends left before the schedule and
+// count clauses alone would have let them (the plan clause released
+// them); each such send must be of a partition whose plan is over a
+// limit's quota.
+func byPlanClause(t *testing.T, prof *limitsim.Profile, due []int64, who []attemptOf, sent []int64) int {
+	t.Helper()
+	c := newCatchUp(prof, 0)
+	n, d := 0, int64(math.MinInt64)
+	for i := range sent {
+		d = max(d, due[i])
+		if i > 0 && sent[i] < c.earliest(d, attemptOf{}) {
+			if who[i].key != "flood" {
+				t.Fatalf("%s: attempt %d of key %s left early, its plan within the limits", prof.Name, i, who[i].key)
+			}
+			n++
+		}
+		c.sent(d, due[i], sent[i], sent[i], attemptOf{})
+	}
+	return n
 }
 
 // byCount returns how many of the sends left before the schedule clause
@@ -211,10 +278,10 @@ func byCount(prof *limitsim.Profile, due, sent []int64) int {
 	n, d := 0, int64(math.MinInt64)
 	for i := range sent {
 		d = max(d, due[i])
-		if i > 0 && sent[i] < c.earliest(d) {
+		if i > 0 && sent[i] < c.earliest(d, attemptOf{}) {
 			n++
 		}
-		c.sent(d, sent[i], sent[i])
+		c.sent(d, due[i], sent[i], sent[i], attemptOf{})
 	}
 	return n
 }
@@ -241,7 +308,7 @@ func TestCatchUpOverTheLimit(t *testing.T) {
 		if trial%4 == 0 {
 			maxStall = int64(1500 * time.Millisecond) // and some longer
 		}
-		sent := stalled(rng, c, due, 200, maxStall)
+		sent := stalled(rng, c, due, nil, 200, maxStall)
 		for _, w := range []int64{int64(time.Second), int64(time.Minute)} {
 			for j := range sent {
 				if j+1 < len(sent) && sent[j+1] == sent[j] {
@@ -260,6 +327,90 @@ func TestCatchUpOverTheLimit(t *testing.T) {
 	}
 }
 
+// TestCatchUpPlanClauseBoundary checks the plan clause at its exact
+// boundary, on a window of 1 s with a quota of 10 requests and a plan of
+// one attempt every 100 ms, the one due at 100 ms stalled 250 ms: a
+// second later the schedule and count clauses hold the attempts due then,
+// unless the partition's plan holds 11 first attempts (more than the
+// quota) in the second up to when the attempt is due. An attempt of
+// another partition, or a retry, does not make the plan over.
+func TestCatchUpPlanClauseBoundary(t *testing.T) {
+	type step struct {
+		due, plan int64 // ms
+		key       string
+		retry     bool
+	}
+	steady := func(from, to int64) []step { // first attempts of a every 100 ms, on time
+		var s []step
+		for d := from; d <= to; d += 100 {
+			s = append(s, step{due: d, plan: d})
+		}
+		return s
+	}
+	tests := []struct {
+		name      string
+		workspace bool // the profile's scope adds up keys, each in workspace w
+		steps     []step
+	}{
+		{"at the quota: held (the echo)", false, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			// (100, 1100] holds 10 due times with this one: the quota.
+			[]step{{due: 1100, plan: 1350}, {due: 1200, plan: 1350}})},
+		{"one over the quota: leaves when due", false, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			// (50, 1050] holds 11; so do (100, 1100] and (200, 1200].
+			[]step{{due: 1050, plan: 1050}, {due: 1100, plan: 1100}, {due: 1200, plan: 1200}})},
+		{"one over, the extra attempt another key's: held", false, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			// b's leaves when due (its schedule clause: nothing late due
+			// by 50 ms); a's second holds 10.
+			[]step{{due: 1050, plan: 1050, key: "b"}, {due: 1100, plan: 1350}})},
+		{"one over, the extra attempt another key's in one workspace: leaves", true, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			[]step{{due: 1050, plan: 1050, key: "b"}, {due: 1100, plan: 1100}})},
+		{"one over, the extra attempt a retry: held", false, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			[]step{{due: 1050, plan: 1050, retry: true}, {due: 1100, plan: 1350}})},
+		{"a retry when the plan holds 10 besides it: held", false, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			// (100, 1100] holds 10 first attempts: the retry is the 11th
+			// attempt, but not of the plan.
+			[]step{{due: 1050, plan: 1050}, {due: 1100, plan: 1350, retry: true}})},
+		{"a retry when the plan holds 11 besides it: leaves", false, slices.Concat(
+			[]step{{due: 0}, {due: 100, plan: 100}, {due: 200, plan: 350}, {due: 300, plan: 350}},
+			steady(400, 1000),
+			[]step{{due: 1050, plan: 1050}, {due: 1100, plan: 1100}, {due: 1100, plan: 1100, retry: true}})},
+	}
+	for _, tt := range tests {
+		prof := windowProfile(time.Second)
+		if tt.workspace {
+			prof.Scope = limitsim.ScopeWorkspace
+		}
+		p := pacer{catchUp: newCatchUp(prof, 0)}
+		for i, s := range tt.steps {
+			a := attemptOf{key: cmp.Or(s.key, "a"), first: !s.retry}
+			if tt.workspace {
+				a.ws = "w"
+			}
+			plan := p.next(s.due*paceMS, a)
+			if plan != s.plan*paceMS {
+				t.Errorf("%s: step %d (due %d ms) planned at %v, want %d ms", tt.name, i, s.due, time.Duration(plan), s.plan)
+			}
+			actual := plan
+			if s.due == 100 {
+				actual += 250 * paceMS // the stall
+			}
+			p.dispatched(s.due*paceMS, plan, actual, a)
+		}
+	}
+}
+
 // TestCatchUpMemoryBounded runs a minute-window catch-up through 65 s at
 // 2,000/s with a stall every 50 ms: the late sends it keeps stay within
 // its cap.
@@ -269,18 +420,91 @@ func TestCatchUpMemoryBounded(t *testing.T) {
 	var prev int64
 	for i := range int64(130_000) {
 		d := i * int64(500*time.Microsecond)
-		plan := p.next(d)
+		plan := p.next(d, attemptOf{})
 		actual := max(plan, prev)
 		if i%100 == 0 {
 			actual += int64(3 * time.Millisecond)
 		}
-		p.dispatched(d, plan, actual)
+		p.dispatched(d, plan, actual, attemptOf{})
 		prev = actual
 	}
 	for _, w := range c.windows {
 		if w.n > catchUpCap || len(w.ring) > catchUpCap {
 			t.Errorf("window %v keeps %d late sends in a ring of %d, more than %d", time.Duration(w.w), w.n, len(w.ring), catchUpCap)
 		}
+	}
+}
+
+// TestCatchUpPlanClauseKeepsTheOtherLimits sends a plan that one limit
+// admits and another does not (8/s against 10 in any 1 s and 50 in any
+// 10 s) with random stalls, some longer than a second: the plan clause
+// lets its late attempts leave at once in the 10-second window, never in
+// the 1-second one, so every second of the sends still holds at most 10.
+func TestCatchUpPlanClauseKeepsTheOtherLimits(t *testing.T) {
+	prof := &limitsim.Profile{Name: "t", Dialect: "none", Limits: []limitsim.Limit{
+		{Name: "s", Kind: limitsim.Window, Quota: 10, Per: time.Second},
+		{Name: "ten", Kind: limitsim.Window, Quota: 50, Per: 10 * time.Second}}}
+	second := *prof
+	second.Limits = prof.Limits[:1]
+	rng := rand.New(rand.NewPCG(11, 12))
+	released := 0
+	for trial := range 10 {
+		var due []int64
+		var who []attemptOf
+		for i := range int64(400) {
+			due, who = append(due, i*int64(125*time.Millisecond)), append(who, attemptOf{key: "flood", first: true})
+		}
+		sent := stalled(rng, newCatchUp(prof, 0), due, who, 20, int64(2*time.Second))
+		released += byPlanClause(t, prof, due, who, sent)
+		sim := limitsim.NewSimulator(&second)
+		for i, at := range sent {
+			if !sim.Decide("flood", at, 1).Admitted {
+				t.Fatalf("trial %d: attempt %d (due %v, sent %v later) rejected by the 1-second limit, which the plan keeps",
+					trial, i, time.Duration(due[i]), time.Duration(at-due[i]))
+			}
+		}
+	}
+	if released == 0 {
+		t.Error("the plan clause released nothing: the test does not reach it")
+	}
+}
+
+// TestCatchUpPlanMemoryBounded gives the plan clause more partitions
+// than it keeps and a quota whose rings would outgrow its cap: the due
+// times it keeps stay within planCap, the partitions within planParts,
+// and a partition whose ring stopped growing still never lets an attempt
+// leave early (its ring holds fewer than the quota).
+func TestCatchUpPlanMemoryBounded(t *testing.T) {
+	prof := &limitsim.Profile{Name: "t", Dialect: "none", Limits: []limitsim.Limit{
+		{Name: "m", Kind: limitsim.Window, Quota: planCap / 4, Per: time.Minute}}}
+	c := newCatchUp(prof, 0)
+	if c.plans.keep != planCap/4+1 {
+		t.Fatalf("keeps %d due times a partition, want %d", c.plans.keep, planCap/4+1)
+	}
+	for part := range planParts + 10 {
+		key := fmt.Sprint("k", part)
+		n := 16
+		if part < 8 {
+			n = planCap / 4 // the first few fill their rings: the cap is reached
+		}
+		for i := range n {
+			c.sent(int64(i), int64(i), int64(i), int64(i), attemptOf{key: key, first: true})
+		}
+	}
+	held := 0
+	for _, pd := range c.plans.parts {
+		held += len(pd.ring)
+	}
+	if held != c.plans.held || held > planCap {
+		t.Errorf("rings of %d due times (counted %d), the cap %d", held, c.plans.held, planCap)
+	}
+	if len(c.plans.parts) > planParts {
+		t.Errorf("%d partitions kept, at most %d", len(c.plans.parts), planParts)
+	}
+	if got := c.plans.of("k7", ""); got.n >= planCap/4 {
+		t.Errorf("k7's ring holds %d due times; the cap should have stopped it below %d", got.n, planCap/4)
+	} else if got.over(planCap/4, -1, true) {
+		t.Error("k7's plan reported over its quota from a ring holding fewer")
 	}
 }
 
@@ -295,12 +519,12 @@ func TestCatchUpSteadyLateness(t *testing.T) {
 	var prev int64
 	for i := range int64(30_000) {
 		d := i * int64(100*time.Microsecond)
-		plan := p.next(d)
+		plan := p.next(d, attemptOf{})
 		if plan-d > int64(late)+int64(time.Second)/catchUpCap {
 			t.Fatalf("attempt %d due at %v planned %v late", i, time.Duration(d), time.Duration(plan-d))
 		}
 		actual := max(plan, prev, d+int64(late))
-		p.dispatched(d, plan, actual)
+		p.dispatched(d, plan, actual, attemptOf{})
 		prev = actual
 	}
 }
@@ -375,12 +599,12 @@ func TestCatchUpCountClauseBoundary(t *testing.T) {
 	p := pacer{catchUp: newCatchUp(prof, 0)}
 	sim := limitsim.NewSimulator(prof)
 	for i, s := range steps {
-		plan := p.next(s.due * paceMS)
+		plan := p.next(s.due*paceMS, attemptOf{})
 		if plan != s.plan*paceMS {
 			t.Errorf("step %d (due %d ms) planned at %v, want %d ms", i, s.due, time.Duration(plan), s.plan)
 		}
 		actual := plan + s.delay*paceMS
-		p.dispatched(s.due*paceMS, plan, actual)
+		p.dispatched(s.due*paceMS, plan, actual, attemptOf{})
 		if !sim.Decide("k", actual, 1).Admitted {
 			t.Errorf("step %d (due %d ms) sent at %v: rejected", i, s.due, time.Duration(actual))
 		}

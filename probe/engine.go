@@ -48,11 +48,15 @@ import (
 // short) both more sends than the schedule holds in the window of that
 // length ending when the last of them was due (plus Tolerance) and more
 // sends of the whole run than the limit's quota (for a limit in
-// requests); such an attempt waits until one of the two holds. Either
-// one keeps every partition of the traffic within the limit when the
-// schedule is, so a schedule the profile admits is admitted when sent,
-// stalls and all; and a schedule over its limits is never sent faster
-// than itself in the windows its limits fill. Where they fill them, a
+// requests), while the attempt's partition plans no more first attempts
+// in the window of that length ending when it is due than the quota (a
+// partition that plans more breaks the limit there however it is timed);
+// such an attempt waits until that is no longer so. Each clause keeps every
+// partition of the traffic within a limit when its plan is, so a schedule
+// the profile admits is admitted when sent, stalls and all; a partition
+// whose plan is over a limit catches up at once, as vegeta does; and the
+// other attempts of a run over its limits are never sent faster than
+// their schedule in the windows the limits fill. There a
 // catch-up may be paid for one window later: when the schedule's window
 // is as full then as it was, the attempts due then wait as long as the
 // caught-up ones did. An attempt that leaves more than
@@ -318,7 +322,11 @@ func (r *run) loop() error {
 		if r.anyGate && r.gated(at, fromSource) {
 			continue
 		}
-		planned := r.pacer.next(at)
+		var who attemptOf
+		if r.pacer.catchUp != nil {
+			who = r.candidateOf(fromSource)
+		}
+		planned := r.pacer.next(at, who)
 		if r.ring.full() {
 			r.link.wait()
 			continue
@@ -367,6 +375,16 @@ func (r *run) candidate() (at int64, fromSource, ok bool) {
 		return 0, false, false
 	}
 	return r.mapTime(r.next.Time), true, true
+}
+
+// candidateOf returns what the pacer's catch-up needs to know of the
+// candidate: its key, workspace and whether it is a first attempt.
+func (r *run) candidateOf(fromSource bool) attemptOf {
+	if fromSource {
+		return attemptOf{r.next.Key, r.next.Workspace, true}
+	}
+	key, ws := r.keys.name(r.queue.top().key)
+	return attemptOf{key, ws, false}
 }
 
 // mapTime maps a source time onto the run's clock.
@@ -427,12 +445,12 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 		r.queue.popInto(&s.p) // take, written in place
 	}
 	p := &s.p
-	late := r.pacer.dispatched(p.at, planned, now)
+	key, ws := r.keys.name(p.key)
+	late := r.pacer.dispatched(p.at, planned, now, attemptOf{key, ws, fromSource})
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
 		ln.gate.sent(p, now)
 	}
-	key, ws := r.keys.name(p.key)
 	s.att.set(p, key, ws, ln.name, now, late)
 	if r.stats.Attempts == 0 {
 		r.stats.Start = now

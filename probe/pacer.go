@@ -70,8 +70,10 @@ func Pace(intended, prevIntended, prevDispatch int64) int64 {
 // the window ending at each send holds no more actual sends than the
 // schedule holds in the window of length L + tolerance ending when that
 // attempt was due, or no more sends of the whole run than the quota of
-// the limits of window L (see catchUp). Late is decided the same way:
-// more than the tolerance after the attempt was due.
+// the limits of window L, or the attempt's partition has more first
+// attempts planned in the window of length L ending when it was due than
+// that quota (see catchUp). Late is decided the same way: more than the
+// tolerance after the attempt was due.
 type pacer struct {
 	tolerance    int64 // ns
 	started      bool
@@ -84,29 +86,29 @@ type pacer struct {
 	due     int64
 }
 
-// next returns when the attempt due at intended should leave.
-func (p *pacer) next(intended int64) int64 {
+// next returns when the attempt a, due at intended, should leave.
+func (p *pacer) next(intended int64, a attemptOf) int64 {
 	if !p.started {
 		return intended
 	}
 	if p.catchUp != nil {
-		return max(intended, p.prevDispatch, p.catchUp.earliest(max(intended, p.due)))
+		return max(intended, p.prevDispatch, p.catchUp.earliest(max(intended, p.due), a))
 	}
 	return Pace(intended, p.prevIntended, p.prevDispatch)
 }
 
-// dispatched records that the attempt due at intended, planned by next to
+// dispatched records that the attempt a, due at intended, planned by next to
 // leave at planned, left at actual (never before planned). It reports
 // whether the attempt is late: it left more than the tolerance after it was
 // due.
-func (p *pacer) dispatched(intended, planned, actual int64) (late bool) {
+func (p *pacer) dispatched(intended, planned, actual int64, a attemptOf) (late bool) {
 	if !p.started {
 		p.due = intended
 	}
 	p.started, p.prevIntended, p.prevDispatch = true, intended, max(planned, actual-p.tolerance)
 	if p.catchUp != nil {
 		p.due = max(p.due, intended)
-		p.catchUp.sent(p.due, p.prevDispatch, actual)
+		p.catchUp.sent(p.due, intended, p.prevDispatch, actual, a)
 	}
 	return actual-intended > p.tolerance
 }
