@@ -20,8 +20,10 @@
 # both tools by bench/lateness from each request's send time), then the min
 # and median of the ratios, and the stalls: sends held up by more than
 # 1 ms, which vegeta then catches up in a burst without bound, and
-# hooklimit within the windows of its profile (rewst by default), holding
-# some sends a window later where the plan fills the profile's limits. Saturated, each tool's achieved requests a
+# hooklimit within the windows of its profile (rewst by default): at once
+# where the plan is over the profile's limits, as this script's plans are
+# over rewst's; a window later for some sends where a plan within the
+# limits fills them. Saturated, each tool's achieved requests a
 # second and the ratios hooklimit/vegeta and hooklimit/wrk. bench/README.md
 # says what each number means. HOOKLIMIT=PATH measures another build of
 # hooklimit; PROFILE=NAME|FILE judges its runs against another profile

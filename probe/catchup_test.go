@@ -287,10 +287,12 @@ func byCount(prof *limitsim.Profile, due, sent []int64) int {
 }
 
 // TestCatchUpOverTheLimit checks a schedule far over the profile's
-// limits, as a load test at 1,000/s against rewst's 25/s: with stalls and
-// the catching up after them, no window of a length the rule keeps holds
-// more sends than the schedule holds in the window of that length that
-// ends when the last of them was due.
+// limits, as a load test at 1,000/s against rewst's 25/s, of attempts the
+// plan clause knows nothing of (retries): with stalls and the catching up
+// after them, no window of a length the rule keeps holds more sends than
+// the schedule holds in the window of that length that ends when the last
+// of them was due. (First attempts of such a plan leave at once: see
+// TestCatchUpPlanClauseBoundary.)
 func TestCatchUpOverTheLimit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	prof, _ := limitsim.Builtin("rewst")
