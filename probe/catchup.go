@@ -174,7 +174,7 @@ func newCatchUp(p *limitsim.Profile, tol time.Duration) *catchUp {
 	}
 	ws := slices.Sorted(maps.Keys(quota))
 	c := &catchUp{windows: make([]slideWindow, len(ws)), counts: make([]sendCount, len(ws)), per: make([]int64, len(ws)), over: make([]int64, len(ws))}
-	c.plans.aggregate = p.Aggregates()
+	c.plans.aggregate, c.plans.cap, c.plans.most = p.Aggregates(), planCap, planParts
 	for i, w := range ws {
 		c.windows[i] = slideWindow{w: int64(w + tol), merge: int64(w) / catchUpCap}
 		c.counts[i] = newSendCount(int64(w), quota[w], int64(tol))
@@ -283,6 +283,7 @@ type plans struct {
 	keep      int  // due times kept per partition; 0: no plan clause
 	aggregate bool // a partition is a workspace (the profile's scope adds up keys)
 	held      int  // due times kept over every partition
+	cap, most int  // at most cap due times over every partition (planCap), for at most most partitions (planParts)
 	parts     map[string]*planDues
 	last      string    // the partition looked up last,
 	lastDues  *planDues // and its due times, for a run of one partition
@@ -307,7 +308,7 @@ func (ps *plans) of(key, ws string) *planDues {
 	}
 	pd := ps.parts[part]
 	if pd == nil {
-		if len(ps.parts) >= planParts {
+		if len(ps.parts) >= ps.most {
 			return nil
 		}
 		if ps.parts == nil {
@@ -328,7 +329,7 @@ func (ps *plans) add(pd *planDues, due int64) {
 		return
 	}
 	if pd.n == len(pd.ring) {
-		if grown := min(max(2*len(pd.ring), 16), ps.keep); grown > len(pd.ring) && ps.held+grown-len(pd.ring) <= planCap {
+		if grown := min(max(2*len(pd.ring), 16), ps.keep); grown > len(pd.ring) && ps.held+grown-len(pd.ring) <= ps.cap {
 			ring := make([]int64, grown)
 			for i := range pd.n {
 				ring[i] = pd.at(i)

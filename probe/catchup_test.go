@@ -472,22 +472,25 @@ func TestCatchUpPlanClauseKeepsTheOtherLimits(t *testing.T) {
 }
 
 // TestCatchUpPlanMemoryBounded gives the plan clause more partitions
-// than it keeps and a quota whose rings would outgrow its cap: the due
-// times it keeps stay within planCap, the partitions within planParts,
-// and a partition whose ring stopped growing still never lets an attempt
-// leave early (its ring holds fewer than the quota).
+// than it keeps and rings that would outgrow its cap (lowered for the
+// test to 4,096 due times and 64 partitions; newCatchUp sets planCap and
+// planParts): the due times it keeps stay within the cap, the partitions
+// within theirs, and a partition whose ring stopped growing never lets an
+// attempt leave early (its ring holds fewer than the quota).
 func TestCatchUpPlanMemoryBounded(t *testing.T) {
 	prof := &limitsim.Profile{Name: "t", Dialect: "none", Limits: []limitsim.Limit{
-		{Name: "m", Kind: limitsim.Window, Quota: planCap / 4, Per: time.Minute}}}
+		{Name: "m", Kind: limitsim.Window, Quota: 1000, Per: time.Minute}}}
 	c := newCatchUp(prof, 0)
-	if c.plans.keep != planCap/4+1 {
-		t.Fatalf("keeps %d due times a partition, want %d", c.plans.keep, planCap/4+1)
+	if c.plans.keep != 1001 || c.plans.cap != planCap || c.plans.most != planParts {
+		t.Fatalf("keeps %d due times a partition, at most %d, %d partitions; want 1001, %d, %d",
+			c.plans.keep, c.plans.cap, c.plans.most, planCap, planParts)
 	}
-	for part := range planParts + 10 {
+	c.plans.cap, c.plans.most = 4096, 64
+	for part := range 80 {
 		key := fmt.Sprint("k", part)
 		n := 16
 		if part < 8 {
-			n = planCap / 4 // the first few fill their rings: the cap is reached
+			n = 1000 // the first few fill their rings: the cap is reached
 		}
 		for i := range n {
 			c.sent(int64(i), int64(i), int64(i), int64(i), attemptOf{key: key, first: true})
@@ -497,16 +500,24 @@ func TestCatchUpPlanMemoryBounded(t *testing.T) {
 	for _, pd := range c.plans.parts {
 		held += len(pd.ring)
 	}
-	if held != c.plans.held || held > planCap {
-		t.Errorf("rings of %d due times (counted %d), the cap %d", held, c.plans.held, planCap)
+	if held != c.plans.held || held > 4096 {
+		t.Errorf("rings of %d due times (counted %d), the cap 4096", held, c.plans.held)
 	}
-	if len(c.plans.parts) > planParts {
-		t.Errorf("%d partitions kept, at most %d", len(c.plans.parts), planParts)
+	if len(c.plans.parts) != 64 {
+		t.Errorf("%d partitions kept, want the most, 64", len(c.plans.parts))
 	}
-	if got := c.plans.of("k7", ""); got.n >= planCap/4 {
-		t.Errorf("k7's ring holds %d due times; the cap should have stopped it below %d", got.n, planCap/4)
-	} else if got.over(planCap/4, -1, true) {
+	if c.plans.of("k79", "") != nil {
+		t.Error("a partition beyond the most kept was given due times")
+	}
+	k7 := c.plans.of("k7", "")
+	if k7.n >= 1000 {
+		t.Fatalf("k7's ring holds %d due times; the cap should have stopped it below 1,000", k7.n)
+	}
+	if k7.over(1000, -1, true) {
 		t.Error("k7's plan reported over its quota from a ring holding fewer")
+	}
+	if k0 := c.plans.of("k0", ""); !k0.over(1000, -1, true) || k0.over(1000, -1, false) {
+		t.Error("k0's ring of 1,000 due times, all in the window: a first attempt more is over 1,000, a retry is not")
 	}
 }
 
