@@ -118,6 +118,9 @@ type catchUp struct {
 	// none, -1 for the floor's (see overPlan).
 	per, over []int64
 	plans     plans // the plan clause's due times per partition
+	// who is the attempt earliest and sent are asked about, which the
+	// engine sets before it asks the pacer.
+	who attemptOf
 }
 
 // newCatchUp returns the catch-up bound for the windows of the sliding
@@ -209,18 +212,19 @@ func planQuota(p *limitsim.Profile, w time.Duration) int64 {
 	return q
 }
 
-// earliest returns the earliest time the attempt a, counted as due at
-// due, may leave; it is never before due once the caller takes the max.
-func (c *catchUp) earliest(due int64, a attemptOf) int64 {
+// earliest returns the earliest time the attempt c.who, counted as due
+// at due, may leave; it is never before due once the caller takes the
+// max.
+func (c *catchUp) earliest(due int64) int64 {
 	t := int64(math.MinInt64)
 	var pd *planDues
 	for i := range c.windows {
 		ti := min(c.windows[i].earliest(due), c.counts[i].earliest())
 		if ti > due && c.over[i] != 0 {
 			if pd == nil {
-				pd = c.plans.of(a.key, a.ws)
+				pd = c.plans.of(c.who.key, c.who.ws)
 			}
-			if c.overPlan(pd, i, due, a.first) {
+			if c.overPlan(pd, i, due, c.who.first) {
 				ti = math.MinInt64
 			}
 		}
@@ -246,16 +250,16 @@ func (c *catchUp) overPlan(pd *planDues, i int, due int64, first bool) bool {
 	return false
 }
 
-// sent records that the attempt a, counted as due at due, left at
+// sent records that the attempt c.who, counted as due at due, left at
 // actual, which the pacer counts as sent (never before due, at most its
-// tolerance before actual); intended is when a was due.
-func (c *catchUp) sent(due, intended, sent, actual int64, a attemptOf) {
+// tolerance before actual); intended is when it was due.
+func (c *catchUp) sent(due, intended, sent, actual int64) {
 	for i := range c.windows {
 		c.windows[i].add(due, sent)
 		c.counts[i].add(actual)
 	}
-	if a.first && c.plans.keep > 0 {
-		c.plans.add(c.plans.of(a.key, a.ws), intended)
+	if c.who.first && c.plans.keep > 0 {
+		c.plans.add(c.plans.of(c.who.key, c.who.ws), intended)
 	}
 }
 

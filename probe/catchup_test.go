@@ -76,11 +76,11 @@ func TestCatchUpBoundary(t *testing.T) {
 	for _, tt := range tests {
 		p := pacer{catchUp: newCatchUp(bytesProfile(time.Second), 0)}
 		for i, s := range tt.steps {
-			plan := p.next(s.due*paceMS, attemptOf{})
+			plan := p.next(s.due * paceMS)
 			if plan != s.plan*paceMS {
 				t.Errorf("%s: step %d (due %d) planned at %v, want %d ms", tt.name, i, s.due, time.Duration(plan), s.plan)
 			}
-			p.dispatched(s.due*paceMS, plan, plan+s.delay*paceMS, attemptOf{})
+			p.dispatched(s.due*paceMS, plan, plan+s.delay*paceMS)
 		}
 	}
 }
@@ -94,12 +94,12 @@ func TestCatchUpHeldToTheNanosecond(t *testing.T) {
 	var due, sent []int64
 	for i, d := range []int64{0, 250, 260, 0, 0, 0, 0, 0, 0, 0} {
 		at := int64(i) * 100 * paceMS
-		plan := p.next(at, attemptOf{})
-		p.dispatched(at, plan, plan+d*paceMS, attemptOf{})
+		plan := p.next(at)
+		p.dispatched(at, plan, plan+d*paceMS)
 		due, sent = append(due, at), append(sent, plan+d*paceMS)
 	}
 	at := 10 * 100 * paceMS
-	plan := p.next(at, attemptOf{})
+	plan := p.next(at)
 	count := func(ts []int64, lo, hi int64) int { // in (lo, hi]
 		n := 0
 		for _, x := range ts {
@@ -128,16 +128,15 @@ func stalled(rng *rand.Rand, c *catchUp, due []int64, who []attemptOf, stallEver
 	sent := make([]int64, len(due))
 	var prev int64
 	for i, d := range due {
-		var a attemptOf
 		if who != nil {
-			a = who[i]
+			p.catchUp.who = who[i]
 		}
-		plan := p.next(d, a)
+		plan := p.next(d)
 		actual := max(plan, prev)
 		if i > 0 && rng.IntN(stallEvery) == 0 {
 			actual += 1 + rng.Int64N(maxStall)
 		}
-		p.dispatched(d, plan, actual, a)
+		p.dispatched(d, plan, actual)
 		sent[i], prev = actual, actual
 	}
 	return sent
@@ -254,13 +253,13 @@ func byPlanClause(t *testing.T, prof *limitsim.Profile, due []int64, who []attem
 	n, d := 0, int64(math.MinInt64)
 	for i := range sent {
 		d = max(d, due[i])
-		if i > 0 && sent[i] < c.earliest(d, attemptOf{}) {
+		if i > 0 && sent[i] < c.earliest(d) {
 			if who[i].key != "flood" {
 				t.Fatalf("%s: attempt %d of key %s left early, its plan within the limits", prof.Name, i, who[i].key)
 			}
 			n++
 		}
-		c.sent(d, due[i], sent[i], sent[i], attemptOf{})
+		c.sent(d, due[i], sent[i], sent[i])
 	}
 	return n
 }
@@ -278,10 +277,10 @@ func byCount(prof *limitsim.Profile, due, sent []int64) int {
 	n, d := 0, int64(math.MinInt64)
 	for i := range sent {
 		d = max(d, due[i])
-		if i > 0 && sent[i] < c.earliest(d, attemptOf{}) {
+		if i > 0 && sent[i] < c.earliest(d) {
 			n++
 		}
-		c.sent(d, due[i], sent[i], sent[i], attemptOf{})
+		c.sent(d, due[i], sent[i], sent[i])
 	}
 	return n
 }
@@ -400,7 +399,8 @@ func TestCatchUpPlanClauseBoundary(t *testing.T) {
 			if tt.workspace {
 				a.ws = "w"
 			}
-			plan := p.next(s.due*paceMS, a)
+			p.catchUp.who = a
+			plan := p.next(s.due * paceMS)
 			if plan != s.plan*paceMS {
 				t.Errorf("%s: step %d (due %d ms) planned at %v, want %d ms", tt.name, i, s.due, time.Duration(plan), s.plan)
 			}
@@ -408,7 +408,7 @@ func TestCatchUpPlanClauseBoundary(t *testing.T) {
 			if s.due == 100 {
 				actual += 250 * paceMS // the stall
 			}
-			p.dispatched(s.due*paceMS, plan, actual, a)
+			p.dispatched(s.due*paceMS, plan, actual)
 		}
 	}
 }
@@ -422,12 +422,12 @@ func TestCatchUpMemoryBounded(t *testing.T) {
 	var prev int64
 	for i := range int64(130_000) {
 		d := i * int64(500*time.Microsecond)
-		plan := p.next(d, attemptOf{})
+		plan := p.next(d)
 		actual := max(plan, prev)
 		if i%100 == 0 {
 			actual += int64(3 * time.Millisecond)
 		}
-		p.dispatched(d, plan, actual, attemptOf{})
+		p.dispatched(d, plan, actual)
 		prev = actual
 	}
 	for _, w := range c.windows {
@@ -493,7 +493,8 @@ func TestCatchUpPlanMemoryBounded(t *testing.T) {
 			n = 1000 // the first few fill their rings: the cap is reached
 		}
 		for i := range n {
-			c.sent(int64(i), int64(i), int64(i), int64(i), attemptOf{key: key, first: true})
+			c.who = attemptOf{key: key, first: true}
+			c.sent(int64(i), int64(i), int64(i), int64(i))
 		}
 	}
 	held := 0
@@ -532,12 +533,12 @@ func TestCatchUpSteadyLateness(t *testing.T) {
 	var prev int64
 	for i := range int64(30_000) {
 		d := i * int64(100*time.Microsecond)
-		plan := p.next(d, attemptOf{})
+		plan := p.next(d)
 		if plan-d > int64(late)+int64(time.Second)/catchUpCap {
 			t.Fatalf("attempt %d due at %v planned %v late", i, time.Duration(d), time.Duration(plan-d))
 		}
 		actual := max(plan, prev, d+int64(late))
-		p.dispatched(d, plan, actual, attemptOf{})
+		p.dispatched(d, plan, actual)
 		prev = actual
 	}
 }
@@ -612,12 +613,12 @@ func TestCatchUpCountClauseBoundary(t *testing.T) {
 	p := pacer{catchUp: newCatchUp(prof, 0)}
 	sim := limitsim.NewSimulator(prof)
 	for i, s := range steps {
-		plan := p.next(s.due*paceMS, attemptOf{})
+		plan := p.next(s.due * paceMS)
 		if plan != s.plan*paceMS {
 			t.Errorf("step %d (due %d ms) planned at %v, want %d ms", i, s.due, time.Duration(plan), s.plan)
 		}
 		actual := plan + s.delay*paceMS
-		p.dispatched(s.due*paceMS, plan, actual, attemptOf{})
+		p.dispatched(s.due*paceMS, plan, actual)
 		if !sim.Decide("k", actual, 1).Admitted {
 			t.Errorf("step %d (due %d ms) sent at %v: rejected", i, s.due, time.Duration(actual))
 		}

@@ -322,11 +322,10 @@ func (r *run) loop() error {
 		if r.anyGate && r.gated(at, fromSource) {
 			continue
 		}
-		var who attemptOf
 		if r.pacer.catchUp != nil {
-			who = r.candidateOf(fromSource)
+			r.pacer.catchUp.who = r.candidateOf(fromSource)
 		}
-		planned := r.pacer.next(at, who)
+		planned := r.pacer.next(at)
 		if r.ring.full() {
 			r.link.wait()
 			continue
@@ -445,12 +444,16 @@ func (r *run) dispatch(fromSource bool, planned, now int64) {
 		r.queue.popInto(&s.p) // take, written in place
 	}
 	p := &s.p
-	key, ws := r.keys.name(p.key)
-	late := r.pacer.dispatched(p.at, planned, now, attemptOf{key, ws, fromSource})
+	if r.pacer.catchUp != nil {
+		key, ws := r.keys.name(p.key)
+		r.pacer.catchUp.who = attemptOf{key, ws, fromSource}
+	}
+	late := r.pacer.dispatched(p.at, planned, now)
 	ln := r.laneOf(p.key)
 	if ln.gate != nil {
 		ln.gate.sent(p, now)
 	}
+	key, ws := r.keys.name(p.key)
 	s.att.set(p, key, ws, ln.name, now, late)
 	if r.stats.Attempts == 0 {
 		r.stats.Start = now

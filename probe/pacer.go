@@ -86,29 +86,30 @@ type pacer struct {
 	due     int64
 }
 
-// next returns when the attempt a, due at intended, should leave.
-func (p *pacer) next(intended int64, a attemptOf) int64 {
+// next returns when the attempt due at intended (catchUp.who, when there
+// is a catchUp) should leave.
+func (p *pacer) next(intended int64) int64 {
 	if !p.started {
 		return intended
 	}
 	if p.catchUp != nil {
-		return max(intended, p.prevDispatch, p.catchUp.earliest(max(intended, p.due), a))
+		return max(intended, p.prevDispatch, p.catchUp.earliest(max(intended, p.due)))
 	}
 	return Pace(intended, p.prevIntended, p.prevDispatch)
 }
 
-// dispatched records that the attempt a, due at intended, planned by next to
+// dispatched records that the attempt due at intended, planned by next to
 // leave at planned, left at actual (never before planned). It reports
 // whether the attempt is late: it left more than the tolerance after it was
 // due.
-func (p *pacer) dispatched(intended, planned, actual int64, a attemptOf) (late bool) {
+func (p *pacer) dispatched(intended, planned, actual int64) (late bool) {
 	if !p.started {
 		p.due = intended
 	}
 	p.started, p.prevIntended, p.prevDispatch = true, intended, max(planned, actual-p.tolerance)
 	if p.catchUp != nil {
 		p.due = max(p.due, intended)
-		p.catchUp.sent(p.due, intended, p.prevDispatch, actual, a)
+		p.catchUp.sent(p.due, intended, p.prevDispatch, actual)
 	}
 	return actual-intended > p.tolerance
 }

@@ -66,11 +66,11 @@ func TestPacerSequence(t *testing.T) {
 	for _, tt := range tests {
 		p := pacer{tolerance: paceMS}
 		for i, s := range tt.steps {
-			plan := p.next(s.intended, attemptOf{})
+			plan := p.next(s.intended)
 			if plan != s.plan {
 				t.Errorf("%s: step %d planned at %d paceMS, want %d paceMS", tt.name, i, plan/paceMS, s.plan/paceMS)
 			}
-			if late := p.dispatched(s.intended, plan, plan+s.delay, attemptOf{}); late != s.late {
+			if late := p.dispatched(s.intended, plan, plan+s.delay); late != s.late {
 				t.Errorf("%s: step %d late = %v, want %v", tt.name, i, late, s.late)
 			}
 		}
@@ -125,7 +125,7 @@ func TestPacerNeverBursts(t *testing.T) {
 			sent := make([]int64, n)
 			var prev int64
 			for i, due := range sched {
-				plan := p.next(due, attemptOf{})
+				plan := p.next(due)
 				// The engine sends one at a time: never before the previous.
 				actual := max(plan, prev)
 				switch r := rng.IntN(100); {
@@ -137,7 +137,7 @@ func TestPacerNeverBursts(t *testing.T) {
 				if actual < due {
 					t.Fatalf("trial %d: attempt %d sent at %d before it was due at %d", trial, i, actual, due)
 				}
-				p.dispatched(due, plan, actual, attemptOf{})
+				p.dispatched(due, plan, actual)
 				sent[i], prev = actual, actual
 			}
 			if !slices.IsSorted(sent) {
