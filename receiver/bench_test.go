@@ -83,6 +83,37 @@ func BenchmarkReceiver(b *testing.B) {
 	}
 }
 
+// BenchmarkReceiverDistinctEvents is bench/serve.sh's realistic case in
+// process: 10,000 keys, each request an event of its own (a 10-digit id
+// written into the body in place), every key under rewst's limits, so
+// nearly all are admitted and each new event is tracked.
+func BenchmarkReceiverDistinctEvents(b *testing.B) {
+	const keys = 10_000
+	rv, _, _ := newReceiver(b, Options{Now: time.Now})
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &discardWriter{h: http.Header{}}
+		qs := make([]*reusedRequest, keys)
+		for i := range qs {
+			qs[i] = newReusedRequest("/hooks/t"+strconv.Itoa(i), `{"id":"evt-0000000000","type":"ticket.updated","data":{"ticket":42}}`)
+		}
+		for pb.Next() {
+			id := n.Add(1)
+			q := qs[id%keys]
+			for i, v := 20, id; i >= 11; i, v = i-1, v/10 { // the id's digits, in place
+				q.body[i] = byte('0' + v%10)
+			}
+			q.serve(rv, w)
+		}
+	})
+	b.StopTimer()
+	if res := rv.Result(false); res.Requests.Dropped > 0 {
+		b.ReportMetric(float64(res.Requests.Dropped), "dropped")
+	}
+}
+
 // BenchmarkDistinctKeys1e6 drives the receiver with 1,000,000 requests,
 // each to a key of its own, one every millisecond of a virtual clock (so a
 // thousand new partitions a second for 1,000 s), and reports the heap: in
