@@ -60,25 +60,7 @@ func BenchmarkBareHandler(b *testing.B) {
 func BenchmarkReceiver(b *testing.B) {
 	for _, keys := range []int{1, 1000} {
 		b.Run(fmt.Sprintf("keys=%d", keys), func(b *testing.B) {
-			rv, _, _ := newReceiver(b, Options{Now: time.Now})
-			var n atomic.Int64
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				w := &discardWriter{h: http.Header{}}
-				qs := make([]*reusedRequest, keys)
-				for i := range qs {
-					qs[i] = newReusedRequest("/hooks/t"+strconv.Itoa(i), benchBody)
-				}
-				for pb.Next() {
-					qs[n.Add(1)%int64(keys)].serve(rv, w)
-				}
-			})
-			b.StopTimer()
-			res := rv.Result(false)
-			if res.Requests.Dropped > 0 {
-				b.ReportMetric(float64(res.Requests.Dropped), "dropped")
-			}
+			serveParallel(b, keys, benchBody, nil)
 		})
 	}
 }
@@ -88,7 +70,19 @@ func BenchmarkReceiver(b *testing.B) {
 // written into the body in place), every key under rewst's limits, so
 // nearly all are admitted and each new event is tracked.
 func BenchmarkReceiverDistinctEvents(b *testing.B) {
-	const keys = 10_000
+	serveParallel(b, 10_000, `{"id":"evt-0000000000","type":"ticket.updated","data":{"ticket":42}}`,
+		func(q *reusedRequest, n int64) {
+			for i, v := 20, n; i >= 11; i, v = i-1, v/10 { // the id's digits
+				q.body[i] = byte('0' + v%10)
+			}
+		})
+}
+
+// serveParallel serves the nth request of the run, from every P, to a
+// receiver with the real clock: the request of key t(n mod keys), made
+// once with body and then served again and again, which each, when set,
+// changes in place first. It reports the records the recorder dropped.
+func serveParallel(b *testing.B, keys int, body string, each func(q *reusedRequest, n int64)) {
 	rv, _, _ := newReceiver(b, Options{Now: time.Now})
 	var n atomic.Int64
 	b.ReportAllocs()
@@ -97,13 +91,13 @@ func BenchmarkReceiverDistinctEvents(b *testing.B) {
 		w := &discardWriter{h: http.Header{}}
 		qs := make([]*reusedRequest, keys)
 		for i := range qs {
-			qs[i] = newReusedRequest("/hooks/t"+strconv.Itoa(i), `{"id":"evt-0000000000","type":"ticket.updated","data":{"ticket":42}}`)
+			qs[i] = newReusedRequest("/hooks/t"+strconv.Itoa(i), body)
 		}
 		for pb.Next() {
 			id := n.Add(1)
-			q := qs[id%keys]
-			for i, v := 20, id; i >= 11; i, v = i-1, v/10 { // the id's digits, in place
-				q.body[i] = byte('0' + v%10)
+			q := qs[id%int64(keys)]
+			if each != nil {
+				each(q, id)
 			}
 			q.serve(rv, w)
 		}
