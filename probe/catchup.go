@@ -301,7 +301,10 @@ type planDues struct {
 }
 
 // of returns the due times of the partition of key and workspace ws, nil
-// when no more partitions can be kept.
+// when no more partitions can be kept. The partition is the one
+// limitsim's PartitionOf names (the workspace when the scope adds keys
+// up, else the key), found by the name itself rather than the label
+// PartitionOf builds, which would be a string made on every attempt.
 func (ps *plans) of(key, ws string) *planDues {
 	part := key
 	if ps.aggregate {
