@@ -281,7 +281,7 @@ func (a *Analyzer) newLive(g *partGroup) *liveState {
 	}
 	if !a.given {
 		for i, pi := range g.profiles {
-			ls.parts[i] = a.profiles[pi].NewPartition()
+			ls.parts[i] = a.profiles[pi].NewSoloPartition() // the Analyzer is one goroutine's: no lock
 		}
 	}
 	return ls

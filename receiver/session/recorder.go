@@ -76,6 +76,7 @@ type Recorder struct {
 	unanswered          int64
 	first, last         int64
 	seen                bool
+	info                RequestInfo // the one handed to Options.Log
 }
 
 // NewRecorder returns a recorder for a server enforcing p, which must
@@ -129,7 +130,10 @@ func (s *Recorder) Add(r *Record) {
 	s.comp.Add(scenarios.Record{Time: r.Time, Key: r.Key, Workspace: r.Workspace, Size: r.Size, HasSize: true})
 	info := s.events.add(r, s.profile.PartitionOf(r.Key, r.Workspace))
 	if s.opt.Log != nil {
-		s.opt.Log.Request(r, &info)
+		// Handed over from a field: a local's address, passed to an
+		// interface, would be allocated on every request, logged or not.
+		s.info = info
+		s.opt.Log.Request(r, &s.info)
 	}
 }
 
