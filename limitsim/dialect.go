@@ -165,6 +165,26 @@ func (c composite) RejectBody(p *Profile, d *Decision) (string, []byte) {
 	return c[0].RejectBody(p, d)
 }
 
+// retryOnly reports whether every header and 429 body of dl follows from
+// Decision.Admitted, RetryAt and Now alone, so that a handler speaking it
+// may decide with Partition.DecideShort, which reads back no limit's
+// standing: rewst, rewst-envoy and none.
+func retryOnly(dl Dialect) bool {
+	if c, ok := dl.(composite); ok {
+		for _, x := range c {
+			if !retryOnly(x) {
+				return false
+			}
+		}
+		return true
+	}
+	switch dl.(type) {
+	case rewstDialect, rewstEnvoyDialect, noneDialect:
+		return true
+	}
+	return false
+}
+
 // writeRetryAfter sets Retry-After on a rejected decision: the wait in
 // whole seconds, rounded up, never 0 (Decision.RetryAfter). It writes
 // nothing for an admitted request or when waiting cannot help.

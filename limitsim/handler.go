@@ -48,7 +48,10 @@ type HandlerOptions struct {
 	// MaxBody, 400 for a body that could not be read. It may be called
 	// from many goroutines at once; r.Body is already read. d is the
 	// handler's until the call returns (it reuses d for later requests):
-	// copy what is to be kept.
+	// copy what is to be kept. When the dialects read no limit's standing
+	// (rewst, rewst-envoy and none: their answers follow from whether the
+	// request was admitted and when it could be again), d is decided as
+	// Partition.DecideShort decides: d.Limits is empty and d.NextAt 0.
 	OnDecision func(r *http.Request, key, workspace string, size int64, d *Decision)
 }
 
@@ -86,6 +89,9 @@ type Handler struct {
 	workspace  *KeySource
 	onDecision func(r *http.Request, key, workspace string, size int64, d *Decision)
 	scratch    sync.Pool // of *scratch
+	// short says the dialect reads no limit's standing (see retryOnly):
+	// requests are decided with Partition.DecideShort.
+	short bool
 }
 
 // scratch is what the handler needs for one request beyond what net/http
@@ -122,7 +128,8 @@ func NewHandler(opt HandlerOptions) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("limitsim: NewHandler: %w", err)
 	}
-	h := &Handler{sim: opt.Sim, dialect: dl, key: opt.Key, workspace: opt.Workspace, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision}
+	h := &Handler{sim: opt.Sim, dialect: dl, key: opt.Key, workspace: opt.Workspace, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision,
+		short: retryOnly(dl)}
 	if h.sim == nil {
 		h.sim = NewSimulator(p)
 	}
@@ -188,7 +195,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.sim.Profile()
 	d := &sc.d
-	h.sim.Partition(p.PartitionOf(key, ws)).DecideInto(d, h.now().UnixNano(), size)
+	pt := h.sim.Partition(p.PartitionOf(key, ws))
+	if h.short {
+		pt.DecideShort(d, h.now().UnixNano(), size)
+		d.Limits = d.Limits[:0] // not read: none is left from an earlier request
+	} else {
+		pt.DecideInto(d, h.now().UnixNano(), size)
+	}
 	h.report(r, key, ws, size, d)
 	h.dialect.WriteHeaders(w.Header(), p, d)
 	switch {
@@ -198,8 +211,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(acceptedBody)
 	case d.RetryAt == Never:
 		msg := plainTooLarge
-		if v := d.Violated(); v != nil {
-			msg += fmt.Sprintf("a body of %d bytes is more than limit %q can ever admit (capacity %d)\n", size, v.Limit.Name, v.Limit.Capacity())
+		if l := p.neverAdmits(size); l != nil {
+			msg += fmt.Sprintf("a body of %d bytes is more than limit %q can ever admit (capacity %d)\n", size, l.Name, l.Capacity())
 		}
 		writePlain(w, http.StatusRequestEntityTooLarge, msg)
 	default:

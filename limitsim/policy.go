@@ -237,6 +237,18 @@ func (pt *Partition) LastUsed() int64 {
 	return pt.lastUsed
 }
 
+// neverAdmits returns the first limit of p that a request with a body of
+// size bytes costs more than it can ever hold, or nil: the limit that
+// makes a decision's RetryAt Never.
+func (p *Profile) neverAdmits(size int64) *Limit {
+	for i := range p.Limits {
+		if l := &p.Limits[i]; l.CostOf(size) > l.capacity() {
+			return l
+		}
+	}
+	return nil
+}
+
 // capacity is the most a limit can hold at once: the window quota, the
 // bucket capacity, or a tick's fresh credits plus the store.
 func (l *Limit) capacity() int64 {
