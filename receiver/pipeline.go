@@ -46,6 +46,7 @@ type pipeline struct {
 	lastExpire int64
 	lastIdle   int64
 	busy       bool // a record came since expireIdle last ran
+	wakes      int  // how many times a record woke the consumer
 }
 
 func (p *pipeline) init(rv *Receiver, opt Options) {
@@ -117,6 +118,7 @@ func (p *pipeline) consume() {
 				p.flush(math.MaxInt64)
 				return
 			}
+			p.wakes++
 			p.queue(&r)
 			n, open := p.drain(1024)
 			if !open {
