@@ -21,13 +21,13 @@ import (
 // records, so the Recorder is only ever touched by one goroutine.
 //
 // Under load the consumer takes records in batches: after it has taken
-// the few that were waiting, it pauses for gather before it looks again,
-// rather than park until the next record and be woken for it. Woken once
-// a record, as it was at 30,000 requests a second, it cost the server
-// more than the Recorder itself: measured with bench/serve.sh, about a
-// sixth of serve's CPU a request. Paused, it wakes at most once a gather.
-// A record waits at most gather longer, well inside the reorder window it
-// waits anyway.
+// the few that were waiting, it pauses for gatherFor before it looks
+// again, rather than park until the next record and be woken for it.
+// Woken once a record, as it was at 30,000 requests a second, it cost the
+// server more than the Recorder itself: measured with bench/serve.sh, a
+// tenth or more of serve's CPU a request. Paused, it wakes at most once a
+// gatherFor. A record waits at most that much longer, well inside the
+// reorder window it waits anyway.
 type pipeline struct {
 	rv       *Receiver
 	rec      *session.Recorder
@@ -35,7 +35,6 @@ type pipeline struct {
 	ctl      chan func()
 	done     chan struct{}
 	blockFor time.Duration
-	gather   time.Duration
 	reorder  int64
 	dropped  atomic.Int64
 	started  atomic.Bool
@@ -62,7 +61,6 @@ func (p *pipeline) init(rv *Receiver, opt Options) {
 	if p.blockFor <= 0 {
 		p.blockFor = DefaultBlockFor
 	}
-	p.gather = gatherFor
 	p.reorder = int64(opt.Reorder)
 	if p.reorder <= 0 {
 		p.reorder = int64(DefaultReorder)
@@ -127,7 +125,7 @@ func (p *pipeline) consume() {
 			}
 			p.flush(p.maxSeen - p.reorder)
 			if n+1 < gatherBelow {
-				time.Sleep(p.gather) // let the next records gather
+				time.Sleep(gatherFor) // let the next records gather
 			}
 		case <-tick.C:
 			now := p.rv.now().UnixNano()
