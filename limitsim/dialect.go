@@ -165,6 +165,25 @@ func (c composite) RejectBody(p *Profile, d *Decision) (string, []byte) {
 	return c[0].RejectBody(p, d)
 }
 
+// bindDialect returns dl for the decisions of p alone: each dialect that
+// can make what depends only on the profile once (ietf's RateLimit-Policy)
+// bound to p, the others as they are. It writes the same headers as dl;
+// a Handler binds its dialects to its profile, which must not change
+// afterwards.
+func bindDialect(dl Dialect, p *Profile) Dialect {
+	switch x := dl.(type) {
+	case composite:
+		c := make(composite, len(x))
+		for i, d := range x {
+			c[i] = bindDialect(d, p)
+		}
+		return c
+	case interface{ bind(*Profile) Dialect }:
+		return x.bind(p)
+	}
+	return dl
+}
+
 // retryOnly reports whether every header and 429 body of dl follows from
 // Decision.Admitted, RetryAt and Now alone, so that a handler speaking it
 // may decide with Partition.DecideShort, which reads back no limit's

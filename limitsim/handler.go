@@ -103,7 +103,9 @@ type scratch struct {
 
 // NewHandler returns a handler for opt. It fails when the profile is
 // missing or not valid, when Sim simulates another profile, when Now is
-// nil, or on an unknown dialect name.
+// nil, or on an unknown dialect name. The profile must not change once the
+// handler is made: its dialects make what follows from it alone once (see
+// bindDialect).
 func NewHandler(opt HandlerOptions) (*Handler, error) {
 	p := opt.Profile
 	switch {
@@ -128,7 +130,7 @@ func NewHandler(opt HandlerOptions) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("limitsim: NewHandler: %w", err)
 	}
-	h := &Handler{sim: opt.Sim, dialect: dl, key: opt.Key, workspace: opt.Workspace, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision,
+	h := &Handler{sim: opt.Sim, dialect: bindDialect(dl, p), key: opt.Key, workspace: opt.Workspace, maxBody: opt.MaxBody, now: opt.Now, onDecision: opt.OnDecision,
 		short: retryOnly(dl)}
 	if h.sim == nil {
 		h.sim = NewSimulator(p)

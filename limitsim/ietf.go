@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/dunglas/httpsfv"
+
+	"github.com/hooklimit/hooklimit/internal/hdrval"
 )
 
 // ietfDialect speaks the RateLimit-Policy and RateLimit fields of
@@ -59,33 +61,85 @@ func (ietfDialect) WriteHeaders(h http.Header, _ *Profile, d *Decision) {
 		return
 	}
 	policy := make(httpsfv.List, len(d.Limits))
-	limit := make(httpsfv.List, len(d.Limits))
 	for i := range d.Limits {
-		s := &d.Limits[i]
-		q, w := ietfPolicy(s.Limit)
-		it := httpsfv.NewItem(sfName(s.Limit.Name))
-		it.Params.Add("q", sfInt(q))
-		if s.Limit.Unit == Bytes {
-			it.Params.Add("qu", "content-bytes")
-		}
-		it.Params.Add("w", sfInt(w))
-		policy[i] = it
-
-		t := SecondsUntil(d.Now, s.ResetAt)
-		if !s.OK && s.RetryAt != Never {
-			t = max(1, SecondsUntil(d.Now, s.RetryAt))
-		}
-		it = httpsfv.NewItem(sfName(s.Limit.Name))
-		it.Params.Add("r", sfInt(s.Remaining))
-		it.Params.Add("t", sfInt(t))
-		limit[i] = it
+		policy[i] = ietfPolicyItem(d.Limits[i].Limit)
 	}
 	if v, err := httpsfv.Marshal(policy); err == nil {
 		h.Set("RateLimit-Policy", v)
 	}
+	writeRateLimit(h, d, nil)
+	writeRetryAfter(h, d)
+}
+
+// ietfPolicyItem is l's Item of RateLimit-Policy.
+func ietfPolicyItem(l *Limit) httpsfv.Item {
+	q, w := ietfPolicy(l)
+	it := httpsfv.NewItem(sfName(l.Name))
+	it.Params.Add("q", sfInt(q))
+	if l.Unit == Bytes {
+		it.Params.Add("qu", "content-bytes")
+	}
+	it.Params.Add("w", sfInt(w))
+	return it
+}
+
+// writeRateLimit sets the RateLimit field of d; names, when not nil, are
+// sfName of each limit's name, made beforehand.
+func writeRateLimit(h http.Header, d *Decision, names []string) {
+	limit := make(httpsfv.List, len(d.Limits))
+	for i := range d.Limits {
+		s := &d.Limits[i]
+		t := SecondsUntil(d.Now, s.ResetAt)
+		if !s.OK && s.RetryAt != Never {
+			t = max(1, SecondsUntil(d.Now, s.RetryAt))
+		}
+		var it httpsfv.Item
+		if names != nil {
+			it = httpsfv.NewItem(names[i])
+		} else {
+			it = httpsfv.NewItem(sfName(s.Limit.Name))
+		}
+		it.Params.Add("r", sfInt(s.Remaining))
+		it.Params.Add("t", sfInt(t))
+		limit[i] = it
+	}
 	if v, err := httpsfv.Marshal(limit); err == nil {
 		h.Set("RateLimit", v)
 	}
+}
+
+// bind returns the ietf dialect for the decisions of p alone (see
+// bindDialect): RateLimit-Policy, which follows from p's limits only, and
+// the limits' names as Strings, made once rather than on every response.
+// A decision of another profile is written as ietfDialect writes it.
+func (ietfDialect) bind(p *Profile) Dialect {
+	b := ietfBound{p: p, names: make([]string, len(p.Limits))}
+	policy := make(httpsfv.List, len(p.Limits))
+	for i := range p.Limits {
+		b.names[i] = sfName(p.Limits[i].Name)
+		policy[i] = ietfPolicyItem(&p.Limits[i])
+	}
+	if v, err := httpsfv.Marshal(policy); err == nil && len(p.Limits) > 0 {
+		b.policy = hdrval.Of(v)
+	}
+	return b
+}
+
+// ietfBound is ietfDialect bound to one profile; see ietfDialect.bind.
+type ietfBound struct {
+	ietfDialect
+	p      *Profile
+	names  []string
+	policy []string // the RateLimit-Policy value (package hdrval)
+}
+
+func (b ietfBound) WriteHeaders(h http.Header, p *Profile, d *Decision) {
+	if p != b.p || b.policy == nil || len(d.Limits) != len(p.Limits) || d.Limits[0].Limit != &p.Limits[0] {
+		b.ietfDialect.WriteHeaders(h, p, d)
+		return
+	}
+	h["Ratelimit-Policy"] = b.policy
+	writeRateLimit(h, d, b.names)
 	writeRetryAfter(h, d)
 }
 
